@@ -1,0 +1,31 @@
+# liverec_layer(NAME <layer> DEPS <targets...>)
+# One static library per layer folder: every *.cc below the folder that is not a *_test.cc.
+# Tests beside the code (*_test.cc) form one test binary per library, <layer>_test, whose
+# tests CTest discovers one by one, each with a timeout.
+set(LIVEREC_TEST_TIMEOUT 60 CACHE STRING "Per-test timeout (seconds) for unit tests")
+
+function(liverec_layer)
+  cmake_parse_arguments(L "" "NAME" "DEPS" ${ARGN})
+  file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  set(lib_sources "")
+  set(test_sources "")
+  foreach(f ${all_sources})
+    if(f MATCHES "_test\\.cc$")
+      list(APPEND test_sources ${f})
+    else()
+      list(APPEND lib_sources ${f})
+    endif()
+  endforeach()
+  add_library(liverec_${L_NAME} STATIC ${lib_sources})
+  add_library(liverec::${L_NAME} ALIAS liverec_${L_NAME})
+  target_include_directories(liverec_${L_NAME} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(liverec_${L_NAME} PUBLIC ${L_DEPS})
+  if(test_sources)
+    add_executable(${L_NAME}_test ${test_sources})
+    target_link_libraries(${L_NAME}_test PRIVATE liverec_${L_NAME} GTest::gtest GTest::gmock GTest::gtest_main)
+    gtest_discover_tests(${L_NAME}_test
+      TEST_PREFIX "${L_NAME}."
+      DISCOVERY_TIMEOUT 30
+      PROPERTIES TIMEOUT ${LIVEREC_TEST_TIMEOUT} LABELS unit)
+  endif()
+endfunction()

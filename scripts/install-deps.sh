@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what liverec needs to build and test, only what is missing. Idempotent.
+# Debian 12 packages (apt) and npm packages for test peers (from the committed package-lock.json).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config git
+  libboost1.81-dev libboost-url1.81-dev
+  libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm curl ca-certificates
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    # nodejs/npm may come from elsewhere than apt on some machines: accept working binaries.
+    case "$p" in
+      nodejs) command -v node >/dev/null 2>&1 && continue ;;
+      npm) command -v npm >/dev/null 2>&1 && continue ;;
+    esac
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: apt installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "install-deps: apt packages present"
+fi
+
+if [ "${1:-}" != "--no-npm" ] && [ -f tests/conformance/package-lock.json ]; then
+  if [ ! -d tests/conformance/node_modules ] || \
+     [ tests/conformance/package-lock.json -nt tests/conformance/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci (tests/conformance)"
+    (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "install-deps: npm packages present"
+  fi
+fi

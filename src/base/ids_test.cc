@@ -1,0 +1,41 @@
+#include "base/ids.h"
+
+#include <regex>
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace liverec {
+namespace {
+
+TEST(IdsTest, NewIdIsAUuidV7ThatSortsByTime) {
+  FakeClock clock(1767225600000);
+  OsRandom random;
+  std::string first = NewId(clock, random);
+  clock.AdvanceMs(1);
+  std::string second = NewId(clock, random);
+  EXPECT_TRUE(std::regex_match(first, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << first;
+  EXPECT_LT(first, second);
+}
+
+TEST(IdsTest, RequestIdIsUpperCaseUuid) {
+  OsRandom random;
+  std::string id = NewRequestId(random);
+  EXPECT_TRUE(std::regex_match(id, std::regex("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}")))
+      << id;
+}
+
+TEST(IdsTest, RandomAlphanumericHasLengthAndAlphabet) {
+  OsRandom random;
+  std::set<std::string> seen;
+  for (int i = 0; i < 100; ++i) {
+    std::string key = RandomAlphanumeric(random, 30);
+    EXPECT_TRUE(std::regex_match(key, std::regex("[A-Za-z0-9]{30}"))) << key;
+    seen.insert(key);
+  }
+  EXPECT_EQ(seen.size(), 100u);
+}
+
+}  // namespace
+}  // namespace liverec

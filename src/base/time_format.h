@@ -1,0 +1,18 @@
+// UTC time stamps in the API's text form, `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601, spec §1.3), to and
+// from int64 UTC milliseconds. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace liverec {
+
+// "2026-01-01T00:00:00Z" (milliseconds are dropped).
+std::string FormatIsoUtc(int64_t utc_ms);
+// Parses `yyyy-MM-ddTHH:mm:ssZ`, also with a fraction (`…:ss.123Z`). Anything else, or a field
+// out of range (month 13, Feb 30), yields nullopt.
+std::optional<int64_t> ParseIsoUtc(std::string_view text);
+
+}  // namespace liverec

@@ -1,0 +1,144 @@
+#include "metadata/migrations.h"
+
+#include <fmt/format.h>
+
+namespace liverec::metadata {
+namespace {
+
+// Conventions: every tenant-owned table has account_id first in its key and indexes; times are
+// BIGINT UTC milliseconds (suffix _ms), durations INTEGER seconds (suffix _s); ids are TEXT
+// UUIDv7 made by the application (unique across nodes, ordered by creation).
+constexpr std::string_view kInitialSchema = R"sql(
+CREATE TABLE accounts (
+  id            TEXT PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  created_at_ms BIGINT NOT NULL
+);
+
+CREATE TABLE access_keys (
+  access_key_id TEXT PRIMARY KEY,
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  secret        TEXT NOT NULL,
+  enabled       INTEGER NOT NULL,
+  created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX access_keys_by_account ON access_keys (account_id, created_at_ms);
+
+CREATE TABLE domains (
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  domain_name   TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name)
+);
+CREATE UNIQUE INDEX domains_by_name ON domains (domain_name);
+
+CREATE TABLE domain_aliases (
+  account_id  TEXT NOT NULL,
+  alias       TEXT NOT NULL,
+  domain_name TEXT NOT NULL,
+  PRIMARY KEY (account_id, alias),
+  FOREIGN KEY (account_id, domain_name) REFERENCES domains (account_id, domain_name) ON DELETE CASCADE
+);
+CREATE UNIQUE INDEX domain_aliases_by_alias ON domain_aliases (alias);
+
+CREATE TABLE buckets (
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  endpoint      TEXT NOT NULL,
+  bucket_name   TEXT NOT NULL,
+  backend       TEXT NOT NULL,
+  location      TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, endpoint, bucket_name)
+);
+CREATE UNIQUE INDEX buckets_by_name ON buckets (endpoint, bucket_name);
+
+CREATE TABLE record_configs (
+  account_id    TEXT NOT NULL REFERENCES accounts(id),
+  id            TEXT NOT NULL,
+  domain_name   TEXT NOT NULL,
+  app_name      TEXT NOT NULL,
+  stream_name   TEXT NOT NULL,
+  oss_endpoint  TEXT NOT NULL,
+  oss_bucket    TEXT NOT NULL,
+  on_demand     INTEGER NOT NULL,
+  delay_time_s  INTEGER NOT NULL,
+  start_time_ms BIGINT,
+  end_time_ms   BIGINT,
+  created_at_ms BIGINT NOT NULL,
+  updated_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE UNIQUE INDEX record_configs_by_triplet
+  ON record_configs (account_id, domain_name, app_name, stream_name);
+CREATE INDEX record_configs_by_creation ON record_configs (account_id, domain_name, id);
+
+CREATE TABLE record_formats (
+  account_id              TEXT NOT NULL,
+  config_id               TEXT NOT NULL,
+  transcoded              INTEGER NOT NULL,
+  position                INTEGER NOT NULL,
+  format                  TEXT NOT NULL,
+  oss_object_prefix       TEXT NOT NULL,
+  slice_oss_object_prefix TEXT NOT NULL,
+  cycle_duration_s        INTEGER NOT NULL,
+  slice_duration_s        INTEGER NOT NULL,
+  PRIMARY KEY (account_id, config_id, transcoded, position),
+  FOREIGN KEY (account_id, config_id) REFERENCES record_configs (account_id, id) ON DELETE CASCADE
+);
+
+CREATE TABLE record_transcode_templates (
+  account_id  TEXT NOT NULL,
+  config_id   TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  template_id TEXT NOT NULL,
+  PRIMARY KEY (account_id, config_id, position),
+  FOREIGN KEY (account_id, config_id) REFERENCES record_configs (account_id, id) ON DELETE CASCADE
+);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "accounts, keys, domains, buckets, record configs", kInitialSchema},
+  };
+  return kMigrations;
+}
+
+Result<int> SchemaVersion(SqlDatabase& db) {
+  auto rows = db.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!rows) return Error(rows.error());
+  return static_cast<int>(AsInt(rows->at(0).at(0)));
+}
+
+Status ApplyMigrations(SqlDatabase& db, const Clock& clock) {
+  LIVEREC_RETURN_IF_ERROR(db.ExecuteScript(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at_ms BIGINT NOT NULL);"));
+  auto current = SchemaVersion(db);
+  if (!current) return current.error();
+  int latest = AllMigrations().back().version;
+  if (*current > latest) {
+    return Status(ErrorCode::kInternalError, "",
+                  fmt::format("the database schema is version {}, newer than this liverec ({}); "
+                              "run a newer liverec",
+                              *current, latest));
+  }
+  for (const auto& migration : AllMigrations()) {
+    if (migration.version <= *current) continue;
+    // Scripts run outside InTransaction (which cannot take multi-statement scripts), wrapped in
+    // BEGIN/COMMIT so a failed migration leaves nothing half-applied.
+    std::string script = fmt::format(
+        "BEGIN;\n{}\nINSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ({}, "
+        "'{}', {});\nCOMMIT;",
+        migration.sql, migration.version, migration.name, clock.NowMs());
+    Status status = db.ExecuteScript(script);
+    if (!status.ok()) {
+      (void)db.ExecuteScript("ROLLBACK;");
+      return status.WithContext(fmt::format("migration {} ({})", migration.version, migration.name));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace liverec::metadata

@@ -1,0 +1,603 @@
+'use strict';
+// Shared test harness for the liverec SDK conformance suite.
+//
+// - startServer(): runs `liverec serve` on 127.0.0.1 with a fresh data dir and a config that
+//   declares a second tenant ("tenant-b"), waits for the "HTTP API listening" line and returns
+//   the port. stop() kills it and removes the temp dir.
+// - SDK adapters (pop-core GET/POST, openapi-client V3 / V1) with one calling convention.
+// - An independent V1 (HMAC-SHA1) and V3 (ACS3-HMAC-SHA256) signer for raw requests.
+// - Assertions shared by the test files (error bodies, RequestId format, ...).
+//
+// Contract: docs/api/README.md, docs/api/record-configs.md.
+
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const REPO = path.resolve(__dirname, '..', '..');
+const LIVEREC_BIN = process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec');
+const VERSION = '2016-11-01';
+
+// Keys. The default account's key comes from the environment of `liverec serve`.
+const DEFAULT_KEY = { id: 'LiveRecConfDefaultKey0001', secret: 'LiveRecConfDefaultSecret000000000001' };
+const TENANT_B_KEY = { id: 'TenantBKeyId000000000001', secret: 'TenantBSecret0000000000000000001' };
+const TENANT_B_DISABLED_KEY = { id: 'TenantBDisabledKey000001', secret: 'TenantBSecret0000000000000000002' };
+
+const CONFIG_TOML = `[[accounts]]
+name = "tenant-b"
+[[accounts.access_keys]]
+id = "${TENANT_B_KEY.id}"
+secret = "${TENANT_B_KEY.secret}"
+
+[[accounts.access_keys]]
+id = "${TENANT_B_DISABLED_KEY.id}"
+secret = "${TENANT_B_DISABLED_KEY.secret}"
+enabled = false
+
+[[buckets]]
+account = "tenant-b"
+endpoint = "local"
+name = "records-b"
+
+[[domains]]
+account = "tenant-b"
+name = "b.example.com"
+`;
+
+const READY_RE = /HTTP API listening on http:\/\/127\.0\.0\.1:(\d+)\//;
+const START_TIMEOUT_MS = 15000;
+const STOP_TIMEOUT_MS = 5000;
+const REQUEST_TIMEOUT_MS = 10000;
+
+// Environment for child processes: the caller's, minus any LIVEREC_* variables (so nothing
+// from the outside changes what the server or the CLI does), plus `extra`.
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('LIVEREC_')) env[k] = v;
+  }
+  return Object.assign(env, extra);
+}
+
+async function startServer() {
+  if (!fs.existsSync(LIVEREC_BIN)) {
+    throw new Error(`liverec binary not found at ${LIVEREC_BIN} (set LIVEREC_BIN)`);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-conf-'));
+  const dataDir = path.join(tmp, 'data');
+  fs.mkdirSync(dataDir);
+  const configPath = path.join(tmp, 'liverec.toml');
+  fs.writeFileSync(configPath, CONFIG_TOML);
+
+  const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--config', configPath];
+  const child = spawn(LIVEREC_BIN, args, {
+    cwd: tmp,
+    env: cleanEnv({
+      LIVEREC_ACCESS_KEY_ID: DEFAULT_KEY.id,
+      LIVEREC_ACCESS_KEY_SECRET: DEFAULT_KEY.secret,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+
+  const port = await new Promise((resolve, reject) => {
+    let stdoutBuf = '';
+    let done = false;
+    const finish = (err, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const timer = setTimeout(() => {
+      finish(new Error(`liverec did not report its HTTP port within ${START_TIMEOUT_MS} ms; output:\n${output}`));
+    }, START_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.length > 200000) output = output.slice(-100000);
+      stdoutBuf += chunk;
+      let idx;
+      while ((idx = stdoutBuf.indexOf('\n')) >= 0) {
+        const line = stdoutBuf.slice(0, idx);
+        stdoutBuf = stdoutBuf.slice(idx + 1);
+        const m = READY_RE.exec(line);
+        if (m) finish(null, Number(m[1]));
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      if (output.length > 200000) output = output.slice(-100000);
+    });
+    child.on('error', (err) => finish(new Error(`cannot start ${LIVEREC_BIN}: ${err.message}`)));
+    exitPromise.then((e) => finish(new Error(`liverec exited early (${JSON.stringify(e)}); output:\n${output}`)));
+  }).catch((err) => {
+    if (!exited) child.kill('SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  });
+
+  const server = {
+    port,
+    host: `127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${port}`,
+    dataDir,
+    tmp,
+    configPath,
+    output: () => output,
+    async stop() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS, 'timeout'));
+        if ((await Promise.race([exitPromise, t])) === 'timeout') {
+          child.kill('SIGKILL');
+          await Promise.race([exitPromise, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+        }
+      }
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------
+// Percent-encoding and signers (independent of the SDKs).
+
+// RFC 3986 ("POP") encoding: encodeURIComponent plus ! ' ( ) * escaped; ~ literal.
+function pe(s) {
+  return encodeURIComponent(String(s)).replace(/[!'()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+function byteCompare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function v1CanonicalQuery(params) {
+  return Object.keys(params)
+    .filter((k) => k !== 'Signature')
+    .map((k) => [pe(k), pe(params[k])])
+    .sort((x, y) => byteCompare(x[0], y[0]))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+function v1StringToSign(method, params) {
+  return `${method}&${pe('/')}&${pe(v1CanonicalQuery(params))}`;
+}
+
+function v1Signature(method, params, secret) {
+  return crypto.createHmac('sha1', secret + '&').update(v1StringToSign(method, params), 'utf8').digest('base64');
+}
+
+function isoSeconds(ms) {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function nonce() {
+  return crypto.randomBytes(16).toString('hex');
+}
+
+// Encodes a parameter map for the wire (query string or form body) with the POP rule.
+function encodeParams(params) {
+  return Object.keys(params).map((k) => `${pe(k)}=${pe(params[k])}`).join('&');
+}
+
+// Builds a V1-signed request.
+//   action: Action parameter (omit with action: null)
+//   params: business parameters (strings)
+//   key: {id, secret}
+//   method: 'GET' | 'POST' | ...
+//   placement: 'query' (everything in the query), 'body' (everything in a form body),
+//              'split' (common parameters in the query, business parameters in the body)
+//   timestamp, nonce: override; pass null to leave them out
+//   common: extra/overriding common parameters (e.g. {SignatureMethod: 'HMAC-SHA256'})
+//   signedParams: sign this map instead of the one sent (to build mismatches)
+//   signature: use this Signature value instead of computing one (null: send none)
+//   headers: extra HTTP headers
+//   bodyEncoder: function(params) -> string for the body (default encodeParams)
+function buildV1(opts) {
+  const {
+    action = 'DescribeLiveRecordConfig', params = {}, key = DEFAULT_KEY, method = 'GET',
+    placement = method === 'GET' ? 'query' : 'body', headers = {}, bodyEncoder = encodeParams,
+  } = opts;
+  const common = {};
+  if (action !== null) common.Action = action;
+  Object.assign(common, {
+    Format: 'JSON',
+    Version: VERSION,
+    AccessKeyId: key.id,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+  });
+  const ts = opts.timestamp === undefined ? isoSeconds(Date.now()) : opts.timestamp;
+  if (ts !== null) common.Timestamp = ts;
+  const n = opts.nonce === undefined ? nonce() : opts.nonce;
+  if (n !== null) common.SignatureNonce = n;
+  for (const [k, v] of Object.entries(opts.common || {})) {
+    if (v === null) delete common[k];
+    else common[k] = v;
+  }
+  const all = Object.assign({}, common, params);
+  const stringToSign = v1StringToSign(method, opts.signedParams || all);
+  let signature;
+  if (opts.signature === undefined) {
+    signature = crypto.createHmac('sha1', key.secret + '&').update(stringToSign, 'utf8').digest('base64');
+  } else {
+    signature = opts.signature;
+  }
+  let queryParams;
+  let bodyParams;
+  if (placement === 'query') {
+    queryParams = Object.assign({}, all);
+  } else if (placement === 'body') {
+    bodyParams = Object.assign({}, all);
+  } else if (placement === 'split') {
+    queryParams = Object.assign({}, common);
+    bodyParams = Object.assign({}, params);
+  } else {
+    throw new Error(`bad placement ${placement}`);
+  }
+  const target = bodyParams && placement === 'body' ? bodyParams : queryParams;
+  if (signature !== null) target.Signature = signature;
+  const req = {
+    method,
+    path: '/' + (queryParams ? '?' + encodeParams(queryParams) : ''),
+    headers: Object.assign({}, headers),
+    body: undefined,
+    stringToSign,
+    params: all,
+  };
+  if (bodyParams) {
+    req.body = bodyEncoder(bodyParams);
+    req.headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  return req;
+}
+
+// V3 (ACS3-HMAC-SHA256) request builder.
+//   query: parameters for the query string; body: form body parameters (or a raw string)
+//   date, nonce: override x-acs-date / x-acs-signature-nonce (null: leave out)
+//   contentSha256: override the x-acs-content-sha256 header value
+//   signedHeaderFilter: function(name) -> bool to drop names from SignedHeaders
+//   hostForSigning: use this host value in the canonical request
+function buildV3(opts) {
+  const {
+    action = 'DescribeLiveRecordConfig', query = {}, key = DEFAULT_KEY, method = 'POST', host,
+  } = opts;
+  let body = '';
+  const headers = {
+    host,
+    'x-acs-action': action,
+    'x-acs-version': VERSION,
+  };
+  if (action === null) delete headers['x-acs-action'];
+  const date = opts.date === undefined ? isoSeconds(Date.now()) : opts.date;
+  if (date !== null) headers['x-acs-date'] = date;
+  const n = opts.nonce === undefined ? nonce() : opts.nonce;
+  if (n !== null) headers['x-acs-signature-nonce'] = n;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' ? opts.body : encodeParams(opts.body);
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+  }
+  const bodyHash = crypto.createHash('sha256').update(body, 'utf8').digest('hex');
+  headers['x-acs-content-sha256'] = opts.contentSha256 === undefined ? bodyHash : opts.contentSha256;
+  Object.assign(headers, opts.headers || {});
+
+  const canonicalQuery = Object.keys(query).sort(byteCompare)
+    .map((k) => `${k}=${pe(query[k])}`).join('&');
+  const signHeaders = Object.assign({}, headers);
+  if (opts.hostForSigning) signHeaders.host = opts.hostForSigning;
+  let names = Object.keys(signHeaders).map((h) => h.toLowerCase())
+    .filter((h) => h === 'host' || h === 'content-type' || h.startsWith('x-acs-'))
+    .sort(byteCompare);
+  if (opts.signedHeaderFilter) names = names.filter(opts.signedHeaderFilter);
+  const canonicalHeaders = names.map((h) => `${h}:${String(signHeaders[h]).trim()}\n`).join('');
+  const canonicalRequest = [method, '/', canonicalQuery, canonicalHeaders, names.join(';'),
+    headers['x-acs-content-sha256']].join('\n');
+  const stringToSign = 'ACS3-HMAC-SHA256\n' +
+    crypto.createHash('sha256').update(canonicalRequest, 'utf8').digest('hex');
+  const signature = crypto.createHmac('sha256', key.secret).update(stringToSign, 'utf8').digest('hex');
+  headers.Authorization = opts.authorization !== undefined ? opts.authorization
+    : `ACS3-HMAC-SHA256 Credential=${key.id},SignedHeaders=${names.join(';')},Signature=${signature}`;
+  const qs = Object.keys(query).map((k) => `${pe(k)}=${pe(query[k])}`).join('&');
+  return {
+    method,
+    path: '/' + (qs ? '?' + qs : ''),
+    headers,
+    body: opts.body === undefined ? undefined : body,
+    canonicalRequest,
+    stringToSign,
+    signature,
+  };
+}
+
+// Sends a request built by buildV1/buildV3 (or by hand) to the server. Returns
+// {status, headers, text, json}.
+async function send(server, req) {
+  const headers = Object.assign({}, req.headers);
+  delete headers.host; // fetch sets Host itself (127.0.0.1:PORT)
+  const res = await fetch(server.endpoint + req.path, {
+    method: req.method,
+    headers,
+    body: req.body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// V1-signed request, sent. Returns {status, headers, text, json, req}.
+async function v1Call(server, opts) {
+  const req = buildV1(opts);
+  const res = await send(server, req);
+  res.req = req;
+  return res;
+}
+
+async function v3Call(server, opts) {
+  const req = buildV3(Object.assign({ host: server.host }, opts));
+  const res = await send(server, req);
+  res.req = req;
+  return res;
+}
+
+// ---------------------------------------------------------------------------------------
+// SDK adapters: call(action, params) -> {status, body}; errors are thrown as SdkError
+// {code, status, data}.
+
+const PopCore = require('@alicloud/pop-core');
+const OpenApi = require('@alicloud/openapi-client');
+const Util = require('@alicloud/tea-util');
+
+class SdkError extends Error {
+  constructor(code, status, data, cause) {
+    super(`${code} (HTTP ${status}): ${data && data.Message}`);
+    this.code = code;
+    this.status = status;
+    this.data = data;
+    this.cause = cause;
+  }
+}
+
+function popClient(server, key, method) {
+  const client = new PopCore({
+    accessKeyId: key.id,
+    accessKeySecret: key.secret,
+    endpoint: server.endpoint,
+    apiVersion: VERSION,
+  }, true /* verbose: returns [json, entry] so the HTTP status can be checked */);
+  return {
+    name: method ? `pop-core ${method}` : 'pop-core GET (default)',
+    async call(action, params) {
+      const opts = { timeout: REQUEST_TIMEOUT_MS };
+      if (method) opts.method = method;
+      try {
+        const [json, entry] = await client.request(action, params, opts);
+        return { status: entry.response.statusCode, body: json };
+      } catch (err) {
+        if (err.code && err.data) {
+          throw new SdkError(err.code, err.entry && err.entry.response && err.entry.response.statusCode, err.data, err);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function openApiClient(server, key, signatureAlgorithm) {
+  const cfg = {
+    accessKeyId: key.id,
+    accessKeySecret: key.secret,
+    endpoint: server.host,
+    protocol: 'HTTP',
+    readTimeout: REQUEST_TIMEOUT_MS,
+    connectTimeout: REQUEST_TIMEOUT_MS,
+  };
+  if (signatureAlgorithm) cfg.signatureAlgorithm = signatureAlgorithm;
+  const client = new OpenApi.default(new OpenApi.Config(cfg));
+  return {
+    name: signatureAlgorithm ? `openapi-client ${signatureAlgorithm} (V1)` : 'openapi-client default (V3)',
+    async call(action, params) {
+      const p = new OpenApi.Params({
+        action, version: VERSION, protocol: 'HTTP', pathname: '/', method: 'POST',
+        authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json',
+      });
+      const query = {};
+      for (const [k, v] of Object.entries(params)) query[k] = String(v);
+      try {
+        const res = await client.callApi(p, new OpenApi.OpenApiRequest({ query }), new Util.RuntimeOptions({}));
+        return { status: res.statusCode, body: res.body };
+      } catch (err) {
+        if (err.code && err.data) {
+          throw new SdkError(err.code, err.statusCode, err.data, err);
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+function allClients(server, key = DEFAULT_KEY) {
+  return [
+    popClient(server, key, undefined),
+    popClient(server, key, 'POST'),
+    openApiClient(server, key, undefined),
+    openApiClient(server, key, 'v2'),
+  ];
+}
+
+// Calls and expects an SdkError; returns it.
+async function expectSdkError(promise) {
+  let res;
+  try {
+    res = await promise;
+  } catch (err) {
+    if (err instanceof SdkError) return err;
+    throw err;
+  }
+  assert.fail(`expected an API error, got success: ${JSON.stringify(res && res.body)}`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Assertions.
+
+const REQUEST_ID_RE = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+function assertRequestId(id) {
+  assert.equal(typeof id, 'string', `RequestId must be a string, got ${JSON.stringify(id)}`);
+  assert.match(id, REQUEST_ID_RE, 'RequestId must be an upper-case UUID');
+}
+
+// Checks a JSON error body: all five fields, the code, and (when given) HostId.
+function assertErrorBody(body, code, { host, messageIncludes } = {}) {
+  assert.ok(body && typeof body === 'object', `error body must be a JSON object, got ${JSON.stringify(body)}`);
+  assert.equal(body.Code, code, `Code (body: ${JSON.stringify(body)})`);
+  assertRequestId(body.RequestId);
+  assert.equal(typeof body.HostId, 'string', 'HostId');
+  if (host !== undefined) assert.equal(body.HostId, host, 'HostId is the request Host header');
+  assert.equal(typeof body.Message, 'string', 'Message');
+  assert.ok(body.Message.length > 0, 'Message not empty');
+  assert.equal(typeof body.Recommend, 'string', 'Recommend');
+  assert.ok(body.Recommend.startsWith('https://liverec.invalid/'), `Recommend points at liverec docs: ${body.Recommend}`);
+  assert.ok(body.Recommend.endsWith(`#${code}`), `Recommend names the code: ${body.Recommend}`);
+  if (messageIncludes) {
+    for (const s of [].concat(messageIncludes)) {
+      assert.ok(body.Message.includes(s), `Message ${JSON.stringify(body.Message)} should include ${JSON.stringify(s)}`);
+    }
+  }
+}
+
+// For raw responses.
+function assertHttpError(res, status, code, opts = {}) {
+  assert.equal(res.status, status, `HTTP status for ${code}; body: ${res.text}`);
+  assert.ok(res.json, `error body must be JSON: ${res.text}`);
+  assertErrorBody(res.json, code, opts);
+}
+
+// For SdkError.
+function assertSdkError(err, status, code, opts = {}) {
+  assert.ok(err instanceof SdkError, `expected SdkError, got ${err}`);
+  assert.equal(err.code, code, `code; body: ${JSON.stringify(err.data)}`);
+  assert.equal(err.status, status, `HTTP status for ${code}`);
+  assertErrorBody(err.data, code, opts);
+}
+
+function assertTime(s, { aroundMs, toleranceMs = 5 * 60 * 1000 } = {}) {
+  assert.equal(typeof s, 'string');
+  assert.match(s, TIME_RE, `time ${JSON.stringify(s)} must be yyyy-MM-ddTHH:mm:ssZ`);
+  if (aroundMs !== undefined) {
+    const t = Date.parse(s);
+    assert.ok(Math.abs(t - aroundMs) <= toleranceMs, `time ${s} should be near ${isoSeconds(aroundMs)}`);
+  }
+}
+
+const DEFAULT_OBJECT_PREFIX = 'record/{AppName}/{StreamName}/{EscapedStartTime}_{EscapedEndTime}';
+const DEFAULT_SLICE_PREFIX = 'record/{AppName}/{StreamName}/{UnixTimestamp}_{Sequence}';
+
+// Expected effective RecordFormat entry with documented defaults filled in.
+function effectiveFormat(f) {
+  const format = f.Format.toLowerCase();
+  return {
+    Format: format,
+    OssObjectPrefix: f.OssObjectPrefix !== undefined ? f.OssObjectPrefix : DEFAULT_OBJECT_PREFIX,
+    SliceOssObjectPrefix: format === 'm3u8'
+      ? (f.SliceOssObjectPrefix !== undefined ? f.SliceOssObjectPrefix : DEFAULT_SLICE_PREFIX) : '',
+    CycleDuration: f.CycleDuration !== undefined ? Number(f.CycleDuration) : (format === 'm3u8' ? 21600 : 3600),
+    SliceDuration: f.SliceDuration !== undefined ? Number(f.SliceDuration) : 30,
+  };
+}
+
+// Flattens [{Format, ...}] into RecordFormat.N.* parameters.
+function flattenFormats(list, prefix = 'RecordFormat') {
+  const out = {};
+  list.forEach((f, i) => {
+    for (const [k, v] of Object.entries(f)) out[`${prefix}.${i + 1}.${k}`] = String(v);
+  });
+  return out;
+}
+
+function flattenList(list, prefix) {
+  const out = {};
+  list.forEach((v, i) => { out[`${prefix}.${i + 1}`] = String(v); });
+  return out;
+}
+
+// Field-by-field check of one LiveAppRecord against an expectation.
+//   exp: {DomainName, AppName, StreamName, OssEndpoint, OssBucket, OnDemond, DelayTime,
+//         StartTime, EndTime, formats: [...], transcodeFormats: [...], templates: [...],
+//         createdAround: ms, CreateTime: exact string}
+function assertRecord(rec, exp) {
+  const keys = ['DomainName', 'AppName', 'StreamName', 'OssEndpoint', 'OssBucket', 'CreateTime',
+    'StartTime', 'EndTime', 'OnDemond', 'DelayTime', 'RecordFormatList', 'TranscodeRecordFormatList',
+    'TranscodeTemplates'];
+  for (const k of keys) assert.ok(Object.prototype.hasOwnProperty.call(rec, k), `LiveAppRecord has ${k}: ${JSON.stringify(rec)}`);
+  assert.ok(!Object.prototype.hasOwnProperty.call(rec, 'OnDemand'), 'the wire name is OnDemond, not OnDemand');
+  assert.equal(rec.DomainName, exp.DomainName, 'DomainName');
+  assert.equal(rec.AppName, exp.AppName, 'AppName');
+  assert.equal(rec.StreamName, exp.StreamName === undefined ? '' : exp.StreamName, 'StreamName');
+  assert.equal(rec.OssEndpoint, exp.OssEndpoint === undefined ? 'local' : exp.OssEndpoint, 'OssEndpoint');
+  assert.equal(rec.OssBucket, exp.OssBucket === undefined ? 'records' : exp.OssBucket, 'OssBucket');
+  assertTime(rec.CreateTime, { aroundMs: exp.createdAround });
+  if (exp.CreateTime !== undefined) assert.equal(rec.CreateTime, exp.CreateTime, 'CreateTime unchanged');
+  assert.equal(rec.StartTime, exp.StartTime === undefined ? '' : exp.StartTime, 'StartTime');
+  assert.equal(rec.EndTime, exp.EndTime === undefined ? '' : exp.EndTime, 'EndTime');
+  assert.strictEqual(rec.OnDemond, exp.OnDemond === undefined ? 0 : exp.OnDemond, 'OnDemond');
+  assert.strictEqual(rec.DelayTime, exp.DelayTime === undefined ? 180 : exp.DelayTime, 'DelayTime');
+  assert.deepStrictEqual(rec.RecordFormatList, { RecordFormat: (exp.formats || []).map(effectiveFormat) },
+    'RecordFormatList');
+  assert.deepStrictEqual(rec.TranscodeRecordFormatList,
+    { RecordFormat: (exp.transcodeFormats || []).map(effectiveFormat) }, 'TranscodeRecordFormatList');
+  assert.deepStrictEqual(rec.TranscodeTemplates, { Templates: exp.templates || [] }, 'TranscodeTemplates');
+}
+
+// Checks the DescribeLiveRecordConfig envelope and returns the record list.
+function assertDescribe(body, { PageNum = 1, PageSize = 10, Order = 'asc', TotalNum, count } = {}) {
+  assertRequestId(body.RequestId);
+  assert.strictEqual(body.PageNum, PageNum, 'PageNum');
+  assert.strictEqual(body.PageSize, PageSize, 'PageSize');
+  assert.strictEqual(body.Order, Order, 'Order');
+  if (TotalNum !== undefined) {
+    assert.strictEqual(body.TotalNum, TotalNum, 'TotalNum');
+    assert.strictEqual(body.TotalPage, Math.ceil(TotalNum / PageSize), 'TotalPage');
+  }
+  assert.ok(body.LiveAppRecordList && typeof body.LiveAppRecordList === 'object', 'LiveAppRecordList object');
+  const list = body.LiveAppRecordList.LiveAppRecord;
+  assert.ok(Array.isArray(list), `LiveAppRecordList.LiveAppRecord must be an array: ${JSON.stringify(body.LiveAppRecordList)}`);
+  if (count !== undefined) assert.equal(list.length, count, 'number of records on this page');
+  return list;
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+module.exports = {
+  REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
+  DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
+  cleanEnv, startServer,
+  pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
+  buildV1, buildV3, send, v1Call, v3Call,
+  SdkError, popClient, openApiClient, allClients, expectSdkError,
+  assertRequestId, assertErrorBody, assertHttpError, assertSdkError, assertTime,
+  effectiveFormat, flattenFormats, flattenList, assertRecord, assertDescribe, sleep,
+};
