@@ -1,0 +1,274 @@
+#include "config/config.h"
+
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "base/names.h"
+
+namespace liverec::config {
+namespace {
+
+using Problems = std::vector<std::string>;
+
+template <typename T>
+void Read(const toml::node_view<const toml::node>& node, T& out, const std::string& where,
+          Problems& problems) {
+  if (!node) return;
+  if (auto value = node.value<T>()) {
+    out = *value;
+  } else {
+    problems.push_back(fmt::format("{}: wrong type", where));
+  }
+}
+
+void ReadStrings(const toml::node_view<const toml::node>& node, std::vector<std::string>& out,
+                 const std::string& where, Problems& problems) {
+  if (!node) return;
+  const auto* array = node.as_array();
+  if (!array) {
+    problems.push_back(where + ": must be an array of strings");
+    return;
+  }
+  for (const auto& item : *array) {
+    if (auto s = item.value<std::string>()) {
+      out.push_back(*s);
+    } else {
+      problems.push_back(where + ": must be an array of strings");
+    }
+  }
+}
+
+void ReadFile(const std::string& path, Config& config, Problems& problems) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    problems.push_back(fmt::format("{}: {} (line {})", path, e.description(),
+                                   e.source().begin.line));
+    return;
+  }
+  const toml::node_view<const toml::node> view{root};
+  Read(view["data_dir"], config.data_dir, "data_dir", problems);
+  Read(view["threads"], config.threads, "threads", problems);
+  Read(view["log_level"], config.log_level, "log_level", problems);
+  Read(view["http"]["listen"], config.http_listen, "http.listen", problems);
+  Read(view["rtmp"]["listen"], config.rtmp_listen, "rtmp.listen", problems);
+  Read(view["database"]["path"], config.database_path, "database.path", problems);
+  Read(view["api"]["timestamp_window_s"], config.api.timestamp_window_s, "api.timestamp_window_s",
+       problems);
+  Read(view["api"]["nonce_capacity"], config.api.nonce_capacity, "api.nonce_capacity", problems);
+
+  if (const auto* accounts = root["accounts"].as_array()) {
+    for (size_t i = 0; i < accounts->size(); ++i) {
+      std::string where = fmt::format("accounts[{}]", i);
+      toml::node_view<const toml::node> a{(*accounts)[i]};
+      AccountConfig account;
+      Read(a["name"], account.name, where + ".name", problems);
+      if (const auto* keys = a["access_keys"].as_array()) {
+        for (size_t k = 0; k < keys->size(); ++k) {
+          std::string kw = fmt::format("{}.access_keys[{}]", where, k);
+          toml::node_view<const toml::node> key_view{(*keys)[k]};
+          AccessKeyConfig key;
+          Read(key_view["id"], key.id, kw + ".id", problems);
+          Read(key_view["secret"], key.secret, kw + ".secret", problems);
+          Read(key_view["enabled"], key.enabled, kw + ".enabled", problems);
+          account.access_keys.push_back(std::move(key));
+        }
+      }
+      config.accounts.push_back(std::move(account));
+    }
+  }
+  if (const auto* buckets = root["buckets"].as_array()) {
+    for (size_t i = 0; i < buckets->size(); ++i) {
+      std::string where = fmt::format("buckets[{}]", i);
+      toml::node_view<const toml::node> b{(*buckets)[i]};
+      BucketConfig bucket;
+      Read(b["account"], bucket.account, where + ".account", problems);
+      Read(b["endpoint"], bucket.endpoint, where + ".endpoint", problems);
+      Read(b["name"], bucket.name, where + ".name", problems);
+      Read(b["backend"], bucket.backend, where + ".backend", problems);
+      Read(b["path"], bucket.path, where + ".path", problems);
+      config.buckets.push_back(std::move(bucket));
+    }
+  }
+  if (const auto* domains = root["domains"].as_array()) {
+    for (size_t i = 0; i < domains->size(); ++i) {
+      std::string where = fmt::format("domains[{}]", i);
+      toml::node_view<const toml::node> d{(*domains)[i]};
+      DomainConfig domain;
+      Read(d["account"], domain.account, where + ".account", problems);
+      Read(d["name"], domain.name, where + ".name", problems);
+      ReadStrings(d["aliases"], domain.aliases, where + ".aliases", problems);
+      config.domains.push_back(std::move(domain));
+    }
+  }
+}
+
+void ApplyOverrides(const std::map<std::string, std::string>& values, Config& config) {
+  auto set = [&](const char* key, std::string& out) {
+    if (auto it = values.find(key); it != values.end() && !it->second.empty()) out = it->second;
+  };
+  set("data_dir", config.data_dir);
+  set("http_listen", config.http_listen);
+  set("rtmp_listen", config.rtmp_listen);
+  set("log_level", config.log_level);
+  set("database_path", config.database_path);
+}
+
+void Validate(Config& config, Problems& problems) {
+  if (config.data_dir.empty()) problems.push_back("data_dir: must not be empty");
+  if (!IsValidListenAddress(config.http_listen)) {
+    problems.push_back(fmt::format("http.listen: '{}' is not host:port", config.http_listen));
+  }
+  if (!IsValidListenAddress(config.rtmp_listen)) {
+    problems.push_back(fmt::format("rtmp.listen: '{}' is not host:port", config.rtmp_listen));
+  }
+  if (config.threads < 0 || config.threads > 256) problems.push_back("threads: must be 0-256");
+  static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
+  if (!kLevels.contains(config.log_level)) {
+    problems.push_back("log_level: one of trace, debug, info, warn, error, off");
+  }
+  if (config.api.timestamp_window_s < 60 || config.api.timestamp_window_s > 86400) {
+    problems.push_back("api.timestamp_window_s: must be 60-86400");
+  }
+  if (config.api.nonce_capacity < 1000) problems.push_back("api.nonce_capacity: at least 1000");
+
+  std::set<std::string> accounts{std::string(kDefaultAccount)};
+  std::set<std::string> key_ids;
+  for (const auto& account : config.accounts) {
+    if (!IsValidAppName(account.name)) {
+      problems.push_back(fmt::format("accounts: name '{}' must be letters, digits, - _ .", account.name));
+    }
+    if (!accounts.insert(account.name).second) {
+      problems.push_back(fmt::format("accounts: '{}' declared twice", account.name));
+    }
+    for (const auto& key : account.access_keys) {
+      if (key.id.size() < 8 || key.secret.size() < 16) {
+        problems.push_back(fmt::format(
+            "accounts '{}': access key ids need 8+ characters and secrets 16+", account.name));
+      }
+      if (!key_ids.insert(key.id).second) {
+        problems.push_back(fmt::format("access key '{}' declared twice", key.id));
+      }
+    }
+  }
+  if (config.default_access_key) {
+    if (config.default_access_key->id.size() < 8 || config.default_access_key->secret.size() < 16) {
+      problems.push_back(
+          "LIVEREC_ACCESS_KEY_ID needs 8+ characters and LIVEREC_ACCESS_KEY_SECRET 16+, both set");
+    } else if (key_ids.contains(config.default_access_key->id)) {
+      problems.push_back("LIVEREC_ACCESS_KEY_ID is also declared for another account");
+    }
+  }
+
+  // The default local bucket always exists unless declared explicitly.
+  bool has_default = false;
+  for (const auto& b : config.buckets) has_default |= b.endpoint == "local" && b.name == "records";
+  if (!has_default) config.buckets.insert(config.buckets.begin(), BucketConfig{.name = "records"});
+
+  std::set<std::pair<std::string, std::string>> bucket_keys;
+  for (auto& bucket : config.buckets) {
+    std::string where = fmt::format("buckets '{}'", bucket.name);
+    if (!IsValidBucketName(bucket.name)) {
+      problems.push_back(where + ": name must be 3-63 of a-z 0-9 -, not starting or ending with -");
+    }
+    if (IsReservedBucketName(bucket.name)) {
+      problems.push_back(where + ": name is reserved for the server's own HTTP paths");
+    }
+    if (!IsValidEndpoint(bucket.endpoint)) problems.push_back(where + ": endpoint is invalid");
+    if (bucket.backend != "local") problems.push_back(where + ": backend must be \"local\"");
+    if (!accounts.contains(bucket.account)) {
+      problems.push_back(fmt::format("{}: account '{}' is not declared", where, bucket.account));
+    }
+    if (!bucket_keys.insert({bucket.endpoint, bucket.name}).second) {
+      problems.push_back(where + ": declared twice at endpoint " + bucket.endpoint);
+    }
+    if (bucket.path.empty()) bucket.path = config.data_dir + "/buckets/" + bucket.name;
+  }
+
+  std::set<std::string> domain_names;
+  for (const auto& domain : config.domains) {
+    if (!IsValidDomainName(domain.name)) {
+      problems.push_back(fmt::format("domains: '{}' is not a host name", domain.name));
+    }
+    if (!accounts.contains(domain.account)) {
+      problems.push_back(fmt::format("domains '{}': account '{}' is not declared", domain.name,
+                                     domain.account));
+    }
+    if (!domain_names.insert(domain.name).second) {
+      problems.push_back(fmt::format("domains: '{}' declared twice", domain.name));
+    }
+    for (const auto& alias : domain.aliases) {
+      if (!IsValidDomainName(alias)) {
+        problems.push_back(fmt::format("domains '{}': alias '{}' is not a host name", domain.name, alias));
+      }
+      if (!domain_names.insert(alias).second) {
+        problems.push_back(fmt::format("domains: '{}' declared twice (as an alias)", alias));
+      }
+    }
+  }
+  if (config.database_path.empty()) config.database_path = config.data_dir + "/liverec.db";
+}
+
+}  // namespace
+
+bool IsReservedBucketName(std::string_view name) {
+  static const std::set<std::string_view> kReserved{"api",     "debug", "docs",  "healthz",
+                                                    "metrics", "readyz", "static", "version"};
+  return kReserved.contains(name);
+}
+
+bool IsValidListenAddress(std::string_view address) {
+  auto colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == address.size()) return false;
+  auto port = address.substr(colon + 1);
+  if (port.size() > 5) return false;
+  int value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 65535;
+}
+
+Result<Config> LoadConfig(const ConfigSources& sources) {
+  Config config;
+  Problems problems;
+  std::optional<std::string> file = sources.file;
+  if (!file) {
+    if (auto it = sources.env.find("LIVEREC_CONFIG"); it != sources.env.end() && !it->second.empty()) {
+      file = it->second;
+    }
+  }
+  if (file) ReadFile(*file, config, problems);
+
+  std::map<std::string, std::string> env_values;
+  auto env = [&](const char* name) -> std::string {
+    auto it = sources.env.find(name);
+    return it == sources.env.end() ? std::string() : it->second;
+  };
+  env_values["data_dir"] = env("LIVEREC_DATA_DIR");
+  env_values["http_listen"] = env("LIVEREC_HTTP_LISTEN");
+  env_values["rtmp_listen"] = env("LIVEREC_RTMP_LISTEN");
+  env_values["log_level"] = env("LIVEREC_LOG_LEVEL");
+  env_values["database_path"] = env("LIVEREC_DATABASE_PATH");
+  ApplyOverrides(env_values, config);
+  ApplyOverrides(sources.flags, config);
+
+  std::string key_id = env("LIVEREC_ACCESS_KEY_ID"), key_secret = env("LIVEREC_ACCESS_KEY_SECRET");
+  if (!key_id.empty() || !key_secret.empty()) {
+    config.default_access_key = AccessKeyConfig{key_id, key_secret, true};
+  }
+
+  Validate(config, problems);
+  if (!problems.empty()) {
+    std::string detail;
+    for (const auto& p : problems) detail += "\n  - " + p;
+    return Error(ErrorCode::kInvalidConfiguration, "", detail);
+  }
+  return config;
+}
+
+}  // namespace liverec::config

@@ -1,0 +1,82 @@
+// Config: everything `liverec serve` can be told, with the embedded defaults.
+//
+// Sources, later ones winning: built-in defaults < TOML file (--config / LIVEREC_CONFIG) <
+// environment (LIVEREC_*) < command-line flags. docs/configuration.md is the reference; keep it
+// in step. LoadConfig validates and reports every problem at once.
+// Thread-safety: a plain value, built once at start and then only read.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace liverec::config {
+
+inline constexpr std::string_view kDefaultAccount = "default";
+
+struct AccessKeyConfig {
+  std::string id;
+  std::string secret;
+  bool enabled = true;
+};
+
+struct AccountConfig {
+  std::string name;
+  std::vector<AccessKeyConfig> access_keys;
+};
+
+struct BucketConfig {
+  std::string account = std::string(kDefaultAccount);
+  std::string endpoint = "local";  // the OssEndpoint API callers name
+  std::string name;                // the OssBucket API callers name
+  std::string backend = "local";   // only "local" so far
+  std::string path;                // local: directory; default <data_dir>/buckets/<name>
+};
+
+struct DomainConfig {
+  std::string account = std::string(kDefaultAccount);
+  std::string name;                  // streaming domain (DomainName)
+  std::vector<std::string> aliases;  // ingest domains mapped to it
+};
+
+struct ApiConfig {
+  int64_t timestamp_window_s = 900;  // Timestamp / x-acs-date skew allowed either way
+  int64_t nonce_capacity = 1'000'000;
+};
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string http_listen = "127.0.0.1:8080";
+  std::string rtmp_listen = "127.0.0.1:1935";
+  int threads = 0;  // I/O threads; 0 = number of cores
+  std::string database_path;  // SQLite file; default <data_dir>/liverec.db
+  std::string log_level = "info";
+  ApiConfig api;
+  std::vector<AccountConfig> accounts;  // other than "default", which always exists
+  std::vector<BucketConfig> buckets;    // besides the default local bucket "records"
+  std::vector<DomainConfig> domains;
+  // The default account's key from LIVEREC_ACCESS_KEY_ID / LIVEREC_ACCESS_KEY_SECRET.
+  std::optional<AccessKeyConfig> default_access_key;
+};
+
+struct ConfigSources {
+  std::optional<std::string> file;            // --config
+  std::map<std::string, std::string> env;     // the process environment (LIVEREC_* used)
+  std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level
+};
+
+// Builds the config from its sources, fills derived defaults (paths under data_dir, the default
+// bucket) and validates. InvalidConfiguration lists every problem found.
+Result<Config> LoadConfig(const ConfigSources& sources);
+
+// Bucket names the HTTP server uses for itself; a local bucket may not take them.
+bool IsReservedBucketName(std::string_view name);
+
+// "host:port" with a numeric port (0 allowed: pick a free one).
+bool IsValidListenAddress(std::string_view address);
+
+}  // namespace liverec::config

@@ -1,0 +1,121 @@
+#include "config/config.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+namespace liverec::config {
+namespace {
+
+std::string WriteTemp(const std::string& text) {
+  char path[] = "/tmp/liverec-config-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ConfigTest, EmbeddedDefaultsNeedNoFile) {
+  auto config = LoadConfig({});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->data_dir, "./data");
+  EXPECT_EQ(config->http_listen, "127.0.0.1:8080");
+  EXPECT_EQ(config->rtmp_listen, "127.0.0.1:1935");
+  EXPECT_EQ(config->database_path, "./data/liverec.db");
+  ASSERT_EQ(config->buckets.size(), 1u);
+  EXPECT_EQ(config->buckets[0].endpoint, "local");
+  EXPECT_EQ(config->buckets[0].name, "records");
+  EXPECT_EQ(config->buckets[0].account, "default");
+  EXPECT_EQ(config->buckets[0].path, "./data/buckets/records");
+}
+
+TEST(ConfigTest, FileThenEnvironmentThenFlagsWin) {
+  std::string file = WriteTemp(
+      "data_dir = \"/srv/a\"\n[http]\nlisten = \"127.0.0.1:9000\"\n[rtmp]\nlisten = \"127.0.0.1:1936\"\n");
+  ConfigSources sources;
+  sources.file = file;
+  sources.env = {{"LIVEREC_HTTP_LISTEN", "127.0.0.1:9001"}, {"LIVEREC_DATA_DIR", "/srv/b"}};
+  sources.flags = {{"data_dir", "/srv/c"}};
+  auto config = LoadConfig(sources);
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->data_dir, "/srv/c");
+  EXPECT_EQ(config->http_listen, "127.0.0.1:9001");
+  EXPECT_EQ(config->rtmp_listen, "127.0.0.1:1936");
+  EXPECT_EQ(config->database_path, "/srv/c/liverec.db");
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, AccountsBucketsAndDomainsAreRead) {
+  std::string file = WriteTemp(R"(
+[[accounts]]
+name = "tenant-b"
+[[accounts.access_keys]]
+id = "TenantBKeyId000000000001"
+secret = "TenantBSecret0000000000000000001"
+enabled = false
+
+[[buckets]]
+account = "tenant-b"
+name = "records-b"
+
+[[domains]]
+account = "tenant-b"
+name = "b.example.com"
+aliases = ["push.b.example.com"]
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  ASSERT_EQ(config->accounts.size(), 1u);
+  EXPECT_FALSE(config->accounts[0].access_keys.at(0).enabled);
+  ASSERT_EQ(config->buckets.size(), 2u);  // the default bucket stays
+  EXPECT_EQ(config->buckets[1].account, "tenant-b");
+  EXPECT_EQ(config->domains.at(0).aliases.at(0), "push.b.example.com");
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, ReportsEveryProblemAtOnce) {
+  std::string file = WriteTemp(R"(
+[http]
+listen = "nowhere"
+[[buckets]]
+name = "metrics"
+[[buckets]]
+name = "x"
+account = "ghost"
+[[domains]]
+name = "bad_domain"
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  std::string message = config.error().Message();
+  EXPECT_NE(message.find("http.listen"), std::string::npos) << message;
+  EXPECT_NE(message.find("reserved"), std::string::npos) << message;
+  EXPECT_NE(message.find("'ghost' is not declared"), std::string::npos) << message;
+  EXPECT_NE(message.find("3-63"), std::string::npos) << message;
+  EXPECT_NE(message.find("bad_domain"), std::string::npos) << message;
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, SyntaxErrorNamesFileAndLine) {
+  std::string file = WriteTemp("data_dir = \n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("line 1"), std::string::npos);
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, AccessKeyFromEnvironmentMustBeComplete) {
+  auto config = LoadConfig({.env = {{"LIVEREC_ACCESS_KEY_ID", "abcdefgh12345678"}}});
+  ASSERT_FALSE(config.has_value());
+  config = LoadConfig({.env = {{"LIVEREC_ACCESS_KEY_ID", "abcdefgh12345678"},
+                               {"LIVEREC_ACCESS_KEY_SECRET", "0123456789abcdef0123"}}});
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->default_access_key->id, "abcdefgh12345678");
+}
+
+}  // namespace
+}  // namespace liverec::config
