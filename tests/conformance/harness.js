@@ -72,7 +72,9 @@ async function startServer() {
   const configPath = path.join(tmp, 'liverec.toml');
   fs.writeFileSync(configPath, CONFIG_TOML);
 
-  const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--config', configPath];
+  // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
+  const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--rtmp-listen', '127.0.0.1:0',
+    '--config', configPath];
   const child = spawn(LIVEREC_BIN, args, {
     cwd: tmp,
     env: cleanEnv({
@@ -137,13 +139,21 @@ async function startServer() {
     tmp,
     configPath,
     output: () => output,
+    exited: () => exited,
     async stop() {
+      // Waits for the exit, at most ms; the timer is cleared so it keeps nothing alive.
+      const waitExit = async (ms) => {
+        let timer;
+        const t = new Promise((r) => { timer = setTimeout(r, ms, 'timeout'); });
+        const r = await Promise.race([exitPromise, t]);
+        clearTimeout(timer);
+        return r;
+      };
       if (!exited) {
         child.kill('SIGTERM');
-        const t = new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS, 'timeout'));
-        if ((await Promise.race([exitPromise, t])) === 'timeout') {
+        if ((await waitExit(STOP_TIMEOUT_MS)) === 'timeout') {
           child.kill('SIGKILL');
-          await Promise.race([exitPromise, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS))]);
+          await waitExit(STOP_TIMEOUT_MS);
         }
       }
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -324,17 +334,32 @@ function buildV3(opts) {
   };
 }
 
+// Wraps a transport error with the server's state (crashed?) and the tail of its output.
+function serverFailure(server, err) {
+  const cause = err && err.cause ? ` (${err.cause.code || err.cause.message})` : '';
+  const state = server.exited && server.exited()
+    ? `the server has exited: ${JSON.stringify(server.exited())}` : 'the server is still running';
+  const e = new Error(`${err.message}${cause}; ${state}; server output (tail):\n${server.output().slice(-2000)}`);
+  e.cause = err;
+  return e;
+}
+
 // Sends a request built by buildV1/buildV3 (or by hand) to the server. Returns
 // {status, headers, text, json}.
 async function send(server, req) {
   const headers = Object.assign({}, req.headers);
   delete headers.host; // fetch sets Host itself (127.0.0.1:PORT)
-  const res = await fetch(server.endpoint + req.path, {
-    method: req.method,
-    headers,
-    body: req.body,
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
+  let res;
+  try {
+    res = await fetch(server.endpoint + req.path, {
+      method: req.method,
+      headers,
+      body: req.body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (err) {
+    throw serverFailure(server, err);
+  }
   const text = await res.text();
   let json;
   try {
@@ -392,12 +417,14 @@ function popClient(server, key, method) {
       if (method) opts.method = method;
       try {
         const [json, entry] = await client.request(action, params, opts);
-        return { status: entry.response.statusCode, body: json };
+        // json-bigint builds null-prototype objects; normalise to plain JSON values.
+        return { status: entry.response.statusCode, body: JSON.parse(JSON.stringify(json)) };
       } catch (err) {
         if (err.code && err.data) {
-          throw new SdkError(err.code, err.entry && err.entry.response && err.entry.response.statusCode, err.data, err);
+          throw new SdkError(err.code, err.entry && err.entry.response && err.entry.response.statusCode,
+            JSON.parse(JSON.stringify(err.data)), err);
         }
-        throw err;
+        throw serverFailure(server, err);
       }
     },
   };
@@ -430,7 +457,7 @@ function openApiClient(server, key, signatureAlgorithm) {
         if (err.code && err.data) {
           throw new SdkError(err.code, err.statusCode, err.data, err);
         }
-        throw err;
+        throw serverFailure(server, err);
       }
     },
   };

@@ -1,0 +1,50 @@
+// liverec: the one binary. `serve` runs the server, `call` signs and sends one API request,
+// `version` prints the version. See docs/configuration.md and docs/api/.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace liverec::apps;
+  CLI::App app{"liverec: live-stream recording and relay server"};
+  app.require_subcommand(1);
+
+  ServeOptions serve;
+  std::string data_dir, http_listen, rtmp_listen, log_level;
+  auto* serve_cmd = app.add_subcommand("serve", "run the server");
+  serve_cmd->add_option("--config", serve.config_file, "TOML config file (or LIVEREC_CONFIG)");
+  serve_cmd->add_option("--data-dir", data_dir, "data directory (default ./data)");
+  serve_cmd->add_option("--http-listen", http_listen, "HTTP API address (default 127.0.0.1:8080)");
+  serve_cmd->add_option("--rtmp-listen", rtmp_listen, "RTMP ingest address (default 127.0.0.1:1935)");
+  serve_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
+
+  CallOptions call;
+  auto* call_cmd = app.add_subcommand("call", "sign (V1) and send one API request, print the JSON");
+  call_cmd->add_option("--config", call.config_file, "TOML config file (for the data dir and address)");
+  call_cmd->add_option("--data-dir", call.data_dir, "data directory holding credentials.json");
+  call_cmd->add_option("--endpoint", call.endpoint, "API URL (default http://<http.listen>)");
+  call_cmd->add_option("--access-key-id", call.access_key_id, "AccessKeyId (default: the data dir's)");
+  call_cmd->add_option("--access-key-secret", call.access_key_secret, "AccessKeySecret");
+  call_cmd->add_option("--method", call.method, "GET or POST (form body)")
+      ->check(CLI::IsMember({"GET", "POST"}));
+  call_cmd->add_option("action", call.action, "the Action, e.g. DescribeLiveRecordConfig")->required();
+  call_cmd->add_option("params", call.params, "parameters as Key=Value");
+
+  auto* version_cmd = app.add_subcommand("version", "print the version");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*version_cmd) {
+    std::cout << "liverec " << LIVEREC_VERSION << "\n";
+    return 0;
+  }
+  if (*serve_cmd) {
+    if (!data_dir.empty()) serve.flags["data_dir"] = data_dir;
+    if (!http_listen.empty()) serve.flags["http_listen"] = http_listen;
+    if (!rtmp_listen.empty()) serve.flags["rtmp_listen"] = rtmp_listen;
+    if (!log_level.empty()) serve.flags["log_level"] = log_level;
+    return RunServe(serve);
+  }
+  return RunCall(call);
+}

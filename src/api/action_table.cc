@@ -1,0 +1,26 @@
+#include "api/action_table.h"
+
+#include <array>
+
+#include "api/actions/actions.h"
+
+namespace liverec::api {
+namespace {
+
+constexpr std::array kActions = {
+    ActionEntry{"AddLiveAppRecordConfig", &actions::AddLiveAppRecordConfig},
+    ActionEntry{"UpdateLiveAppRecordConfig", &actions::UpdateLiveAppRecordConfig},
+    ActionEntry{"DeleteLiveAppRecordConfig", &actions::DeleteLiveAppRecordConfig},
+    ActionEntry{"DescribeLiveRecordConfig", &actions::DescribeLiveRecordConfig},
+};
+
+}  // namespace
+
+const ActionEntry* FindAction(std::string_view name) {
+  for (const auto& entry : kActions) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace liverec::api

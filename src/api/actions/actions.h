@@ -1,0 +1,18 @@
+// Every API action: (ActionContext&, const Params&) -> Result<json>. One file each, registered in
+// api/action_table.cc. docs/api/ describes each one.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/action_context.h"
+#include "api/params.h"
+
+namespace liverec::api::actions {
+
+// Recording configs (spec §4, docs/api/record-configs.md).
+Result<nlohmann::json> AddLiveAppRecordConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> UpdateLiveAppRecordConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DeleteLiveAppRecordConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveRecordConfig(ActionContext& context, const Params& params);
+
+}  // namespace liverec::api::actions

@@ -1,0 +1,37 @@
+// ApiService: one signed RPC request in, one response out. Checks the method, merges the
+// parameters, authenticates, finds the action, runs it with the caller's account, and renders
+// the result or the error. Knows nothing of sockets; the net layer calls Handle.
+// Thread-safety: Handle may be called from many threads at once. It blocks on the database:
+// call it from a worker pool, not from an I/O thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/action_context.h"
+#include "api/api_request.h"
+#include "api/authenticator.h"
+#include "api/nonce_store.h"
+
+namespace liverec::api {
+
+struct ApiOptions {
+  int64_t timestamp_window_ms = 15 * 60'000;
+  size_t nonce_capacity = 1'000'000;
+};
+
+class ApiService {
+ public:
+  ApiService(ApiDependencies deps, ApiOptions options);
+
+  ApiResponse Handle(const ApiRequest& request);
+
+ private:
+  Result<nlohmann::json> Run(const ApiRequest& request, const ParsedRequest& parsed,
+                             const std::string& request_id, std::string& action_name);
+
+  ApiDependencies deps_;
+  NonceStore nonces_;
+  Authenticator authenticator_;
+};
+
+}  // namespace liverec::api

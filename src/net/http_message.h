@@ -1,0 +1,32 @@
+// HTTP request and response as plain values, shared by the HTTP server and its handlers.
+// No Beast types leak past the net layer.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace liverec::net {
+
+struct HttpRequest {
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query as received ("/?a=b")
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  // When set, the body is this file, streamed from disk (GET) or only sized (HEAD).
+  std::string file_path;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Runs on a worker thread (it may block on disk or the database).
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+}  // namespace liverec::net

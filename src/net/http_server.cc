@@ -1,0 +1,189 @@
+#include "net/http_server.h"
+
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace liverec::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+struct HttpServer::State {
+  asio::io_context& io;
+  asio::thread_pool& workers;
+  HttpHandler handler;
+  HttpServerOptions options;
+  tcp::acceptor acceptor;
+  bool stopped = false;
+
+  State(asio::io_context& i, asio::thread_pool& w, HttpHandler h, HttpServerOptions o)
+      : io(i), workers(w), handler(std::move(h)), options(o), acceptor(i) {}
+};
+
+namespace {
+
+HttpRequest ToRequest(const http::request<http::string_body>& in) {
+  HttpRequest out;
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers[name] = std::string(field.value());
+  }
+  out.body = in.body();
+  return out;
+}
+
+asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpResponse& response,
+                                    unsigned version, bool keep_alive, bool head) {
+  if (!response.file_path.empty()) {
+    http::response<http::file_body> res{static_cast<http::status>(response.status), version};
+    beast::error_code ec;
+    res.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (!ec) {
+      res.set(http::field::content_type, response.content_type);
+      for (const auto& [name, value] : response.headers) res.set(name, value);
+      res.keep_alive(keep_alive);
+      res.prepare_payload();
+      if (head) {
+        http::response_serializer<http::file_body> sr{res};
+        co_await http::async_write_header(stream, sr, asio::use_awaitable);
+      } else {
+        co_await http::async_write(stream, res, asio::use_awaitable);
+      }
+      co_return;
+    }
+    HttpResponse gone{404, "text/plain", "not found\n", "", {}};
+    co_await WriteResponse(stream, gone, version, keep_alive, head);
+    co_return;
+  }
+  http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, "liverec");
+  if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  res.body() = head ? std::string() : response.body;
+  res.prepare_payload();
+  if (head) res.content_length(response.body.size());
+  co_await http::async_write(stream, res, asio::use_awaitable);
+}
+
+// A free function, not a capturing lambda: GCC 12 mishandles lambda captures in coroutines.
+asio::awaitable<HttpResponse> RunHandler(std::shared_ptr<HttpServer::State> state,
+                                         HttpRequest request) {
+  co_return state->handler(request);
+}
+
+asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  try {
+    while (true) {
+      stream.expires_after(std::chrono::seconds(state->options.idle_timeout_s));
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<uint32_t>(state->options.max_header_bytes));
+      parser.body_limit(state->options.max_body_bytes);
+      beast::error_code ec;
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::connection_reset || ec == asio::error::eof) {
+        break;
+      }
+      if (ec) {
+        // Oversized or malformed requests get a plain answer and the connection is closed.
+        int status = (ec == http::error::body_limit || ec == http::error::header_limit) ? 413 : 400;
+        spdlog::debug("http: bad request from client: {}", ec.message());
+        HttpResponse bad{status, "text/plain", ec.message() + "\n", "", {}};
+        co_await WriteResponse(stream, bad, 11, false, false);
+        break;
+      }
+      auto& message = parser.get();
+      bool keep_alive = message.keep_alive();
+      bool head = message.method() == http::verb::head;
+      HttpRequest request = ToRequest(message);
+      // Run the handler on the worker pool; resume here on the connection's executor.
+      HttpResponse response = co_await asio::co_spawn(
+          state->workers, RunHandler(state, std::move(request)), asio::use_awaitable);
+      stream.expires_after(std::chrono::seconds(state->options.idle_timeout_s));
+      co_await WriteResponse(stream, response, message.version(), keep_alive, head);
+      if (!keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::debug("http: connection ended: {}", e.what());
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> AcceptLoop(std::shared_ptr<HttpServer::State> state) {
+  while (!state->stopped) {
+    beast::error_code ec;
+    tcp::socket socket = co_await state->acceptor.async_accept(
+        asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (state->stopped || ec == asio::error::operation_aborted) break;
+      spdlog::warn("http: accept failed: {}", ec.message());
+      continue;
+    }
+    // One coroutine per connection: its steps never run concurrently, so no strand is needed.
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, Session(state, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& workers, HttpHandler handler,
+                       HttpServerOptions options)
+    : state_(std::make_shared<State>(io, workers, std::move(handler), options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<uint16_t> HttpServer::Listen(const std::string& address) {
+  auto colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string port = address.substr(colon + 1);
+  beast::error_code ec;
+  auto ip = asio::ip::make_address(host, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidConfiguration, "",
+                 "HTTP listen address " + address + ": host must be an IP address");
+  }
+  tcp::endpoint endpoint(ip, static_cast<uint16_t>(std::stoi(port)));
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidConfiguration, "",
+                 "cannot listen on " + address + ": " + ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
+void HttpServer::Start() {
+  asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached);
+}
+
+void HttpServer::Stop() {
+  if (!state_ || state_->stopped) return;
+  state_->stopped = true;
+  beast::error_code ignored;
+  state_->acceptor.close(ignored);
+}
+
+}  // namespace liverec::net

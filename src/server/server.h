@@ -1,0 +1,36 @@
+// Server: the composition root. Builds the object graph from a Config — database, repositories,
+// API service, HTTP server — and runs it until stopped. The only place that names concrete
+// backends (SQLite, local buckets).
+// Thread-safety: Start and Wait from the main thread; Stop from any thread or a signal handler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "server/bootstrap.h"
+
+namespace liverec::server {
+
+struct StartInfo {
+  std::string http_address;  // "127.0.0.1:8080", with the bound port
+  DefaultCredentials credentials;
+};
+
+class Server {
+ public:
+  explicit Server(config::Config config);
+  ~Server();
+
+  // Opens the database, migrates, bootstraps, binds the listeners and starts serving.
+  Result<StartInfo> Start();
+  // Blocks until SIGINT or SIGTERM (or Stop), then shuts down.
+  void Wait();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liverec::server
