@@ -9,6 +9,7 @@
 namespace liverec::apps {
 
 struct ServeOptions {
+  std::string program;  // argv[0], for the ready-to-paste `call` line
   std::optional<std::string> config_file;
   std::map<std::string, std::string> flags;  // data_dir, http_listen, rtmp_listen, log_level
 };

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     if (!http_listen.empty()) serve.flags["http_listen"] = http_listen;
     if (!rtmp_listen.empty()) serve.flags["rtmp_listen"] = rtmp_listen;
     if (!log_level.empty()) serve.flags["log_level"] = log_level;
+    serve.program = argv[0];
     return RunServe(serve);
   }
   return RunCall(call);

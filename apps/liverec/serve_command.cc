@@ -54,8 +54,9 @@ int RunServe(const ServeOptions& options) {
   } else {
     std::cout << "AccessKeySecret: (see " << server::CredentialsPath(config->data_dir) << ")\n";
   }
-  std::cout << "Try: liverec call --data-dir " << config->data_dir << " --endpoint " << url
-            << " DescribeLiveRecordConfig DomainName=example.com" << std::endl;
+  std::cout << "Try: " << options.program << " call --data-dir " << config->data_dir
+            << " --endpoint " << url << " DescribeLiveRecordConfig DomainName=example.com"
+            << std::endl;
   server.Wait();
   spdlog::info("stopped");
   return 0;

@@ -42,6 +42,11 @@ account = "tenant-b"
 endpoint = "local"
 name = "records-b"
 
+[[buckets]]
+account = "tenant-b"
+endpoint = "local"
+name = "records-b2"
+
 [[domains]]
 account = "tenant-b"
 name = "b.example.com"
@@ -496,7 +501,7 @@ function assertRequestId(id) {
 }
 
 // Checks a JSON error body: all five fields, the code, and (when given) HostId.
-function assertErrorBody(body, code, { host, messageIncludes } = {}) {
+function assertErrorBody(body, code, { host, messageIncludes, messageStartsWith } = {}) {
   assert.ok(body && typeof body === 'object', `error body must be a JSON object, got ${JSON.stringify(body)}`);
   assert.equal(body.Code, code, `Code (body: ${JSON.stringify(body)})`);
   assertRequestId(body.RequestId);
@@ -507,6 +512,10 @@ function assertErrorBody(body, code, { host, messageIncludes } = {}) {
   assert.equal(typeof body.Recommend, 'string', 'Recommend');
   assert.ok(body.Recommend.startsWith('https://liverec.invalid/'), `Recommend points at liverec docs: ${body.Recommend}`);
   assert.ok(body.Recommend.endsWith(`#${code}`), `Recommend names the code: ${body.Recommend}`);
+  if (messageStartsWith !== undefined) {
+    assert.ok(body.Message.startsWith(messageStartsWith),
+      `Message ${JSON.stringify(body.Message)} should start with ${JSON.stringify(messageStartsWith)}`);
+  }
   if (messageIncludes) {
     for (const s of [].concat(messageIncludes)) {
       assert.ok(body.Message.includes(s), `Message ${JSON.stringify(body.Message)} should include ${JSON.stringify(s)}`);

@@ -127,7 +127,7 @@ describe('four actions through each SDK client', () => {
 
       // 7. Deleting it again: InvalidConfig.NotFound (404); updating it too.
       let err = await h.expectSdkError(client.call(DELETE, { DomainName: domain, AppName: 'live', StreamName: 's1' }));
-      h.assertSdkError(err, 404, 'InvalidConfig.NotFound', { host: server.host });
+      h.assertSdkError(err, 404, 'InvalidConfig.NotFound', { host: server.host, messageStartsWith: 'Config does not exist.' });
       err = await h.expectSdkError(client.call(UPDATE, {
         DomainName: domain, AppName: 'live', StreamName: 's1', OssEndpoint: 'local', DelayTime: '60',
       }));
@@ -540,6 +540,8 @@ describe('AddLiveAppRecordConfig validation', () => {
     ['no RecordFormat nor TranscodeRecordFormat', { 'RecordFormat.1.Format': null }, 400, 'MissingRecordFormat'],
     // Names.
     ['DomainName with "_" and "!"', { DomainName: 'bad_domain!.com' }, 400, 'InvalidDomainName.Malformed'],
+    ['DomainName of 254 bytes', { DomainName: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}` }, 400,
+      'InvalidDomainName.Malformed'],
     ['AppName starting with "."', { AppName: '.live' }, 400, 'InvalidAppName.Malformed'],
     ['AppName with "/"', { AppName: 'a/b' }, 400, 'InvalidAppName.Malformed'],
     ['AppName of 256 bytes', { AppName: 'a'.repeat(256) }, 400, 'InvalidAppName.Malformed'],
@@ -600,6 +602,9 @@ describe('AddLiveAppRecordConfig validation', () => {
       StreamName: '*', 'RecordFormat.1.Format': 'mp4',
       'RecordFormat.1.OssObjectPrefix': 'x'.repeat(180) + '{StreamName}/{EscapedStartTime}_{EscapedEndTime}',
     }, 400, 'InvalidOssObjectPrefix.Malformed'],
+    // A 255-byte AppName is a valid name, but the default templates render it into a name
+    // of 256+ bytes.
+    ['255-byte AppName with the default m3u8 templates', { AppName: 'B'.repeat(255) }, 400, 'InvalidOssObjectPrefix.Malformed'],
     ['transcode prefix without an end variable', {
       'TranscodeRecordFormat.1.Format': 'mp4', 'TranscodeRecordFormat.1.OssObjectPrefix': 'r/{StartTime}',
     }, 400, 'InvalidOssObjectPrefix.Malformed', 'TranscodeRecordFormat.1.OssObjectPrefix'],
@@ -720,8 +725,9 @@ describe('AddLiveAppRecordConfig validation', () => {
       // Non-contiguous indexes are taken in numeric order (2 before 10).
       [{ 'RecordFormat.1.Format': null, 'RecordFormat.10.Format': 'flv', 'RecordFormat.2.Format': 'mp4', 'RecordFormat.10.CycleDuration': 1000 },
         { formats: [{ Format: 'mp4' }, { Format: 'flv', CycleDuration: 1000 }] }],
-      // Names: 255-byte AppName, "_", "-", "." inside.
-      [{ AppName: 'A'.repeat(255) }, { AppName: 'A'.repeat(255), formats: [{ Format: 'm3u8' }] }],
+      // Names: 255-byte AppName (with a template that does not render it), "_", "-", "." inside.
+      [{ AppName: 'A'.repeat(255), 'RecordFormat.1.Format': 'mp4', 'RecordFormat.1.OssObjectPrefix': 'r/{EscapedStartTime}_{EscapedEndTime}' },
+        { AppName: 'A'.repeat(255), formats: [{ Format: 'mp4', OssObjectPrefix: 'r/{EscapedStartTime}_{EscapedEndTime}' }] }],
       [{ StreamName: 'Cam_1-a.b' }, { StreamName: 'Cam_1-a.b', formats: [{ Format: 'm3u8' }] }],
       // Unknown parameters (as the SDKs send) are ignored.
       [{ RegionId: 'cn-shanghai', OwnerId: '123', SecurityToken: '' }, { formats: [{ Format: 'm3u8' }] }],

@@ -1,0 +1,32 @@
+# liverec: two commands.
+#   make run   installs what is missing, builds, and starts liverec with embedded defaults
+#   make test  installs what is missing, builds, and runs every test
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+ARGS ?=
+
+.PHONY: all deps build run test unit clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR).configure.log 2>&1 || (cat $(BUILD_DIR).configure.log; exit 1)
+	@cmake --build $(BUILD_DIR) -j$(JOBS)
+
+run: build
+	$(BUILD_DIR)/apps/liverec/liverec serve $(ARGS)
+
+# Every test: unit tests (GoogleTest, one binary per layer) and integration/conformance tests
+# (the real server driven by the Alibaba SDK clients), all through CTest with per-test timeouts.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+clean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
