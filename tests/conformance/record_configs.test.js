@@ -224,8 +224,11 @@ describe('DescribeLiveRecordConfig', () => {
   });
 
   it('PageNum 0 is InvalidPageNum.Malformed; Order other than asc/desc is InvalidOrder.Malformed', async () => {
-    let err = await h.expectSdkError(client.call(DESCRIBE, { DomainName: domain, PageNum: '0' }));
-    h.assertSdkError(err, 400, 'InvalidPageNum.Malformed');
+    let err;
+    for (const pn of ['0', '-1', 'abc']) {
+      err = await h.expectSdkError(client.call(DESCRIBE, { DomainName: domain, PageNum: pn }));
+      h.assertSdkError(err, 400, 'InvalidPageNum.Malformed');
+    }
     for (const order of ['up', 'ascending']) {
       err = await h.expectSdkError(client.call(DESCRIBE, { DomainName: domain, Order: order }));
       h.assertSdkError(err, 400, 'InvalidOrder.Malformed');
@@ -324,6 +327,18 @@ describe('the triplet (DomainName, AppName, StreamName) is the key', () => {
     res = await client.call(DESCRIBE, { DomainName: domain });
     list = h.assertDescribe(res.body, { TotalNum: 3, count: 3 });
     assert.deepEqual(list.map((r) => [r.AppName, r.StreamName]), [['live', '*'], ['live', 's1'], ['*', '']]);
+  });
+
+  it('Delete needs DomainName and AppName; Describe needs DomainName', async () => {
+    let err = await h.expectSdkError(client.call(DELETE, { AppName: 'live', StreamName: '*' }));
+    h.assertSdkError(err, 400, 'MissingDomainName', { messageStartsWith: 'DomainName is mandatory for this action.' });
+    err = await h.expectSdkError(client.call(DELETE, { DomainName: domain, StreamName: '*' }));
+    h.assertSdkError(err, 400, 'MissingAppName', { messageStartsWith: 'AppName is mandatory for this action.' });
+    err = await h.expectSdkError(client.call(UPDATE, { DomainName: domain, StreamName: '*', OssEndpoint: 'local' }));
+    h.assertSdkError(err, 400, 'MissingAppName');
+    // Nothing was deleted.
+    const res = await client.call(DESCRIBE, { DomainName: domain, AppName: 'live', StreamName: '*' });
+    h.assertDescribe(res.body, { TotalNum: 1, count: 1 });
   });
 
   it('a deleted triplet can be added again', async () => {
@@ -567,7 +582,8 @@ describe('AddLiveAppRecordConfig validation', () => {
     ['duplicated transcode format', { 'TranscodeRecordFormat.1.Format': 'flv', 'TranscodeRecordFormat.2.Format': 'flv' },
       400, 'InvalidFormat.Malformed'],
     // CycleDuration / SliceDuration.
-    ['CycleDuration 899', { 'RecordFormat.1.CycleDuration': 899 }, 400, 'InvalidCycleDuration.Malformed', 'RecordFormat.1.CycleDuration'],
+    ['CycleDuration 899', { 'RecordFormat.1.CycleDuration': 899 }, 400, 'InvalidCycleDuration.Malformed',
+      ['Specified CycleDuration is invalid.', 'RecordFormat.1.CycleDuration']],
     ['CycleDuration 21601', { 'RecordFormat.1.CycleDuration': 21601 }, 400, 'InvalidCycleDuration.Malformed', 'RecordFormat.1.CycleDuration'],
     ['CycleDuration abc', { 'RecordFormat.1.CycleDuration': 'abc' }, 400, 'InvalidCycleDuration.Malformed', 'RecordFormat.1.CycleDuration'],
     ['CycleDuration 1800.5', { 'RecordFormat.1.CycleDuration': '1800.5' }, 400, 'InvalidCycleDuration.Malformed'],
@@ -777,6 +793,26 @@ describe('account scoping (tenant-b)', () => {
     const res = await theirs.call(DESCRIBE, { DomainName: 'b.example.com' });
     const list = h.assertDescribe(res.body, { TotalNum: 1, count: 1 });
     h.assertRecord(list[0], { DomainName: 'b.example.com', AppName: 'live', OssBucket: 'records-b', formats: [{ Format: 'flv' }] });
+  });
+
+  it('Update with OssBucket moves the config to another bucket of the account', async () => {
+    assertOnlyRequestId(await theirs.call(UPDATE, {
+      DomainName: 'b.example.com', AppName: 'live', OssEndpoint: 'local', OssBucket: 'records-b2',
+    }));
+    let res = await theirs.call(DESCRIBE, { DomainName: 'b.example.com', AppName: 'live' });
+    let list = h.assertDescribe(res.body, { TotalNum: 1, count: 1 });
+    h.assertRecord(list[0], { DomainName: 'b.example.com', AppName: 'live', OssBucket: 'records-b2', formats: [{ Format: 'flv' }] });
+    // Without OssBucket the config stays in its (new) bucket.
+    assertOnlyRequestId(await theirs.call(UPDATE, { DomainName: 'b.example.com', AppName: 'live', OssEndpoint: 'local', DelayTime: '45' }));
+    res = await theirs.call(DESCRIBE, { DomainName: 'b.example.com', AppName: 'live' });
+    list = h.assertDescribe(res.body, { TotalNum: 1, count: 1 });
+    h.assertRecord(list[0], {
+      DomainName: 'b.example.com', AppName: 'live', OssBucket: 'records-b2', DelayTime: 45, formats: [{ Format: 'flv' }],
+    });
+    // Back to records-b for the other tests.
+    assertOnlyRequestId(await theirs.call(UPDATE, {
+      DomainName: 'b.example.com', AppName: 'live', OssEndpoint: 'local', OssBucket: 'records-b', DelayTime: '180',
+    }));
   });
 
   it('tenant-b cannot use a domain it has not declared (InvalidDomain.NotFound 404)', async () => {

@@ -194,7 +194,9 @@ describe('signature errors', () => {
   it('wrong secret through every SDK client: SignatureDoesNotMatch (400)', async () => {
     for (const c of h.allClients(server, WRONG(h.DEFAULT_KEY))) {
       const err = await h.expectSdkError(c.call('DescribeLiveRecordConfig', { DomainName: 'example.com' }));
-      h.assertSdkError(err, 400, 'SignatureDoesNotMatch', { host: server.host });
+      h.assertSdkError(err, 400, 'SignatureDoesNotMatch', {
+        host: server.host, messageStartsWith: 'Specified signature is not matched with our calculation.',
+      });
     }
   });
   it('unknown AccessKeyId through every SDK client: InvalidAccessKeyId.NotFound (404)', async () => {
@@ -365,6 +367,14 @@ describe('common request errors', () => {
     res = await h.v1Call(server, { common: { Version: '2014-05-26' }, params: { DomainName: 'example.com' } });
     h.assertHttpError(res, 400, 'InvalidParameter');
   });
+  it('V3: x-acs-version other than 2016-11-01: InvalidParameter; no x-acs-action: MissingParameter', async () => {
+    let res = await h.v3Call(server, { headers: { 'x-acs-version': '2014-05-26' }, query: { DomainName: 'example.com' } });
+    h.assertHttpError(res, 400, 'InvalidParameter');
+    res = await h.v3Call(server, { action: null, query: { DomainName: 'example.com' } });
+    h.assertHttpError(res, 400, 'MissingParameter');
+    res = await h.v3Call(server, { action: 'NoSuchAction', query: { DomainName: 'example.com' } });
+    h.assertHttpError(res, 404, 'InvalidAction.NotFound');
+  });
   it('HTTP method other than GET/POST: UnsupportedHTTPMethod (403)', async () => {
     for (const method of ['PUT', 'DELETE']) {
       const res = await h.v1Call(server, { method, placement: 'query', params: { DomainName: 'example.com' } });
@@ -395,6 +405,27 @@ describe('common request errors', () => {
       r.end();
     });
     h.assertHttpError(res, 400, 'MissingDomainName', { host: 'api.example.test:8443' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+describe('HostId without a Host header', () => {
+  it('an HTTP/1.0 request without Host gets HostId "liverec"', async () => {
+    const net = require('node:net');
+    const req = h.buildV1({ params: {} }); // no DomainName -> MissingDomainName
+    const text = await new Promise((resolve, reject) => {
+      const sock = net.connect(server.port, '127.0.0.1');
+      let buf = '';
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`timeout; got ${buf}`)); }, 10000);
+      sock.setEncoding('utf8');
+      sock.on('connect', () => sock.write(`GET ${req.path} HTTP/1.0\r\n\r\n`));
+      sock.on('data', (d) => { buf += d; });
+      sock.on('end', () => { clearTimeout(timer); resolve(buf); });
+      sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    });
+    const [head, body] = text.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.[01] 400 /, head);
+    h.assertErrorBody(JSON.parse(body), 'MissingDomainName', { host: 'liverec' });
   });
 });
 
