@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build run test unit clean
+.PHONY: all deps build compile run test unit clean
 
 all: build
 
@@ -14,10 +14,17 @@ deps:
 	@bash scripts/install-deps.sh
 
 build: deps
+	@$(MAKE) --no-print-directory compile
+
+compile:
+	@mkdir -p $(BUILD_DIR)
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > $(BUILD_DIR).configure.log 2>&1 || (cat $(BUILD_DIR).configure.log; exit 1)
 	@cmake --build $(BUILD_DIR) -j$(JOBS)
 
-run: build
+# `run` needs no npm test peers, only what builds and runs the server.
+run:
+	@bash scripts/install-deps.sh --no-npm
+	@$(MAKE) --no-print-directory compile
 	$(BUILD_DIR)/apps/liverec/liverec serve $(ARGS)
 
 # Every test: unit tests (GoogleTest, one binary per layer) and integration/conformance tests

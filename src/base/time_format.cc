@@ -18,17 +18,35 @@ std::optional<int> Digits(std::string_view text, size_t pos, size_t count) {
   return value;
 }
 
-}  // namespace
+struct CivilTime {
+  int year;
+  unsigned month, day;
+  long hours, minutes, seconds;
+};
 
-std::string FormatIsoUtc(int64_t utc_ms) {
+CivilTime ToCivil(int64_t utc_ms) {
   using namespace std::chrono;
   auto ms = milliseconds(utc_ms);
   auto days = floor<std::chrono::days>(ms);
   year_month_day ymd{sys_days(days)};
   hh_mm_ss hms{floor<seconds>(ms - days)};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
+  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
+          static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count())};
+}
+
+}  // namespace
+
+std::string FormatIsoUtc(int64_t utc_ms) {
+  CivilTime t = ToCivil(utc_ms);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year, t.month, t.day, t.hours,
+                     t.minutes, t.seconds);
+}
+
+std::string FormatObjectNameTime(int64_t utc_ms, char sep) {
+  CivilTime t = ToCivil(utc_ms);
+  return fmt::format("{:04}-{:02}-{:02}-{:02}{}{:02}{}{:02}", t.year, t.month, t.day, t.hours, sep,
+                     t.minutes, sep, t.seconds);
 }
 
 std::optional<int64_t> ParseIsoUtc(std::string_view text) {

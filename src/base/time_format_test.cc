@@ -11,6 +11,11 @@ TEST(TimeFormatTest, FormatsUtcSecondsWithZ) {
   EXPECT_EQ(FormatIsoUtc(1767225600999), "2026-01-01T00:00:00Z");
 }
 
+TEST(TimeFormatTest, FormatsObjectNameTimesWithEitherSeparator) {
+  EXPECT_EQ(FormatObjectNameTime(1488985786000, ':'), "2017-03-08-15:09:46");
+  EXPECT_EQ(FormatObjectNameTime(1488985786000, '-'), "2017-03-08-15-09-46");
+}
+
 TEST(TimeFormatTest, ParsesWhatItFormatsAndFractions) {
   EXPECT_EQ(ParseIsoUtc("2026-01-01T00:00:00Z"), 1767225600000);
   EXPECT_EQ(ParseIsoUtc("2026-01-01T00:00:00.25Z"), 1767225600250);

@@ -1,33 +1,22 @@
 #include "storage/object_key_template.h"
 
 #include <array>
-#include <chrono>
 
 #include <fmt/format.h>
 
+#include "base/time_format.h"
+
 namespace liverec::storage {
 namespace {
-
-std::string FormatTime(int64_t utc_ms, char time_separator) {
-  using namespace std::chrono;
-  auto ms = milliseconds(utc_ms);
-  auto days = floor<std::chrono::days>(ms);
-  year_month_day ymd{sys_days(days)};
-  hh_mm_ss hms{floor<seconds>(ms - days)};
-  return fmt::format("{:04}-{:02}-{:02}-{:02}{}{:02}{}{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), time_separator, hms.minutes().count(), time_separator,
-                     hms.seconds().count());
-}
 
 std::optional<std::string> Value(std::string_view name, const TemplateValues& v) {
   if (name == "AppName") return v.app_name;
   if (name == "StreamName") return v.stream_name;
   if (name == "Sequence") return std::to_string(v.sequence);
-  if (name == "StartTime") return FormatTime(v.start_ms, ':');
-  if (name == "EndTime") return FormatTime(v.end_ms, ':');
-  if (name == "EscapedStartTime") return FormatTime(v.start_ms, '-');
-  if (name == "EscapedEndTime") return FormatTime(v.end_ms, '-');
+  if (name == "StartTime") return FormatObjectNameTime(v.start_ms, ':');
+  if (name == "EndTime") return FormatObjectNameTime(v.end_ms, ':');
+  if (name == "EscapedStartTime") return FormatObjectNameTime(v.start_ms, '-');
+  if (name == "EscapedEndTime") return FormatObjectNameTime(v.end_ms, '-');
   if (name == "UnixTimestamp") return std::to_string(v.start_ms / 1000);
   return std::nullopt;
 }

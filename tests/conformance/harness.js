@@ -67,15 +67,19 @@ function cleanEnv(extra = {}) {
   return Object.assign(env, extra);
 }
 
-async function startServer() {
+// opts.reuse: the `tmp` of a stopped server (stop({keep: true})) to start again on the same
+// data dir.
+async function startServer(opts = {}) {
   if (!fs.existsSync(LIVEREC_BIN)) {
     throw new Error(`liverec binary not found at ${LIVEREC_BIN} (set LIVEREC_BIN)`);
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-conf-'));
+  const tmp = opts.reuse || fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-conf-'));
   const dataDir = path.join(tmp, 'data');
-  fs.mkdirSync(dataDir);
   const configPath = path.join(tmp, 'liverec.toml');
-  fs.writeFileSync(configPath, CONFIG_TOML);
+  if (!opts.reuse) {
+    fs.mkdirSync(dataDir);
+    fs.writeFileSync(configPath, CONFIG_TOML);
+  }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
   const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--rtmp-listen', '127.0.0.1:0',
@@ -132,7 +136,7 @@ async function startServer() {
     exitPromise.then((e) => finish(new Error(`liverec exited early (${JSON.stringify(e)}); output:\n${output}`)));
   }).catch((err) => {
     if (!exited) child.kill('SIGKILL');
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   });
 
@@ -145,7 +149,9 @@ async function startServer() {
     configPath,
     output: () => output,
     exited: () => exited,
-    async stop() {
+    // Stops the server (SIGTERM, then SIGKILL after 5 s) and returns how it exited
+    // ({code, signal}); removes the temp dir unless keep.
+    async stop({ keep = false } = {}) {
       // Waits for the exit, at most ms; the timer is cleared so it keeps nothing alive.
       const waitExit = async (ms) => {
         let timer;
@@ -161,7 +167,8 @@ async function startServer() {
           await waitExit(STOP_TIMEOUT_MS);
         }
       }
-      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+      return exited;
     },
   };
   return server;

@@ -280,8 +280,8 @@ describe('the triplet (DomainName, AppName, StreamName) is the key', () => {
     assert.deepEqual(list.map((r) => [r.AppName, r.StreamName]),
       [['live', ''], ['live', '*'], ['live', 's1'], ['*', ''], ['*', '*']]);
 
-    // Each triplet exists exactly once.
-    for (const [app, stream] of [['live', undefined], ['live', '*'], ['live', 's1'], ['*', undefined], ['*', '*']]) {
+    // Each triplet exists exactly once; an empty StreamName is the same as none.
+    for (const [app, stream] of [['live', undefined], ['live', ''], ['live', '*'], ['live', 's1'], ['*', undefined], ['*', '*']]) {
       const err = await h.expectSdkError(add(app, stream));
       h.assertSdkError(err, 400, 'ConfigAlreadyExists', { host: server.host });
     }
