@@ -9,6 +9,7 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
+  libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates
 )

@@ -33,7 +33,7 @@ TEST(StatusTest, DetailFollowsTheMessageAndContextIsPrepended) {
 }
 
 TEST(StatusTest, EveryCatalogueRowHasAnErrorHttpStatus) {
-  for (int i = 1; i <= static_cast<int>(ErrorCode::kInvalidTranscodeTemplatesMalformed); ++i) {
+  for (int i = 1; i <= static_cast<int>(ErrorCode::kMuxerFailure); ++i) {
     const auto& info = LookUpError(static_cast<ErrorCode>(i));
     EXPECT_GE(info.http_status, 400) << info.public_code;
     EXPECT_FALSE(info.message.empty()) << info.public_code;

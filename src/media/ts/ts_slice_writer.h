@@ -1,0 +1,37 @@
+// TsSliceWriter: writes one self-contained MPEG-TS slice (ISO/IEC 13818-1) from media packets,
+// by stream copy through libavformat's mpegts muxer into a ByteSink (custom AVIOContext).
+// Every slice starts with PAT/PMT; H.264/HEVC are converted to Annex B with parameter sets
+// before each keyframe (h264_mp4toannexb / hevc_mp4toannexb); AAC gets ADTS headers. Timestamps
+// are kept as given (ms -> 90 kHz), so consecutive slices play back to back.
+// Thread-safety: none; one recording task owns a writer.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "base/status.h"
+#include "media/byte_sink.h"
+#include "media/media_packet.h"
+
+namespace liverec::media::ts {
+
+class TsSliceWriter {
+ public:
+  // At least one of video/audio. The sink must outlive the writer.
+  static Result<std::unique_ptr<TsSliceWriter>> Create(const std::optional<CodecConfig>& video,
+                                                       const std::optional<CodecConfig>& audio,
+                                                       ByteSink& sink);
+  ~TsSliceWriter();
+
+  // Packets in decode order per track; a packet of a track not configured is an error.
+  Status Write(const MediaPacket& packet);
+  // Flushes the muxer; the slice is complete in the sink afterwards. Call once.
+  Status Finish();
+
+ private:
+  struct Impl;
+  explicit TsSliceWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liverec::media::ts

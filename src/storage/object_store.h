@@ -1,0 +1,43 @@
+// ObjectStore: a bucket's objects, addressed by key (docs/object-keys.md). Implementations say
+// their technology: LocalObjectStore (a directory), later S3ObjectStore, MemoryObjectStore.
+//
+// Contract for every implementation:
+// - Put* is atomic: a reader sees the whole object or nothing (temp name outside the key space,
+//   then rename / complete upload), and it is durable when Put returns OK (fsync of file and
+//   directory for local).
+// - An existing object is never overwritten: ObjectAlreadyExists. A key that would clash with
+//   another (`a` vs `a/b`) is ObjectKeyConflict. An invalid key (storage::CheckObjectKey) is
+//   InvalidObjectName. I/O failures are StorageFailure with the reason.
+// Thread-safety: all methods may be called from any thread. They block: call them from worker
+// threads, never from an I/O thread.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace liverec::storage {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  int64_t modified_ms = 0;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // Stores the bytes of the local file `path` under `key` (the file is left in place).
+  virtual Status PutFile(const std::string& key, const std::string& path) = 0;
+  virtual Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) = 0;
+  virtual Result<ObjectInfo> Head(const std::string& key) = 0;
+  virtual Result<std::vector<uint8_t>> Get(const std::string& key) = 0;
+  // Deleting a missing key is NoSuchKey.
+  virtual Status Delete(const std::string& key) = 0;
+};
+
+}  // namespace liverec::storage
