@@ -34,7 +34,7 @@ class ApiServiceTest : public ::testing::Test {
     ASSERT_TRUE(tenants_->ReplaceBuckets({{a->id, "local", "records", "local", "/tmp/x"},
                                           {b->id, "local", "records-b", "local", "/tmp/y"}})
                     .ok());
-    service_ = std::make_unique<ApiService>(ApiDependencies{clock_, random_, *tenants_, *configs_},
+    service_ = std::make_unique<ApiService>(ApiDependencies{clock_, random_, *tenants_, *configs_, {}},
                                             ApiOptions{});
   }
 

@@ -32,7 +32,8 @@ std::string Lower(std::string text) {
 
 Result<RecordFormat> ParseFormat(const Params& params, const std::string& base,
                                  const metadata::RecordConfigKey& key,
-                                 const std::vector<RecordFormat>* previous) {
+                                 const std::vector<RecordFormat>* previous,
+                                 const RecordLimits& limits) {
   RecordFormat format;
   auto name = params.Get(base + ".Format");
   if (!name || name->empty()) {
@@ -84,11 +85,11 @@ Result<RecordFormat> ParseFormat(const Params& params, const std::string& base,
     }
   }
 
-  auto cycle = params.OptionalInt(base + ".CycleDuration", 900, 21600,
+  auto cycle = params.OptionalInt(base + ".CycleDuration", limits.min_cycle_duration_s, 21600,
                                   ErrorCode::kInvalidCycleDurationMalformed);
   if (!cycle) return Error(cycle.error());
   format.cycle_duration_s = static_cast<int>(cycle->value_or(is_m3u8 ? 21600 : 3600));
-  auto slice_duration = params.OptionalInt(base + ".SliceDuration", 5, 30,
+  auto slice_duration = params.OptionalInt(base + ".SliceDuration", limits.min_slice_duration_s, 30,
                                            ErrorCode::kInvalidSliceDurationMalformed);
   if (!slice_duration) return Error(slice_duration.error());
   format.slice_duration_s = static_cast<int>(slice_duration->value_or(30));
@@ -144,14 +145,15 @@ Status CheckBucketAccess(ActionContext& context, const std::string& endpoint,
   return Status::Ok();
 }
 
-Result<std::vector<RecordFormat>> ParseFormats(const Params& params, const std::string& prefix,
+Result<std::vector<RecordFormat>> ParseFormats(ActionContext& context, const Params& params,
+                                               const std::string& prefix,
                                                const metadata::RecordConfigKey& key,
                                                const std::vector<RecordFormat>* previous) {
   std::vector<RecordFormat> formats;
   std::set<std::string> seen;
   for (int index : params.ListIndices(prefix)) {
     std::string base = fmt::format("{}.{}", prefix, index);
-    auto format = ParseFormat(params, base, key, previous);
+    auto format = ParseFormat(params, base, key, previous, context.deps.limits);
     if (!format) return Error(format.error());
     if (!seen.insert(format->format).second) {
       return Error(ErrorCode::kInvalidFormatMalformed, "",
@@ -192,7 +194,8 @@ Status ApplyModeAndWindow(ActionContext& context, const Params& params,
     }
     config.on_demand = static_cast<int>(mode);
   }
-  auto delay = params.OptionalInt("DelayTime", 15, 21600, ErrorCode::kInvalidDelayTimeMalformed);
+  auto delay = params.OptionalInt("DelayTime", context.deps.limits.min_delay_time_s, 21600,
+                                  ErrorCode::kInvalidDelayTimeMalformed);
   if (!delay) return delay.error();
   if (*delay) config.delay_time_s = static_cast<int>(**delay);
 

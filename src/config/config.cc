@@ -59,6 +59,23 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
   Read(view["api"]["timestamp_window_s"], config.api.timestamp_window_s, "api.timestamp_window_s",
        problems);
   Read(view["api"]["nonce_capacity"], config.api.nonce_capacity, "api.nonce_capacity", problems);
+  Read(view["rtmp"]["handshake_timeout_s"], config.rtmp.handshake_timeout_s,
+       "rtmp.handshake_timeout_s", problems);
+  Read(view["rtmp"]["idle_timeout_s"], config.rtmp.idle_timeout_s, "rtmp.idle_timeout_s", problems);
+  Read(view["rtmp"]["max_connections"], config.rtmp.max_connections, "rtmp.max_connections",
+       problems);
+  Read(view["rtmp"]["max_chunk_size"], config.rtmp.max_chunk_size, "rtmp.max_chunk_size", problems);
+  Read(view["rtmp"]["max_message_size"], config.rtmp.max_message_size, "rtmp.max_message_size",
+       problems);
+  Read(view["recording"]["spool_dir"], config.recording.spool_dir, "recording.spool_dir", problems);
+  Read(view["recording"]["time_zone"], config.recording.time_zone, "recording.time_zone", problems);
+  Read(view["testing"]["enabled"], config.testing.enabled, "testing.enabled", problems);
+  Read(view["testing"]["min_delay_time_s"], config.testing.min_delay_time_s,
+       "testing.min_delay_time_s", problems);
+  Read(view["testing"]["min_cycle_duration_s"], config.testing.min_cycle_duration_s,
+       "testing.min_cycle_duration_s", problems);
+  Read(view["testing"]["min_slice_duration_s"], config.testing.min_slice_duration_s,
+       "testing.min_slice_duration_s", problems);
 
   if (const auto* accounts = root["accounts"].as_array()) {
     for (size_t i = 0; i < accounts->size(); ++i) {
@@ -101,6 +118,13 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
       Read(d["account"], domain.account, where + ".account", problems);
       Read(d["name"], domain.name, where + ".name", problems);
       ReadStrings(d["aliases"], domain.aliases, where + ".aliases", problems);
+      if (d["auth"]) {
+        IngestAuthConfig auth;
+        Read(d["auth"]["primary_key"], auth.primary_key, where + ".auth.primary_key", problems);
+        Read(d["auth"]["secondary_key"], auth.secondary_key, where + ".auth.secondary_key", problems);
+        Read(d["auth"]["validity_s"], auth.validity_s, where + ".auth.validity_s", problems);
+        domain.auth = auth;
+      }
       config.domains.push_back(std::move(domain));
     }
   }
@@ -209,10 +233,56 @@ void Validate(Config& config, Problems& problems) {
       }
     }
   }
+  for (const auto& domain : config.domains) {
+    if (!domain.auth) continue;
+    if (domain.auth->primary_key.size() < 6 || domain.auth->primary_key.size() > 128) {
+      problems.push_back(fmt::format("domains '{}': auth.primary_key needs 6-128 characters", domain.name));
+    }
+    if (domain.auth->validity_s < 0 || domain.auth->validity_s > 31'536'000) {
+      problems.push_back(fmt::format("domains '{}': auth.validity_s must be 0-31536000", domain.name));
+    }
+  }
+  const auto& r = config.rtmp;
+  if (r.handshake_timeout_s < 1 || r.handshake_timeout_s > 300) {
+    problems.push_back("rtmp.handshake_timeout_s: must be 1-300");
+  }
+  if (r.idle_timeout_s < 1 || r.idle_timeout_s > 3600) problems.push_back("rtmp.idle_timeout_s: must be 1-3600");
+  if (r.max_connections < 1 || r.max_connections > 1'000'000) {
+    problems.push_back("rtmp.max_connections: must be 1-1000000");
+  }
+  if (r.max_chunk_size < 128 || r.max_chunk_size > 16'777'215) {
+    problems.push_back("rtmp.max_chunk_size: must be 128-16777215");
+  }
+  if (r.max_message_size < 65536 || r.max_message_size > 67'108'864) {
+    problems.push_back("rtmp.max_message_size: must be 65536-67108864");
+  }
+  if (!ParseTimeZoneOffsetMinutes(config.recording.time_zone)) {
+    problems.push_back("recording.time_zone: \"UTC\" or an offset like \"+08:00\"");
+  }
+  if (config.testing.enabled) {
+    const auto& t = config.testing;
+    if (t.min_delay_time_s < 1 || t.min_cycle_duration_s < 1 || t.min_slice_duration_s < 1) {
+      problems.push_back("testing: minimums must be at least 1 second");
+    }
+  }
+  if (config.recording.spool_dir.empty()) config.recording.spool_dir = config.data_dir + "/spool";
   if (config.database_path.empty()) config.database_path = config.data_dir + "/liverec.db";
 }
 
 }  // namespace
+
+std::optional<int> ParseTimeZoneOffsetMinutes(std::string_view zone) {
+  if (zone == "UTC" || zone == "Z") return 0;
+  // [+-]HH:MM
+  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+  auto digit = [&](size_t i) { return zone[i] >= '0' && zone[i] <= '9' ? zone[i] - '0' : -1; };
+  int h1 = digit(1), h2 = digit(2), m1 = digit(4), m2 = digit(5);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0) return std::nullopt;
+  int hours = h1 * 10 + h2, minutes = m1 * 10 + m2;
+  if (hours > 14 || minutes > 59) return std::nullopt;
+  int total = hours * 60 + minutes;
+  return zone[0] == '-' ? -total : total;
+}
 
 bool IsReservedBucketName(std::string_view name) {
   static const std::set<std::string_view> kReserved{"api",     "debug", "docs",  "healthz",

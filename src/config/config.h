@@ -37,10 +37,39 @@ struct BucketConfig {
   std::string path;                // local: directory; default <data_dir>/buckets/<name>
 };
 
+// Ingest URL signing, type A (spec §10.2): auth_key = "{timestamp}-{rand}-{uid}-{md5hex}".
+struct IngestAuthConfig {
+  std::string primary_key;
+  std::string secondary_key;  // optional; either key is accepted
+  int64_t validity_s = 1800;  // a token is valid until timestamp + validity_s
+};
+
 struct DomainConfig {
   std::string account = std::string(kDefaultAccount);
   std::string name;                  // streaming domain (DomainName)
   std::vector<std::string> aliases;  // ingest domains mapped to it
+  std::optional<IngestAuthConfig> auth;  // none: any publisher is accepted
+};
+
+struct RtmpConfig {
+  int64_t handshake_timeout_s = 10;
+  int64_t idle_timeout_s = 30;    // no bytes from a connection for this long: closed
+  int64_t max_connections = 5000;
+  int64_t max_chunk_size = 65536;
+  int64_t max_message_size = 8 * 1024 * 1024;
+};
+
+struct RecordingConfig {
+  std::string spool_dir;          // default <data_dir>/spool
+  std::string time_zone = "UTC";  // object-name times: "UTC" or a fixed offset like "+08:00"
+};
+
+// Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.
+struct TestingConfig {
+  bool enabled = false;
+  int64_t min_delay_time_s = 15;
+  int64_t min_cycle_duration_s = 900;
+  int64_t min_slice_duration_s = 5;
 };
 
 struct ApiConfig {
@@ -56,6 +85,9 @@ struct Config {
   std::string database_path;  // SQLite file; default <data_dir>/liverec.db
   std::string log_level = "info";
   ApiConfig api;
+  RtmpConfig rtmp;
+  RecordingConfig recording;
+  TestingConfig testing;
   std::vector<AccountConfig> accounts;  // other than "default", which always exists
   std::vector<BucketConfig> buckets;    // besides the default local bucket "records"
   std::vector<DomainConfig> domains;
@@ -75,6 +107,9 @@ Result<Config> LoadConfig(const ConfigSources& sources);
 
 // Bucket names the HTTP server uses for itself; a local bucket may not take them.
 bool IsReservedBucketName(std::string_view name);
+
+// "UTC" -> 0, "+08:00" -> 480, "-05:30" -> -330; nullopt when malformed.
+std::optional<int> ParseTimeZoneOffsetMinutes(std::string_view zone);
 
 // "host:port" with a numeric port (0 allowed: pick a free one).
 bool IsValidListenAddress(std::string_view address);

@@ -117,5 +117,41 @@ TEST(ConfigTest, AccessKeyFromEnvironmentMustBeComplete) {
   EXPECT_EQ(config->default_access_key->id, "abcdefgh12345678");
 }
 
+TEST(ConfigTest, DomainAuthRtmpAndTestingSectionsAreRead) {
+  std::string file = WriteTemp(R"(
+[rtmp]
+idle_timeout_s = 5
+[recording]
+time_zone = "+08:00"
+[testing]
+enabled = true
+min_delay_time_s = 2
+[[domains]]
+name = "a.example.com"
+[domains.auth]
+primary_key = "primary123"
+secondary_key = "secondary123"
+validity_s = 60
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->rtmp.idle_timeout_s, 5);
+  EXPECT_EQ(config->recording.spool_dir, "./data/spool");
+  EXPECT_TRUE(config->testing.enabled);
+  EXPECT_EQ(config->testing.min_delay_time_s, 2);
+  ASSERT_TRUE(config->domains.at(0).auth.has_value());
+  EXPECT_EQ(config->domains[0].auth->secondary_key, "secondary123");
+  EXPECT_EQ(config->domains[0].auth->validity_s, 60);
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, TimeZoneOffsets) {
+  EXPECT_EQ(ParseTimeZoneOffsetMinutes("UTC"), 0);
+  EXPECT_EQ(ParseTimeZoneOffsetMinutes("+08:00"), 480);
+  EXPECT_EQ(ParseTimeZoneOffsetMinutes("-05:30"), -330);
+  EXPECT_FALSE(ParseTimeZoneOffsetMinutes("Asia/Shanghai"));
+  EXPECT_FALSE(ParseTimeZoneOffsetMinutes("+15:00"));
+}
+
 }  // namespace
 }  // namespace liverec::config

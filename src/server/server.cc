@@ -20,6 +20,23 @@
 
 namespace liverec::server {
 
+namespace {
+
+api::RecordLimits RecordLimitsOf(const config::Config& config) {
+  api::RecordLimits limits;
+  if (config.testing.enabled) {
+    spdlog::warn("testing section enabled: API minimums lowered (DelayTime >= {} s, "
+                 "CycleDuration >= {} s, SliceDuration >= {} s). Never use this in production.",
+                 config.testing.min_delay_time_s, config.testing.min_cycle_duration_s,
+                 config.testing.min_slice_duration_s);
+    limits = {config.testing.min_delay_time_s, config.testing.min_cycle_duration_s,
+              config.testing.min_slice_duration_s};
+  }
+  return limits;
+}
+
+}  // namespace
+
 struct Server::Impl {
   config::Config config;
   SystemClock clock;
@@ -71,7 +88,8 @@ Result<StartInfo> Server::Start() {
   api::ApiOptions options{s.config.api.timestamp_window_s * 1000,
                           static_cast<size_t>(s.config.api.nonce_capacity)};
   s.api = std::make_unique<api::ApiService>(
-      api::ApiDependencies{s.clock, s.random, *s.tenants, *s.record_configs}, options);
+      api::ApiDependencies{s.clock, s.random, *s.tenants, *s.record_configs, RecordLimitsOf(s.config)},
+      options);
   s.router = std::make_unique<Router>(*s.api, s.config);
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.http = std::make_unique<net::HttpServer>(

@@ -22,9 +22,9 @@ Result<nlohmann::json> AddLiveAppRecordConfig(ActionContext& context, const Para
   config.oss_endpoint = *endpoint;
   config.oss_bucket = *bucket;
 
-  auto formats = ParseFormats(params, "RecordFormat", *key, nullptr);
+  auto formats = ParseFormats(context, params, "RecordFormat", *key, nullptr);
   if (!formats) return Error(formats.error());
-  auto transcode_formats = ParseFormats(params, "TranscodeRecordFormat", *key, nullptr);
+  auto transcode_formats = ParseFormats(context, params, "TranscodeRecordFormat", *key, nullptr);
   if (!transcode_formats) return Error(transcode_formats.error());
   if (formats->empty() && transcode_formats->empty()) {
     return Error(ErrorCode::kMissingArgument, "RecordFormat");

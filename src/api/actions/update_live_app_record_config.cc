@@ -22,12 +22,12 @@ Result<nlohmann::json> UpdateLiveAppRecordConfig(ActionContext& context, const P
   config.oss_bucket = bucket;
 
   if (!params.ListIndices("RecordFormat").empty()) {
-    auto formats = ParseFormats(params, "RecordFormat", *key, &config.formats);
+    auto formats = ParseFormats(context, params, "RecordFormat", *key, &config.formats);
     if (!formats) return Error(formats.error());
     config.formats = std::move(*formats);
   }
   if (!params.ListIndices("TranscodeRecordFormat").empty()) {
-    auto formats = ParseFormats(params, "TranscodeRecordFormat", *key, &config.transcode_formats);
+    auto formats = ParseFormats(context, params, "TranscodeRecordFormat", *key, &config.transcode_formats);
     if (!formats) return Error(formats.error());
     config.transcode_formats = std::move(*formats);
   }
