@@ -96,11 +96,75 @@ CREATE TABLE record_transcode_templates (
 );
 )sql";
 
+// Recording: streams ever seen (with their never-reused {Sequence} counters), cycles (one per
+// recording file being built, with a snapshot of the config it started with), and the slice
+// index. record_cycles_by_state is node-wide maintenance (closing cycles past DelayTime), the
+// one index not led by account_id.
+constexpr std::string_view kRecordingSchema = R"sql(
+CREATE TABLE streams (
+  account_id           TEXT NOT NULL REFERENCES accounts(id),
+  id                   TEXT NOT NULL,
+  domain_name          TEXT NOT NULL,
+  app_name             TEXT NOT NULL,
+  stream_name          TEXT NOT NULL,
+  first_seen_ms        BIGINT NOT NULL,
+  last_publish_ms      BIGINT NOT NULL,
+  next_slice_sequence  BIGINT NOT NULL,
+  next_cycle_sequence  BIGINT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE UNIQUE INDEX streams_by_name ON streams (account_id, domain_name, app_name, stream_name);
+
+CREATE TABLE record_cycles (
+  account_id       TEXT NOT NULL,
+  id               TEXT NOT NULL,
+  stream_id        TEXT NOT NULL,
+  config_id        TEXT NOT NULL,
+  format           TEXT NOT NULL,
+  sequence         BIGINT NOT NULL,
+  config_json      TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  live             INTEGER NOT NULL,
+  start_ms         BIGINT,
+  end_ms           BIGINT,
+  last_activity_ms BIGINT NOT NULL,
+  object_key       TEXT,
+  closed_at_ms     BIGINT,
+  PRIMARY KEY (account_id, id),
+  FOREIGN KEY (account_id, stream_id) REFERENCES streams (account_id, id)
+);
+CREATE INDEX record_cycles_by_stream ON record_cycles (account_id, stream_id, state);
+CREATE INDEX record_cycles_by_state ON record_cycles (state, last_activity_ms);
+
+CREATE TABLE slices (
+  account_id    TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  start_ms      BIGINT NOT NULL,
+  end_ms        BIGINT NOT NULL,
+  duration_ms   BIGINT NOT NULL,
+  bytes         BIGINT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  bucket        TEXT NOT NULL,
+  object_key    TEXT NOT NULL,
+  video_codec   TEXT NOT NULL,
+  audio_codec   TEXT NOT NULL,
+  width         INTEGER NOT NULL,
+  height        INTEGER NOT NULL,
+  sequence      BIGINT NOT NULL,
+  cycle_id      TEXT,
+  discontinuity INTEGER NOT NULL,
+  PRIMARY KEY (account_id, stream_id, start_ms),
+  FOREIGN KEY (account_id, stream_id) REFERENCES streams (account_id, id)
+);
+CREATE INDEX slices_by_cycle ON slices (account_id, cycle_id, start_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "accounts, keys, domains, buckets, record configs", kInitialSchema},
+      {2, "streams, record cycles, slice index", kRecordingSchema},
   };
   return kMigrations;
 }

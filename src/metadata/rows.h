@@ -64,4 +64,54 @@ struct RecordConfig {
   int64_t updated_at_ms = 0;
 };
 
+struct StreamRow {
+  std::string account_id;
+  std::string id;
+  std::string domain_name;
+  std::string app_name;
+  std::string stream_name;
+  int64_t first_seen_ms = 0;
+  int64_t last_publish_ms = 0;
+};
+
+enum class CycleState { kOpen, kClosed };
+
+// One recording file being built (m3u8 now; mp4/flv later) for one stream and config.
+struct RecordCycleRow {
+  std::string account_id;
+  std::string id;
+  std::string stream_id;
+  std::string config_id;
+  std::string format;
+  int64_t sequence = 0;       // {Sequence} of this file
+  std::string config_json;    // snapshot of the config (bucket, templates, durations, delay)
+  CycleState state = CycleState::kOpen;
+  bool live = false;          // a publisher is feeding it now
+  std::optional<int64_t> start_ms;  // UTC start of its first slice
+  std::optional<int64_t> end_ms;    // UTC end of its last slice
+  int64_t last_activity_ms = 0;     // when it last got a slice or lost its publisher
+  std::string object_key;           // set when closed
+  std::optional<int64_t> closed_at_ms;
+};
+
+// One stored TS slice: the slice index.
+struct SliceRow {
+  std::string account_id;
+  std::string stream_id;
+  int64_t start_ms = 0;  // UTC
+  int64_t end_ms = 0;
+  int64_t duration_ms = 0;
+  int64_t bytes = 0;
+  std::string endpoint;
+  std::string bucket;
+  std::string object_key;
+  std::string video_codec;  // "" when the stream has no video
+  std::string audio_codec;
+  int width = 0;
+  int height = 0;
+  int64_t sequence = 0;
+  std::string cycle_id;  // "" when not part of an m3u8 cycle
+  bool discontinuity = false;  // a gap or a codec change precedes it
+};
+
 }  // namespace liverec::metadata

@@ -1,0 +1,213 @@
+#include "metadata/recording_repository.h"
+
+#include "base/ids.h"
+
+namespace liverec::metadata {
+namespace {
+
+constexpr std::string_view kStreamColumns =
+    "account_id, id, domain_name, app_name, stream_name, first_seen_ms, last_publish_ms";
+constexpr std::string_view kCycleColumns =
+    "account_id, id, stream_id, config_id, format, sequence, config_json, state, live, start_ms, "
+    "end_ms, last_activity_ms, object_key, closed_at_ms";
+constexpr std::string_view kSliceColumns =
+    "account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, "
+    "video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity";
+
+std::string Cols(std::string_view columns) { return std::string(columns); }
+
+StreamRow ToStream(const SqlRow& r) {
+  return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]),
+          AsText(r[4]), AsInt(r[5]),  AsInt(r[6])};
+}
+
+RecordCycleRow ToCycle(const SqlRow& r) {
+  RecordCycleRow c;
+  c.account_id = AsText(r[0]);
+  c.id = AsText(r[1]);
+  c.stream_id = AsText(r[2]);
+  c.config_id = AsText(r[3]);
+  c.format = AsText(r[4]);
+  c.sequence = AsInt(r[5]);
+  c.config_json = AsText(r[6]);
+  c.state = AsText(r[7]) == "closed" ? CycleState::kClosed : CycleState::kOpen;
+  c.live = AsInt(r[8]) != 0;
+  c.start_ms = AsOptionalInt(r[9]);
+  c.end_ms = AsOptionalInt(r[10]);
+  c.last_activity_ms = AsInt(r[11]);
+  c.object_key = AsText(r[12]);
+  c.closed_at_ms = AsOptionalInt(r[13]);
+  return c;
+}
+
+SliceRow ToSlice(const SqlRow& r) {
+  SliceRow s;
+  s.account_id = AsText(r[0]);
+  s.stream_id = AsText(r[1]);
+  s.start_ms = AsInt(r[2]);
+  s.end_ms = AsInt(r[3]);
+  s.duration_ms = AsInt(r[4]);
+  s.bytes = AsInt(r[5]);
+  s.endpoint = AsText(r[6]);
+  s.bucket = AsText(r[7]);
+  s.object_key = AsText(r[8]);
+  s.video_codec = AsText(r[9]);
+  s.audio_codec = AsText(r[10]);
+  s.width = static_cast<int>(AsInt(r[11]));
+  s.height = static_cast<int>(AsInt(r[12]));
+  s.sequence = AsInt(r[13]);
+  s.cycle_id = AsText(r[14]);
+  s.discontinuity = AsInt(r[15]) != 0;
+  return s;
+}
+
+}  // namespace
+
+Result<std::optional<StreamRow>> RecordingRepository::FindStream(const std::string& account_id,
+                                                                 const std::string& domain,
+                                                                 const std::string& app,
+                                                                 const std::string& stream) {
+  auto rows = db_.Query("SELECT " + Cols(kStreamColumns) +
+                            " FROM streams WHERE account_id = ? AND domain_name = ? AND "
+                            "app_name = ? AND stream_name = ?",
+                        {account_id, domain, app, stream});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<StreamRow>();
+  return std::optional<StreamRow>(ToStream(rows->front()));
+}
+
+Result<StreamRow> RecordingRepository::EnsureStream(const std::string& account_id,
+                                                    const std::string& domain,
+                                                    const std::string& app,
+                                                    const std::string& stream) {
+  int64_t now = clock_.NowMs();
+  std::string id = NewId(clock_, random_);
+  auto inserted = db_.Execute(
+      "INSERT INTO streams (account_id, id, domain_name, app_name, stream_name, first_seen_ms, "
+      "last_publish_ms, next_slice_sequence, next_cycle_sequence) VALUES (?, ?, ?, ?, ?, ?, ?, 0, "
+      "0) ON CONFLICT (account_id, domain_name, app_name, stream_name) DO UPDATE SET "
+      "last_publish_ms = excluded.last_publish_ms",
+      {account_id, id, domain, app, stream, now, now});
+  if (!inserted) return Error(inserted.error());
+  auto found = FindStream(account_id, domain, app, stream);
+  if (!found) return Error(found.error());
+  if (!*found) return Error(ErrorCode::kInternalError, "", "stream row vanished");
+  return **found;
+}
+
+Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
+                                                  const std::string& stream_id,
+                                                  SequenceKind kind) {
+  std::string column =
+      kind == SequenceKind::kSlice ? "next_slice_sequence" : "next_cycle_sequence";
+  int64_t value = 0;
+  Status status = db_.InTransaction([&](SqlSession& session) -> Status {
+    auto rows = session.Query("SELECT " + column + " FROM streams WHERE account_id = ? AND id = ?",
+                              {account_id, stream_id});
+    if (!rows) return rows.error();
+    if (rows->empty()) return Status(ErrorCode::kInternalError, "", "no stream " + stream_id);
+    value = AsInt(rows->front()[0]);
+    auto updated = session.Execute("UPDATE streams SET " + column + " = " + column +
+                                       " + 1 WHERE account_id = ? AND id = ?",
+                                   {account_id, stream_id});
+    return updated ? Status::Ok() : updated.error();
+  });
+  if (!status.ok()) return Error(status);
+  return value;
+}
+
+Status RecordingRepository::InsertCycle(const RecordCycleRow& c) {
+  auto r = db_.Execute(
+      "INSERT INTO record_cycles (" + Cols(kCycleColumns) +
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence, c.config_json,
+       std::string(c.state == CycleState::kOpen ? "open" : "closed"), int64_t{c.live ? 1 : 0},
+       OptionalInt(c.start_ms), OptionalInt(c.end_ms), c.last_activity_ms, c.object_key,
+       OptionalInt(c.closed_at_ms)});
+  return r ? Status::Ok() : r.error();
+}
+
+Status RecordingRepository::TouchCycle(const std::string& account_id, const std::string& cycle_id,
+                                       int64_t start_ms, int64_t end_ms, int64_t now_ms) {
+  auto r = db_.Execute(
+      "UPDATE record_cycles SET start_ms = COALESCE(start_ms, ?), end_ms = ?, "
+      "last_activity_ms = ? WHERE account_id = ? AND id = ?",
+      {start_ms, end_ms, now_ms, account_id, cycle_id});
+  return r ? Status::Ok() : r.error();
+}
+
+Status RecordingRepository::SetCycleLive(const std::string& account_id,
+                                         const std::string& cycle_id, bool live, int64_t now_ms) {
+  auto r = db_.Execute(
+      "UPDATE record_cycles SET live = ?, last_activity_ms = ? WHERE account_id = ? AND id = ?",
+      {int64_t{live ? 1 : 0}, now_ms, account_id, cycle_id});
+  return r ? Status::Ok() : r.error();
+}
+
+Status RecordingRepository::CloseCycle(const std::string& account_id, const std::string& cycle_id,
+                                       const std::string& object_key, int64_t now_ms) {
+  auto r = db_.Execute(
+      "UPDATE record_cycles SET state = 'closed', live = 0, object_key = ?, closed_at_ms = ? "
+      "WHERE account_id = ? AND id = ?",
+      {object_key, now_ms, account_id, cycle_id});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::optional<RecordCycleRow>> RecordingRepository::FindCycle(const std::string& account_id,
+                                                                     const std::string& cycle_id) {
+  auto rows = db_.Query("SELECT " + Cols(kCycleColumns) +
+                            " FROM record_cycles WHERE account_id = ? AND id = ?",
+                        {account_id, cycle_id});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<RecordCycleRow>();
+  return std::optional<RecordCycleRow>(ToCycle(rows->front()));
+}
+
+Result<std::vector<RecordCycleRow>> RecordingRepository::ListOpenCycles() {
+  auto rows = db_.Query("SELECT " + Cols(kCycleColumns) +
+                            " FROM record_cycles WHERE state = 'open' ORDER BY last_activity_ms",
+                        {});
+  if (!rows) return Error(rows.error());
+  std::vector<RecordCycleRow> cycles;
+  for (const auto& row : *rows) cycles.push_back(ToCycle(row));
+  return cycles;
+}
+
+Status RecordingRepository::InsertSlice(const SliceRow& s) {
+  auto r = db_.Execute(
+      "INSERT INTO slices (" + Cols(kSliceColumns) +
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (account_id, stream_id, start_ms) DO NOTHING",
+      {s.account_id, s.stream_id, s.start_ms, s.end_ms, s.duration_ms, s.bytes, s.endpoint,
+       s.bucket, s.object_key, s.video_codec, s.audio_codec, int64_t{s.width}, int64_t{s.height},
+       s.sequence, s.cycle_id.empty() ? SqlValue(std::monostate{}) : SqlValue(s.cycle_id),
+       int64_t{s.discontinuity ? 1 : 0}});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::vector<SliceRow>> RecordingRepository::ListCycleSlices(const std::string& account_id,
+                                                                   const std::string& cycle_id) {
+  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
+                            " FROM slices WHERE account_id = ? AND cycle_id = ? ORDER BY start_ms",
+                        {account_id, cycle_id});
+  if (!rows) return Error(rows.error());
+  std::vector<SliceRow> slices;
+  for (const auto& row : *rows) slices.push_back(ToSlice(row));
+  return slices;
+}
+
+Result<std::vector<SliceRow>> RecordingRepository::ListStreamSlices(const std::string& account_id,
+                                                                    const std::string& stream_id,
+                                                                    int64_t from_ms,
+                                                                    int64_t to_ms) {
+  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
+                            " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? "
+                            "AND start_ms < ? ORDER BY start_ms",
+                        {account_id, stream_id, from_ms, to_ms});
+  if (!rows) return Error(rows.error());
+  std::vector<SliceRow> slices;
+  for (const auto& row : *rows) slices.push_back(ToSlice(row));
+  return slices;
+}
+
+}  // namespace liverec::metadata
