@@ -32,6 +32,13 @@ std::string Sha256(std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), sizeof(out));
 }
 
+std::string Md5(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  EVP_Digest(data.data(), data.size(), out, &out_len, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), out_len);
+}
+
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

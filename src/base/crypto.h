@@ -11,6 +11,7 @@ namespace liverec {
 std::string HmacSha1(std::string_view key, std::string_view data);
 std::string HmacSha256(std::string_view key, std::string_view data);
 std::string Sha256(std::string_view data);
+std::string Md5(std::string_view data);  // for protocols that specify it (ingest auth_key)
 
 std::string HexEncode(std::string_view bytes);  // lower-case
 std::string Base64Encode(std::string_view bytes);

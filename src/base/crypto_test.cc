@@ -10,6 +10,10 @@ TEST(CryptoTest, Sha256OfEmptyIsTheWellKnownValue) {
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST(CryptoTest, Md5MatchesRfc1321) {
+  EXPECT_EQ(HexEncode(Md5("abc")), "900150983cd24fb0d6963f7d28e17f72");
+}
+
 TEST(CryptoTest, HmacsMatchRfcVectors) {
   // RFC 2202 test case 2 and RFC 4231 test case 2.
   EXPECT_EQ(HexEncode(HmacSha1("Jefe", "what do ya want for nothing?")),
