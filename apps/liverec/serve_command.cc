@@ -46,8 +46,8 @@ int RunServe(const ServeOptions& options) {
     std::cout << "Bucket: OssEndpoint=" << b.endpoint << " OssBucket=" << b.name << " -> "
               << b.path << ", served at " << url << b.name << "/<key>\n";
   }
-  std::cout << "RTMP ingest (" << config->rtmp_listen
-            << ") is not served yet: it comes with the next release.\n"
+  std::cout << "RTMP ingest listening on rtmp://" << started->rtmp_address
+            << "/<app>/<stream>?vhost=<domain>\n"
             << "AccessKeyId: " << c.access_key_id << "\n";
   if (c.created) {
     std::cout << "AccessKeySecret: " << c.access_key_secret << "\n";

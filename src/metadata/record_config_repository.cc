@@ -170,4 +170,18 @@ Result<RecordConfigPage> RecordConfigRepository::List(const RecordConfigQuery& q
   return page;
 }
 
+Result<std::vector<RecordConfig>> RecordConfigRepository::ListForDomain(
+    const std::string& account_id, const std::string& domain_name) {
+  auto rows = db_.Query(Select("account_id = ? AND domain_name = ? ORDER BY id"),
+                        {account_id, domain_name});
+  if (!rows) return Error(rows.error());
+  std::vector<RecordConfig> configs;
+  for (const auto& row : *rows) {
+    RecordConfig config = ToConfig(row);
+    LIVEREC_RETURN_IF_ERROR(LoadChildren(config));
+    configs.push_back(std::move(config));
+  }
+  return configs;
+}
+
 }  // namespace liverec::metadata

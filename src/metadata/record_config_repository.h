@@ -46,6 +46,9 @@ class RecordConfigRepository {
   Status Delete(const RecordConfigKey& key);
   Result<std::optional<RecordConfig>> Find(const RecordConfigKey& key);
   Result<RecordConfigPage> List(const RecordConfigQuery& query);
+  // Every config of the account's domain (for matching a published stream).
+  Result<std::vector<RecordConfig>> ListForDomain(const std::string& account_id,
+                                                  const std::string& domain_name);
 
  private:
   Status WriteChildren(SqlSession& session, const RecordConfig& config);

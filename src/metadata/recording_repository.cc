@@ -76,6 +76,16 @@ Result<std::optional<StreamRow>> RecordingRepository::FindStream(const std::stri
   return std::optional<StreamRow>(ToStream(rows->front()));
 }
 
+Result<std::optional<StreamRow>> RecordingRepository::FindStreamById(const std::string& account_id,
+                                                                     const std::string& stream_id) {
+  auto rows = db_.Query("SELECT " + Cols(kStreamColumns) +
+                            " FROM streams WHERE account_id = ? AND id = ?",
+                        {account_id, stream_id});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<StreamRow>();
+  return std::optional<StreamRow>(ToStream(rows->front()));
+}
+
 Result<StreamRow> RecordingRepository::EnsureStream(const std::string& account_id,
                                                     const std::string& domain,
                                                     const std::string& app,
@@ -161,6 +171,23 @@ Result<std::optional<RecordCycleRow>> RecordingRepository::FindCycle(const std::
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<RecordCycleRow>();
   return std::optional<RecordCycleRow>(ToCycle(rows->front()));
+}
+
+Result<std::optional<RecordCycleRow>> RecordingRepository::FindOpenCycle(
+    const std::string& account_id, const std::string& stream_id, const std::string& config_id,
+    const std::string& format) {
+  auto rows = db_.Query("SELECT " + Cols(kCycleColumns) +
+                            " FROM record_cycles WHERE account_id = ? AND stream_id = ? AND "
+                            "state = 'open' AND config_id = ? AND format = ? ORDER BY id DESC",
+                        {account_id, stream_id, config_id, format});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<RecordCycleRow>();
+  return std::optional<RecordCycleRow>(ToCycle(rows->front()));
+}
+
+Status RecordingRepository::MarkAllCyclesNotLive() {
+  auto r = db_.Execute("UPDATE record_cycles SET live = 0 WHERE state = 'open' AND live = 1", {});
+  return r ? Status::Ok() : r.error();
 }
 
 Result<std::vector<RecordCycleRow>> RecordingRepository::ListOpenCycles() {

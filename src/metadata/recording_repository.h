@@ -27,6 +27,8 @@ class RecordingRepository {
   Result<std::optional<StreamRow>> FindStream(const std::string& account_id,
                                               const std::string& domain, const std::string& app,
                                               const std::string& stream);
+  Result<std::optional<StreamRow>> FindStreamById(const std::string& account_id,
+                                                  const std::string& stream_id);
   // Returns the next {Sequence} of the stream and advances it: never the same value twice.
   Result<int64_t> TakeSequence(const std::string& account_id, const std::string& stream_id,
                                SequenceKind kind);
@@ -42,6 +44,14 @@ class RecordingRepository {
                     const std::string& object_key, int64_t now_ms);
   Result<std::optional<RecordCycleRow>> FindCycle(const std::string& account_id,
                                                   const std::string& cycle_id);
+  // The open cycle of (stream, config, format), if any.
+  Result<std::optional<RecordCycleRow>> FindOpenCycle(const std::string& account_id,
+                                                      const std::string& stream_id,
+                                                      const std::string& config_id,
+                                                      const std::string& format);
+  // At start: no publisher feeds any cycle of this node any more (last_activity_ms is kept, so
+  // cycles whose DelayTime passed while the server was down close at once).
+  Status MarkAllCyclesNotLive();
   // Open cycles of every account (for closing those past DelayTime, and for recovery).
   Result<std::vector<RecordCycleRow>> ListOpenCycles();
 

@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -131,13 +132,14 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<HttpServer::State> state) {
   while (!state->stopped) {
     beast::error_code ec;
     tcp::socket socket = co_await state->acceptor.async_accept(
-        asio::redirect_error(asio::use_awaitable, ec));
+        asio::make_strand(state->io), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state->stopped || ec == asio::error::operation_aborted) break;
       spdlog::warn("http: accept failed: {}", ec.message());
       continue;
     }
-    // One coroutine per connection: its steps never run concurrently, so no strand is needed.
+    // The socket was accepted onto its own strand: the connection's steps and Beast's timers
+    // never run concurrently, even with several I/O threads.
     auto executor = socket.get_executor();
     asio::co_spawn(executor, Session(state, std::move(socket)), asio::detached);
   }

@@ -1,5 +1,7 @@
 // Router: which handler answers an HTTP request. `/` is the RPC API; `/healthz` says the server
-// is up; `/<bucket>/<key>` reads an object of a local bucket (GET/HEAD), so recording URLs play.
+// is up; `/<bucket>/<key>` reads an object of a local bucket (GET/HEAD, byte ranges; see
+// BucketFileServer), so recording URLs play. The URL path is percent-decoded ('+' stays '+')
+// before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
 
@@ -9,6 +11,7 @@
 #include "api/api_service.h"
 #include "config/config.h"
 #include "net/http_message.h"
+#include "server/bucket_file_server.h"
 
 namespace liverec::server {
 
@@ -19,10 +22,8 @@ class Router {
   net::HttpResponse Handle(const net::HttpRequest& request);
 
  private:
-  net::HttpResponse ServeObject(const net::HttpRequest& request, const std::string& path);
-
   api::ApiService& api_;
-  std::map<std::string, std::string> local_buckets_;  // bucket name -> directory (endpoint local)
+  BucketFileServer files_;  // the local buckets (backend and endpoint "local")
 };
 
 }  // namespace liverec::server

@@ -1,6 +1,9 @@
 #include "server/server.h"
 
+#include <atomic>
 #include <filesystem>
+#include <optional>
+#include <map>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -8,7 +11,20 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
 #include "api/api_service.h"
+#include "ingest/ingest_policy.h"
+#include "ingest/rtmp_connection.h"
+#include "ingest/stream_registry.h"
+#include "metadata/recording_repository.h"
+#include "net/tcp_server.h"
+#include "recorder/cycle_manager.h"
+#include "recorder/recorder.h"
+#include "recorder/spool.h"
+#include "storage/local/local_object_store.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "metadata/migrations.h"
@@ -46,10 +62,26 @@ struct Server::Impl {
   std::unique_ptr<metadata::RecordConfigRepository> record_configs;
   std::unique_ptr<api::ApiService> api;
   std::unique_ptr<Router> router;
-  boost::asio::io_context io;
+  // Destroyed explicitly in ~Server, after the servers and before the workers finish.
+  std::optional<boost::asio::io_context> io{std::in_place};
+  std::atomic<bool> stopping{false};
   std::unique_ptr<boost::asio::thread_pool> workers;
   std::unique_ptr<net::HttpServer> http;
   std::vector<std::thread> io_threads;
+  // Recording and ingest.
+  std::unique_ptr<metadata::RecordingRepository> recordings;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<storage::ObjectStore>> stores;
+  std::unique_ptr<recorder::Spool> spool;
+  std::unique_ptr<recorder::CycleManager> cycles;
+  std::unique_ptr<recorder::Recorder> recorder;
+  ingest::IngestPolicy ingest_policy;
+  ingest::StreamRegistry registry;
+  std::unique_ptr<net::TcpServer> rtmp;
+  std::unique_ptr<boost::asio::steady_timer> cycle_timer;
+
+  Status StartRecording();
+  Result<uint16_t> StartRtmp();
+  void ScheduleCycleCheck();
 
   explicit Impl(config::Config c) : config(std::move(c)) {}
   int ThreadCount() const {
@@ -58,14 +90,100 @@ struct Server::Impl {
   }
 };
 
+Status Server::Impl::StartRecording() {
+  recordings = std::make_unique<metadata::RecordingRepository>(*db, clock, random);
+  for (const auto& bucket : config.buckets) {
+    stores[{bucket.endpoint, bucket.name}] =
+        std::make_unique<storage::LocalObjectStore>(bucket.path);
+  }
+  spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
+  auto lookup = [this](const std::string& endpoint, const std::string& bucket) {
+    auto it = stores.find({endpoint, bucket});
+    return it == stores.end() ? nullptr : it->second.get();
+  };
+  cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random);
+  auto make_serial = [this]() -> recorder::SerialPost {
+    auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
+        workers->get_executor());
+    return [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); };
+  };
+  recorder = std::make_unique<recorder::Recorder>(recorder::RecorderDependencies{
+      *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
+      config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0)});
+
+  auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
+  if (!default_account || !*default_account) {
+    return Status(ErrorCode::kInternalError, "", "the default account is missing");
+  }
+  ingest_policy.default_account_id = (*default_account)->id;
+  for (const auto& domain : config.domains) {
+    auto account = tenants->FindAccountByName(domain.account);
+    if (account && *account) ingest_policy.domain_accounts[domain.name] = (*account)->id;
+    for (const auto& alias : domain.aliases) ingest_policy.aliases[alias] = domain.name;
+    if (domain.auth) ingest_policy.auth[domain.name] = *domain.auth;
+  }
+  // Finish what the spool holds, in the background: serving starts at once.
+  boost::asio::post(*workers, [this] {
+    auto recovered = recorder->Recover();
+    if (!recovered) {
+      spdlog::error("recovery: {}", recovered.error().ToString());
+    } else if (*recovered > 0) {
+      spdlog::info("recovery: {} slices from the spool stored and indexed", *recovered);
+    }
+  });
+  ScheduleCycleCheck();
+  return Status::Ok();
+}
+
+void Server::Impl::ScheduleCycleCheck() {
+  if (stopping) return;
+  if (!cycle_timer) cycle_timer = std::make_unique<boost::asio::steady_timer>(*io);
+  cycle_timer->expires_after(std::chrono::seconds(1));
+  cycle_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    boost::asio::post(*workers, [this] {
+      Status status = cycles->CloseExpired();
+      if (!status.ok()) spdlog::warn("recorder: closing cycles: {}", status.ToString());
+      ScheduleCycleCheck();
+    });
+  });
+}
+
+Result<uint16_t> Server::Impl::StartRtmp() {
+  media::rtmp::RtmpSessionLimits limits;
+  limits.max_chunk_size = static_cast<uint32_t>(config.rtmp.max_chunk_size);
+  limits.max_message_size = static_cast<uint32_t>(config.rtmp.max_message_size);
+  net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s,
+                                config.rtmp.idle_timeout_s, config.rtmp.max_connections,
+                                64 * 1024};
+  rtmp = std::make_unique<net::TcpServer>(
+      *io,
+      [this, limits](const std::string& peer) -> std::unique_ptr<net::ConnectionHandler> {
+        return std::make_unique<ingest::RtmpConnection>(peer, ingest_policy, registry, *recorder,
+                                                        clock, limits);
+      },
+      options);
+  auto port = rtmp->Listen(config.rtmp_listen);
+  if (!port) return Error(port.error());
+  rtmp->Start();
+  return *port;
+}
+
 Server::Server(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Server::~Server() {
   Stop();
-  for (auto& t : impl_->io_threads) {
+  Impl& s = *impl_;
+  for (auto& t : s.io_threads) {
     if (t.joinable()) t.join();
   }
-  if (impl_->workers) impl_->workers->join();
+  // Order matters: listeners first, then the I/O context (its pending connection coroutines end
+  // their publishes, which posts the last slices), then the workers finish that work.
+  s.http.reset();
+  s.rtmp.reset();
+  s.cycle_timer.reset();
+  s.io.reset();
+  if (s.workers) s.workers->join();
 }
 
 Result<StartInfo> Server::Start() {
@@ -93,17 +211,22 @@ Result<StartInfo> Server::Start() {
   s.router = std::make_unique<Router>(*s.api, s.config);
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.http = std::make_unique<net::HttpServer>(
-      s.io, *s.workers, [router = s.router.get()](const net::HttpRequest& r) {
+      *s.io, *s.workers, [router = s.router.get()](const net::HttpRequest& r) {
         return router->Handle(r);
       });
   auto port = s.http->Listen(s.config.http_listen);
   if (!port) return Error(port.error());
+  LIVEREC_RETURN_IF_ERROR(s.StartRecording());
+  auto rtmp_port = s.StartRtmp();
+  if (!rtmp_port) return Error(rtmp_port.error());
   s.http->Start();
 
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));
-  StartInfo info{host + ":" + std::to_string(*port), *credentials};
+  std::string rtmp_host = s.config.rtmp_listen.substr(0, s.config.rtmp_listen.rfind(':'));
+  StartInfo info{host + ":" + std::to_string(*port), rtmp_host + ":" + std::to_string(*rtmp_port),
+                 *credentials};
   for (int i = 0; i < s.ThreadCount(); ++i) {
-    s.io_threads.emplace_back([&io = s.io] { io.run(); });
+    s.io_threads.emplace_back([&io = *s.io] { io.run(); });
   }
   return info;
 }
@@ -119,8 +242,11 @@ void Server::Wait() {
 }
 
 void Server::Stop() {
+  impl_->stopping = true;
   if (impl_->http) impl_->http->Stop();
-  impl_->io.stop();
+  if (impl_->rtmp) impl_->rtmp->Stop();
+  if (impl_->cycle_timer) impl_->cycle_timer->cancel();
+  if (impl_->io) impl_->io->stop();
 }
 
 }  // namespace liverec::server

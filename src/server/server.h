@@ -14,6 +14,7 @@ namespace liverec::server {
 
 struct StartInfo {
   std::string http_address;  // "127.0.0.1:8080", with the bound port
+  std::string rtmp_address;  // "127.0.0.1:1935", with the bound port
   DefaultCredentials credentials;
 };
 

@@ -13,10 +13,10 @@ std::optional<std::string> Value(std::string_view name, const TemplateValues& v)
   if (name == "AppName") return v.app_name;
   if (name == "StreamName") return v.stream_name;
   if (name == "Sequence") return std::to_string(v.sequence);
-  if (name == "StartTime") return FormatObjectNameTime(v.start_ms, ':');
-  if (name == "EndTime") return FormatObjectNameTime(v.end_ms, ':');
-  if (name == "EscapedStartTime") return FormatObjectNameTime(v.start_ms, '-');
-  if (name == "EscapedEndTime") return FormatObjectNameTime(v.end_ms, '-');
+  if (name == "StartTime") return FormatObjectNameTime(v.start_ms + v.display_offset_ms, ':');
+  if (name == "EndTime") return FormatObjectNameTime(v.end_ms + v.display_offset_ms, ':');
+  if (name == "EscapedStartTime") return FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');
+  if (name == "EscapedEndTime") return FormatObjectNameTime(v.end_ms + v.display_offset_ms, '-');
   if (name == "UnixTimestamp") return std::to_string(v.start_ms / 1000);
   return std::nullopt;
 }

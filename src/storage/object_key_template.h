@@ -25,6 +25,7 @@ struct TemplateValues {
   int64_t sequence = 0;
   int64_t start_ms = 0;  // {StartTime}, {EscapedStartTime}, {UnixTimestamp} (seconds)
   int64_t end_ms = 0;    // {EndTime}, {EscapedEndTime}
+  int64_t display_offset_ms = 0;  // added to the rendered {*StartTime}/{*EndTime} (time zone)
 };
 
 // Renders `tmpl`, then appends `extension` (".ts", ".m3u8", ...). Times render in UTC:

@@ -14,6 +14,12 @@ TEST(ObjectKeyTemplateTest, RendersEveryVariableInUtc) {
   EXPECT_EQ(RenderObjectKey("{UnixTimestamp}_{Sequence}", v, ".ts"), "1488985786_3.ts");
 }
 
+TEST(ObjectKeyTemplateTest, DisplayOffsetShiftsNamedTimesButNotUnixTimestamps) {
+  TemplateValues v{"live", "s1", 0, 1488985786000, 1488985840000, 8 * 3600'000};
+  EXPECT_EQ(RenderObjectKey("{StartTime}/{UnixTimestamp}", v, ".ts"),
+            "2017-03-08-23:09:46/1488985786.ts");
+}
+
 TEST(ObjectKeyTemplateTest, AcceptsTheDocumentedDefaults) {
   EXPECT_EQ(CheckObjectTemplate("record/{AppName}/{StreamName}/{EscapedStartTime}_{EscapedEndTime}",
                                 TemplateKind::kRecord, "live", "*", ".m3u8"),

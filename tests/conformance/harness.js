@@ -53,6 +53,7 @@ name = "b.example.com"
 `;
 
 const READY_RE = /HTTP API listening on http:\/\/127\.0\.0\.1:(\d+)\//;
+const RTMP_RE = /RTMP ingest listening on rtmp:\/\/127\.0\.0\.1:(\d+)\//;
 const START_TIMEOUT_MS = 15000;
 const STOP_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
@@ -78,7 +79,7 @@ async function startServer(opts = {}) {
   const configPath = path.join(tmp, 'liverec.toml');
   if (!opts.reuse) {
     fs.mkdirSync(dataDir);
-    fs.writeFileSync(configPath, CONFIG_TOML);
+    fs.writeFileSync(configPath, CONFIG_TOML + (opts.extraToml || ''));
   }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
@@ -101,6 +102,7 @@ async function startServer(opts = {}) {
     });
   });
 
+  let rtmpPort = null;
   const port = await new Promise((resolve, reject) => {
     let stdoutBuf = '';
     let done = false;
@@ -124,6 +126,8 @@ async function startServer(opts = {}) {
       while ((idx = stdoutBuf.indexOf('\n')) >= 0) {
         const line = stdoutBuf.slice(0, idx);
         stdoutBuf = stdoutBuf.slice(idx + 1);
+        const r = RTMP_RE.exec(line);
+        if (r) rtmpPort = Number(r[1]);
         const m = READY_RE.exec(line);
         if (m) finish(null, Number(m[1]));
       }
@@ -140,8 +144,11 @@ async function startServer(opts = {}) {
     throw err;
   });
 
+  // The RTMP line is printed after the HTTP line: wait for it briefly.
+  for (let i = 0; i < 50 && rtmpPort === null && !exited; i++) await sleep(20);
   const server = {
     port,
+    rtmpPort,
     host: `127.0.0.1:${port}`,
     endpoint: `http://127.0.0.1:${port}`,
     dataDir,

@@ -23,7 +23,10 @@ class TsSliceWriter {
                                                        ByteSink& sink);
   ~TsSliceWriter();
 
-  // Packets in decode order per track; a packet of a track not configured is an error.
+  // Packets in decode order per track; a packet of a track not configured (or of another
+  // codec) is kMediaUnsupported. A DTS not above its track's previous one (RTMP encoders send
+  // repeats) is moved one 90 kHz tick past it, as libavformat demands increasing DTS.
+  // Failures of the sink come back as the sink's Status; libavformat's as kMuxerFailure.
   Status Write(const MediaPacket& packet);
   // Flushes the muxer; the slice is complete in the sink afterwards. Call once.
   Status Finish();

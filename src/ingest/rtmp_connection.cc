@@ -1,0 +1,107 @@
+#include "ingest/rtmp_connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include "ingest/ingest_auth.h"
+
+namespace liverec::ingest {
+
+RtmpConnection::RtmpConnection(std::string peer, const IngestPolicy& policy,
+                               StreamRegistry& registry, PublishListener& listener,
+                               const Clock& clock, media::rtmp::RtmpSessionLimits limits)
+    : peer_(std::move(peer)), policy_(policy), registry_(registry), listener_(listener),
+      clock_(clock), session_(limits) {}
+
+RtmpConnection::~RtmpConnection() { EndPublish("connection destroyed"); }
+
+Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+  auto events = session_.Feed(in);
+  if (events) {
+    for (auto& event : *events) {
+      if (auto* connect = std::get_if<media::rtmp::ConnectEvent>(&event)) {
+        connect_ = *connect;
+      } else if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
+        HandlePublish(*publish);
+      } else if (auto* media = std::get_if<media::rtmp::MediaEvent>(&event)) {
+        HandleMedia(*media);
+      } else if (auto* unpublish = std::get_if<media::rtmp::UnpublishEvent>(&event)) {
+        if (stream_id_ && *stream_id_ == unpublish->stream_id) EndPublish("unpublished");
+      }
+    }
+  }
+  auto bytes = session_.TakeOutput();
+  out.insert(out.end(), bytes.begin(), bytes.end());
+  return events ? Status::Ok() : events.error();
+}
+
+void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
+  if (stream_id_) {
+    session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName",
+                           "this connection already publishes a stream");
+    return;
+  }
+  StreamIdentity id = ResolveIdentity(connect_.tc_url, connect_.app, connect_.app_query,
+                                      event.stream_name, event.query, policy_.aliases);
+  std::string key = id.Key();
+  if (id.domain.empty() || id.app.empty() || id.stream.empty()) {
+    spdlog::warn("rtmp: {}: publish refused: no domain, app or stream in '{}' / '{}'", peer_,
+                 connect_.tc_url, event.stream_name);
+    session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName", "invalid stream name");
+    return;
+  }
+  if (auto auth = policy_.auth.find(id.domain); auth != policy_.auth.end()) {
+    auto token = id.args.find("auth_key");
+    Status verified = VerifyAuthKey(auth->second, id.uri(),
+                                    token == id.args.end() ? "" : token->second,
+                                    clock_.NowMs() / 1000);
+    if (!verified.ok()) {
+      spdlog::warn("rtmp: {}: publish of {} refused: {}", peer_, key, verified.detail());
+      session_.RejectPublish(event.stream_id, "NetStream.Publish.Denied", verified.detail());
+      return;
+    }
+  }
+  if (!registry_.TryAcquire(key)) {
+    spdlog::warn("rtmp: {}: publish of {} refused: already being published", peer_, key);
+    session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName",
+                           "stream is already being published");
+    return;
+  }
+  stream_id_ = event.stream_id;
+  stream_key_ = key;
+  session_.AcceptPublish(event.stream_id);
+  spdlog::info("rtmp: {}: publishing {}", peer_, key);
+  observer_ = listener_.OnPublish(PublishInfo{id, policy_.AccountOf(id.domain), peer_});
+}
+
+void RtmpConnection::HandleMedia(const media::rtmp::MediaEvent& event) {
+  if (!stream_id_ || event.stream_id != *stream_id_ || !observer_) return;
+  if (event.kind == media::rtmp::DataKind::kMetadata) return;
+  auto parsed = event.kind == media::rtmp::DataKind::kVideo
+                    ? parser_.ParseVideo(event.payload, event.timestamp_ms)
+                    : parser_.ParseAudio(event.payload, event.timestamp_ms);
+  if (!parsed) {
+    if (media_errors_++ < 5) {
+      spdlog::warn("rtmp: {}: {}: media tag dropped: {}", peer_, stream_key_,
+                   parsed.error().ToString());
+    }
+    return;
+  }
+  if (parsed->packet) observer_->OnMedia(*parsed->packet, parser_.video_config(), parser_.audio_config());
+}
+
+void RtmpConnection::EndPublish(const std::string& why) {
+  if (!stream_id_) return;
+  if (observer_) observer_->OnEnd();
+  observer_.reset();
+  registry_.Release(stream_key_);
+  spdlog::info("rtmp: {}: {} ended ({})", peer_, stream_key_, why);
+  stream_id_.reset();
+}
+
+void RtmpConnection::OnClose(const std::string& reason) {
+  if (closed_) return;
+  closed_ = true;
+  EndPublish(reason.empty() ? "disconnected" : reason);
+}
+
+}  // namespace liverec::ingest

@@ -1,0 +1,55 @@
+// RtmpConnection: one RTMP connection's ingest logic, over the sans-I/O RtmpServerSession.
+// On publish: resolves the stream identity, checks auth_key (spec §10.2) before any media is
+// accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
+// PublishListener for an observer; then parses FLV tags into packets for it. Bad media is logged
+// and dropped, never fatal to other streams.
+// Thread-safety: none; the connection's coroutine (strand) owns it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "ingest/ingest_policy.h"
+#include "ingest/stream_observer.h"
+#include "ingest/stream_registry.h"
+#include "media/flv/flv_tag_parser.h"
+#include "media/rtmp/rtmp_server_session.h"
+#include "net/tcp_server.h"
+
+namespace liverec::ingest {
+
+class RtmpConnection final : public net::ConnectionHandler {
+ public:
+  RtmpConnection(std::string peer, const IngestPolicy& policy, StreamRegistry& registry,
+                 PublishListener& listener, const Clock& clock,
+                 media::rtmp::RtmpSessionLimits limits);
+  ~RtmpConnection() override;
+
+  Status OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) override;
+  bool Established() const override { return session_.handshake_done(); }
+  void OnClose(const std::string& reason) override;
+
+ private:
+  void HandlePublish(const media::rtmp::PublishEvent& event);
+  void HandleMedia(const media::rtmp::MediaEvent& event);
+  void EndPublish(const std::string& why);
+
+  std::string peer_;
+  const IngestPolicy& policy_;
+  StreamRegistry& registry_;
+  PublishListener& listener_;
+  const Clock& clock_;
+  media::rtmp::RtmpServerSession session_;
+  media::rtmp::ConnectEvent connect_;
+  // The one publishing stream of this connection (ffmpeg and OBS publish one per connection).
+  std::optional<uint32_t> stream_id_;
+  std::string stream_key_;
+  std::unique_ptr<StreamObserver> observer_;
+  media::flv::FlvTagParser parser_;
+  int64_t media_errors_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace liverec::ingest

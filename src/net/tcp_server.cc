@@ -1,0 +1,164 @@
+#include "net/tcp_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace liverec::net {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+struct TcpServer::State {
+  asio::io_context& io;
+  ConnectionHandlerFactory factory;
+  TcpServerOptions options;
+  tcp::acceptor acceptor;
+  std::atomic<int64_t> connections{0};
+  std::atomic<bool> stopped{false};
+  State(asio::io_context& i, ConnectionHandlerFactory f, TcpServerOptions o)
+      : io(i), factory(std::move(f)), options(std::move(o)), acceptor(i) {}
+};
+
+namespace {
+
+// Closes the socket when the deadline passes without being pushed back.
+asio::awaitable<void> Watchdog(std::shared_ptr<tcp::socket> socket,
+                               std::shared_ptr<asio::steady_timer> timer,
+                               std::shared_ptr<std::string> reason) {
+  boost::system::error_code ec;
+  while (socket->is_open()) {
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (timer->expiry() <= asio::steady_timer::clock_type::now()) {
+      if (reason->empty()) *reason = "timeout";
+      socket->close(ec);
+      co_return;
+    }
+  }
+}
+
+asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::socket raw) {
+  auto socket = std::make_shared<tcp::socket>(std::move(raw));
+  boost::system::error_code ec;
+  auto endpoint = socket->remote_endpoint(ec);
+  std::string peer = ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  auto handler = state->factory(peer);
+  auto timer = std::make_shared<asio::steady_timer>(socket->get_executor());
+  auto reason = std::make_shared<std::string>();
+  timer->expires_after(std::chrono::seconds(state->options.handshake_timeout_s));
+  asio::co_spawn(socket->get_executor(), Watchdog(socket, timer, reason), asio::detached);
+
+  std::vector<uint8_t> buffer(state->options.read_buffer_bytes);
+  std::vector<uint8_t> out;
+  while (true) {
+    size_t n = co_await socket->async_read_some(asio::buffer(buffer),
+                                                asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (reason->empty()) {
+        *reason = ec == asio::error::eof ? "closed by peer"
+                  : ec == asio::error::operation_aborted
+                      ? (state->stopped ? "server stopping" : "timeout")
+                      : ec.message();
+      }
+      if (*reason == "timeout") {
+        spdlog::warn("{}: {} closed: {}", state->options.name, peer,
+                     handler->Established() ? "idle timeout" : "handshake timeout");
+        *reason = handler->Established() ? "idle timeout" : "handshake timeout";
+      }
+      break;
+    }
+    out.clear();
+    Status status = handler->OnData(std::span(buffer.data(), n), out);
+    if (!out.empty()) {
+      co_await asio::async_write(*socket, asio::buffer(out),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        *reason = "write failed: " + ec.message();
+        break;
+      }
+    }
+    if (!status.ok()) {
+      *reason = status.Message();
+      spdlog::warn("{}: {} closed: {}", state->options.name, peer, *reason);
+      break;
+    }
+    timer->expires_after(std::chrono::seconds(handler->Established()
+                                                  ? state->options.idle_timeout_s
+                                                  : state->options.handshake_timeout_s));
+  }
+  socket->close(ec);
+  timer->cancel();
+  handler->OnClose(*reason);
+  state->connections.fetch_sub(1);
+}
+
+asio::awaitable<void> AcceptLoop(std::shared_ptr<TcpServer::State> state) {
+  while (!state->stopped) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await state->acceptor.async_accept(
+        asio::make_strand(state->io), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (state->stopped || ec == asio::error::operation_aborted) break;
+      spdlog::warn("{}: accept failed: {}", state->options.name, ec.message());
+      continue;
+    }
+    if (state->connections.load() >= state->options.max_connections) {
+      spdlog::warn("{}: connection refused: the maximum of {} connections is reached",
+                   state->options.name, state->options.max_connections);
+      socket.close(ec);
+      continue;
+    }
+    state->connections.fetch_add(1);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, Connection(state, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+TcpServer::TcpServer(asio::io_context& io, ConnectionHandlerFactory factory,
+                     TcpServerOptions options)
+    : state_(std::make_shared<State>(io, std::move(factory), std::move(options))) {}
+
+TcpServer::~TcpServer() { Stop(); }
+
+Result<uint16_t> TcpServer::Listen(const std::string& address) {
+  auto colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto ip = asio::ip::make_address(host, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidConfiguration, "",
+                 state_->options.name + " listen address " + address + ": host must be an IP");
+  }
+  tcp::endpoint endpoint(ip, static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  auto& acceptor = state_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Error(ErrorCode::kInvalidConfiguration, "",
+                 "cannot listen on " + address + ": " + ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
+void TcpServer::Start() { asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached); }
+
+void TcpServer::Stop() {
+  if (!state_ || state_->stopped.exchange(true)) return;
+  boost::system::error_code ignored;
+  state_->acceptor.close(ignored);
+}
+
+int64_t TcpServer::connections() const { return state_->connections.load(); }
+
+}  // namespace liverec::net

@@ -1,0 +1,134 @@
+#include "recorder/cycle_manager.h"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "base/ids.h"
+#include "recorder/playlist.h"
+#include "storage/object_key_template.h"
+
+namespace liverec::recorder {
+
+Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension,
+                                        const std::string& extension,
+                                        const std::function<Status(const std::string&)>& put) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string key = key_without_extension +
+                      (attempt == 0 ? std::string() : "_" + std::to_string(attempt)) + extension;
+    Status status = put(key);
+    if (status.ok()) return key;
+    if (status.code() != ErrorCode::kObjectAlreadyExists &&
+        status.code() != ErrorCode::kObjectKeyConflict) {
+      return Error(status);
+    }
+    spdlog::warn("recorder: object {} exists; trying another name", key);
+  }
+  return Error(ErrorCode::kObjectAlreadyExists, "", key_without_extension + " and 99 variants exist");
+}
+
+Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& plan) {
+  auto sequence =
+      recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kCycle);
+  if (!sequence) return Error(sequence.error());
+  int64_t now = clock_.NowMs();
+  metadata::RecordCycleRow cycle{plan.account_id, NewId(clock_, random_), plan.stream_id,
+                                 plan.config_id, "m3u8", *sequence, ToJson(plan).dump(),
+                                 metadata::CycleState::kOpen, true, std::nullopt, std::nullopt,
+                                 now, "", std::nullopt};
+  LIVEREC_RETURN_IF_ERROR(recordings_.InsertCycle(cycle));
+  spdlog::info("recorder: {}/{}/{}: cycle {} (sequence {}) opened", plan.domain, plan.app,
+               plan.stream, cycle.id, cycle.sequence);
+  return cycle;
+}
+
+Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
+                                                      int64_t slice_start_ms) {
+  std::lock_guard lock(mutex_);
+  auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, "m3u8");
+  if (!open) return Error(open.error());
+  if (*open) {
+    const auto& cycle = **open;
+    bool full = cycle.start_ms && slice_start_ms - *cycle.start_ms >= plan.cycle_duration_s * 1000;
+    if (!full) {
+      if (!cycle.live) {
+        LIVEREC_RETURN_IF_ERROR(
+            recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs()));
+      }
+      return cycle;
+    }
+    LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle));
+  }
+  return OpenLocked(plan);
+}
+
+Status CycleManager::SliceAdded(const RecordingPlan& plan, const std::string& cycle_id) {
+  auto slices = recordings_.ListCycleSlices(plan.account_id, cycle_id);
+  if (!slices) return slices.error();
+  std::vector<PlaylistSegment> segments;
+  for (const auto& s : *slices) segments.push_back({s.object_key, s.duration_ms, s.discontinuity});
+  return Spool::WriteFileAtomically(spool_.CyclePlaylistPath(cycle_id),
+                                    BuildPlaylist(segments, 0, false));
+}
+
+Status CycleManager::Detach(const std::string& account_id, const std::string& cycle_id) {
+  std::lock_guard lock(mutex_);
+  return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
+}
+
+Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
+  auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+  if (!plan) return plan.error();
+  auto slices = recordings_.ListCycleSlices(cycle.account_id, cycle.id);
+  if (!slices) return slices.error();
+  std::string key;
+  if (!slices->empty()) {
+    storage::ObjectStore* store = stores_(plan->endpoint, plan->bucket);
+    if (!store) {
+      return Status(ErrorCode::kInvalidOssBucketNotFound, "",
+                    "bucket " + plan->endpoint + "/" + plan->bucket + " is not declared");
+    }
+    storage::TemplateValues values{plan->app, plan->stream, cycle.sequence,
+                                   slices->front().start_ms, slices->back().end_ms,
+                                   int64_t{plan->time_zone_minutes} * 60'000};
+    std::string base = storage::RenderObjectKey(plan->playlist_template, values, "");
+    auto stored = PutWithoutOverwrite(base, ".m3u8", [&](const std::string& k) {
+      std::vector<PlaylistSegment> segments;
+      for (const auto& s : *slices) {
+        segments.push_back({RelativeUri(k, s.object_key), s.duration_ms, s.discontinuity});
+      }
+      std::string text = BuildPlaylist(segments, 0, true);
+      return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    });
+    if (!stored) return stored.error();
+    key = *stored;
+  }
+  LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
+  std::error_code ec;
+  std::filesystem::remove(spool_.CyclePlaylistPath(cycle.id), ec);
+  spdlog::info("recorder: {}/{}/{}: cycle {} closed: {} ({} slices)", plan->domain, plan->app,
+               plan->stream, cycle.id, key.empty() ? "nothing recorded" : key, slices->size());
+  return Status::Ok();
+}
+
+Status CycleManager::CloseExpired() {
+  std::lock_guard lock(mutex_);
+  auto open = recordings_.ListOpenCycles();
+  if (!open) return open.error();
+  int64_t now = clock_.NowMs();
+  Status first_error;
+  for (const auto& cycle : *open) {
+    if (cycle.live) continue;
+    auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+    int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
+    if (now - cycle.last_activity_ms < delay_ms) continue;
+    Status status = CloseLocked(cycle);
+    if (!status.ok()) {
+      spdlog::error("recorder: cannot close cycle {}: {} (will retry)", cycle.id, status.ToString());
+      if (first_error.ok()) first_error = status;
+    }
+  }
+  return first_error;
+}
+
+}  // namespace liverec::recorder

@@ -1,0 +1,126 @@
+#include "recorder/recorder.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "recorder/rule_matcher.h"
+#include "recorder/ts_timestamps.h"
+
+namespace liverec::recorder {
+namespace {
+
+const metadata::RecordFormat* FindFormat(const metadata::RecordConfig& config,
+                                         std::string_view format) {
+  for (const auto& f : config.formats) {
+    if (f.format == format) return &f;
+  }
+  return nullptr;
+}
+
+// Cuts a torn .part file to whole 188-byte TS packets; returns its duration in ms (-1: empty).
+int64_t RepairTornSlice(const std::string& path) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return -1;
+  auto whole = size - size % 188;
+  if (whole != size && ::truncate(path.c_str(), static_cast<off_t>(whole)) != 0) return -1;
+  if (whole == 0) return -1;
+  TsTimestampScanner scanner;
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> buffer(188 * 1024);
+  while (in) {
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+    scanner.Feed(std::span(buffer.data(), static_cast<size_t>(in.gcount())));
+  }
+  return scanner.empty() ? -1 : scanner.SpanMs();
+}
+
+}  // namespace
+
+std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::PublishInfo& info) {
+  const auto& id = info.identity;
+  std::string who = id.Key();
+  auto configs = deps_.record_configs.ListForDomain(info.account_id, id.domain);
+  if (!configs) {
+    spdlog::error("recorder: {}: cannot read record configs: {}", who, configs.error().ToString());
+    return nullptr;
+  }
+  MatchResult match = MatchRecordConfig(*configs, id.app, id.stream, deps_.clock.NowMs());
+  if (!match.config) {
+    spdlog::info("recorder: {}: not recorded (no record config matches)", who);
+    return nullptr;
+  }
+  const auto& config = *match.config;
+  if (!match.in_window) {
+    spdlog::info("recorder: {}: not recorded (outside the config's StartTime-EndTime window)", who);
+    return nullptr;
+  }
+  if (config.on_demand != 0) {
+    spdlog::warn("recorder: {}: not recorded: OnDemand={} (on-demand and manual recording are not "
+                 "implemented yet)", who, config.on_demand);
+    return nullptr;
+  }
+  const metadata::RecordFormat* m3u8 = FindFormat(config, "m3u8");
+  if (!m3u8) {
+    spdlog::warn("recorder: {}: not recorded: the config has no m3u8 format (mp4/flv cycles are "
+                 "not implemented yet)", who);
+    return nullptr;
+  }
+  auto stream = deps_.recordings.EnsureStream(info.account_id, id.domain, id.app, id.stream);
+  if (!stream) {
+    spdlog::error("recorder: {}: {}", who, stream.error().ToString());
+    return nullptr;
+  }
+  RecordingPlan plan{info.account_id,       stream->id,           config.id,
+                     id.domain,             id.app,               id.stream,
+                     config.oss_endpoint,   config.oss_bucket,    m3u8->oss_object_prefix,
+                     m3u8->slice_oss_object_prefix, m3u8->cycle_duration_s,
+                     m3u8->slice_duration_s, config.delay_time_s, deps_.time_zone_minutes};
+  spdlog::info("recorder: {}: recording to {}/{} (slices of {} s, cycles of {} s)", who,
+               plan.endpoint, plan.bucket, plan.slice_duration_s, plan.cycle_duration_s);
+  auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
+                                                  deps_.spool, deps_.clock);
+  return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
+                                          deps_.make_serial(), deps_.clock, deps_.random);
+}
+
+Result<int> Recorder::Recover() {
+  LIVEREC_RETURN_IF_ERROR(deps_.recordings.MarkAllCyclesNotLive());
+  int stored = 0;
+  for (SpoolSlice slice : deps_.spool.ScanSidecars()) {
+    std::error_code ec;
+    if (!slice.closed) {
+      int64_t duration = RepairTornSlice(deps_.spool.PartPath(slice));
+      if (duration < 0) {
+        spdlog::warn("recovery: slice {} of {}/{}/{} has no whole media; removed", slice.id,
+                     slice.plan.domain, slice.plan.app, slice.plan.stream);
+        deps_.spool.Remove(slice);
+        continue;
+      }
+      slice.end_ms = slice.start_ms + std::max<int64_t>(duration, 1);
+      LIVEREC_RETURN_IF_ERROR(deps_.spool.CloseSlice(slice));
+      spdlog::info("recovery: torn slice {} of {}/{}/{} cut to whole packets ({} ms)", slice.id,
+                   slice.plan.domain, slice.plan.app, slice.plan.stream, duration);
+    } else if (!std::filesystem::exists(deps_.spool.ClosedPath(slice), ec)) {
+      spdlog::warn("recovery: sidecar {} without its slice; removed", slice.id);
+      deps_.spool.Remove(slice);
+      continue;
+    }
+    SliceFinisher finisher(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool, deps_.clock);
+    Status status = finisher.Finish(slice);
+    if (!status.ok()) {
+      spdlog::error("recovery: slice {} stays in the spool: {}", slice.id, status.ToString());
+      continue;
+    }
+    (void)finisher.End();
+    ++stored;
+  }
+  LIVEREC_RETURN_IF_ERROR(deps_.cycles.CloseExpired());
+  return stored;
+}
+
+}  // namespace liverec::recorder

@@ -1,0 +1,46 @@
+// Recorder: decides, when a stream is published, whether and how it is recorded (automatic
+// mode, spec §4), and builds its StreamRecorder. Also recovers the spool at start (slices closed
+// before a crash are stored and indexed; a torn last slice is cut to whole TS packets and kept)
+// and closes cycles whose DelayTime passed.
+// Thread-safety: OnPublish from I/O threads (it reads the database once per publish);
+// Recover and CloseExpiredCycles from worker threads.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "ingest/stream_observer.h"
+#include "metadata/record_config_repository.h"
+#include "metadata/recording_repository.h"
+#include "recorder/cycle_manager.h"
+#include "recorder/spool.h"
+#include "recorder/stream_recorder.h"
+
+namespace liverec::recorder {
+
+struct RecorderDependencies {
+  metadata::RecordConfigRepository& record_configs;
+  metadata::RecordingRepository& recordings;
+  CycleManager& cycles;
+  const Spool& spool;
+  StoreLookup stores;
+  const Clock& clock;
+  RandomSource& random;
+  std::function<SerialPost()> make_serial;  // a new serial executor per stream
+  int time_zone_minutes = 0;
+};
+
+class Recorder final : public ingest::PublishListener {
+ public:
+  explicit Recorder(RecorderDependencies deps) : deps_(std::move(deps)) {}
+
+  std::unique_ptr<ingest::StreamObserver> OnPublish(const ingest::PublishInfo& info) override;
+
+  // Finishes what the spool holds (see the class comment). Returns how many slices it stored.
+  Result<int> Recover();
+
+ private:
+  RecorderDependencies deps_;
+};
+
+}  // namespace liverec::recorder

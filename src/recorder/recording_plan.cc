@@ -1,0 +1,69 @@
+#include "recorder/recording_plan.h"
+
+namespace liverec::recorder {
+
+nlohmann::json ToJson(const RecordingPlan& p) {
+  return {{"account_id", p.account_id},         {"stream_id", p.stream_id},
+          {"config_id", p.config_id},           {"domain", p.domain},
+          {"app", p.app},                       {"stream", p.stream},
+          {"endpoint", p.endpoint},             {"bucket", p.bucket},
+          {"playlist_template", p.playlist_template}, {"slice_template", p.slice_template},
+          {"cycle_duration_s", p.cycle_duration_s},   {"slice_duration_s", p.slice_duration_s},
+          {"delay_time_s", p.delay_time_s},     {"time_zone_minutes", p.time_zone_minutes}};
+}
+
+Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
+  try {
+    RecordingPlan p;
+    p.account_id = j.at("account_id").get<std::string>();
+    p.stream_id = j.at("stream_id").get<std::string>();
+    p.config_id = j.at("config_id").get<std::string>();
+    p.domain = j.at("domain").get<std::string>();
+    p.app = j.at("app").get<std::string>();
+    p.stream = j.at("stream").get<std::string>();
+    p.endpoint = j.at("endpoint").get<std::string>();
+    p.bucket = j.at("bucket").get<std::string>();
+    p.playlist_template = j.at("playlist_template").get<std::string>();
+    p.slice_template = j.at("slice_template").get<std::string>();
+    p.cycle_duration_s = j.at("cycle_duration_s").get<int64_t>();
+    p.slice_duration_s = j.at("slice_duration_s").get<int64_t>();
+    p.delay_time_s = j.at("delay_time_s").get<int64_t>();
+    p.time_zone_minutes = j.value("time_zone_minutes", 0);
+    return p;
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInternalError, "", std::string("malformed recording plan: ") + e.what());
+  }
+}
+
+nlohmann::json ToJson(const SpoolSlice& s) {
+  return {{"plan", ToJson(s.plan)},         {"id", s.id},
+          {"start_ms", s.start_ms},         {"end_ms", s.end_ms},
+          {"first_dts_ms", s.first_dts_ms}, {"video_codec", s.video_codec},
+          {"audio_codec", s.audio_codec},   {"width", s.width},
+          {"height", s.height},             {"discontinuity", s.discontinuity},
+          {"closed", s.closed}};
+}
+
+Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
+  try {
+    SpoolSlice s;
+    auto plan = PlanFromJson(j.at("plan"));
+    if (!plan) return Error(plan.error());
+    s.plan = std::move(*plan);
+    s.id = j.at("id").get<std::string>();
+    s.start_ms = j.at("start_ms").get<int64_t>();
+    s.end_ms = j.at("end_ms").get<int64_t>();
+    s.first_dts_ms = j.at("first_dts_ms").get<int64_t>();
+    s.video_codec = j.at("video_codec").get<std::string>();
+    s.audio_codec = j.at("audio_codec").get<std::string>();
+    s.width = j.at("width").get<int>();
+    s.height = j.at("height").get<int>();
+    s.discontinuity = j.at("discontinuity").get<bool>();
+    s.closed = j.at("closed").get<bool>();
+    return s;
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::kInternalError, "", std::string("malformed spool sidecar: ") + e.what());
+  }
+}
+
+}  // namespace liverec::recorder

@@ -1,0 +1,131 @@
+#include "recorder/spool.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+namespace liverec::recorder {
+namespace fs = std::filesystem;
+namespace {
+
+Status IoError(const std::string& what) {
+  return Status(ErrorCode::kStorageFailure, "", what + ": " + std::strerror(errno));
+}
+
+Status FsyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return IoError("open " + path);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : IoError("fsync " + path);
+}
+
+}  // namespace
+
+std::string Spool::StreamDir(const std::string& stream_id) const { return root_ + "/" + stream_id; }
+std::string Spool::PartPath(const SpoolSlice& s) const {
+  return StreamDir(s.plan.stream_id) + "/" + s.id + ".ts.part";
+}
+std::string Spool::ClosedPath(const SpoolSlice& s) const {
+  return StreamDir(s.plan.stream_id) + "/" + s.id + ".ts";
+}
+std::string Spool::SidecarPath(const SpoolSlice& s) const {
+  return StreamDir(s.plan.stream_id) + "/" + s.id + ".json";
+}
+std::string Spool::CyclePlaylistPath(const std::string& cycle_id) const {
+  return root_ + "/cycles/" + cycle_id + ".m3u8";
+}
+
+Status Spool::WriteFileAtomically(const std::string& path, const std::string& content) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) return Status(ErrorCode::kStorageFailure, "", "mkdir for " + path + ": " + ec.message());
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
+    out << content;
+    if (!out.flush()) return IoError("write " + tmp);
+  }
+  LIVEREC_RETURN_IF_ERROR(FsyncPath(tmp, false));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return IoError("rename " + tmp);
+  return FsyncPath(fs::path(path).parent_path().string(), true);
+}
+
+Status Spool::WriteSidecar(const SpoolSlice& slice) const {
+  return WriteFileAtomically(SidecarPath(slice), ToJson(slice).dump());
+}
+
+Status Spool::CloseSlice(SpoolSlice& slice) const {
+  LIVEREC_RETURN_IF_ERROR(FsyncPath(PartPath(slice), false));
+  if (::rename(PartPath(slice).c_str(), ClosedPath(slice).c_str()) != 0) {
+    return IoError("rename " + PartPath(slice));
+  }
+  slice.closed = true;
+  return WriteSidecar(slice);
+}
+
+void Spool::Remove(const SpoolSlice& slice) const {
+  std::error_code ec;
+  fs::remove(ClosedPath(slice), ec);
+  fs::remove(PartPath(slice), ec);
+  fs::remove(SidecarPath(slice), ec);
+}
+
+std::vector<SpoolSlice> Spool::ScanSidecars() const {
+  std::vector<SpoolSlice> slices;
+  std::error_code ec;
+  if (!fs::exists(root_, ec)) return slices;
+  for (const auto& entry : fs::recursive_directory_iterator(root_, ec)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    auto json = nlohmann::json::parse(in, nullptr, false);
+    auto slice = json.is_discarded() ? Result<SpoolSlice>(Error(ErrorCode::kInternalError, "", "not JSON"))
+                                     : SpoolSliceFromJson(json);
+    if (!slice) {
+      spdlog::error("spool: skipping {}: {}", entry.path().string(), slice.error().Message());
+      continue;
+    }
+    slices.push_back(std::move(*slice));
+  }
+  std::sort(slices.begin(), slices.end(),
+            [](const SpoolSlice& a, const SpoolSlice& b) { return a.start_ms < b.start_ms; });
+  return slices;
+}
+
+Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return Error(IoError("open " + path));
+  std::setvbuf(file, nullptr, _IOFBF, 256 * 1024);
+  return std::unique_ptr<SpoolFileSink>(new SpoolFileSink(file));
+}
+
+SpoolFileSink::~SpoolFileSink() {
+  if (file_) std::fclose(file_);
+}
+
+Status SpoolFileSink::Write(std::span<const uint8_t> bytes) {
+  if (!file_) return Status(ErrorCode::kStorageFailure, "", "spool file is closed");
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
+    return IoError("write spool file");
+  }
+  bytes_ += static_cast<int64_t>(bytes.size());
+  return Status::Ok();
+}
+
+Status SpoolFileSink::Close() {
+  if (!file_) return Status::Ok();
+  bool ok = std::fflush(file_) == 0;
+  ok = std::fclose(file_) == 0 && ok;
+  file_ = nullptr;
+  return ok ? Status::Ok() : IoError("close spool file");
+}
+
+}  // namespace liverec::recorder

@@ -1,0 +1,60 @@
+// Spool: the local directory where slices are written before they are stored. Layout:
+//   <spool>/<stream_id>/<slice_id>.json      sidecar (SpoolSlice), written at open and at close
+//   <spool>/<stream_id>/<slice_id>.ts.part   the slice while it is being written
+//   <spool>/<stream_id>/<slice_id>.ts        the slice once closed (fsynced, renamed)
+//   <spool>/cycles/<cycle_id>.m3u8           the open cycle's playlist so far
+// Files are written to a temporary name, fsynced and renamed. Thread-safety: the functions may
+// be called from any thread for different slices.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "media/byte_sink.h"
+#include "recorder/recording_plan.h"
+
+namespace liverec::recorder {
+
+class Spool {
+ public:
+  explicit Spool(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string StreamDir(const std::string& stream_id) const;
+  std::string PartPath(const SpoolSlice& slice) const;
+  std::string ClosedPath(const SpoolSlice& slice) const;
+  std::string SidecarPath(const SpoolSlice& slice) const;
+  std::string CyclePlaylistPath(const std::string& cycle_id) const;
+
+  // Writes the sidecar atomically (temp file, fsync, rename).
+  Status WriteSidecar(const SpoolSlice& slice) const;
+  // fsyncs the .part file, renames it to .ts, rewrites the sidecar as closed.
+  Status CloseSlice(SpoolSlice& slice) const;
+  // Removes the slice's files (after it is stored and indexed).
+  void Remove(const SpoolSlice& slice) const;
+  // Every sidecar under the root (for recovery), parsed; unreadable ones are logged and skipped.
+  std::vector<SpoolSlice> ScanSidecars() const;
+  // Atomic write of a whole small file.
+  static Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+ private:
+  std::string root_;
+};
+
+// A ByteSink over a spool file (buffered; Close flushes and fsyncs).
+class SpoolFileSink final : public media::ByteSink {
+ public:
+  static Result<std::unique_ptr<SpoolFileSink>> Open(const std::string& path);
+  ~SpoolFileSink() override;
+  Status Write(std::span<const uint8_t> bytes) override;
+  Status Close();
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  explicit SpoolFileSink(FILE* file) : file_(file) {}
+  FILE* file_;
+  int64_t bytes_ = 0;
+};
+
+}  // namespace liverec::recorder

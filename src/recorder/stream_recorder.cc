@@ -1,0 +1,133 @@
+#include "recorder/stream_recorder.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "base/ids.h"
+
+namespace liverec::recorder {
+
+StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
+                               std::shared_ptr<SliceFinisher> finisher, SerialPost post,
+                               const Clock& clock, RandomSource& random)
+    : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), post_(std::move(post)),
+      clock_(clock), random_(random) {}
+
+StreamRecorder::~StreamRecorder() { OnEnd(); }
+
+void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
+  OpenSlice slice;
+  slice.meta.plan = plan_;
+  slice.meta.id = NewId(clock_, random_);
+  slice.meta.start_ms = start_ms;
+  slice.meta.first_dts_ms = first.dts_ms;
+  slice.meta.discontinuity = next_discontinuity_;
+  if (video_) {
+    slice.meta.video_codec = std::string(media::CodecName(video_->codec));
+    slice.meta.width = video_->width;
+    slice.meta.height = video_->height;
+  }
+  if (audio_) slice.meta.audio_codec = std::string(media::CodecName(audio_->codec));
+  auto sink = SpoolFileSink::Open(spool_.PartPath(slice.meta));
+  if (!sink) {
+    spdlog::error("recorder: {}/{}/{}: cannot open a spool file: {}", plan_.domain, plan_.app,
+                  plan_.stream, sink.error().ToString());
+    return;
+  }
+  slice.sink = std::move(*sink);
+  auto writer = media::ts::TsSliceWriter::Create(video_, audio_, *slice.sink);
+  if (!writer) {
+    spdlog::error("recorder: {}/{}/{}: cannot start a slice: {}", plan_.domain, plan_.app,
+                  plan_.stream, writer.error().ToString());
+    slice.sink->Close().ok();
+    spool_.Remove(slice.meta);
+    return;
+  }
+  slice.writer = std::move(*writer);
+  next_discontinuity_ = false;
+  // The sidecar says what the .part file is, so a restart can finish it; written off-thread.
+  post_([spool = &spool_, meta = slice.meta] {
+    Status status = spool->WriteSidecar(meta);
+    if (!status.ok()) spdlog::error("recorder: sidecar: {}", status.ToString());
+  });
+  slice_ = std::move(slice);
+}
+
+void StreamRecorder::Close(int64_t end_ms) {
+  if (!slice_) return;
+  OpenSlice slice = std::move(*slice_);
+  slice_.reset();
+  Status finished = slice.writer->Finish();
+  slice.writer.reset();
+  Status closed = slice.sink->Close();
+  if (!finished.ok() || !closed.ok()) {
+    spdlog::error("recorder: {}/{}/{}: slice lost while closing: {} {}", plan_.domain, plan_.app,
+                  plan_.stream, finished.ToString(), closed.ToString());
+    post_([spool = &spool_, meta = slice.meta] { spool->Remove(meta); });
+    return;
+  }
+  slice.meta.end_ms = std::max(end_ms, slice.meta.start_ms + 1);
+  last_end_ms_ = slice.meta.end_ms;
+  post_([spool = &spool_, finisher = finisher_, meta = slice.meta]() mutable {
+    Status status = spool->CloseSlice(meta);
+    if (status.ok()) status = finisher->Finish(meta);
+    if (!status.ok()) {
+      spdlog::error("recorder: {}/{}/{}: slice kept in the spool for a retry: {}",
+                    meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+    }
+  });
+}
+
+void StreamRecorder::OnMedia(const media::MediaPacket& packet,
+                             const std::optional<media::CodecConfig>& video,
+                             const std::optional<media::CodecConfig>& audio) {
+  if (ended_) return;
+  bool jumped = false;
+  int64_t utc = slice_clock_.ToUtc(packet.dts_ms, clock_.NowMs(), &jumped);
+  bool configs_changed = !cutter_ || video != video_ || audio != audio_;
+  if (configs_changed || jumped) {
+    if (slice_) {
+      Close(jumped ? last_utc_ms_ + frame_ms_ : utc);
+      next_discontinuity_ = true;
+    }
+    video_ = video;
+    audio_ = audio;
+    cutter_.emplace(plan_.slice_duration_s * 1000, video_.has_value());
+  }
+  if (last_dts_ >= 0 && packet.dts_ms > last_dts_ &&
+      (packet.kind == media::TrackKind::kVideo || !video_)) {
+    frame_ms_ = std::min<int64_t>(packet.dts_ms - last_dts_, 1000);
+  }
+  if (packet.kind == media::TrackKind::kVideo || !video_) last_dts_ = packet.dts_ms;
+  last_utc_ms_ = std::max(last_utc_ms_, utc);
+
+  switch (cutter_->Decide(packet)) {
+    case CutDecision::kDrop:
+      return;
+    case CutDecision::kNewSlice:
+      Close(utc);
+      Open(packet, std::max(utc, last_end_ms_));
+      break;
+    case CutDecision::kAppend:
+      break;
+  }
+  if (!slice_) return;
+  Status written = slice_->writer->Write(packet);
+  if (!written.ok()) {
+    spdlog::warn("recorder: {}/{}/{}: packet not written: {}", plan_.domain, plan_.app,
+                 plan_.stream, written.ToString());
+  }
+}
+
+void StreamRecorder::OnEnd() {
+  if (ended_) return;
+  ended_ = true;
+  Close(last_utc_ms_ + frame_ms_);
+  post_([finisher = finisher_] {
+    Status status = finisher->End();
+    if (!status.ok()) spdlog::error("recorder: {}", status.ToString());
+  });
+}
+
+}  // namespace liverec::recorder

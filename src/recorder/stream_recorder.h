@@ -1,0 +1,66 @@
+// StreamRecorder: records one live stream into TS slices (the I/O-thread side). Cuts slices
+// with a SliceCutter, times them with a SliceClock, muxes each into a spool file with a
+// TsSliceWriter, and hands every closed slice to the stream's SliceFinisher through `post` (a
+// serial executor on the worker pool), so fsync, storage and database work never run here.
+// A codec change or a timestamp jump starts a new slice marked as a discontinuity.
+// Thread-safety: none; the connection's coroutine owns it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "ingest/stream_observer.h"
+#include "media/ts/ts_slice_writer.h"
+#include "recorder/slice_clock.h"
+#include "recorder/slice_cutter.h"
+#include "recorder/slice_finisher.h"
+#include "recorder/spool.h"
+
+namespace liverec::recorder {
+
+// Runs tasks one after another, in order, off the I/O thread.
+using SerialPost = std::function<void(std::function<void()>)>;
+
+class StreamRecorder final : public ingest::StreamObserver {
+ public:
+  StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
+                 SerialPost post, const Clock& clock, RandomSource& random);
+  ~StreamRecorder() override;
+
+  void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>& video,
+               const std::optional<media::CodecConfig>& audio) override;
+  void OnEnd() override;
+
+ private:
+  struct OpenSlice {
+    SpoolSlice meta;
+    std::unique_ptr<SpoolFileSink> sink;
+    std::unique_ptr<media::ts::TsSliceWriter> writer;
+  };
+
+  void Open(const media::MediaPacket& first, int64_t start_ms);
+  void Close(int64_t end_ms);
+
+  RecordingPlan plan_;
+  const Spool& spool_;
+  std::shared_ptr<SliceFinisher> finisher_;
+  SerialPost post_;
+  const Clock& clock_;
+  RandomSource& random_;
+  SliceClock slice_clock_;
+  std::optional<SliceCutter> cutter_;
+  std::optional<media::CodecConfig> video_;
+  std::optional<media::CodecConfig> audio_;
+  std::optional<OpenSlice> slice_;
+  bool next_discontinuity_ = false;
+  bool ended_ = false;
+  int64_t last_end_ms_ = 0;      // UTC end of the previous slice: slices never overlap
+  int64_t last_utc_ms_ = 0;      // UTC of the latest packet
+  int64_t frame_ms_ = 0;         // latest video (else audio) frame spacing, to end the last slice
+  int64_t last_dts_ = -1;
+};
+
+}  // namespace liverec::recorder

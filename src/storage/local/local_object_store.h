@@ -1,0 +1,66 @@
+// LocalObjectStore: the ObjectStore of a local bucket, a directory. Key `K` is the file
+// `<root>/K`; the '/' of a key are directories, created as needed and removed when emptied.
+//
+// Writes follow the ObjectStore contract:
+// - The bytes go to a temporary file in a staging directory *beside* the bucket, by default
+//   `<root>.staging/` (outside the key space, so no key can name or clash with it, and no reader
+//   of the bucket sees it; it must be on the same filesystem as root). The file is fsynced.
+// - It is moved into place with renameat2(RENAME_NOREPLACE), or link(2) + unlink(2) where the
+//   filesystem lacks that flag. Both fail when the key exists, so an object is never
+//   overwritten, even by concurrent puts from other threads or processes: exactly one wins, the
+//   others get ObjectAlreadyExists. Then the directories from the file's up to root are fsynced.
+// - `a` when `a/...` exists, or `a/b` when the object `a` exists: ObjectKeyConflict.
+// - Errors of the filesystem (ENOSPC, EIO, EACCES, ...) are StorageFailure with the path and the
+//   errno text; a failed put removes its temporary file. Should the fsync of a directory fail
+//   after the move, the object is in place but the put still reports that StorageFailure.
+// - A crash may leave temporary files in the staging directory; they are never visible as
+//   objects and may be deleted while no put runs.
+// Delete does not fsync the directory (a crash may bring a deleted object back).
+//
+// Thread-safety: all methods may be called from any thread at once; the store holds no mutable
+// state (the filesystem arbitrates races). Methods block on disk: call them from worker threads.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "storage/object_store.h"
+
+namespace liverec::storage {
+
+class LocalObjectStore final : public ObjectStore {
+ public:
+  // `root` is the bucket directory (not "/"); staging is `<root>.staging`. Both are created by
+  // the first put when missing.
+  explicit LocalObjectStore(std::string root);
+  // Explicit staging directory; it must be on the same filesystem as `root` and outside it.
+  LocalObjectStore(std::string root, std::string staging_dir);
+
+  Status PutFile(const std::string& key, const std::string& path) override;
+  Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) override;
+  Result<ObjectInfo> Head(const std::string& key) override;
+  // Reads the whole object into memory: for small objects (playlists, tests).
+  Result<std::vector<uint8_t>> Get(const std::string& key) override;
+  Status Delete(const std::string& key) override;
+
+  const std::string& Root() const { return root_; }
+  const std::string& StagingDir() const { return staging_; }
+
+ private:
+  // Writes the temporary file's bytes: (fd, temporary path) -> Status.
+  using FillFn = std::function<Status(int, const std::string&)>;
+
+  Status Put(const std::string& key, const FillFn& fill);
+  Status CheckFree(const std::string& key) const;
+  Result<std::string> Stage(const FillFn& fill) const;
+  Status Publish(const std::string& key, const std::string& temp_path) const;
+  Status MakeParents(const std::string& key) const;
+  Status SyncParents(const std::string& key) const;
+  void PruneEmptyParents(const std::string& key) const;
+  std::string PathOf(const std::string& key) const { return root_ + "/" + key; }
+
+  std::string root_;
+  std::string staging_;
+};
+
+}  // namespace liverec::storage

@@ -1,0 +1,93 @@
+'use strict';
+// Helpers for the recording integration tests: test media made with real ffmpeg, pushing with
+// ffmpeg, probing with ffprobe, and reading the slice index. Everything on 127.0.0.1; every wait
+// is bounded.
+const { spawn, spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { sleep } = require('../conformance/harness.js');
+
+const CACHE = path.join(require('node:os').tmpdir(), 'liverec-test-media');
+
+// A 2 Mbit/s 1280x720 25 fps H.264 + 44.1 kHz stereo AAC FLV, GOP exactly 2 s, cached by
+// duration.
+function makeTestFlv(seconds) {
+  fs.mkdirSync(CACHE, { recursive: true });
+  const file = path.join(CACHE, `h264-aac-${seconds}s.flv`);
+  if (fs.existsSync(file)) return file;
+  const tmp = `${file}.${process.pid}.tmp.flv`;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25',
+    '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=44100',
+    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2M', '-maxrate', '2M',
+    '-bufsize', '4M', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128k', '-ar', '44100', '-ac', '2', '-f', 'flv', tmp], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('ffmpeg could not make the test media');
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+// Runs ffmpeg pushing `file` to `url` by stream copy; resolves {code, stderr}.
+function push(file, url, { realtime = false, timeoutMs = 120000 } = {}) {
+  const args = ['-v', 'error', ...(realtime ? ['-re'] : []), '-i', file, '-c', 'copy', '-f', 'flv', url];
+  const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const done = new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stderr }); });
+  });
+  return { child, done };
+}
+
+function ffprobe(target) {
+  const r = spawnSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', target],
+    { encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`ffprobe ${target} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+// Decodes every frame; returns ffmpeg's stderr (empty when clean) and exit status.
+function decodeAll(target) {
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-i', target, '-f', 'null', '-'],
+    { encoding: 'utf8', timeout: 120000 });
+  return { status: r.status, stderr: r.stderr };
+}
+
+function listFiles(dir, ext) {
+  const out = [];
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.path || entry.parentPath || dir, entry.name);
+    if (entry.isFile() && full.endsWith(ext)) out.push(full);
+  }
+  return out.sort();
+}
+
+async function waitFor(what, fn, timeoutMs = 30000, stepMs = 100) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(stepMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+// Rows of the slice index, straight from the SQLite file (read-only).
+function sliceIndex(dataDir) {
+  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(dataDir, 'liverec.db'),
+    'SELECT start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, video_codec, ' +
+    'audio_codec, width, height, sequence, cycle_id, discontinuity FROM slices ORDER BY start_ms'],
+  { encoding: 'utf8', timeout: 10000 });
+  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+function authKey(uri, timestamp, key, rand = '0', uid = '0') {
+  const md5 = crypto.createHash('md5').update(`${uri}-${timestamp}-${rand}-${uid}-${key}`).digest('hex');
+  return `${timestamp}-${rand}-${uid}-${md5}`;
+}
+
+module.exports = { makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, sliceIndex, authKey };
