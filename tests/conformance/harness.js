@@ -156,6 +156,12 @@ async function startServer(opts = {}) {
     configPath,
     output: () => output,
     exited: () => exited,
+    // Sends a signal (e.g. SIGKILL for crash tests) and waits for the exit; keeps the temp dir.
+    async kill(signal) {
+      if (!exited) child.kill(signal);
+      await exitPromise;
+      return exited;
+    },
     // Stops the server (SIGTERM, then SIGKILL after 5 s) and returns how it exited
     // ({code, signal}); removes the temp dir unless keep.
     async stop({ keep = false } = {}) {

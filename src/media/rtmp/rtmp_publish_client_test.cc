@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "media/rtmp/chunk_encoder.h"
+#include "media/rtmp/handshake.h"
 #include "media/rtmp/rtmp_server_session.h"
 #include "media/rtmp/rtmp_test_util.h"
 
@@ -98,6 +100,20 @@ TEST(RtmpPublishClientTest, RejectedPublishFailsWithTheStatusCode) {
   EXPECT_EQ(loop.client().status_code(), "NetStream.Publish.BadName");
   EXPECT_EQ(loop.client().state(), PublishClientState::kFailed);
   EXPECT_FALSE(loop.client().Feed(B({1})).ok());  // final
+}
+
+TEST(RtmpPublishClientTest, NotificationsWithoutATransactionIdAreIgnored) {
+  SeededRandom random(2);
+  RtmpPublishClient client(random, PublishClientOptions{"rtmp://h/a", "a", "s"});
+  client.Start();
+  ServerHandshake server(random);
+  ASSERT_TRUE(server.Feed(client.TakeOutput()).has_value());
+  Bytes from_server = server.TakeOutput();
+  RtmpMessage notification;  // as ffmpeg's RTMP server sends onFCPublish: the name alone
+  EncodeAmf0(Amf0Value::String("onFCPublish"), notification.payload);
+  ChunkEncoder().Encode(notification, from_server);
+  EXPECT_TRUE(client.Feed(from_server).ok());
+  EXPECT_EQ(client.state(), PublishClientState::kConnecting);
 }
 
 TEST(RtmpPublishClientTest, RandomServerBytesFailOrWaitNeverCrash) {
