@@ -77,9 +77,9 @@ Status AvTagSource::CheckStreams() {
       video_style_ = hevc_mode_ == HevcMode::kEnhanced ? VideoTagStyle::kHevcEnhanced
                                                        : VideoTagStyle::kHevcCodec12;
     } else {
-      return Status(ErrorCode::kMediaUnsupported, "",
-                    path_ + ": video codec " + avcodec_get_name(video->codec_id) +
-                        " (H.264 or HEVC only)");
+      return Status(
+          ErrorCode::kMediaUnsupported, "",
+          path_ + ": video codec " + avcodec_get_name(video->codec_id) + " (H.264 or HEVC only)");
     }
     if (!IsConfigurationRecord(Extradata(video))) {
       return Status(ErrorCode::kMediaUnsupported, "",
@@ -105,9 +105,9 @@ void AvTagSource::QueueHeaders() {
   }
   if (video_index_ >= 0) {
     const AVStream* stream = format_->streams[video_index_];
-    double codec_id = video_style_ == VideoTagStyle::kAvc            ? 7
+    double codec_id = video_style_ == VideoTagStyle::kAvc           ? 7
                       : video_style_ == VideoTagStyle::kHevcCodec12 ? 12
-                                                                     : kFourCcHvc1;
+                                                                    : kFourCcHvc1;
     properties.push_back({"width", Amf0Value::Number(stream->codecpar->width)});
     properties.push_back({"height", Amf0Value::Number(stream->codecpar->height)});
     properties.push_back({"videocodecid", Amf0Value::Number(codec_id)});
@@ -179,7 +179,8 @@ void AvTagSource::DateHeldVideo(std::optional<int64_t> next_dts) {
   const AVStream* stream = format_->streams[video_index_];
   int64_t step = av_rescale_q(40, AVRational{1, 1000}, stream->time_base);
   if (stream->avg_frame_rate.num > 0 && stream->avg_frame_rate.den > 0) {
-    step = std::max<int64_t>(1, av_rescale_q(1, av_inv_q(stream->avg_frame_rate), stream->time_base));
+    step =
+        std::max<int64_t>(1, av_rescale_q(1, av_inv_q(stream->avg_frame_rate), stream->time_base));
   }
   for (size_t i = 0; i < held_.size(); ++i) {
     AVPacket* packet = held_[i];

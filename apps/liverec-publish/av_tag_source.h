@@ -7,8 +7,8 @@
 #pragma once
 
 #include <deque>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "flv_tag_builder.h"
 #include "tag_source.h"
@@ -50,9 +50,9 @@ class AvTagSource final : public TagSource {
   VideoTagStyle video_style_ = VideoTagStyle::kAvc;
   static constexpr size_t kMaxHeldPackets = 16;
   std::vector<AVPacket*> held_;  // video packets without a DTS yet
-  std::deque<FlvTag> headers_;  // onMetaData and sequence headers, sent first
-  std::deque<FlvTag> packets_;  // read ahead, timestamps not yet shifted
-  int64_t offset_ms_ = 0;       // added to every timestamp so that none is negative
+  std::deque<FlvTag> headers_;   // onMetaData and sequence headers, sent first
+  std::deque<FlvTag> packets_;   // read ahead, timestamps not yet shifted
+  int64_t offset_ms_ = 0;        // added to every timestamp so that none is negative
   bool offset_set_ = false;
 };
 

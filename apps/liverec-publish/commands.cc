@@ -102,10 +102,12 @@ int RunPublish(const PublishCommandOptions& options) {
 
   Status status = Drive(**connection, publisher, options.server_timeout_ms);
   if (!status.ok()) {
-    if (!publisher.status_code().empty() && !publisher.publishing()) {
+    const PublishStats& stats = publisher.stats();
+    if (stats.video.tags + stats.audio.tags + stats.metadata.tags > 0) {
+      Report("partly published to", options.url, stats);
+    } else if (!publisher.status_code().empty()) {
       std::cerr << "liverec-publish: publish refused: " << publisher.status_code() << "\n";
     }
-    Report("partly published to", options.url, publisher.stats());
     return Fail(status);
   }
   (*connection)->CloseGracefully(1000);

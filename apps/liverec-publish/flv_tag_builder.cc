@@ -10,7 +10,7 @@ using media::rtmp::AppendU24;
 using media::rtmp::AppendU32;
 using media::rtmp::AppendU8;
 
-constexpr uint8_t kFrameTypeKey = 1;    // §E.4.3.1 FrameType
+constexpr uint8_t kFrameTypeKey = 1;  // §E.4.3.1 FrameType
 constexpr uint8_t kFrameTypeInter = 2;
 constexpr uint8_t kAvcPacketSequenceHeader = 0;
 constexpr uint8_t kAvcPacketNalu = 1;

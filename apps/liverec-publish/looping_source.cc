@@ -1,6 +1,6 @@
-#include "tag_source.h"
-
 #include <algorithm>
+
+#include "tag_source.h"
 
 namespace liverec::publish {
 

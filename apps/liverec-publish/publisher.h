@@ -20,8 +20,8 @@
 namespace liverec::publish {
 
 struct PublisherOptions {
-  bool realtime = false;                  // send each tag at its timestamp (wall clock)
-  size_t max_output_bytes = 256 * 1024;   // Pump stops queueing at this much unsent output
+  bool realtime = false;                 // send each tag at its timestamp (wall clock)
+  size_t max_output_bytes = 256 * 1024;  // Pump stops queueing at this much unsent output
 };
 
 struct TrackStats {

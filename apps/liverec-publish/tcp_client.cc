@@ -60,7 +60,8 @@ Result<size_t> TcpClient::ReadSome(std::span<uint8_t> buffer, int timeout_ms) {
   ssize_t got = recv(fd_, buffer.data(), buffer.size(), 0);
   if (got < 0 && errno == EINTR) return 0;
   if (got < 0) return Error(SocketError("recv"));
-  if (got == 0) return Error(ErrorCode::kServiceUnavailable, "", "the server closed the connection");
+  if (got == 0)
+    return Error(ErrorCode::kServiceUnavailable, "", "the server closed the connection");
   return static_cast<size_t>(got);
 }
 

@@ -1,5 +1,9 @@
 #include "server/router.h"
 
+#include <map>
+#include <string>
+#include <string_view>
+
 namespace liverec::server {
 namespace {
 

@@ -5,9 +5,6 @@
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
 
-#include <map>
-#include <string>
-
 #include "api/api_service.h"
 #include "config/config.h"
 #include "net/http_message.h"

@@ -72,8 +72,7 @@ Result<Amf0Value> DecodeContainer(Amf0Type type, ByteReader& reader, int depth) 
   if (type == Amf0Type::kEcmaArray && !reader.Skip(4)) {  // associative count, advisory
     return Malformed("truncated ECMA array count");
   }
-  Status status =
-      ReadProperties(reader, depth, type == Amf0Type::kEcmaArray, value.properties);
+  Status status = ReadProperties(reader, depth, type == Amf0Type::kEcmaArray, value.properties);
   if (!status.ok()) return Error(std::move(status));
   return value;
 }
@@ -214,8 +213,8 @@ std::optional<double> Amf0Value::FindNumber(std::string_view key) const {
 
 bool Amf0Value::operator==(const Amf0Value& other) const {
   return type == other.type && number == other.number && boolean == other.boolean &&
-         time_zone == other.time_zone && string == other.string &&
-         properties == other.properties && elements == other.elements;
+         time_zone == other.time_zone && string == other.string && properties == other.properties &&
+         elements == other.elements;
 }
 
 bool Amf0Property::operator==(const Amf0Property& other) const {
@@ -240,15 +239,23 @@ void EncodeAmf0(const Amf0Value& value, std::vector<uint8_t>& out) {
   if (type == Amf0Type::kString && value.string.size() > 0xFFFF) type = Amf0Type::kLongString;
   AppendU8(out, static_cast<uint8_t>(type));
   switch (type) {
-    case Amf0Type::kNumber: AppendDouble(out, value.number); break;
-    case Amf0Type::kBoolean: AppendU8(out, value.boolean ? 1 : 0); break;
-    case Amf0Type::kString: WriteUtf8(out, value.string); break;
+    case Amf0Type::kNumber:
+      AppendDouble(out, value.number);
+      break;
+    case Amf0Type::kBoolean:
+      AppendU8(out, value.boolean ? 1 : 0);
+      break;
+    case Amf0Type::kString:
+      WriteUtf8(out, value.string);
+      break;
     case Amf0Type::kLongString:
     case Amf0Type::kXmlDocument:
       AppendU32(out, static_cast<uint32_t>(value.string.size()));
       AppendBytes(out, value.string);
       break;
-    case Amf0Type::kObject: WriteProperties(out, value.properties); break;
+    case Amf0Type::kObject:
+      WriteProperties(out, value.properties);
+      break;
     case Amf0Type::kTypedObject:
       WriteUtf8(out, value.string);
       WriteProperties(out, value.properties);

@@ -45,7 +45,7 @@ struct Amf0Property;
 // One AMF0 value. Which fields are meaningful depends on `type`.
 struct Amf0Value {
   Amf0Type type = Amf0Type::kUndefined;
-  double number = 0;      // number; date (ms since the epoch)
+  double number = 0;  // number; date (ms since the epoch)
   bool boolean = false;
   int16_t time_zone = 0;  // date (the spec says: reserved, should be 0)
   std::string string;     // string, long string, XML document, typed-object class name

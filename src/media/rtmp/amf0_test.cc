@@ -55,7 +55,7 @@ TEST(Amf0Test, NestedValuesRoundTrip) {
           {"encoder", Amf0Value::String("Lavf59")},
           {"stereo", Amf0Value::Boolean(true)},
           {"nested", Amf0Value::Object({{"list", Amf0Value::StrictArray({Amf0Value::Number(-2.5),
-                                                                          Amf0Value::Undefined()})},
+                                                                         Amf0Value::Undefined()})},
                                         {"when", Amf0Value::Date(1.7e12, 0)}})},
       }),
       Amf0Value::Null(),
@@ -71,11 +71,10 @@ TEST(Amf0Test, NestedValuesRoundTrip) {
 
 TEST(Amf0Test, DecodesAGoldenConnectCommand) {
   // "connect", 1, {app: "live", tcUrl: "rtmp://h/live"}
-  Bytes bytes = Concat({B({0x02, 0, 7}), testing::Text("connect"),
-                        B({0x00, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0}), B({0x03, 0, 3}),
-                        testing::Text("app"), B({0x02, 0, 4}), testing::Text("live"), B({0, 5}),
-                        testing::Text("tcUrl"), B({0x02, 0, 13}), testing::Text("rtmp://h/live"),
-                        B({0, 0, 9})});
+  Bytes bytes = Concat(
+      {B({0x02, 0, 7}), testing::Text("connect"), B({0x00, 0x3F, 0xF0, 0, 0, 0, 0, 0, 0}),
+       B({0x03, 0, 3}), testing::Text("app"), B({0x02, 0, 4}), testing::Text("live"), B({0, 5}),
+       testing::Text("tcUrl"), B({0x02, 0, 13}), testing::Text("rtmp://h/live"), B({0, 0, 9})});
   auto values = DecodeAmf0(bytes);
   ASSERT_TRUE(values.has_value()) << values.error().ToString();
   ASSERT_EQ(values->size(), 3u);
@@ -92,9 +91,10 @@ TEST(Amf0Test, EcmaArrayWithoutObjectEndAtTheEndOfTheMessageIsAccepted) {
 }
 
 TEST(Amf0Test, EveryTruncationOfAValueIsAnError) {
-  Bytes bytes = Encode(Amf0Value::Object(
-      {{"k", Amf0Value::String("value")}, {"n", Amf0Value::Number(3)},
-       {"a", Amf0Value::StrictArray({Amf0Value::Boolean(true)})}}));
+  Bytes bytes =
+      Encode(Amf0Value::Object({{"k", Amf0Value::String("value")},
+                                {"n", Amf0Value::Number(3)},
+                                {"a", Amf0Value::StrictArray({Amf0Value::Boolean(true)})}}));
   for (size_t n = 1; n < bytes.size(); ++n) {
     auto values = DecodeAmf0(std::span<const uint8_t>(bytes).first(n));
     EXPECT_FALSE(values.has_value()) << n;

@@ -83,10 +83,12 @@ Result<size_t> ChunkDecoder::DecodeChunk(std::span<const uint8_t> data,
   auto it = streams_.find(header.chunk_stream_id);
   if (it == streams_.end()) {
     if (header.fmt != 0) {
-      return ProtocolError("type-" + std::to_string(header.fmt) + " header on unknown chunk stream " +
+      return ProtocolError("type-" + std::to_string(header.fmt) +
+                           " header on unknown chunk stream " +
                            std::to_string(header.chunk_stream_id));
     }
-    if (streams_.size() >= limits_.max_chunk_streams) return ProtocolError("too many chunk streams");
+    if (streams_.size() >= limits_.max_chunk_streams)
+      return ProtocolError("too many chunk streams");
   }
   static const ChunkStream kNoStream;
   const ChunkStream& previous = it == streams_.end() ? kNoStream : it->second;

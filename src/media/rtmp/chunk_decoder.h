@@ -46,15 +46,15 @@ class ChunkDecoder {
   // Per chunk stream: the last message header (§5.3.1.2 types 1–3 reuse it) and the message
   // being reassembled.
   struct ChunkStream {
-    uint32_t timestamp32 = 0;   // wire timestamp of the current/last message
-    int64_t timestamp = 0;      // the same, unwrapped
-    uint32_t delta = 0;         // timestamp field of the last header (absolute for type 0)
-    bool extended = false;      // the last header carried an extended timestamp
+    uint32_t timestamp32 = 0;  // wire timestamp of the current/last message
+    int64_t timestamp = 0;     // the same, unwrapped
+    uint32_t delta = 0;        // timestamp field of the last header (absolute for type 0)
+    bool extended = false;     // the last header carried an extended timestamp
     uint32_t length = 0;
     MessageType type = MessageType::kCommandAmf0;
     uint32_t stream_id = 0;
-    bool started = false;       // a message header was seen
-    bool in_message = false;    // some chunks of a message arrived
+    bool started = false;     // a message header was seen
+    bool in_message = false;  // some chunks of a message arrived
     std::vector<uint8_t> payload;
   };
   struct ChunkHeader;

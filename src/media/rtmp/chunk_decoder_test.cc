@@ -75,10 +75,10 @@ TEST(ChunkDecoderTest, Type3ChunkReusesPreviousHeader) {
 TEST(ChunkDecoderTest, Type3ChunksContinueAMessageLongerThanTheChunkSize) {
   ChunkDecoder decoder;
   Bytes payload = Filler(300);
-  Bytes wire = Concat({Type0Header(0x06, 5, 300, 9, 1),
-                       Bytes(payload.begin(), payload.begin() + 128), B({0xC6}),
-                       Bytes(payload.begin() + 128, payload.begin() + 256), B({0xC6}),
-                       Bytes(payload.begin() + 256, payload.end())});
+  Bytes wire =
+      Concat({Type0Header(0x06, 5, 300, 9, 1), Bytes(payload.begin(), payload.begin() + 128),
+              B({0xC6}), Bytes(payload.begin() + 128, payload.begin() + 256), B({0xC6}),
+              Bytes(payload.begin() + 256, payload.end())});
   auto messages = FeedOk(decoder, wire);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].payload, payload);
@@ -88,10 +88,10 @@ TEST(ChunkDecoderTest, Type3ChunksContinueAMessageLongerThanTheChunkSize) {
 TEST(ChunkDecoderTest, ExtendedTimestampIsReadAlsoOnType3Continuations) {
   ChunkDecoder decoder;
   Bytes payload = Filler(200, 7);
-  Bytes wire = Concat({Type0Header(0x06, 0xFFFFFF, 200, 9, 1), B({0x01, 0x02, 0x03, 0x04}),
-                       Bytes(payload.begin(), payload.begin() + 128),
-                       B({0xC6, 0x01, 0x02, 0x03, 0x04}),
-                       Bytes(payload.begin() + 128, payload.end())});
+  Bytes wire =
+      Concat({Type0Header(0x06, 0xFFFFFF, 200, 9, 1), B({0x01, 0x02, 0x03, 0x04}),
+              Bytes(payload.begin(), payload.begin() + 128), B({0xC6, 0x01, 0x02, 0x03, 0x04}),
+              Bytes(payload.begin() + 128, payload.end())});
   auto messages = FeedOk(decoder, wire);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].timestamp, 0x01020304);
@@ -112,9 +112,9 @@ TEST(ChunkDecoderTest, ContinuationWithoutTheRepeatedExtendedTimestampIsAccepted
 TEST(ChunkDecoderTest, ExtendedDeltaOnType1IsRepeatedByType3NewMessages) {
   ChunkDecoder decoder;
   FeedOk(decoder, Concat({Type0Header(0x04, 0, 1, 8, 1), B({1})}));
-  auto messages = FeedOk(
-      decoder, Concat({B({0x44, 0xFF, 0xFF, 0xFF, 0, 0, 1, 8, 0x01, 0x00, 0x00, 0x00, 2}),
-                       B({0xC4, 0x01, 0x00, 0x00, 0x00, 3})}));
+  auto messages =
+      FeedOk(decoder, Concat({B({0x44, 0xFF, 0xFF, 0xFF, 0, 0, 1, 8, 0x01, 0x00, 0x00, 0x00, 2}),
+                              B({0xC4, 0x01, 0x00, 0x00, 0x00, 3})}));
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].timestamp, 0x01000000);
   EXPECT_EQ(messages[1].timestamp, 0x02000000);
@@ -136,9 +136,10 @@ TEST(ChunkDecoderTest, TimestampsAreUnwrappedPast32Bits) {
 TEST(ChunkDecoderTest, SetChunkSizeAppliesToTheChunksAfterIt) {
   ChunkDecoder decoder;
   Bytes payload = Filler(300);
-  Bytes wire = Concat({Type0Header(0x02, 0, 4, 1, 0), B({0, 0, 1, 0}),  // chunk size 256
-                       Type0Header(0x06, 0, 300, 9, 1), Bytes(payload.begin(), payload.begin() + 256),
-                       B({0xC6}), Bytes(payload.begin() + 256, payload.end())});
+  Bytes wire =
+      Concat({Type0Header(0x02, 0, 4, 1, 0), B({0, 0, 1, 0}),  // chunk size 256
+              Type0Header(0x06, 0, 300, 9, 1), Bytes(payload.begin(), payload.begin() + 256),
+              B({0xC6}), Bytes(payload.begin() + 256, payload.end())});
   auto messages = FeedOk(decoder, wire);
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_EQ(messages[0].type, MessageType::kSetChunkSize);
@@ -162,8 +163,8 @@ TEST(ChunkDecoderTest, InterleavedChunkStreamsEachCompleteTheirOwnMessage) {
 
 TEST(ChunkDecoderTest, AbortDiscardsThePartlyReceivedMessage) {
   ChunkDecoder decoder;
-  Bytes wire = Concat({Type0Header(0x06, 0, 200, 9, 1), Filler(128),
-                       Type0Header(0x02, 0, 4, 2, 0), B({0, 0, 0, 6}),  // Abort chunk stream 6
+  Bytes wire = Concat({Type0Header(0x06, 0, 200, 9, 1), Filler(128), Type0Header(0x02, 0, 4, 2, 0),
+                       B({0, 0, 0, 6}),  // Abort chunk stream 6
                        Type0Header(0x06, 10, 2, 9, 1), B({5, 5})});
   auto messages = FeedOk(decoder, wire);
   ASSERT_EQ(messages.size(), 2u);
@@ -175,7 +176,8 @@ TEST(ChunkDecoderTest, AbortDiscardsThePartlyReceivedMessage) {
 TEST(ChunkDecoderTest, TwoAndThreeByteBasicHeadersCarryLargeChunkStreamIds) {
   ChunkDecoder decoder;
   Bytes two_header = Type0Header(0, 1, 1, 8, 1);
-  Bytes two = Concat({B({0x00, 100 - 64}), Bytes(two_header.begin() + 1, two_header.end()), B({1})});
+  Bytes two =
+      Concat({B({0x00, 100 - 64}), Bytes(two_header.begin() + 1, two_header.end()), B({1})});
   Bytes three_header = Type0Header(0, 2, 1, 8, 1);
   Bytes three = Concat({B({0x01, (65599 - 64) & 0xFF, (65599 - 64) >> 8}),
                         Bytes(three_header.begin() + 1, three_header.end()), B({2})});
@@ -194,10 +196,11 @@ TEST(ChunkDecoderTest, EmptyMessageCompletesAtItsHeader) {
 
 TEST(ChunkDecoderTest, MessagesSplitAtEveryByteDecodeTheSame) {
   Bytes payload = Filler(300);
-  Bytes wire = Concat({Type0Header(0x06, 0xFFFFFF, 300, 9, 1), B({0, 1, 0, 0}),
-                       Bytes(payload.begin(), payload.begin() + 128), B({0xC6, 0, 1, 0, 0}),
-                       Bytes(payload.begin() + 128, payload.begin() + 256), B({0xC6, 0, 1, 0, 0}),
-                       Bytes(payload.begin() + 256, payload.end()), B({0x46, 0, 0, 5, 0, 0, 1, 8, 9})});
+  Bytes wire =
+      Concat({Type0Header(0x06, 0xFFFFFF, 300, 9, 1), B({0, 1, 0, 0}),
+              Bytes(payload.begin(), payload.begin() + 128), B({0xC6, 0, 1, 0, 0}),
+              Bytes(payload.begin() + 128, payload.begin() + 256), B({0xC6, 0, 1, 0, 0}),
+              Bytes(payload.begin() + 256, payload.end()), B({0x46, 0, 0, 5, 0, 0, 1, 8, 9})});
   ChunkDecoder decoder;
   std::vector<RtmpMessage> messages;
   for (uint8_t byte : wire) {
@@ -238,16 +241,16 @@ TEST(ChunkDecoderTest, Type1HeaderOnAnUnknownChunkStreamIsAProtocolError) {
 
 TEST(ChunkDecoderTest, NewHeaderInsideAMessageIsAProtocolError) {
   ChunkDecoder decoder;
-  auto result = decoder.Feed(Concat({Type0Header(0x06, 0, 200, 9, 1), Filler(128),
-                                     Type0Header(0x06, 0, 2, 9, 1), B({1, 2})}));
+  auto result = decoder.Feed(Concat(
+      {Type0Header(0x06, 0, 200, 9, 1), Filler(128), Type0Header(0x06, 0, 2, 9, 1), B({1, 2})}));
   EXPECT_FALSE(result.has_value());
 }
 
 TEST(ChunkDecoderTest, TooManyChunkStreamsIsAProtocolError) {
   ChunkDecoder decoder(ChunkDecoderLimits{65536, 1 << 20, 2});
-  auto result = decoder.Feed(Concat({Type0Header(0x04, 0, 1, 8, 1), B({1}),
-                                     Type0Header(0x05, 0, 1, 8, 1), B({1}),
-                                     Type0Header(0x06, 0, 1, 8, 1), B({1})}));
+  auto result =
+      decoder.Feed(Concat({Type0Header(0x04, 0, 1, 8, 1), B({1}), Type0Header(0x05, 0, 1, 8, 1),
+                           B({1}), Type0Header(0x06, 0, 1, 8, 1), B({1})}));
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code(), ErrorCode::kProtocolError);
 }

@@ -73,8 +73,8 @@ void ServerHandshake::Answer(std::span<const uint8_t> c1) {
   std::vector<uint8_t> s1 = RandomPacket(random_, kServerVersion);
   ImprintDigest(s1, c1_digest->schema, FlashMediaServerKey(false));
   std::vector<uint8_t> s2 = RandomPacket(random_, nullptr);
-  std::string signature = ResponseSignature(s2, FlashMediaServerKey(true),
-                                            c1.subspan(c1_digest->offset, kDigestSize));
+  std::string signature =
+      ResponseSignature(s2, FlashMediaServerKey(true), c1.subspan(c1_digest->offset, kDigestSize));
   std::copy(signature.begin(), signature.end(), s2.end() - kDigestSize);
   AppendBytes(output_, s1);
   AppendBytes(output_, s2);
@@ -128,8 +128,8 @@ Status ClientHandshake::Finish(std::span<const uint8_t> s0s1s2) {
   }
   server_digest_verified_ = true;
   std::vector<uint8_t> c2 = RandomPacket(random_, nullptr);
-  std::string signature = ResponseSignature(c2, FlashPlayerKey(true),
-                                            s1.subspan(s1_digest->offset, kDigestSize));
+  std::string signature =
+      ResponseSignature(c2, FlashPlayerKey(true), s1.subspan(s1_digest->offset, kDigestSize));
   std::copy(signature.begin(), signature.end(), c2.end() - kDigestSize);
   AppendBytes(output_, c2);
   return Status::Ok();

@@ -106,7 +106,8 @@ TEST(HandshakeTest, CorruptedDigestFallsBackToThePlainVariant) {
   SeededRandom random(4);
   ClientHandshake client(random, HandshakeVariant::kDigest);
   Bytes c0c1 = client.Start();
-  size_t offset = DigestOffset(std::span<const uint8_t>(c0c1).subspan(1), DigestSchema::kDigestFirst);
+  size_t offset =
+      DigestOffset(std::span<const uint8_t>(c0c1).subspan(1), DigestSchema::kDigestFirst);
   c0c1[1 + offset] ^= 0xFF;
   ServerHandshake server(random);
   ASSERT_TRUE(server.Feed(c0c1).has_value());

@@ -38,8 +38,8 @@ inline constexpr uint32_t kVideoChunkStream = 6;
 struct RtmpMessage {
   uint32_t chunk_stream_id = kCommandChunkStream;
   MessageType type = MessageType::kCommandAmf0;
-  uint32_t stream_id = 0;   // message stream id; 0 for the connection
-  int64_t timestamp = 0;    // milliseconds, unwrapped from the 32-bit wire timestamp
+  uint32_t stream_id = 0;  // message stream id; 0 for the connection
+  int64_t timestamp = 0;   // milliseconds, unwrapped from the 32-bit wire timestamp
   std::vector<uint8_t> payload;
 };
 

@@ -118,8 +118,7 @@ Status RtmpPublishClient::OnCommand(const RtmpMessage& message) {
     return Status::Ok();
   }
   if (command->name != "_result") return Status::Ok();
-  if (command->transaction_id == kConnectTransaction &&
-      state_ == PublishClientState::kConnecting) {
+  if (command->transaction_id == kConnectTransaction && state_ == PublishClientState::kConnecting) {
     std::vector<Amf0Value> args{Amf0Value::Null(), Amf0Value::String(options_.stream)};
     Send(MakeCommand("releaseStream", kReleaseStreamTransaction, args));
     Send(MakeCommand("FCPublish", kFcPublishTransaction, args));
@@ -131,10 +130,10 @@ Status RtmpPublishClient::OnCommand(const RtmpMessage& message) {
       return Status(ErrorCode::kProtocolError, "", "createStream result without a stream id");
     }
     stream_id_ = static_cast<uint32_t>(info.number);
-    Send(MakeCommand("publish", kPublishTransaction,
-                     {Amf0Value::Null(), Amf0Value::String(options_.stream),
-                      Amf0Value::String("live")},
-                     stream_id_, kDataChunkStream));
+    Send(MakeCommand(
+        "publish", kPublishTransaction,
+        {Amf0Value::Null(), Amf0Value::String(options_.stream), Amf0Value::String("live")},
+        stream_id_, kDataChunkStream));
     state_ = PublishClientState::kWaitingForPublish;
   }
   return Status::Ok();

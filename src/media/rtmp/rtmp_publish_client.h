@@ -25,11 +25,11 @@
 namespace liverec::media::rtmp {
 
 struct PublishClientOptions {
-  std::string tc_url;       // "rtmp://host:port/app[?query]"
-  std::string app;          // "app[?query]"
-  std::string stream;       // "name[?query]"
+  std::string tc_url;  // "rtmp://host:port/app[?query]"
+  std::string app;     // "app[?query]"
+  std::string stream;  // "name[?query]"
   HandshakeVariant handshake = HandshakeVariant::kDigest;
-  uint32_t chunk_size = 4096;           // announced with Set Chunk Size after the handshake
+  uint32_t chunk_size = 4096;            // announced with Set Chunk Size after the handshake
   std::vector<std::string> fourcc_list;  // Enhanced RTMP codecs announced in connect, e.g. "hvc1"
 };
 

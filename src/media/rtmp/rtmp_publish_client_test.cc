@@ -19,7 +19,11 @@ class Loopback {
   explicit Loopback(HandshakeVariant variant, bool accept = true)
       : random_(8),
         client_(random_, PublishClientOptions{"rtmp://127.0.0.1:1935/live?vhost=a.com",
-                                              "live?vhost=a.com", "s1?k=v", variant, 1000, {"hvc1"}}),
+                                              "live?vhost=a.com",
+                                              "s1?k=v",
+                                              variant,
+                                              1000,
+                                              {"hvc1"}}),
         accept_(accept) {}
 
   // Moves bytes both ways until neither side has anything to say.

@@ -22,9 +22,9 @@
 namespace liverec::media::rtmp {
 
 struct RtmpSessionLimits {
-  uint32_t max_chunk_size = 65536;          // a larger Set Chunk Size is a protocol error
+  uint32_t max_chunk_size = 65536;              // a larger Set Chunk Size is a protocol error
   uint32_t max_message_size = 8 * 1024 * 1024;  // a larger message is a protocol error
-  size_t max_chunk_streams = 64;            // distinct chunk stream ids in use at once
+  size_t max_chunk_streams = 64;                // distinct chunk stream ids in use at once
 };
 
 // `connect` arrived. tc_url as sent ("rtmp://host[:port]/app[?query]"); app may carry a query

@@ -65,7 +65,8 @@ TEST(RtmpServerSessionTest, RandomAndMutatedInputGivesEventsOrAnErrorNeverACrash
       auto some = session.Feed(part);
       if (!some) break;
       for (auto& event : *some) {
-        if (auto* publish = std::get_if<PublishEvent>(&event)) session.AcceptPublish(publish->stream_id);
+        if (auto* publish = std::get_if<PublishEvent>(&event))
+          session.AcceptPublish(publish->stream_id);
       }
     }
     session.TakeOutput();

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "media/rtmp/command_message.h"
 #include "media/rtmp/chunk_encoder.h"
+#include "media/rtmp/command_message.h"
 #include "media/rtmp/handshake.h"
 #include "media/rtmp/protocol_control.h"
 #include "media/rtmp/rtmp_test_util.h"
@@ -119,8 +119,9 @@ TEST(RtmpServerSessionTest, FullPublishSessionReportsEventsAndAnswersEveryComman
     encoder.Encode(RtmpMessage{5, MessageType::kDataAmf0, 1, 0, data}, tail_bytes);
     encoder.Encode(RtmpMessage{4, MessageType::kAudio, 1, 0, B({0xAF, 0, 0x12, 0x10})}, tail_bytes);
     encoder.Encode(RtmpMessage{6, MessageType::kVideo, 1, 40, testing::Filler(9000)}, tail_bytes);
-    encoder.Encode(MakeCommand("FCUnpublish", 6, {Amf0Value::Null(), Amf0Value::String("s1?vhost=a.com")}),
-                   tail_bytes);
+    encoder.Encode(
+        MakeCommand("FCUnpublish", 6, {Amf0Value::Null(), Amf0Value::String("s1?vhost=a.com")}),
+        tail_bytes);
     encoder.Encode(MakeCommand("deleteStream", 7, {Amf0Value::Null(), Amf0Value::Number(1)}),
                    tail_bytes);
   }
@@ -236,8 +237,8 @@ TEST(RtmpServerSessionTest, DeleteStreamOfAPublishingStreamUnpublishes) {
 
 TEST(RtmpServerSessionTest, Amf3CommandAndDataMessagesAreUnderstood) {
   ScriptedClient client(HandshakeVariant::kPlain);
-  RtmpMessage connect = MakeCommand(
-      "connect", 1, {Amf0Value::Object({{"app", Amf0Value::String("app")}})});
+  RtmpMessage connect =
+      MakeCommand("connect", 1, {Amf0Value::Object({{"app", Amf0Value::String("app")}})});
   connect.type = MessageType::kCommandAmf3;
   connect.payload.insert(connect.payload.begin(), 0);
   client.Send(connect);
@@ -264,10 +265,9 @@ TEST(RtmpServerSessionTest, AggregateMessageIsSplitIntoItsMediaWithShiftedTimest
   ScriptedClient client;
   client.UpToPublish();
   // Two FLV-style sub-messages at 1000 and 1040; the aggregate says 50.
-  Bytes aggregate = testing::Concat({B({9, 0, 0, 2, 0, 0x03, 0xE8, 0, 0, 0, 0, 0x17, 1}),
-                                     B({0, 0, 0, 13}),
-                                     B({8, 0, 0, 1, 0, 0x04, 0x10, 0, 0, 0, 0, 0xAF}),
-                                     B({0, 0, 0, 12})});
+  Bytes aggregate =
+      testing::Concat({B({9, 0, 0, 2, 0, 0x03, 0xE8, 0, 0, 0, 0, 0x17, 1}), B({0, 0, 0, 13}),
+                       B({8, 0, 0, 1, 0, 0x04, 0x10, 0, 0, 0, 0, 0xAF}), B({0, 0, 0, 12})});
   client.Send(RtmpMessage{6, MessageType::kAggregate, 1, 50, aggregate});
   RtmpServerSession session;
   auto events = FeedAll(session, client.bytes(), client.bytes().size());

@@ -1,14 +1,14 @@
 // Helpers shared by the media/rtmp tests (included by *_test.cc only).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <initializer_list>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/random.h"
 #include "media/rtmp/amf0.h"
@@ -95,10 +95,9 @@ class ScriptedClient {
     NamedCommand("releaseStream", 2, "s1?vhost=a.com");
     NamedCommand("FCPublish", 3, "s1?vhost=a.com");
     Command("createStream", 4, {Amf0Value::Null()});
-    return Command("publish", 5,
-                   {Amf0Value::Null(), Amf0Value::String("s1?vhost=a.com"),
-                    Amf0Value::String("live")},
-                   1);
+    return Command(
+        "publish", 5,
+        {Amf0Value::Null(), Amf0Value::String("s1?vhost=a.com"), Amf0Value::String("live")}, 1);
   }
   // name(txn, null, text), as releaseStream, FCPublish and FCUnpublish are sent.
   ScriptedClient& NamedCommand(const std::string& name, double txn, const std::string& text) {
