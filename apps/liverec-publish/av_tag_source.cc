@@ -101,7 +101,8 @@ Status AvTagSource::CheckStreams() {
 void AvTagSource::QueueHeaders() {
   std::vector<Amf0Property> properties;
   if (format_->duration > 0) {
-    properties.push_back({"duration", Amf0Value::Number(format_->duration / 1e6)});
+    properties.push_back(
+        {"duration", Amf0Value::Number(static_cast<double>(format_->duration) / 1e6)});
   }
   if (video_index_ >= 0) {
     const AVStream* stream = format_->streams[video_index_];

@@ -55,7 +55,7 @@ int Fail(const Status& status) {
 
 // Moves bytes between the socket and the publisher until it has finished.
 Status Drive(TcpClient& connection, Publisher& publisher, int server_timeout_ms) {
-  std::vector<uint8_t> buffer(64 * 1024);
+  std::vector<uint8_t> buffer(size_t{64} * 1024);
   publisher.Start();
   while (true) {
     LIVEREC_RETURN_IF_ERROR(connection.WriteAll(publisher.TakeOutput()));

@@ -18,7 +18,7 @@ Status FlvFileTagSource::Rewind() {
 }
 
 Result<std::optional<FlvTag>> FlvFileTagSource::Next() {
-  std::vector<uint8_t> block(64 * 1024);
+  std::vector<uint8_t> block(size_t{64} * 1024);
   while (true) {
     auto tag = reader_.Next();
     if (tag) return std::optional<FlvTag>(std::move(*tag));

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,9 @@ struct HttpResponse {
   // When set, the body is this file, streamed from disk (GET) or only sized (HEAD).
   std::string file_path;
   std::vector<std::pair<std::string, std::string>> headers;
+  // With file_path: send only `file_length` bytes from `file_offset` (a Range answer).
+  uint64_t file_offset = 0;
+  std::optional<uint64_t> file_length;
 };
 
 // Runs on a worker thread (it may block on disk or the database).

@@ -46,8 +46,55 @@ HttpRequest ToRequest(const http::request<http::string_body>& in) {
   return out;
 }
 
+// Streams bytes [offset, offset + length) of a file: a header, then 64 KiB pieces.
+asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpResponse& response,
+                                     unsigned version, bool keep_alive) {
+  beast::file file;
+  beast::error_code ec;
+  file.open(response.file_path.c_str(), beast::file_mode::read, ec);
+  if (!ec) file.seek(response.file_offset, ec);
+  if (ec) co_return false;
+  http::response<http::buffer_body> res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, "liverec");
+  res.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) res.set(name, value);
+  res.keep_alive(keep_alive);
+  res.content_length(*response.file_length);
+  res.body().data = nullptr;
+  res.body().more = true;
+  http::response_serializer<http::buffer_body> sr{res};
+  co_await http::async_write_header(stream, sr, asio::use_awaitable);
+  std::vector<char> buffer(64 * 1024);
+  uint64_t left = *response.file_length;
+  while (left > 0) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
+    size_t got = file.read(buffer.data(), want, ec);
+    if (ec || got == 0) throw std::runtime_error("file shrank while being sent");
+    left -= got;
+    res.body().data = buffer.data();
+    res.body().size = got;
+    res.body().more = left > 0;
+    beast::error_code write_ec;
+    co_await http::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, write_ec));
+    if (write_ec && write_ec != http::error::need_buffer) throw beast::system_error(write_ec);
+  }
+  if (!sr.is_done()) {
+    res.body().data = nullptr;
+    res.body().size = 0;
+    res.body().more = false;
+    co_await http::async_write(stream, sr, asio::use_awaitable);
+  }
+  co_return true;
+}
+
 asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpResponse& response,
                                     unsigned version, bool keep_alive, bool head) {
+  if (!response.file_path.empty() && response.file_length && !head) {
+    if (co_await WriteFileSlice(stream, response, version, keep_alive)) co_return;
+    HttpResponse gone{404, "text/plain", "not found\n", "", {}};
+    co_await WriteResponse(stream, gone, version, keep_alive, head);
+    co_return;
+  }
   if (!response.file_path.empty()) {
     http::response<http::file_body> res{static_cast<http::status>(response.status), version};
     beast::error_code ec;

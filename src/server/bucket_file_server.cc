@@ -110,10 +110,18 @@ net::HttpResponse Answer(int fd, const std::string& file, const RangeSelection& 
     response.headers.emplace_back("Content-Range", fmt::format("bytes */{}", size));
     return response;
   }
-  if (selection.kind == RangeSelection::Kind::kWhole ||
-      selection.range.Length() > kMaxRangeBodyBytes) {
-    // TODO(lead): stream large ranges once net::HttpResponse can name a slice of file_path.
+  if (selection.kind == RangeSelection::Kind::kWhole) {
     return net::HttpResponse{200, ContentTypeForKey(file), "", file, {}};
+  }
+  if (selection.range.Length() > kMaxRangeBodyBytes) {
+    // Large ranges are streamed from the file by the net layer.
+    net::HttpResponse response{206, ContentTypeForKey(file), "", file, {}};
+    response.file_offset = selection.range.first;
+    response.file_length = selection.range.Length();
+    response.headers.emplace_back(
+        "Content-Range",
+        fmt::format("bytes {}-{}/{}", selection.range.first, selection.range.last, size));
+    return response;
   }
   auto bytes = ReadRange(fd, selection.range);
   if (!bytes) return Text(500, "read failed\n");

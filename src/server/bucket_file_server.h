@@ -1,12 +1,12 @@
 // BucketFileServer: answers `GET`/`HEAD /<bucket>/<key>` from the directories of local buckets,
 // so recording URLs play (docs/object-keys.md). It resolves the file and the byte range; the
-// net layer streams whole files named by HttpResponse::file_path.
+// net layer streams the files (or file slices) named by HttpResponse::file_path.
 //
 // Byte ranges (RFC 9110 §14): every answer says `Accept-Ranges: bytes`. A GET with one range
 // (`bytes=a-b`, `bytes=a-`, `bytes=-n`) gets 206 with `Content-Range: bytes a-b/size` and the
-// bytes in the body when the range is at most kMaxRangeBodyBytes; a larger range is answered
-// with the whole file (200), which §14.2 allows ("A server MAY ignore the Range header field").
-// Also answered with the whole file: several ranges, an unknown unit or bad syntax, a HEAD, a
+// bytes in the body when the range is at most kMaxRangeBodyBytes; a larger range names the
+// slice of file_path (file_offset, file_length) for the net layer to stream.
+// Answered with the whole file: several ranges, an unknown unit or bad syntax, a HEAD, a
 // request with If-Range (we send no validators), an empty file. A range starting at or past the
 // end: 416 with `Content-Range: bytes */size`.
 // Unknown bucket, invalid key (storage::CheckObjectKey), missing file or a folder: 404. Other

@@ -178,13 +178,17 @@ TEST_F(BucketFileServerTest, SeveralRangesHeadAndIfRangeGetTheWholeFile) {
   EXPECT_EQ(server_->Serve(request, request.target).status, 200);
 }
 
-TEST_F(BucketFileServerTest, RangesAboveTheBodyLimitGetTheWholeFile) {
+TEST_F(BucketFileServerTest, RangesAboveTheBodyLimitAreStreamedFromTheFile) {
   Write("big.mp4", Pattern(kMaxRangeBodyBytes + 10));
-  net::HttpResponse response = Get("/media/big.mp4", "bytes=0-");
-  EXPECT_EQ(response.status, 200);
+  net::HttpResponse response = Get("/media/big.mp4", "bytes=1-");
+  EXPECT_EQ(response.status, 206);
   EXPECT_EQ(response.file_path, dir_ + "/big.mp4");
   EXPECT_TRUE(response.body.empty());
-  EXPECT_EQ(HeaderOf(response, "Content-Range"), std::nullopt);
+  EXPECT_EQ(response.file_offset, 1u);
+  EXPECT_EQ(response.file_length, kMaxRangeBodyBytes + 9);
+  EXPECT_EQ(HeaderOf(response, "Content-Range"), "bytes 1-" +
+                                                     std::to_string(kMaxRangeBodyBytes + 9) + "/" +
+                                                     std::to_string(kMaxRangeBodyBytes + 10));
 
   response = Get("/media/big.mp4", "bytes=-" + std::to_string(kMaxRangeBodyBytes));
   EXPECT_EQ(response.status, 206);

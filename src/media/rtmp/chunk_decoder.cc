@@ -90,8 +90,8 @@ Result<size_t> ChunkDecoder::DecodeChunk(std::span<const uint8_t> data,
     if (streams_.size() >= limits_.max_chunk_streams)
       return ProtocolError("too many chunk streams");
   }
-  static const ChunkStream kNoStream;
-  const ChunkStream& previous = it == streams_.end() ? kNoStream : it->second;
+  static const ChunkStream no_stream;
+  const ChunkStream& previous = it == streams_.end() ? no_stream : it->second;
   if (previous.in_message && header.fmt != 3) {
     return ProtocolError("type-" + std::to_string(header.fmt) + " header inside a message");
   }

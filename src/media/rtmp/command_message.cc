@@ -16,8 +16,8 @@ std::span<const uint8_t> Amf0Body(const RtmpMessage& message) {
 }  // namespace
 
 const Amf0Value& Command::Arg(size_t i) const {
-  static const Amf0Value kUndefined;
-  return i < args.size() ? args[i] : kUndefined;
+  static const Amf0Value undefined;
+  return i < args.size() ? args[i] : undefined;
 }
 
 Result<Command> ParseCommand(const RtmpMessage& message) {

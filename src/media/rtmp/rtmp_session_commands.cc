@@ -163,7 +163,8 @@ void RtmpServerSession::Impl::Unpublish(uint32_t stream_id, Stream& stream, bool
   }
 }
 
-void RtmpServerSession::Impl::SendResult(double transaction_id, std::vector<Amf0Value> args) {
+void RtmpServerSession::Impl::SendResult(double transaction_id,
+                                         const std::vector<Amf0Value>& args) {
   if (transaction_id == 0) return;  // the sender expects no answer
   Send(MakeCommand("_result", transaction_id, args));
 }

@@ -60,7 +60,7 @@ struct RtmpServerSession::Impl {
   void OnCloseStream(const RtmpMessage& message, Events& events);
   // Ends a publishing stream: reports UnpublishEvent once, optionally says Unpublish.Success.
   void Unpublish(uint32_t stream_id, Stream& stream, bool send_status, Events& events);
-  void SendResult(double transaction_id, std::vector<Amf0Value> args);
+  void SendResult(double transaction_id, const std::vector<Amf0Value>& args);
   void OnData(const RtmpMessage& message, Events& events);
   void OnMedia(RtmpMessage& message, Events& events);
   void OnAggregate(const RtmpMessage& message, Events& events);
