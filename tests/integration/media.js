@@ -91,3 +91,41 @@ function authKey(uri, timestamp, key, rand = '0', uid = '0') {
 }
 
 module.exports = { makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, sliceIndex, authKey };
+
+// A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC
+// into FLV/RTMP, so HEVC is published with liverec-publish.
+function makeTestHevcMp4(seconds) {
+  fs.mkdirSync(CACHE, { recursive: true });
+  const file = path.join(CACHE, `hevc-aac-${seconds}s.mp4`);
+  if (fs.existsSync(file)) return file;
+  const tmp = `${file}.${process.pid}.tmp.mp4`;
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25',
+    '-f', 'lavfi', '-i', 'sine=frequency=800:sample_rate=44100',
+    '-t', String(seconds), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params',
+    'keyint=25:min-keyint=25:scenecut=0:log-level=error', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '96k', '-f', 'mp4', tmp], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('ffmpeg could not make the HEVC test media');
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+const PUBLISH_BIN = process.env.LIVEREC_PUBLISH_BIN ||
+  path.join(__dirname, '..', '..', 'build', 'apps', 'liverec-publish', 'liverec-publish');
+
+// Publishes with liverec's own publisher; resolves {code, stdout, stderr}.
+function publish(file, url, extraArgs = [], timeoutMs = 120000) {
+  const child = spawn(PUBLISH_BIN, ['--input', file, ...extraArgs, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (code, signal) => { clearTimeout(timer); resolve({ code, signal, stdout, stderr }); });
+  });
+}
+
+module.exports.makeTestHevcMp4 = makeTestHevcMp4;
+module.exports.publish = publish;
+module.exports.PUBLISH_BIN = PUBLISH_BIN;
