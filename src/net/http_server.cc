@@ -1,5 +1,7 @@
 #include "net/http_server.h"
 
+#include "net/listen.h"
+
 #include <algorithm>
 
 #include <boost/asio/co_spawn.hpp>
@@ -201,27 +203,7 @@ HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& workers, HttpHan
 HttpServer::~HttpServer() { Stop(); }
 
 Result<uint16_t> HttpServer::Listen(const std::string& address) {
-  auto colon = address.rfind(':');
-  std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  std::string port = address.substr(colon + 1);
-  beast::error_code ec;
-  auto ip = asio::ip::make_address(host, ec);
-  if (ec) {
-    return Error(ErrorCode::kInvalidConfiguration, "",
-                 "HTTP listen address " + address + ": host must be an IP address");
-  }
-  tcp::endpoint endpoint(ip, static_cast<uint16_t>(std::stoi(port)));
-  auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error(ErrorCode::kInvalidConfiguration, "",
-                 "cannot listen on " + address + ": " + ec.message());
-  }
-  return acceptor.local_endpoint().port();
+  return BindAndListen(state_->acceptor, address, "HTTP");
 }
 
 void HttpServer::Start() {

@@ -1,5 +1,7 @@
 #include "net/tcp_server.h"
 
+#include "net/listen.h"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -129,26 +131,7 @@ TcpServer::TcpServer(asio::io_context& io, ConnectionHandlerFactory factory,
 TcpServer::~TcpServer() { Stop(); }
 
 Result<uint16_t> TcpServer::Listen(const std::string& address) {
-  auto colon = address.rfind(':');
-  std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  boost::system::error_code ec;
-  auto ip = asio::ip::make_address(host, ec);
-  if (ec) {
-    return Error(ErrorCode::kInvalidConfiguration, "",
-                 state_->options.name + " listen address " + address + ": host must be an IP");
-  }
-  tcp::endpoint endpoint(ip, static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
-  auto& acceptor = state_->acceptor;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Error(ErrorCode::kInvalidConfiguration, "",
-                 "cannot listen on " + address + ": " + ec.message());
-  }
-  return acceptor.local_endpoint().port();
+  return BindAndListen(state_->acceptor, address, state_->options.name);
 }
 
 void TcpServer::Start() { asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached); }

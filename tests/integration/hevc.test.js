@@ -8,12 +8,7 @@ const { describe, it, before, after } = require('node:test');
 const { startServer, popClient, DEFAULT_KEY } = require('../conformance/harness.js');
 const m = require('./media.js');
 
-const TESTING = `
-[testing]
-enabled = true
-min_delay_time_s = 1
-min_slice_duration_s = 1
-`;
+const { TESTING } = m;
 
 describe('recording HEVC + AAC from liverec-publish', () => {
   let server;

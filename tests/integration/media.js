@@ -8,6 +8,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { sleep } = require('../conformance/harness.js');
 
+// The explicit test section of the server config: lowers DelayTime and SliceDuration minimums.
+const TESTING = `
+[testing]
+enabled = true
+min_delay_time_s = 1
+min_slice_duration_s = 1
+`;
+
 const CACHE = path.join(require('node:os').tmpdir(), 'liverec-test-media');
 
 // A 2 Mbit/s 1280x720 25 fps H.264 + 44.1 kHz stereo AAC FLV, GOP exactly 2 s, cached by
@@ -90,7 +98,7 @@ function authKey(uri, timestamp, key, rand = '0', uid = '0') {
   return `${timestamp}-${rand}-${uid}-${md5}`;
 }
 
-module.exports = { makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, sliceIndex, authKey };
+module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, sliceIndex, authKey };
 
 // A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC
 // into FLV/RTMP, so HEVC is published with liverec-publish.
