@@ -7,7 +7,10 @@
 #include "api/authenticator.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "metadata/index_file_repository.h"
 #include "metadata/record_config_repository.h"
+#include "metadata/recording_repository.h"
+#include "recorder/cycle_manager.h"
 #include "metadata/tenant_repository.h"
 
 namespace liverec::api {
@@ -20,6 +23,14 @@ struct RecordLimits {
   int64_t min_slice_duration_s = 5;
 };
 
+// What the recorded-content and index-file actions need besides the repositories.
+struct IndexOptions {
+  std::string public_url;          // base of RecordUrl: <public_url>/<bucket>/<key>
+  int64_t max_index_slices = 100'000;
+  int64_t slice_retention_ms = 90LL * 24 * 3600'000;
+  int time_zone_minutes = 0;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -27,6 +38,11 @@ struct ApiDependencies {
   metadata::TenantRepository& tenants;
   metadata::RecordConfigRepository& record_configs;
   RecordLimits limits;
+  // Recorded content and index files (null in tests that do not use them).
+  metadata::RecordingRepository* recordings = nullptr;
+  metadata::IndexFileRepository* index_files = nullptr;
+  recorder::StoreLookup stores;
+  IndexOptions index;
 };
 
 struct ActionContext {

@@ -12,6 +12,11 @@ constexpr std::array kActions = {
     ActionEntry{"UpdateLiveAppRecordConfig", &actions::UpdateLiveAppRecordConfig},
     ActionEntry{"DeleteLiveAppRecordConfig", &actions::DeleteLiveAppRecordConfig},
     ActionEntry{"DescribeLiveRecordConfig", &actions::DescribeLiveRecordConfig},
+    ActionEntry{"DescribeLiveStreamRecordContent", &actions::DescribeLiveStreamRecordContent},
+    ActionEntry{"CreateLiveStreamRecordIndexFiles", &actions::CreateLiveStreamRecordIndexFiles},
+    ActionEntry{"DescribeLiveStreamRecordIndexFiles", &actions::DescribeLiveStreamRecordIndexFiles},
+    ActionEntry{"DescribeLiveStreamRecordIndexFile", &actions::DescribeLiveStreamRecordIndexFile},
+    ActionEntry{"DeleteLiveStreamRecordIndexFiles", &actions::DeleteLiveStreamRecordIndexFiles},
 };
 
 }  // namespace

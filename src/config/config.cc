@@ -55,6 +55,12 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
   Read(view["log_level"], config.log_level, "log_level", problems);
   Read(view["http"]["listen"], config.http_listen, "http.listen", problems);
   Read(view["rtmp"]["listen"], config.rtmp_listen, "rtmp.listen", problems);
+  Read(view["http"]["public_url"], config.public_url, "http.public_url", problems);
+  Read(view["api"]["max_index_slices"], config.api.max_index_slices, "api.max_index_slices", problems);
+  Read(view["recording"]["slice_retention_days"], config.recording.slice_retention_days,
+       "recording.slice_retention_days", problems);
+  Read(view["recording"]["index_retention_days"], config.recording.index_retention_days,
+       "recording.index_retention_days", problems);
   Read(view["database"]["path"], config.database_path, "database.path", problems);
   Read(view["api"]["timestamp_window_s"], config.api.timestamp_window_s, "api.timestamp_window_s",
        problems);
@@ -265,6 +271,15 @@ void Validate(Config& config, Problems& problems) {
       problems.push_back("testing: minimums must be at least 1 second");
     }
   }
+  if (config.api.max_index_slices < 1) problems.push_back("api.max_index_slices: at least 1");
+  if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
+    problems.push_back("recording.*_retention_days: at least 1");
+  }
+  if (!config.public_url.empty() && !config.public_url.starts_with("http://") &&
+      !config.public_url.starts_with("https://")) {
+    problems.push_back("http.public_url: must start with http:// or https://");
+  }
+  while (config.public_url.ends_with("/")) config.public_url.pop_back();
   if (config.recording.spool_dir.empty()) config.recording.spool_dir = config.data_dir + "/spool";
   if (config.database_path.empty()) config.database_path = config.data_dir + "/liverec.db";
 }

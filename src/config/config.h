@@ -62,6 +62,8 @@ struct RtmpConfig {
 struct RecordingConfig {
   std::string spool_dir;          // default <data_dir>/spool
   std::string time_zone = "UTC";  // object-name times: "UTC" or a fixed offset like "+08:00"
+  int64_t slice_retention_days = 90;   // slice-index rows older than this are purged
+  int64_t index_retention_days = 180;  // index-file records older than this are purged
 };
 
 // Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.
@@ -75,11 +77,13 @@ struct TestingConfig {
 struct ApiConfig {
   int64_t timestamp_window_s = 900;  // Timestamp / x-acs-date skew allowed either way
   int64_t nonce_capacity = 1'000'000;
+  int64_t max_index_slices = 100'000;  // RecordContentExceed above this many slices
 };
 
 struct Config {
   std::string data_dir = "./data";
   std::string http_listen = "127.0.0.1:8080";
+  std::string public_url;  // base of RecordUrl and absolute segment URLs; default http://<http_listen>
   std::string rtmp_listen = "127.0.0.1:1935";
   int threads = 0;  // I/O threads; 0 = number of cores
   std::string database_path;  // SQLite file; default <data_dir>/liverec.db

@@ -159,12 +159,39 @@ CREATE TABLE slices (
 CREATE INDEX slices_by_cycle ON slices (account_id, cycle_id, start_ms);
 )sql";
 
+// Index files: M3U8 playlists made by CreateLiveStreamRecordIndexFiles and those of closed
+// record cycles. index_files_by_creation serves the retention job across accounts.
+constexpr std::string_view kIndexFileSchema = R"sql(
+CREATE TABLE index_files (
+  account_id    TEXT NOT NULL,
+  id            TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  source        TEXT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  bucket        TEXT NOT NULL,
+  object_key    TEXT NOT NULL,
+  format        TEXT NOT NULL,
+  start_ms      BIGINT NOT NULL,
+  end_ms        BIGINT NOT NULL,
+  duration_ms   BIGINT NOT NULL,
+  width         INTEGER NOT NULL,
+  height        INTEGER NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, id),
+  FOREIGN KEY (account_id, stream_id) REFERENCES streams (account_id, id)
+);
+CREATE INDEX index_files_by_stream ON index_files (account_id, stream_id, start_ms);
+CREATE INDEX index_files_by_creation ON index_files (created_at_ms);
+CREATE INDEX slices_by_age ON slices (start_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "accounts, keys, domains, buckets, record configs", kInitialSchema},
       {2, "streams, record cycles, slice index", kRecordingSchema},
+      {3, "index files", kIndexFileSchema},
   };
   return kMigrations;
 }

@@ -114,4 +114,23 @@ struct SliceRow {
   bool discontinuity = false;  // a gap or a codec change precedes it
 };
 
+// An M3U8 index file: made by CreateLiveStreamRecordIndexFiles ("index") or a closed record
+// cycle ("cycle").
+struct IndexFileRow {
+  std::string account_id;
+  std::string id;  // RecordId
+  std::string stream_id;
+  std::string source;
+  std::string endpoint;
+  std::string bucket;
+  std::string object_key;
+  std::string format = "m3u8";
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t duration_ms = 0;
+  int width = 0;
+  int height = 0;
+  int64_t created_at_ms = 0;
+};
+
 }  // namespace liverec::metadata

@@ -102,6 +102,21 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
     });
     if (!stored) return stored.error();
     key = *stored;
+    if (index_files_) {
+      // The cycle's playlist is listed with the index files; its RecordId is the cycle id.
+      metadata::IndexFileRow file{cycle.account_id, cycle.id, cycle.stream_id, "cycle",
+                                  plan->endpoint, plan->bucket, key, "m3u8",
+                                  slices->front().start_ms, slices->back().end_ms, 0, 0, 0,
+                                  clock_.NowMs()};
+      for (const auto& s : *slices) {
+        file.duration_ms += s.duration_ms;
+        if (file.width == 0 && s.width > 0) {
+          file.width = s.width;
+          file.height = s.height;
+        }
+      }
+      LIVEREC_RETURN_IF_ERROR(index_files_->Insert(file));
+    }
   }
   LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
   std::error_code ec;

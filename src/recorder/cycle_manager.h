@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "metadata/index_file_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/recording_plan.h"
 #include "recorder/spool.h"
@@ -33,10 +34,12 @@ Result<std::string> PutWithoutOverwrite(
 
 class CycleManager {
  public:
+  // `index_files` (optional) gets a record for every closed cycle's playlist.
   CycleManager(metadata::RecordingRepository& recordings, StoreLookup stores, const Spool& spool,
-               const Clock& clock, RandomSource& random)
+               const Clock& clock, RandomSource& random,
+               metadata::IndexFileRepository* index_files = nullptr)
       : recordings_(recordings), stores_(std::move(stores)), spool_(spool), clock_(clock),
-        random_(random) {}
+        random_(random), index_files_(index_files) {}
 
   // The cycle a slice starting at `slice_start_ms` belongs to; marks it live.
   Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, int64_t slice_start_ms);
@@ -56,6 +59,7 @@ class CycleManager {
   const Spool& spool_;
   const Clock& clock_;
   RandomSource& random_;
+  metadata::IndexFileRepository* index_files_;
   std::mutex mutex_;
 };
 

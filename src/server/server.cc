@@ -19,6 +19,7 @@
 #include "ingest/ingest_policy.h"
 #include "ingest/rtmp_connection.h"
 #include "ingest/stream_registry.h"
+#include "metadata/index_file_repository.h"
 #include "metadata/recording_repository.h"
 #include "net/tcp_server.h"
 #include "recorder/cycle_manager.h"
@@ -70,6 +71,8 @@ struct Server::Impl {
   std::vector<std::thread> io_threads;
   // Recording and ingest.
   std::unique_ptr<metadata::RecordingRepository> recordings;
+  std::unique_ptr<metadata::IndexFileRepository> index_files;
+  std::unique_ptr<boost::asio::steady_timer> retention_timer;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<storage::ObjectStore>> stores;
   std::unique_ptr<recorder::Spool> spool;
   std::unique_ptr<recorder::CycleManager> cycles;
@@ -82,6 +85,13 @@ struct Server::Impl {
   Status StartRecording();
   Result<uint16_t> StartRtmp();
   void ScheduleCycleCheck();
+  void ScheduleRetention(std::chrono::seconds after);
+  recorder::StoreLookup StoreLookupFn() {
+    return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
+      auto it = stores.find({endpoint, bucket});
+      return it == stores.end() ? nullptr : it->second.get();
+    };
+  }
 
   explicit Impl(config::Config c) : config(std::move(c)) {}
   int ThreadCount() const {
@@ -91,17 +101,10 @@ struct Server::Impl {
 };
 
 Status Server::Impl::StartRecording() {
-  recordings = std::make_unique<metadata::RecordingRepository>(*db, clock, random);
-  for (const auto& bucket : config.buckets) {
-    stores[{bucket.endpoint, bucket.name}] =
-        std::make_unique<storage::LocalObjectStore>(bucket.path);
-  }
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
-  auto lookup = [this](const std::string& endpoint, const std::string& bucket) {
-    auto it = stores.find({endpoint, bucket});
-    return it == stores.end() ? nullptr : it->second.get();
-  };
-  cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random);
+  auto lookup = StoreLookupFn();
+  cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random,
+                                                    index_files.get());
   auto make_serial = [this]() -> recorder::SerialPost {
     auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
         workers->get_executor());
@@ -132,7 +135,30 @@ Status Server::Impl::StartRecording() {
     }
   });
   ScheduleCycleCheck();
+  ScheduleRetention(std::chrono::seconds(5));
   return Status::Ok();
+}
+
+// Purges slice-index rows and index-file records past their retention; never bucket objects.
+void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
+  if (stopping) return;
+  if (!retention_timer) retention_timer = std::make_unique<boost::asio::steady_timer>(*io);
+  retention_timer->expires_after(after);
+  retention_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    boost::asio::post(*workers, [this] {
+      constexpr int64_t kDayMs = 24 * 3600'000LL;
+      int64_t now = clock.NowMs();
+      auto slices = index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
+      auto files = index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
+      if (!slices || !files) {
+        spdlog::warn("retention: {}", (!slices ? slices.error() : files.error()).ToString());
+      } else if (*slices > 0 || *files > 0) {
+        spdlog::info("retention: purged {} slice rows and {} index-file records", *slices, *files);
+      }
+      ScheduleRetention(std::chrono::hours(1));
+    });
+  });
 }
 
 void Server::Impl::ScheduleCycleCheck() {
@@ -182,6 +208,7 @@ Server::~Server() {
   s.http.reset();
   s.rtmp.reset();
   s.cycle_timer.reset();
+  s.retention_timer.reset();
   s.io.reset();
   if (s.workers) s.workers->join();
 }
@@ -200,22 +227,38 @@ Result<StartInfo> Server::Start() {
   LIVEREC_RETURN_IF_ERROR(metadata::ApplyMigrations(*s.db, s.clock));
   s.tenants = std::make_unique<metadata::TenantRepository>(*s.db, s.clock, s.random);
   s.record_configs = std::make_unique<metadata::RecordConfigRepository>(*s.db);
+  s.recordings = std::make_unique<metadata::RecordingRepository>(*s.db, s.clock, s.random);
+  s.index_files = std::make_unique<metadata::IndexFileRepository>(*s.db);
+  for (const auto& bucket : s.config.buckets) {
+    s.stores[{bucket.endpoint, bucket.name}] =
+        std::make_unique<storage::LocalObjectStore>(bucket.path);
+  }
   auto credentials = Bootstrap(s.config, *s.tenants, s.clock, s.random);
   if (!credentials) return Error(credentials.error());
 
   api::ApiOptions options{s.config.api.timestamp_window_s * 1000,
                           static_cast<size_t>(s.config.api.nonce_capacity)};
-  s.api = std::make_unique<api::ApiService>(
-      api::ApiDependencies{s.clock, s.random, *s.tenants, *s.record_configs, RecordLimitsOf(s.config)},
-      options);
-  s.router = std::make_unique<Router>(*s.api, s.config);
+  api::ApiDependencies deps{s.clock, s.random, *s.tenants, *s.record_configs, RecordLimitsOf(s.config)};
+  deps.recordings = s.recordings.get();
+  deps.index_files = s.index_files.get();
+  deps.stores = s.StoreLookupFn();
+  deps.index.max_index_slices = s.config.api.max_index_slices;
+  deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
+  deps.index.time_zone_minutes =
+      config::ParseTimeZoneOffsetMinutes(s.config.recording.time_zone).value_or(0);
+  // Bind first: the default public URL names the bound port. Requests wait in the backlog
+  // until Start, by when the router exists.
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.http = std::make_unique<net::HttpServer>(
-      *s.io, *s.workers, [router = s.router.get()](const net::HttpRequest& r) {
-        return router->Handle(r);
-      });
+      *s.io, *s.workers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); });
   auto port = s.http->Listen(s.config.http_listen);
   if (!port) return Error(port.error());
+  std::string http_host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));
+  deps.index.public_url = s.config.public_url.empty()
+                              ? "http://" + http_host + ":" + std::to_string(*port)
+                              : s.config.public_url;
+  s.api = std::make_unique<api::ApiService>(deps, options);
+  s.router = std::make_unique<Router>(*s.api, s.config);
   LIVEREC_RETURN_IF_ERROR(s.StartRecording());
   auto rtmp_port = s.StartRtmp();
   if (!rtmp_port) return Error(rtmp_port.error());
@@ -246,6 +289,7 @@ void Server::Stop() {
   if (impl_->http) impl_->http->Stop();
   if (impl_->rtmp) impl_->rtmp->Stop();
   if (impl_->cycle_timer) impl_->cycle_timer->cancel();
+  if (impl_->retention_timer) impl_->retention_timer->cancel();
   if (impl_->io) impl_->io->stop();
 }
 

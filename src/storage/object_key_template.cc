@@ -18,6 +18,13 @@ std::optional<std::string> Value(std::string_view name, const TemplateValues& v)
   if (name == "EscapedStartTime") return FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');
   if (name == "EscapedEndTime") return FormatObjectNameTime(v.end_ms + v.display_offset_ms, '-');
   if (name == "UnixTimestamp") return std::to_string(v.start_ms / 1000);
+  if (name == "Date" || name == "Hour" || name == "Minute" || name == "Second") {
+    std::string t = FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');  // yyyy-MM-dd-HH-mm-ss
+    if (name == "Date") return t.substr(0, 10);
+    if (name == "Hour") return t.substr(11, 2);
+    if (name == "Minute") return t.substr(14, 2);
+    return t.substr(17, 2);
+  }
   return std::nullopt;
 }
 
@@ -26,6 +33,9 @@ constexpr std::array<std::string_view, 7> kRecordVariables = {
     "EscapedEndTime"};
 constexpr std::array<std::string_view, 4> kSliceVariables = {"AppName", "StreamName",
                                                              "UnixTimestamp", "Sequence"};
+constexpr std::array<std::string_view, 9> kIndexVariables = {
+    "AppName", "StreamName",       "Date",           "Hour",         "Minute",
+    "Second",  "EscapedStartTime", "EscapedEndTime", "UnixTimestamp"};
 
 }  // namespace
 
@@ -90,8 +100,10 @@ std::optional<std::string> CheckObjectTemplate(std::string_view tmpl, TemplateKi
     bool known = false;
     if (kind == TemplateKind::kRecord) {
       for (auto v : kRecordVariables) known |= v == name;
-    } else {
+    } else if (kind == TemplateKind::kSlice) {
       for (auto v : kSliceVariables) known |= v == name;
+    } else {
+      for (auto v : kIndexVariables) known |= v == name;
     }
     if (!known) return fmt::format("unknown variable {{{}}}", name);
     has_start |= name == "StartTime" || name == "EscapedStartTime";

@@ -17,6 +17,8 @@ enum class TemplateKind {
             //                  {EscapedStartTime} {EscapedEndTime}; needs a start and an end
   kSlice,   // SliceOssObjectPrefix: {AppName} {StreamName} {UnixTimestamp} {Sequence};
             //                  needs {UnixTimestamp} and {Sequence}
+  kIndex,   // OssObject of an index file: {AppName} {StreamName} {Date} {Hour} {Minute}
+            //                  {Second} {EscapedStartTime} {EscapedEndTime} {UnixTimestamp}
 };
 
 struct TemplateValues {
@@ -29,7 +31,8 @@ struct TemplateValues {
 };
 
 // Renders `tmpl`, then appends `extension` (".ts", ".m3u8", ...). Times render in UTC:
-// {StartTime} "2026-01-02-15:04:05", {EscapedStartTime} "2026-01-02-15-04-05".
+// {StartTime} "2026-01-02-15:04:05", {EscapedStartTime} "2026-01-02-15-04-05"; {Date}
+// "2026-01-02", {Hour} {Minute} {Second} two digits (all of start_ms).
 // Unknown variables are left as they are (CheckObjectTemplate refuses them beforehand).
 std::string RenderObjectKey(std::string_view tmpl, const TemplateValues& values,
                             std::string_view extension);

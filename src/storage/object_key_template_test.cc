@@ -20,6 +20,17 @@ TEST(ObjectKeyTemplateTest, DisplayOffsetShiftsNamedTimesButNotUnixTimestamps) {
             "2017-03-08-23:09:46/1488985786.ts");
 }
 
+TEST(ObjectKeyTemplateTest, IndexFileNamesUseDateAndClockParts) {
+  TemplateValues v{"live", "s1", 0, 1488985786000, 1488985840000};
+  EXPECT_EQ(RenderObjectKey("{AppName}/{StreamName}/{Date}/{Hour}/{Minute}_{Second}.m3u8", v, ""),
+            "live/s1/2017-03-08/15/09_46.m3u8");
+  EXPECT_EQ(CheckObjectTemplate("{AppName}/{Date}/{Hour}.m3u8", TemplateKind::kIndex, "live",
+                                "s1", ""),
+            std::nullopt);
+  EXPECT_TRUE(CheckObjectTemplate("{Sequence}.m3u8", TemplateKind::kIndex, "live", "s1", ""));
+  EXPECT_TRUE(CheckObjectTemplate("../x.m3u8", TemplateKind::kIndex, "live", "s1", ""));
+}
+
 TEST(ObjectKeyTemplateTest, AcceptsTheDocumentedDefaults) {
   EXPECT_EQ(CheckObjectTemplate("record/{AppName}/{StreamName}/{EscapedStartTime}_{EscapedEndTime}",
                                 TemplateKind::kRecord, "live", "*", ".m3u8"),

@@ -15,4 +15,13 @@ Result<nlohmann::json> UpdateLiveAppRecordConfig(ActionContext& context, const P
 Result<nlohmann::json> DeleteLiveAppRecordConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordConfig(ActionContext& context, const Params& params);
 
+// Recorded content and index files (spec §8, docs/api/record-index.md).
+Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context, const Params& params);
+Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context,
+                                                          const Params& params);
+Result<nlohmann::json> DescribeLiveStreamRecordIndexFile(ActionContext& context,
+                                                         const Params& params);
+Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
+
 }  // namespace liverec::api::actions
