@@ -1,0 +1,81 @@
+#include "metadata/index_file_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "metadata/migrations.h"
+#include "metadata/recording_repository.h"
+#include "metadata/sqlite/sqlite_database.h"
+#include "metadata/tenant_repository.h"
+
+namespace liverec::metadata {
+namespace {
+
+class IndexFileRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::move(*SqliteDatabase::Open(":memory:"));
+    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+    account_ = TenantRepository(*db_, clock_, random_).EnsureAccount("a")->id;
+    RecordingRepository recordings(*db_, clock_, random_);
+    stream_ = recordings.EnsureStream(account_, "a.com", "live", "s1")->id;
+    for (int i = 0; i < 10; ++i) {
+      SliceRow s{account_, stream_, 1000LL * i * 10, 1000LL * (i * 10 + 10), 10'000, 100,
+                 "local", "records", "k" + std::to_string(i) + ".ts", "h264", "aac", 640, 360,
+                 i, "", false};
+      ASSERT_TRUE(recordings.InsertSlice(s).ok());
+    }
+    repo_ = std::make_unique<IndexFileRepository>(*db_);
+  }
+  FakeClock clock_{1'767'225'600'000};
+  OsRandom random_;
+  std::unique_ptr<SqliteDatabase> db_;
+  std::unique_ptr<IndexFileRepository> repo_;
+  std::string account_, stream_;
+};
+
+TEST_F(IndexFileRepositoryTest, SlicesAreSelectedByStartTimeWithALimit) {
+  auto in = repo_->SlicesStartingIn(account_, stream_, 15'000, 45'000, 100);
+  ASSERT_TRUE(in.has_value());
+  ASSERT_EQ(in->size(), 3u);  // starts 20 s, 30 s, 40 s; the one from 10 s overlaps but is out
+  EXPECT_EQ(in->front().object_key, "k2.ts");
+  EXPECT_EQ(repo_->SlicesStartingIn(account_, stream_, 0, 100'000, 4)->size(), 4u);
+  EXPECT_TRUE(repo_->SlicesStartingIn("other", stream_, 0, 100'000, 100)->empty());
+  auto next = repo_->FirstSliceFrom(account_, stream_, 45'000);
+  ASSERT_TRUE(next.has_value() && next->has_value());
+  EXPECT_EQ((*next)->object_key, "k5.ts");
+  EXPECT_FALSE(repo_->FirstSliceFrom(account_, stream_, 100'001)->has_value());
+}
+
+TEST_F(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) {
+  for (int i = 0; i < 7; ++i) {
+    clock_.AdvanceMs(1);
+    IndexFileRow f{account_, std::to_string(100 + i), stream_, "index", "local", "records",
+                   "f" + std::to_string(i) + ".m3u8", "m3u8", 1000LL * i, 1000LL * i + 500, 500,
+                   640, 360, clock_.NowMs()};
+    ASSERT_TRUE(repo_->Insert(f).ok());
+  }
+  auto page = repo_->List(account_, stream_, 1000, 6000, 2, 2, true);
+  ASSERT_TRUE(page.has_value());
+  EXPECT_EQ(page->total, 5);
+  ASSERT_EQ(page->files.size(), 2u);
+  EXPECT_EQ(page->files[0].object_key, "f3.m3u8");
+  auto desc = repo_->List(account_, stream_, 0, 10'000, 1, 5, false);
+  EXPECT_EQ(desc->files.front().object_key, "f6.m3u8");
+  EXPECT_TRUE(repo_->Find(account_, stream_, "103")->has_value());
+  EXPECT_FALSE(repo_->Find(account_, "other", "103")->has_value());
+  EXPECT_TRUE(*repo_->Delete(account_, stream_, "103"));
+  EXPECT_FALSE(*repo_->Delete(account_, stream_, "103"));
+}
+
+TEST_F(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
+  EXPECT_EQ(*repo_->PurgeSlicesBefore(30'000), 3);
+  EXPECT_EQ(repo_->SlicesStartingIn(account_, stream_, 0, 100'000, 100)->size(), 7u);
+  IndexFileRow f{account_, "x", stream_, "index", "local", "records", "x.m3u8", "m3u8", 0, 1, 1,
+                 0, 0, 5};
+  ASSERT_TRUE(repo_->Insert(f).ok());
+  EXPECT_EQ(*repo_->PurgeIndexFilesBefore(5), 0);
+  EXPECT_EQ(*repo_->PurgeIndexFilesBefore(6), 1);
+}
+
+}  // namespace
+}  // namespace liverec::metadata
