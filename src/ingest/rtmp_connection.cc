@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "base/names.h"
 #include "ingest/ingest_auth.h"
 
 namespace liverec::ingest {
@@ -43,9 +44,10 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   StreamIdentity id = ResolveIdentity(connect_.tc_url, connect_.app, connect_.app_query,
                                       event.stream_name, event.query, policy_.aliases);
   std::string key = id.Key();
-  if (id.domain.empty() || id.app.empty() || id.stream.empty()) {
-    spdlog::warn("rtmp: {}: publish refused: no domain, app or stream in '{}' / '{}'", peer_,
-                 connect_.tc_url, event.stream_name);
+  // The same name rules as the API (docs/api/record-configs.md): names become object keys.
+  if (!IsValidDomainName(id.domain) || !IsValidAppName(id.app) || !IsValidAppName(id.stream)) {
+    spdlog::warn("rtmp: {}: publish refused: invalid domain, app or stream name in '{}' / '{}'",
+                 peer_, connect_.tc_url, event.stream_name);
     session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName", "invalid stream name");
     return;
   }

@@ -137,10 +137,17 @@ Status CycleManager::CloseExpired() {
     auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
     int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
     if (now - cycle.last_activity_ms < delay_ms) continue;
+    if (auto retry = retry_after_ms_.find(cycle.id); retry != retry_after_ms_.end() && now < retry->second) {
+      continue;
+    }
     Status status = CloseLocked(cycle);
     if (!status.ok()) {
-      spdlog::error("recorder: cannot close cycle {}: {} (will retry)", cycle.id, status.ToString());
+      spdlog::error("recorder: cannot close cycle {}: {} (retrying in 60 s)", cycle.id,
+                    status.ToString());
+      retry_after_ms_[cycle.id] = now + 60'000;
       if (first_error.ok()) first_error = status;
+    } else {
+      retry_after_ms_.erase(cycle.id);
     }
   }
   return first_error;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -61,6 +62,7 @@ class CycleManager {
   RandomSource& random_;
   metadata::IndexFileRepository* index_files_;
   std::mutex mutex_;
+  std::map<std::string, int64_t> retry_after_ms_;  // cycles that failed to close, and when to retry
 };
 
 }  // namespace liverec::recorder

@@ -457,6 +457,17 @@ describe('DescribeLiveStreamRecordContent', () => {
     }
   });
 
+  it('Format=XML: one <RecordContentInfo> element per range', async () => {
+    const res = await h.v1Call(server, { action: CONTENT, method: 'GET',
+      params: whole('gap', { Format: 'XML' }) });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.text, /<DescribeLiveStreamRecordContentResponse>/);
+    const ranges = res.text.match(/<RecordContentInfo>.*?<\/RecordContentInfo>/g) || [];
+    assert.equal(ranges.length, 2, res.text);
+    assert.match(res.text, /<RecordContentInfoList><RecordContentInfo>/);
+    for (const r of ranges) assert.match(r, /<OssBucket>records<\/OssBucket>/);
+  });
+
   it('a range of exactly 4 days and a start 89 days ago are accepted', async () => {
     const now = floorS(Date.now());
     let body = await ok(c, CONTENT, base('s1', { StartTime: iso(now - 4 * DAY + 5 * MIN), EndTime: iso(now + 5 * MIN) }));
@@ -647,6 +658,13 @@ describe('CreateLiveStreamRecordIndexFiles', () => {
     assert.ok(fs.existsSync(bucketFile(server, 'records', 'plain/s1')));
   });
 
+  it('an OssObject with characters that need encoding: RecordUrl is percent-encoded and works', async () => {
+    const { info } = await create('s1', 'sp ace/{StreamName} x+y.m3u8');
+    assertInfo(server, info, { stream: 's1', key: 'sp ace/s1 x+y.m3u8', rows: S.s1 });
+    assert.ok(!/[ ]/.test(info.RecordUrl), `RecordUrl ${info.RecordUrl} is a valid URL`);
+    await checkPlaylist(server, info, S.s1);
+  });
+
   it('a taken name gets _1, _2 before the extension; nothing is overwritten', async () => {
     const a = await create('s1', 'taken/{StreamName}.m3u8', { EndTime: iso(ceilS(S.s1[1].start_ms + 1)) });
     assert.equal(a.info.OssObject, 'taken/s1.m3u8');
@@ -729,8 +747,34 @@ describe('CreateLiveStreamRecordIndexFiles', () => {
     }
   });
 
+  it('the rendered OssObject must be shorter than 256 bytes', async () => {
+    // "k/" + N x + "live" + "s1": 255 bytes with N = 247, 256 with N = 248.
+    await rejects(c, CREATE, createParams('s1', `k/${'x'.repeat(248)}{AppName}{StreamName}`), 400, 'InvalidOssObject.Malformed');
+    const { info } = await create('s1', `k/${'x'.repeat(247)}{AppName}{StreamName}`);
+    assert.equal(info.OssObject, `k/${'x'.repeat(247)}lives1`);
+    assert.equal(Buffer.byteLength(info.OssObject), 255);
+  });
+
+  it('an OssObject under an existing object (a and a/b) is ObjectKeyConflict (409)', async () => {
+    const { info } = await create('s1', 'clash/f.m3u8');
+    assert.equal(info.OssObject, 'clash/f.m3u8');
+    await rejects(c, CREATE, createParams('s1', 'clash/f.m3u8/x.m3u8'), 409, 'ObjectKeyConflict');
+    assert.ok(fs.statSync(bucketFile(server, 'records', 'clash/f.m3u8')).isFile(), 'the existing object is untouched');
+  });
+
   it('{StartTime}/{EndTime} are not OssObject variables here (only the listed ones)', async () => {
     await rejects(c, CREATE, createParams('s1', 'v/{StartTime}.m3u8'), 400, 'InvalidOssObject.Malformed');
+  });
+
+  it('rejected requests left no index-file records', async () => {
+    for (const stream of ['s1', 'odd', 'gap', 'moved']) {
+      const list = indexList(await ok(c, LIST, whole(stream, { PageSize: '30' })), { PageSize: 30 });
+      assert.ok(list.length < 30, 'test bug: more than one page');
+      for (const x of list) {
+        assert.ok(!/^(err|bucketerr|none|v)\/|^k\/x{248}lives1$|^short\/[ab]\.m3u8$|^m\/both\.m3u8$|^clash\/f\.m3u8\//.test(x.OssObject),
+          `${stream}: a rejected Create left ${x.OssObject}`);
+      }
+    }
   });
 });
 
@@ -992,8 +1036,8 @@ describe('account scoping (tenant-b)', () => {
 });
 
 // ---------------------------------------------------------------------------------------
-// A second server: api.max_index_slices = 3 and recording.time_zone = +08:00.
-describe('api.max_index_slices and recording.time_zone', () => {
+// A second server: api.max_index_slices = 3, recording.time_zone = +08:00, 10-day slice retention.
+describe('api.max_index_slices, recording.time_zone and recording.slice_retention_days', () => {
   let srv;
   let c;
   let rows;
@@ -1005,6 +1049,7 @@ max_index_slices = 3
 
 [recording]
 time_zone = "+08:00"
+slice_retention_days = 10
 ` });
     c = h.popClient(srv, h.DEFAULT_KEY, 'POST');
     await addConfig(c, { StreamName: '*' });
@@ -1042,5 +1087,58 @@ time_zone = "+08:00"
       `${esc(st)}_${esc(en)}_${st / 1000}.m3u8`;
     assertInfo(srv, body.RecordInfo, { stream: 'x1', key, rows: within(rows, st, en) });
     assert.match(body.RecordInfo.StartTime, /Z$/);
+  });
+
+  it('StartTime older than recording.slice_retention_days is InvalidStartTime.Mismatch', async () => {
+    const now = floorS(Date.now());
+    const q = (days) => ({ DomainName: DOMAIN, AppName: 'live', StreamName: 'x1',
+      StartTime: iso(now - days * DAY), EndTime: iso(now - days * DAY + 3600 * SEC) });
+    await rejects(c, CONTENT, q(11), 400, 'InvalidStartTime.Mismatch');
+    await rejects(c, CREATE, Object.assign(q(11), { OssEndpoint: 'local', OssBucket: 'records', OssObject: 'ret/a.m3u8' }),
+      400, 'InvalidStartTime.Mismatch');
+    assert.deepEqual(contentList(await ok(c, CONTENT, q(9))), []);
+    await rejects(c, CREATE, Object.assign(q(9), { OssEndpoint: 'local', OssBucket: 'records', OssObject: 'ret/b.m3u8' }),
+      400, 'NoRecordContent');
+  });
+
+  it('retention at start: old slice rows and index-file records go, bucket objects stay', async () => {
+    // Ages rows in the (stopped) server's database, then restarts it on the same data dir.
+    const range = p(floorS(rows[0].start_ms), ceilS(rows[1].start_ms + 1), 'ret/old.m3u8');
+    const old = (await ok(c, CREATE, range)).RecordInfo;
+    const fresh = (await ok(c, CREATE, Object.assign({}, range, { OssObject: 'ret/fresh.m3u8' }))).RecordInfo;
+    const tmp = srv.tmp;
+    await srv.stop({ keep: true });
+    const sql = (q) => {
+      const r = spawnSync('sqlite3', [path.join(tmp, 'data', 'liverec.db'), q], { encoding: 'utf8', timeout: 10000 });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    const d11 = 11 * DAY;
+    const d200 = 200 * DAY;
+    assert.equal(sql(`UPDATE slices SET start_ms = start_ms - ${d11}, end_ms = end_ms - ${d11} ` +
+      `WHERE start_ms < ${rows[2].start_ms} AND start_ms >= ${rows[0].start_ms}; SELECT changes();`), '2');
+    assert.equal(sql(`UPDATE index_files SET created_at_ms = created_at_ms - ${d200}, start_ms = start_ms - ${d200}, ` +
+      `end_ms = end_ms - ${d200} WHERE id = '${old.RecordId}'; SELECT changes();`), '1',
+    'the index_files row of the RecordId (test assumption about the schema)');
+    srv = await h.startServer({ reuse: tmp });
+    c = h.popClient(srv, h.DEFAULT_KEY, 'POST');
+    await m.waitFor('the retention job at start', () => sliceRows(srv, 'x1').length === 4, 15000, 200);
+    await m.waitFor('the old index-file record to go', async () => {
+      try {
+        await c.call(GET, { DomainName: DOMAIN, AppName: 'live', StreamName: 'x1', RecordId: old.RecordId });
+        return false;
+      } catch (err) {
+        h.assertSdkError(err, 404, 'InvalidRecordId.NotFound');
+        return true;
+      }
+    }, 15000, 200);
+    // Objects in buckets are never deleted: the old slices and the old playlist are still there.
+    for (const r of rows) assert.ok(fs.existsSync(bucketFile(srv, 'records', r.object_key)), `${r.object_key} kept`);
+    assert.ok(fs.existsSync(bucketFile(srv, 'records', old.OssObject)), 'old playlist object kept');
+    const body = await ok(c, GET, { DomainName: DOMAIN, AppName: 'live', StreamName: 'x1', RecordId: fresh.RecordId });
+    assert.equal(body.RecordIndexInfo.OssObject, 'ret/fresh.m3u8');
+    const list = contentList(await ok(c, CONTENT, { DomainName: DOMAIN, AppName: 'live', StreamName: 'x1',
+      StartTime: iso(floorS(rows[0].start_ms) - MIN), EndTime: iso(ceilS(rows[5].end_ms) + MIN) }));
+    assertRanges(list, expectedRanges(rows.slice(2)), h.DEFAULT_SLICE_PREFIX);
   });
 });

@@ -135,6 +135,12 @@ validity_s = 60
     assert.match(server.output(), /auth_key refused: wrong signature/);
   });
 
+  it('refuses stream names that are not valid names', async () => {
+    const r = await m.push(flv, `rtmp://127.0.0.1:${server.rtmpPort}/live/bad$name?vhost=open.example.com`).done;
+    assert.notEqual(r.code, 0, 'an invalid stream name was accepted');
+    assert.match(server.output(), /publish refused: invalid domain, app or stream name/);
+  });
+
   it('refuses a second publisher of a live stream', async () => {
     const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/dup?vhost=open.example.com`;
     const long = m.makeTestFlv(30);

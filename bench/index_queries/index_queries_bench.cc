@@ -1,0 +1,532 @@
+// index_queries_bench: performance targets P5-P7 (docs/benchmarks.md).
+//
+// Calls the real API actions in-process (parameter parsing, SQL through the SQLite backend,
+// playlist text, the playlist put, the index-file insert, the JSON reply serialized) on a
+// synthetic slice index (dataset.h), generated once into --db and reused:
+//   P5  CreateLiveStreamRecordIndexFiles, 1 h range, random stream and start
+//   P6  CreateLiveStreamRecordIndexFiles, 4-day range of a 24/7 stream (11 520 slices)
+//   P7  DescribeLiveStreamRecordContent, 4-day range of a stream with gaps
+// Each Create query runs with two buckets: an in-memory ObjectStore (query + playlist cost) and
+// LocalObjectStore over a temp dir (adds the file write and its fsyncs). Latency: one thread,
+// after a warm-up. Throughput: 2 threads sharing the server's one SqliteDatabase, and, as a
+// what-if, 2 threads with one SqliteDatabase each (what a read-connection pool would give).
+// Every measurement runs once per round; rounds interleave the variants (A, B, A, B ...).
+#include <sqlite3.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/action_context.h"
+#include "api/actions/actions.h"
+#include "api/params.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/time_format.h"
+#include "dataset.h"
+#include "memory_object_store.h"
+#include "metadata/index_file_repository.h"
+#include "metadata/record_config_repository.h"
+#include "metadata/recording_repository.h"
+#include "metadata/sqlite/sqlite_database.h"
+#include "metadata/tenant_repository.h"
+#include "storage/local/local_object_store.h"
+
+namespace liverec::bench {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+[[noreturn]] void Die(const std::string& what) {
+  fmt::print(stderr, "index_queries_bench: {}\n", what);
+  std::exit(1);
+}
+
+double MsSince(SteadyClock::time_point t) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's composition of the index actions' dependencies, over one SQLite connection.
+
+struct Stack {
+  std::unique_ptr<metadata::SqliteDatabase> db;
+  std::unique_ptr<metadata::TenantRepository> tenants;
+  std::unique_ptr<metadata::RecordConfigRepository> record_configs;
+  std::unique_ptr<metadata::RecordingRepository> recordings;
+  std::unique_ptr<metadata::IndexFileRepository> index_files;
+  std::unique_ptr<api::ApiDependencies> deps;
+  std::string account_id;
+};
+
+std::unique_ptr<Stack> OpenStack(const std::string& path, const liverec::Clock& clock,
+                                 RandomSource& random, recorder::StoreLookup stores) {
+  auto stack = std::make_unique<Stack>();
+  auto db = metadata::SqliteDatabase::Open(path);
+  if (!db) Die(db.error().ToString());
+  stack->db = std::move(*db);
+  stack->tenants = std::make_unique<metadata::TenantRepository>(*stack->db, clock, random);
+  stack->record_configs = std::make_unique<metadata::RecordConfigRepository>(*stack->db);
+  stack->recordings = std::make_unique<metadata::RecordingRepository>(*stack->db, clock, random);
+  stack->index_files = std::make_unique<metadata::IndexFileRepository>(*stack->db);
+  stack->deps = std::make_unique<api::ApiDependencies>(api::ApiDependencies{
+      clock, random, *stack->tenants, *stack->record_configs, api::RecordLimits{}});
+  stack->deps->recordings = stack->recordings.get();
+  stack->deps->index_files = stack->index_files.get();
+  stack->deps->stores = std::move(stores);
+  stack->deps->index.public_url = "http://127.0.0.1:8080";
+  auto account = stack->tenants->FindAccountByName(kAccountName);
+  if (!account || !*account) Die("no account '" + std::string(kAccountName) + "' in the database");
+  stack->account_id = (*account)->id;
+  return stack;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests: random streams and start times (fixed seed), picked so every one succeeds.
+
+enum class Query { kP5, kP6, kP7 };
+
+struct Range {
+  int stream = 0;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t expected_slices = 0;
+};
+
+std::vector<Range> PickRanges(const DatasetSpec& spec,
+                              const std::vector<std::vector<Session>>& sessions, Query query,
+                              size_t n, uint64_t seed, int64_t now_ms, int64_t retention_ms) {
+  std::mt19937_64 rng(seed);
+  const int64_t length = query == Query::kP5 ? 3600'000 : 4 * kDayMs;
+  const int64_t lo_s = std::max(spec.StartMs(), now_ms - retention_ms) / 1000;
+  const int64_t hi_s = (spec.EndMs() - length) / 1000;
+  std::vector<int> candidates;
+  for (int i = 0; i < spec.streams; ++i) {
+    if (query == Query::kP5 || (query == Query::kP6) == IsContinuous(i)) candidates.push_back(i);
+  }
+  if (candidates.empty()) Die("no stream fits this query");
+  std::vector<Range> ranges;
+  while (ranges.size() < n) {
+    int stream = candidates[rng() % candidates.size()];
+    int64_t start = (lo_s + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi_s - lo_s + 1))) * 1000;
+    int64_t count = SlicesStartingIn(sessions[static_cast<size_t>(stream)], start, start + length);
+    if (count == 0) continue;  // a 1 h range inside a gap: NoRecordContent, not what P5 is about
+    ranges.push_back({stream, start, start + length, count});
+  }
+  return ranges;
+}
+
+api::Params MakeParams(const Range& r, bool create, const std::string& tag, size_t n) {
+  api::ParamMap m{{"DomainName", kDomain},
+                  {"AppName", kApp},
+                  {"StreamName", StreamName(r.stream)},
+                  {"StartTime", FormatIsoUtc(r.start_ms)},
+                  {"EndTime", FormatIsoUtc(r.end_ms)}};
+  if (create) {
+    m["OssEndpoint"] = kEndpoint;
+    m["OssBucket"] = kBucket;
+    // Unique per request: objects are never overwritten.
+    m["OssObject"] = fmt::format("bench/{}/{{AppName}}/{{StreamName}}/{{UnixTimestamp}}_{}.m3u8",
+                                 tag, n);
+  }
+  return api::Params(std::move(m));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement.
+
+struct Summary {
+  std::string name;
+  int round = 0;
+  int threads = 1;
+  size_t requests = 0;
+  size_t errors = 0;
+  double wall_s = 0;
+  double p50 = 0, p90 = 0, p99 = 0, mean = 0, max = 0;
+  double rps = 0;
+  double mean_items = 0;  // slices per playlist (Create) or content ranges (Describe)
+  std::string first_error;
+};
+
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+// One request: returns OK or the error; `items` gets what the reply counted.
+using Call = std::function<Status(Stack&, size_t index, double& items)>;
+
+// Runs requests [0, n) over `threads` threads; thread t uses stacks[t % stacks.size()].
+Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stack>>& stacks,
+            int threads, size_t warmup, size_t n, const Call& call) {
+  for (size_t i = 0; i < warmup; ++i) {
+    double items = 0;
+    (void)call(*stacks[0], i, items);
+  }
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
+  std::vector<double> item_sums(static_cast<size_t>(threads), 0);
+  std::vector<size_t> errors(static_cast<size_t>(threads), 0);
+  std::vector<std::string> first_errors(static_cast<size_t>(threads));
+  std::atomic<size_t> next{warmup};
+  const size_t end = warmup + n;
+  auto worker = [&](int t) {
+    auto& mine = latencies[static_cast<size_t>(t)];
+    mine.reserve(n);
+    Stack& stack = *stacks[static_cast<size_t>(t) % stacks.size()];
+    while (true) {
+      size_t i = next.fetch_add(1);
+      if (i >= end) break;
+      double items = 0;
+      auto began = SteadyClock::now();
+      Status status = call(stack, i, items);
+      mine.push_back(MsSince(began));
+      if (!status.ok()) {
+        if (errors[static_cast<size_t>(t)]++ == 0) first_errors[static_cast<size_t>(t)] = status.ToString();
+      } else {
+        item_sums[static_cast<size_t>(t)] += items;
+      }
+    }
+  };
+  auto began = SteadyClock::now();
+  if (threads == 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+    for (auto& thread : pool) thread.join();
+  }
+  double wall_ms = MsSince(began);
+
+  Summary s;
+  s.name = name;
+  s.round = round;
+  s.threads = threads;
+  std::vector<double> all;
+  double item_sum = 0;
+  for (int t = 0; t < threads; ++t) {
+    all.insert(all.end(), latencies[static_cast<size_t>(t)].begin(),
+               latencies[static_cast<size_t>(t)].end());
+    s.errors += errors[static_cast<size_t>(t)];
+    item_sum += item_sums[static_cast<size_t>(t)];
+    if (s.first_error.empty()) s.first_error = first_errors[static_cast<size_t>(t)];
+  }
+  std::sort(all.begin(), all.end());
+  s.requests = all.size();
+  s.wall_s = wall_ms / 1000;
+  s.p50 = Percentile(all, 0.50);
+  s.p90 = Percentile(all, 0.90);
+  s.p99 = Percentile(all, 0.99);
+  s.max = all.empty() ? 0 : all.back();
+  double sum = 0;
+  for (double v : all) sum += v;
+  s.mean = all.empty() ? 0 : sum / static_cast<double>(all.size());
+  s.rps = static_cast<double>(s.requests) / s.wall_s;
+  size_t ok = s.requests - s.errors;
+  s.mean_items = ok ? item_sum / static_cast<double>(ok) : 0;
+  fmt::print("  r{} {:<34} thr={} n={:>5} err={} p50={:8.3f} p90={:8.3f} p99={:8.3f} ms "
+             "{:8.1f} req/s items={:.1f}{}\n",
+             round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.rps, s.mean_items,
+             s.first_error.empty() ? "" : "  first error: " + s.first_error);
+  std::fflush(stdout);
+  return s;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+std::string ReadFirstLine(const std::string& path, const std::string& prefix = "") {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (prefix.empty() || line.rfind(prefix, 0) == 0) return line;
+  }
+  return "";
+}
+
+}  // namespace
+}  // namespace liverec::bench
+
+int main(int argc, char** argv) {
+  using namespace liverec;
+  using namespace liverec::bench;
+
+  CLI::App app{"index_queries_bench: P5-P7 (index queries) on a synthetic slice index"};
+  std::string db_path;
+  DatasetSpec spec;
+  int rounds = 3;
+  std::string work_dir = "/tmp/liverec-index-bench-work";
+  std::string json_out;
+  bool generate_only = false;
+  size_t p5_n = 2000, p5_throughput_n = 4000;
+  size_t p6_n = 60, p6_throughput_n = 80;
+  size_t p7_n = 300, p7_throughput_n = 600;
+  app.add_option("--db", db_path, "SQLite file of the index (generated if missing)")->required();
+  app.add_option("--streams", spec.streams, "streams in the index")->capture_default_str();
+  app.add_option("--days", spec.days, "days of 30 s slices per stream")->capture_default_str();
+  app.add_option("--seed", spec.seed, "data and request seed")->capture_default_str();
+  app.add_option("--rounds", rounds, "rounds of every measurement")->capture_default_str();
+  app.add_option("--work-dir", work_dir, "local bucket root (emptied first and at the end)")
+      ->capture_default_str();
+  app.add_option("--json", json_out, "write every summary to this JSON file");
+  app.add_flag("--generate-only", generate_only, "make the database and stop");
+  app.add_option("--p5-requests", p5_n, "P5 latency requests per round")->capture_default_str();
+  app.add_option("--p6-requests", p6_n, "P6 latency requests per round")->capture_default_str();
+  app.add_option("--p7-requests", p7_n, "P7 latency requests per round")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  p5_throughput_n = 2 * p5_n;
+  p6_throughput_n = p6_n + p6_n / 3;
+  p7_throughput_n = 2 * p7_n;
+
+  const std::string bucket_dir = work_dir + "/records";
+  DatasetInfo info = EnsureDataset(db_path, spec, bucket_dir);
+  uintmax_t db_bytes = std::filesystem::file_size(db_path);
+  fmt::print("dataset: {} streams x {} days, {} slices, {} cycles, {} bytes ({:.2f} GiB), "
+             "generated in {:.1f} s{}\n",
+             spec.streams, spec.days, info.slices, info.cycles, db_bytes,
+             static_cast<double>(db_bytes) / (1 << 30), info.generation_s,
+             info.generated_now ? " (now)" : " (earlier; reused)");
+  if (generate_only) return 0;
+
+  // Environment.
+  utsname uts{};
+  uname(&uts);
+  fmt::print("machine: {} cores, {}, {}\n", std::thread::hardware_concurrency(),
+             ReadFirstLine("/proc/meminfo", "MemTotal"),
+             ReadFirstLine("/proc/cpuinfo", "model name"));
+  fmt::print("kernel {} {}; SQLite {}; compiler {}\n", uts.sysname, uts.release,
+             sqlite3_libversion(), __VERSION__);
+  fmt::print("load average at start: {}\n", ReadFirstLine("/proc/loadavg"));
+
+  std::error_code ec;
+  std::filesystem::remove_all(work_dir, ec);
+  std::filesystem::create_directories(bucket_dir);
+  MemoryObjectStore memory_store;
+  storage::LocalObjectStore local_store(bucket_dir);
+  std::atomic<storage::ObjectStore*> current_store{&memory_store};
+  recorder::StoreLookup lookup = [&current_store](const std::string& endpoint,
+                                                  const std::string& bucket) {
+    return endpoint == kEndpoint && bucket == kBucket ? current_store.load() : nullptr;
+  };
+
+  SystemClock clock;
+  OsRandom random;
+  // The server's setup: one SqliteDatabase shared by every worker thread...
+  std::vector<std::unique_ptr<Stack>> shared;
+  shared.push_back(OpenStack(db_path, clock, random, lookup));
+  // ...and, as a what-if, one connection per thread.
+  std::vector<std::unique_ptr<Stack>> pooled;
+  pooled.push_back(OpenStack(db_path, clock, random, lookup));
+  pooled.push_back(OpenStack(db_path, clock, random, lookup));
+
+  // Index files made by earlier runs go first (the cycles' own index files stay).
+  (void)shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
+  {
+    auto plan = shared[0]->db->Query(
+        "EXPLAIN QUERY PLAN SELECT * FROM slices WHERE account_id = ? AND stream_id = ? AND "
+        "start_ms >= ? AND start_ms < ? ORDER BY start_ms LIMIT ?",
+        {std::string("a"), std::string("s"), int64_t{0}, int64_t{1}, int64_t{1}});
+    if (plan) {
+      for (const auto& row : *plan) fmt::print("query plan: {}\n", metadata::AsText(row.back()));
+    }
+  }
+
+  const int64_t now_ms = spec.EndMs();  // "now" is the end of the data: all 90 days retained
+  const int64_t retention_ms = shared[0]->deps->index.slice_retention_ms;
+  std::vector<std::vector<Session>> sessions;
+  for (int i = 0; i < spec.streams; ++i) sessions.push_back(StreamSessions(spec, i));
+
+  const size_t p5_total = 200 + std::max(p5_n, p5_throughput_n);
+  const size_t p6_total = 10 + std::max(p6_n, p6_throughput_n);
+  const size_t p7_total = 20 + std::max(p7_n, p7_throughput_n);
+  auto p5_ranges = PickRanges(spec, sessions, Query::kP5, p5_total, spec.seed + 5, now_ms, retention_ms);
+  auto p6_ranges = PickRanges(spec, sessions, Query::kP6, p6_total, spec.seed + 6, now_ms, retention_ms);
+  auto p7_ranges = PickRanges(spec, sessions, Query::kP7, p7_total, spec.seed + 7, now_ms, retention_ms);
+
+  std::atomic<size_t> object_counter{0};
+  // A Create call through the action; the reply is serialized as the HTTP layer would.
+  auto create_call = [&](const std::vector<Range>& ranges, const std::string& tag) -> Call {
+    return [&ranges, &object_counter, &now_ms, tag](Stack& stack, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      api::Params params = MakeParams(range, true, tag, object_counter.fetch_add(1));
+      api::ActionContext context{*stack.deps, {stack.account_id, "bench"}, now_ms, "bench"};
+      auto reply = api::actions::CreateLiveStreamRecordIndexFiles(context, params);
+      if (!reply) return reply.error();
+      std::string text = reply->dump();
+      double duration_s = (*reply)["RecordInfo"]["Duration"].get<double>();
+      items = duration_s / 30.0;
+      if (static_cast<int64_t>(std::lround(items)) != range.expected_slices) {
+        return Status(ErrorCode::kInternalError, "",
+                      fmt::format("{} slices, expected {}", items, range.expected_slices));
+      }
+      return Status::Ok();
+    };
+  };
+  auto describe_call = [&](const std::vector<Range>& ranges) -> Call {
+    return [&ranges, &now_ms](Stack& stack, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      api::Params params = MakeParams(range, false, "", 0);
+      api::ActionContext context{*stack.deps, {stack.account_id, "bench"}, now_ms, "bench"};
+      auto reply = api::actions::DescribeLiveStreamRecordContent(context, params);
+      if (!reply) return reply.error();
+      std::string text = reply->dump();
+      const auto& list = (*reply)["RecordContentInfoList"]["RecordContentInfo"];
+      double seconds = 0;
+      for (const auto& entry : list) seconds += entry["Duration"].get<double>();
+      if (std::lround(seconds / 30.0) != range.expected_slices) {
+        return Status(ErrorCode::kInternalError, "", "durations do not add up");
+      }
+      items = static_cast<double>(list.size());
+      return Status::Ok();
+    };
+  };
+  // The slice query alone (IndexFileRepository::SlicesStartingIn), for the cost breakdown.
+  auto sql_call = [&](const std::vector<Range>& ranges) -> Call {
+    return [&ranges](Stack& stack, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      auto stream = stack.recordings->FindStream(stack.account_id, kDomain, kApp,
+                                                 StreamName(range.stream));
+      if (!stream || !*stream) return Status(ErrorCode::kInternalError, "", "no stream");
+      auto slices = stack.index_files->SlicesStartingIn(stack.account_id, (*stream)->id,
+                                                        range.start_ms, range.end_ms, 100'001);
+      if (!slices) return slices.error();
+      items = static_cast<double>(slices->size());
+      return Status::Ok();
+    };
+  };
+
+  std::vector<Summary> all;
+  auto with_store = [&](storage::ObjectStore* store, const std::function<Summary()>& body) {
+    current_store.store(store);
+    all.push_back(body());
+    memory_store.Clear();
+  };
+  for (int round = 1; round <= rounds; ++round) {
+    fmt::print("round {}/{}\n", round, rounds);
+    const std::string r = std::to_string(round);
+    // P5
+    with_store(&memory_store, [&] {
+      return Run("P5 create 1h memory", round, shared, 1, 200, p5_n, create_call(p5_ranges, "p5m" + r));
+    });
+    with_store(&local_store, [&] {
+      return Run("P5 create 1h local", round, shared, 1, 200, p5_n, create_call(p5_ranges, "p5l" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P5 create 1h memory", round, shared, 2, 200, p5_throughput_n,
+                 create_call(p5_ranges, "p5m2" + r));
+    });
+    with_store(&local_store, [&] {
+      return Run("P5 create 1h local", round, shared, 2, 200, p5_throughput_n,
+                 create_call(p5_ranges, "p5l2" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P5 create 1h memory conn/thread", round, pooled, 2, 200, p5_throughput_n,
+                 create_call(p5_ranges, "p5p" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P5 sql only 1h", round, shared, 1, 200, p5_n, sql_call(p5_ranges));
+    });
+    // P6
+    with_store(&memory_store, [&] {
+      return Run("P6 create 4d memory", round, shared, 1, 10, p6_n, create_call(p6_ranges, "p6m" + r));
+    });
+    with_store(&local_store, [&] {
+      return Run("P6 create 4d local", round, shared, 1, 10, p6_n, create_call(p6_ranges, "p6l" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P6 create 4d memory", round, shared, 2, 10, p6_throughput_n,
+                 create_call(p6_ranges, "p6m2" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P6 create 4d memory conn/thread", round, pooled, 2, 10, p6_throughput_n,
+                 create_call(p6_ranges, "p6p" + r));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P6 sql only 4d", round, shared, 1, 10, p6_n, sql_call(p6_ranges));
+    });
+    // P7
+    with_store(&memory_store, [&] {
+      return Run("P7 describe 4d", round, shared, 1, 20, p7_n, describe_call(p7_ranges));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P7 describe 4d", round, shared, 2, 20, p7_throughput_n, describe_call(p7_ranges));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P7 describe 4d conn/thread", round, pooled, 2, 20, p7_throughput_n,
+                 describe_call(p7_ranges));
+    });
+    with_store(&memory_store, [&] {
+      return Run("P7 sql only 4d", round, shared, 1, 20, p7_n, sql_call(p7_ranges));
+    });
+  }
+  fmt::print("load average at end: {}\n", ReadFirstLine("/proc/loadavg"));
+
+  // Medians over the rounds, per (name, threads).
+  fmt::print("\nmedian of {} rounds ({} streams x {} days, {} slices)\n", rounds, spec.streams,
+             spec.days, info.slices);
+  fmt::print("| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | req/s | "
+             "items/request | errors |\n|---|---|---|---|---|---|---|---|---|\n");
+  std::vector<std::pair<std::string, int>> keys;
+  for (const auto& s : all) {
+    if (std::find(keys.begin(), keys.end(), std::make_pair(s.name, s.threads)) == keys.end()) {
+      keys.emplace_back(s.name, s.threads);
+    }
+  }
+  nlohmann::json medians = nlohmann::json::array();
+  for (const auto& [name, threads] : keys) {
+    std::vector<double> p50, p90, p99, rps, items;
+    size_t requests = 0, errors = 0;
+    for (const auto& s : all) {
+      if (s.name != name || s.threads != threads) continue;
+      p50.push_back(s.p50);
+      p90.push_back(s.p90);
+      p99.push_back(s.p99);
+      rps.push_back(s.rps);
+      items.push_back(s.mean_items);
+      requests = s.requests;
+      errors += s.errors;
+    }
+    fmt::print("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.1f} | {} |\n", name,
+               threads, requests, Median(p50), Median(p90), Median(p99), Median(rps),
+               Median(items), errors);
+    medians.push_back({{"name", name}, {"threads", threads}, {"requests_per_round", requests},
+                       {"p50_ms", Median(p50)}, {"p90_ms", Median(p90)}, {"p99_ms", Median(p99)},
+                       {"rps", Median(rps)}, {"items", Median(items)}, {"errors", errors},
+                       {"p50_by_round", p50}, {"rps_by_round", rps}});
+  }
+
+  if (!json_out.empty()) {
+    nlohmann::json out = {{"streams", spec.streams},
+                          {"days", spec.days},
+                          {"slices", info.slices},
+                          {"cycles", info.cycles},
+                          {"db_bytes", db_bytes},
+                          {"generation_s", info.generation_s},
+                          {"rounds", rounds},
+                          {"medians", medians}};
+    std::ofstream(json_out) << out.dump(2) << "\n";
+  }
+  (void)shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
+  std::filesystem::remove_all(work_dir, ec);
+  return 0;
+}
