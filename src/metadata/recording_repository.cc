@@ -212,6 +212,16 @@ Status RecordingRepository::InsertSlice(const SliceRow& s) {
   return r ? Status::Ok() : r.error();
 }
 
+Result<int64_t> RecordingRepository::LastSliceEnd(const std::string& account_id,
+                                                 const std::string& stream_id) {
+  // The latest start is found by the primary key; its end is the stream's last end.
+  auto rows = db_.Query("SELECT end_ms FROM slices WHERE account_id = ? AND stream_id = ? "
+                        "ORDER BY start_ms DESC LIMIT 1",
+                        {account_id, stream_id});
+  if (!rows) return Error(rows.error());
+  return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
+}
+
 Result<std::vector<SliceRow>> RecordingRepository::ListCycleSlices(const std::string& account_id,
                                                                    const std::string& cycle_id) {
   auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +

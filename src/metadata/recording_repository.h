@@ -57,6 +57,8 @@ class RecordingRepository {
 
   // Idempotent: a slice already indexed (same stream and start) is left as it is.
   Status InsertSlice(const SliceRow& slice);
+  // The latest end_ms of the stream's indexed slices (0 when none).
+  Result<int64_t> LastSliceEnd(const std::string& account_id, const std::string& stream_id);
   Result<std::vector<SliceRow>> ListCycleSlices(const std::string& account_id,
                                                 const std::string& cycle_id);
   Result<std::vector<SliceRow>> ListStreamSlices(const std::string& account_id,

@@ -18,10 +18,11 @@ Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension
                       (attempt == 0 ? std::string() : "_" + std::to_string(attempt)) + extension;
     Status status = put(key);
     if (status.ok()) return key;
-    if (status.code() != ErrorCode::kObjectAlreadyExists &&
-        status.code() != ErrorCode::kObjectKeyConflict) {
-      return Error(status);
-    }
+    // A name taken by an object (or a folder, for the first name) may be varied; a clash with a
+    // file higher up the path (`a` when writing `a/b`) cannot be fixed by another name.
+    bool vary = status.code() == ErrorCode::kObjectAlreadyExists ||
+                (status.code() == ErrorCode::kObjectKeyConflict && attempt == 0);
+    if (!vary) return Error(status);
     spdlog::warn("recorder: object {} exists; trying another name", key);
   }
   return Error(ErrorCode::kObjectAlreadyExists, "", key_without_extension + " and 99 variants exist");

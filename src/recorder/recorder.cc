@@ -82,10 +82,24 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
                      m3u8->slice_duration_s, config.delay_time_s, deps_.time_zone_minutes};
   spdlog::info("recorder: {}: recording to {}/{} (slices of {} s, cycles of {} s)", who,
                plan.endpoint, plan.bucket, plan.slice_duration_s, plan.cycle_duration_s);
+  // A new publish starts after the previous one's last slice, which (pushed faster than real
+  // time) may end after the wall clock now.
+  auto indexed_end = deps_.recordings.LastSliceEnd(info.account_id, stream->id);
+  int64_t previous_end = indexed_end ? *indexed_end : 0;
+  {
+    std::lock_guard lock(last_ends_->mutex);
+    previous_end = std::max(previous_end, last_ends_->by_stream[stream->id]);
+  }
+  auto on_slice_end = [ends = last_ends_, id = stream->id](int64_t end_ms) {
+    std::lock_guard lock(ends->mutex);
+    int64_t& value = ends->by_stream[id];
+    value = std::max(value, end_ms);
+  };
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock);
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
-                                          deps_.make_serial(), deps_.clock, deps_.random);
+                                          deps_.make_serial(), deps_.clock, deps_.random,
+                                          previous_end, on_slice_end);
 }
 
 Result<int> Recorder::Recover() {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 
 #include "ingest/stream_observer.h"
@@ -32,7 +34,8 @@ struct RecorderDependencies {
 
 class Recorder final : public ingest::PublishListener {
  public:
-  explicit Recorder(RecorderDependencies deps) : deps_(std::move(deps)) {}
+  explicit Recorder(RecorderDependencies deps)
+      : deps_(std::move(deps)), last_ends_(std::make_shared<LastEnds>()) {}
 
   std::unique_ptr<ingest::StreamObserver> OnPublish(const ingest::PublishInfo& info) override;
 
@@ -40,7 +43,13 @@ class Recorder final : public ingest::PublishListener {
   Result<int> Recover();
 
  private:
+  // The UTC end of each stream's latest slice on this node, including slices not yet indexed.
+  struct LastEnds {
+    std::mutex mutex;
+    std::map<std::string, int64_t> by_stream;
+  };
   RecorderDependencies deps_;
+  std::shared_ptr<LastEnds> last_ends_;
 };
 
 }  // namespace liverec::recorder

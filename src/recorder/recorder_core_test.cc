@@ -54,6 +54,13 @@ TEST(SliceClockTest, FastPushGetsMediaTimesNotWallTimes) {
   EXPECT_EQ(clock.ToUtc(20'000, 1'000'200), 1'020'000);
 }
 
+TEST(SliceClockTest, AFloorKeepsANewPublishAfterThePreviousOne) {
+  SliceClock clock;
+  clock.SetFloor(1'050'000);  // the previous publish ended in the wall clock's future
+  EXPECT_EQ(clock.ToUtc(0, 1'000'000), 1'050'000);
+  EXPECT_EQ(clock.ToUtc(2'000, 1'000'010), 1'052'000);
+}
+
 TEST(SliceClockTest, JumpsReanchorWithoutGoingBack) {
   SliceClock clock;
   clock.ToUtc(50'000, 1'000'000);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <optional>
 
 namespace liverec::recorder {
@@ -13,6 +14,10 @@ namespace liverec::recorder {
 class SliceClock {
  public:
   explicit SliceClock(int64_t max_jump_ms = 10'000) : max_jump_ms_(max_jump_ms) {}
+
+  // Times never go below `floor_ms` (the end of the stream's previous publish, which may lie in
+  // the future of the wall clock when it was pushed faster than real time).
+  void SetFloor(int64_t floor_ms) { last_utc_ = std::max(last_utc_, floor_ms); }
 
   // UTC ms of a packet with decode time `dts_ms`, seen when the wall clock says `wall_ms`.
   // Returns true in `jumped` when this packet re-anchored the clock.

@@ -10,9 +10,13 @@ namespace liverec::recorder {
 
 StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
                                std::shared_ptr<SliceFinisher> finisher, SerialPost post,
-                               const Clock& clock, RandomSource& random)
+                               const Clock& clock, RandomSource& random, int64_t previous_end_ms,
+                               std::function<void(int64_t)> on_slice_end)
     : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), post_(std::move(post)),
-      clock_(clock), random_(random) {}
+      clock_(clock), random_(random), last_end_ms_(previous_end_ms),
+      on_slice_end_(std::move(on_slice_end)) {
+  slice_clock_.SetFloor(previous_end_ms);
+}
 
 StreamRecorder::~StreamRecorder() { OnEnd(); }
 
@@ -69,6 +73,7 @@ void StreamRecorder::Close(int64_t end_ms) {
   }
   slice.meta.end_ms = std::max(end_ms, slice.meta.start_ms + 1);
   last_end_ms_ = slice.meta.end_ms;
+  if (on_slice_end_) on_slice_end_(last_end_ms_);
   post_([spool = &spool_, finisher = finisher_, meta = slice.meta]() mutable {
     Status status = spool->CloseSlice(meta);
     if (status.ok()) status = finisher->Finish(meta);

@@ -26,8 +26,12 @@ using SerialPost = std::function<void(std::function<void()>)>;
 
 class StreamRecorder final : public ingest::StreamObserver {
  public:
+  // `previous_end_ms`: where the stream's previous publish ended (UTC); slices start after it.
+  // `on_slice_end` is told the end of every slice this recorder closes.
   StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
-                 SerialPost post, const Clock& clock, RandomSource& random);
+                 SerialPost post, const Clock& clock, RandomSource& random,
+                 int64_t previous_end_ms = 0,
+                 std::function<void(int64_t)> on_slice_end = nullptr);
   ~StreamRecorder() override;
 
   void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>& video,
@@ -61,6 +65,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   int64_t last_utc_ms_ = 0;      // UTC of the latest packet
   int64_t frame_ms_ = 0;         // latest video (else audio) frame spacing, to end the last slice
   int64_t last_dts_ = -1;
+  std::function<void(int64_t)> on_slice_end_;
 };
 
 }  // namespace liverec::recorder

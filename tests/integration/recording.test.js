@@ -96,6 +96,33 @@ describe('recording H.264 + AAC pushed by ffmpeg', () => {
   });
 });
 
+describe('publishes pushed faster than real time, back to back', () => {
+  let server;
+  before(async () => {
+    server = await startServer({ extraToml: TESTING });
+    await addConfig(server, { DomainName: 'b2b.example.com', AppName: 'live', StreamName: '*',
+      'RecordFormat.1.SliceDuration': 2 });
+  });
+  after(async () => { if (server) await server.stop(); });
+
+  it('never overlap: a new publish starts after the previous one ended', async () => {
+    const flv = m.makeTestFlv(4);
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=b2b.example.com`;
+    for (let i = 0; i < 2; i++) {
+      const r = await m.push(flv, url).done;
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const rows = await m.waitFor('4 indexed slices', () => {
+      const r = m.sliceIndex(server.dataDir);
+      return r.length >= 4 ? r : null;
+    }, 20000);
+    for (let i = 1; i < rows.length; i++) {
+      assert.ok(rows[i].start_ms >= rows[i - 1].end_ms,
+        `slice ${i} starts at ${rows[i].start_ms}, before the previous end ${rows[i - 1].end_ms}`);
+    }
+  });
+});
+
 describe('ingest admission', () => {
   let server;
   let flv;
