@@ -124,16 +124,17 @@ DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
   std::string account_id = CreateTenant(db_path, spec, bucket_dir);
 
   Raw raw(db_path);
-  raw.Exec("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-524288; "
-           "PRAGMA threads=2;");
+  raw.Exec(
+      "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-524288; "
+      "PRAGMA threads=2;");
   // The secondary slice indexes are dropped during the load and rebuilt from their own
   // definitions (sorting once is much faster than 25 M random inserts into them).
-  std::vector<std::string> index_sql =
-      raw.Column("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'slices' AND "
-                 "sql IS NOT NULL");
-  std::vector<std::string> index_names =
-      raw.Column("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'slices' AND "
-                 "sql IS NOT NULL");
+  std::vector<std::string> index_sql = raw.Column(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'slices' AND "
+      "sql IS NOT NULL");
+  std::vector<std::string> index_names = raw.Column(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'slices' AND "
+      "sql IS NOT NULL");
   for (const auto& name : index_names) raw.Exec("DROP INDEX " + name);
 
   sqlite3_stmt* insert_stream = raw.Prepare(
@@ -173,9 +174,9 @@ DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
     std::string name = StreamName(i);
     auto sessions = StreamSessions(spec, i);
 
-    recorder::RecordingPlan plan{account_id, stream_id, config_id, kDomain, kApp, name,
-                                 endpoint,   bucket,    kPlaylistTemplate, kSliceTemplate,
-                                 21600,      30,        180,               0};
+    recorder::RecordingPlan plan{
+        account_id, stream_id,         config_id,      kDomain, kApp, name, endpoint,
+        bucket,     kPlaylistTemplate, kSliceTemplate, 21600,   30,   180,  0};
     const std::string config_json = recorder::ToJson(plan).dump();
 
     int64_t slice_sequence = 0;
@@ -253,7 +254,8 @@ DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
     sqlite3_bind_text(insert_stream, 4, kApp, -1, SQLITE_STATIC);
     BindText(insert_stream, 5, name);
     sqlite3_bind_int64(insert_stream, 6, spec.StartMs());
-    sqlite3_bind_int64(insert_stream, 7, sessions.empty() ? spec.StartMs() : sessions.back().start_ms);
+    sqlite3_bind_int64(insert_stream, 7,
+                       sessions.empty() ? spec.StartMs() : sessions.back().start_ms);
     sqlite3_bind_int64(insert_stream, 8, slice_sequence);
     sqlite3_bind_int64(insert_stream, 9, cycle_sequence);
     raw.Step(insert_stream);

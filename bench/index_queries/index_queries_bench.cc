@@ -29,8 +29,8 @@
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "api/action_context.h"
@@ -124,7 +124,8 @@ std::vector<Range> PickRanges(const DatasetSpec& spec,
   std::vector<Range> ranges;
   while (ranges.size() < n) {
     int stream = candidates[rng() % candidates.size()];
-    int64_t start = (lo_s + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi_s - lo_s + 1))) * 1000;
+    int64_t start =
+        (lo_s + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi_s - lo_s + 1))) * 1000;
     int64_t count = SlicesStartingIn(sessions[static_cast<size_t>(stream)], start, start + length);
     if (count == 0) continue;  // a 1 h range inside a gap: NoRecordContent, not what P5 is about
     ranges.push_back({stream, start, start + length, count});
@@ -142,8 +143,8 @@ api::Params MakeParams(const Range& r, bool create, const std::string& tag, size
     m["OssEndpoint"] = kEndpoint;
     m["OssBucket"] = kBucket;
     // Unique per request: objects are never overwritten.
-    m["OssObject"] = fmt::format("bench/{}/{{AppName}}/{{StreamName}}/{{UnixTimestamp}}_{}.m3u8",
-                                 tag, n);
+    m["OssObject"] =
+        fmt::format("bench/{}/{{AppName}}/{{StreamName}}/{{UnixTimestamp}}_{}.m3u8", tag, n);
   }
   return api::Params(std::move(m));
 }
@@ -198,7 +199,8 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
       Status status = call(stack, i, items);
       mine.push_back(MsSince(began));
       if (!status.ok()) {
-        if (errors[static_cast<size_t>(t)]++ == 0) first_errors[static_cast<size_t>(t)] = status.ToString();
+        if (errors[static_cast<size_t>(t)]++ == 0)
+          first_errors[static_cast<size_t>(t)] = status.ToString();
       } else {
         item_sums[static_cast<size_t>(t)] += items;
       }
@@ -240,13 +242,75 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
   s.rps = static_cast<double>(s.requests) / s.wall_s;
   size_t ok = s.requests - s.errors;
   s.mean_items = ok ? item_sum / static_cast<double>(ok) : 0;
-  fmt::print("  r{} {:<34} thr={} n={:>5} err={} p50={:8.3f} p90={:8.3f} p99={:8.3f} ms "
-             "{:8.1f} req/s items={:.1f}{}\n",
-             round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.rps, s.mean_items,
-             s.first_error.empty() ? "" : "  first error: " + s.first_error);
+  fmt::print(
+      "  r{} {:<34} thr={} n={:>5} err={} p50={:8.3f} p90={:8.3f} p99={:8.3f} mean={:8.3f} "
+      "max={:8.3f} ms {:8.1f} req/s items={:.1f}{}\n",
+      round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.mean, s.max, s.rps,
+      s.mean_items, s.first_error.empty() ? "" : "  first error: " + s.first_error);
   std::fflush(stdout);
   return s;
 }
+
+// A read-only connection of its own for the diagnostics.
+class RawReader {
+ public:
+  RawReader(const std::string& path, std::string account_id) : account_id_(std::move(account_id)) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      Die("cannot open " + path + " read-only");
+    }
+    sqlite3_stmt* stmt = Prepare("SELECT stream_name, id FROM streams WHERE account_id = ?");
+    sqlite3_bind_text(stmt, 1, account_id_.c_str(), -1, SQLITE_TRANSIENT);
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      stream_ids_[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] =
+          reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1));
+    }
+  }
+  ~RawReader() {
+    for (auto* stmt : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+  RawReader(const RawReader&) = delete;
+  RawReader& operator=(const RawReader&) = delete;
+
+  sqlite3_stmt* Prepare(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      Die("prepare: " + std::string(sqlite3_errmsg(db_)));
+    }
+    statements_.push_back(stmt);
+    return stmt;
+  }
+  // Binds (account, stream, from, to), steps every row reading every column; the row count.
+  int64_t StepAll(sqlite3_stmt* stmt, const std::string& stream, int64_t from_ms, int64_t to_ms) {
+    const std::string& stream_id = stream_ids_.at(stream);
+    sqlite3_bind_text(stmt, 1, account_id_.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, stream_id.c_str(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, from_ms);
+    sqlite3_bind_int64(stmt, 4, to_ms);
+    int64_t rows = 0;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      int columns = sqlite3_column_count(stmt);
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(stmt, c) == SQLITE_INTEGER) {
+          checksum_ += static_cast<uint64_t>(sqlite3_column_int64(stmt, c));
+        } else {
+          checksum_ += static_cast<uint64_t>(sqlite3_column_bytes(stmt, c));
+        }
+      }
+      ++rows;
+    }
+    sqlite3_reset(stmt);
+    return rc == SQLITE_DONE ? rows : -1;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string account_id_;
+  std::map<std::string, std::string> stream_ids_;
+  std::vector<sqlite3_stmt*> statements_;
+  uint64_t checksum_ = 0;
+};
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -301,11 +365,12 @@ int main(int argc, char** argv) {
   const std::string bucket_dir = work_dir + "/records";
   DatasetInfo info = EnsureDataset(db_path, spec, bucket_dir);
   uintmax_t db_bytes = std::filesystem::file_size(db_path);
-  fmt::print("dataset: {} streams x {} days, {} slices, {} cycles, {} bytes ({:.2f} GiB), "
-             "generated in {:.1f} s{}\n",
-             spec.streams, spec.days, info.slices, info.cycles, db_bytes,
-             static_cast<double>(db_bytes) / (1 << 30), info.generation_s,
-             info.generated_now ? " (now)" : " (earlier; reused)");
+  fmt::print(
+      "dataset: {} streams x {} days, {} slices, {} cycles, {} bytes ({:.2f} GiB), "
+      "generated in {:.1f} s{}\n",
+      spec.streams, spec.days, info.slices, info.cycles, db_bytes,
+      static_cast<double>(db_bytes) / (1 << 30), info.generation_s,
+      info.generated_now ? " (now)" : " (earlier; reused)");
   if (generate_only) return 0;
 
   // Environment.
@@ -359,28 +424,32 @@ int main(int argc, char** argv) {
   const size_t p5_total = 200 + std::max(p5_n, p5_throughput_n);
   const size_t p6_total = 10 + std::max(p6_n, p6_throughput_n);
   const size_t p7_total = 20 + std::max(p7_n, p7_throughput_n);
-  auto p5_ranges = PickRanges(spec, sessions, Query::kP5, p5_total, spec.seed + 5, now_ms, retention_ms);
-  auto p6_ranges = PickRanges(spec, sessions, Query::kP6, p6_total, spec.seed + 6, now_ms, retention_ms);
-  auto p7_ranges = PickRanges(spec, sessions, Query::kP7, p7_total, spec.seed + 7, now_ms, retention_ms);
+  auto p5_ranges =
+      PickRanges(spec, sessions, Query::kP5, p5_total, spec.seed + 5, now_ms, retention_ms);
+  auto p6_ranges =
+      PickRanges(spec, sessions, Query::kP6, p6_total, spec.seed + 6, now_ms, retention_ms);
+  auto p7_ranges =
+      PickRanges(spec, sessions, Query::kP7, p7_total, spec.seed + 7, now_ms, retention_ms);
 
   std::atomic<size_t> object_counter{0};
   // A Create call through the action; the reply is serialized as the HTTP layer would.
   auto create_call = [&](const std::vector<Range>& ranges, const std::string& tag) -> Call {
-    return [&ranges, &object_counter, &now_ms, tag](Stack& stack, size_t i, double& items) -> Status {
-      const Range& range = ranges[i % ranges.size()];
-      api::Params params = MakeParams(range, true, tag, object_counter.fetch_add(1));
-      api::ActionContext context{*stack.deps, {stack.account_id, "bench"}, now_ms, "bench"};
-      auto reply = api::actions::CreateLiveStreamRecordIndexFiles(context, params);
-      if (!reply) return reply.error();
-      std::string text = reply->dump();
-      double duration_s = (*reply)["RecordInfo"]["Duration"].get<double>();
-      items = duration_s / 30.0;
-      if (static_cast<int64_t>(std::lround(items)) != range.expected_slices) {
-        return Status(ErrorCode::kInternalError, "",
-                      fmt::format("{} slices, expected {}", items, range.expected_slices));
-      }
-      return Status::Ok();
-    };
+    return
+        [&ranges, &object_counter, &now_ms, tag](Stack& stack, size_t i, double& items) -> Status {
+          const Range& range = ranges[i % ranges.size()];
+          api::Params params = MakeParams(range, true, tag, object_counter.fetch_add(1));
+          api::ActionContext context{*stack.deps, {stack.account_id, "bench"}, now_ms, "bench"};
+          auto reply = api::actions::CreateLiveStreamRecordIndexFiles(context, params);
+          if (!reply) return reply.error();
+          std::string text = reply->dump();
+          double duration_s = (*reply)["RecordInfo"]["Duration"].get<double>();
+          items = duration_s / 30.0;
+          if (static_cast<int64_t>(std::lround(items)) != range.expected_slices) {
+            return Status(ErrorCode::kInternalError, "",
+                          fmt::format("{} slices, expected {}", items, range.expected_slices));
+          }
+          return Status::Ok();
+        };
   };
   auto describe_call = [&](const std::vector<Range>& ranges) -> Call {
     return [&ranges, &now_ms](Stack& stack, size_t i, double& items) -> Status {
@@ -400,12 +469,42 @@ int main(int argc, char** argv) {
       return Status::Ok();
     };
   };
+  // Diagnostics under the repository: the SQLite engine alone, on its own read-only connection
+  // with statements prepared once, stepping every row and reading every column it selects.
+  RawReader raw(db_path, shared[0]->account_id);
+  const std::string where =
+      " FROM slices WHERE account_id = ?1 AND stream_id = ?2 AND start_ms >= ?3 AND start_ms < ?4";
+  sqlite3_stmt* raw_rows = raw.Prepare(
+      "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
+      "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity" +
+      where + " ORDER BY start_ms LIMIT 100001");
+  // DescribeLiveStreamRecordContent's merge done by SQL (gaps and islands with window
+  // functions): one row per content range instead of one per slice.
+  sqlite3_stmt* raw_ranges = raw.Prepare(
+      "WITH s AS (SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id, "
+      "CASE WHEN start_ms - LAG(end_ms) OVER w <= 100 AND endpoint = LAG(endpoint) OVER w AND "
+      "bucket = LAG(bucket) OVER w THEN 0 ELSE 1 END AS brk" +
+      where +
+      " WINDOW w AS (ORDER BY start_ms)), "
+      "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
+      "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
+      "FROM g GROUP BY grp ORDER BY grp");
+  auto raw_call = [&](const std::vector<Range>& ranges, sqlite3_stmt* stmt) -> Call {
+    return [&ranges, &raw, stmt](Stack&, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      int64_t rows = raw.StepAll(stmt, StreamName(range.stream), range.start_ms, range.end_ms);
+      if (rows < 0) return Status(ErrorCode::kInternalError, "", "raw query failed");
+      items = static_cast<double>(rows);
+      return Status::Ok();
+    };
+  };
+
   // The slice query alone (IndexFileRepository::SlicesStartingIn), for the cost breakdown.
   auto sql_call = [&](const std::vector<Range>& ranges) -> Call {
     return [&ranges](Stack& stack, size_t i, double& items) -> Status {
       const Range& range = ranges[i % ranges.size()];
-      auto stream = stack.recordings->FindStream(stack.account_id, kDomain, kApp,
-                                                 StreamName(range.stream));
+      auto stream =
+          stack.recordings->FindStream(stack.account_id, kDomain, kApp, StreamName(range.stream));
       if (!stream || !*stream) return Status(ErrorCode::kInternalError, "", "no stream");
       auto slices = stack.index_files->SlicesStartingIn(stack.account_id, (*stream)->id,
                                                         range.start_ms, range.end_ms, 100'001);
@@ -426,10 +525,12 @@ int main(int argc, char** argv) {
     const std::string r = std::to_string(round);
     // P5
     with_store(&memory_store, [&] {
-      return Run("P5 create 1h memory", round, shared, 1, 200, p5_n, create_call(p5_ranges, "p5m" + r));
+      return Run("P5 create 1h memory", round, shared, 1, 200, p5_n,
+                 create_call(p5_ranges, "p5m" + r));
     });
     with_store(&local_store, [&] {
-      return Run("P5 create 1h local", round, shared, 1, 200, p5_n, create_call(p5_ranges, "p5l" + r));
+      return Run("P5 create 1h local", round, shared, 1, 200, p5_n,
+                 create_call(p5_ranges, "p5l" + r));
     });
     with_store(&memory_store, [&] {
       return Run("P5 create 1h memory", round, shared, 2, 200, p5_throughput_n,
@@ -448,10 +549,12 @@ int main(int argc, char** argv) {
     });
     // P6
     with_store(&memory_store, [&] {
-      return Run("P6 create 4d memory", round, shared, 1, 10, p6_n, create_call(p6_ranges, "p6m" + r));
+      return Run("P6 create 4d memory", round, shared, 1, 10, p6_n,
+                 create_call(p6_ranges, "p6m" + r));
     });
     with_store(&local_store, [&] {
-      return Run("P6 create 4d local", round, shared, 1, 10, p6_n, create_call(p6_ranges, "p6l" + r));
+      return Run("P6 create 4d local", round, shared, 1, 10, p6_n,
+                 create_call(p6_ranges, "p6l" + r));
     });
     with_store(&memory_store, [&] {
       return Run("P6 create 4d memory", round, shared, 2, 10, p6_throughput_n,
@@ -478,14 +581,27 @@ int main(int argc, char** argv) {
     with_store(&memory_store, [&] {
       return Run("P7 sql only 4d", round, shared, 1, 20, p7_n, sql_call(p7_ranges));
     });
+    with_store(&memory_store, [&] {
+      return Run("diag P6 raw sqlite step 4d", round, shared, 1, 10, p6_n,
+                 raw_call(p6_ranges, raw_rows));
+    });
+    with_store(&memory_store, [&] {
+      return Run("diag P7 raw sqlite step 4d", round, shared, 1, 20, p7_n,
+                 raw_call(p7_ranges, raw_rows));
+    });
+    with_store(&memory_store, [&] {
+      return Run("diag P7 raw sqlite ranges 4d", round, shared, 1, 20, p7_n,
+                 raw_call(p7_ranges, raw_ranges));
+    });
   }
   fmt::print("load average at end: {}\n", ReadFirstLine("/proc/loadavg"));
 
   // Medians over the rounds, per (name, threads).
   fmt::print("\nmedian of {} rounds ({} streams x {} days, {} slices)\n", rounds, spec.streams,
              spec.days, info.slices);
-  fmt::print("| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | req/s | "
-             "items/request | errors |\n|---|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | mean ms | req/s | "
+      "items/request | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
   std::vector<std::pair<std::string, int>> keys;
   for (const auto& s : all) {
     if (std::find(keys.begin(), keys.end(), std::make_pair(s.name, s.threads)) == keys.end()) {
@@ -494,36 +610,41 @@ int main(int argc, char** argv) {
   }
   nlohmann::json medians = nlohmann::json::array();
   for (const auto& [name, threads] : keys) {
-    std::vector<double> p50, p90, p99, rps, items;
+    std::vector<double> p50, p90, p99, mean, rps, items;
     size_t requests = 0, errors = 0;
     for (const auto& s : all) {
       if (s.name != name || s.threads != threads) continue;
       p50.push_back(s.p50);
       p90.push_back(s.p90);
       p99.push_back(s.p99);
+      mean.push_back(s.mean);
       rps.push_back(s.rps);
       items.push_back(s.mean_items);
       requests = s.requests;
       errors += s.errors;
     }
-    fmt::print("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.1f} | {} |\n", name,
-               threads, requests, Median(p50), Median(p90), Median(p99), Median(rps),
-               Median(items), errors);
-    medians.push_back({{"name", name}, {"threads", threads}, {"requests_per_round", requests},
-                       {"p50_ms", Median(p50)}, {"p90_ms", Median(p90)}, {"p99_ms", Median(p99)},
-                       {"rps", Median(rps)}, {"items", Median(items)}, {"errors", errors},
-                       {"p50_by_round", p50}, {"rps_by_round", rps}});
+    fmt::print("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.1f} | {} |\n",
+               name, threads, requests, Median(p50), Median(p90), Median(p99), Median(mean),
+               Median(rps), Median(items), errors);
+    medians.push_back({{"name", name},
+                       {"threads", threads},
+                       {"requests_per_round", requests},
+                       {"p50_ms", Median(p50)},
+                       {"p90_ms", Median(p90)},
+                       {"p99_ms", Median(p99)},
+                       {"mean_ms", Median(mean)},
+                       {"rps", Median(rps)},
+                       {"items", Median(items)},
+                       {"errors", errors},
+                       {"p50_by_round", p50},
+                       {"rps_by_round", rps}});
   }
 
   if (!json_out.empty()) {
-    nlohmann::json out = {{"streams", spec.streams},
-                          {"days", spec.days},
-                          {"slices", info.slices},
-                          {"cycles", info.cycles},
-                          {"db_bytes", db_bytes},
-                          {"generation_s", info.generation_s},
-                          {"rounds", rounds},
-                          {"medians", medians}};
+    nlohmann::json out = {{"streams", spec.streams}, {"days", spec.days},
+                          {"slices", info.slices},   {"cycles", info.cycles},
+                          {"db_bytes", db_bytes},    {"generation_s", info.generation_s},
+                          {"rounds", rounds},        {"medians", medians}};
     std::ofstream(json_out) << out.dump(2) << "\n";
   }
   (void)shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
