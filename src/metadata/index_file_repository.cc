@@ -1,23 +1,15 @@
 #include "metadata/index_file_repository.h"
 
+#include "metadata/slice_rows.h"
+
 #include <nlohmann/json.hpp>
 
 namespace liverec::metadata {
 namespace {
 
-constexpr std::string_view kSliceColumns =
-    "account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, "
-    "video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity";
 constexpr std::string_view kFileColumns =
     "account_id, id, stream_id, source, endpoint, bucket, object_key, format, start_ms, end_ms, "
     "duration_ms, width, height, created_at_ms";
-
-SliceRow ToSlice(const SqlRow& r) {
-  return SliceRow{AsText(r[0]),  AsText(r[1]),  AsInt(r[2]),  AsInt(r[3]),
-                  AsInt(r[4]),   AsInt(r[5]),   AsText(r[6]), AsText(r[7]),
-                  AsText(r[8]),  AsText(r[9]),  AsText(r[10]), static_cast<int>(AsInt(r[11])),
-                  static_cast<int>(AsInt(r[12])), AsInt(r[13]), AsText(r[14]), AsInt(r[15]) != 0};
-}
 
 IndexFileRow ToFile(const SqlRow& r) {
   return IndexFileRow{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
@@ -41,7 +33,7 @@ Result<std::vector<SliceRow>> IndexFileRepository::SlicesStartingIn(const std::s
   if (!rows) return Error(rows.error());
   std::vector<SliceRow> slices;
   slices.reserve(rows->size());
-  for (const auto& row : *rows) slices.push_back(ToSlice(row));
+  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
   return slices;
 }
 
@@ -54,7 +46,7 @@ Result<std::optional<SliceRow>> IndexFileRepository::FirstSliceFrom(const std::s
                         {account_id, stream_id, at_ms});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<SliceRow>();
-  return std::optional<SliceRow>(ToSlice(rows->front()));
+  return std::optional<SliceRow>(ToSliceRow(rows->front()));
 }
 
 Result<std::string> IndexFileRepository::SliceTemplateOfCycle(const std::string& account_id,

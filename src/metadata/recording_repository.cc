@@ -1,6 +1,7 @@
 #include "metadata/recording_repository.h"
 
 #include "base/ids.h"
+#include "metadata/slice_rows.h"
 
 namespace liverec::metadata {
 namespace {
@@ -10,9 +11,6 @@ constexpr std::string_view kStreamColumns =
 constexpr std::string_view kCycleColumns =
     "account_id, id, stream_id, config_id, format, sequence, config_json, state, live, start_ms, "
     "end_ms, last_activity_ms, object_key, closed_at_ms";
-constexpr std::string_view kSliceColumns =
-    "account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, "
-    "video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity";
 
 std::string Cols(std::string_view columns) { return std::string(columns); }
 
@@ -38,27 +36,6 @@ RecordCycleRow ToCycle(const SqlRow& r) {
   c.object_key = AsText(r[12]);
   c.closed_at_ms = AsOptionalInt(r[13]);
   return c;
-}
-
-SliceRow ToSlice(const SqlRow& r) {
-  SliceRow s;
-  s.account_id = AsText(r[0]);
-  s.stream_id = AsText(r[1]);
-  s.start_ms = AsInt(r[2]);
-  s.end_ms = AsInt(r[3]);
-  s.duration_ms = AsInt(r[4]);
-  s.bytes = AsInt(r[5]);
-  s.endpoint = AsText(r[6]);
-  s.bucket = AsText(r[7]);
-  s.object_key = AsText(r[8]);
-  s.video_codec = AsText(r[9]);
-  s.audio_codec = AsText(r[10]);
-  s.width = static_cast<int>(AsInt(r[11]));
-  s.height = static_cast<int>(AsInt(r[12]));
-  s.sequence = AsInt(r[13]);
-  s.cycle_id = AsText(r[14]);
-  s.discontinuity = AsInt(r[15]) != 0;
-  return s;
 }
 
 }  // namespace
@@ -229,7 +206,7 @@ Result<std::vector<SliceRow>> RecordingRepository::ListCycleSlices(const std::st
                         {account_id, cycle_id});
   if (!rows) return Error(rows.error());
   std::vector<SliceRow> slices;
-  for (const auto& row : *rows) slices.push_back(ToSlice(row));
+  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
   return slices;
 }
 
@@ -243,7 +220,7 @@ Result<std::vector<SliceRow>> RecordingRepository::ListStreamSlices(const std::s
                         {account_id, stream_id, from_ms, to_ms});
   if (!rows) return Error(rows.error());
   std::vector<SliceRow> slices;
-  for (const auto& row : *rows) slices.push_back(ToSlice(row));
+  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
   return slices;
 }
 
