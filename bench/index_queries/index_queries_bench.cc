@@ -8,10 +8,16 @@
 //   P7  DescribeLiveStreamRecordContent, 4-day range of a stream with gaps
 // Each Create query runs with two buckets: an in-memory ObjectStore (query + playlist cost) and
 // LocalObjectStore over a temp dir (adds the file write and its fsyncs). Latency: one thread,
-// after a warm-up. Throughput: 2 threads sharing the server's one SqliteDatabase, and, as a
-// what-if, 2 threads with one SqliteDatabase each (what a read-connection pool would give).
-// Every measurement runs once per round; rounds interleave the variants (A, B, A, B ...).
+// after a warm-up; wall-clock percentiles plus each request's thread CPU time. Throughput:
+// 2 threads sharing the server's one SqliteDatabase, and, as a what-if, 2 threads with one
+// SqliteDatabase each (what a read-connection pool would give). Breakdown rows: the repository
+// query alone, and "diag" rows running SQL on a raw sqlite3 connection (the engine's share).
+// Every measurement runs once per round; rounds interleave the variants (A, B, A, B ...). The
+// database file is read once first so the page cache is warm (--no-prewarm to skip).
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -159,8 +165,14 @@ struct Summary {
   size_t requests = 0;
   size_t errors = 0;
   double wall_s = 0;
+  // Wall-clock latency of each request (what a client sees).
   double p50 = 0, p90 = 0, p99 = 0, mean = 0, max = 0;
+  // CPU time of the thread running the request (what it cost; waits for the CPU, the disk and
+  // the database mutex excluded): robust to other tenants of the machine.
+  double cpu_p50 = 0, cpu_mean = 0;
   double rps = 0;
+  double cores_used = 0;  // process CPU time / wall time during the run
+  double load1 = 0;       // 1-minute load average when the run began
   double mean_items = 0;  // slices per playlist (Create) or content ranges (Describe)
   std::string first_error;
 };
@@ -169,6 +181,19 @@ double Percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
   return sorted[std::min(sorted.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+double CpuMs(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double LoadAverage1() {
+  std::ifstream in("/proc/loadavg");
+  double load = 0;
+  in >> load;
+  return load;
 }
 
 // One request: returns OK or the error; `items` gets what the reply counted.
@@ -181,72 +206,83 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
     double items = 0;
     (void)call(*stacks[0], i, items);
   }
-  std::vector<std::vector<double>> latencies(static_cast<size_t>(threads));
-  std::vector<double> item_sums(static_cast<size_t>(threads), 0);
-  std::vector<size_t> errors(static_cast<size_t>(threads), 0);
-  std::vector<std::string> first_errors(static_cast<size_t>(threads));
+  const auto count = static_cast<size_t>(threads);
+  std::vector<std::vector<double>> latencies(count), cpu(count);
+  std::vector<double> item_sums(count, 0);
+  std::vector<size_t> errors(count, 0);
+  std::vector<std::string> first_errors(count);
   std::atomic<size_t> next{warmup};
   const size_t end = warmup + n;
-  auto worker = [&](int t) {
-    auto& mine = latencies[static_cast<size_t>(t)];
-    mine.reserve(n);
-    Stack& stack = *stacks[static_cast<size_t>(t) % stacks.size()];
+  auto worker = [&](size_t t) {
+    latencies[t].reserve(n);
+    cpu[t].reserve(n);
+    Stack& stack = *stacks[t % stacks.size()];
     while (true) {
       size_t i = next.fetch_add(1);
       if (i >= end) break;
       double items = 0;
+      double cpu_began = CpuMs(CLOCK_THREAD_CPUTIME_ID);
       auto began = SteadyClock::now();
       Status status = call(stack, i, items);
-      mine.push_back(MsSince(began));
+      latencies[t].push_back(MsSince(began));
+      cpu[t].push_back(CpuMs(CLOCK_THREAD_CPUTIME_ID) - cpu_began);
       if (!status.ok()) {
-        if (errors[static_cast<size_t>(t)]++ == 0)
-          first_errors[static_cast<size_t>(t)] = status.ToString();
+        if (errors[t]++ == 0) first_errors[t] = status.ToString();
       } else {
-        item_sums[static_cast<size_t>(t)] += items;
+        item_sums[t] += items;
       }
     }
   };
+  Summary s;
+  s.load1 = LoadAverage1();
+  double process_cpu_began = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
   auto began = SteadyClock::now();
   if (threads == 1) {
     worker(0);
   } else {
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+    for (size_t t = 0; t < count; ++t) pool.emplace_back(worker, t);
     for (auto& thread : pool) thread.join();
   }
   double wall_ms = MsSince(began);
+  s.cores_used = (CpuMs(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_began) / wall_ms;
 
-  Summary s;
   s.name = name;
   s.round = round;
   s.threads = threads;
-  std::vector<double> all;
+  std::vector<double> all, all_cpu;
   double item_sum = 0;
-  for (int t = 0; t < threads; ++t) {
-    all.insert(all.end(), latencies[static_cast<size_t>(t)].begin(),
-               latencies[static_cast<size_t>(t)].end());
-    s.errors += errors[static_cast<size_t>(t)];
-    item_sum += item_sums[static_cast<size_t>(t)];
-    if (s.first_error.empty()) s.first_error = first_errors[static_cast<size_t>(t)];
+  for (size_t t = 0; t < count; ++t) {
+    all.insert(all.end(), latencies[t].begin(), latencies[t].end());
+    all_cpu.insert(all_cpu.end(), cpu[t].begin(), cpu[t].end());
+    s.errors += errors[t];
+    item_sum += item_sums[t];
+    if (s.first_error.empty()) s.first_error = first_errors[t];
   }
   std::sort(all.begin(), all.end());
+  std::sort(all_cpu.begin(), all_cpu.end());
   s.requests = all.size();
   s.wall_s = wall_ms / 1000;
   s.p50 = Percentile(all, 0.50);
   s.p90 = Percentile(all, 0.90);
   s.p99 = Percentile(all, 0.99);
   s.max = all.empty() ? 0 : all.back();
-  double sum = 0;
+  double sum = 0, cpu_sum = 0;
   for (double v : all) sum += v;
+  for (double v : all_cpu) cpu_sum += v;
   s.mean = all.empty() ? 0 : sum / static_cast<double>(all.size());
+  s.cpu_p50 = Percentile(all_cpu, 0.50);
+  s.cpu_mean = all_cpu.empty() ? 0 : cpu_sum / static_cast<double>(all_cpu.size());
   s.rps = static_cast<double>(s.requests) / s.wall_s;
   size_t ok = s.requests - s.errors;
   s.mean_items = ok ? item_sum / static_cast<double>(ok) : 0;
   fmt::print(
-      "  r{} {:<34} thr={} n={:>5} err={} p50={:8.3f} p90={:8.3f} p99={:8.3f} mean={:8.3f} "
-      "max={:8.3f} ms {:8.1f} req/s items={:.1f}{}\n",
-      round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.mean, s.max, s.rps,
-      s.mean_items, s.first_error.empty() ? "" : "  first error: " + s.first_error);
+      "  r{} {:<32} thr={} n={:>4} err={} p50={:7.3f} p90={:7.3f} p99={:8.3f} mean={:7.3f} "
+      "max={:8.3f} cpu50={:7.3f} cpu_mean={:7.3f} ms {:7.1f} req/s cores={:.2f} load={:.2f} "
+      "items={:.1f}{}\n",
+      round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.mean, s.max, s.cpu_p50,
+      s.cpu_mean, s.rps, s.cores_used, s.load1, s.mean_items,
+      s.first_error.empty() ? "" : "  first error: " + s.first_error);
   std::fflush(stdout);
   return s;
 }
@@ -312,6 +348,37 @@ class RawReader {
   uint64_t checksum_ = 0;
 };
 
+// Share of the file's pages in the OS page cache (mincore).
+double ResidentShare(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st {};
+  fstat(fd, &st);
+  size_t size = static_cast<size_t>(st.st_size);
+  double share = -1;
+  void* map = size ? mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+  if (map != MAP_FAILED) {
+    size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> in_core((size + page - 1) / page);
+    if (mincore(map, size, in_core.data()) == 0) {
+      size_t resident = 0;
+      for (unsigned char c : in_core) resident += c & 1;
+      share = static_cast<double>(resident) / static_cast<double>(in_core.size());
+    }
+    munmap(map, size);
+  }
+  close(fd);
+  return share;
+}
+
+// Reads the whole file once so the measurements run on a warm page cache.
+void Prewarm(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+  }
+}
+
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -342,9 +409,8 @@ int main(int argc, char** argv) {
   std::string work_dir = "/tmp/liverec-index-bench-work";
   std::string json_out;
   bool generate_only = false;
-  size_t p5_n = 2000, p5_throughput_n = 4000;
-  size_t p6_n = 60, p6_throughput_n = 80;
-  size_t p7_n = 300, p7_throughput_n = 600;
+  bool cold = false;
+  size_t p5_n = 2000, p6_n = 60, p7_n = 200;  // latency requests per round
   app.add_option("--db", db_path, "SQLite file of the index (generated if missing)")->required();
   app.add_option("--streams", spec.streams, "streams in the index")->capture_default_str();
   app.add_option("--days", spec.days, "days of 30 s slices per stream")->capture_default_str();
@@ -354,13 +420,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--json", json_out, "write every summary to this JSON file");
   app.add_flag("--generate-only", generate_only, "make the database and stop");
+  app.add_flag("--no-prewarm", cold, "do not read the database file into the page cache first");
   app.add_option("--p5-requests", p5_n, "P5 latency requests per round")->capture_default_str();
   app.add_option("--p6-requests", p6_n, "P6 latency requests per round")->capture_default_str();
   app.add_option("--p7-requests", p7_n, "P7 latency requests per round")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
-  p5_throughput_n = 2 * p5_n;
-  p6_throughput_n = p6_n + p6_n / 3;
-  p7_throughput_n = 2 * p7_n;
+  // Throughput requests per round.
+  const size_t p5_throughput_n = 2 * p5_n;
+  const size_t p6_throughput_n = p6_n + p6_n / 3;
+  const size_t p7_throughput_n = p7_n;
 
   const std::string bucket_dir = work_dir + "/records";
   DatasetInfo info = EnsureDataset(db_path, spec, bucket_dir);
@@ -382,6 +450,14 @@ int main(int argc, char** argv) {
   fmt::print("kernel {} {}; SQLite {}; compiler {}\n", uts.sysname, uts.release,
              sqlite3_libversion(), __VERSION__);
   fmt::print("load average at start: {}\n", ReadFirstLine("/proc/loadavg"));
+  fmt::print("database pages in the page cache: {:.1f} %", 100 * ResidentShare(db_path));
+  if (!cold) {
+    auto began = SteadyClock::now();
+    Prewarm(db_path);
+    fmt::print("; read once in {:.1f} s: {:.1f} %", MsSince(began) / 1000,
+               100 * ResidentShare(db_path));
+  }
+  fmt::print("\n");
 
   std::error_code ec;
   std::filesystem::remove_all(work_dir, ec);
@@ -489,6 +565,8 @@ int main(int argc, char** argv) {
       "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
       "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
       "FROM g GROUP BY grp ORDER BY grp");
+  // The same range read from the primary-key index alone (covering): no table row is visited.
+  sqlite3_stmt* raw_index_only = raw.Prepare("SELECT start_ms" + where + " ORDER BY start_ms");
   auto raw_call = [&](const std::vector<Range>& ranges, sqlite3_stmt* stmt) -> Call {
     return [&ranges, &raw, stmt](Stack&, size_t i, double& items) -> Status {
       const Range& range = ranges[i % ranges.size()];
@@ -590,18 +668,25 @@ int main(int argc, char** argv) {
                  raw_call(p7_ranges, raw_rows));
     });
     with_store(&memory_store, [&] {
-      return Run("diag P7 raw sqlite ranges 4d", round, shared, 1, 20, p7_n,
+      return Run("diag P7 raw sqlite index-only 4d", round, shared, 1, 20, p7_n,
+                 raw_call(p7_ranges, raw_index_only));
+    });
+    with_store(&memory_store, [&] {
+      return Run("diag P7 raw sqlite window ranges 4d", round, shared, 1, 10, p6_n,
                  raw_call(p7_ranges, raw_ranges));
     });
   }
   fmt::print("load average at end: {}\n", ReadFirstLine("/proc/loadavg"));
+  fmt::print("database pages in the page cache at end: {:.1f} %\n", 100 * ResidentShare(db_path));
 
   // Medians over the rounds, per (name, threads).
   fmt::print("\nmedian of {} rounds ({} streams x {} days, {} slices)\n", rounds, spec.streams,
              spec.days, info.slices);
   fmt::print(
-      "| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | mean ms | req/s | "
-      "items/request | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+      "| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | mean ms | CPU p50 ms "
+      "| "
+      "CPU mean ms | req/s | cores used | load1 | items/request | errors |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::vector<std::pair<std::string, int>> keys;
   for (const auto& s : all) {
     if (std::find(keys.begin(), keys.end(), std::make_pair(s.name, s.threads)) == keys.end()) {
@@ -610,7 +695,7 @@ int main(int argc, char** argv) {
   }
   nlohmann::json medians = nlohmann::json::array();
   for (const auto& [name, threads] : keys) {
-    std::vector<double> p50, p90, p99, mean, rps, items;
+    std::vector<double> p50, p90, p99, mean, cpu50, cpu_mean, rps, cores, load, items;
     size_t requests = 0, errors = 0;
     for (const auto& s : all) {
       if (s.name != name || s.threads != threads) continue;
@@ -618,14 +703,20 @@ int main(int argc, char** argv) {
       p90.push_back(s.p90);
       p99.push_back(s.p99);
       mean.push_back(s.mean);
+      cpu50.push_back(s.cpu_p50);
+      cpu_mean.push_back(s.cpu_mean);
+      cores.push_back(s.cores_used);
+      load.push_back(s.load1);
       rps.push_back(s.rps);
       items.push_back(s.mean_items);
       requests = s.requests;
       errors += s.errors;
     }
-    fmt::print("| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.1f} | {} |\n",
-               name, threads, requests, Median(p50), Median(p90), Median(p99), Median(mean),
-               Median(rps), Median(items), errors);
+    fmt::print(
+        "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.2f} | "
+        "{:.2f} | {:.1f} | {} |\n",
+        name, threads, requests, Median(p50), Median(p90), Median(p99), Median(mean), Median(cpu50),
+        Median(cpu_mean), Median(rps), Median(cores), Median(load), Median(items), errors);
     medians.push_back({{"name", name},
                        {"threads", threads},
                        {"requests_per_round", requests},
@@ -633,6 +724,10 @@ int main(int argc, char** argv) {
                        {"p90_ms", Median(p90)},
                        {"p99_ms", Median(p99)},
                        {"mean_ms", Median(mean)},
+                       {"cpu_p50_ms", Median(cpu50)},
+                       {"cpu_mean_ms", Median(cpu_mean)},
+                       {"cores_used", Median(cores)},
+                       {"load1", Median(load)},
                        {"rps", Median(rps)},
                        {"items", Median(items)},
                        {"errors", errors},
