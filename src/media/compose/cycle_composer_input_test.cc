@@ -1,0 +1,221 @@
+// Composer tests about its inputs: broken, torn and missing slices, slices written by
+// liverec's own TsSliceWriter, and many slices (memory).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "media/byte_sink.h"
+#include "media/compose/compose_test_support.h"
+#include "media/compose/cycle_composer.h"
+#include "media/ts/ts_slice_writer.h"
+#include "media/ts/ts_test_support.h"
+
+namespace liverec::media::compose {
+namespace {
+
+using test_support::MakeSlices;
+using ts::test_support::DecodesCleanly;
+using ts::test_support::Probe;
+using ts::test_support::ReadFileBytes;
+using ts::test_support::RunCommand;
+using ts::test_support::TempDir;
+using ts::test_support::WriteFileBytes;
+
+#define SKIP_WITHOUT_FFMPEG() \
+  if (!ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
+
+constexpr size_t kTsPacketSize = 188;
+
+double DurationOf(const std::string& path) {
+  return std::stod(Probe(path)["format"]["duration"].get<std::string>());
+}
+
+// A failed composition names the slice and leaves neither the output nor its temporary file.
+void ExpectFailureNaming(const Result<ComposeReport>& report, const std::string& slice,
+                         const std::string& out) {
+  ASSERT_FALSE(report.has_value());
+  EXPECT_NE(report.error().detail().find(slice), std::string::npos) << report.error().ToString();
+  EXPECT_FALSE(std::filesystem::exists(out));
+  EXPECT_FALSE(std::filesystem::exists(out + ".tmp"));
+}
+
+TEST(CycleComposerInputTest, MissingSliceIsAStorageFailureNamingIt) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  auto slices = MakeSlices(dir.File(""), "s", 2);
+  slices.push_back(dir.File("gone.ts"));
+  const std::string out = dir.File("cycle.mp4");
+  auto report = ComposeCycle(slices, ContainerFormat::kMp4, out);
+  ExpectFailureNaming(report, dir.File("gone.ts"), out);
+  EXPECT_EQ(report.error().code(), ErrorCode::kStorageFailure);
+}
+
+TEST(CycleComposerInputTest, GarbageOrEmptySliceIsMalformedNamingIt) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  const auto good = MakeSlices(dir.File(""), "s", 1);
+  std::vector<uint8_t> noise(50 * kTsPacketSize);
+  std::mt19937 random(7);
+  for (auto& byte : noise) byte = static_cast<uint8_t>(random());
+  WriteFileBytes(dir.File("noise.ts"), noise);
+  WriteFileBytes(dir.File("empty.ts"), {});
+  for (const std::string name : {"noise.ts", "empty.ts"}) {
+    const std::string out = dir.File("cycle.flv");
+    auto report = ComposeCycle({good[0], dir.File(name)}, ContainerFormat::kFlv, out);
+    ExpectFailureNaming(report, dir.File(name), out);
+    EXPECT_EQ(report.error().code(), ErrorCode::kMediaMalformed) << name;
+  }
+}
+
+TEST(CycleComposerInputTest, EmptySliceListIsMalformed) {
+  TempDir dir;
+  auto report = ComposeCycle({}, ContainerFormat::kMp4, dir.File("cycle.mp4"));
+  ASSERT_FALSE(report.has_value());
+  EXPECT_EQ(report.error().code(), ErrorCode::kMediaMalformed);
+}
+
+TEST(CycleComposerInputTest, TornLastSliceStillComposes) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  const auto slices = MakeSlices(dir.File(""), "s", 3);
+  ASSERT_EQ(slices.size(), 3u);
+  const auto last = ReadFileBytes(slices[2]);
+  const size_t half = last.size() / 2;
+  // Cut to whole TS packets, as the spool recovery does, and cut anywhere.
+  for (const size_t cut : {half - half % kTsPacketSize, half + 77}) {
+    WriteFileBytes(slices[2], std::vector<uint8_t>(last.begin(), last.begin() + cut));
+    for (const auto format : {ContainerFormat::kMp4, ContainerFormat::kFlv}) {
+      const std::string out = dir.File(format == ContainerFormat::kMp4 ? "c.mp4" : "c.flv");
+      ComposeOptions options;
+      options.torn_slices = {2};
+      auto report = ComposeCycle(slices, format, out, options);
+      ASSERT_TRUE(report.has_value()) << cut << ": " << report.error().ToString();
+      EXPECT_GE(report->dropped_packets, 1u);
+      EXPECT_EQ(report->slices_composed, 3u);
+      const double seconds = DurationOf(out);
+      EXPECT_GT(seconds, 2.2) << cut;
+      EXPECT_LT(seconds, 2.8) << cut;
+      EXPECT_TRUE(DecodesCleanly(out));
+    }
+  }
+}
+
+// The recorder's own slices: an FLV replayed as RTMP ingest would deliver it, cut into
+// slices by TsSliceWriter at keyframes.
+TEST(CycleComposerInputTest, SlicesOfTsSliceWriterCompose) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  const std::string flv = dir.File("in.flv");
+  ASSERT_EQ(RunCommand("ffmpeg -v error -f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi "
+                       "-i sine=frequency=440:sample_rate=48000 -t 3 -c:v libx264 -preset "
+                       "ultrafast -g 25 -pix_fmt yuv420p -c:a aac -f flv '" +
+                       flv + "'"),
+            0);
+  const auto media = ts::test_support::ReadFlvMedia(flv);
+  ASSERT_FALSE(media.packets.empty());
+  std::vector<std::string> slices;
+  std::unique_ptr<MemorySink> sink;
+  std::unique_ptr<ts::TsSliceWriter> writer;
+  auto close_slice = [&] {
+    ASSERT_TRUE(writer->Finish().ok());
+    slices.push_back(dir.File(std::to_string(slices.size()) + ".ts"));
+    WriteFileBytes(slices.back(), sink->data());
+  };
+  for (const MediaPacket& packet : media.packets) {
+    if (packet.kind == TrackKind::kVideo && packet.keyframe) {
+      if (writer) close_slice();
+      sink = std::make_unique<MemorySink>();
+      auto created = ts::TsSliceWriter::Create(media.video, media.audio, *sink);
+      ASSERT_TRUE(created.has_value()) << created.error().ToString();
+      writer = std::move(*created);
+    }
+    if (writer) {
+      ASSERT_TRUE(writer->Write(packet).ok());
+    }
+  }
+  close_slice();
+  ASSERT_EQ(slices.size(), 3u);
+  for (const auto format : {ContainerFormat::kMp4, ContainerFormat::kFlv}) {
+    const std::string out = dir.File(format == ContainerFormat::kMp4 ? "c.mp4" : "c.flv");
+    auto report = ComposeCycle(slices, format, out);
+    ASSERT_TRUE(report.has_value()) << report.error().ToString();
+    EXPECT_TRUE(report->rebased_slices.empty());
+    EXPECT_NEAR(DurationOf(out), 3.0, 0.1);
+    EXPECT_TRUE(DecodesCleanly(out));
+  }
+}
+
+TEST(CycleComposerInputTest, AudioOnlySlicesCompose) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  ASSERT_EQ(RunCommand("ffmpeg -v error -f lavfi -i sine=frequency=440:sample_rate=48000 -t 3 "
+                       "-c:a aac -f segment -segment_time 1 -segment_format mpegts '" +
+                       dir.File("a%03d.ts") + "'"),
+            0);
+  const std::vector<std::string> slices = {dir.File("a000.ts"), dir.File("a001.ts"),
+                                           dir.File("a002.ts")};
+  for (const auto format : {ContainerFormat::kMp4, ContainerFormat::kFlv}) {
+    const std::string out = dir.File(format == ContainerFormat::kMp4 ? "c.mp4" : "c.flv");
+    auto report = ComposeCycle(slices, format, out);
+    ASSERT_TRUE(report.has_value()) << report.error().ToString();
+    EXPECT_FALSE(report->video_codec.has_value());
+    EXPECT_EQ(report->audio_codec, CodecId::kAac);
+    EXPECT_NEAR(DurationOf(out), 3.0, 0.1);
+    EXPECT_TRUE(DecodesCleanly(out));
+  }
+}
+
+// Peak resident memory (VmHWM) minus current (VmRSS) after resetting the peak, in kB.
+long ProcStatusKb(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+bool ResetPeakRss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+  clear.flush();
+  return static_cast<bool>(clear);
+}
+
+// 150 one-second slices (~40 MB of input, the same slice over and over, so each one is also
+// a step back in time to be rebased): the composer's peak memory must stay far below the
+// input's size. What does grow is the MP4 sample tables (~20 bytes a frame here) and the
+// faststart copy buffers (twice the moov).
+TEST(CycleComposerInputTest, ManySlicesComposeInBoundedMemory) {
+  SKIP_WITHOUT_FFMPEG();
+  TempDir dir;
+  const auto one = MakeSlices(dir.File(""), "s", 1, "libx264", "aac", "640x360",
+                              "-b:v 2M -minrate 2M -maxrate 2M -bufsize 1M");
+  ASSERT_EQ(one.size(), 1u);
+  const auto slice_bytes = ReadFileBytes(one[0]).size();
+  const std::vector<std::string> slices(150, one[0]);
+  // Warm up (libraries, allocator arenas), then measure from a reset peak.
+  ASSERT_TRUE(ComposeCycle({one[0], one[0]}, ContainerFormat::kMp4, dir.File("w.mp4")));
+  if (!ResetPeakRss()) GTEST_SKIP() << "cannot reset the peak RSS here";
+  const long before_kb = ProcStatusKb("VmRSS");
+  const std::string out = dir.File("cycle.mp4");
+  auto report = ComposeCycle(slices, ContainerFormat::kMp4, out);
+  const long peak_kb = ProcStatusKb("VmHWM");
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_EQ(report->slices_composed, 150u);
+  EXPECT_EQ(report->rebased_slices.size(), 149u);
+  const auto input_kb = static_cast<long>(slice_bytes * slices.size() / 1024);
+  const long growth_kb = peak_kb - before_kb;
+  std::printf("input %ld kB, output %llu kB, peak RSS growth %ld kB\n", input_kb,
+              static_cast<unsigned long long>(report->bytes / 1024), growth_kb);
+  EXPECT_GT(input_kb, 20 * 1024);
+  EXPECT_LT(growth_kb, 12 * 1024);
+  EXPECT_NEAR(DurationOf(out), static_cast<double>(report->duration_ms) / 1000, 0.1);
+}
+
+}  // namespace
+}  // namespace liverec::media::compose

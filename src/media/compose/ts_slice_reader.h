@@ -1,0 +1,74 @@
+// TsSliceReader: opens one recorded MPEG-TS slice (ISO/IEC 13818-1) with libavformat's mpegts
+// demuxer (forced, local files only: nothing in the file can make libavformat open anything
+// else) and hands out its packets, for stream copy into another container. It picks the first
+// video track (H.264 or HEVC) and the first audio track (AAC in ADTS, or MP3); other streams
+// are skipped. Every error names the file. Thread-safety: none.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "media/media_packet.h"
+
+struct AVCodecParameters;
+struct AVFormatContext;
+struct AVPacket;
+struct AVStream;
+
+namespace liverec::media::compose {
+
+// What must stay the same for the slices of one output file: a change of any of these
+// starts a new file. For video, `parameter_sets` are the SPS/PPS (and VPS for HEVC), each with
+// a 4-byte length, so that the same sets compare equal however the slices framed them.
+struct TrackParameters {
+  CodecId codec = CodecId::kUnknown;
+  int width = 0;
+  int height = 0;
+  int sample_rate = 0;
+  int channels = 0;
+  int profile = 0;
+  std::vector<uint8_t> parameter_sets;
+
+  bool operator==(const TrackParameters&) const = default;
+};
+
+class TsSliceReader {
+ public:
+  // kStorageFailure when the file cannot be opened, kMediaMalformed when it holds no usable
+  // video or audio track, kMediaUnsupported for a track of another codec when there is no
+  // usable one.
+  static Result<std::unique_ptr<TsSliceReader>> Open(const std::string& path);
+  ~TsSliceReader();
+  TsSliceReader(const TsSliceReader&) = delete;
+  TsSliceReader& operator=(const TsSliceReader&) = delete;
+
+  const std::string& path() const { return path_; }
+  // The chosen tracks; null when the slice has none of that kind. Owned by the reader.
+  const AVStream* video() const { return video_; }
+  const AVStream* audio() const { return audio_; }
+  std::optional<TrackParameters> video_parameters() const;
+  std::optional<TrackParameters> audio_parameters() const;
+
+  // Reads the next packet of a chosen track into `packet` (which is unreferenced first) and
+  // sets `kind`. False at the end of the file; kMediaMalformed (naming the file) when the
+  // demuxer fails before the end.
+  Result<bool> Read(AVPacket* packet, TrackKind& kind);
+
+ private:
+  explicit TsSliceReader(std::string path) : path_(std::move(path)) {}
+  Status Init();
+  Status Malformed(std::string_view what) const;
+
+  std::string path_;
+  AVFormatContext* format_ = nullptr;
+  AVStream* video_ = nullptr;
+  AVStream* audio_ = nullptr;
+};
+
+// The liverec codec of libav codec parameters; kUnknown for codecs recordings do not carry.
+CodecId CodecOf(const AVCodecParameters* parameters);
+
+}  // namespace liverec::media::compose
