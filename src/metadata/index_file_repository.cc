@@ -26,27 +26,35 @@ Result<std::vector<SliceRow>> IndexFileRepository::SlicesStartingIn(const std::s
                                                                     const std::string& stream_id,
                                                                     int64_t from_ms,
                                                                     int64_t to_ms, int64_t limit) {
-  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
-                            " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? "
-                            "AND start_ms < ? ORDER BY start_ms LIMIT ?",
-                        {account_id, stream_id, from_ms, to_ms, limit});
-  if (!rows) return Error(rows.error());
-  std::vector<SliceRow> slices;
-  slices.reserve(rows->size());
-  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
-  return slices;
+  static const std::string kSql =
+      "SELECT " + Cols(kSliceColumns) +
+      " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND start_ms < ? "
+      "ORDER BY start_ms LIMIT ?";
+  return QuerySlices(db_, kSql, {account_id, stream_id, from_ms, to_ms, limit});
+}
+
+Status IndexFileRepository::ForEachSliceSpan(const std::string& account_id,
+                                             const std::string& stream_id, int64_t from_ms,
+                                             int64_t to_ms, const SliceSpanCallback& on_span) {
+  return db_.QueryEach(
+      "SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id FROM slices "
+      "WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms",
+      {account_id, stream_id, from_ms, to_ms}, [&](const SqlRowView& row) {
+        return on_span(SliceSpan{row.Int(0), row.Int(1), row.Int(2), row.Text(3), row.Text(4),
+                                 row.Text(5)});
+      });
 }
 
 Result<std::optional<SliceRow>> IndexFileRepository::FirstSliceFrom(const std::string& account_id,
                                                                     const std::string& stream_id,
                                                                     int64_t at_ms) {
-  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
-                            " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? "
-                            "ORDER BY start_ms LIMIT 1",
-                        {account_id, stream_id, at_ms});
-  if (!rows) return Error(rows.error());
-  if (rows->empty()) return std::optional<SliceRow>();
-  return std::optional<SliceRow>(ToSliceRow(rows->front()));
+  static const std::string kSql = "SELECT " + Cols(kSliceColumns) +
+                                  " FROM slices WHERE account_id = ? AND stream_id = ? AND "
+                                  "start_ms >= ? ORDER BY start_ms LIMIT 1";
+  auto slices = QuerySlices(db_, kSql, {account_id, stream_id, at_ms});
+  if (!slices) return Error(slices.error());
+  if (slices->empty()) return std::optional<SliceRow>();
+  return std::optional<SliceRow>(std::move(slices->front()));
 }
 
 Result<std::string> IndexFileRepository::SliceTemplateOfCycle(const std::string& account_id,

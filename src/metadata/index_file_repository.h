@@ -3,14 +3,27 @@
 // names the account. Thread-safety: any thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "metadata/rows.h"
 #include "metadata/sql_database.h"
 
 namespace liverec::metadata {
+
+// What a content query needs of one slice; the views are valid only inside the callback.
+struct SliceSpan {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t duration_ms = 0;
+  std::string_view endpoint;
+  std::string_view bucket;
+  std::string_view cycle_id;
+};
+using SliceSpanCallback = std::function<Status(const SliceSpan&)>;
 
 struct IndexFilePage {
   std::vector<IndexFileRow> files;
@@ -26,6 +39,10 @@ class IndexFileRepository {
   Result<std::vector<SliceRow>> SlicesStartingIn(const std::string& account_id,
                                                  const std::string& stream_id, int64_t from_ms,
                                                  int64_t to_ms, int64_t limit);
+  // Calls `on_span` for each slice whose start is in [from_ms, to_ms), in order, reading only the
+  // columns of SliceSpan and building no rows: the walk behind DescribeLiveStreamRecordContent.
+  Status ForEachSliceSpan(const std::string& account_id, const std::string& stream_id,
+                          int64_t from_ms, int64_t to_ms, const SliceSpanCallback& on_span);
   // The first slice starting at or after `at_ms`.
   Result<std::optional<SliceRow>> FirstSliceFrom(const std::string& account_id,
                                                  const std::string& stream_id, int64_t at_ms);

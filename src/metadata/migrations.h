@@ -1,6 +1,6 @@
 // Versioned schema migrations, applied in order at start. Each migration is portable SQL (it runs
-// unchanged on SQLite and PostgreSQL) and is never edited once released: changes come as a new
-// migration. Thread-safety: call once at start, before other users of the database.
+// unchanged on SQLite and PostgreSQL) unless it says otherwise with a SQLite-only variant, and is
+// never edited once released: changes come as a new migration. Thread-safety: call once at start, before other users of the database.
 #pragma once
 
 #include <string_view>
@@ -15,6 +15,8 @@ struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
+  // When not empty, run instead of `sql` on SQLite (for storage layouts only SQLite has).
+  std::string_view sqlite_sql = {};
 };
 
 const std::vector<Migration>& AllMigrations();

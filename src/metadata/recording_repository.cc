@@ -201,27 +201,21 @@ Result<int64_t> RecordingRepository::LastSliceEnd(const std::string& account_id,
 
 Result<std::vector<SliceRow>> RecordingRepository::ListCycleSlices(const std::string& account_id,
                                                                    const std::string& cycle_id) {
-  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
-                            " FROM slices WHERE account_id = ? AND cycle_id = ? ORDER BY start_ms",
-                        {account_id, cycle_id});
-  if (!rows) return Error(rows.error());
-  std::vector<SliceRow> slices;
-  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
-  return slices;
+  return QuerySlices(db_,
+                     "SELECT " + Cols(kSliceColumns) +
+                         " FROM slices WHERE account_id = ? AND cycle_id = ? ORDER BY start_ms",
+                     {account_id, cycle_id});
 }
 
 Result<std::vector<SliceRow>> RecordingRepository::ListStreamSlices(const std::string& account_id,
                                                                     const std::string& stream_id,
                                                                     int64_t from_ms,
                                                                     int64_t to_ms) {
-  auto rows = db_.Query("SELECT " + Cols(kSliceColumns) +
-                            " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? "
-                            "AND start_ms < ? ORDER BY start_ms",
-                        {account_id, stream_id, from_ms, to_ms});
-  if (!rows) return Error(rows.error());
-  std::vector<SliceRow> slices;
-  for (const auto& row : *rows) slices.push_back(ToSliceRow(row));
-  return slices;
+  return QuerySlices(db_,
+                     "SELECT " + Cols(kSliceColumns) +
+                         " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? "
+                         "AND start_ms < ? ORDER BY start_ms",
+                     {account_id, stream_id, from_ms, to_ms});
 }
 
 }  // namespace liverec::metadata

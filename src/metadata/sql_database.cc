@@ -25,6 +25,34 @@ std::optional<int64_t> AsOptionalInt(const SqlValue& value) {
   return AsInt(value);
 }
 
+namespace {
+
+class VectorRowView final : public SqlRowView {
+ public:
+  explicit VectorRowView(const SqlRow& row) : row_(row) {}
+  bool IsNull(int column) const override {
+    return std::holds_alternative<std::monostate>(row_.at(static_cast<size_t>(column)));
+  }
+  int64_t Int(int column) const override { return AsInt(row_.at(static_cast<size_t>(column))); }
+  std::string_view Text(int column) const override {
+    const auto* text = std::get_if<std::string>(&row_.at(static_cast<size_t>(column)));
+    return text ? std::string_view(*text) : std::string_view();
+  }
+
+ private:
+  const SqlRow& row_;
+};
+
+}  // namespace
+
+Status SqlSession::QueryEach(std::string_view sql, const std::vector<SqlValue>& args,
+                             const SqlRowCallback& on_row) {
+  auto rows = Query(sql, args);
+  if (!rows) return rows.error();
+  for (const auto& row : *rows) LIVEREC_RETURN_IF_ERROR(on_row(VectorRowView(row)));
+  return Status::Ok();
+}
+
 SqlValue OptionalInt(const std::optional<int64_t>& value) {
   if (!value) return std::monostate{};
   return *value;

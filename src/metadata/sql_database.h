@@ -27,12 +27,29 @@ std::string AsText(const SqlValue& value);
 std::optional<int64_t> AsOptionalInt(const SqlValue& value);
 SqlValue OptionalInt(const std::optional<int64_t>& value);
 
+// One result row while it is being read: valid only inside the callback it is passed to; text
+// views point into the engine's buffers. Columns are numbered from 0 in SELECT order.
+class SqlRowView {
+ public:
+  virtual ~SqlRowView() = default;
+  virtual bool IsNull(int column) const = 0;
+  virtual int64_t Int(int column) const = 0;            // NULL reads as 0
+  virtual std::string_view Text(int column) const = 0;  // NULL reads as ""
+};
+
+// Called once per row; a non-OK status stops the query and is returned by QueryEach.
+using SqlRowCallback = std::function<Status(const SqlRowView&)>;
+
 class SqlSession {
  public:
   virtual ~SqlSession() = default;
   // Runs one statement; returns its rows (empty for statements without results).
   virtual Result<std::vector<SqlRow>> Query(std::string_view sql,
                                             const std::vector<SqlValue>& args = {}) = 0;
+  // Runs one SELECT and hands each row to `on_row` as it is read, without materializing the
+  // result: for long range scans. The default reads through Query(); backends stream.
+  virtual Status QueryEach(std::string_view sql, const std::vector<SqlValue>& args,
+                           const SqlRowCallback& on_row);
   // Runs one statement and returns the number of rows it changed.
   virtual Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& args = {}) = 0;
 };

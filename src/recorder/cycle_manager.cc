@@ -95,8 +95,10 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
     std::string base = storage::RenderObjectKey(plan->playlist_template, values, "");
     auto stored = PutWithoutOverwrite(base, ".m3u8", [&](const std::string& k) {
       std::vector<PlaylistSegment> segments;
+      segments.reserve(slices->size());
+      RelativeUriMaker relative(k);
       for (const auto& s : *slices) {
-        segments.push_back({RelativeUri(k, s.object_key), s.duration_ms, s.discontinuity});
+        segments.push_back({relative.Make(s.object_key), s.duration_ms, s.discontinuity});
       }
       std::string text = BuildPlaylist(segments, 0, true);
       return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));

@@ -122,6 +122,21 @@ TEST(PlaylistTest, BuildsAVodPlaylistWithDiscontinuities) {
             "#EXTINF:9.960,\nb.ts\n#EXT-X-ENDLIST\n");
 }
 
+TEST(PlaylistTest, RelativeUriMakerMatchesRelativeUriAcrossDirectoryChanges) {
+  const std::string from = "record/live/s1/2026/p.m3u8";
+  const std::vector<std::string> targets = {
+      "record/live/s1/2026/1.ts", "record/live/s1/2026/2.ts", "record/live/s1/2027/3.ts",
+      "record/live/s1/2027/4 x.ts", "other/5.ts", "6.ts", "record/live/s1/2026/7.ts",
+      "record/live/s1/2026/sub/8.ts"};
+  RelativeUriMaker maker(from);
+  std::vector<std::string> made;
+  for (const auto& t : targets) made.push_back(maker.Make(t));
+  EXPECT_EQ(made, (std::vector<std::string>{"1.ts", "2.ts", "../2027/3.ts", "../2027/4%20x.ts",
+                                            "../../../../other/5.ts", "../../../../6.ts", "7.ts",
+                                            "sub/8.ts"}));
+  for (size_t i = 0; i < targets.size(); ++i) EXPECT_EQ(made[i], RelativeUri(from, targets[i]));
+}
+
 TEST(PlaylistTest, RelativeUrisClimbAndEncode) {
   EXPECT_EQ(RelativeUri("record/live/s1/p.m3u8", "record/live/s1/1_0.ts"), "1_0.ts");
   EXPECT_EQ(RelativeUri("r/a/p.m3u8", "r/b/1.ts"), "../b/1.ts");

@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+#include <type_traits>
+#include <variant>
+
 namespace liverec::metadata {
 
 class SqliteDatabase::LockedSession final : public SqlSession {
@@ -17,6 +21,10 @@ class SqliteDatabase::LockedSession final : public SqlSession {
     auto rows = db_.QueryLocked(sql, args);
     if (!rows) return Error(rows.error());
     return static_cast<int64_t>(sqlite3_changes(db_.db_));
+  }
+  Status QueryEach(std::string_view sql, const std::vector<SqlValue>& args,
+                   const SqlRowCallback& on_row) override {
+    return db_.RunLocked(sql, args, on_row);
   }
 
  private:
@@ -39,64 +47,136 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& 
   return result;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  for (auto& [sql, stmt] : idle_statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
 
 Status SqliteDatabase::Fail(std::string_view what) const {
   return Status(ErrorCode::kInternalError, "",
                 fmt::format("SQLite {}: {}", what, sqlite3_errmsg(db_)));
 }
 
-Result<std::vector<SqlRow>> SqliteDatabase::QueryLocked(std::string_view sql,
-                                                        const std::vector<SqlValue>& args) {
+class SqliteDatabase::StatementRow final : public SqlRowView {
+ public:
+  explicit StatementRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  sqlite3_stmt* stmt() const { return stmt_; }
+  bool IsNull(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  std::string_view Text(int column) const override {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (text == nullptr) return {};
+    return {text, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+namespace {
+
+constexpr size_t kMaxIdleStatements = 128;
+
+int Bind(sqlite3_stmt* stmt, int index, const SqlValue& value) {
+  return std::visit(
+      [&](const auto& v) -> int {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return sqlite3_bind_null(stmt, index);
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          return sqlite3_bind_int64(stmt, index, v);
+        } else {
+          return sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()),
+                                   SQLITE_TRANSIENT);
+        }
+      },
+      value);
+}
+
+SqlValue ColumnValue(sqlite3_stmt* stmt, int column) {
+  switch (sqlite3_column_type(stmt, column)) {
+    case SQLITE_NULL:
+      return std::monostate{};
+    case SQLITE_INTEGER:
+      return static_cast<int64_t>(sqlite3_column_int64(stmt, column));
+    default: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
+      return std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, column)));
+    }
+  }
+}
+
+}  // namespace
+
+Result<sqlite3_stmt*> SqliteDatabase::Acquire(std::string_view sql) {
+  auto idle = idle_statements_.find(std::string(sql));
+  if (idle != idle_statements_.end()) {
+    sqlite3_stmt* stmt = idle->second;
+    idle_statements_.erase(idle);
+    return stmt;
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return Error(Fail(fmt::format("prepare `{}`", sql)));
   }
-  std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, sqlite3_finalize);
-  for (size_t i = 0; i < args.size(); ++i) {
-    int index = static_cast<int>(i) + 1;
-    int rc = std::visit(
-        [&](const auto& v) -> int {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::monostate>) {
-            return sqlite3_bind_null(stmt, index);
-          } else if constexpr (std::is_same_v<T, int64_t>) {
-            return sqlite3_bind_int64(stmt, index, v);
-          } else {
-            return sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()),
-                                     SQLITE_TRANSIENT);
-          }
-        },
-        args[i]);
-    if (rc != SQLITE_OK) return Error(Fail("bind"));
+  return stmt;
+}
+
+void SqliteDatabase::Release(std::string_view sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  if (idle_statements_.size() >= kMaxIdleStatements ||
+      !idle_statements_.emplace(std::string(sql), stmt).second) {
+    sqlite3_finalize(stmt);
   }
-  std::vector<SqlRow> rows;
+}
+
+Status SqliteDatabase::RunLocked(std::string_view sql, const std::vector<SqlValue>& args,
+                                 const SqlRowCallback& on_row) {
+  auto acquired = Acquire(sql);
+  if (!acquired) return acquired.error();
+  sqlite3_stmt* stmt = *acquired;
+  struct Lease {
+    SqliteDatabase& db;
+    std::string_view sql;
+    sqlite3_stmt* stmt;
+    ~Lease() { db.Release(sql, stmt); }
+  } lease{*this, sql, stmt};
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (Bind(stmt, static_cast<int>(i) + 1, args[i]) != SQLITE_OK) return Fail("bind");
+  }
+  StatementRow row(stmt);
   while (true) {
     int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return Error(Fail(fmt::format("step `{}`", sql)));
+    if (rc == SQLITE_DONE) return Status::Ok();
+    if (rc != SQLITE_ROW) return Fail(fmt::format("step `{}`", sql));
+    LIVEREC_RETURN_IF_ERROR(on_row(row));
+  }
+}
+
+Result<std::vector<SqlRow>> SqliteDatabase::QueryLocked(std::string_view sql,
+                                                        const std::vector<SqlValue>& args) {
+  std::vector<SqlRow> rows;
+  Status status = RunLocked(sql, args, [&](const SqlRowView& view) {
+    auto* stmt = static_cast<const StatementRow&>(view).stmt();
     int columns = sqlite3_column_count(stmt);
     SqlRow row;
     row.reserve(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-      switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_NULL:
-          row.emplace_back(std::monostate{});
-          break;
-        case SQLITE_INTEGER:
-          row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
-          break;
-        default: {
-          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-          row.emplace_back(std::string(text ? text : "",
-                                       static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
-        }
-      }
-    }
+    for (int c = 0; c < columns; ++c) row.push_back(ColumnValue(stmt, c));
     rows.push_back(std::move(row));
-  }
+    return Status::Ok();
+  });
+  if (!status.ok()) return Error(status);
   return rows;
+}
+
+Status SqliteDatabase::QueryEach(std::string_view sql, const std::vector<SqlValue>& args,
+                                 const SqlRowCallback& on_row) {
+  std::lock_guard lock(mutex_);
+  return RunLocked(sql, args, on_row);
 }
 
 Result<std::vector<SqlRow>> SqliteDatabase::Query(std::string_view sql,

@@ -1,14 +1,18 @@
 // SqliteDatabase: SqlDatabase over one SQLite connection in WAL mode, serialized by a mutex.
-// The embedded default backend. Thread-safety: any thread; calls are serialized.
+// The embedded default backend. Prepared statements are kept in a small cache keyed by their SQL
+// text (the repositories' statements are constant strings). Thread-safety: any thread; calls are
+// serialized.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "metadata/sql_database.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace liverec::metadata {
 
@@ -20,6 +24,8 @@ class SqliteDatabase final : public SqlDatabase {
 
   Result<std::vector<SqlRow>> Query(std::string_view sql,
                                     const std::vector<SqlValue>& args) override;
+  Status QueryEach(std::string_view sql, const std::vector<SqlValue>& args,
+                   const SqlRowCallback& on_row) override;
   Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& args) override;
   Status InTransaction(const std::function<Status(SqlSession&)>& body) override;
   Status ExecuteScript(std::string_view sql) override;
@@ -28,11 +34,20 @@ class SqliteDatabase final : public SqlDatabase {
  private:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}
   Result<std::vector<SqlRow>> QueryLocked(std::string_view sql, const std::vector<SqlValue>& args);
+  // Prepares (or takes from the cache) `sql`, binds `args`, and steps it, calling `on_row` per row.
+  Status RunLocked(std::string_view sql, const std::vector<SqlValue>& args,
+                   const SqlRowCallback& on_row);
+  Result<sqlite3_stmt*> Acquire(std::string_view sql);
+  void Release(std::string_view sql, sqlite3_stmt* stmt);
   Status Fail(std::string_view what) const;
 
   class LockedSession;
+  class StatementRow;
   sqlite3* db_;
   std::recursive_mutex mutex_;
+  // Idle prepared statements. A statement in use is taken out, so a nested query with the same
+  // text (from a row callback) prepares its own.
+  std::unordered_map<std::string, sqlite3_stmt*> idle_statements_;
 };
 
 }  // namespace liverec::metadata
