@@ -7,7 +7,10 @@
 #include "api/authenticator.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "callbacks/url_safety.h"
+#include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/notify_config_repository.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/cycle_manager.h"
@@ -31,6 +34,13 @@ struct IndexOptions {
   int time_zone_minutes = 0;
 };
 
+// What the notify-config actions need: whether private callback hosts are allowed
+// ([callbacks] allow_private_addresses) and how names are resolved to check them.
+struct NotifyOptions {
+  bool allow_private_addresses = false;
+  callbacks::Resolver resolve = callbacks::SystemResolve;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -43,6 +53,10 @@ struct ApiDependencies {
   metadata::IndexFileRepository* index_files = nullptr;
   recorder::StoreLookup stores;
   IndexOptions index;
+  // Recording callbacks (null in tests that do not use them).
+  metadata::NotifyConfigRepository* notify_configs = nullptr;
+  metadata::CallbackOutboxRepository* callback_outbox = nullptr;
+  NotifyOptions notify;
 };
 
 struct ActionContext {

@@ -17,6 +17,11 @@ constexpr std::array kActions = {
     ActionEntry{"DescribeLiveStreamRecordIndexFiles", &actions::DescribeLiveStreamRecordIndexFiles},
     ActionEntry{"DescribeLiveStreamRecordIndexFile", &actions::DescribeLiveStreamRecordIndexFile},
     ActionEntry{"DeleteLiveStreamRecordIndexFiles", &actions::DeleteLiveStreamRecordIndexFiles},
+    ActionEntry{"AddLiveRecordNotifyConfig", &actions::AddLiveRecordNotifyConfig},
+    ActionEntry{"UpdateLiveRecordNotifyConfig", &actions::UpdateLiveRecordNotifyConfig},
+    ActionEntry{"DeleteLiveRecordNotifyConfig", &actions::DeleteLiveRecordNotifyConfig},
+    ActionEntry{"DescribeLiveRecordNotifyConfig", &actions::DescribeLiveRecordNotifyConfig},
+    ActionEntry{"DescribeLiveRecordNotifyRecords", &actions::DescribeLiveRecordNotifyRecords},
 };
 
 }  // namespace

@@ -40,6 +40,40 @@ void ReadStrings(const toml::node_view<const toml::node>& node, std::vector<std:
   }
 }
 
+void ReadCallbacks(const toml::node_view<const toml::node>& node, CallbacksConfig& c,
+                   Problems& problems) {
+  Read(node["allow_private_addresses"], c.allow_private_addresses,
+       "callbacks.allow_private_addresses", problems);
+  Read(node["initial_backoff_ms"], c.initial_backoff_ms, "callbacks.initial_backoff_ms", problems);
+  Read(node["max_backoff_ms"], c.max_backoff_ms, "callbacks.max_backoff_ms", problems);
+  Read(node["min_attempts"], c.min_attempts, "callbacks.min_attempts", problems);
+  Read(node["horizon_s"], c.horizon_s, "callbacks.horizon_s", problems);
+  Read(node["timeout_ms"], c.timeout_ms, "callbacks.timeout_ms", problems);
+  Read(node["poll_interval_ms"], c.poll_interval_ms, "callbacks.poll_interval_ms", problems);
+  Read(node["history_retention_days"], c.history_retention_days,
+       "callbacks.history_retention_days", problems);
+}
+
+void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
+  if (c.initial_backoff_ms < 10 || c.initial_backoff_ms > 3'600'000) {
+    problems.push_back("callbacks.initial_backoff_ms: must be 10-3600000");
+  }
+  if (c.max_backoff_ms < c.initial_backoff_ms || c.max_backoff_ms > 86'400'000) {
+    problems.push_back("callbacks.max_backoff_ms: must be initial_backoff_ms-86400000");
+  }
+  if (c.min_attempts < 5 || c.min_attempts > 1000) {
+    problems.push_back("callbacks.min_attempts: must be 5-1000");
+  }
+  if (c.horizon_s < 1 || c.horizon_s > 30 * 86'400) problems.push_back("callbacks.horizon_s: must be 1-2592000");
+  if (c.timeout_ms < 100 || c.timeout_ms > 60'000) problems.push_back("callbacks.timeout_ms: must be 100-60000");
+  if (c.poll_interval_ms < 10 || c.poll_interval_ms > 60'000) {
+    problems.push_back("callbacks.poll_interval_ms: must be 10-60000");
+  }
+  if (c.history_retention_days < 1 || c.history_retention_days > 3650) {
+    problems.push_back("callbacks.history_retention_days: must be 1-3650");
+  }
+}
+
 void ReadFile(const std::string& path, Config& config, Problems& problems) {
   toml::table root;
   try {
@@ -82,6 +116,8 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
        "testing.min_cycle_duration_s", problems);
   Read(view["testing"]["min_slice_duration_s"], config.testing.min_slice_duration_s,
        "testing.min_slice_duration_s", problems);
+
+  ReadCallbacks(view["callbacks"], config.callbacks, problems);
 
   if (const auto* accounts = root["accounts"].as_array()) {
     for (size_t i = 0; i < accounts->size(); ++i) {
@@ -272,6 +308,7 @@ void Validate(Config& config, Problems& problems) {
     }
   }
   if (config.api.max_index_slices < 1) problems.push_back("api.max_index_slices: at least 1");
+  ValidateCallbacks(config.callbacks, problems);
   if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
     problems.push_back("recording.*_retention_days: at least 1");
   }

@@ -74,6 +74,20 @@ struct TestingConfig {
   int64_t min_slice_duration_s = 5;
 };
 
+// Recording callbacks (docs/callbacks.md): URL policy and the delivery schedule.
+struct CallbacksConfig {
+  // Accept NotifyUrl/OnDemandUrl hosts that are (or resolve to) loopback, private or link-local
+  // addresses. Off by default: liverec must not become a way into its own network.
+  bool allow_private_addresses = false;
+  int64_t initial_backoff_ms = 1000;   // wait after the first failed attempt; doubles each time
+  int64_t max_backoff_ms = 600'000;    // longest wait between attempts
+  int64_t min_attempts = 5;            // never give up before this many attempts
+  int64_t horizon_s = 86'400;          // then give up once the next attempt would be later
+  int64_t timeout_ms = 5000;           // per attempt
+  int64_t poll_interval_ms = 1000;     // how often due events are looked for
+  int64_t history_retention_days = 7;  // delivered/failed events are purged after this
+};
+
 struct ApiConfig {
   int64_t timestamp_window_s = 900;  // Timestamp / x-acs-date skew allowed either way
   int64_t nonce_capacity = 1'000'000;
@@ -92,6 +106,7 @@ struct Config {
   RtmpConfig rtmp;
   RecordingConfig recording;
   TestingConfig testing;
+  CallbacksConfig callbacks;
   std::vector<AccountConfig> accounts;  // other than "default", which always exists
   std::vector<BucketConfig> buckets;    // besides the default local bucket "records"
   std::vector<DomainConfig> domains;

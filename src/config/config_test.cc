@@ -145,6 +145,34 @@ validity_s = 60
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, CallbacksSectionDefaultsReadsAndValidates) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_FALSE(defaults->callbacks.allow_private_addresses);
+  EXPECT_EQ(defaults->callbacks.min_attempts, 5);
+  EXPECT_EQ(defaults->callbacks.horizon_s, 86'400);
+  std::string file = WriteTemp(R"(
+[callbacks]
+allow_private_addresses = true
+initial_backoff_ms = 200
+max_backoff_ms = 800
+horizon_s = 60
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_TRUE(config->callbacks.allow_private_addresses);
+  EXPECT_EQ(config->callbacks.initial_backoff_ms, 200);
+  EXPECT_EQ(config->callbacks.max_backoff_ms, 800);
+  EXPECT_EQ(config->callbacks.horizon_s, 60);
+  std::remove(file.c_str());
+  file = WriteTemp("[callbacks]\nmin_attempts = 2\nmax_backoff_ms = 5\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("callbacks.min_attempts"), std::string::npos);
+  EXPECT_NE(config.error().Message().find("callbacks.max_backoff_ms"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TimeZoneOffsets) {
   EXPECT_EQ(ParseTimeZoneOffsetMinutes("UTC"), 0);
   EXPECT_EQ(ParseTimeZoneOffsetMinutes("+08:00"), 480);

@@ -226,6 +226,51 @@ CREATE INDEX slices_by_cycle ON slices (account_id, cycle_id, start_ms);
 CREATE INDEX slices_by_age ON slices (start_ms);
 )sql";
 
+// Recording callbacks (spec §5, §6): one notify config per domain, and the callback outbox —
+// every event to deliver, with its delivery state; it doubles as the delivery history that
+// DescribeLiveRecordNotifyRecords shows. callback_outbox_due is node-wide (the deliverer picks
+// due events of every account), the one index not led by account_id.
+constexpr std::string_view kCallbackSchema = R"sql(
+CREATE TABLE notify_configs (
+  account_id         TEXT NOT NULL REFERENCES accounts(id),
+  domain_name        TEXT NOT NULL,
+  notify_url         TEXT NOT NULL,
+  on_demand_url      TEXT NOT NULL,
+  need_status_notify INTEGER NOT NULL,
+  notify_req_auth    INTEGER NOT NULL,
+  notify_auth_key    TEXT NOT NULL,
+  created_at_ms      BIGINT NOT NULL,
+  updated_at_ms      BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name)
+);
+
+CREATE TABLE callback_outbox (
+  account_id       TEXT NOT NULL,
+  id               TEXT NOT NULL,
+  domain_name      TEXT NOT NULL,
+  app_name         TEXT NOT NULL,
+  stream_name      TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  url              TEXT NOT NULL,
+  method           TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  sign_key         TEXT NOT NULL,
+  state            TEXT NOT NULL,
+  attempts         INTEGER NOT NULL,
+  next_attempt_ms  BIGINT NOT NULL,
+  last_attempt_ms  BIGINT,
+  last_status      INTEGER NOT NULL,
+  last_error       TEXT NOT NULL,
+  last_headers     TEXT NOT NULL,
+  last_response    TEXT NOT NULL,
+  created_at_ms    BIGINT NOT NULL,
+  delivered_at_ms  BIGINT,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX callback_outbox_due ON callback_outbox (state, next_attempt_ms);
+CREATE INDEX callback_outbox_by_domain ON callback_outbox (account_id, domain_name, last_attempt_ms);
+)sql";
+
 
 }  // namespace
 
@@ -236,6 +281,7 @@ const std::vector<Migration>& AllMigrations() {
       {3, "index files", kIndexFileSchema},
       {4, "slice index clustered by stream and time", kClusteredSlicesPortable,
        kClusteredSlicesSqlite},
+      {5, "notify configs, callback outbox", kCallbackSchema},
   };
   return kMigrations;
 }

@@ -16,10 +16,14 @@
 #include <boost/asio/strand.hpp>
 
 #include "api/api_service.h"
+#include "callbacks/outbox.h"
+#include "callbacks/record_notifier.h"
 #include "ingest/ingest_policy.h"
 #include "ingest/rtmp_connection.h"
 #include "ingest/stream_registry.h"
+#include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/notify_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "net/tcp_server.h"
 #include "recorder/cycle_manager.h"
@@ -33,6 +37,7 @@
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
 #include "net/http_server.h"
+#include "server/callback_pump.h"
 #include "server/router.h"
 
 namespace liverec::server {
@@ -81,10 +86,21 @@ struct Server::Impl {
   ingest::StreamRegistry registry;
   std::unique_ptr<net::TcpServer> rtmp;
   std::unique_ptr<boost::asio::steady_timer> cycle_timer;
+  // Recording callbacks: configs, the durable outbox, and its delivery (docs/callbacks.md).
+  // record_notifier is what the recorder calls when a file is finished or a recording changes
+  // state.
+  std::unique_ptr<metadata::NotifyConfigRepository> notify_configs;
+  std::unique_ptr<metadata::CallbackOutboxRepository> callback_outbox;
+  std::unique_ptr<callbacks::Outbox> outbox;
+  std::unique_ptr<callbacks::OutboxRecordNotifier> record_notifier;
+  std::unique_ptr<CallbackPump> callback_pump;
+  std::unique_ptr<boost::asio::steady_timer> callback_timer;
 
   Status StartRecording();
   Result<uint16_t> StartRtmp();
   void ScheduleCycleCheck();
+  void StartCallbacks();
+  void ScheduleCallbacks(std::chrono::milliseconds after);
   void ScheduleRetention(std::chrono::seconds after);
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
@@ -161,6 +177,30 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
   });
 }
 
+// Delivery rounds: at once (events left from before a restart), then every poll interval, and
+// whenever an event is enqueued.
+void Server::Impl::StartCallbacks() {
+  callback_pump = std::make_unique<CallbackPump>(*callback_outbox, clock, config.callbacks);
+  callback_pump->LogPending();
+  outbox->SetWakeUp([this] {
+    if (!stopping) boost::asio::post(*workers, [this] { callback_pump->Run(); });
+  });
+  ScheduleCallbacks(std::chrono::milliseconds(0));
+}
+
+void Server::Impl::ScheduleCallbacks(std::chrono::milliseconds after) {
+  if (stopping) return;
+  if (!callback_timer) callback_timer = std::make_unique<boost::asio::steady_timer>(*io);
+  callback_timer->expires_after(after);
+  callback_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    boost::asio::post(*workers, [this] {
+      callback_pump->Run();
+      ScheduleCallbacks(std::chrono::milliseconds(config.callbacks.poll_interval_ms));
+    });
+  });
+}
+
 void Server::Impl::ScheduleCycleCheck() {
   if (stopping) return;
   if (!cycle_timer) cycle_timer = std::make_unique<boost::asio::steady_timer>(*io);
@@ -208,6 +248,7 @@ Server::~Server() {
   s.http.reset();
   s.rtmp.reset();
   s.cycle_timer.reset();
+  s.callback_timer.reset();
   s.retention_timer.reset();
   s.io.reset();
   if (s.workers) s.workers->join();
@@ -229,6 +270,11 @@ Result<StartInfo> Server::Start() {
   s.record_configs = std::make_unique<metadata::RecordConfigRepository>(*s.db);
   s.recordings = std::make_unique<metadata::RecordingRepository>(*s.db, s.clock, s.random);
   s.index_files = std::make_unique<metadata::IndexFileRepository>(*s.db);
+  s.notify_configs = std::make_unique<metadata::NotifyConfigRepository>(*s.db);
+  s.callback_outbox = std::make_unique<metadata::CallbackOutboxRepository>(*s.db);
+  s.outbox = std::make_unique<callbacks::Outbox>(*s.callback_outbox, s.clock, s.random);
+  s.record_notifier =
+      std::make_unique<callbacks::OutboxRecordNotifier>(*s.notify_configs, *s.outbox);
   for (const auto& bucket : s.config.buckets) {
     s.stores[{bucket.endpoint, bucket.name}] =
         std::make_unique<storage::LocalObjectStore>(bucket.path);
@@ -242,6 +288,13 @@ Result<StartInfo> Server::Start() {
   deps.recordings = s.recordings.get();
   deps.index_files = s.index_files.get();
   deps.stores = s.StoreLookupFn();
+  deps.notify_configs = s.notify_configs.get();
+  deps.callback_outbox = s.callback_outbox.get();
+  deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
+  if (s.config.callbacks.allow_private_addresses) {
+    spdlog::warn("callbacks: allow_private_addresses is on: callback URLs may point into this "
+                 "network");
+  }
   deps.index.max_index_slices = s.config.api.max_index_slices;
   deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
   deps.index.time_zone_minutes =
@@ -259,6 +312,8 @@ Result<StartInfo> Server::Start() {
                               : s.config.public_url;
   s.api = std::make_unique<api::ApiService>(deps, options);
   s.router = std::make_unique<Router>(*s.api, s.config);
+  // Callbacks before recording: recovery may already enqueue events.
+  s.StartCallbacks();
   LIVEREC_RETURN_IF_ERROR(s.StartRecording());
   auto rtmp_port = s.StartRtmp();
   if (!rtmp_port) return Error(rtmp_port.error());
@@ -289,6 +344,7 @@ void Server::Stop() {
   if (impl_->http) impl_->http->Stop();
   if (impl_->rtmp) impl_->rtmp->Stop();
   if (impl_->cycle_timer) impl_->cycle_timer->cancel();
+  if (impl_->callback_timer) impl_->callback_timer->cancel();
   if (impl_->retention_timer) impl_->retention_timer->cancel();
   if (impl_->io) impl_->io->stop();
 }

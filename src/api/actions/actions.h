@@ -24,4 +24,11 @@ Result<nlohmann::json> DescribeLiveStreamRecordIndexFile(ActionContext& context,
                                                          const Params& params);
 Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
 
+// Recording callbacks (spec §5, docs/api/notify-configs.md).
+Result<nlohmann::json> AddLiveRecordNotifyConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> UpdateLiveRecordNotifyConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DeleteLiveRecordNotifyConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveRecordNotifyConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveRecordNotifyRecords(ActionContext& context, const Params& params);
+
 }  // namespace liverec::api::actions

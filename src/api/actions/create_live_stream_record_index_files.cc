@@ -106,9 +106,10 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
       key.substr(0, key.size() - extension.size()), extension, [&](const std::string& k) {
         std::vector<recorder::PlaylistSegment> segments;
         segments.reserve(slices->size());
+        recorder::RelativeUriMaker relative(k);
         for (size_t i = 0; i < slices->size(); ++i) {
           const auto& s = (*slices)[i];
-          std::string uri = same_bucket ? recorder::RelativeUri(k, s.object_key)
+          std::string uri = same_bucket ? relative.Make(s.object_key)
                                         : ObjectUrl(context, s.bucket, s.object_key);
           segments.push_back({std::move(uri), s.duration_ms, i > 0 && Breaks((*slices)[i - 1], s)});
         }

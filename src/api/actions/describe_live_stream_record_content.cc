@@ -7,7 +7,6 @@ namespace liverec::api::actions {
 namespace {
 
 constexpr int64_t kTouchToleranceMs = 100;
-constexpr int64_t kPageSlices = 10'000;
 
 }  // namespace
 
@@ -19,41 +18,43 @@ Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
   if (!range) return Error(range.error());
 
   struct Content {
-    metadata::SliceRow first;
+    std::string endpoint;
+    std::string bucket;
+    std::string cycle_id;  // of the first slice: its cycle names the slice prefix
+    int64_t start_ms = 0;
     int64_t end_ms = 0;
     int64_t duration_ms = 0;
   };
+  // One walk over the range's slices (no rows built), merging those that touch and share a
+  // bucket; only a new content range copies strings.
   std::vector<Content> contents;
-  // Walk the range in pages of slices, merging those that touch and share a bucket.
-  int64_t from = range->start_ms;
-  while (true) {
-    auto slices = context.deps.index_files->SlicesStartingIn(
-        context.caller.account_id, stream->id, from, range->end_ms, kPageSlices);
-    if (!slices) return Error(slices.error());
-    for (const auto& slice : *slices) {
-      bool joins = !contents.empty() && contents.back().first.endpoint == slice.endpoint &&
-                   contents.back().first.bucket == slice.bucket &&
-                   slice.start_ms - contents.back().end_ms <= kTouchToleranceMs;
-      if (joins) {
-        contents.back().end_ms = slice.end_ms;
-        contents.back().duration_ms += slice.duration_ms;
-      } else {
-        contents.push_back({slice, slice.end_ms, slice.duration_ms});
-      }
-    }
-    if (static_cast<int64_t>(slices->size()) < kPageSlices) break;
-    from = slices->back().start_ms + 1;
-  }
+  Status walked = context.deps.index_files->ForEachSliceSpan(
+      context.caller.account_id, stream->id, range->start_ms, range->end_ms,
+      [&](const metadata::SliceSpan& slice) {
+        bool joins = !contents.empty() && contents.back().endpoint == slice.endpoint &&
+                     contents.back().bucket == slice.bucket &&
+                     slice.start_ms - contents.back().end_ms <= kTouchToleranceMs;
+        if (joins) {
+          contents.back().end_ms = slice.end_ms;
+          contents.back().duration_ms += slice.duration_ms;
+        } else {
+          contents.push_back({std::string(slice.endpoint), std::string(slice.bucket),
+                              std::string(slice.cycle_id), slice.start_ms, slice.end_ms,
+                              slice.duration_ms});
+        }
+        return Status::Ok();
+      });
+  if (!walked.ok()) return Error(walked);
 
   nlohmann::json list = nlohmann::json::array();
   for (const auto& content : contents) {
     auto prefix = context.deps.index_files->SliceTemplateOfCycle(context.caller.account_id,
-                                                                 content.first.cycle_id);
+                                                                 content.cycle_id);
     if (!prefix) return Error(prefix.error());
-    list.push_back({{"OssEndpoint", content.first.endpoint},
-                    {"OssBucket", content.first.bucket},
+    list.push_back({{"OssEndpoint", content.endpoint},
+                    {"OssBucket", content.bucket},
                     {"OssObjectPrefix", *prefix},
-                    {"StartTime", FormatIsoUtc(content.first.start_ms)},
+                    {"StartTime", FormatIsoUtc(content.start_ms)},
                     {"EndTime", FormatIsoUtc(content.end_ms)},
                     {"Duration", static_cast<double>(content.duration_ms) / 1000.0}});
   }

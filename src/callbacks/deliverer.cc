@@ -1,0 +1,102 @@
+#include "callbacks/deliverer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "callbacks/notify_signing.h"
+#include "callbacks/url_safety.h"
+
+namespace liverec::callbacks {
+namespace {
+
+constexpr size_t kMaxStoredResponse = 1024;
+constexpr size_t kMaxResponseBytes = 1024 * 1024;
+constexpr int64_t kLeaseMarginMs = 30'000;
+
+std::string HeadersJson(const std::map<std::string, std::string>& headers) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : headers) json[name] = value;
+  return json.dump();
+}
+
+// At most `limit` bytes of the receiver's answer, as valid UTF-8 (invalid bytes replaced), so
+// the history API can render it.
+std::string Truncate(std::string text, size_t limit) {
+  if (text.size() > limit) text.resize(limit);
+  std::string quoted =
+      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json::parse(quoted).get<std::string>();
+}
+
+}  // namespace
+
+Result<int> Deliverer::RunOnce() {
+  auto due = outbox_.ListDue(clock_.NowMs(), options_.batch);
+  if (!due) return Error(due.error());
+  int attempted = 0;
+  for (const auto& event : *due) {
+    int64_t now = clock_.NowMs();
+    int64_t lease_until = now + options_.timeout_ms + kLeaseMarginMs;
+    auto claimed = outbox_.Claim(event.account_id, event.id, now, lease_until);
+    if (!claimed) return Error(claimed.error());
+    if (!*claimed) continue;  // someone else took it, or it changed meanwhile
+    LIVEREC_RETURN_IF_ERROR(Attempt(event));
+    ++attempted;
+  }
+  return attempted;
+}
+
+Status Deliverer::Attempt(const metadata::CallbackEventRow& event) {
+  int64_t now = clock_.NowMs();
+  int64_t attempt_number = event.attempts + 1;
+  net::HttpClientRequest request;
+  request.method = event.method;
+  request.url = event.url;
+  request.body = event.body;
+  request.timeout_ms = options_.timeout_ms;
+  request.max_response_bytes = kMaxResponseBytes;
+  request.headers = {{"Content-Type", "application/json"},
+                     {"User-Agent", options_.user_agent},
+                     {std::string(kEventIdHeader), event.id},
+                     {std::string(kEventKindHeader), event.kind},
+                     {std::string(kAttemptHeader), std::to_string(attempt_number)}};
+  if (!event.sign_key.empty()) {
+    auto url = ParseHttpUrl(event.url);
+    request.headers.merge(NotifyAuthHeaders(url ? url->host : "", now, event.sign_key));
+  }
+
+  metadata::CallbackAttempt outcome;
+  outcome.account_id = event.account_id;
+  outcome.id = event.id;
+  outcome.attempted_at_ms = now;
+  outcome.headers = HeadersJson(request.headers);
+
+  Status refused = options_.url_check ? options_.url_check(event.url) : Status::Ok();
+  if (!refused.ok()) {
+    outcome.error = refused.Message();
+  } else if (auto response = sender_.Send(request); !response) {
+    outcome.error =
+        response.error().detail().empty() ? response.error().Message() : response.error().detail();
+  } else {
+    outcome.status = response->status;
+    outcome.response = Truncate(std::move(response->body), kMaxStoredResponse);
+    if (response->status < 200 || response->status > 299) {
+      outcome.error = "HTTP " + std::to_string(response->status);
+    }
+  }
+
+  int64_t done_at = clock_.NowMs();
+  if (outcome.error.empty()) {
+    outcome.new_state = metadata::CallbackState::kDelivered;
+  } else if (auto next =
+                 NextAttemptMs(options_.retry, attempt_number, event.created_at_ms, done_at)) {
+    outcome.new_state = metadata::CallbackState::kPending;
+    outcome.next_attempt_ms = *next;
+  } else {
+    outcome.new_state = metadata::CallbackState::kFailed;
+  }
+  auto recorded = outbox_.RecordAttempt(outcome);
+  if (!recorded) return recorded.error();
+  return Status::Ok();
+}
+
+}  // namespace liverec::callbacks

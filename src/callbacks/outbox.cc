@@ -1,0 +1,26 @@
+#include "callbacks/outbox.h"
+
+#include "base/ids.h"
+
+namespace liverec::callbacks {
+
+Result<std::string> Outbox::Enqueue(const CallbackEvent& event) {
+  metadata::CallbackEventRow row;
+  row.account_id = event.account_id;
+  row.id = NewId(clock_, random_);
+  row.domain_name = event.domain;
+  row.app_name = event.app;
+  row.stream_name = event.stream;
+  row.kind = event.kind;
+  row.url = event.url;
+  row.method = event.method;
+  row.body = event.body;
+  row.sign_key = event.sign_key;
+  row.created_at_ms = row.next_attempt_ms = clock_.NowMs();
+  row.last_headers = "{}";
+  LIVEREC_RETURN_IF_ERROR(repository_.Insert(row));
+  if (wake_up_) wake_up_();
+  return row.id;
+}
+
+}  // namespace liverec::callbacks

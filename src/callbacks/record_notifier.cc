@@ -1,0 +1,45 @@
+#include "callbacks/record_notifier.h"
+
+namespace liverec::callbacks {
+namespace {
+
+CallbackEvent EventFor(const metadata::NotifyConfig& config, const std::string& app,
+                       const std::string& stream, std::string kind, std::string body) {
+  CallbackEvent event;
+  event.account_id = config.account_id;
+  event.domain = config.domain_name;
+  event.app = app;
+  event.stream = stream;
+  event.kind = std::move(kind);
+  event.url = config.notify_url;
+  event.body = std::move(body);
+  if (config.notify_req_auth) event.sign_key = config.notify_auth_key;
+  return event;
+}
+
+}  // namespace
+
+Result<std::string> OutboxRecordNotifier::FileCreated(const std::string& account_id,
+                                                      const FileCreatedInfo& file) {
+  auto config = configs_.Find(account_id, file.domain);
+  if (!config) return Error(config.error());
+  if (!*config || (*config)->notify_url.empty()) return std::string();
+  return outbox_.Enqueue(
+      EventFor(**config, file.app, file.stream, "file_created", FileCreatedBody(file)));
+}
+
+Result<std::string> OutboxRecordNotifier::StatusChanged(const std::string& account_id,
+                                                        const std::string& domain,
+                                                        const std::string& app,
+                                                        const std::string& stream,
+                                                        RecordStatusEvent event) {
+  auto config = configs_.Find(account_id, domain);
+  if (!config) return Error(config.error());
+  if (!*config || !(*config)->need_status_notify || (*config)->notify_url.empty()) {
+    return std::string();
+  }
+  return outbox_.Enqueue(EventFor(**config, app, stream, std::string(StatusEventName(event)),
+                                  StatusEventBody(domain, app, stream, event)));
+}
+
+}  // namespace liverec::callbacks

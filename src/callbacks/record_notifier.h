@@ -1,0 +1,48 @@
+// RecordNotifier: what the recorder calls when a recording file is finished or a recording
+// changes state. It looks up the domain's notify config (spec §5) and, when callbacks are wanted,
+// enqueues the event in the Outbox (spec §6.3, §6.4) — a database read and insert, never network.
+//
+//   FileCreated   after a recording file (m3u8 playlist, MP4, FLV) is stored in the bucket;
+//                 always sent when the domain has a notify config.
+//   StatusChanged record_started / record_paused / record_resumed; sent only when the config has
+//                 NeedStatusNotify.
+// Both sign with the config's NotifyAuthKey when NotifyReqAuth is set. Both return the event id,
+// or "" when nothing was enqueued (no config, or status events not wanted).
+// Thread-safety: OutboxRecordNotifier may be called from any thread.
+#pragma once
+
+#include <string>
+
+#include "callbacks/callback_bodies.h"
+#include "callbacks/outbox.h"
+#include "metadata/notify_config_repository.h"
+
+namespace liverec::callbacks {
+
+class RecordNotifier {
+ public:
+  virtual ~RecordNotifier() = default;
+  virtual Result<std::string> FileCreated(const std::string& account_id,
+                                          const FileCreatedInfo& file) = 0;
+  virtual Result<std::string> StatusChanged(const std::string& account_id,
+                                            const std::string& domain, const std::string& app,
+                                            const std::string& stream, RecordStatusEvent event) = 0;
+};
+
+class OutboxRecordNotifier final : public RecordNotifier {
+ public:
+  OutboxRecordNotifier(metadata::NotifyConfigRepository& configs, Outbox& outbox)
+      : configs_(configs), outbox_(outbox) {}
+
+  Result<std::string> FileCreated(const std::string& account_id,
+                                  const FileCreatedInfo& file) override;
+  Result<std::string> StatusChanged(const std::string& account_id, const std::string& domain,
+                                    const std::string& app, const std::string& stream,
+                                    RecordStatusEvent event) override;
+
+ private:
+  metadata::NotifyConfigRepository& configs_;
+  Outbox& outbox_;
+};
+
+}  // namespace liverec::callbacks

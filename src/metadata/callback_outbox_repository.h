@@ -1,0 +1,103 @@
+// CallbackOutboxRepository: the durable callback outbox (spec §6, docs/callbacks.md). Every
+// callback liverec must send is a row here before anything goes on the wire; the deliverer picks
+// due rows, claims them, sends, and records each attempt's outcome. Rows stay after delivery (or
+// giving up) as the history DescribeLiveRecordNotifyRecords lists, until purged.
+// Thread-safety: any thread (the SqlDatabase serializes). Claim makes a row one sender's for a
+// lease, so concurrent deliverers never send the same event at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "metadata/sql_database.h"
+
+namespace liverec::metadata {
+
+enum class CallbackState { kPending, kDelivered, kFailed };
+
+std::string_view CallbackStateName(CallbackState state);  // "pending" | "delivered" | "failed"
+
+struct CallbackEventRow {
+  std::string account_id;
+  std::string id;  // UUIDv7, sent as X-Liverec-Event-Id; stable across attempts
+  std::string domain_name;
+  std::string app_name;
+  std::string stream_name;
+  std::string kind;  // file_created, record_started, record_paused, record_resumed, ...
+  std::string url;
+  std::string method = "POST";
+  std::string body;      // the request body (JSON text)
+  std::string sign_key;  // NotifyAuthKey when the request is signed (spec §6.2), else ""
+  CallbackState state = CallbackState::kPending;
+  int64_t attempts = 0;
+  int64_t next_attempt_ms = 0;
+  std::optional<int64_t> last_attempt_ms;
+  int64_t last_status = 0;    // HTTP status of the last attempt; 0 when no response
+  std::string last_error;     // why the last attempt failed; "" after success
+  std::string last_headers;   // JSON object of the headers of the last attempt
+  std::string last_response;  // the last response body, truncated
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> delivered_at_ms;
+};
+
+// The outcome of one delivery attempt.
+struct CallbackAttempt {
+  std::string account_id;
+  std::string id;
+  int64_t attempted_at_ms = 0;
+  CallbackState new_state = CallbackState::kPending;
+  int64_t next_attempt_ms = 0;  // when new_state is pending
+  int64_t status = 0;
+  std::string error;
+  std::string headers;
+  std::string response;
+};
+
+struct CallbackHistoryQuery {
+  std::string account_id;
+  std::string domain_name;
+  std::optional<std::string> app_name;
+  std::optional<std::string> stream_name;
+  int64_t start_ms = 0;  // last attempt in [start_ms, end_ms)
+  int64_t end_ms = 0;
+  std::optional<bool> delivered;  // true: delivered only; false: not delivered only
+  int64_t page_num = 1;
+  int64_t page_size = 20;
+};
+
+struct CallbackHistoryPage {
+  std::vector<CallbackEventRow> events;  // by last attempt, newest first
+  int64_t total = 0;
+};
+
+class CallbackOutboxRepository {
+ public:
+  explicit CallbackOutboxRepository(SqlDatabase& db) : db_(db) {}
+
+  Status Insert(const CallbackEventRow& event);
+  Result<std::optional<CallbackEventRow>> Find(const std::string& account_id,
+                                               const std::string& id);
+  // Pending events whose next attempt is due at `now_ms`, of every account, the most overdue
+  // first, at most `limit`.
+  Result<std::vector<CallbackEventRow>> ListDue(int64_t now_ms, int64_t limit);
+  // Takes a due pending event for one attempt: moves its next attempt to `lease_until_ms`, so
+  // nobody else picks it meanwhile (and a sender that dies mid-attempt leaves it to be retried
+  // then). False when it is no longer due or no longer pending.
+  Result<bool> Claim(const std::string& account_id, const std::string& id, int64_t now_ms,
+                     int64_t lease_until_ms);
+  // Counts the attempt and stores its outcome. Only pending events change: a delivered or
+  // failed event is final: false when nothing changed.
+  Result<bool> RecordAttempt(const CallbackAttempt& attempt);
+  // Events attempted at least once, for the history API.
+  Result<CallbackHistoryPage> ListHistory(const CallbackHistoryQuery& query);
+  // Deletes delivered and failed events created before `before_ms`; returns how many.
+  Result<int64_t> PurgeFinishedBefore(int64_t before_ms);
+  Result<int64_t> CountPending();
+
+ private:
+  SqlDatabase& db_;
+};
+
+}  // namespace liverec::metadata

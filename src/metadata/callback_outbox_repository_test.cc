@@ -1,0 +1,171 @@
+#include "metadata/callback_outbox_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "base/ids.h"
+#include "metadata/migrations.h"
+#include "metadata/sqlite/sqlite_database.h"
+#include "metadata/tenant_repository.h"
+
+namespace liverec::metadata {
+namespace {
+
+class CallbackOutboxRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = SqliteDatabase::Open(":memory:");
+    ASSERT_TRUE(db.has_value()) << db.error().ToString();
+    db_ = std::move(*db);
+    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+    TenantRepository tenants(*db_, clock_, random_);
+    account_a_ = tenants.EnsureAccount("a")->id;
+    account_b_ = tenants.EnsureAccount("b")->id;
+    repo_ = std::make_unique<CallbackOutboxRepository>(*db_);
+  }
+
+  CallbackEventRow Add(const std::string& account, const std::string& stream = "s1") {
+    clock_.AdvanceMs(10);
+    CallbackEventRow e;
+    e.account_id = account;
+    e.id = NewId(clock_, random_);
+    e.domain_name = "example.com";
+    e.app_name = "live";
+    e.stream_name = stream;
+    e.kind = "file_created";
+    e.url = "http://hooks.example.net/";
+    e.body = R"({"domain":"example.com"})";
+    e.next_attempt_ms = e.created_at_ms = clock_.NowMs();
+    EXPECT_TRUE(repo_->Insert(e).ok());
+    return e;
+  }
+
+  Status Attempt(const CallbackEventRow& e, CallbackState state, int64_t next_ms = 0) {
+    CallbackAttempt a{e.account_id, e.id,       clock_.NowMs(), state, next_ms,
+                      500,          "HTTP 500", "{}",           "oops"};
+    if (state == CallbackState::kDelivered) a.status = 200, a.error = "";
+    auto r = repo_->RecordAttempt(a);
+    if (!r) return r.error();
+    return *r ? Status::Ok() : Status(ErrorCode::kInternalError, "", "not changed");
+  }
+
+  FakeClock clock_{1'767'225'600'000};
+  OsRandom random_;
+  std::unique_ptr<SqliteDatabase> db_;
+  std::unique_ptr<CallbackOutboxRepository> repo_;
+  std::string account_a_, account_b_;
+};
+
+TEST_F(CallbackOutboxRepositoryTest, InsertedEventIsFoundPendingWithEveryField) {
+  CallbackEventRow e = Add(account_a_);
+  auto found = repo_->Find(account_a_, e.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const CallbackEventRow& f = **found;
+  EXPECT_EQ(f.kind, "file_created");
+  EXPECT_EQ(f.body, e.body);
+  EXPECT_EQ(f.method, "POST");
+  EXPECT_EQ(f.state, CallbackState::kPending);
+  EXPECT_EQ(f.attempts, 0);
+  EXPECT_FALSE(f.last_attempt_ms.has_value());
+  EXPECT_FALSE(f.delivered_at_ms.has_value());
+  auto other = repo_->Find(account_b_, e.id);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_FALSE(other->has_value()) << "events are scoped to their account";
+}
+
+TEST_F(CallbackOutboxRepositoryTest, DueListsPendingEventsOfEveryAccountMostOverdueFirst) {
+  CallbackEventRow a = Add(account_a_);
+  CallbackEventRow b = Add(account_b_);
+  CallbackEventRow later = Add(account_a_);
+  ASSERT_TRUE(Attempt(later, CallbackState::kPending, clock_.NowMs() + 60'000).ok());
+  auto due = repo_->ListDue(clock_.NowMs(), 10);
+  ASSERT_TRUE(due.has_value());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].id, a.id);
+  EXPECT_EQ((*due)[1].id, b.id);
+  auto limited = repo_->ListDue(clock_.NowMs(), 1);
+  ASSERT_TRUE(limited.has_value());
+  EXPECT_EQ(limited->size(), 1u);
+  auto all = repo_->ListDue(clock_.NowMs() + 60'000, 10);
+  ASSERT_TRUE(all.has_value());
+  EXPECT_EQ(all->size(), 3u);
+}
+
+TEST_F(CallbackOutboxRepositoryTest, ClaimTakesAnEventOnceUntilTheLeaseEnds) {
+  CallbackEventRow e = Add(account_a_);
+  int64_t now = clock_.NowMs();
+  EXPECT_EQ(repo_->Claim(account_a_, e.id, now, now + 30'000).value(), true);
+  EXPECT_EQ(repo_->Claim(account_a_, e.id, now, now + 30'000).value(), false);
+  EXPECT_TRUE(repo_->ListDue(now, 10)->empty());
+  // A sender that died mid-attempt: the event is due again when the lease ends.
+  EXPECT_EQ(repo_->ListDue(now + 30'000, 10)->size(), 1u);
+  EXPECT_EQ(repo_->Claim(account_a_, e.id, now + 30'000, now + 60'000).value(), true);
+}
+
+TEST_F(CallbackOutboxRepositoryTest, DeliveredEventIsFinalAndCountsItsAttempts) {
+  CallbackEventRow e = Add(account_a_);
+  ASSERT_TRUE(Attempt(e, CallbackState::kPending, clock_.NowMs() + 1000).ok());
+  clock_.AdvanceMs(1000);
+  ASSERT_TRUE(Attempt(e, CallbackState::kDelivered).ok());
+  auto found = repo_->Find(account_a_, e.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->state, CallbackState::kDelivered);
+  EXPECT_EQ((*found)->attempts, 2);
+  EXPECT_EQ((*found)->last_status, 200);
+  EXPECT_EQ((*found)->delivered_at_ms, clock_.NowMs());
+  // A late duplicate outcome changes nothing.
+  EXPECT_FALSE(Attempt(e, CallbackState::kPending, clock_.NowMs()).ok());
+  EXPECT_EQ(repo_->Find(account_a_, e.id).value()->attempts, 2);
+  EXPECT_TRUE(repo_->ListDue(clock_.NowMs() + 3'600'000, 10)->empty());
+}
+
+TEST_F(CallbackOutboxRepositoryTest, HistoryFiltersByStreamResultAndTimeNewestFirst) {
+  CallbackEventRow one = Add(account_a_, "s1");
+  CallbackEventRow two = Add(account_a_, "s2");
+  CallbackEventRow never = Add(account_a_, "s1");
+  CallbackEventRow other = Add(account_b_, "s1");
+  int64_t start = clock_.NowMs();
+  ASSERT_TRUE(Attempt(one, CallbackState::kDelivered).ok());
+  clock_.AdvanceMs(1000);
+  ASSERT_TRUE(Attempt(two, CallbackState::kFailed).ok());
+  ASSERT_TRUE(Attempt(other, CallbackState::kDelivered).ok());
+
+  CallbackHistoryQuery q{account_a_, "example.com", {}, {}, start, start + 10'000};
+  auto all = repo_->ListHistory(q);
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->total, 2) << "never-attempted events and other accounts are not listed";
+  EXPECT_EQ(all->events[0].id, two.id);
+  EXPECT_EQ(all->events[1].id, one.id);
+
+  q.delivered = true;
+  EXPECT_EQ(repo_->ListHistory(q)->events.at(0).id, one.id);
+  q.delivered = false;
+  EXPECT_EQ(repo_->ListHistory(q)->events.at(0).id, two.id);
+  q.delivered.reset();
+  q.stream_name = "s2";
+  EXPECT_EQ(repo_->ListHistory(q)->total, 1);
+  q.stream_name.reset();
+  q.start_ms = start + 1000;
+  EXPECT_EQ(repo_->ListHistory(q)->total, 1);
+  q.start_ms = start;
+  q.page_size = 1;
+  q.page_num = 2;
+  auto second = repo_->ListHistory(q);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->total, 2);
+  ASSERT_EQ(second->events.size(), 1u);
+  EXPECT_EQ(second->events[0].id, one.id);
+  (void)never;
+}
+
+TEST_F(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheLimit) {
+  CallbackEventRow done = Add(account_a_);
+  CallbackEventRow waiting = Add(account_a_);
+  ASSERT_TRUE(Attempt(done, CallbackState::kDelivered).ok());
+  EXPECT_EQ(repo_->CountPending().value(), 1);
+  EXPECT_EQ(repo_->PurgeFinishedBefore(clock_.NowMs() + 1).value(), 1);
+  EXPECT_FALSE(repo_->Find(account_a_, done.id).value().has_value());
+  EXPECT_TRUE(repo_->Find(account_a_, waiting.id).value().has_value());
+}
+
+}  // namespace
+}  // namespace liverec::metadata

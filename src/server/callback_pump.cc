@@ -1,0 +1,80 @@
+#include "server/callback_pump.h"
+
+#include <spdlog/spdlog.h>
+
+#include "callbacks/url_safety.h"
+
+namespace liverec::server {
+namespace {
+
+constexpr int64_t kPurgeEveryMs = 3600'000;
+constexpr int kMaxRoundsPerRun = 100;
+
+callbacks::DeliveryOptions OptionsOf(const config::CallbacksConfig& c) {
+  callbacks::DeliveryOptions options;
+  options.retry = {c.initial_backoff_ms, c.max_backoff_ms, c.min_attempts, c.horizon_s * 1000};
+  options.timeout_ms = c.timeout_ms;
+  if (!c.allow_private_addresses) {
+    // The host may resolve elsewhere than when the config was accepted: check again.
+    options.url_check = [](const std::string& url) {
+      auto check = callbacks::CheckCallbackUrl(url, false, callbacks::SystemResolve);
+      if (check.verdict == callbacks::UrlVerdict::kOk) return Status::Ok();
+      return Status(ErrorCode::kInvalidNotifyUrlUnsafe, "", check.detail);
+    };
+  }
+  return options;
+}
+
+}  // namespace
+
+CallbackPump::CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clock& clock,
+                           const config::CallbacksConfig& config)
+    : outbox_(outbox),
+      clock_(clock),
+      retention_ms_(config.history_retention_days * 24 * 3600'000LL),
+      deliverer_(
+          std::make_unique<callbacks::Deliverer>(outbox, sender_, clock, OptionsOf(config))) {}
+
+void CallbackPump::LogPending() {
+  auto pending = outbox_.CountPending();
+  if (!pending) {
+    spdlog::warn("callbacks: {}", pending.error().ToString());
+  } else if (*pending > 0) {
+    spdlog::info("callbacks: {} events wait for delivery", *pending);
+  }
+}
+
+void CallbackPump::Run() {
+  again_ = true;
+  if (running_.exchange(true)) return;  // the running round goes once more
+  while (again_.exchange(false)) RunRounds();
+  running_ = false;
+  // A Run that came between the last check and clearing running_ found it set: go again.
+  if (again_ && !running_.exchange(true)) {
+    while (again_.exchange(false)) RunRounds();
+    running_ = false;
+  }
+}
+
+void CallbackPump::RunRounds() {
+  for (int i = 0; i < kMaxRoundsPerRun; ++i) {
+    auto attempted = deliverer_->RunOnce();
+    if (!attempted) {
+      spdlog::warn("callbacks: delivery round: {}", attempted.error().ToString());
+      break;
+    }
+    if (*attempted == 0) break;
+  }
+  int64_t now = clock_.NowMs();
+  if (now - last_purge_ms_ >= kPurgeEveryMs) {
+    last_purge_ms_ = now;
+    auto purged = outbox_.PurgeFinishedBefore(now - retention_ms_);
+    if (!purged) {
+      spdlog::warn("callbacks: purging history: {}", purged.error().ToString());
+    } else if (*purged > 0) {
+      spdlog::info("callbacks: purged {} delivered or failed events", *purged);
+    }
+  }
+}
+
+}  // namespace liverec::server

@@ -1,0 +1,40 @@
+// CallbackPump: runs delivery rounds of the callback outbox for the server (docs/callbacks.md).
+// The server calls Run from its worker pool on a timer ([callbacks] poll_interval_ms) and when an
+// event is enqueued; Run drains what is due, one round at a time (a call while a round runs makes
+// that round go once more instead of running beside it), and purges old history hourly.
+// Thread-safety: Run may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "base/clock.h"
+#include "callbacks/deliverer.h"
+#include "config/config.h"
+#include "metadata/callback_outbox_repository.h"
+
+namespace liverec::server {
+
+class CallbackPump {
+ public:
+  CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clock& clock,
+               const config::CallbacksConfig& config);
+
+  // Logs how many events wait from before a restart (they are picked up by the first round).
+  void LogPending();
+  void Run();
+
+ private:
+  void RunRounds();
+
+  metadata::CallbackOutboxRepository& outbox_;
+  const Clock& clock_;
+  int64_t retention_ms_;
+  callbacks::CurlHttpSender sender_;
+  std::unique_ptr<callbacks::Deliverer> deliverer_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> again_{false};
+  std::atomic<int64_t> last_purge_ms_{0};
+};
+
+}  // namespace liverec::server
