@@ -271,6 +271,53 @@ CREATE INDEX callback_outbox_due ON callback_outbox (state, next_attempt_ms);
 CREATE INDEX callback_outbox_by_domain ON callback_outbox (account_id, domain_name, last_attempt_ms);
 )sql";
 
+// MP4/FLV recording (docs/recording.md): the spool slices each open MP4/FLV cycle will compose
+// (held_slices; a slice shared by several cycles has one row per cycle, and its spool file is
+// deleted when its last row goes), and the MP4/FLV files stored (record_files; kept apart from
+// index_files, which lists m3u8 playlists only, spec §8.3). Cycles already have a format column.
+constexpr std::string_view kComposedFilesSchema = R"sql(
+CREATE TABLE held_slices (
+  account_id    TEXT NOT NULL,
+  cycle_id      TEXT NOT NULL,
+  slice_id      TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  start_ms      BIGINT NOT NULL,
+  end_ms        BIGINT NOT NULL,
+  video_codec   TEXT NOT NULL,
+  audio_codec   TEXT NOT NULL,
+  width         INTEGER NOT NULL,
+  height        INTEGER NOT NULL,
+  resumed       INTEGER NOT NULL,
+  torn          INTEGER NOT NULL,
+  PRIMARY KEY (account_id, cycle_id, slice_id)
+);
+CREATE INDEX held_slices_by_slice ON held_slices (account_id, slice_id);
+CREATE INDEX held_slices_by_stream ON held_slices (account_id, stream_id, end_ms);
+
+CREATE TABLE record_files (
+  account_id    TEXT NOT NULL,
+  id            TEXT NOT NULL,
+  stream_id     TEXT NOT NULL,
+  cycle_id      TEXT NOT NULL,
+  part          INTEGER NOT NULL,
+  first_slice   INTEGER NOT NULL,
+  slice_count   INTEGER NOT NULL,
+  format        TEXT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  bucket        TEXT NOT NULL,
+  object_key    TEXT NOT NULL,
+  start_ms      BIGINT NOT NULL,
+  end_ms        BIGINT NOT NULL,
+  duration_ms   BIGINT NOT NULL,
+  width         INTEGER NOT NULL,
+  height        INTEGER NOT NULL,
+  bytes         BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE UNIQUE INDEX record_files_by_cycle ON record_files (account_id, cycle_id, part);
+CREATE INDEX record_files_by_stream ON record_files (account_id, stream_id, start_ms);
+)sql";
 
 }  // namespace
 
@@ -282,6 +329,7 @@ const std::vector<Migration>& AllMigrations() {
       {4, "slice index clustered by stream and time", kClusteredSlicesPortable,
        kClusteredSlicesSqlite},
       {5, "notify configs, callback outbox", kCallbackSchema},
+      {6, "held slices and MP4/FLV record files", kComposedFilesSchema},
   };
   return kMigrations;
 }

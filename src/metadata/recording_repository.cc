@@ -217,5 +217,117 @@ Result<std::vector<SliceRow>> RecordingRepository::ListStreamSlices(const std::s
                          "AND start_ms < ? ORDER BY start_ms",
                      {account_id, stream_id, from_ms, to_ms});
 }
+namespace {
+
+constexpr std::string_view kHeldColumns =
+    "account_id, cycle_id, slice_id, stream_id, start_ms, end_ms, video_codec, audio_codec, "
+    "width, height, resumed, torn";
+constexpr std::string_view kFileColumns =
+    "account_id, id, stream_id, cycle_id, part, first_slice, slice_count, format, endpoint, "
+    "bucket, object_key, start_ms, end_ms, duration_ms, width, height, bytes, created_at_ms";
+
+HeldSliceRow ToHeld(const SqlRow& r) {
+  return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]),
+          AsInt(r[4]), AsInt(r[5]), AsText(r[6]), AsText(r[7]),
+          static_cast<int>(AsInt(r[8])), static_cast<int>(AsInt(r[9])), AsInt(r[10]) != 0,
+          AsInt(r[11]) != 0};
+}
+
+RecordFileRow ToFile(const SqlRow& r) {
+  return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4]), AsInt(r[5]),
+          AsInt(r[6]), AsText(r[7]), AsText(r[8]), AsText(r[9]), AsText(r[10]), AsInt(r[11]),
+          AsInt(r[12]), AsInt(r[13]), static_cast<int>(AsInt(r[14])),
+          static_cast<int>(AsInt(r[15])), AsInt(r[16]), AsInt(r[17])};
+}
+
+Result<std::vector<RecordFileRow>> QueryFiles(SqlDatabase& db, const std::string& sql,
+                                              const std::vector<SqlValue>& args) {
+  auto rows = db.Query(sql, args);
+  if (!rows) return Error(rows.error());
+  std::vector<RecordFileRow> files;
+  for (const auto& row : *rows) files.push_back(ToFile(row));
+  return files;
+}
+
+}  // namespace
+
+Status RecordingRepository::InsertHeldSlice(const HeldSliceRow& h) {
+  auto r = db_.Execute("INSERT INTO held_slices (" + Cols(kHeldColumns) +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (account_id, cycle_id, slice_id) DO NOTHING",
+                       {h.account_id, h.cycle_id, h.slice_id, h.stream_id, h.start_ms, h.end_ms,
+                        h.video_codec, h.audio_codec, int64_t{h.width}, int64_t{h.height},
+                        int64_t{h.resumed ? 1 : 0}, int64_t{h.torn ? 1 : 0}});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::vector<HeldSliceRow>> RecordingRepository::ListHeldSlices(
+    const std::string& account_id, const std::string& cycle_id) {
+  auto rows = db_.Query("SELECT " + Cols(kHeldColumns) +
+                            " FROM held_slices WHERE account_id = ? AND cycle_id = ? "
+                            "ORDER BY start_ms, slice_id",
+                        {account_id, cycle_id});
+  if (!rows) return Error(rows.error());
+  std::vector<HeldSliceRow> held;
+  for (const auto& row : *rows) held.push_back(ToHeld(row));
+  return held;
+}
+
+Status RecordingRepository::DeleteHeldSlices(const std::string& account_id,
+                                             const std::string& cycle_id) {
+  auto r = db_.Execute("DELETE FROM held_slices WHERE account_id = ? AND cycle_id = ?",
+                       {account_id, cycle_id});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<int64_t> RecordingRepository::CountHeldSliceUses(const std::string& account_id,
+                                                        const std::string& slice_id) {
+  auto rows = db_.Query("SELECT COUNT(*) FROM held_slices WHERE account_id = ? AND slice_id = ?",
+                        {account_id, slice_id});
+  if (!rows) return Error(rows.error());
+  return AsInt(rows->at(0).at(0));
+}
+
+Result<bool> RecordingRepository::IsSliceHeld(const std::string& slice_id) {
+  auto rows = db_.Query("SELECT 1 FROM held_slices WHERE slice_id = ? LIMIT 1", {slice_id});
+  if (!rows) return Error(rows.error());
+  return !rows->empty();
+}
+
+Result<int64_t> RecordingRepository::LastHeldSliceEnd(const std::string& account_id,
+                                                      const std::string& stream_id) {
+  auto rows = db_.Query("SELECT MAX(end_ms) FROM held_slices WHERE account_id = ? AND "
+                        "stream_id = ?",
+                        {account_id, stream_id});
+  if (!rows) return Error(rows.error());
+  return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
+}
+
+Status RecordingRepository::InsertRecordFile(const RecordFileRow& f) {
+  auto r = db_.Execute(
+      "INSERT INTO record_files (" + Cols(kFileColumns) +
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {f.account_id, f.id, f.stream_id, f.cycle_id, f.part, f.first_slice, f.slice_count,
+       f.format, f.endpoint, f.bucket, f.object_key, f.start_ms, f.end_ms, f.duration_ms,
+       int64_t{f.width}, int64_t{f.height}, f.bytes, f.created_at_ms});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::vector<RecordFileRow>> RecordingRepository::ListCycleRecordFiles(
+    const std::string& account_id, const std::string& cycle_id) {
+  return QueryFiles(db_,
+                    "SELECT " + Cols(kFileColumns) +
+                        " FROM record_files WHERE account_id = ? AND cycle_id = ? ORDER BY part",
+                    {account_id, cycle_id});
+}
+
+Result<std::vector<RecordFileRow>> RecordingRepository::ListStreamRecordFiles(
+    const std::string& account_id, const std::string& stream_id) {
+  return QueryFiles(db_,
+                    "SELECT " + Cols(kFileColumns) +
+                        " FROM record_files WHERE account_id = ? AND stream_id = ? "
+                        "ORDER BY start_ms, part",
+                    {account_id, stream_id});
+}
 
 }  // namespace liverec::metadata

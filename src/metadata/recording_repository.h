@@ -1,5 +1,5 @@
-// RecordingRepository: streams ever seen, their {Sequence} counters, record cycles, and the slice
-// index. Every call names the account, except the node-wide ListOpenCycles used by maintenance.
+// RecordingRepository: streams ever seen, their {Sequence} counters, record cycles, the slice
+// index, the spool slices held for MP4/FLV cycles, and the MP4/FLV files stored. Every call names the account, except the node-wide ListOpenCycles used by maintenance.
 // Thread-safety: any thread (the SqlDatabase serializes; multi-step writes are transactions).
 #pragma once
 
@@ -15,6 +15,44 @@
 namespace liverec::metadata {
 
 enum class SequenceKind { kSlice, kCycle };
+
+// A spool slice an open MP4/FLV cycle will compose (one row per cycle using the slice).
+struct HeldSliceRow {
+  std::string account_id;
+  std::string cycle_id;
+  std::string slice_id;
+  std::string stream_id;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  std::string video_codec;
+  std::string audio_codec;
+  int width = 0;
+  int height = 0;
+  bool resumed = false;  // starts after a republish or a timestamp jump
+  bool torn = false;     // cut short by a crash
+};
+
+// One stored MP4/FLV file: part `part` of its cycle, slices [first_slice, +slice_count).
+struct RecordFileRow {
+  std::string account_id;
+  std::string id;
+  std::string stream_id;
+  std::string cycle_id;
+  int64_t part = 0;
+  int64_t first_slice = 0;
+  int64_t slice_count = 0;
+  std::string format;
+  std::string endpoint;
+  std::string bucket;
+  std::string object_key;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t duration_ms = 0;
+  int width = 0;
+  int height = 0;
+  int64_t bytes = 0;
+  int64_t created_at_ms = 0;
+};
 
 class RecordingRepository {
  public:
@@ -64,6 +102,26 @@ class RecordingRepository {
   Result<std::vector<SliceRow>> ListStreamSlices(const std::string& account_id,
                                                  const std::string& stream_id, int64_t from_ms,
                                                  int64_t to_ms);
+
+  // Idempotent: a slice already held for the cycle is left as it is.
+  Status InsertHeldSlice(const HeldSliceRow& slice);
+  // The cycle's held slices in time order.
+  Result<std::vector<HeldSliceRow>> ListHeldSlices(const std::string& account_id,
+                                                   const std::string& cycle_id);
+  Status DeleteHeldSlices(const std::string& account_id, const std::string& cycle_id);
+  // How many cycles still hold the slice (0: its spool file may go).
+  Result<int64_t> CountHeldSliceUses(const std::string& account_id, const std::string& slice_id);
+  // Whether any cycle of any account holds the slice (node-wide, for the spool sweep).
+  Result<bool> IsSliceHeld(const std::string& slice_id);
+  // The latest end_ms of the stream's held slices (0 when none).
+  Result<int64_t> LastHeldSliceEnd(const std::string& account_id, const std::string& stream_id);
+
+  Status InsertRecordFile(const RecordFileRow& file);
+  // The files stored for a cycle, by part.
+  Result<std::vector<RecordFileRow>> ListCycleRecordFiles(const std::string& account_id,
+                                                          const std::string& cycle_id);
+  Result<std::vector<RecordFileRow>> ListStreamRecordFiles(const std::string& account_id,
+                                                           const std::string& stream_id);
 
  private:
   SqlDatabase& db_;

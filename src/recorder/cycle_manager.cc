@@ -28,29 +28,33 @@ Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension
   return Error(ErrorCode::kObjectAlreadyExists, "", key_without_extension + " and 99 variants exist");
 }
 
-Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& plan) {
+Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& plan,
+                                                          const std::string& format) {
   auto sequence =
       recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kCycle);
   if (!sequence) return Error(sequence.error());
   int64_t now = clock_.NowMs();
   metadata::RecordCycleRow cycle{plan.account_id, NewId(clock_, random_), plan.stream_id,
-                                 plan.config_id, "m3u8", *sequence, ToJson(plan).dump(),
+                                 plan.config_id, format, *sequence, ToJson(plan).dump(),
                                  metadata::CycleState::kOpen, true, std::nullopt, std::nullopt,
                                  now, "", std::nullopt};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertCycle(cycle));
-  spdlog::info("recorder: {}/{}/{}: cycle {} (sequence {}) opened", plan.domain, plan.app,
-               plan.stream, cycle.id, cycle.sequence);
+  spdlog::info("recorder: {}/{}/{}: {} cycle {} (sequence {}) opened", plan.domain, plan.app,
+               plan.stream, format, cycle.id, cycle.sequence);
   return cycle;
 }
 
 Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
+                                                      const std::string& format,
                                                       int64_t slice_start_ms) {
   std::lock_guard lock(mutex_);
-  auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, "m3u8");
+  auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, format);
   if (!open) return Error(open.error());
   if (*open) {
     const auto& cycle = **open;
-    bool full = cycle.start_ms && slice_start_ms - *cycle.start_ms >= plan.cycle_duration_s * 1000;
+    const PlanFormat* f = plan.Find(format);
+    int64_t cycle_ms = (f ? f->cycle_duration_s : plan.cycle_duration_s) * 1000;
+    bool full = cycle.start_ms && slice_start_ms - *cycle.start_ms >= cycle_ms;
     if (!full) {
       if (!cycle.live) {
         LIVEREC_RETURN_IF_ERROR(
@@ -60,7 +64,7 @@ Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
     }
     LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle));
   }
-  return OpenLocked(plan);
+  return OpenLocked(plan, format);
 }
 
 Status CycleManager::SliceAdded(const RecordingPlan& plan, const std::string& cycle_id) {
@@ -77,55 +81,75 @@ Status CycleManager::Detach(const std::string& account_id, const std::string& cy
   return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
 }
 
+void CycleManager::Announce(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
+                            const std::string& record_id, const std::string& key,
+                            int64_t start_ms, int64_t end_ms, int64_t duration_ms, int width,
+                            int height) {
+  if (!events_) return;
+  events_->FileCreated({cycle.account_id, plan.domain, plan.app, plan.stream, cycle.format,
+                        record_id, cycle.id, plan.endpoint, plan.bucket, key, start_ms, end_ms,
+                        duration_ms, width, height});
+}
+
+Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
+                                         const RecordingPlan& plan, std::string& key) {
+  auto slices = recordings_.ListCycleSlices(cycle.account_id, cycle.id);
+  if (!slices) return slices.error();
+  if (slices->empty()) return Status::Ok();
+  storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
+  if (!store) {
+    return Status(ErrorCode::kInvalidOssBucketNotFound, "",
+                  "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
+  }
+  const PlanFormat* format = plan.Find("m3u8");
+  storage::TemplateValues values{plan.app, plan.stream, cycle.sequence, slices->front().start_ms,
+                                 slices->back().end_ms, int64_t{plan.time_zone_minutes} * 60'000};
+  std::string base = storage::RenderObjectKey(
+      format ? format->object_template : plan.playlist_template, values, "");
+  auto stored = PutWithoutOverwrite(base, ".m3u8", [&](const std::string& k) {
+    std::vector<PlaylistSegment> segments;
+    segments.reserve(slices->size());
+    RelativeUriMaker relative(k);
+    for (const auto& s : *slices) {
+      segments.push_back({relative.Make(s.object_key), s.duration_ms, s.discontinuity});
+    }
+    std::string text = BuildPlaylist(segments, 0, true);
+    return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+  });
+  if (!stored) return stored.error();
+  key = *stored;
+  // The cycle's playlist is listed with the index files; its RecordId is the cycle id.
+  metadata::IndexFileRow file{cycle.account_id, cycle.id, cycle.stream_id, "cycle",
+                              plan.endpoint, plan.bucket, key, "m3u8",
+                              slices->front().start_ms, slices->back().end_ms, 0, 0, 0,
+                              clock_.NowMs()};
+  for (const auto& s : *slices) {
+    file.duration_ms += s.duration_ms;
+    if (file.width == 0 && s.width > 0) {
+      file.width = s.width;
+      file.height = s.height;
+    }
+  }
+  if (index_files_) LIVEREC_RETURN_IF_ERROR(index_files_->Insert(file));
+  Announce(cycle, plan, cycle.id, key, file.start_ms, file.end_ms, file.duration_ms, file.width,
+           file.height);
+  return Status::Ok();
+}
+
 Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
   auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
   if (!plan) return plan.error();
-  auto slices = recordings_.ListCycleSlices(cycle.account_id, cycle.id);
-  if (!slices) return slices.error();
   std::string key;
-  if (!slices->empty()) {
-    storage::ObjectStore* store = stores_(plan->endpoint, plan->bucket);
-    if (!store) {
-      return Status(ErrorCode::kInvalidOssBucketNotFound, "",
-                    "bucket " + plan->endpoint + "/" + plan->bucket + " is not declared");
-    }
-    storage::TemplateValues values{plan->app, plan->stream, cycle.sequence,
-                                   slices->front().start_ms, slices->back().end_ms,
-                                   int64_t{plan->time_zone_minutes} * 60'000};
-    std::string base = storage::RenderObjectKey(plan->playlist_template, values, "");
-    auto stored = PutWithoutOverwrite(base, ".m3u8", [&](const std::string& k) {
-      std::vector<PlaylistSegment> segments;
-      segments.reserve(slices->size());
-      RelativeUriMaker relative(k);
-      for (const auto& s : *slices) {
-        segments.push_back({relative.Make(s.object_key), s.duration_ms, s.discontinuity});
-      }
-      std::string text = BuildPlaylist(segments, 0, true);
-      return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
-    });
-    if (!stored) return stored.error();
-    key = *stored;
-    if (index_files_) {
-      // The cycle's playlist is listed with the index files; its RecordId is the cycle id.
-      metadata::IndexFileRow file{cycle.account_id, cycle.id, cycle.stream_id, "cycle",
-                                  plan->endpoint, plan->bucket, key, "m3u8",
-                                  slices->front().start_ms, slices->back().end_ms, 0, 0, 0,
-                                  clock_.NowMs()};
-      for (const auto& s : *slices) {
-        file.duration_ms += s.duration_ms;
-        if (file.width == 0 && s.width > 0) {
-          file.width = s.width;
-          file.height = s.height;
-        }
-      }
-      LIVEREC_RETURN_IF_ERROR(index_files_->Insert(file));
-    }
+  if (cycle.format == "m3u8") {
+    LIVEREC_RETURN_IF_ERROR(ClosePlaylistLocked(cycle, *plan, key));
+  } else {
+    LIVEREC_RETURN_IF_ERROR(CloseComposedLocked(cycle, *plan, key));
   }
   LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
   std::error_code ec;
   std::filesystem::remove(spool_.CyclePlaylistPath(cycle.id), ec);
-  spdlog::info("recorder: {}/{}/{}: cycle {} closed: {} ({} slices)", plan->domain, plan->app,
-               plan->stream, cycle.id, key.empty() ? "nothing recorded" : key, slices->size());
+  spdlog::info("recorder: {}/{}/{}: {} cycle {} closed: {}", plan->domain, plan->app,
+               plan->stream, cycle.format, cycle.id, key.empty() ? "nothing recorded" : key);
   return Status::Ok();
 }
 

@@ -1,9 +1,13 @@
-// CycleManager: the record cycles (one m3u8 recording file each) of every stream of this node.
-// Attaches slices to the open cycle of their stream and config (continuing it across a short
-// interruption), starts a new cycle when CycleDuration is reached, and closes cycles: writes
-// the playlist (relative segment URIs, #EXT-X-ENDLIST) to the bucket under the rendered
-// OssObjectPrefix, never overwriting an object. Cycles without a publisher close DelayTime after
-// their last activity (CloseExpired, run periodically and at start).
+// CycleManager: the record cycles of every stream of this node, one per (stream, config, format):
+// an m3u8, MP4 or FLV recording file each (MP4/FLV: more than one when the codec or picture size
+// changes). Attaches slices to the open cycle of their stream, config and format (continuing it
+// across a short interruption), starts a new cycle when the format's CycleDuration is reached,
+// and closes cycles: m3u8 writes the playlist (relative segment URIs, #EXT-X-ENDLIST); MP4/FLV
+// composes the cycle's held spool slices (cycle_composition.cc) and then deletes the slices no
+// other cycle holds. Files go to the bucket under the format's rendered OssObjectPrefix, never
+// overwriting an object, and each stored file is told to RecordingEvents. Cycles without a
+// publisher close DelayTime after their last activity (CloseExpired, run periodically and at
+// start).
 // Thread-safety: any worker thread; cycle changes are serialized by one mutex. Blocks on the
 // database and the bucket: never call from an I/O thread.
 #pragma once
@@ -17,6 +21,7 @@
 #include "base/random.h"
 #include "metadata/index_file_repository.h"
 #include "metadata/recording_repository.h"
+#include "recorder/recording_events.h"
 #include "recorder/recording_plan.h"
 #include "recorder/spool.h"
 #include "storage/object_store.h"
@@ -35,25 +40,48 @@ Result<std::string> PutWithoutOverwrite(
 
 class CycleManager {
  public:
-  // `index_files` (optional) gets a record for every closed cycle's playlist.
+  // `index_files` (optional) gets a record for every closed cycle's playlist; `events`
+  // (optional) is told about every stored file.
   CycleManager(metadata::RecordingRepository& recordings, StoreLookup stores, const Spool& spool,
                const Clock& clock, RandomSource& random,
-               metadata::IndexFileRepository* index_files = nullptr)
+               metadata::IndexFileRepository* index_files = nullptr,
+               RecordingEvents* events = nullptr)
       : recordings_(recordings), stores_(std::move(stores)), spool_(spool), clock_(clock),
-        random_(random), index_files_(index_files) {}
+        random_(random), index_files_(index_files), events_(events) {}
 
-  // The cycle a slice starting at `slice_start_ms` belongs to; marks it live.
-  Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, int64_t slice_start_ms);
+  // Set before recording starts (not synchronized).
+  void SetEvents(RecordingEvents* events) { events_ = events; }
+
+  // The `format` cycle a slice starting at `slice_start_ms` belongs to; marks it live. May close
+  // the previous cycle (CycleDuration reached), which for MP4/FLV composes it.
+  Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, const std::string& format,
+                                          int64_t slice_start_ms);
   // The slice was stored and indexed into `cycle_id`: update the spool playlist.
   Status SliceAdded(const RecordingPlan& plan, const std::string& cycle_id);
   // The publisher left: the cycle waits DelayTime for it.
   Status Detach(const std::string& account_id, const std::string& cycle_id);
   // Closes every cycle without a publisher whose DelayTime has passed.
   Status CloseExpired();
+  // At start: deletes held spool slices no cycle holds (a crash after composing) and leftovers
+  // of compositions.
+  Status SweepSpool();
 
  private:
   Status CloseLocked(const metadata::RecordCycleRow& cycle);
-  Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan);
+  Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan, const std::string& format);
+  Status ClosePlaylistLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
+                             std::string& key);
+  // cycle_composition.cc: MP4/FLV.
+  Status CloseComposedLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
+                             std::string& first_key);
+  Result<metadata::RecordFileRow> ComposePartLocked(const metadata::RecordCycleRow& cycle,
+                                                    const RecordingPlan& plan,
+                                                    const std::vector<metadata::HeldSliceRow>& held,
+                                                    size_t begin, int64_t part);
+  void ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held);
+  void Announce(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
+                const std::string& record_id, const std::string& key, int64_t start_ms,
+                int64_t end_ms, int64_t duration_ms, int width, int height);
 
   metadata::RecordingRepository& recordings_;
   StoreLookup stores_;
@@ -61,6 +89,7 @@ class CycleManager {
   const Clock& clock_;
   RandomSource& random_;
   metadata::IndexFileRepository* index_files_;
+  RecordingEvents* events_;
   std::mutex mutex_;
   std::map<std::string, int64_t> retry_after_ms_;  // cycles that failed to close, and when to retry
 };

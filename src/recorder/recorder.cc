@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "recorder/rule_matcher.h"
@@ -13,12 +14,35 @@
 namespace liverec::recorder {
 namespace {
 
-const metadata::RecordFormat* FindFormat(const metadata::RecordConfig& config,
-                                         std::string_view format) {
+// The plan of a publish: every configured format. Slices take the m3u8 SliceDuration (and
+// SliceOssObjectPrefix) when m3u8 is configured, else the shortest SliceDuration of the formats.
+RecordingPlan BuildPlan(const metadata::RecordConfig& config, const ingest::PublishInfo& info,
+                        const std::string& stream_id, int time_zone_minutes) {
+  const auto& id = info.identity;
+  RecordingPlan plan{info.account_id,     stream_id,         config.id, id.domain, id.app,
+                     id.stream,           config.oss_endpoint, config.oss_bucket, "", "",
+                     21600,               30,                config.delay_time_s,
+                     time_zone_minutes,   {}};
+  int64_t slice_s = 0;
   for (const auto& f : config.formats) {
-    if (f.format == format) return &f;
+    plan.formats.push_back({f.format, f.oss_object_prefix, f.cycle_duration_s});
+    if (f.slice_duration_s > 0 && (slice_s == 0 || f.slice_duration_s < slice_s)) {
+      slice_s = f.slice_duration_s;
+    }
+    if (f.format == "m3u8") {
+      plan.playlist_template = f.oss_object_prefix;
+      plan.slice_template = f.slice_oss_object_prefix;
+      plan.cycle_duration_s = f.cycle_duration_s;
+    }
   }
-  return nullptr;
+  for (const auto& f : config.formats) {
+    if (f.format == "m3u8" && f.slice_duration_s > 0) slice_s = f.slice_duration_s;
+  }
+  if (slice_s > 0) plan.slice_duration_s = slice_s;
+  if (!plan.Has("m3u8") && !plan.formats.empty()) {
+    plan.cycle_duration_s = plan.formats.front().cycle_duration_s;
+  }
+  return plan;
 }
 
 // Cuts a torn .part file to whole 188-byte TS packets; returns its duration in ms (-1: empty).
@@ -64,10 +88,8 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
                  "implemented yet)", who, config.on_demand);
     return nullptr;
   }
-  const metadata::RecordFormat* m3u8 = FindFormat(config, "m3u8");
-  if (!m3u8) {
-    spdlog::warn("recorder: {}: not recorded: the config has no m3u8 format (mp4/flv cycles are "
-                 "not implemented yet)", who);
+  if (config.formats.empty()) {
+    spdlog::warn("recorder: {}: not recorded: the config has no format", who);
     return nullptr;
   }
   auto stream = deps_.recordings.EnsureStream(info.account_id, id.domain, id.app, id.stream);
@@ -75,17 +97,19 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
     spdlog::error("recorder: {}: {}", who, stream.error().ToString());
     return nullptr;
   }
-  RecordingPlan plan{info.account_id,       stream->id,           config.id,
-                     id.domain,             id.app,               id.stream,
-                     config.oss_endpoint,   config.oss_bucket,    m3u8->oss_object_prefix,
-                     m3u8->slice_oss_object_prefix, m3u8->cycle_duration_s,
-                     m3u8->slice_duration_s, config.delay_time_s, deps_.time_zone_minutes};
-  spdlog::info("recorder: {}: recording to {}/{} (slices of {} s, cycles of {} s)", who,
-               plan.endpoint, plan.bucket, plan.slice_duration_s, plan.cycle_duration_s);
+  RecordingPlan plan = BuildPlan(config, info, stream->id, deps_.time_zone_minutes);
+  std::string formats;
+  for (const auto& f : plan.formats) {
+    formats += fmt::format("{}{} (cycles of {} s)", formats.empty() ? "" : ", ", f.format,
+                           f.cycle_duration_s);
+  }
+  spdlog::info("recorder: {}: recording to {}/{}: {}; slices of {} s", who, plan.endpoint,
+               plan.bucket, formats, plan.slice_duration_s);
   // A new publish starts after the previous one's last slice, which (pushed faster than real
   // time) may end after the wall clock now.
   auto indexed_end = deps_.recordings.LastSliceEnd(info.account_id, stream->id);
-  int64_t previous_end = indexed_end ? *indexed_end : 0;
+  auto held_end = deps_.recordings.LastHeldSliceEnd(info.account_id, stream->id);
+  int64_t previous_end = std::max(indexed_end ? *indexed_end : 0, held_end ? *held_end : 0);
   {
     std::lock_guard lock(last_ends_->mutex);
     previous_end = std::max(previous_end, last_ends_->by_stream[stream->id]);
@@ -116,6 +140,7 @@ Result<int> Recorder::Recover() {
         continue;
       }
       slice.end_ms = slice.start_ms + std::max<int64_t>(duration, 1);
+      slice.torn = true;
       LIVEREC_RETURN_IF_ERROR(deps_.spool.CloseSlice(slice));
       spdlog::info("recovery: torn slice {} of {}/{}/{} cut to whole packets ({} ms)", slice.id,
                    slice.plan.domain, slice.plan.app, slice.plan.stream, duration);
@@ -133,6 +158,8 @@ Result<int> Recorder::Recover() {
     (void)finisher.End();
     ++stored;
   }
+  Status swept = deps_.cycles.SweepSpool();
+  if (!swept.ok()) spdlog::warn("recovery: spool sweep: {}", swept.ToString());
   LIVEREC_RETURN_IF_ERROR(deps_.cycles.CloseExpired());
   return stored;
 }

@@ -1,7 +1,9 @@
 // Recorder: decides, when a stream is published, whether and how it is recorded (automatic
-// mode, spec §4), and builds its StreamRecorder. Also recovers the spool at start (slices closed
-// before a crash are stored and indexed; a torn last slice is cut to whole TS packets and kept)
-// and closes cycles whose DelayTime passed.
+// mode, spec §4: every configured format, m3u8/mp4/flv, over one set of TS slices), and builds
+// its StreamRecorder. Also recovers the spool at start (slices closed before a crash are
+// finished: stored and indexed for m3u8, held for MP4/FLV; a torn last slice is cut to whole TS
+// packets, marked torn and kept; held slices no cycle uses are swept) and closes cycles whose
+// DelayTime passed (composing their MP4/FLV from the held slices).
 // Thread-safety: OnPublish from I/O threads (it reads the database once per publish);
 // Recover and CloseExpiredCycles from worker threads.
 #pragma once

@@ -2,8 +2,20 @@
 
 namespace liverec::recorder {
 
+const PlanFormat* RecordingPlan::Find(std::string_view format) const {
+  for (const auto& f : formats) {
+    if (f.format == format) return &f;
+  }
+  return nullptr;
+}
+
 nlohmann::json ToJson(const RecordingPlan& p) {
-  return {{"account_id", p.account_id},         {"stream_id", p.stream_id},
+  nlohmann::json formats = nlohmann::json::array();
+  for (const auto& f : p.formats) {
+    formats.push_back({{"format", f.format}, {"object_template", f.object_template},
+                       {"cycle_duration_s", f.cycle_duration_s}});
+  }
+  return {{"formats", std::move(formats)},{"account_id", p.account_id},         {"stream_id", p.stream_id},
           {"config_id", p.config_id},           {"domain", p.domain},
           {"app", p.app},                       {"stream", p.stream},
           {"endpoint", p.endpoint},             {"bucket", p.bucket},
@@ -29,6 +41,15 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
     p.slice_duration_s = j.at("slice_duration_s").get<int64_t>();
     p.delay_time_s = j.at("delay_time_s").get<int64_t>();
     p.time_zone_minutes = j.value("time_zone_minutes", 0);
+    if (!j.contains("formats")) {  // written before MP4/FLV: m3u8 only
+      p.formats.push_back({"m3u8", p.playlist_template, p.cycle_duration_s});
+      return p;
+    }
+    for (const auto& f : j.at("formats")) {
+      p.formats.push_back({f.at("format").get<std::string>(),
+                           f.at("object_template").get<std::string>(),
+                           f.at("cycle_duration_s").get<int64_t>()});
+    }
     return p;
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInternalError, "", std::string("malformed recording plan: ") + e.what());
@@ -41,6 +62,7 @@ nlohmann::json ToJson(const SpoolSlice& s) {
           {"first_dts_ms", s.first_dts_ms}, {"video_codec", s.video_codec},
           {"audio_codec", s.audio_codec},   {"width", s.width},
           {"height", s.height},             {"discontinuity", s.discontinuity},
+          {"publish_start", s.publish_start}, {"torn", s.torn},
           {"closed", s.closed}};
 }
 
@@ -59,6 +81,8 @@ Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
     s.width = j.at("width").get<int>();
     s.height = j.at("height").get<int>();
     s.discontinuity = j.at("discontinuity").get<bool>();
+    s.publish_start = j.value("publish_start", false);
+    s.torn = j.value("torn", false);
     s.closed = j.at("closed").get<bool>();
     return s;
   } catch (const std::exception& e) {

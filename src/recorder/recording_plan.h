@@ -1,9 +1,15 @@
 // RecordingPlan: what a recording task needs from its config, frozen when the stream starts
 // (config changes apply to streams published later, spec §4). Stored as JSON with each spool
 // slice and each cycle, so recovery after a restart needs nothing else.
+//
+// JSON compatibility: plans written before MP4/FLV recording have no "formats" list; they read
+// as m3u8 only, from playlist_template and cycle_duration_s. New plans write "formats" and keep
+// the old m3u8 fields (empty playlist_template when m3u8 is not configured).
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +17,14 @@
 #include "metadata/rows.h"
 
 namespace liverec::recorder {
+
+// One configured recording format: its own file template and cycle length.
+struct PlanFormat {
+  std::string format;           // m3u8 | mp4 | flv
+  std::string object_template;  // OssObjectPrefix
+  int64_t cycle_duration_s = 21600;
+  friend bool operator==(const PlanFormat&, const PlanFormat&) = default;
+};
 
 struct RecordingPlan {
   std::string account_id;
@@ -27,6 +41,12 @@ struct RecordingPlan {
   int64_t slice_duration_s = 30;
   int64_t delay_time_s = 180;
   int time_zone_minutes = 0;  // object-name times: UTC + this
+  std::vector<PlanFormat> formats;  // every configured format; slices are shared by all
+
+  const PlanFormat* Find(std::string_view format) const;
+  bool Has(std::string_view format) const { return Find(format) != nullptr; }
+  // Whether an MP4 or FLV cycle uses the slices (they are then held in the spool).
+  bool ComposesFiles() const { return Has("mp4") || Has("flv"); }
 };
 
 nlohmann::json ToJson(const RecordingPlan& plan);
@@ -45,6 +65,8 @@ struct SpoolSlice {
   int width = 0;
   int height = 0;
   bool discontinuity = false;
+  bool publish_start = false;  // the first slice of a publish (a republish resumes a cycle)
+  bool torn = false;           // cut short by a crash, made whole by recovery
   bool closed = false;
 };
 

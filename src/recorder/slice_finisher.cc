@@ -15,11 +15,30 @@ Status SliceFinisher::Finish(const SpoolSlice& slice) {
     return Status(ErrorCode::kInvalidOssBucketNotFound, "",
                   "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
   }
-  auto cycle = cycles_.Attach(plan, slice.start_ms);
-  if (!cycle) return cycle.error();
   account_id_ = plan.account_id;
-  cycle_id_ = cycle->id;
+  std::vector<metadata::RecordCycleRow> cycles;
+  for (const auto& format : plan.formats) {
+    auto cycle = cycles_.Attach(plan, format.format, slice.start_ms);
+    if (!cycle) return cycle.error();
+    cycle_ids_[format.format] = cycle->id;
+    cycles.push_back(std::move(*cycle));
+  }
+  // The database first, then the files: replaying a slice after a crash repeats nothing twice.
+  for (const auto& cycle : cycles) {
+    if (cycle.format == "m3u8") {
+      LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle));
+    } else {
+      LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle));
+    }
+  }
+  if (plan.ComposesFiles()) return spool_.Hold(slice);
+  spool_.Remove(slice);
+  return Status::Ok();
+}
 
+Status SliceFinisher::Store(const SpoolSlice& slice, storage::ObjectStore& store,
+                            const metadata::RecordCycleRow& cycle) {
+  const RecordingPlan& plan = slice.plan;
   auto sequence = recordings_.TakeSequence(plan.account_id, plan.stream_id,
                                            metadata::SequenceKind::kSlice);
   if (!sequence) return sequence.error();
@@ -28,30 +47,46 @@ Status SliceFinisher::Finish(const SpoolSlice& slice) {
   std::string base = storage::RenderObjectKey(plan.slice_template, values, "");
   std::string path = spool_.ClosedPath(slice);
   auto key = PutWithoutOverwrite(base, ".ts", [&](const std::string& k) {
-    return store->PutFile(k, path);
+    return store.PutFile(k, path);
   });
   if (!key) return key.error();
 
   std::error_code ec;
   auto bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+  // A republish continuing the cycle gets #EXT-X-DISCONTINUITY.
+  bool resumed = slice.publish_start && cycle.start_ms.has_value();
   metadata::SliceRow row{plan.account_id, plan.stream_id, slice.start_ms, slice.end_ms,
                          slice.end_ms - slice.start_ms, ec ? 0 : bytes, plan.endpoint,
                          plan.bucket, *key, slice.video_codec, slice.audio_codec, slice.width,
-                         slice.height, *sequence, cycle->id, slice.discontinuity};
+                         slice.height, *sequence, cycle.id, slice.discontinuity || resumed};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertSlice(row));
-  LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle->id, slice.start_ms,
+  LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms,
                                                  slice.end_ms, clock_.NowMs()));
-  Status playlist = cycles_.SliceAdded(plan, cycle->id);
+  Status playlist = cycles_.SliceAdded(plan, cycle.id);
   if (!playlist.ok()) spdlog::warn("recorder: spool playlist: {}", playlist.ToString());
-  spool_.Remove(slice);
   spdlog::debug("recorder: {}/{}/{}: slice {} stored as {} ({} ms)", plan.domain, plan.app,
                 plan.stream, *sequence, *key, row.duration_ms);
   return Status::Ok();
 }
 
+Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle) {
+  const RecordingPlan& plan = slice.plan;
+  metadata::HeldSliceRow row{plan.account_id, cycle.id, slice.id, plan.stream_id,
+                             slice.start_ms, slice.end_ms, slice.video_codec, slice.audio_codec,
+                             slice.width, slice.height,
+                             slice.publish_start || slice.discontinuity, slice.torn};
+  LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row));
+  return recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms, slice.end_ms,
+                                clock_.NowMs());
+}
+
 Status SliceFinisher::End() {
-  if (cycle_id_.empty()) return Status::Ok();
-  return cycles_.Detach(account_id_, cycle_id_);
+  Status first_error;
+  for (const auto& [format, cycle_id] : cycle_ids_) {
+    Status status = cycles_.Detach(account_id_, cycle_id);
+    if (!status.ok() && first_error.ok()) first_error = status;
+  }
+  return first_error;
 }
 
 }  // namespace liverec::recorder

@@ -1,10 +1,15 @@
-// SliceFinisher: completes closed spool slices of one stream, in order: attaches the slice to
-// its cycle, takes its {Sequence}, stores it in the bucket under the rendered
-// SliceOssObjectPrefix (never overwriting), indexes it, and removes it from the spool. A slice
-// that cannot be stored stays in the spool for the next start to retry.
+// SliceFinisher: completes closed spool slices of one stream, in order. Attaches the slice to the
+// open cycle of every configured format (one set of slices serves them all). With m3u8: takes
+// its {Sequence}, stores it in the bucket under the rendered SliceOssObjectPrefix (never
+// overwriting) and indexes it in the m3u8 cycle. With MP4/FLV: records it as held by each of
+// those cycles (held_slices) and moves it to the spool's held directory, where it stays until
+// every cycle holding it has composed it; slices only MP4/FLV use are never stored in the bucket
+// nor indexed. Otherwise the slice leaves the spool. A slice that cannot be finished stays in
+// the spool for the next start to retry (every step is idempotent).
 // Thread-safety: calls for one stream must be serialized (a strand); blocks (database, disk).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "metadata/recording_repository.h"
@@ -22,17 +27,21 @@ class SliceFinisher {
 
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
   Status Finish(const SpoolSlice& slice);
-  // The publisher left: the current cycle starts waiting DelayTime.
+  // The publisher left: the current cycles start waiting DelayTime.
   Status End();
 
  private:
+  Status Store(const SpoolSlice& slice, storage::ObjectStore& store,
+               const metadata::RecordCycleRow& cycle);
+  Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle);
+
   metadata::RecordingRepository& recordings_;
   CycleManager& cycles_;
   StoreLookup stores_;
   const Spool& spool_;
   const Clock& clock_;
   std::string account_id_;
-  std::string cycle_id_;
+  std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
 };
 
 }  // namespace liverec::recorder

@@ -42,6 +42,29 @@ std::string Spool::CyclePlaylistPath(const std::string& cycle_id) const {
   return root_ + "/cycles/" + cycle_id + ".m3u8";
 }
 
+std::string Spool::HeldPath(const std::string& stream_id, const std::string& slice_id) const {
+  return HeldRoot() + "/" + stream_id + "/" + slice_id + ".ts";
+}
+std::string Spool::ComposePath(const std::string& cycle_id, int64_t part,
+                               const std::string& ext) const {
+  return ComposeRoot() + "/" + cycle_id + "_" + std::to_string(part) + "." + ext;
+}
+
+Status Spool::Hold(const SpoolSlice& slice) const {
+  std::string held = HeldPath(slice.plan.stream_id, slice.id);
+  std::error_code ec;
+  if (fs::exists(ClosedPath(slice), ec)) {
+    fs::create_directories(fs::path(held).parent_path(), ec);
+    if (ec) return Status(ErrorCode::kStorageFailure, "", "mkdir for " + held + ": " + ec.message());
+    if (::rename(ClosedPath(slice).c_str(), held.c_str()) != 0) return IoError("rename to " + held);
+    LIVEREC_RETURN_IF_ERROR(FsyncPath(fs::path(held).parent_path().string(), true));
+  } else if (!fs::exists(held, ec)) {
+    return Status(ErrorCode::kStorageFailure, "", "slice " + slice.id + " is not in the spool");
+  }
+  fs::remove(SidecarPath(slice), ec);
+  return Status::Ok();
+}
+
 Status Spool::WriteFileAtomically(const std::string& path, const std::string& content) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);

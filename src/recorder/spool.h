@@ -3,6 +3,10 @@
 //   <spool>/<stream_id>/<slice_id>.ts.part   the slice while it is being written
 //   <spool>/<stream_id>/<slice_id>.ts        the slice once closed (fsynced, renamed)
 //   <spool>/cycles/<cycle_id>.m3u8           the open cycle's playlist so far
+//   <spool>/held/<stream_id>/<slice_id>.ts   a slice open MP4/FLV cycles will compose (no
+//                                            sidecar: the database's held_slices rows say what
+//                                            it is; deleted when no cycle holds it any more)
+//   <spool>/compose/<cycle_id>_<part>.<ext>  an MP4/FLV file being composed, before storing
 // Files are written to a temporary name, fsynced and renamed. Thread-safety: the functions may
 // be called from any thread for different slices.
 #pragma once
@@ -26,6 +30,10 @@ class Spool {
   std::string ClosedPath(const SpoolSlice& slice) const;
   std::string SidecarPath(const SpoolSlice& slice) const;
   std::string CyclePlaylistPath(const std::string& cycle_id) const;
+  std::string HeldPath(const std::string& stream_id, const std::string& slice_id) const;
+  std::string ComposePath(const std::string& cycle_id, int64_t part, const std::string& ext) const;
+  std::string HeldRoot() const { return root_ + "/held"; }
+  std::string ComposeRoot() const { return root_ + "/compose"; }
 
   // Writes the sidecar atomically (temp file, fsync, rename).
   Status WriteSidecar(const SpoolSlice& slice) const;
@@ -33,6 +41,9 @@ class Spool {
   Status CloseSlice(SpoolSlice& slice) const;
   // Removes the slice's files (after it is stored and indexed).
   void Remove(const SpoolSlice& slice) const;
+  // Moves the closed slice to its held path (for MP4/FLV cycles) and removes its sidecar.
+  // Idempotent: a slice already moved is left as it is.
+  Status Hold(const SpoolSlice& slice) const;
   // Every sidecar under the root (for recovery), parsed; unreadable ones are logged and skipped.
   std::vector<SpoolSlice> ScanSidecars() const;
   // Atomic write of a whole small file.

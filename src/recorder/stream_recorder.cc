@@ -27,6 +27,7 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
   slice.meta.start_ms = start_ms;
   slice.meta.first_dts_ms = first.dts_ms;
   slice.meta.discontinuity = next_discontinuity_;
+  slice.meta.publish_start = !opened_any_;
   if (video_) {
     slice.meta.video_codec = std::string(media::CodecName(video_->codec));
     slice.meta.width = video_->width;
@@ -55,6 +56,7 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
     Status status = spool->WriteSidecar(meta);
     if (!status.ok()) spdlog::error("recorder: sidecar: {}", status.ToString());
   });
+  opened_any_ = true;
   slice_ = std::move(slice);
 }
 

@@ -60,6 +60,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   std::optional<media::CodecConfig> audio_;
   std::optional<OpenSlice> slice_;
   bool next_discontinuity_ = false;
+  bool opened_any_ = false;      // the first slice of the publish marks where a republish resumes
   bool ended_ = false;
   int64_t last_end_ms_ = 0;      // UTC end of the previous slice: slices never overlap
   int64_t last_utc_ms_ = 0;      // UTC of the latest packet

@@ -1,0 +1,149 @@
+// CycleManager, MP4/FLV side: composes a closing cycle's held spool slices into one file per
+// codec configuration, stores each in the bucket and records it (record_files), then releases
+// the slices. See docs/recording.md "MP4 and FLV recordings".
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "base/ids.h"
+#include "media/compose/cycle_composer.h"
+#include "recorder/cycle_manager.h"
+#include "storage/object_key_template.h"
+
+namespace liverec::recorder {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Errors that composing again cannot fix: the cycle closes with the files made so far.
+bool IsPermanent(const Status& error) {
+  return error.code() == ErrorCode::kMediaUnsupported ||
+         error.code() == ErrorCode::kMediaMalformed || error.code() == ErrorCode::kMuxerFailure;
+}
+
+}  // namespace
+
+Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
+                                         const RecordingPlan& plan, std::string& first_key) {
+  auto listed = recordings_.ListHeldSlices(cycle.account_id, cycle.id);
+  if (!listed) return listed.error();
+  std::vector<metadata::HeldSliceRow> held;
+  for (const auto& h : *listed) {
+    std::error_code ec;
+    if (fs::exists(spool_.HeldPath(h.stream_id, h.slice_id), ec)) {
+      held.push_back(h);
+    } else {
+      spdlog::error("recorder: cycle {}: held slice {} is missing from the spool; left out",
+                    cycle.id, h.slice_id);
+    }
+  }
+  auto stored = recordings_.ListCycleRecordFiles(cycle.account_id, cycle.id);
+  if (!stored) return stored.error();
+  size_t begin = 0;
+  int64_t part = 0;
+  for (const auto& f : *stored) {  // parts stored before a crash are not composed again
+    begin = static_cast<size_t>(f.first_slice + f.slice_count);
+    part = f.part + 1;
+    if (first_key.empty()) first_key = f.object_key;
+  }
+  while (begin < held.size()) {
+    auto file = ComposePartLocked(cycle, plan, held, begin, part);
+    if (!file) {
+      if (!IsPermanent(file.error())) return file.error();  // retried later
+      spdlog::error("recorder: {}/{}/{}: {} cycle {}: slices from {} not composed: {}",
+                    plan.domain, plan.app, plan.stream, cycle.format, cycle.id, begin,
+                    file.error().ToString());
+      break;
+    }
+    if (first_key.empty()) first_key = file->object_key;
+    begin += static_cast<size_t>(file->slice_count);
+    ++part;
+  }
+  LIVEREC_RETURN_IF_ERROR(recordings_.DeleteHeldSlices(cycle.account_id, cycle.id));
+  ReleaseHeldLocked(*listed);
+  return Status::Ok();
+}
+
+Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
+    const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
+    const std::vector<metadata::HeldSliceRow>& held, size_t begin, int64_t part) {
+  storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
+  if (!store) {
+    return Error(ErrorCode::kInvalidOssBucketNotFound, "",
+                 "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
+  }
+  std::vector<std::string> paths;
+  media::compose::ComposeOptions options;
+  for (size_t i = begin; i < held.size(); ++i) {
+    paths.push_back(spool_.HeldPath(held[i].stream_id, held[i].slice_id));
+    if (i > begin && held[i].resumed) options.resumed_slices.push_back(i - begin);
+    if (held[i].torn) options.torn_slices.push_back(i - begin);
+  }
+  bool mp4 = cycle.format == "mp4";
+  std::string output = spool_.ComposePath(cycle.id, part, cycle.format);
+  std::error_code ec;
+  fs::create_directories(spool_.ComposeRoot(), ec);
+  auto report = media::compose::ComposeCycle(
+      paths, mp4 ? media::compose::ContainerFormat::kMp4 : media::compose::ContainerFormat::kFlv,
+      output, options);
+  if (!report) return Error(report.error());
+  if (report->slices_composed == 0) {
+    fs::remove(output, ec);
+    return Error(ErrorCode::kMediaMalformed, "", "no slice composed");
+  }
+  const auto& first = held[begin];
+  const auto& last = held[begin + report->slices_composed - 1];
+  const PlanFormat* format = plan.Find(cycle.format);
+  storage::TemplateValues values{plan.app, plan.stream, cycle.sequence, first.start_ms,
+                                 last.end_ms, int64_t{plan.time_zone_minutes} * 60'000};
+  std::string base =
+      storage::RenderObjectKey(format ? format->object_template : std::string(), values, "");
+  auto key = PutWithoutOverwrite(base, "." + cycle.format,
+                                 [&](const std::string& k) { return store->PutFile(k, output); });
+  fs::remove(output, ec);
+  if (!key) return Error(key.error());
+  metadata::RecordFileRow row{cycle.account_id, NewId(clock_, random_), cycle.stream_id,
+                              cycle.id, part, static_cast<int64_t>(begin),
+                              static_cast<int64_t>(report->slices_composed), cycle.format,
+                              plan.endpoint, plan.bucket, *key, first.start_ms, last.end_ms,
+                              report->duration_ms, report->width, report->height,
+                              static_cast<int64_t>(report->bytes), clock_.NowMs()};
+  LIVEREC_RETURN_IF_ERROR(recordings_.InsertRecordFile(row));
+  spdlog::info("recorder: {}/{}/{}: {} stored ({} slices, {} ms{})", plan.domain, plan.app,
+               plan.stream, *key, row.slice_count, row.duration_ms,
+               report->parameter_change_at ? ", the next slice changes parameters" : "");
+  Announce(cycle, plan, row.id, *key, row.start_ms, row.end_ms, row.duration_ms, row.width,
+           row.height);
+  return row;
+}
+
+void CycleManager::ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held) {
+  for (const auto& h : held) {
+    auto uses = recordings_.CountHeldSliceUses(h.account_id, h.slice_id);
+    if (!uses || *uses > 0) continue;  // another format's cycle still needs it
+    std::error_code ec;
+    fs::remove(spool_.HeldPath(h.stream_id, h.slice_id), ec);
+  }
+}
+
+Status CycleManager::SweepSpool() {
+  std::lock_guard lock(mutex_);
+  std::error_code ec;
+  fs::remove_all(spool_.ComposeRoot(), ec);  // compositions only run under this lock
+  if (!fs::exists(spool_.HeldRoot(), ec)) return Status::Ok();
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(spool_.HeldRoot(), ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".ts") files.push_back(entry.path());
+  }
+  for (const auto& file : files) {
+    auto held = recordings_.IsSliceHeld(file.stem().string());
+    if (!held) return held.error();
+    if (!*held) {
+      spdlog::info("recovery: held slice {} is used by no cycle; removed", file.string());
+      fs::remove(file, ec);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace liverec::recorder

@@ -1,0 +1,48 @@
+// RecordingEvents: what the recorder tells the outside world about its recordings. The recorder
+// depends only on this interface; the server wires it (e.g. to the durable callback outbox, which
+// turns FileCreated into the spec §6 `file_created` callback). Optional: the recorder takes a
+// nullptr and then tells nobody.
+//
+// When: FileCreated is called once per recording file stored in the bucket (an m3u8 playlist of
+// a closed cycle, or each MP4/FLV file of a closed cycle: a cycle split by a codec/resolution
+// change gives several), after the object is stored and its metadata row (index_files for m3u8,
+// record_files for MP4/FLV) is written, and before the cycle is marked closed. A crash between
+// the metadata row and the call loses nothing stored, but the call is not repeated for that file;
+// a crash before the metadata row makes the cycle close again at the next start (a second copy
+// of the file under a `_1` name, with its own call). Implementations should only record the event
+// (e.g. one INSERT) and return: delivery belongs elsewhere.
+//
+// Thread-safety: called from worker threads, with the CycleManager's lock held (never from an I/O
+// thread); implementations must be thread-safe and must not call back into the recorder.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace liverec::recorder {
+
+struct CreatedFile {
+  std::string account_id;
+  std::string domain;
+  std::string app;
+  std::string stream;
+  std::string format;      // m3u8 | mp4 | flv
+  std::string record_id;   // m3u8: the cycle id (= RecordId of the index file); mp4/flv: file id
+  std::string cycle_id;
+  std::string endpoint;    // OssEndpoint
+  std::string bucket;      // OssBucket
+  std::string object_key;  // OssObject, with its extension
+  int64_t start_ms = 0;    // UTC of the first recorded moment
+  int64_t end_ms = 0;      // UTC of the last
+  int64_t duration_ms = 0;  // media duration (excludes the gaps of interruptions)
+  int width = 0;            // 0 for audio-only
+  int height = 0;
+};
+
+class RecordingEvents {
+ public:
+  virtual ~RecordingEvents() = default;
+  virtual void FileCreated(const CreatedFile& file) = 0;
+};
+
+}  // namespace liverec::recorder

@@ -1,0 +1,157 @@
+'use strict';
+// MP4 and FLV recordings end to end: the API configures mp4/flv (alone or with m3u8), real
+// ffmpeg publishes faster than real time, and ffprobe/ffmpeg validate the composed files; a
+// republish within DelayTime continues the same files, one after it starts new ones.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { describe, it, before, after } = require('node:test');
+const { startServer, popClient, DEFAULT_KEY } = require('../conformance/harness.js');
+const m = require('./media.js');
+
+const PUSHED_S = 10;
+
+async function addConfig(server, params) {
+  const client = popClient(server, DEFAULT_KEY, 'POST');
+  return client.call('AddLiveAppRecordConfig', Object.assign({
+    OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1,
+  }, params));
+}
+
+// Top-level box types of an MP4 file, in order.
+function mp4Boxes(file) {
+  const data = fs.readFileSync(file);
+  const boxes = [];
+  for (let at = 0; at + 8 <= data.length;) {
+    let size = data.readUInt32BE(at);
+    const type = data.toString('latin1', at + 4, at + 8);
+    if (size === 1) size = Number(data.readBigUInt64BE(at + 8));
+    if (size === 0) size = data.length - at;
+    if (size < 8) break;
+    boxes.push(type);
+    at += size;
+  }
+  return boxes;
+}
+
+function duration(file) { return Number(m.ffprobe(file).format.duration); }
+
+function assertPlayable(file, expectedS) {
+  const d = duration(file);
+  assert.ok(Math.abs(d - expectedS) <= 0.5, `${path.basename(file)} lasts ${d} s, pushed ${expectedS} s`);
+  const decoded = m.decodeAll(file);
+  assert.equal(decoded.status, 0, decoded.stderr);
+  assert.equal(decoded.stderr, '', `decoding ${file}: ${decoded.stderr}`);
+}
+
+async function waitForFiles(dir, ext, count, timeoutMs = 30000) {
+  return m.waitFor(`${count} ${ext} file(s)`, () => {
+    const files = m.listFiles(dir, ext);
+    return files.length >= count ? files : null;
+  }, timeoutMs);
+}
+
+describe('MP4 + FLV without m3u8', () => {
+  let server;
+  let flv;
+  before(async () => {
+    flv = m.makeTestFlv(PUSHED_S);
+    server = await startServer({ extraToml: m.TESTING });
+    await addConfig(server, { DomainName: 'mf.example.com', AppName: 'live', StreamName: '*',
+      'RecordFormat.1.Format': 'mp4', 'RecordFormat.1.SliceDuration': 2,
+      'RecordFormat.2.Format': 'flv', 'RecordFormat.2.SliceDuration': 2 });
+  });
+  after(async () => { if (server) await server.stop(); });
+
+  it('composes one playable MP4 (moov first) and FLV; no slice is left in the bucket or spool', async () => {
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=mf.example.com`;
+    const pushed = await m.push(flv, url).done;
+    assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
+
+    const bucket = path.join(server.dataDir, 'buckets', 'records');
+    const mp4 = await waitForFiles(bucket, '.mp4', 1);
+    const flvs = await waitForFiles(bucket, '.flv', 1);
+    assert.equal(mp4.length, 1);
+    assert.equal(flvs.length, 1);
+    assert.match(path.relative(bucket, mp4[0]), /^record\/live\/s1\/.+\.mp4$/);
+    assertPlayable(mp4[0], PUSHED_S);
+    assertPlayable(flvs[0], PUSHED_S);
+    const boxes = mp4Boxes(mp4[0]);
+    assert.ok(boxes.indexOf('moov') >= 0 && boxes.indexOf('moov') < boxes.indexOf('mdat'),
+      `boxes: ${boxes.join(',')}`);
+    const probe = m.ffprobe(mp4[0]);
+    assert.equal(probe.streams.find((s) => s.codec_type === 'video').width, 1280);
+    assert.equal(probe.streams.find((s) => s.codec_type === 'audio').codec_name, 'aac');
+
+    assert.deepEqual(m.listFiles(bucket, '.ts'), []);
+    assert.deepEqual(m.listFiles(bucket, '.m3u8'), []);
+    const spool = path.join(server.dataDir, 'spool');
+    await m.waitFor('an empty spool', () => (m.listFiles(spool, '.ts').length === 0
+      && m.listFiles(spool, '.part').length === 0 && m.listFiles(spool, '.json').length === 0) || null, 10000);
+    assert.deepEqual(m.sliceIndex(server.dataDir), [], 'spool-only slices are not indexed');
+  });
+});
+
+describe('m3u8 + MP4', () => {
+  let server;
+  let flv;
+  before(async () => {
+    flv = m.makeTestFlv(PUSHED_S);
+    server = await startServer({ extraToml: m.TESTING });
+    await addConfig(server, { DomainName: 'mm.example.com', AppName: 'live', StreamName: '*',
+      'RecordFormat.1.Format': 'm3u8', 'RecordFormat.1.SliceDuration': 5,
+      'RecordFormat.2.Format': 'mp4', 'RecordFormat.2.SliceDuration': 5 });
+  });
+  after(async () => { if (server) await server.stop(); });
+
+  it('stores the slices and playlist, and an MP4 of the same content', async () => {
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=mm.example.com`;
+    const pushed = await m.push(flv, url).done;
+    assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
+    const bucket = path.join(server.dataDir, 'buckets', 'records');
+    const playlists = await waitForFiles(bucket, '.m3u8', 1);
+    const mp4 = await waitForFiles(bucket, '.mp4', 1);
+    assert.equal(playlists.length, 1);
+    assert.equal(mp4.length, 1);
+    assert.equal(m.listFiles(bucket, '.ts').length, 2);
+    assert.equal(m.sliceIndex(server.dataDir).length, 2);
+    assertPlayable(mp4[0], PUSHED_S);
+    assert.ok(Math.abs(duration(playlists[0]) - PUSHED_S) <= 0.5);
+    const spool = path.join(server.dataDir, 'spool');
+    await m.waitFor('an empty spool', () => m.listFiles(spool, '.ts').length === 0 || null, 10000);
+  });
+});
+
+describe('MP4 across a republish', () => {
+  let server;
+  let flv;
+  const DELAY_S = 6;
+  before(async () => {
+    flv = m.makeTestFlv(PUSHED_S);
+    server = await startServer({ extraToml: m.TESTING });
+    await addConfig(server, { DomainName: 'rp.example.com', AppName: 'live', StreamName: '*',
+      DelayTime: DELAY_S, 'RecordFormat.1.Format': 'mp4', 'RecordFormat.1.SliceDuration': 2 });
+  });
+  after(async () => { if (server) await server.stop(); });
+
+  it('within DelayTime continues the same MP4; after it starts a new one', async () => {
+    const url = `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=rp.example.com`;
+    const bucket = path.join(server.dataDir, 'buckets', 'records');
+    const first = await m.push(flv, url).done;
+    assert.equal(first.code, 0, first.stderr);
+    const second = await m.push(flv, url).done;  // back at once: well within DelayTime
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(m.listFiles(bucket, '.mp4'), [], 'the cycle waits DelayTime');
+    const files = await waitForFiles(bucket, '.mp4', 1, (DELAY_S + 20) * 1000);
+    assert.equal(files.length, 1, 'both publishes in one file');
+    assertPlayable(files[0], 2 * PUSHED_S);
+
+    const third = await m.push(flv, url).done;  // the cycle closed: a new file
+    assert.equal(third.code, 0, third.stderr);
+    const after2 = await waitForFiles(bucket, '.mp4', 2, (DELAY_S + 20) * 1000);
+    assert.equal(after2.length, 2);
+    const added = after2.filter((f) => f !== files[0]);
+    assert.equal(added.length, 1);
+    assertPlayable(added[0], PUSHED_S);
+  });
+});
