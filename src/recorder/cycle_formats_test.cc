@@ -28,7 +28,9 @@ constexpr int64_t kStart = 1'767'225'600'000;
 class CollectEvents final : public RecordingEvents {
  public:
   void FileCreated(const CreatedFile& file) override { files.push_back(file); }
+  void StatusChanged(const StatusChange& change) override { statuses.push_back(change.status); }
   std::vector<CreatedFile> files;
+  std::vector<RecordingStatus> statuses;
 };
 
 class CycleFormatsTest : public ::testing::Test {
@@ -195,6 +197,27 @@ TEST_F(CycleFormatsTest, SharedSlicesPerFormatCycleDurationAndSpoolCleanup) {
   EXPECT_EQ(events_.files[0].width, 320);
   EXPECT_EQ(events_.files[0].start_ms, kStart);
   EXPECT_EQ(events_.files[0].end_ms, kStart + 3000);
+}
+
+TEST_F(CycleFormatsTest, StatusEventsFollowDelayTimeAndFilesCarryThePublishCallbackArgs) {
+  RecordingPlan plan = Plan({{"mp4", "v/{StreamName}_{Sequence}", 100}});
+  plan.push_args = {{"callback_id", "7"}};
+  cycles_->AnnouncePublish(plan);  // nothing open yet
+  Publish(plan, 0, 2, kStart);
+  cycles_->AnnounceLeave(plan);
+  clock_.AdvanceMs(5'000);  // within DelayTime (10 s): the open cycle continues
+  cycles_->AnnouncePublish(plan);
+  clock_.AdvanceMs(20'000);  // past it, even before CloseExpired ran: a new recording
+  cycles_->AnnouncePublish(plan);
+  EXPECT_EQ(events_.statuses,
+            (std::vector<RecordingStatus>{RecordingStatus::kStarted, RecordingStatus::kPaused,
+                                          RecordingStatus::kResumed, RecordingStatus::kStarted}));
+  ASSERT_TRUE(cycles_->CloseExpired().ok());
+  ASSERT_EQ(events_.files.size(), 1u);
+  EXPECT_EQ(events_.files[0].push_args, (std::map<std::string, std::string>{{"callback_id", "7"}}));
+  auto json = PlanFromJson(ToJson(plan));  // the args survive in the spool and cycle rows
+  ASSERT_TRUE(json.has_value());
+  EXPECT_EQ(json->push_args, plan.push_args);
 }
 
 TEST_F(CycleFormatsTest, RepublishWithinDelayTimeContinuesTheFileAfterItANewOne) {

@@ -81,6 +81,26 @@ Status CycleManager::Detach(const std::string& account_id, const std::string& cy
   return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
 }
 
+void CycleManager::AnnouncePublish(const RecordingPlan& plan) {
+  if (!events_) return;
+  bool resumes = false;
+  int64_t now = clock_.NowMs();
+  for (const auto& f : plan.formats) {
+    auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, f.format);
+    if (open && *open && (*open)->last_activity_ms + plan.delay_time_s * 1000 >= now) {
+      resumes = true;
+    }
+  }
+  events_->StatusChanged({plan.account_id, plan.domain, plan.app, plan.stream,
+                          resumes ? RecordingStatus::kResumed : RecordingStatus::kStarted});
+}
+
+void CycleManager::AnnounceLeave(const RecordingPlan& plan) {
+  if (!events_) return;
+  events_->StatusChanged(
+      {plan.account_id, plan.domain, plan.app, plan.stream, RecordingStatus::kPaused});
+}
+
 void CycleManager::Announce(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
                             const std::string& record_id, const std::string& key,
                             int64_t start_ms, int64_t end_ms, int64_t duration_ms, int width,
@@ -88,7 +108,7 @@ void CycleManager::Announce(const metadata::RecordCycleRow& cycle, const Recordi
   if (!events_) return;
   events_->FileCreated({cycle.account_id, plan.domain, plan.app, plan.stream, cycle.format,
                         record_id, cycle.id, plan.endpoint, plan.bucket, key, start_ms, end_ms,
-                        duration_ms, width, height});
+                        duration_ms, width, height, plan.push_args});
 }
 
 Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,

@@ -52,6 +52,12 @@ class CycleManager {
   // Set before recording starts (not synchronized).
   void SetEvents(RecordingEvents* events) { events_ = events; }
 
+  // Tells the events a publish begins: "resumed" when it will continue an open cycle of the
+  // stream and config (within DelayTime), otherwise "started". Reads the database.
+  void AnnouncePublish(const RecordingPlan& plan);
+  // Tells the events the publisher left ("paused").
+  void AnnounceLeave(const RecordingPlan& plan);
+
   // The `format` cycle a slice starting at `slice_start_ms` belongs to; marks it live. May close
   // the previous cycle (CycleDuration reached), which for MP4/FLV composes it.
   Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, const std::string& format,

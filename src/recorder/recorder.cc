@@ -23,6 +23,9 @@ RecordingPlan BuildPlan(const metadata::RecordConfig& config, const ingest::Publ
                      id.stream,           config.oss_endpoint, config.oss_bucket, "", "",
                      21600,               30,                config.delay_time_s,
                      time_zone_minutes,   {}};
+  for (const auto& [name, value] : id.args) {
+    if (name.starts_with("callback_")) plan.push_args.emplace(name, value);
+  }
   int64_t slice_s = 0;
   for (const auto& f : config.formats) {
     plan.formats.push_back({f.format, f.oss_object_prefix, f.cycle_duration_s});
@@ -119,6 +122,7 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
     int64_t& value = ends->by_stream[id];
     value = std::max(value, end_ms);
   };
+  deps_.cycles.AnnouncePublish(plan);
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock);
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace liverec::recorder {
@@ -37,12 +38,28 @@ struct CreatedFile {
   int64_t duration_ms = 0;  // media duration (excludes the gaps of interruptions)
   int width = 0;            // 0 for audio-only
   int height = 0;
+  std::map<std::string, std::string> push_args;  // callback_* arguments of the publish
+};
+
+// A stream's recording started (a publish opened new cycles), paused (the publisher left; the
+// cycles wait DelayTime) or resumed (a publish continued cycles within DelayTime).
+enum class RecordingStatus { kStarted, kPaused, kResumed };
+
+struct StatusChange {
+  std::string account_id;
+  std::string domain;
+  std::string app;
+  std::string stream;
+  RecordingStatus status = RecordingStatus::kStarted;
 };
 
 class RecordingEvents {
  public:
   virtual ~RecordingEvents() = default;
   virtual void FileCreated(const CreatedFile& file) = 0;
+  // Once per publish (started or resumed) and once when its publisher leaves (paused). Called
+  // from an I/O thread for started/resumed and from a worker for paused.
+  virtual void StatusChanged(const StatusChange& change) { (void)change; }
 };
 
 }  // namespace liverec::recorder

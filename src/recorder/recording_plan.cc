@@ -15,7 +15,8 @@ nlohmann::json ToJson(const RecordingPlan& p) {
     formats.push_back({{"format", f.format}, {"object_template", f.object_template},
                        {"cycle_duration_s", f.cycle_duration_s}});
   }
-  return {{"formats", std::move(formats)},{"account_id", p.account_id},         {"stream_id", p.stream_id},
+  return {{"formats", std::move(formats)},      {"push_args", p.push_args},
+          {"account_id", p.account_id},         {"stream_id", p.stream_id},
           {"config_id", p.config_id},           {"domain", p.domain},
           {"app", p.app},                       {"stream", p.stream},
           {"endpoint", p.endpoint},             {"bucket", p.bucket},
@@ -41,6 +42,9 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
     p.slice_duration_s = j.at("slice_duration_s").get<int64_t>();
     p.delay_time_s = j.at("delay_time_s").get<int64_t>();
     p.time_zone_minutes = j.value("time_zone_minutes", 0);
+    if (j.contains("push_args")) {
+      p.push_args = j.at("push_args").get<std::map<std::string, std::string>>();
+    }
     if (!j.contains("formats")) {  // written before MP4/FLV: m3u8 only
       p.formats.push_back({"m3u8", p.playlist_template, p.cycle_duration_s});
       return p;

@@ -7,6 +7,7 @@
 // the old m3u8 fields (empty playlist_template when m3u8 is not configured).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,8 @@ struct RecordingPlan {
   int64_t delay_time_s = 180;
   int time_zone_minutes = 0;  // object-name times: UTC + this
   std::vector<PlanFormat> formats;  // every configured format; slices are shared by all
+  // The publish's callback_* arguments, echoed as push_args in file_created (spec §6.3).
+  std::map<std::string, std::string> push_args;
 
   const PlanFormat* Find(std::string_view format) const;
   bool Has(std::string_view format) const { return Find(format) != nullptr; }

@@ -29,6 +29,8 @@ class SliceFinisher {
   Status Finish(const SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.
   Status End();
+  // After End() for a publisher that left (not for a recovered stream): tells the events.
+  void AnnounceLeave(const RecordingPlan& plan) { cycles_.AnnounceLeave(plan); }
 
  private:
   Status Store(const SpoolSlice& slice, storage::ObjectStore& store,

@@ -131,9 +131,10 @@ void StreamRecorder::OnEnd() {
   if (ended_) return;
   ended_ = true;
   Close(last_utc_ms_ + frame_ms_);
-  post_([finisher = finisher_] {
+  post_([finisher = finisher_, plan = plan_] {
     Status status = finisher->End();
     if (!status.ok()) spdlog::error("recorder: {}", status.ToString());
+    finisher->AnnounceLeave(plan);
   });
 }
 

@@ -38,6 +38,7 @@
 #include "metadata/tenant_repository.h"
 #include "net/http_server.h"
 #include "server/callback_pump.h"
+#include "server/recording_callbacks.h"
 #include "server/router.h"
 
 namespace liverec::server {
@@ -94,6 +95,7 @@ struct Server::Impl {
   std::unique_ptr<callbacks::Outbox> outbox;
   std::unique_ptr<callbacks::OutboxRecordNotifier> record_notifier;
   std::unique_ptr<CallbackPump> callback_pump;
+  std::unique_ptr<RecordingCallbacks> recording_callbacks;  // recorder events -> record_notifier
   std::unique_ptr<boost::asio::steady_timer> callback_timer;
 
   Status StartRecording();
@@ -119,8 +121,9 @@ struct Server::Impl {
 Status Server::Impl::StartRecording() {
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
   auto lookup = StoreLookupFn();
+  recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
   cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random,
-                                                    index_files.get());
+                                                    index_files.get(), recording_callbacks.get());
   auto make_serial = [this]() -> recorder::SerialPost {
     auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
         workers->get_executor());

@@ -1,0 +1,24 @@
+// RecordingCallbacks: the recorder's RecordingEvents turned into recording callbacks (spec §6):
+// each stored file becomes a `file_created` event and each status change a `record_*` event in
+// the durable outbox, through the RecordNotifier (which applies the domain's notify config).
+// Enqueue failures are logged: the recording itself is never held up by its callbacks.
+// Thread-safety: any thread (the notifier's calls are).
+#pragma once
+
+#include "callbacks/record_notifier.h"
+#include "recorder/recording_events.h"
+
+namespace liverec::server {
+
+class RecordingCallbacks final : public recorder::RecordingEvents {
+ public:
+  explicit RecordingCallbacks(callbacks::RecordNotifier& notifier) : notifier_(notifier) {}
+
+  void FileCreated(const recorder::CreatedFile& file) override;
+  void StatusChanged(const recorder::StatusChange& change) override;
+
+ private:
+  callbacks::RecordNotifier& notifier_;
+};
+
+}  // namespace liverec::server
