@@ -49,6 +49,8 @@ void ReadCallbacks(const toml::node_view<const toml::node>& node, CallbacksConfi
   Read(node["min_attempts"], c.min_attempts, "callbacks.min_attempts", problems);
   Read(node["horizon_s"], c.horizon_s, "callbacks.horizon_s", problems);
   Read(node["timeout_ms"], c.timeout_ms, "callbacks.timeout_ms", problems);
+  Read(node["on_demand_timeout_ms"], c.on_demand_timeout_ms, "callbacks.on_demand_timeout_ms",
+       problems);
   Read(node["poll_interval_ms"], c.poll_interval_ms, "callbacks.poll_interval_ms", problems);
   Read(node["history_retention_days"], c.history_retention_days,
        "callbacks.history_retention_days", problems);
@@ -66,6 +68,9 @@ void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
   }
   if (c.horizon_s < 1 || c.horizon_s > 30 * 86'400) problems.push_back("callbacks.horizon_s: must be 1-2592000");
   if (c.timeout_ms < 100 || c.timeout_ms > 60'000) problems.push_back("callbacks.timeout_ms: must be 100-60000");
+  if (c.on_demand_timeout_ms < 100 || c.on_demand_timeout_ms > 60'000) {
+    problems.push_back("callbacks.on_demand_timeout_ms: must be 100-60000");
+  }
   if (c.poll_interval_ms < 10 || c.poll_interval_ms > 60'000) {
     problems.push_back("callbacks.poll_interval_ms: must be 10-60000");
   }

@@ -151,12 +151,14 @@ TEST(ConfigTest, CallbacksSectionDefaultsReadsAndValidates) {
   EXPECT_FALSE(defaults->callbacks.allow_private_addresses);
   EXPECT_EQ(defaults->callbacks.min_attempts, 5);
   EXPECT_EQ(defaults->callbacks.horizon_s, 86'400);
+  EXPECT_EQ(defaults->callbacks.on_demand_timeout_ms, 3000);
   std::string file = WriteTemp(R"(
 [callbacks]
 allow_private_addresses = true
 initial_backoff_ms = 200
 max_backoff_ms = 800
 horizon_s = 60
+on_demand_timeout_ms = 700
 )");
   auto config = LoadConfig({.file = file});
   ASSERT_TRUE(config.has_value()) << config.error().ToString();
@@ -164,12 +166,14 @@ horizon_s = 60
   EXPECT_EQ(config->callbacks.initial_backoff_ms, 200);
   EXPECT_EQ(config->callbacks.max_backoff_ms, 800);
   EXPECT_EQ(config->callbacks.horizon_s, 60);
+  EXPECT_EQ(config->callbacks.on_demand_timeout_ms, 700);
   std::remove(file.c_str());
-  file = WriteTemp("[callbacks]\nmin_attempts = 2\nmax_backoff_ms = 5\n");
+  file = WriteTemp("[callbacks]\nmin_attempts = 2\nmax_backoff_ms = 5\non_demand_timeout_ms = 5\n");
   config = LoadConfig({.file = file});
   ASSERT_FALSE(config.has_value());
   EXPECT_NE(config.error().Message().find("callbacks.min_attempts"), std::string::npos);
   EXPECT_NE(config.error().Message().find("callbacks.max_backoff_ms"), std::string::npos);
+  EXPECT_NE(config.error().Message().find("callbacks.on_demand_timeout_ms"), std::string::npos);
   std::remove(file.c_str());
 }
 

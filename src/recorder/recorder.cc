@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
 #include "recorder/ts_timestamps.h"
 
@@ -86,15 +87,49 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
     spdlog::info("recorder: {}: not recorded (outside the config's StartTime-EndTime window)", who);
     return nullptr;
   }
-  if (config.on_demand != 0) {
-    spdlog::warn("recorder: {}: not recorded: OnDemand={} (on-demand and manual recording are not "
-                 "implemented yet)", who, config.on_demand);
-    return nullptr;
-  }
   if (config.formats.empty()) {
     spdlog::warn("recorder: {}: not recorded: the config has no format", who);
     return nullptr;
   }
+  if (config.on_demand == 1) return GateOnDemand(config, info);
+  if (config.on_demand != 0) {
+    spdlog::warn("recorder: {}: not recorded: OnDemand={} (manual and URL-parameter recording "
+                 "are not implemented yet)", who, config.on_demand);
+    return nullptr;
+  }
+  return StartRecording(config, info);
+}
+
+std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(const metadata::RecordConfig& config,
+                                                               const ingest::PublishInfo& info) {
+  std::string who = info.identity.Key();
+  if (!deps_.on_demand) {
+    spdlog::warn("recorder: {}: not recorded: OnDemand=1 but on-demand decisions are off", who);
+    return nullptr;
+  }
+  OnDemandQuery query{info.account_id, info.identity.domain, info.identity.app,
+                      info.identity.stream, "", 0};
+  auto ask = [decider = deps_.on_demand, post = deps_.make_serial(), query,
+              formats = config.formats](const std::string& codec, int64_t kbps,
+                                        OnDemandGate::Deliver deliver) mutable {
+    query.codec = codec;
+    query.vbitrate_kbps = kbps;
+    post([decider, query, formats, deliver = std::move(deliver)] {
+      deliver(decider->Decide(query, formats));
+    });
+  };
+  auto start = [this, config, info](const OnDemandDecision& decision) {
+    metadata::RecordConfig chosen = config;
+    chosen.formats = decision.formats;
+    return StartRecording(chosen, info);
+  };
+  return std::make_unique<OnDemandGate>(who, std::move(ask), std::move(start));
+}
+
+std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
+    const metadata::RecordConfig& config, const ingest::PublishInfo& info) {
+  const auto& id = info.identity;
+  std::string who = id.Key();
   auto stream = deps_.recordings.EnsureStream(info.account_id, id.domain, id.app, id.stream);
   if (!stream) {
     spdlog::error("recorder: {}: {}", who, stream.error().ToString());

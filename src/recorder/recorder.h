@@ -4,6 +4,8 @@
 // finished: stored and indexed for m3u8, held for MP4/FLV; a torn last slice is cut to whole TS
 // packets, marked torn and kept; held slices no cycle uses are swept) and closes cycles whose
 // DelayTime passed (composing their MP4/FLV from the held slices).
+// On-demand configs (OnDemand=1) get an OnDemandGate that asks OnDemandUrl on a worker and
+// starts the StreamRecorder only if told to (docs/recording.md).
 // Thread-safety: OnPublish from I/O threads (it reads the database once per publish);
 // Recover and CloseExpiredCycles from worker threads.
 #pragma once
@@ -17,6 +19,7 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/cycle_manager.h"
+#include "recorder/on_demand_decider.h"
 #include "recorder/spool.h"
 #include "recorder/stream_recorder.h"
 
@@ -32,6 +35,9 @@ struct RecorderDependencies {
   RandomSource& random;
   std::function<SerialPost()> make_serial;  // a new serial executor per stream
   int time_zone_minutes = 0;
+  // Asks OnDemandUrl for OnDemand=1 configs (on a make_serial executor); null: such streams are
+  // not recorded.
+  OnDemandDecider* on_demand = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {
@@ -45,6 +51,12 @@ class Recorder final : public ingest::PublishListener {
   Result<int> Recover();
 
  private:
+  // The StreamRecorder of `config` (its formats as given) for this publish; null on failure.
+  std::unique_ptr<ingest::StreamObserver> StartRecording(const metadata::RecordConfig& config,
+                                                         const ingest::PublishInfo& info);
+  std::unique_ptr<ingest::StreamObserver> GateOnDemand(const metadata::RecordConfig& config,
+                                                       const ingest::PublishInfo& info);
+
   // The UTC end of each stream's latest slice on this node, including slices not yet indexed.
   struct LastEnds {
     std::mutex mutex;

@@ -96,6 +96,9 @@ struct Server::Impl {
   std::unique_ptr<callbacks::OutboxRecordNotifier> record_notifier;
   std::unique_ptr<CallbackPump> callback_pump;
   std::unique_ptr<RecordingCallbacks> recording_callbacks;  // recorder events -> record_notifier
+  // OnDemand=1: asks OnDemandUrl on a worker; the outcome goes to the callback history.
+  callbacks::CurlHttpSender on_demand_sender;
+  std::unique_ptr<recorder::OnDemandDecider> on_demand;
   std::unique_ptr<boost::asio::steady_timer> callback_timer;
 
   Status StartRecording();
@@ -129,9 +132,14 @@ Status Server::Impl::StartRecording() {
         workers->get_executor());
     return [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); };
   };
+  on_demand = std::make_unique<recorder::OnDemandDecider>(
+      *notify_configs, *callback_outbox, on_demand_sender, clock, random,
+      recorder::OnDemandOptions{config.callbacks.allow_private_addresses,
+                                config.callbacks.on_demand_timeout_ms});
   recorder = std::make_unique<recorder::Recorder>(recorder::RecorderDependencies{
       *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
-      config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0)});
+      config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
+      on_demand.get()});
 
   auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
   if (!default_account || !*default_account) {
