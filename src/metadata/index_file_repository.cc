@@ -37,11 +37,10 @@ Status IndexFileRepository::ForEachSliceSpan(const std::string& account_id,
                                              const std::string& stream_id, int64_t from_ms,
                                              int64_t to_ms, const SliceSpanCallback& on_span) {
   return db_.QueryEach(
-      "SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id FROM slices "
+      "SELECT start_ms, end_ms, duration_ms, endpoint, bucket FROM slices "
       "WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms",
       {account_id, stream_id, from_ms, to_ms}, [&](const SqlRowView& row) {
-        return on_span(SliceSpan{row.Int(0), row.Int(1), row.Int(2), row.Text(3), row.Text(4),
-                                 row.Text(5)});
+        return on_span(SliceSpan{row.Int(0), row.Int(1), row.Int(2), row.Text(3), row.Text(4)});
       });
 }
 

@@ -21,7 +21,6 @@ struct SliceSpan {
   int64_t duration_ms = 0;
   std::string_view endpoint;
   std::string_view bucket;
-  std::string_view cycle_id;
 };
 using SliceSpanCallback = std::function<Status(const SliceSpan&)>;
 
@@ -40,7 +39,8 @@ class IndexFileRepository {
                                                  const std::string& stream_id, int64_t from_ms,
                                                  int64_t to_ms, int64_t limit);
   // Calls `on_span` for each slice whose start is in [from_ms, to_ms), in order, reading only the
-  // columns of SliceSpan and building no rows: the walk behind DescribeLiveStreamRecordContent.
+  // columns of SliceSpan (from the covering index `slices_spans` on SQLite) and building no rows:
+  // the walk behind DescribeLiveStreamRecordContent.
   Status ForEachSliceSpan(const std::string& account_id, const std::string& stream_id,
                           int64_t from_ms, int64_t to_ms, const SliceSpanCallback& on_span);
   // The first slice starting at or after `at_ms`.

@@ -319,6 +319,16 @@ CREATE UNIQUE INDEX record_files_by_cycle ON record_files (account_id, cycle_id,
 CREATE INDEX record_files_by_stream ON record_files (account_id, stream_id, start_ms);
 )sql";
 
+// The content query (DescribeLiveStreamRecordContent) reads five narrow columns of every slice in
+// its range; on SQLite the clustered table's rows are ~300 bytes, so a covering index of ~110
+// bytes per slice walks a third of the pages (docs/benchmarks.md, P7). On PostgreSQL the
+// covering index of migration 4 already serves it.
+constexpr std::string_view kSliceSpansPortable = "SELECT 1;";
+constexpr std::string_view kSliceSpansSqlite = R"sql(
+CREATE INDEX slices_spans ON slices (account_id, stream_id, start_ms, end_ms, duration_ms,
+                                     endpoint, bucket);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -330,6 +340,7 @@ const std::vector<Migration>& AllMigrations() {
        kClusteredSlicesSqlite},
       {5, "notify configs, callback outbox", kCallbackSchema},
       {6, "held slices and MP4/FLV record files", kComposedFilesSchema},
+      {7, "covering index for recorded-content queries", kSliceSpansPortable, kSliceSpansSqlite},
   };
   return kMigrations;
 }

@@ -52,9 +52,10 @@ TEST(MigrationsTest, ClusteringTheSliceIndexKeepsEverySliceAndItsIndexes) {
       "NULL ORDER BY name",
       {});
   ASSERT_TRUE(indexes.has_value());
-  ASSERT_EQ(indexes->size(), 2u);
+  ASSERT_EQ(indexes->size(), 3u);
   EXPECT_EQ(AsText((*indexes)[0][0]), "slices_by_age");
   EXPECT_EQ(AsText((*indexes)[1][0]), "slices_by_cycle");
+  EXPECT_EQ(AsText((*indexes)[2][0]), "slices_spans");  // migration 7
 
   auto slices = IndexFileRepository(*db).SlicesStartingIn(account, stream, 0, 100'000, 100);
   ASSERT_TRUE(slices.has_value());
@@ -92,13 +93,19 @@ TEST(MigrationsTest, SliceSpansAreReadInOrderWithoutBuildingRows) {
   std::vector<std::string> seen;
   Status walked = IndexFileRepository(*db).ForEachSliceSpan(
       account, stream, 10'000, 40'000, [&](const SliceSpan& span) {
-        seen.push_back(fmt::format("{}-{}:{}/{}", span.start_ms, span.end_ms, span.bucket,
-                                   span.cycle_id));
+        seen.push_back(fmt::format("{}-{}:{}", span.start_ms, span.end_ms, span.bucket));
         return Status::Ok();
       });
   ASSERT_TRUE(walked.ok());
-  EXPECT_EQ(seen, (std::vector<std::string>{"10000-19000:b1/c", "20000-29000:b2/c",
-                                            "30000-39000:b2/c"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"10000-19000:b1", "20000-29000:b2",
+                                            "30000-39000:b2"}));
+  auto plan = db->Query(
+      "EXPLAIN QUERY PLAN SELECT start_ms, end_ms, duration_ms, endpoint, bucket FROM slices "
+      "WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms",
+      {account, stream, int64_t{0}, int64_t{1}});
+  ASSERT_TRUE(plan.has_value() && !plan->empty());
+  EXPECT_NE(AsText(plan->back().back()).find("COVERING INDEX slices_spans"), std::string::npos)
+      << AsText(plan->back().back());
   // A callback's error stops the walk and comes back.
   int calls = 0;
   Status stopped = IndexFileRepository(*db).ForEachSliceSpan(

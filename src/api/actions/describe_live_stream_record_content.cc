@@ -20,7 +20,6 @@ Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
   struct Content {
     std::string endpoint;
     std::string bucket;
-    std::string cycle_id;  // of the first slice: its cycle names the slice prefix
     int64_t start_ms = 0;
     int64_t end_ms = 0;
     int64_t duration_ms = 0;
@@ -39,8 +38,7 @@ Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
           contents.back().duration_ms += slice.duration_ms;
         } else {
           contents.push_back({std::string(slice.endpoint), std::string(slice.bucket),
-                              std::string(slice.cycle_id), slice.start_ms, slice.end_ms,
-                              slice.duration_ms});
+                              slice.start_ms, slice.end_ms, slice.duration_ms});
         }
         return Status::Ok();
       });
@@ -48,8 +46,13 @@ Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
 
   nlohmann::json list = nlohmann::json::array();
   for (const auto& content : contents) {
+    // The prefix is the one the range's first slice was recorded with (its cycle's template).
+    auto first = context.deps.index_files->FirstSliceFrom(context.caller.account_id, stream->id,
+                                                          content.start_ms);
+    if (!first) return Error(first.error());
+    std::string cycle_id = *first ? (**first).cycle_id : std::string();
     auto prefix = context.deps.index_files->SliceTemplateOfCycle(context.caller.account_id,
-                                                                 content.cycle_id);
+                                                                 cycle_id);
     if (!prefix) return Error(prefix.error());
     list.push_back({{"OssEndpoint", content.endpoint},
                     {"OssBucket", content.bucket},
