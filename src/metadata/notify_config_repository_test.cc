@@ -2,23 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
-#include "metadata/tenant_repository.h"
+#include "metadata/two_account_test_fixture.h"
 
 namespace liverec::metadata {
 namespace {
 
-class NotifyConfigRepositoryTest : public ::testing::Test {
+class NotifyConfigRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
-    auto db = SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db.has_value()) << db.error().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
-    TenantRepository tenants(*db_, clock_, random_);
-    account_a_ = tenants.EnsureAccount("a")->id;
-    account_b_ = tenants.EnsureAccount("b")->id;
+    TwoAccountDatabaseTest::SetUp();
     repo_ = std::make_unique<NotifyConfigRepository>(*db_);
   }
 
@@ -31,11 +23,7 @@ class NotifyConfigRepositoryTest : public ::testing::Test {
     return c;
   }
 
-  FakeClock clock_{1'767'225'600'000};
-  OsRandom random_;
-  std::unique_ptr<SqliteDatabase> db_;
   std::unique_ptr<NotifyConfigRepository> repo_;
-  std::string account_a_, account_b_;
 };
 
 TEST_F(NotifyConfigRepositoryTest, InsertedConfigIsFoundWithEveryField) {

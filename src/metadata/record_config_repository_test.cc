@@ -3,23 +3,15 @@
 #include <gtest/gtest.h>
 
 #include "base/ids.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
-#include "metadata/tenant_repository.h"
+#include "metadata/two_account_test_fixture.h"
 
 namespace liverec::metadata {
 namespace {
 
-class RecordConfigRepositoryTest : public ::testing::Test {
+class RecordConfigRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
-    auto db = SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db.has_value()) << db.error().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
-    TenantRepository tenants(*db_, clock_, random_);
-    account_a_ = tenants.EnsureAccount("a")->id;
-    account_b_ = tenants.EnsureAccount("b")->id;
+    TwoAccountDatabaseTest::SetUp();
     repo_ = std::make_unique<RecordConfigRepository>(*db_);
   }
 
@@ -42,11 +34,7 @@ class RecordConfigRepositoryTest : public ::testing::Test {
     return c;
   }
 
-  FakeClock clock_{1'767'225'600'000};
-  OsRandom random_;
-  std::unique_ptr<SqliteDatabase> db_;
   std::unique_ptr<RecordConfigRepository> repo_;
-  std::string account_a_, account_b_;
 };
 
 TEST_F(RecordConfigRepositoryTest, InsertedConfigIsFoundWithFormatsInOrder) {

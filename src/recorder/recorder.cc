@@ -157,11 +157,14 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     int64_t& value = ends->by_stream[id];
     value = std::max(value, end_ms);
   };
-  deps_.cycles.AnnouncePublish(plan);
+  // The status event reads and writes the database: on the stream's serial worker, ahead of
+  // its slices and of the "paused" its end posts there.
+  SerialPost post = deps_.make_serial();
+  post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock);
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
-                                          deps_.make_serial(), deps_.clock, deps_.random,
+                                          std::move(post), deps_.clock, deps_.random,
                                           previous_end, on_slice_end);
 }
 

@@ -57,8 +57,8 @@ class RecordingEvents {
  public:
   virtual ~RecordingEvents() = default;
   virtual void FileCreated(const CreatedFile& file) = 0;
-  // Once per publish (started or resumed) and once when its publisher leaves (paused). Called
-  // from an I/O thread for started/resumed and from a worker for paused.
+  // Once per publish (started or resumed) and once when its publisher leaves (paused), in that
+  // order, from the stream's serial worker (never an I/O thread).
   virtual void StatusChanged(const StatusChange& change) { (void)change; }
 };
 
