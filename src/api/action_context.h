@@ -14,7 +14,10 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/cycle_manager.h"
+#include "recorder/live_controls.h"
 #include "metadata/tenant_repository.h"
+#include "ingest/stream_registry.h"
+#include "metadata/streams_notify_config_repository.h"
 
 namespace liverec::api {
 
@@ -41,6 +44,13 @@ struct NotifyOptions {
   callbacks::Resolver resolve = callbacks::SystemResolve;
 };
 
+// Live streams and their publish/unpublish callback configs (docs/api/streams.md); null in
+// tests that do not use them. URL checks follow NotifyOptions.
+struct StreamServices {
+  ingest::StreamRegistry* registry = nullptr;
+  metadata::StreamsNotifyConfigRepository* notify_configs = nullptr;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -57,6 +67,10 @@ struct ApiDependencies {
   metadata::NotifyConfigRepository* notify_configs = nullptr;
   metadata::CallbackOutboxRepository* callback_outbox = nullptr;
   NotifyOptions notify;
+  // The live publishes' recording controls, for RealTimeRecordCommand (null in tests that do not
+  // use it).
+  recorder::LiveControls* live_controls = nullptr;
+  StreamServices streams;
 };
 
 struct ActionContext {

@@ -22,6 +22,11 @@ constexpr std::array kActions = {
     ActionEntry{"DeleteLiveRecordNotifyConfig", &actions::DeleteLiveRecordNotifyConfig},
     ActionEntry{"DescribeLiveRecordNotifyConfig", &actions::DescribeLiveRecordNotifyConfig},
     ActionEntry{"DescribeLiveRecordNotifyRecords", &actions::DescribeLiveRecordNotifyRecords},
+    ActionEntry{"RealTimeRecordCommand", &actions::RealTimeRecordCommand},
+    ActionEntry{"SetLiveStreamsNotifyUrlConfig", &actions::SetLiveStreamsNotifyUrlConfig},
+    ActionEntry{"DescribeLiveStreamsNotifyUrlConfig", &actions::DescribeLiveStreamsNotifyUrlConfig},
+    ActionEntry{"DeleteLiveStreamsNotifyUrlConfig", &actions::DeleteLiveStreamsNotifyUrlConfig},
+    ActionEntry{"DescribeLiveStreamsOnlineList", &actions::DescribeLiveStreamsOnlineList},
 };
 
 }  // namespace

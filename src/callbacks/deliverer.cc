@@ -29,6 +29,22 @@ std::string Truncate(std::string text, size_t limit) {
 
 }  // namespace
 
+std::string RequestUrl(const metadata::CallbackEventRow& event) {
+  if (event.method != "GET" || event.query.empty()) return event.url;
+  std::string url = event.url;
+  std::string fragment;
+  if (auto hash = url.find('#'); hash != std::string::npos) {
+    fragment = url.substr(hash);
+    url.resize(hash);
+  }
+  if (url.find('?') == std::string::npos) {
+    url += '?';
+  } else if (!url.ends_with('?') && !url.ends_with('&')) {
+    url += '&';
+  }
+  return url + event.query + fragment;
+}
+
 Result<int> Deliverer::RunOnce() {
   auto due = outbox_.ListDue(clock_.NowMs(), options_.batch);
   if (!due) return Error(due.error());
@@ -49,19 +65,24 @@ Status Deliverer::Attempt(const metadata::CallbackEventRow& event) {
   int64_t now = clock_.NowMs();
   int64_t attempt_number = event.attempts + 1;
   net::HttpClientRequest request;
+  bool get = event.method == "GET";
   request.method = event.method;
-  request.url = event.url;
-  request.body = event.body;
+  request.url = RequestUrl(event);
+  if (!get) request.body = event.body;
   request.timeout_ms = options_.timeout_ms;
   request.max_response_bytes = kMaxResponseBytes;
-  request.headers = {{"Content-Type", "application/json"},
-                     {"User-Agent", options_.user_agent},
+  request.headers = {{"User-Agent", options_.user_agent},
                      {std::string(kEventIdHeader), event.id},
                      {std::string(kEventKindHeader), event.kind},
                      {std::string(kAttemptHeader), std::to_string(attempt_number)}};
+  if (!get) request.headers["Content-Type"] = "application/json";
   if (!event.sign_key.empty()) {
-    auto url = ParseHttpUrl(event.url);
-    request.headers.merge(NotifyAuthHeaders(url ? url->host : "", now, event.sign_key));
+    std::string host = event.sign_host;
+    if (host.empty()) {
+      auto url = ParseHttpUrl(event.url);
+      host = url ? url->host : "";
+    }
+    request.headers.merge(NotifyAuthHeaders(host, now, event.sign_key));
   }
 
   metadata::CallbackAttempt outcome;

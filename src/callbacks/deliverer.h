@@ -5,9 +5,11 @@
 // RetryPolicy, or marks it failed past the horizon. Delivery is at-least-once: a receiver may see
 // an event again (after a lost answer or a crash) and tells repeats apart by X-Liverec-Event-Id.
 //
-// Headers of every attempt: Content-Type: application/json, User-Agent, X-Liverec-Event-Id,
-// X-Liverec-Event-Kind, X-Liverec-Attempt (1-based), and with a sign key ALI-LIVE-TIMESTAMP /
-// ALI-LIVE-SIGNATURE (spec §6.2) computed at send time.
+// Headers of every attempt: User-Agent, X-Liverec-Event-Id, X-Liverec-Event-Kind,
+// X-Liverec-Attempt (1-based), Content-Type: application/json on a POST, and with a sign key
+// ALI-LIVE-TIMESTAMP / ALI-LIVE-SIGNATURE (spec §6.2) computed at send time over the event's
+// sign_host (the URL's host when it has none). A GET (stream events, spec §11.2) has no body:
+// its query string goes after the URL (RequestUrl).
 //
 // Time comes from the Clock; no sleeping: the caller decides when rounds run (the server: a
 // timer, and a wake-up on enqueue). Thread-safety: one round at a time (the caller serializes);
@@ -38,6 +40,10 @@ struct DeliveryOptions {
   // the attempt with its detail. Null: no check.
   std::function<Status(const std::string& url)> url_check;
 };
+
+// The URL an event is sent to: its url, with a GET's query appended (after the URL's own query,
+// before any fragment).
+std::string RequestUrl(const metadata::CallbackEventRow& event);
 
 class Deliverer {
  public:

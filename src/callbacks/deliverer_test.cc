@@ -165,6 +165,59 @@ TEST_F(DelivererTest, SignedEventsCarryTimestampAndSignatureOfTheSendTime) {
   EXPECT_NE(Row(id).last_headers.find("ALI-LIVE-SIGNATURE"), std::string::npos);
 }
 
+TEST_F(DelivererTest, AGetEventSendsItsQueryWithoutABodyAndSignsItsSignHost) {
+  clock_.SetMs(1609220385'000);
+  CallbackEvent e{.account_id = account_,
+                  .domain = "push.example.com",
+                  .app = "live",
+                  .stream = "s1",
+                  .kind = "publish",
+                  .url = "http://hooks.example.net:8080/streams?tenant=a",
+                  .method = "GET",
+                  .sign_key = "key0123456789abcdef",
+                  .query = "action=publish&id=s1&usrargs=a%3D1%26b%3D2",
+                  .sign_host = "push.example.com"};
+  std::string id = outbox_->Enqueue(e).value();
+  sender_.answers = {503, 200};
+  ASSERT_EQ(deliverer_->RunOnce().value(), 1);
+  clock_.AdvanceMs(1000);
+  ASSERT_EQ(deliverer_->RunOnce().value(), 1);
+  ASSERT_EQ(sender_.requests.size(), 2u);
+  for (const auto& r : sender_.requests) {
+    EXPECT_EQ(r.method, "GET");
+    EXPECT_EQ(r.url,
+              "http://hooks.example.net:8080/streams?tenant=a&action=publish&id=s1&"
+              "usrargs=a%3D1%26b%3D2")
+        << "the same query on every attempt, after the URL's own";
+    EXPECT_EQ(r.body, "");
+    EXPECT_FALSE(r.headers.contains("Content-Type"));
+    EXPECT_EQ(r.headers.at("X-Liverec-Event-Kind"), "publish");
+  }
+  const auto& h = sender_.requests[1].headers;
+  EXPECT_EQ(h.at("ALI-LIVE-TIMESTAMP"), "1609220386");
+  EXPECT_EQ(h.at("ALI-LIVE-SIGNATURE"),
+            NotifySignature("push.example.com", 1609220386, "key0123456789abcdef"))
+      << "the ingest domain, not the callback host";
+  EXPECT_EQ(Row(id).state, CallbackState::kDelivered);
+  EXPECT_EQ(Row(id).attempts, 2);
+}
+
+TEST_F(DelivererTest, RequestUrlPutsTheQueryBeforeAFragmentAndAfterAnOpenQuery) {
+  metadata::CallbackEventRow e;
+  e.method = "GET";
+  e.query = "action=publish";
+  for (auto [url, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"http://h/cb", "http://h/cb?action=publish"},
+           {"http://h/cb?", "http://h/cb?action=publish"},
+           {"http://h/cb?x=1&", "http://h/cb?x=1&action=publish"},
+           {"http://h/cb#frag", "http://h/cb?action=publish#frag"}}) {
+    e.url = url;
+    EXPECT_EQ(RequestUrl(e), expected);
+  }
+  e.method = "POST";
+  EXPECT_EQ(RequestUrl(e), e.url) << "a POST's URL is sent as stored";
+}
+
 TEST_F(DelivererTest, AUrlCheckFailureIsAFailedAttemptWithoutSending) {
   DeliveryOptions options;
   options.url_check = [](const std::string&) {

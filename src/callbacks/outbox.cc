@@ -16,6 +16,8 @@ Result<std::string> Outbox::Enqueue(const CallbackEvent& event) {
   row.method = event.method;
   row.body = event.body;
   row.sign_key = event.sign_key;
+  row.query = event.query;
+  row.sign_host = event.sign_host;
   row.created_at_ms = row.next_attempt_ms = clock_.NowMs();
   row.last_headers = "{}";
   LIVEREC_RETURN_IF_ERROR(repository_.Insert(row));

@@ -41,12 +41,16 @@ TEST(StreamIdentityTest, VhostArgumentWinsOverTheTcUrlHost) {
   EXPECT_EQ(id.stream, "s1");
   EXPECT_EQ(id.args.at("auth_key"), "x");
   EXPECT_EQ(id.uri(), "/live/s1");
+  EXPECT_EQ(id.query, "vhost=A.example.com&auth_key=x") << "the query as sent";
 }
 
 TEST(StreamIdentityTest, TcUrlHostAndAliasesAndAppQuery) {
   std::map<std::string, std::string> aliases{{"push.example.com", "live.example.com"}};
-  EXPECT_EQ(ResolveIdentity("rtmp://Push.Example.com/live", "live", "", "s", "", aliases).domain,
-            "live.example.com");
+  auto aliased = ResolveIdentity("rtmp://Push.Example.com/live", "live", "", "s", "", aliases);
+  EXPECT_EQ(aliased.domain, "live.example.com");
+  EXPECT_EQ(aliased.ingest_domain, "push.example.com") << "the name the publisher used";
+  EXPECT_EQ(ResolveIdentity("rtmp://h/live", "live", "", "s", "vhost=v.com", {}).ingest_domain,
+            "v.com");
   EXPECT_EQ(ResolveIdentity("rtmp://h/live?vhost=v.com", "live", "vhost=v.com", "s", "", {}).domain,
             "v.com");
   EXPECT_EQ(TcUrlHost("rtmp://[::1]:1935/live"), "::1");
@@ -55,10 +59,11 @@ TEST(StreamIdentityTest, TcUrlHostAndAliasesAndAppQuery) {
 
 TEST(StreamRegistryTest, SecondAcquireOfALiveStreamFails) {
   StreamRegistry registry;
-  EXPECT_TRUE(registry.TryAcquire("a/live/s1"));
-  EXPECT_FALSE(registry.TryAcquire("a/live/s1"));
+  LiveStream s1{"acct", "a", "live", "s1"};
+  EXPECT_TRUE(registry.TryAcquire(s1));
+  EXPECT_FALSE(registry.TryAcquire(s1));
   registry.Release("a/live/s1");
-  EXPECT_TRUE(registry.TryAcquire("a/live/s1"));
+  EXPECT_TRUE(registry.TryAcquire(s1));
 }
 
 }  // namespace

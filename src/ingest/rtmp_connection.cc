@@ -6,6 +6,15 @@
 #include "ingest/ingest_auth.h"
 
 namespace liverec::ingest {
+namespace {
+
+// "ip:port" -> "ip" (IPv6 addresses come without brackets).
+std::string PeerIp(const std::string& peer) {
+  auto colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
+}  // namespace
 
 RtmpConnection::RtmpConnection(std::string peer, const IngestPolicy& policy,
                                StreamRegistry& registry, PublishListener& listener,
@@ -62,7 +71,15 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
       return;
     }
   }
-  if (!registry_.TryAcquire(key)) {
+  LiveStream live{.account_id = policy_.AccountOf(id.domain),
+                  .domain = id.domain,
+                  .app = id.app,
+                  .stream = id.stream,
+                  .ingest_domain = id.ingest_domain,
+                  .client_ip = PeerIp(peer_),
+                  .server_ip = policy_.server_ip,
+                  .publish_time_ms = clock_.NowMs()};
+  if (!registry_.TryAcquire(live)) {
     spdlog::warn("rtmp: {}: publish of {} refused: already being published", peer_, key);
     session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName",
                            "stream is already being published");
@@ -70,17 +87,20 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   }
   stream_id_ = event.stream_id;
   stream_key_ = key;
+  meter_ = StreamMeter(live.publish_time_ms);
+  stats_ = {};
   session_.AcceptPublish(event.stream_id);
   spdlog::info("rtmp: {}: publishing {}", peer_, key);
   observer_ = listener_.OnPublish(PublishInfo{id, policy_.AccountOf(id.domain), peer_});
 }
 
 void RtmpConnection::HandleMedia(const media::rtmp::MediaEvent& event) {
-  if (!stream_id_ || event.stream_id != *stream_id_ || !observer_) return;
+  if (!stream_id_ || event.stream_id != *stream_id_) return;
   if (event.kind == media::rtmp::DataKind::kMetadata) return;
-  auto parsed = event.kind == media::rtmp::DataKind::kVideo
-                    ? parser_.ParseVideo(event.payload, event.timestamp_ms)
-                    : parser_.ParseAudio(event.payload, event.timestamp_ms);
+  bool video = event.kind == media::rtmp::DataKind::kVideo;
+  auto parsed = video ? parser_.ParseVideo(event.payload, event.timestamp_ms)
+                      : parser_.ParseAudio(event.payload, event.timestamp_ms);
+  MeasureMedia(event, video && parsed && parsed->packet);
   if (!parsed) {
     if (media_errors_++ < 5) {
       spdlog::warn("rtmp: {}: {}: media tag dropped: {}", peer_, stream_key_,
@@ -88,7 +108,23 @@ void RtmpConnection::HandleMedia(const media::rtmp::MediaEvent& event) {
     }
     return;
   }
-  if (parsed->packet) observer_->OnMedia(*parsed->packet, parser_.video_config(), parser_.audio_config());
+  if (parsed->packet && observer_) {
+    observer_->OnMedia(*parsed->packet, parser_.video_config(), parser_.audio_config());
+  }
+}
+
+void RtmpConnection::MeasureMedia(const media::rtmp::MediaEvent& event, bool frame) {
+  bool video = event.kind == media::rtmp::DataKind::kVideo;
+  meter_.Count(video ? media::TrackKind::kVideo : media::TrackKind::kAudio, event.payload.size(),
+               frame);
+  if (!meter_.Roll(clock_.NowMs(), stats_)) return;
+  if (const auto& v = parser_.video_config()) {
+    stats_.video_codec = v->codec;
+    stats_.width = v->width;
+    stats_.height = v->height;
+  }
+  if (const auto& a = parser_.audio_config()) stats_.audio_codec = a->codec;
+  registry_.UpdateStats(stream_key_, stats_);
 }
 
 void RtmpConnection::EndPublish(const std::string& why) {

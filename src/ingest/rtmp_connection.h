@@ -1,8 +1,9 @@
 // RtmpConnection: one RTMP connection's ingest logic, over the sans-I/O RtmpServerSession.
 // On publish: resolves the stream identity, checks auth_key (spec §10.2) before any media is
 // accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
-// PublishListener for an observer; then parses FLV tags into packets for it. Bad media is logged
-// and dropped, never fatal to other streams.
+// PublishListener for an observer; then parses FLV tags into packets for it, and measures the
+// stream for the registry (StreamMeter; the registry's lock about once a second). Bad media is
+// logged and dropped, never fatal to other streams.
 // Thread-safety: none; the connection's coroutine (strand) owns it.
 #pragma once
 
@@ -12,6 +13,7 @@
 
 #include "base/clock.h"
 #include "ingest/ingest_policy.h"
+#include "ingest/stream_meter.h"
 #include "ingest/stream_observer.h"
 #include "ingest/stream_registry.h"
 #include "media/flv/flv_tag_parser.h"
@@ -35,6 +37,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   void HandlePublish(const media::rtmp::PublishEvent& event);
   void HandleMedia(const media::rtmp::MediaEvent& event);
   void EndPublish(const std::string& why);
+  void MeasureMedia(const media::rtmp::MediaEvent& event, bool frame);
 
   std::string peer_;
   const IngestPolicy& policy_;
@@ -48,6 +51,8 @@ class RtmpConnection final : public net::ConnectionHandler {
   std::string stream_key_;
   std::unique_ptr<StreamObserver> observer_;
   media::flv::FlvTagParser parser_;
+  StreamMeter meter_;
+  StreamStats stats_;
   int64_t media_errors_ = 0;
   bool closed_ = false;
 };

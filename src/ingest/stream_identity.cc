@@ -46,6 +46,8 @@ StreamIdentity ResolveIdentity(std::string_view tc_url, std::string_view app,
     }
   }
   id.domain = Lower(vhost.empty() ? TcUrlHost(tc_url) : vhost);
+  id.ingest_domain = id.domain;
+  id.query = std::string(stream_query);
   if (auto alias = aliases.find(id.domain); alias != aliases.end()) id.domain = alias->second;
   return id;
 }

@@ -15,6 +15,8 @@ struct StreamIdentity {
   std::string app;
   std::string stream;
   std::map<std::string, std::string> args;  // the publish query (decoded), e.g. auth_key
+  std::string ingest_domain;  // the domain the publisher named (vhost or host), before aliases
+  std::string query;          // the publish query as sent (not decoded)
   std::string uri() const { return "/" + app + "/" + stream; }
   std::string Key() const { return domain + "/" + app + "/" + stream; }
 };

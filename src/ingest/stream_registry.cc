@@ -2,14 +2,19 @@
 
 namespace liverec::ingest {
 
-bool StreamRegistry::TryAcquire(const std::string& key) {
+bool StreamRegistry::TryAcquire(const LiveStream& stream) {
   std::lock_guard lock(mutex_);
-  return live_.insert(key).second;
+  return live_.emplace(stream.Key(), stream).second;
 }
 
 void StreamRegistry::Release(const std::string& key) {
   std::lock_guard lock(mutex_);
   live_.erase(key);
+}
+
+void StreamRegistry::UpdateStats(const std::string& key, const StreamStats& stats) {
+  std::lock_guard lock(mutex_);
+  if (auto it = live_.find(key); it != live_.end()) it->second.stats = stats;
 }
 
 bool StreamRegistry::IsLive(const std::string& key) const {
@@ -19,7 +24,22 @@ bool StreamRegistry::IsLive(const std::string& key) const {
 
 std::vector<std::string> StreamRegistry::LiveKeys() const {
   std::lock_guard lock(mutex_);
-  return {live_.begin(), live_.end()};
+  std::vector<std::string> keys;
+  keys.reserve(live_.size());
+  for (const auto& [key, stream] : live_) keys.push_back(key);
+  return keys;
+}
+
+std::vector<LiveStream> StreamRegistry::List(const std::string& account_id,
+                                             const std::string& domain) const {
+  std::string prefix = domain + "/";
+  std::lock_guard lock(mutex_);
+  std::vector<LiveStream> streams;
+  for (auto it = live_.lower_bound(prefix); it != live_.end() && it->first.starts_with(prefix);
+       ++it) {
+    if (it->second.account_id == account_id) streams.push_back(it->second);
+  }
+  return streams;
 }
 
 }  // namespace liverec::ingest

@@ -1,25 +1,60 @@
-// StreamRegistry: which streams are live on this node. A second publisher of a live stream is
-// refused. Thread-safety: any thread.
+// StreamRegistry: which streams are live on this node, and what DescribeLiveStreamsOnlineList
+// shows of each (docs/api/streams.md): who publishes it, since when, its codecs, size, frame rate
+// and data rates. A second publisher of a live stream is refused.
+// Thread-safety: any thread; one mutex. A publish's I/O thread takes it when the publish starts
+// and ends, and about once a second to store fresh measurements (StreamMeter); the API takes it to
+// list.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "media/media_packet.h"
+
 namespace liverec::ingest {
+
+// Measured by the publish's StreamMeter over its last window (about a second).
+struct StreamStats {
+  media::CodecId video_codec = media::CodecId::kUnknown;  // kUnknown: no video (yet)
+  media::CodecId audio_codec = media::CodecId::kUnknown;
+  int width = 0;  // from the video sequence header
+  int height = 0;
+  int frame_rate = 0;  // video frames per second
+  int video_kbps = 0;  // kbit/s of video tag payloads (1 kbit = 1000 bits)
+  int audio_kbps = 0;
+};
+
+struct LiveStream {
+  std::string account_id;
+  std::string domain;  // streaming domain
+  std::string app;
+  std::string stream;
+  std::string ingest_domain;  // the domain the publisher named, before aliases
+  std::string client_ip;      // the publisher's address, without the port
+  std::string server_ip;      // this node's ingest address ("" when it listens on every address)
+  int64_t publish_time_ms = 0;
+  StreamStats stats;
+  std::string Key() const { return domain + "/" + app + "/" + stream; }
+};
 
 class StreamRegistry {
  public:
-  // True if `key` was not live and now is.
-  bool TryAcquire(const std::string& key);
+  // True if `stream` was not live and now is.
+  bool TryAcquire(const LiveStream& stream);
   void Release(const std::string& key);
+  // Stores the latest measurements of a live stream (ignored when it is not live).
+  void UpdateStats(const std::string& key, const StreamStats& stats);
   bool IsLive(const std::string& key) const;
   std::vector<std::string> LiveKeys() const;
+  // The live streams of `account_id` on the streaming domain `domain`, by app, then stream name.
+  std::vector<LiveStream> List(const std::string& account_id, const std::string& domain) const;
 
  private:
   mutable std::mutex mutex_;
-  std::set<std::string> live_;
+  std::map<std::string, LiveStream> live_;  // by Key()
 };
 
 }  // namespace liverec::ingest

@@ -6,7 +6,7 @@ namespace {
 constexpr std::string_view kColumns =
     "account_id, id, domain_name, app_name, stream_name, kind, url, method, body, sign_key, "
     "state, attempts, next_attempt_ms, last_attempt_ms, last_status, last_error, last_headers, "
-    "last_response, created_at_ms, delivered_at_ms";
+    "last_response, created_at_ms, delivered_at_ms, query_string, sign_host";
 
 CallbackState StateFromName(const std::string& name) {
   if (name == "delivered") return CallbackState::kDelivered;
@@ -36,6 +36,8 @@ CallbackEventRow ToEvent(const SqlRow& r) {
   e.last_response = AsText(r[17]);
   e.created_at_ms = AsInt(r[18]);
   e.delivered_at_ms = AsOptionalInt(r[19]);
+  e.query = AsText(r[20]);
+  e.sign_host = AsText(r[21]);
   return e;
 }
 
@@ -68,7 +70,7 @@ std::string_view CallbackStateName(CallbackState state) {
 
 Status CallbackOutboxRepository::Insert(const CallbackEventRow& e) {
   auto r = db_.Execute("INSERT INTO callback_outbox (" + std::string(kColumns) +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        {e.account_id,
                         e.id,
                         e.domain_name,
@@ -88,7 +90,9 @@ Status CallbackOutboxRepository::Insert(const CallbackEventRow& e) {
                         e.last_headers,
                         e.last_response,
                         e.created_at_ms,
-                        OptionalInt(e.delivered_at_ms)});
+                        OptionalInt(e.delivered_at_ms),
+                        e.query,
+                        e.sign_host});
   if (!r) return r.error();
   return Status::Ok();
 }
@@ -145,6 +149,9 @@ Result<CallbackHistoryPage> CallbackOutboxRepository::ListHistory(const Callback
     args.emplace_back(*q.stream_name);
   }
   if (q.delivered) where += *q.delivered ? " AND state = 'delivered'" : " AND state <> 'delivered'";
+  where += q.stream_events ? " AND kind IN (?, ?)" : " AND kind NOT IN (?, ?)";
+  args.emplace_back(std::string(kPublishKind));
+  args.emplace_back(std::string(kPublishDoneKind));
   auto count = db_.Query("SELECT COUNT(*) FROM callback_outbox WHERE " + where, args);
   if (!count) return Error(count.error());
   CallbackHistoryPage page;

@@ -19,6 +19,14 @@ enum class CallbackState { kPending, kDelivered, kFailed };
 
 std::string_view CallbackStateName(CallbackState state);  // "pending" | "delivered" | "failed"
 
+// The kinds of the stream publish/unpublish callbacks (spec §11.2), kept apart from the
+// recording callbacks in the history.
+inline constexpr std::string_view kPublishKind = "publish";
+inline constexpr std::string_view kPublishDoneKind = "publish_done";
+inline bool IsStreamEventKind(std::string_view kind) {
+  return kind == kPublishKind || kind == kPublishDoneKind;
+}
+
 struct CallbackEventRow {
   std::string account_id;
   std::string id;  // UUIDv7, sent as X-Liverec-Event-Id; stable across attempts
@@ -28,8 +36,10 @@ struct CallbackEventRow {
   std::string kind;  // file_created, record_started, record_paused, record_resumed, ...
   std::string url;
   std::string method = "POST";
-  std::string body;      // the request body (JSON text)
-  std::string sign_key;  // NotifyAuthKey when the request is signed (spec §6.2), else ""
+  std::string body;       // the request body (JSON text); "" for GET
+  std::string sign_key;   // NotifyAuthKey when the request is signed (spec §6.2), else ""
+  std::string query;      // GET: the query string appended to `url` (stream events, spec §11.2)
+  std::string sign_host;  // the name signed in ALI-LIVE-SIGNATURE; "" = the host of `url`
   CallbackState state = CallbackState::kPending;
   int64_t attempts = 0;
   int64_t next_attempt_ms = 0;
@@ -63,6 +73,9 @@ struct CallbackHistoryQuery {
   int64_t start_ms = 0;  // last attempt in [start_ms, end_ms)
   int64_t end_ms = 0;
   std::optional<bool> delivered;  // true: delivered only; false: not delivered only
+  // false: recording callbacks (every kind but the stream events); true: stream events only
+  // (IsStreamEventKind).
+  bool stream_events = false;
   int64_t page_num = 1;
   int64_t page_size = 20;
 };

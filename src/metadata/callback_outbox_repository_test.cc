@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "base/ids.h"
+#include "metadata/migrations.h"
 #include "metadata/two_account_test_fixture.h"
 
 namespace liverec::metadata {
@@ -145,6 +148,58 @@ TEST_F(CallbackOutboxRepositoryTest, HistoryFiltersByStreamResultAndTimeNewestFi
   (void)never;
 }
 
+TEST_F(CallbackOutboxRepositoryTest, GetEventKeepsItsQueryAndSignedName) {
+  clock_.AdvanceMs(10);
+  CallbackEventRow e;
+  e.account_id = account_a_;
+  e.id = NewId(clock_, random_);
+  e.domain_name = "push.example.com";
+  e.app_name = "live";
+  e.stream_name = "s1";
+  e.kind = std::string(kPublishKind);
+  e.url = "http://hooks.example.net/streams";
+  e.method = "GET";
+  e.query = "action=publish&ip=10.0.0.1&id=s1";
+  e.sign_key = "abcdefgh12345678";
+  e.sign_host = "push.example.com";
+  e.next_attempt_ms = e.created_at_ms = clock_.NowMs();
+  ASSERT_TRUE(repo_->Insert(e).ok());
+  auto found = repo_->Find(account_a_, e.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->method, "GET");
+  EXPECT_EQ((*found)->query, e.query);
+  EXPECT_EQ((*found)->sign_host, "push.example.com");
+  EXPECT_EQ((*found)->body, "");
+  // A POST event has neither.
+  CallbackEventRow post = Add(account_a_);
+  EXPECT_EQ(repo_->Find(account_a_, post.id).value()->query, "");
+  EXPECT_EQ(repo_->Find(account_a_, post.id).value()->sign_host, "");
+}
+
+TEST_F(CallbackOutboxRepositoryTest, HistoryKeepsStreamEventsApartFromRecordingCallbacks) {
+  CallbackEventRow recording = Add(account_a_);
+  CallbackEventRow publish = Add(account_a_);
+  CallbackEventRow done = Add(account_a_);
+  for (auto* e : {&publish, &done}) {
+    e->kind = std::string(e == &publish ? kPublishKind : kPublishDoneKind);
+    ASSERT_TRUE(db_->Execute("UPDATE callback_outbox SET kind = ? WHERE id = ?", {e->kind, e->id})
+                    .has_value());
+  }
+  int64_t start = clock_.NowMs();
+  for (const auto& e : {recording, publish, done}) {
+    ASSERT_TRUE(Attempt(e, CallbackState::kDelivered).ok());
+  }
+  CallbackHistoryQuery q{account_a_, "example.com", {}, {}, start, start + 10'000};
+  auto recordings = repo_->ListHistory(q);
+  ASSERT_TRUE(recordings.has_value());
+  ASSERT_EQ(recordings->total, 1) << "DescribeLiveRecordNotifyRecords lists recording callbacks";
+  EXPECT_EQ(recordings->events.at(0).id, recording.id);
+  q.stream_events = true;
+  auto streams = repo_->ListHistory(q);
+  ASSERT_TRUE(streams.has_value());
+  EXPECT_EQ(streams->total, 2);
+}
+
 TEST_F(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheLimit) {
   CallbackEventRow done = Add(account_a_);
   CallbackEventRow waiting = Add(account_a_);
@@ -153,6 +208,40 @@ TEST_F(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheL
   EXPECT_EQ(repo_->PurgeFinishedBefore(clock_.NowMs() + 1).value(), 1);
   EXPECT_FALSE(repo_->Find(account_a_, done.id).value().has_value());
   EXPECT_TRUE(repo_->Find(account_a_, waiting.id).value().has_value());
+}
+
+// Migration 8 adds query_string and sign_host to callback_outbox: rows written before it (by the
+// migration-5 column list) read back as they were, with neither.
+TEST(CallbackOutboxMigrationTest, EventsFromBeforeMigration8KeepTheirFieldsAndGetEmptyNewOnes) {
+  FakeClock clock(1'767'225'600'000);
+  auto db = std::move(*SqliteDatabase::Open(":memory:"));
+  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                                "name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL);")
+                  .ok());
+  for (const auto& m : AllMigrations()) {
+    if (m.version >= 8) break;
+    std::string_view sql = m.sqlite_sql.empty() ? m.sql : m.sqlite_sql;
+    ASSERT_TRUE(db->ExecuteScript(fmt::format("{}\nINSERT INTO schema_migrations VALUES ({}, '{}', "
+                                              "0);",
+                                              sql, m.version, m.name))
+                    .ok());
+  }
+  ASSERT_TRUE(db->Execute("INSERT INTO callback_outbox (account_id, id, domain_name, app_name, "
+                          "stream_name, kind, url, method, body, sign_key, state, attempts, "
+                          "next_attempt_ms, last_attempt_ms, last_status, last_error, "
+                          "last_headers, last_response, created_at_ms, delivered_at_ms) VALUES "
+                          "('a', 'e1', 'example.com', 'live', 's1', 'file_created', "
+                          "'http://hooks.example.net/', 'POST', '{}', 'k', 'pending', 0, 5, NULL, "
+                          "0, '', '{}', '', 5, NULL)",
+                          {})
+                  .has_value());
+  ASSERT_TRUE(ApplyMigrations(*db, clock).ok());
+  auto found = CallbackOutboxRepository(*db).Find("a", "e1");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->kind, "file_created");
+  EXPECT_EQ((*found)->sign_key, "k");
+  EXPECT_EQ((*found)->query, "");
+  EXPECT_EQ((*found)->sign_host, "");
 }
 
 }  // namespace

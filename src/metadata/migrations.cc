@@ -329,6 +329,27 @@ CREATE INDEX slices_spans ON slices (account_id, stream_id, start_ms, end_ms, du
                                      endpoint, bucket);
 )sql";
 
+// Stream publish/unpublish callbacks (docs/api/streams.md): one config per (account, ingest
+// domain), and two outbox columns for GET deliveries: the query string sent after the URL, and
+// the name signed in ALI-LIVE-SIGNATURE ('' = the URL's host, as recording callbacks sign).
+constexpr std::string_view kStreamsNotifySchema = R"sql(
+CREATE TABLE streams_notify_configs (
+  account_id           TEXT NOT NULL REFERENCES accounts(id),
+  domain_name          TEXT NOT NULL,
+  notify_url           TEXT NOT NULL,
+  notify_req_auth      INTEGER NOT NULL,
+  notify_auth_key      TEXT NOT NULL,
+  exception_notify_url TEXT NOT NULL,
+  switch_notify_url    TEXT NOT NULL,
+  created_at_ms        BIGINT NOT NULL,
+  updated_at_ms        BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name)
+);
+
+ALTER TABLE callback_outbox ADD COLUMN query_string TEXT NOT NULL DEFAULT '';
+ALTER TABLE callback_outbox ADD COLUMN sign_host TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -341,6 +362,7 @@ const std::vector<Migration>& AllMigrations() {
       {5, "notify configs, callback outbox", kCallbackSchema},
       {6, "held slices and MP4/FLV record files", kComposedFilesSchema},
       {7, "covering index for recorded-content queries", kSliceSpansPortable, kSliceSpansSqlite},
+      {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
   };
   return kMigrations;
 }

@@ -93,6 +93,13 @@ Result<std::optional<std::string>> TenantRepository::FindDomainOwner(
   return std::optional<std::string>(AsText(rows->front()[0]));
 }
 
+Result<std::optional<std::string>> TenantRepository::FindAliasOwner(const std::string& alias) {
+  auto rows = db_.Query("SELECT account_id FROM domain_aliases WHERE alias = ?", {alias});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<std::string>();
+  return std::optional<std::string>(AsText(rows->front()[0]));
+}
+
 Result<int64_t> TenantRepository::CountDomains(const std::string& account_id) {
   auto rows = db_.Query("SELECT COUNT(*) FROM domains WHERE account_id = ?", {account_id});
   if (!rows) return Error(rows.error());

@@ -34,6 +34,8 @@ class TenantRepository {
   Status ReplaceDomains(const std::vector<DomainRow>& domains);
   // The account that declared `domain_name`, if any.
   Result<std::optional<std::string>> FindDomainOwner(const std::string& domain_name);
+  // The account that declared `alias` as an ingest alias of one of its domains, if any.
+  Result<std::optional<std::string>> FindAliasOwner(const std::string& alias);
   Result<int64_t> CountDomains(const std::string& account_id);
 
   // Replaces every bucket of every account with `buckets`, in one transaction.

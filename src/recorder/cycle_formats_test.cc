@@ -260,6 +260,33 @@ TEST_F(CycleFormatsTest, WithM3u8SlicesAreStoredAndIndexedAndMp4ReleasesTheSpool
   EXPECT_EQ(events_.files.size(), 2u);
 }
 
+TEST_F(CycleFormatsTest, CloseStreamNowClosesEveryFormatWithoutWaitingDelayTime) {
+  RecordingPlan plan = Plan({{"m3u8", "p/{StreamName}_{Sequence}", 3600},
+                             {"mp4", "v/{StreamName}_{Sequence}", 3600}});
+  Publish(plan, 0, 3, kStart);
+  // Another stream's open cycle is not touched.
+  std::string other_id = recordings_->EnsureStream(account_, "a.com", "live", "s2")->id;
+  RecordingPlan other = plan;
+  other.stream_id = other_id;
+  other.stream = "s2";
+  ASSERT_TRUE(cycles_->Attach(other, "mp4", kStart).has_value());
+  ASSERT_EQ(recordings_->ListOpenCycles()->size(), 3u);
+
+  ASSERT_TRUE(cycles_->CloseStreamNow(account_, stream_id_).ok());  // no clock advance
+  EXPECT_EQ(BucketFiles(".m3u8").size(), 1u);
+  ASSERT_EQ(BucketFiles(".mp4").size(), 1u);
+  EXPECT_NEAR(Duration(BucketFiles(".mp4")[0]), 3.0, 0.15);
+  EXPECT_EQ(HeldFiles(), 0u);
+  auto open = recordings_->ListOpenCycles();
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].stream_id, other_id);
+  // A publish after it starts new files.
+  Publish(plan, 3, 5, clock_.NowMs() + 1000);
+  ASSERT_TRUE(cycles_->CloseStreamNow(account_, stream_id_).ok());
+  EXPECT_EQ(BucketFiles(".m3u8").size(), 2u);
+  EXPECT_EQ(BucketFiles(".mp4").size(), 2u);
+}
+
 TEST_F(CycleFormatsTest, AfterARestartHeldSlicesAreComposedAndOrphansSwept) {
   RecordingPlan plan = Plan({{"flv", "f/{StreamName}_{Sequence}", 3600}});
   Publish(plan, 0, 3, kStart);

@@ -200,4 +200,21 @@ Status CycleManager::CloseExpired() {
   return first_error;
 }
 
+Status CycleManager::CloseStreamNow(const std::string& account_id, const std::string& stream_id) {
+  std::lock_guard lock(mutex_);
+  auto open = recordings_.ListOpenCycles();
+  if (!open) return open.error();
+  Status first_error;
+  for (const auto& cycle : *open) {
+    if (cycle.account_id != account_id || cycle.stream_id != stream_id) continue;
+    Status status = CloseLocked(cycle);
+    if (!status.ok()) {
+      // CloseExpired retries it once its DelayTime has passed.
+      spdlog::error("recorder: cannot close cycle {} now: {}", cycle.id, status.ToString());
+      if (first_error.ok()) first_error = status;
+    }
+  }
+  return first_error;
+}
+
 }  // namespace liverec::recorder

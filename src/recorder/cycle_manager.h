@@ -68,6 +68,9 @@ class CycleManager {
   Status Detach(const std::string& account_id, const std::string& cycle_id);
   // Closes every cycle without a publisher whose DelayTime has passed.
   Status CloseExpired();
+  // Closes every open cycle of the stream now, without waiting DelayTime (RealTimeRecordCommand
+  // cancel_delay and restart, a time window's end). Call after the stream's recording ended.
+  Status CloseStreamNow(const std::string& account_id, const std::string& stream_id);
   // At start: deletes held spool slices no cycle holds (a crash after composing) and leftovers
   // of compositions.
   Status SweepSpool();

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "recorder/live_recording.h"
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
 #include "recorder/ts_timestamps.h"
@@ -72,62 +73,115 @@ int64_t RepairTornSlice(const std::string& path) {
 std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::PublishInfo& info) {
   const auto& id = info.identity;
   std::string who = id.Key();
-  auto configs = deps_.record_configs.ListForDomain(info.account_id, id.domain);
-  if (!configs) {
-    spdlog::error("recorder: {}: cannot read record configs: {}", who, configs.error().ToString());
-    return nullptr;
-  }
-  MatchResult match = MatchRecordConfig(*configs, id.app, id.stream, deps_.clock.NowMs());
-  if (!match.config) {
-    spdlog::info("recorder: {}: not recorded (no record config matches)", who);
-    return nullptr;
-  }
-  const auto& config = *match.config;
-  if (!match.in_window) {
-    spdlog::info("recorder: {}: not recorded (outside the config's StartTime-EndTime window)", who);
-    return nullptr;
-  }
-  if (config.formats.empty()) {
-    spdlog::warn("recorder: {}: not recorded: the config has no format", who);
-    return nullptr;
-  }
-  if (config.on_demand == 1) return GateOnDemand(config, info);
-  if (config.on_demand != 0) {
-    spdlog::warn("recorder: {}: not recorded: OnDemand={} (manual and URL-parameter recording "
-                 "are not implemented yet)", who, config.on_demand);
-    return nullptr;
-  }
-  return StartRecording(config, info);
+  auto control = std::make_shared<LiveControl>(who);
+  std::optional<RecordWindow> window = PlanAutomatic(info, *control);
+
+  SerialPost post = deps_.make_serial();
+  auto start = [this, info, post, control](const TaskEffect& effect)
+      -> std::unique_ptr<ingest::StreamObserver> {
+    if (effect.on_demand) return GateOnDemand(*effect.config, info, post, control, effect.task);
+    return StartRecording(*effect.config, info, post);
+  };
+  auto close_files_now = [this, info, post] {
+    post([recordings = &deps_.recordings, cycles = &deps_.cycles, info] {
+      const auto& ident = info.identity;
+      auto stream = recordings->FindStream(info.account_id, ident.domain, ident.app, ident.stream);
+      Status status = !stream ? stream.error()
+                      : *stream ? cycles->CloseStreamNow(info.account_id, (*stream)->id)
+                                : Status::Ok();
+      if (!status.ok()) {
+        spdlog::error("recorder: {}: files not closed now (they close after DelayTime): {}",
+                      ident.Key(), status.ToString());
+      }
+    });
+  };
+  std::string key = LiveControls::Key(info.account_id, id.domain, id.app, id.stream);
+  if (deps_.live_controls) deps_.live_controls->Register(key, control);
+  auto on_end = [controls = deps_.live_controls, key, raw = control.get()] {
+    if (controls) controls->Unregister(key, raw);
+  };
+  return std::make_unique<LiveRecording>(control, std::move(start), std::move(close_files_now),
+                                         deps_.clock, std::move(window), std::move(on_end));
 }
 
-std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(const metadata::RecordConfig& config,
-                                                               const ingest::PublishInfo& info) {
+std::optional<RecordWindow> Recorder::PlanAutomatic(const ingest::PublishInfo& info,
+                                                    LiveControl& control) {
+  std::string who = info.identity.Key();
+  auto configs = deps_.record_configs.ListForDomain(info.account_id, info.identity.domain);
+  if (!configs) {
+    spdlog::error("recorder: {}: cannot read record configs: {}", who, configs.error().ToString());
+    return std::nullopt;
+  }
+  int64_t now = deps_.clock.NowMs();
+  MatchResult match = MatchRecordConfig(*configs, info.identity.app, info.identity.stream, now);
+  if (!match.config) {
+    spdlog::info("recorder: {}: not recorded (no record config matches)", who);
+    return std::nullopt;
+  }
+  const auto& config = *match.config;
+  if (config.formats.empty()) {
+    spdlog::warn("recorder: {}: not recorded: the config has no format", who);
+    return std::nullopt;
+  }
+  if (config.on_demand == 7) {
+    spdlog::info("recorder: {}: manual recording (OnDemand=7): waits for RealTimeRecordCommand "
+                 "start", who);
+    return std::nullopt;
+  }
+  if (config.on_demand != 0 && config.on_demand != 1) {
+    spdlog::warn("recorder: {}: not recorded: OnDemand={} (recording decided by ingest URL "
+                 "parameters is not implemented)", who, config.on_demand);
+    return std::nullopt;
+  }
+  bool on_demand = config.on_demand == 1;
+  std::optional<RecordWindow> window;
+  if (config.start_time_ms && config.end_time_ms && now < *config.end_time_ms) {
+    window = RecordWindow{*config.start_time_ms, *config.end_time_ms, config, on_demand,
+                          match.in_window};
+  }
+  if (match.in_window) {
+    control.AutoStart(config, on_demand, on_demand ? "on-demand" : "automatic");
+  } else if (window) {
+    spdlog::info("recorder: {}: not recorded until the config's StartTime-EndTime window opens",
+                 who);
+  } else {
+    spdlog::info("recorder: {}: not recorded (the config's StartTime-EndTime window has passed)",
+                 who);
+  }
+  return window;
+}
+
+std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(
+    const metadata::RecordConfig& config, const ingest::PublishInfo& info, SerialPost post,
+    std::shared_ptr<LiveControl> control, uint64_t task) {
   std::string who = info.identity.Key();
   if (!deps_.on_demand) {
     spdlog::warn("recorder: {}: not recorded: OnDemand=1 but on-demand decisions are off", who);
+    control->Declined(task);
     return nullptr;
   }
   OnDemandQuery query{info.account_id, info.identity.domain, info.identity.app,
                       info.identity.stream, "", 0};
-  auto ask = [decider = deps_.on_demand, post = deps_.make_serial(), query,
-              formats = config.formats](const std::string& codec, int64_t kbps,
-                                        OnDemandGate::Deliver deliver) mutable {
+  auto ask = [decider = deps_.on_demand, post, query, formats = config.formats, control,
+              task](const std::string& codec, int64_t kbps, OnDemandGate::Deliver deliver) mutable {
     query.codec = codec;
     query.vbitrate_kbps = kbps;
-    post([decider, query, formats, deliver = std::move(deliver)] {
-      deliver(decider->Decide(query, formats));
+    post([decider, query, formats, control, task, deliver = std::move(deliver)] {
+      OnDemandDecision decision = decider->Decide(query, formats);
+      if (!decision.record) control->Declined(task);
+      deliver(std::move(decision));
     });
   };
-  auto start = [this, config, info](const OnDemandDecision& decision) {
+  auto start = [this, config, info, post](const OnDemandDecision& decision) {
     metadata::RecordConfig chosen = config;
     chosen.formats = decision.formats;
-    return StartRecording(chosen, info);
+    return StartRecording(chosen, info, post);
   };
   return std::make_unique<OnDemandGate>(who, std::move(ask), std::move(start));
 }
 
 std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
-    const metadata::RecordConfig& config, const ingest::PublishInfo& info) {
+    const metadata::RecordConfig& config, const ingest::PublishInfo& info, SerialPost post) {
   const auto& id = info.identity;
   std::string who = id.Key();
   auto stream = deps_.recordings.EnsureStream(info.account_id, id.domain, id.app, id.stream);
@@ -159,7 +213,6 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   };
   // The status event reads and writes the database: on the stream's serial worker, ahead of
   // its slices and of the "paused" its end posts there.
-  SerialPost post = deps_.make_serial();
   post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock);

@@ -6,6 +6,9 @@
 // DelayTime passed (composing their MP4/FLV from the held slices).
 // On-demand configs (OnDemand=1) get an OnDemandGate that asks OnDemandUrl on a worker and
 // starts the StreamRecorder only if told to (docs/recording.md).
+// Every publish gets a LiveRecording with a LiveControl registered in LiveControls, so
+// RealTimeRecordCommand can start, stop and restart its recording (OnDemand=7 configs wait for
+// that), and a config's StartTime-EndTime window starts and stops it while it is live.
 // Thread-safety: OnPublish from I/O threads (it reads the database once per publish);
 // Recover and CloseExpiredCycles from worker threads.
 #pragma once
@@ -19,6 +22,8 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/cycle_manager.h"
+#include "recorder/live_controls.h"
+#include "recorder/live_recording.h"
 #include "recorder/on_demand_decider.h"
 #include "recorder/spool.h"
 #include "recorder/stream_recorder.h"
@@ -38,6 +43,8 @@ struct RecorderDependencies {
   // Asks OnDemandUrl for OnDemand=1 configs (on a make_serial executor); null: such streams are
   // not recorded.
   OnDemandDecider* on_demand = nullptr;
+  // Where each publish's LiveControl is registered for RealTimeRecordCommand (null: nowhere).
+  LiveControls* live_controls = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {
@@ -51,11 +58,21 @@ class Recorder final : public ingest::PublishListener {
   Result<int> Recover();
 
  private:
-  // The StreamRecorder of `config` (its formats as given) for this publish; null on failure.
+  // Queues the publish's automatic recording on `control` (the matching config with OnDemand 0
+  // or 1, inside its time window) and returns the window still to come or in force, if any.
+  std::optional<RecordWindow> PlanAutomatic(const ingest::PublishInfo& info, LiveControl& control);
+  // The StreamRecorder of `config` (its formats as given) for this publish, posting its work to
+  // the publish's serial executor `post`; null on failure.
   std::unique_ptr<ingest::StreamObserver> StartRecording(const metadata::RecordConfig& config,
-                                                         const ingest::PublishInfo& info);
+                                                         const ingest::PublishInfo& info,
+                                                         SerialPost post);
+  // An OnDemandGate for task `task`, which starts StartRecording if OnDemandUrl says so and tells
+  // `control` otherwise.
   std::unique_ptr<ingest::StreamObserver> GateOnDemand(const metadata::RecordConfig& config,
-                                                       const ingest::PublishInfo& info);
+                                                       const ingest::PublishInfo& info,
+                                                       SerialPost post,
+                                                       std::shared_ptr<LiveControl> control,
+                                                       uint64_t task);
 
   // The UTC end of each stream's latest slice on this node, including slices not yet indexed.
   struct LastEnds {

@@ -40,6 +40,10 @@
 #include "server/callback_pump.h"
 #include "server/recording_callbacks.h"
 #include "server/router.h"
+#include "server/stream_event_callbacks.h"
+#include "callbacks/stream_event_notifier.h"
+#include "ingest/stream_event_listener.h"
+#include "metadata/streams_notify_config_repository.h"
 
 namespace liverec::server {
 
@@ -83,6 +87,8 @@ struct Server::Impl {
   std::unique_ptr<recorder::Spool> spool;
   std::unique_ptr<recorder::CycleManager> cycles;
   std::unique_ptr<recorder::Recorder> recorder;
+  // Each live publish's recording control (RealTimeRecordCommand).
+  std::unique_ptr<recorder::LiveControls> live_controls;
   ingest::IngestPolicy ingest_policy;
   ingest::StreamRegistry registry;
   std::unique_ptr<net::TcpServer> rtmp;
@@ -100,6 +106,12 @@ struct Server::Impl {
   callbacks::CurlHttpSender on_demand_sender;
   std::unique_ptr<recorder::OnDemandDecider> on_demand;
   std::unique_ptr<boost::asio::steady_timer> callback_timer;
+  // Stream publish/unpublish callbacks (docs/api/streams.md): StreamEventListener wraps the
+  // recorder for ingest; its events go through one strand to the notifier and the outbox.
+  std::unique_ptr<metadata::StreamsNotifyConfigRepository> streams_notify_configs;
+  std::unique_ptr<callbacks::OutboxStreamEventNotifier> stream_event_notifier;
+  std::unique_ptr<StreamEventCallbacks> stream_event_callbacks;
+  std::unique_ptr<ingest::StreamEventListener> stream_events;
 
   Status StartRecording();
   Result<uint16_t> StartRtmp();
@@ -139,7 +151,7 @@ Status Server::Impl::StartRecording() {
   recorder = std::make_unique<recorder::Recorder>(recorder::RecorderDependencies{
       *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
       config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
-      on_demand.get()});
+      on_demand.get(), live_controls.get()});
 
   auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
   if (!default_account || !*default_account) {
@@ -233,11 +245,21 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s,
                                 config.rtmp.idle_timeout_s, config.rtmp.max_connections,
                                 64 * 1024};
+  ingest_policy.server_ip = ListenIp(config.rtmp_listen);
+  auto events_strand =
+      std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
+          workers->get_executor());
+  stream_event_callbacks = std::make_unique<StreamEventCallbacks>(
+      *stream_event_notifier, [events_strand](std::function<void()> task) {
+        boost::asio::post(*events_strand, std::move(task));
+      });
+  stream_events =
+      std::make_unique<ingest::StreamEventListener>(*recorder, *stream_event_callbacks, clock);
   rtmp = std::make_unique<net::TcpServer>(
       *io,
       [this, limits](const std::string& peer) -> std::unique_ptr<net::ConnectionHandler> {
-        return std::make_unique<ingest::RtmpConnection>(peer, ingest_policy, registry, *recorder,
-                                                        clock, limits);
+        return std::make_unique<ingest::RtmpConnection>(peer, ingest_policy, registry,
+                                                        *stream_events, clock, limits);
       },
       options);
   auto port = rtmp->Listen(config.rtmp_listen);
@@ -279,6 +301,7 @@ Result<StartInfo> Server::Start() {
   LIVEREC_RETURN_IF_ERROR(metadata::ApplyMigrations(*s.db, s.clock));
   s.tenants = std::make_unique<metadata::TenantRepository>(*s.db, s.clock, s.random);
   s.record_configs = std::make_unique<metadata::RecordConfigRepository>(*s.db);
+  s.live_controls = std::make_unique<recorder::LiveControls>(*s.record_configs, s.clock);
   s.recordings = std::make_unique<metadata::RecordingRepository>(*s.db, s.clock, s.random);
   s.index_files = std::make_unique<metadata::IndexFileRepository>(*s.db);
   s.notify_configs = std::make_unique<metadata::NotifyConfigRepository>(*s.db);
@@ -286,6 +309,9 @@ Result<StartInfo> Server::Start() {
   s.outbox = std::make_unique<callbacks::Outbox>(*s.callback_outbox, s.clock, s.random);
   s.record_notifier =
       std::make_unique<callbacks::OutboxRecordNotifier>(*s.notify_configs, *s.outbox);
+  s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
+  s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
+      *s.streams_notify_configs, *s.outbox, NodeName());
   for (const auto& bucket : s.config.buckets) {
     s.stores[{bucket.endpoint, bucket.name}] =
         std::make_unique<storage::LocalObjectStore>(bucket.path);
@@ -301,6 +327,8 @@ Result<StartInfo> Server::Start() {
   deps.stores = s.StoreLookupFn();
   deps.notify_configs = s.notify_configs.get();
   deps.callback_outbox = s.callback_outbox.get();
+  deps.live_controls = s.live_controls.get();
+  deps.streams = {&s.registry, s.streams_notify_configs.get()};
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
   if (s.config.callbacks.allow_private_addresses) {
     spdlog::warn("callbacks: allow_private_addresses is on: callback URLs may point into this "

@@ -31,4 +31,15 @@ Result<nlohmann::json> DeleteLiveRecordNotifyConfig(ActionContext& context, cons
 Result<nlohmann::json> DescribeLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordNotifyRecords(ActionContext& context, const Params& params);
 
+// Manual recording (spec §7, docs/api/record-commands.md).
+Result<nlohmann::json> RealTimeRecordCommand(ActionContext& context, const Params& params);
+
+// Stream publish/unpublish callbacks and the live list (spec §11, docs/api/streams.md).
+Result<nlohmann::json> SetLiveStreamsNotifyUrlConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context,
+                                                          const Params& params);
+Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
+                                                        const Params& params);
+Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
+
 }  // namespace liverec::api::actions

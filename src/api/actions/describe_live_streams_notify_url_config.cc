@@ -1,0 +1,19 @@
+// DescribeLiveStreamsNotifyUrlConfig: an ingest domain's stream callback config (spec §11.1).
+// [U] Without a config the answer is only the RequestId (no LiveStreamsNotifyConfig), not an
+// error — as DescribeLiveRecordNotifyConfig answers.
+#include "api/actions/actions.h"
+#include "api/streams_params.h"
+
+namespace liverec::api::actions {
+
+Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context,
+                                                          const Params& params) {
+  auto domain = ParseStreamsNotifyDomain(context, params);
+  if (!domain) return Error(domain.error());
+  auto found = context.deps.streams.notify_configs->Find(context.caller.account_id, *domain);
+  if (!found) return Error(found.error());
+  if (!*found) return nlohmann::json::object();
+  return nlohmann::json{{"LiveStreamsNotifyConfig", StreamsNotifyConfigToJson(**found)}};
+}
+
+}  // namespace liverec::api::actions

@@ -1,0 +1,35 @@
+// RealTimeRecordCommand: start, stop, cancel_delay or restart the recording of a live stream
+// (spec §7). The state machine and what each command does to the files: docs/recording.md.
+#include "api/actions/actions.h"
+#include "api/record_config_params.h"
+#include "base/names.h"
+
+namespace liverec::api::actions {
+
+Result<nlohmann::json> RealTimeRecordCommand(ActionContext& context, const Params& params) {
+  auto domain = params.Required("DomainName");
+  if (!domain) return Error(domain.error());
+  auto app = params.Required("AppName");
+  if (!app) return Error(app.error());
+  auto stream = params.Required("StreamName");
+  if (!stream) return Error(stream.error());
+  auto command_text = params.Required("Command");
+  if (!command_text) return Error(command_text.error());
+  if (!IsValidDomainName(*domain)) return Error(ErrorCode::kInvalidDomainNameMalformed);
+  if (!IsValidAppName(*app)) return Error(ErrorCode::kInvalidAppNameMalformed);
+  if (!IsValidAppName(*stream)) {
+    return Error(ErrorCode::kInvalidStreamNameMalformed, "",
+                 "StreamName names one stream (no wildcard).");
+  }
+  auto command = recorder::ParseRecordCommand(*command_text);
+  if (!command) return Error(ErrorCode::kInvalidCommandMalformed);
+  LIVEREC_RETURN_IF_ERROR(CheckDomainAccess(context, *domain));
+  if (!context.deps.live_controls) {
+    return Error(ErrorCode::kInternalError, "", "recording control is not available");
+  }
+  LIVEREC_RETURN_IF_ERROR(context.deps.live_controls->Command(context.caller.account_id, *domain,
+                                                              *app, *stream, *command));
+  return nlohmann::json::object();
+}
+
+}  // namespace liverec::api::actions

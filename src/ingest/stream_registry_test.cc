@@ -1,0 +1,81 @@
+#include "ingest/stream_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "ingest/stream_meter.h"
+
+namespace liverec::ingest {
+namespace {
+
+LiveStream Stream(const std::string& account, const std::string& domain, const std::string& app,
+                  const std::string& stream) {
+  LiveStream s;
+  s.account_id = account;
+  s.domain = domain;
+  s.app = app;
+  s.stream = stream;
+  s.ingest_domain = "push." + domain;
+  s.client_ip = "10.0.0.7";
+  s.publish_time_ms = 1'767'225'600'000;
+  return s;
+}
+
+TEST(StreamRegistryTest, ListsOneAccountsStreamsOfOneDomainByAppThenStream) {
+  StreamRegistry registry;
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s2")));
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "app2", "x")));
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.community", "live", "s1")));
+  ASSERT_TRUE(registry.TryAcquire(Stream("b", "b.example.com", "live", "s1")));
+  auto listed = registry.List("a", "example.com");
+  ASSERT_EQ(listed.size(), 3u) << "not example.community, a domain with the same prefix";
+  EXPECT_EQ(listed[0].Key(), "example.com/app2/x");
+  EXPECT_EQ(listed[1].Key(), "example.com/live/s1");
+  EXPECT_EQ(listed[2].Key(), "example.com/live/s2");
+  EXPECT_EQ(listed[1].ingest_domain, "push.example.com");
+  EXPECT_EQ(listed[1].client_ip, "10.0.0.7");
+  EXPECT_TRUE(registry.List("b", "example.com").empty()) << "another account sees none of them";
+  registry.Release("example.com/live/s1");
+  EXPECT_EQ(registry.List("a", "example.com").size(), 2u);
+  EXPECT_FALSE(registry.IsLive("example.com/live/s1"));
+}
+
+TEST(StreamRegistryTest, StatsOfALiveStreamAreStoredAndOfAGoneOneIgnored) {
+  StreamRegistry registry;
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));
+  StreamStats stats{media::CodecId::kH264, media::CodecId::kAac, 1280, 720, 25, 2000, 128};
+  registry.UpdateStats("example.com/live/s1", stats);
+  registry.UpdateStats("example.com/live/gone", stats);
+  auto listed = registry.List("a", "example.com");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].stats.video_codec, media::CodecId::kH264);
+  EXPECT_EQ(listed[0].stats.width, 1280);
+  EXPECT_EQ(listed[0].stats.frame_rate, 25);
+  EXPECT_EQ(listed[0].stats.audio_kbps, 128);
+  EXPECT_EQ(registry.LiveKeys(), std::vector<std::string>{"example.com/live/s1"});
+}
+
+TEST(StreamMeterTest, RatesComeOncePerWindowFromWhatWasCounted) {
+  StreamMeter meter(10'000);
+  StreamStats stats;
+  // One second of 25 fps video at 10 000 bytes a frame and audio at 400 bytes a tag, 43 tags.
+  for (int i = 0; i < 25; ++i) meter.Count(media::TrackKind::kVideo, 10'000, true);
+  meter.Count(media::TrackKind::kVideo, 40, false);  // a sequence header: bytes, not a frame
+  for (int i = 0; i < 43; ++i) meter.Count(media::TrackKind::kAudio, 400, false);
+  EXPECT_FALSE(meter.Roll(10'999, stats)) << "not before the window has lasted a second";
+  EXPECT_EQ(stats.frame_rate, 0);
+  ASSERT_TRUE(meter.Roll(11'000, stats));
+  EXPECT_EQ(stats.frame_rate, 25);
+  EXPECT_EQ(stats.video_kbps, 2000);  // 250 040 bytes * 8 / 1000 ms = 2000.32 kbit/s
+  EXPECT_EQ(stats.audio_kbps, 138);   // 17 200 bytes * 8 / 1000 ms = 137.6 kbit/s
+  // The next window starts empty; a longer window divides by its real length.
+  for (int i = 0; i < 30; ++i) meter.Count(media::TrackKind::kVideo, 1000, true);
+  EXPECT_FALSE(meter.Roll(11'500, stats));
+  ASSERT_TRUE(meter.Roll(13'000, stats));
+  EXPECT_EQ(stats.frame_rate, 15);
+  EXPECT_EQ(stats.video_kbps, 120);
+  EXPECT_EQ(stats.audio_kbps, 0);
+}
+
+}  // namespace
+}  // namespace liverec::ingest
