@@ -1,6 +1,7 @@
 #include "base/ids.h"
 
 #include <array>
+#include <atomic>
 #include <cctype>
 
 namespace liverec {
@@ -20,14 +21,35 @@ std::string FormatUuid(const std::array<uint8_t, 16>& b, bool upper) {
   return out;
 }
 
+// The 12-bit rand_a field of the next id: within one millisecond a counter (RFC 9562 §6.2,
+// method 1) that starts at a random value below 2048 and counts up, so ids made in the same
+// millisecond by this process still sort in the order they were made. Packed (ms << 12 |
+// counter) in the one piece of process-wide state liverec keeps: ids must be ordered across
+// every caller, whichever Clock and RandomSource each holds.
+std::atomic<uint64_t> g_last_id_time{0};
+
+uint64_t NextCounter(uint64_t ms, uint16_t random_start) {
+  uint64_t last = g_last_id_time.load(std::memory_order_relaxed);
+  for (;;) {
+    uint64_t counter = random_start & 0x7ff;
+    if ((last >> 12) == ms && (last & 0xfff) < 0xfff) counter = (last & 0xfff) + 1;
+    uint64_t next = (ms << 12) | counter;
+    if (g_last_id_time.compare_exchange_weak(last, next, std::memory_order_relaxed)) {
+      return counter;
+    }
+  }
+}
+
 }  // namespace
 
 std::string NewId(const Clock& clock, RandomSource& random) {
   std::array<uint8_t, 16> b{};
   random.Fill(b);
-  auto ms = static_cast<uint64_t>(clock.NowMs());
+  auto ms = static_cast<uint64_t>(clock.NowMs()) & 0xffffffffffffULL;
   for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
-  b[6] = static_cast<uint8_t>(0x70 | (b[6] & 0x0f));  // version 7
+  uint64_t counter = NextCounter(ms, static_cast<uint16_t>(b[6] << 8 | b[7]));
+  b[6] = static_cast<uint8_t>(0x70 | ((counter >> 8) & 0x0f));  // version 7, rand_a high bits
+  b[7] = static_cast<uint8_t>(counter & 0xff);
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));  // variant 10
   return FormatUuid(b, false);
 }

@@ -19,6 +19,18 @@ TEST(IdsTest, NewIdIsAUuidV7ThatSortsByTime) {
   EXPECT_LT(first, second);
 }
 
+TEST(IdsTest, IdsMadeInOneMillisecondSortInTheOrderTheyWereMade) {
+  FakeClock clock(1767225700000);
+  OsRandom random;
+  std::string previous = NewId(clock, random);
+  for (int i = 0; i < 3000; ++i) {  // more than the counter's 2048 guaranteed steps
+    std::string next = NewId(clock, random);
+    EXPECT_EQ(next.substr(0, 13), previous.substr(0, 13)) << "same millisecond";
+    if (next <= previous && i < 2047) ADD_FAILURE() << previous << " then " << next;
+    previous = next;
+  }
+}
+
 TEST(IdsTest, RequestIdIsUpperCaseUuid) {
   OsRandom random;
   std::string id = NewRequestId(random);
