@@ -10,6 +10,7 @@ APT_PACKAGES=(
   libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
+  nginx libnginx-mod-rtmp
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates
 )

@@ -18,6 +18,9 @@
 #include "metadata/tenant_repository.h"
 #include "ingest/stream_registry.h"
 #include "metadata/streams_notify_config_repository.h"
+#include "metadata/relay_task_repository.h"
+#include "relay/relay_task_listener.h"
+#include "relay/relay_url_policy.h"
 
 namespace liverec::api {
 
@@ -51,6 +54,17 @@ struct StreamServices {
   metadata::StreamsNotifyConfigRepository* notify_configs = nullptr;
 };
 
+// Pull-to-push tasks (docs/api/relay.md): the repository (null in tests that do not use it),
+// the URL policy, the limits, and the scheduler's listener (null until a relay runner exists).
+struct RelayServices {
+  metadata::RelayTaskRepository* tasks = nullptr;
+  relay::UrlPolicy urls;
+  int64_t max_tasks = 100;  // per account, tasks that have not exited
+  int64_t min_retry_interval_s = 60;  // lowered only by the config's [testing] section
+  int64_t exited_retention_ms = relay::kDefaultExitedRetentionMs;
+  relay::RelayTaskListener* listener = nullptr;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -71,6 +85,7 @@ struct ApiDependencies {
   // use it).
   recorder::LiveControls* live_controls = nullptr;
   StreamServices streams;
+  RelayServices relay;
 };
 
 struct ActionContext {

@@ -27,6 +27,13 @@ constexpr std::array kActions = {
     ActionEntry{"DescribeLiveStreamsNotifyUrlConfig", &actions::DescribeLiveStreamsNotifyUrlConfig},
     ActionEntry{"DeleteLiveStreamsNotifyUrlConfig", &actions::DeleteLiveStreamsNotifyUrlConfig},
     ActionEntry{"DescribeLiveStreamsOnlineList", &actions::DescribeLiveStreamsOnlineList},
+    ActionEntry{"CreateLivePullToPush", &actions::CreateLivePullToPush},
+    ActionEntry{"UpdateLivePullToPush", &actions::UpdateLivePullToPush},
+    ActionEntry{"DeleteLivePullToPush", &actions::DeleteLivePullToPush},
+    ActionEntry{"DescribeLivePullToPush", &actions::DescribeLivePullToPush},
+    ActionEntry{"DescribeLivePullToPushList", &actions::DescribeLivePullToPushList},
+    ActionEntry{"RestartLivePullToPush", &actions::RestartLivePullToPush},
+    ActionEntry{"StopLivePullToPush", &actions::StopLivePullToPush},
 };
 
 }  // namespace

@@ -25,8 +25,15 @@ Status ApplyBool(const Params& params, const char* name, bool& out) {
   return Status::Ok();
 }
 
-Status CheckUrl(ActionContext& context, const std::string& url, ErrorCode malformed,
-                ErrorCode unsafe) {
+bool IsAuthKey(const std::string& key) {
+  return key.size() >= 16 && key.size() <= 32 &&
+         std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c); });
+}
+
+}  // namespace
+
+Status CheckCallbackUrlParam(ActionContext& context, const std::string& url, ErrorCode malformed,
+                             ErrorCode unsafe) {
   const NotifyOptions& options = context.deps.notify;
   callbacks::UrlCheck check =
       callbacks::CheckCallbackUrl(url, options.allow_private_addresses, options.resolve);
@@ -40,13 +47,6 @@ Status CheckUrl(ActionContext& context, const std::string& url, ErrorCode malfor
   }
   return Status(malformed);
 }
-
-bool IsAuthKey(const std::string& key) {
-  return key.size() >= 16 && key.size() <= 32 &&
-         std::all_of(key.begin(), key.end(), [](unsigned char c) { return std::isalnum(c); });
-}
-
-}  // namespace
 
 Status RequireNotifyDependencies(const ActionContext& context) {
   if (!context.deps.notify_configs || !context.deps.callback_outbox) {
@@ -68,13 +68,15 @@ Status ApplyNotifyParams(ActionContext& context, const Params& params,
                          metadata::NotifyConfig& config) {
   auto notify_url = params.Required("NotifyUrl");
   if (!notify_url) return notify_url.error();
-  LIVEREC_RETURN_IF_ERROR(CheckUrl(context, *notify_url, ErrorCode::kInvalidNotifyUrlMalformed,
-                                   ErrorCode::kInvalidNotifyUrlUnsafe));
+  LIVEREC_RETURN_IF_ERROR(CheckCallbackUrlParam(context, *notify_url,
+                                                ErrorCode::kInvalidNotifyUrlMalformed,
+                                                ErrorCode::kInvalidNotifyUrlUnsafe));
   config.notify_url = *notify_url;
   if (auto on_demand = params.Get("OnDemandUrl")) {
     if (!on_demand->empty()) {
-      LIVEREC_RETURN_IF_ERROR(CheckUrl(context, *on_demand, ErrorCode::kInvalidOnDemandUrlMalformed,
-                                       ErrorCode::kInvalidOnDemandUrlUnsafe));
+      LIVEREC_RETURN_IF_ERROR(CheckCallbackUrlParam(context, *on_demand,
+                                                    ErrorCode::kInvalidOnDemandUrlMalformed,
+                                                    ErrorCode::kInvalidOnDemandUrlUnsafe));
     }
     config.on_demand_url = *on_demand;
   }

@@ -15,6 +15,11 @@ namespace liverec::api {
 // The notify-config actions need their repositories; InternalError if the server lacks them.
 Status RequireNotifyDependencies(const ActionContext& context);
 
+// A callback URL parameter: `malformed` or `unsafe` (private or loopback host while the server
+// config does not allow them) with the reason, else Ok.
+Status CheckCallbackUrlParam(ActionContext& context, const std::string& url, ErrorCode malformed,
+                             ErrorCode unsafe);
+
 // DomainName (required), well-formed and usable by the caller.
 Result<std::string> ParseNotifyDomain(ActionContext& context, const Params& params);
 

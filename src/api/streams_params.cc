@@ -2,33 +2,20 @@
 
 #include <algorithm>
 
+#include "api/notify_config_params.h"
 #include "api/record_config_params.h"
 #include "base/names.h"
 
 namespace liverec::api {
 namespace {
 
-Status CheckUrlParam(ActionContext& context, const std::string& url, ErrorCode malformed,
-                     ErrorCode unsafe) {
-  const NotifyOptions& options = context.deps.notify;
-  callbacks::UrlCheck check =
-      callbacks::CheckCallbackUrl(url, options.allow_private_addresses, options.resolve);
-  switch (check.verdict) {
-    case callbacks::UrlVerdict::kOk:
-      return Status::Ok();
-    case callbacks::UrlVerdict::kMalformed:
-      return Status(malformed, "", check.detail + ".");
-    case callbacks::UrlVerdict::kUnsafe:
-      return Status(unsafe, "", check.detail + ".");
-  }
-  return Status(malformed);
-}
-
 // An optional URL parameter: "" when not sent or empty, else checked.
 Result<std::string> OptionalUrl(ActionContext& context, const Params& params, const char* name,
                                 ErrorCode malformed, ErrorCode unsafe) {
   std::string url = params.Get(name).value_or("");
-  if (!url.empty()) LIVEREC_RETURN_IF_ERROR(CheckUrlParam(context, url, malformed, unsafe));
+  if (!url.empty()) {
+    LIVEREC_RETURN_IF_ERROR(CheckCallbackUrlParam(context, url, malformed, unsafe));
+  }
   return url;
 }
 
@@ -86,8 +73,9 @@ Result<metadata::StreamsNotifyConfig> ParseStreamsNotifyConfig(ActionContext& co
   config.domain_name = domain;
   auto notify_url = params.Required("NotifyUrl");
   if (!notify_url) return Error(notify_url.error());
-  LIVEREC_RETURN_IF_ERROR(CheckUrlParam(context, *notify_url, ErrorCode::kInvalidNotifyUrlMalformed,
-                                        ErrorCode::kInvalidNotifyUrlUnsafe));
+  LIVEREC_RETURN_IF_ERROR(CheckCallbackUrlParam(context, *notify_url,
+                                                ErrorCode::kInvalidNotifyUrlMalformed,
+                                                ErrorCode::kInvalidNotifyUrlUnsafe));
   config.notify_url = *notify_url;
   auto exception_url = OptionalUrl(context, params, "ExceptionNotifyUrl",
                                    ErrorCode::kInvalidExceptionNotifyUrlMalformed,

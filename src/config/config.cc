@@ -79,6 +79,24 @@ void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
   }
 }
 
+void ReadRelay(const toml::node_view<const toml::node>& node, RelayConfig& r, Problems& problems) {
+  Read(node["max_tasks"], r.max_tasks, "relay.max_tasks", problems);
+  Read(node["media_root"], r.media_root, "relay.media_root", problems);
+  Read(node["allow_private_addresses"], r.allow_private_addresses, "relay.allow_private_addresses",
+       problems);
+  Read(node["exited_retention_s"], r.exited_retention_s, "relay.exited_retention_s", problems);
+}
+
+void ValidateRelay(const RelayConfig& r, Problems& problems) {
+  if (r.max_tasks < 1 || r.max_tasks > 100'000) problems.push_back("relay.max_tasks: must be 1-100000");
+  if (!r.media_root.empty() && !r.media_root.starts_with("/")) {
+    problems.push_back("relay.media_root: must be an absolute path");
+  }
+  if (r.exited_retention_s < 1 || r.exited_retention_s > 30 * 86'400) {
+    problems.push_back("relay.exited_retention_s: must be 1-2592000");
+  }
+}
+
 void ReadFile(const std::string& path, Config& config, Problems& problems) {
   toml::table root;
   try {
@@ -123,6 +141,9 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
        "testing.min_slice_duration_s", problems);
 
   ReadCallbacks(view["callbacks"], config.callbacks, problems);
+  ReadRelay(view["relay"], config.relay, problems);
+  Read(view["testing"]["min_retry_interval_s"], config.testing.min_retry_interval_s,
+       "testing.min_retry_interval_s", problems);
 
   if (const auto* accounts = root["accounts"].as_array()) {
     for (size_t i = 0; i < accounts->size(); ++i) {
@@ -314,6 +335,11 @@ void Validate(Config& config, Problems& problems) {
   }
   if (config.api.max_index_slices < 1) problems.push_back("api.max_index_slices: at least 1");
   ValidateCallbacks(config.callbacks, problems);
+  ValidateRelay(config.relay, problems);
+  if (config.testing.enabled &&
+      (config.testing.min_retry_interval_s < 1 || config.testing.min_retry_interval_s > 60)) {
+    problems.push_back("testing.min_retry_interval_s: must be 1-60");
+  }
   if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
     problems.push_back("recording.*_retention_days: at least 1");
   }

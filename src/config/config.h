@@ -72,6 +72,18 @@ struct TestingConfig {
   int64_t min_delay_time_s = 15;
   int64_t min_cycle_duration_s = 900;
   int64_t min_slice_duration_s = 5;
+  int64_t min_retry_interval_s = 60;  // RetryInterval of pull-to-push tasks
+};
+
+// Pull-to-push relay tasks (docs/api/relay.md).
+struct RelayConfig {
+  int64_t max_tasks = 100;  // per account: tasks that have not exited (CodeNotEnoughResource)
+  // file: sources only inside this absolute directory; "" = file: sources refused.
+  std::string media_root;
+  // Accept source and destination hosts that are (or resolve to) loopback, private or
+  // link-local addresses. Off by default, as for callbacks.
+  bool allow_private_addresses = false;
+  int64_t exited_retention_s = 86'400;  // an exited task stays answerable this long
 };
 
 // Recording callbacks (docs/callbacks.md): URL policy and the delivery schedule.
@@ -109,6 +121,7 @@ struct Config {
   RecordingConfig recording;
   TestingConfig testing;
   CallbacksConfig callbacks;
+  RelayConfig relay;
   std::vector<AccountConfig> accounts;  // other than "default", which always exists
   std::vector<BucketConfig> buckets;    // besides the default local bucket "records"
   std::vector<DomainConfig> domains;

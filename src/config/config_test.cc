@@ -177,6 +177,44 @@ on_demand_timeout_ms = 700
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, RelaySectionDefaultsReadsAndValidates) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->relay.max_tasks, 100);
+  EXPECT_EQ(defaults->relay.media_root, "");
+  EXPECT_FALSE(defaults->relay.allow_private_addresses);
+  EXPECT_EQ(defaults->relay.exited_retention_s, 86'400);
+  EXPECT_EQ(defaults->testing.min_retry_interval_s, 60);
+  std::string file = WriteTemp(R"(
+[relay]
+max_tasks = 3
+media_root = "/srv/media"
+allow_private_addresses = true
+exited_retention_s = 5
+[testing]
+enabled = true
+min_retry_interval_s = 1
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->relay.max_tasks, 3);
+  EXPECT_EQ(config->relay.media_root, "/srv/media");
+  EXPECT_TRUE(config->relay.allow_private_addresses);
+  EXPECT_EQ(config->relay.exited_retention_s, 5);
+  EXPECT_EQ(config->testing.min_retry_interval_s, 1);
+  std::remove(file.c_str());
+  file = WriteTemp(
+      "[relay]\nmax_tasks = 0\nmedia_root = \"media\"\nexited_retention_s = 0\n"
+      "[testing]\nenabled = true\nmin_retry_interval_s = 0\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  for (const char* key : {"relay.max_tasks", "relay.media_root", "relay.exited_retention_s",
+                          "testing.min_retry_interval_s"}) {
+    EXPECT_NE(config.error().Message().find(key), std::string::npos) << key;
+  }
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TimeZoneOffsets) {
   EXPECT_EQ(ParseTimeZoneOffsetMinutes("UTC"), 0);
   EXPECT_EQ(ParseTimeZoneOffsetMinutes("+08:00"), 480);

@@ -350,6 +350,47 @@ ALTER TABLE callback_outbox ADD COLUMN query_string TEXT NOT NULL DEFAULT '';
 ALTER TABLE callback_outbox ADD COLUMN sign_host TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Pull-to-push relay tasks (docs/api/relay.md): TaskInfo, the scheduler's state and progress.
+// source_urls is a JSON array of strings. DstUrl uniqueness among an account's live tasks is
+// checked in the insert transaction (liveness depends on the time, which an index cannot
+// express); relay_tasks_by_dst serves that check, relay_tasks_by_end the purge of ended tasks.
+constexpr std::string_view kRelayTasksSchema = R"sql(
+CREATE TABLE relay_tasks (
+  account_id         TEXT NOT NULL REFERENCES accounts(id),
+  id                 TEXT NOT NULL,
+  region             TEXT NOT NULL,
+  task_name          TEXT NOT NULL,
+  start_time_ms      BIGINT NOT NULL,
+  end_time_ms        BIGINT NOT NULL,
+  source_type        TEXT NOT NULL,
+  source_protocol    TEXT NOT NULL,
+  source_urls        TEXT NOT NULL,
+  dst_url            TEXT NOT NULL,
+  callback_url       TEXT NOT NULL,
+  repeat_number      INTEGER NOT NULL,
+  offset_s           BIGINT NOT NULL,
+  file_index         INTEGER NOT NULL,
+  retry_count        INTEGER NOT NULL,
+  retry_interval_s   INTEGER NOT NULL,
+  status             INTEGER NOT NULL,
+  invalid_reason     TEXT NOT NULL,
+  exit_time_ms       BIGINT NOT NULL,
+  exit_reason        TEXT NOT NULL,
+  current_file_index INTEGER NOT NULL,
+  current_offset_s   BIGINT NOT NULL,
+  remaining_repeats  INTEGER NOT NULL,
+  retries_used       INTEGER NOT NULL,
+  next_attempt_ms    BIGINT NOT NULL,
+  restarts           INTEGER NOT NULL,
+  revision           INTEGER NOT NULL,
+  created_at_ms      BIGINT NOT NULL,
+  updated_at_ms      BIGINT NOT NULL,
+  PRIMARY KEY (account_id, id)
+);
+CREATE INDEX relay_tasks_by_dst ON relay_tasks (account_id, dst_url);
+CREATE INDEX relay_tasks_by_end ON relay_tasks (end_time_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -363,6 +404,7 @@ const std::vector<Migration>& AllMigrations() {
       {6, "held slices and MP4/FLV record files", kComposedFilesSchema},
       {7, "covering index for recorded-content queries", kSliceSpansPortable, kSliceSpansSqlite},
       {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
+      {9, "pull-to-push relay tasks", kRelayTasksSchema},
   };
   return kMigrations;
 }

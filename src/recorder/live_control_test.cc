@@ -25,7 +25,8 @@ metadata::RecordConfig Config(int on_demand = 7) {
   config.app_name = "live";
   config.stream_name = "s1";
   config.on_demand = on_demand;
-  config.formats.push_back({"m3u8", "rec/{Sequence}_{StartTime}_{EndTime}", "rec/{UnixTimestamp}_{Sequence}", 900, 5});
+  config.formats.push_back(
+      {"m3u8", "rec/{Sequence}_{StartTime}_{EndTime}", "rec/{UnixTimestamp}_{Sequence}", 900, 5});
   return config;
 }
 
@@ -38,14 +39,18 @@ TEST(TransitTest, EveryCommandInEveryState) {
     std::vector<K> effects = {};
   };
   const std::vector<Row> rows = {
-      {TaskState::kIdle, RecordCommand::kStart, TaskState::kRecording, ErrorCode::kOk, {K::kStart}},
+      {TaskState::kIdle, RecordCommand::kStart, TaskState::kRecording, ErrorCode::kOk,
+       {K::kStart}},
       {TaskState::kRecording, RecordCommand::kStart, std::nullopt, ErrorCode::kTaskAlreadyStarted},
-      {TaskState::kStopped, RecordCommand::kStart, TaskState::kRecording, ErrorCode::kOk, {K::kStart}},
+      {TaskState::kStopped, RecordCommand::kStart, TaskState::kRecording, ErrorCode::kOk,
+       {K::kStart}},
       {TaskState::kIdle, RecordCommand::kStop, std::nullopt, ErrorCode::kInvalidTaskState},
-      {TaskState::kRecording, RecordCommand::kStop, TaskState::kStopped, ErrorCode::kOk, {K::kStop}},
+      {TaskState::kRecording, RecordCommand::kStop, TaskState::kStopped, ErrorCode::kOk,
+       {K::kStop}},
       {TaskState::kStopped, RecordCommand::kStop, std::nullopt, ErrorCode::kInvalidTaskState},
       {TaskState::kIdle, RecordCommand::kCancelDelay, std::nullopt, ErrorCode::kInvalidTaskState},
-      {TaskState::kRecording, RecordCommand::kCancelDelay, std::nullopt, ErrorCode::kInvalidTaskState},
+      {TaskState::kRecording, RecordCommand::kCancelDelay, std::nullopt,
+       ErrorCode::kInvalidTaskState},
       {TaskState::kStopped, RecordCommand::kCancelDelay, TaskState::kIdle, ErrorCode::kOk,
        {K::kCloseFilesNow}},
       {TaskState::kIdle, RecordCommand::kRestart, std::nullopt, ErrorCode::kInvalidTaskState},

@@ -44,6 +44,7 @@
 #include "callbacks/stream_event_notifier.h"
 #include "ingest/stream_event_listener.h"
 #include "metadata/streams_notify_config_repository.h"
+#include "metadata/relay_task_repository.h"
 
 namespace liverec::server {
 
@@ -60,6 +61,25 @@ api::RecordLimits RecordLimitsOf(const config::Config& config) {
               config.testing.min_slice_duration_s};
   }
   return limits;
+}
+
+// The pull-to-push actions' policy and limits (docs/api/relay.md); the repository is set by
+// the caller.
+api::RelayServices RelayServicesOf(const config::Config& config) {
+  api::RelayServices relay;
+  relay.max_tasks = config.relay.max_tasks;
+  relay.exited_retention_ms = config.relay.exited_retention_s * 1000;
+  relay.urls.allow_private_addresses = config.relay.allow_private_addresses;
+  relay.urls.media_root = config.relay.media_root;
+  if (config.testing.enabled) {
+    spdlog::warn("testing section enabled: RetryInterval >= {} s", config.testing.min_retry_interval_s);
+    relay.min_retry_interval_s = config.testing.min_retry_interval_s;
+  }
+  if (config.relay.allow_private_addresses) {
+    spdlog::warn("relay: allow_private_addresses is on: relay sources and destinations may point "
+                 "into this network");
+  }
+  return relay;
 }
 
 }  // namespace
@@ -112,6 +132,11 @@ struct Server::Impl {
   std::unique_ptr<callbacks::OutboxStreamEventNotifier> stream_event_notifier;
   std::unique_ptr<StreamEventCallbacks> stream_event_callbacks;
   std::unique_ptr<ingest::StreamEventListener> stream_events;
+  // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API. The relay
+  // scheduler (relay/relay_scheduler.h) is built and driven here, with a timer and a strand,
+  // once a RelayRunner (relay/relay_runner.h, the worker) exists: load relay_tasks->ListAll(),
+  // register as deps.relay.listener, Tick at NextWakeMs. Until then nothing is relayed.
+  std::unique_ptr<metadata::RelayTaskRepository> relay_tasks;
 
   Status StartRecording();
   Result<uint16_t> StartRtmp();
@@ -310,6 +335,7 @@ Result<StartInfo> Server::Start() {
   s.record_notifier =
       std::make_unique<callbacks::OutboxRecordNotifier>(*s.notify_configs, *s.outbox);
   s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
+  s.relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s.db);
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
   for (const auto& bucket : s.config.buckets) {
@@ -329,6 +355,8 @@ Result<StartInfo> Server::Start() {
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
   deps.streams = {&s.registry, s.streams_notify_configs.get()};
+  deps.relay = RelayServicesOf(s.config);
+  deps.relay.tasks = s.relay_tasks.get();
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
   if (s.config.callbacks.allow_private_addresses) {
     spdlog::warn("callbacks: allow_private_addresses is on: callback URLs may point into this "

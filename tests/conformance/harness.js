@@ -550,6 +550,20 @@ function assertHttpError(res, status, code, opts = {}) {
   assertErrorBody(res.json, code, opts);
 }
 
+// A success whose body is only {RequestId}.
+function assertOnlyRequestId(res) {
+  assert.equal(res.status, 200, 'HTTP 200');
+  assertRequestId(res.body.RequestId);
+  assert.deepEqual(Object.keys(res.body), ['RequestId'], `success body is just {RequestId}: ${JSON.stringify(res.body)}`);
+}
+
+// Calls `action` and expects the API error `code` with HTTP `status`; returns the error.
+async function expectActionError(client, action, params, status, code, opts) {
+  const err = await expectSdkError(client.call(action, params));
+  assertSdkError(err, status, code, opts);
+  return err;
+}
+
 // For SdkError.
 function assertSdkError(err, status, code, opts = {}) {
   assert.ok(err instanceof SdkError, `expected SdkError, got ${err}`);
@@ -648,6 +662,7 @@ function sleep(ms) {
 }
 
 module.exports = {
+  assertOnlyRequestId, expectActionError,
   REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
   DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
   cleanEnv, startServer,

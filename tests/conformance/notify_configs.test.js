@@ -29,11 +29,7 @@ const DESCRIBE = 'DescribeLiveRecordNotifyConfig';
 const RECORDS = 'DescribeLiveRecordNotifyRecords';
 const KEY = 'KbT8mN2pQ9rS4vX7wZ1aB3cE5fG6hJ8k';
 
-function assertOnlyRequestId(res) {
-  assert.equal(res.status, 200, 'HTTP 200');
-  h.assertRequestId(res.body.RequestId);
-  assert.deepEqual(Object.keys(res.body), ['RequestId'], `success body is just {RequestId}: ${JSON.stringify(res.body)}`);
-}
+const { assertOnlyRequestId } = h;
 
 function assertConfig(body, exp) {
   h.assertRequestId(body.RequestId);
@@ -47,11 +43,7 @@ function assertConfig(body, exp) {
   });
 }
 
-async function expectError(client, action, params, status, code, opts) {
-  const err = await h.expectSdkError(client.call(action, params));
-  h.assertSdkError(err, status, code, opts);
-  return err;
-}
+const expectError = h.expectActionError;
 
 // ---------------------------------------------------------------------------------------
 describe('config actions through each SDK client', () => {

@@ -30,10 +30,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-async function expectError(client, params, status, code) {
-  const err = await h.expectSdkError(client.call(ACTION, params));
-  h.assertSdkError(err, status, code);
-}
+const expectError = (client, params, status, code) => h.expectActionError(client, ACTION, params, status, code);
 const cmd = (Command, StreamName = 's1') => ({ DomainName: DOMAIN, AppName: 'live', StreamName, Command });
 
 describe('RealTimeRecordCommand', () => {

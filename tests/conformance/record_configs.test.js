@@ -24,11 +24,7 @@ function inSeconds(ms) {
   return h.isoSeconds(Math.floor(ms / 1000) * 1000);
 }
 
-function assertOnlyRequestId(res) {
-  assert.equal(res.status, 200, 'HTTP 200');
-  h.assertRequestId(res.body.RequestId);
-  assert.deepEqual(Object.keys(res.body), ['RequestId'], `success body is just {RequestId}: ${JSON.stringify(res.body)}`);
-}
+const { assertOnlyRequestId } = h;
 
 async function describeAll(client, params) {
   const res = await client.call(DESCRIBE, Object.assign({ PageSize: '30' }, params));

@@ -50,11 +50,7 @@ function variants() {
   ];
 }
 
-function assertOnlyRequestId(res) {
-  assert.equal(res.status, 200, 'HTTP 200');
-  h.assertRequestId(res.body.RequestId);
-  assert.deepEqual(Object.keys(res.body), ['RequestId'], `success body is just {RequestId}: ${JSON.stringify(res.body)}`);
-}
+const { assertOnlyRequestId } = h;
 
 function assertConfig(body, exp) {
   h.assertRequestId(body.RequestId);
@@ -68,11 +64,7 @@ function assertConfig(body, exp) {
   });
 }
 
-async function expectError(client, action, params, status, code, opts) {
-  const err = await h.expectSdkError(client.call(action, params));
-  h.assertSdkError(err, status, code, opts);
-  return err;
-}
+const expectError = h.expectActionError;
 
 // ---------------------------------------------------------------------------------------
 describe('stream callback config through each SDK client', () => {

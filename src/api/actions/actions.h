@@ -42,4 +42,13 @@ Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                         const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
 
+// Pull-to-push relay tasks (spec §9, docs/api/relay.md).
+Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params& params);
+Result<nlohmann::json> UpdateLivePullToPush(ActionContext& context, const Params& params);
+Result<nlohmann::json> DeleteLivePullToPush(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLivePullToPush(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLivePullToPushList(ActionContext& context, const Params& params);
+Result<nlohmann::json> RestartLivePullToPush(ActionContext& context, const Params& params);
+Result<nlohmann::json> StopLivePullToPush(ActionContext& context, const Params& params);
+
 }  // namespace liverec::api::actions

@@ -1,0 +1,194 @@
+#include "metadata/relay_task_repository.h"
+
+#include <nlohmann/json.hpp>
+
+namespace liverec::metadata {
+namespace {
+
+constexpr std::string_view kColumns =
+    "account_id, id, region, task_name, start_time_ms, end_time_ms, source_type, "
+    "source_protocol, source_urls, dst_url, callback_url, repeat_number, offset_s, file_index, "
+    "retry_count, retry_interval_s, status, invalid_reason, exit_time_ms, exit_reason, "
+    "current_file_index, current_offset_s, remaining_repeats, retries_used, next_attempt_ms, "
+    "restarts, revision, created_at_ms, updated_at_ms";
+
+std::string UrlsToText(const std::vector<std::string>& urls) {
+  return nlohmann::json(urls).dump();
+}
+
+std::vector<std::string> UrlsFromText(const std::string& text) {
+  auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> urls;
+  if (!parsed.is_array()) return urls;
+  for (const auto& url : parsed) {
+    if (url.is_string()) urls.push_back(url.get<std::string>());
+  }
+  return urls;
+}
+
+RelayTaskRow FromRow(const SqlRow& r) {
+  RelayTaskRow t;
+  t.account_id = AsText(r[0]);
+  t.task_id = AsText(r[1]);
+  t.region = AsText(r[2]);
+  t.task_name = AsText(r[3]);
+  t.start_time_ms = AsInt(r[4]);
+  t.end_time_ms = AsInt(r[5]);
+  t.source_type = AsText(r[6]);
+  t.source_protocol = AsText(r[7]);
+  t.source_urls = UrlsFromText(AsText(r[8]));
+  t.dst_url = AsText(r[9]);
+  t.callback_url = AsText(r[10]);
+  t.repeat_number = AsInt(r[11]);
+  t.offset_s = AsInt(r[12]);
+  t.file_index = AsInt(r[13]);
+  t.retry_count = AsInt(r[14]);
+  t.retry_interval_s = AsInt(r[15]);
+  t.status = AsInt(r[16]);
+  t.invalid_reason = AsText(r[17]);
+  t.exit_time_ms = AsInt(r[18]);
+  t.exit_reason = AsText(r[19]);
+  t.current_file_index = AsInt(r[20]);
+  t.current_offset_s = AsInt(r[21]);
+  t.remaining_repeats = AsInt(r[22]);
+  t.retries_used = AsInt(r[23]);
+  t.next_attempt_ms = AsInt(r[24]);
+  t.restarts = AsInt(r[25]);
+  t.revision = AsInt(r[26]);
+  t.created_at_ms = AsInt(r[27]);
+  t.updated_at_ms = AsInt(r[28]);
+  return t;
+}
+
+// The mutable columns, in the order of kColumns after the identity.
+std::vector<SqlValue> MutableValues(const RelayTaskRow& t) {
+  return {t.region,           t.task_name,          t.start_time_ms,      t.end_time_ms,
+          t.source_type,      t.source_protocol,    UrlsToText(t.source_urls),
+          t.dst_url,          t.callback_url,       t.repeat_number,      t.offset_s,
+          t.file_index,       t.retry_count,        t.retry_interval_s,   t.status,
+          t.invalid_reason,   t.exit_time_ms,       t.exit_reason,        t.current_file_index,
+          t.current_offset_s, t.remaining_repeats,  t.retries_used,       t.next_attempt_ms,
+          t.restarts};
+}
+
+// `part` as a LIKE pattern that matches it anywhere, with the wildcards in it escaped.
+std::string Contains(const std::string& part) {
+  std::string pattern = "%";
+  for (char c : part) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
+}  // namespace
+
+Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks, int64_t now_ms) {
+  return db_.InTransaction([&](SqlSession& session) -> Status {
+    auto live = session.Query(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN dst_url = ? THEN 1 ELSE 0 END), 0) "
+        "FROM relay_tasks WHERE account_id = ? AND status <> -1 AND end_time_ms > ?",
+        {t.dst_url, t.account_id, now_ms});
+    if (!live) return live.error();
+    if (AsInt(live->at(0).at(1)) > 0) return Status(ErrorCode::kRelayDstUrlInUse);
+    if (AsInt(live->at(0).at(0)) >= max_live_tasks) {
+      return Status(ErrorCode::kRelayNotEnoughResource, "",
+                    "This account has " + std::to_string(max_live_tasks) +
+                        " tasks that have not ended, the most this server allows.");
+    }
+    std::vector<SqlValue> values = {t.account_id, t.task_id};
+    for (auto& v : MutableValues(t)) values.push_back(std::move(v));
+    values.insert(values.end(), {t.revision, t.created_at_ms, t.updated_at_ms});
+    std::string sql = "INSERT INTO relay_tasks (" + std::string(kColumns) + ") VALUES (?";
+    for (size_t i = 1; i < values.size(); ++i) sql += ", ?";
+    auto r = session.Execute(sql + ")", values);
+    if (!r) return r.error();
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<RelayTaskRow>> RelayTaskRepository::Find(const std::string& account_id,
+                                                              const std::string& task_id) {
+  auto rows = db_.Query("SELECT " + std::string(kColumns) +
+                            " FROM relay_tasks WHERE account_id = ? AND id = ?",
+                        {account_id, task_id});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<RelayTaskRow>();
+  return std::optional<RelayTaskRow>(FromRow(rows->front()));
+}
+
+Status RelayTaskRepository::Update(const RelayTaskRow& t) {
+  return db_.InTransaction([&](SqlSession& session) -> Status {
+    std::vector<SqlValue> values = MutableValues(t);
+    values.insert(values.end(), {t.updated_at_ms, t.account_id, t.task_id, t.revision});
+    auto r = session.Execute(
+        "UPDATE relay_tasks SET region = ?, task_name = ?, start_time_ms = ?, end_time_ms = ?, "
+        "source_type = ?, source_protocol = ?, source_urls = ?, dst_url = ?, callback_url = ?, "
+        "repeat_number = ?, offset_s = ?, file_index = ?, retry_count = ?, retry_interval_s = ?, "
+        "status = ?, invalid_reason = ?, exit_time_ms = ?, exit_reason = ?, "
+        "current_file_index = ?, current_offset_s = ?, remaining_repeats = ?, retries_used = ?, "
+        "next_attempt_ms = ?, restarts = ?, revision = revision + 1, updated_at_ms = ? "
+        "WHERE account_id = ? AND id = ? AND revision = ?",
+        values);
+    if (!r) return r.error();
+    if (*r == 1) return Status::Ok();
+    auto exists = session.Query("SELECT 1 FROM relay_tasks WHERE account_id = ? AND id = ?",
+                                {t.account_id, t.task_id});
+    if (!exists) return exists.error();
+    return Status(exists->empty() ? ErrorCode::kRelayTaskNotFound : ErrorCode::kRelayTaskConflict);
+  });
+}
+
+Status RelayTaskRepository::Delete(const std::string& account_id, const std::string& task_id) {
+  auto r = db_.Execute("DELETE FROM relay_tasks WHERE account_id = ? AND id = ?",
+                       {account_id, task_id});
+  if (!r) return r.error();
+  return *r == 0 ? Status(ErrorCode::kRelayTaskNotFound) : Status::Ok();
+}
+
+Result<RelayTaskPage> RelayTaskRepository::List(const std::string& account_id,
+                                                const RelayTaskFilter& filter,
+                                                int64_t ended_after_ms, int64_t page_number,
+                                                int64_t page_size) {
+  std::string where = " FROM relay_tasks WHERE account_id = ? AND end_time_ms > ?";
+  std::vector<SqlValue> args = {account_id, ended_after_ms};
+  auto add = [&](const char* column, const std::string& part) {
+    if (part.empty()) return;
+    where += std::string(" AND ") + column + " LIKE ? ESCAPE '\\'";
+    args.emplace_back(Contains(part));
+  };
+  add("id", filter.task_id_part);
+  add("task_name", filter.task_name_part);
+  add("dst_url", filter.dst_url_part);
+  auto count = db_.Query("SELECT COUNT(*)" + where, args);
+  if (!count) return Error(count.error());
+  RelayTaskPage page;
+  page.total = AsInt(count->at(0).at(0));
+  args.emplace_back(page_size);
+  args.emplace_back((page_number - 1) * page_size);
+  auto rows = db_.Query("SELECT " + std::string(kColumns) + where + " ORDER BY id LIMIT ? OFFSET ?",
+                        args);
+  if (!rows) return Error(rows.error());
+  for (const auto& row : *rows) page.tasks.push_back(FromRow(row));
+  return page;
+}
+
+Result<std::vector<RelayTaskRow>> RelayTaskRepository::ListAll() {
+  auto rows = db_.Query("SELECT " + std::string(kColumns) +
+                        " FROM relay_tasks ORDER BY account_id, id");
+  if (!rows) return Error(rows.error());
+  std::vector<RelayTaskRow> tasks;
+  for (const auto& row : *rows) tasks.push_back(FromRow(row));
+  return tasks;
+}
+
+Result<int64_t> RelayTaskRepository::PurgeEnded(const std::string& account_id,
+                                                int64_t ended_by_ms) {
+  if (account_id.empty()) {
+    return db_.Execute("DELETE FROM relay_tasks WHERE end_time_ms <= ?", {ended_by_ms});
+  }
+  return db_.Execute("DELETE FROM relay_tasks WHERE account_id = ? AND end_time_ms <= ?",
+                     {account_id, ended_by_ms});
+}
+
+}  // namespace liverec::metadata

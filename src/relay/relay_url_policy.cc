@@ -1,0 +1,117 @@
+#include "relay/relay_url_policy.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+namespace liverec::relay {
+namespace {
+
+using callbacks::UrlCheck;
+using callbacks::UrlVerdict;
+
+UrlCheck Malformed(std::string detail) { return {UrlVerdict::kMalformed, std::move(detail)}; }
+UrlCheck Unsafe(std::string detail) { return {UrlVerdict::kUnsafe, std::move(detail)}; }
+
+std::string SchemeOf(std::string_view url) {
+  auto colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return "";
+  std::string scheme(url.substr(0, colon));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return scheme;
+}
+
+std::vector<std::string_view> AllowedSchemes(std::string_view type, std::string_view protocol) {
+  if (type == "url") return {"http", "https", "file"};
+  if (type != "live") return {};
+  if (protocol == "rtmp") return {"rtmp", "rtmps"};
+  if (protocol == "srt") return {"srt"};
+  if (protocol == "http-flv" || protocol == "hls") return {"http", "https"};
+  return {};
+}
+
+// Length and characters, common to every URL.
+UrlCheck CheckText(std::string_view url) {
+  if (url.empty()) return Malformed("the URL is empty");
+  if (url.size() > kMaxRelayUrlLength) return Malformed("the URL is longer than 2000 characters");
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F) return Malformed("the URL contains whitespace or control characters");
+  }
+  return {};
+}
+
+// scheme://host[:port][/path...]: the host judged by the callback URL rules.
+UrlCheck CheckNetworkUrl(std::string_view url, const std::string& scheme, const UrlPolicy& policy) {
+  if (url.substr(scheme.size(), 3) != "://") return Malformed("the URL must start with " + scheme + "://");
+  std::string_view rest = url.substr(scheme.size() + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.empty()) return Malformed("the URL has no host");
+  UrlCheck check = callbacks::CheckCallbackUrl("http://" + std::string(authority) + "/",
+                                               policy.allow_private_addresses, policy.resolve);
+  if (check.verdict != UrlVerdict::kOk) return check;
+  if (scheme == "rtmp" || scheme == "rtmps") {
+    // rtmp://host/app/stream: an application and a stream name.
+    std::string_view path = rest.substr(authority.size());
+    path = path.substr(0, path.find_first_of("?#"));
+    auto slash = path.find('/', 1);
+    if (path.size() < 2 || slash == std::string_view::npos || slash + 1 >= path.size() ||
+        slash == 1) {
+      return Malformed("an RTMP URL needs an application and a stream: rtmp://host/app/stream");
+    }
+  }
+  return {};
+}
+
+// file:/abs/path or file:///abs/path (what libavformat's file protocol opens), inside the root.
+UrlCheck CheckFileUrl(std::string_view url, const UrlPolicy& policy) {
+  std::string_view path = url.substr(5);
+  if (path.starts_with("//")) {
+    path.remove_prefix(2);
+    if (!path.starts_with("/")) return Malformed("a file URL must be file:///absolute/path");
+  }
+  if (!path.starts_with("/")) return Malformed("a file URL needs an absolute path");
+  if (policy.media_root.empty()) {
+    return Unsafe("file sources are not enabled on this server ([relay] media_root)");
+  }
+  std::filesystem::path requested(path);
+  for (const auto& part : requested) {
+    if (part == "..") return Unsafe("the path leaves the media root");
+  }
+  std::error_code ec;
+  std::filesystem::path root = std::filesystem::weakly_canonical(policy.media_root, ec);
+  if (ec) return Unsafe("the media root cannot be read");
+  std::filesystem::path file = std::filesystem::weakly_canonical(requested, ec);
+  if (ec) return Unsafe("the path cannot be read");
+  auto [in_root, in_file] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (in_root != root.end() || in_file == file.end()) {
+    return Unsafe("the file is not inside the media root");
+  }
+  return {};
+}
+
+}  // namespace
+
+UrlCheck CheckSourceUrl(std::string_view source_type, std::string_view source_protocol,
+                        std::string_view url, const UrlPolicy& policy) {
+  UrlCheck text = CheckText(url);
+  if (text.verdict != UrlVerdict::kOk) return text;
+  std::vector<std::string_view> allowed = AllowedSchemes(source_type, source_protocol);
+  std::string scheme = SchemeOf(url);
+  if (std::find(allowed.begin(), allowed.end(), scheme) == allowed.end()) {
+    std::string list;
+    for (auto s : allowed) list += (list.empty() ? "" : ", ") + std::string(s);
+    return Malformed("this source accepts only " + list + " URLs");
+  }
+  if (scheme == "file") return CheckFileUrl(url, policy);
+  return CheckNetworkUrl(url, scheme, policy);
+}
+
+UrlCheck CheckDstUrl(std::string_view url, const UrlPolicy& policy) {
+  UrlCheck text = CheckText(url);
+  if (text.verdict != UrlVerdict::kOk) return text;
+  if (SchemeOf(url) != "rtmp") return Malformed("the destination must be an rtmp:// URL");
+  return CheckNetworkUrl(url, "rtmp", policy);
+}
+
+}  // namespace liverec::relay

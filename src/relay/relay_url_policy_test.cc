@@ -1,0 +1,112 @@
+#include "relay/relay_url_policy.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace liverec::relay {
+namespace {
+
+using callbacks::UrlVerdict;
+
+class RelayUrlPolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = std::filesystem::temp_directory_path() /
+            ("liverec-relay-url-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(root_ / "media");
+    std::ofstream(root_ / "media" / "a.mp4") << "x";
+    std::ofstream(root_ / "secret.mp4") << "x";
+    policy_.media_root = (root_ / "media").string();
+    // Names resolve to a public address; literals are judged as they are.
+    policy_.resolve = [](const std::string& host) {
+      return host == "internal.example.com" ? std::vector<std::string>{"10.1.2.3"}
+                                            : std::vector<std::string>{"203.0.113.5"};
+    };
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  UrlVerdict Source(std::string_view type, std::string_view protocol, const std::string& url) {
+    return CheckSourceUrl(type, protocol, url, policy_).verdict;
+  }
+
+  std::filesystem::path root_;
+  UrlPolicy policy_;
+};
+
+TEST_F(RelayUrlPolicyTest, EachLiveProtocolAcceptsOnlyItsSchemes) {
+  EXPECT_EQ(Source("live", "rtmp", "rtmp://src.example.com/live/s"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "rtmp", "rtmps://src.example.com:443/live/s"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "rtmp", "http://src.example.com/live/s.flv"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("live", "srt", "srt://src.example.com:9000?streamid=x"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "srt", "rtmp://src.example.com/live/s"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("live", "http-flv", "https://src.example.com/live/s.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "hls", "http://src.example.com/live/s.m3u8"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "hls", "file:///media/a.m3u8"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("url", "", "https://files.example.com/a.mp4"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("url", "", "rtmp://files.example.com/a/b"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("url", "", "ftp://files.example.com/a.mp4"), UrlVerdict::kMalformed);
+}
+
+TEST_F(RelayUrlPolicyTest, MalformedUrlsAreRefusedWithAReason) {
+  for (const std::string url :
+       {"", "rtmp://", "rtmp:///live/s", "rtmp://src.example.com", "rtmp://src.example.com/live",
+        "rtmp://src.example.com//s", "rtmp://user@src.example.com/live/s",
+        "rtmp://src.example.com:99999/live/s", "rtmp://src example.com/live/s",
+        "rtmp:src.example.com/live/s", "rtmp://src.example.com/live/s\n"}) {
+    auto check = CheckSourceUrl("live", "rtmp", url, policy_);
+    EXPECT_EQ(check.verdict, UrlVerdict::kMalformed) << url;
+    EXPECT_FALSE(check.detail.empty()) << url;
+  }
+  EXPECT_EQ(Source("live", "rtmp", "rtmp://src.example.com/live/" + std::string(2000, 's')),
+            UrlVerdict::kMalformed);
+}
+
+TEST_F(RelayUrlPolicyTest, PrivateAndLoopbackHostsAreRefusedUnlessAllowed) {
+  for (const std::string url :
+       {"rtmp://127.0.0.1/live/s", "rtmp://localhost:1935/live/s", "rtmp://10.0.0.8/live/s",
+        "rtmp://[::1]:1935/live/s", "rtmp://internal.example.com/live/s",
+        "rtmp://169.254.169.254/live/s"}) {
+    EXPECT_EQ(Source("live", "rtmp", url), UrlVerdict::kUnsafe) << url;
+    EXPECT_EQ(CheckDstUrl(url, policy_).verdict, UrlVerdict::kUnsafe) << url;
+  }
+  EXPECT_EQ(Source("live", "srt", "srt://192.168.1.2:9000"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("live", "hls", "http://127.0.0.1:8080/a.m3u8"), UrlVerdict::kUnsafe);
+  policy_.allow_private_addresses = true;
+  EXPECT_EQ(Source("live", "rtmp", "rtmp://127.0.0.1:1935/live/s"), UrlVerdict::kOk);
+  EXPECT_EQ(CheckDstUrl("rtmp://127.0.0.1:1935/live/s", policy_).verdict, UrlVerdict::kOk);
+}
+
+TEST_F(RelayUrlPolicyTest, FileSourcesMustLieInsideTheMediaRoot) {
+  std::string media = policy_.media_root;
+  EXPECT_EQ(Source("url", "", "file://" + media + "/a.mp4"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("url", "", "file:" + media + "/a.mp4"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("url", "", "file:" + media + "/not-yet-there.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("url", "", "file:" + media + "/../secret.mp4"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("url", "", "file:" + root_.string() + "/secret.mp4"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("url", "", "file:" + media + "-other/a.mp4"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("url", "", "file:/etc/passwd"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("url", "", "file:relative/a.mp4"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("url", "", "file://host" + media + "/a.mp4"), UrlVerdict::kMalformed);
+  // A link inside the root that points out of it is judged by its target.
+  std::filesystem::create_symlink(root_ / "secret.mp4", root_ / "media" / "link.mp4");
+  EXPECT_EQ(Source("url", "", "file:" + media + "/link.mp4"), UrlVerdict::kUnsafe);
+  policy_.media_root.clear();
+  auto check = CheckSourceUrl("url", "", "file:" + media + "/a.mp4", policy_);
+  EXPECT_EQ(check.verdict, UrlVerdict::kUnsafe);
+  EXPECT_NE(check.detail.find("media_root"), std::string::npos);
+}
+
+TEST_F(RelayUrlPolicyTest, TheDestinationIsAnRtmpUrl) {
+  EXPECT_EQ(CheckDstUrl("rtmp://push.example.com/live/out?auth_key=1-0-0-abc", policy_).verdict,
+            UrlVerdict::kOk);
+  EXPECT_EQ(CheckDstUrl("rtmps://push.example.com/live/out", policy_).verdict,
+            UrlVerdict::kMalformed);
+  EXPECT_EQ(CheckDstUrl("srt://push.example.com:9000", policy_).verdict, UrlVerdict::kMalformed);
+  EXPECT_EQ(CheckDstUrl("rtmp://push.example.com/live", policy_).verdict, UrlVerdict::kMalformed);
+}
+
+}  // namespace
+}  // namespace liverec::relay

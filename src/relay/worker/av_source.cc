@@ -1,0 +1,98 @@
+#include "relay/worker/av_source.h"
+
+#include <string>
+
+extern "C" {
+#include <libavutil/dict.h>
+}
+
+namespace liverec::relay::worker {
+namespace {
+
+// The best stream of `type`, skipping cover art; -1 if none.
+int BestStream(AVFormatContext* context, AVMediaType type) {
+  const int index = av_find_best_stream(context, type, -1, -1, nullptr, 0);
+  if (index < 0) return -1;
+  if (context->streams[index]->disposition & AV_DISPOSITION_ATTACHED_PIC) return -1;
+  return index;
+}
+
+}  // namespace
+
+std::string UrlForLogs(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
+
+RelayResult<std::unique_ptr<AvSource>> AvSource::Open(SourceKind kind, const std::string& url,
+                                                      const RelayTimeouts& timeouts,
+                                                      const StopSignal& stop) {
+  const auto protocols = SourceProtocolWhitelist(kind, url);
+  if (!protocols) return PullFailed("source scheme not allowed: " + UrlForLogs(url));
+  std::unique_ptr<AvSource> source(new AvSource(stop, UrlForLogs(url), timeouts));
+
+  AVFormatContext* context = avformat_alloc_context();
+  if (context == nullptr) return PullFailed("out of memory");
+  context->interrupt_callback = source->deadline_.Callback();
+  AVDictionary* options = nullptr;
+  av_dict_set(&options, "protocol_whitelist", protocols->c_str(), 0);
+  av_dict_set(&options, "format_whitelist", SourceFormatWhitelist(kind).c_str(), 0);
+  av_dict_set_int(&options, "rw_timeout", timeouts.io.count() * 1000, 0);  // microseconds
+  source->deadline_.Arm(timeouts.open);
+  const int opened = avformat_open_input(&context, url.c_str(), nullptr, &options);
+  av_dict_free(&options);
+  if (opened < 0) return source->Failed("open", opened);  // libav freed `context`
+  source->context_ = context;
+
+  source->deadline_.Arm(timeouts.open);
+  const int probed = avformat_find_stream_info(context, nullptr);
+  if (probed < 0) return source->Failed("probe", probed);
+  source->video_index_ = BestStream(context, AVMEDIA_TYPE_VIDEO);
+  source->audio_index_ = BestStream(context, AVMEDIA_TYPE_AUDIO);
+  if (source->video_index_ < 0 && source->audio_index_ < 0) {
+    return PullFailed(source->url_for_logs_ + ": no audio or video stream");
+  }
+  for (unsigned i = 0; i < context->nb_streams; ++i) {
+    const int index = static_cast<int>(i);
+    if (index != source->video_index_ && index != source->audio_index_) {
+      context->streams[i]->discard = AVDISCARD_ALL;
+    }
+  }
+  return source;
+}
+
+AvSource::~AvSource() { avformat_close_input(&context_); }
+
+tl::unexpected<RelayError> AvSource::Failed(const std::string& what, int av_error) const {
+  std::string reason = deadline_.TimedOut() ? "timed out" : AvErrorText(av_error);
+  return PullFailed(what + " " + url_for_logs_ + ": " + reason);
+}
+
+int64_t AvSource::StartUs() const {
+  return context_->start_time == AV_NOPTS_VALUE ? 0 : context_->start_time;
+}
+
+bool AvSource::OffsetPastEnd(int64_t offset_s) const {
+  return context_->duration != AV_NOPTS_VALUE && context_->duration > 0 &&
+         offset_s * AV_TIME_BASE >= context_->duration;
+}
+
+RelayResult<void> AvSource::Seek(int64_t offset_s) {
+  deadline_.Arm(timeouts_.open);
+  const int64_t target = StartUs() + offset_s * AV_TIME_BASE;
+  const int sought = av_seek_frame(context_, -1, target, AVSEEK_FLAG_BACKWARD);
+  if (sought < 0) return Failed("seek " + std::to_string(offset_s) + " s in", sought);
+  return {};
+}
+
+RelayResult<AvSource::ReadStatus> AvSource::Read(AVPacket* packet) {
+  while (true) {
+    av_packet_unref(packet);
+    deadline_.Arm(timeouts_.io);
+    const int read = av_read_frame(context_, packet);
+    if (read == AVERROR_EOF) return ReadStatus::kEnd;
+    if (read < 0) return Failed("read", read);
+    if (packet->stream_index == video_index_ || packet->stream_index == audio_index_) {
+      return ReadStatus::kPacket;
+    }
+  }
+}
+
+}  // namespace liverec::relay::worker

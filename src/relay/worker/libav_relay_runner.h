@@ -1,0 +1,48 @@
+// LibavRelayRunner: the RelayRunner (relay/relay_runner.h) that moves media with libavformat —
+// one RelayPipeline, and so one thread, per running task.
+//
+// Start() turns the job into a RelaySpec and starts its pipeline; a job the worker cannot run
+// fails on the pipeline thread with kUnknownError like any other failure. Stop() asks the
+// task's pipeline to stop and returns at once; the pipeline lets go of source and destination
+// within about 100 ms and its thread is joined later (on the next Start/Stop, or by the
+// destructor), never on the caller's thread while it still blocks. Reports: kRunning once,
+// kProgress about once a second (url sources only), then kFailed or kFinished; a stopped
+// attempt reports nothing more.
+// Thread-safety: Start/Stop may be called from any thread; reports come from pipeline threads
+// and never after the destructor (which stops and joins every pipeline) has returned.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "relay/relay_runner.h"
+#include "relay/worker/relay_pipeline.h"
+#include "relay/worker/relay_spec.h"
+
+namespace liverec::relay::worker {
+
+class LibavRelayRunner final : public RelayRunner {
+ public:
+  explicit LibavRelayRunner(RelayTimeouts timeouts = {}) : timeouts_(timeouts) {}
+  ~LibavRelayRunner() override;
+
+  void Start(const RelayJob& job, ReportFn report) override;
+  void Stop(const std::string& task_id) override;
+  void SetRemainingRepeats(const std::string& task_id, int remaining_repeats) override;
+
+  // Pipelines that exist (running, or stopped but not yet joined).
+  size_t PipelineCountForTest() const;
+
+ private:
+  void ReapLocked();  // joins pipelines whose thread has ended
+
+  const RelayTimeouts timeouts_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<RelayPipeline>> running_;
+  std::vector<std::unique_ptr<RelayPipeline>> stopping_;
+};
+
+}  // namespace liverec::relay::worker
