@@ -177,34 +177,4 @@ Result<relay::RelayTask> ChangeRelayTask(const ActionContext& context, const std
   return Error(ErrorCode::kRelayTaskConflict);
 }
 
-nlohmann::json RelayTaskInfoJson(const relay::RelayTask& t) {
-  return {{"TaskId", t.task_id},
-          {"TaskName", t.task_name},
-          {"StartTime", FormatIsoUtc(t.start_time_ms)},
-          {"EndTime", FormatIsoUtc(t.end_time_ms)},
-          {"SourceType", t.source_type},
-          {"SourceProtocol", t.source_protocol},
-          {"SourceUrls", t.source_urls},
-          {"DstUrl", t.dst_url},
-          {"CallbackURL", t.callback_url},
-          {"RepeatNumber", t.repeat_number},
-          {"Offset", t.offset_s},
-          {"FileIndex", t.file_index},
-          {"RetryCount", t.retry_count},
-          {"RetryInterval", t.retry_interval_s}};
-}
-
-nlohmann::json RelayTaskJson(const relay::RelayTask& view) {
-  bool offline = relay::StatusOf(view) == relay::TaskStatus::kOffline;
-  bool exited = relay::StatusOf(view) == relay::TaskStatus::kExited;
-  return {{"TaskId", view.task_id},
-          {"TaskStatus", view.status},
-          {"TaskInvalidReason", offline ? view.invalid_reason : ""},
-          {"TaskExitTime", exited ? view.exit_time_ms / 1000 : 0},
-          {"TaskExitReason", exited ? view.exit_reason : ""},
-          {"CurrentOffset", view.current_offset_s},
-          {"CurrentFileIndex", view.current_file_index},
-          {"TaskInfo", RelayTaskInfoJson(view)}};
-}
-
 }  // namespace liverec::api

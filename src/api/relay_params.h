@@ -60,9 +60,4 @@ using TaskChange = std::function<Result<bool>(relay::RelayTask&)>;
 Result<relay::RelayTask> ChangeRelayTask(const ActionContext& context, const std::string& task_id,
                                          const TaskChange& change);
 
-// TaskInfo (spec §9.4; note the `CallbackURL` spelling).
-nlohmann::json RelayTaskInfoJson(const relay::RelayTask& task);
-// One TaskList entry of DescribeLivePullToPushList: TaskId, status, reasons, progress, TaskInfo.
-nlohmann::json RelayTaskJson(const relay::RelayTask& view);
-
 }  // namespace liverec::api

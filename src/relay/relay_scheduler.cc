@@ -8,13 +8,13 @@ namespace {
 std::string_view FailureName(RelayFailure failure) {
   switch (failure) {
     case RelayFailure::kPullStreamFailed:
-      return kPullStreamFailed;
+      return kReasonPullStreamFailed;
     case RelayFailure::kPushStreamFailed:
-      return kPushStreamFailed;
+      return kReasonPushStreamFailed;
     case RelayFailure::kUnknownError:
-      return kUnknownError;
+      return kReasonUnknownError;
   }
-  return kUnknownError;
+  return kReasonUnknownError;
 }
 
 bool RuntimeDiffers(const RelayTask& a, const RelayTask& b) {
@@ -55,7 +55,7 @@ RelayJob JobOf(const RelayTask& task, uint64_t attempt) {
 
 bool IsUserStop(const RelayTask& before, const RelayTask& row) {
   TaskStatus was = StatusOf(before);
-  return StatusOf(row) == TaskStatus::kOffline && row.invalid_reason == kTriggerByUser &&
+  return StatusOf(row) == TaskStatus::kOffline && row.invalid_reason == kReasonTriggerByUser &&
          (was == TaskStatus::kIdle || was == TaskStatus::kRunning ||
           was == TaskStatus::kRecovering);
 }
@@ -110,7 +110,7 @@ SchedulerEffects RelayScheduler::Remove(const std::string& task_id) {
   TaskEvent exit{TaskEvent::Kind::kExited, entry.task, clock_.NowMs()};
   SetStatus(exit.task, TaskStatus::kExited);
   exit.task.invalid_reason.clear();
-  exit.task.exit_reason = std::string(kTriggerByUser);
+  exit.task.exit_reason = std::string(kReasonTriggerByUser);
   exit.task.exit_time_ms = exit.at_ms;
   if (StatusOf(entry.task) != TaskStatus::kExited) batch.effects.events.push_back(std::move(exit));
   entries_.erase(it);
@@ -164,6 +164,14 @@ const RelayTask* RelayScheduler::Find(const std::string& task_id) const {
 bool RelayScheduler::IsAttemptActive(const std::string& task_id) const {
   auto it = entries_.find(task_id);
   return it != entries_.end() && it->second.active;
+}
+
+std::vector<std::string> RelayScheduler::ActiveAttempts() const {
+  std::vector<std::string> active;
+  for (const auto& [id, entry] : entries_) {
+    if (entry.active) active.push_back(id);
+  }
+  return active;
 }
 
 void RelayScheduler::Evaluate(Batch& batch, const std::string& task_id) {
@@ -258,9 +266,13 @@ void RelayScheduler::ApplyReport(Batch& batch, Entry& entry, const RelayReport& 
 void RelayScheduler::Merge(Batch& batch, Entry& entry, const RelayTask& row) {
   const RelayTask before = entry.task;
   RelayTask merged = row;
-  if (row.restarts != before.restarts || IsUserStop(before, row)) {
+  const bool user_stop = row.restarts == before.restarts && IsUserStop(before, row);
+  if (row.restarts != before.restarts || user_stop) {
     // The user restarted or stopped the task: the row's state wins, the relay stops.
     if (entry.active) StopAttempt(batch, entry);
+    if (user_stop) {
+      batch.effects.events.push_back({TaskEvent::Kind::kStatusChanged, row, clock_.NowMs()});
+    }
   } else {
     CopyRuntime(before, merged);
     bool started = entry.active || StatusOf(before) != TaskStatus::kIdle;

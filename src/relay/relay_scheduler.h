@@ -15,8 +15,9 @@
 //              deleted once the exited-task retention has passed
 //   restart    (server) Load turns running and recovering tasks into recovering, due at once
 //   user       Upsert adopts the stored row: a new `restarts` count stops the relay and starts
-//              it again, a user Stop (offline) stops it, a RepeatNumber change reaches the
-//              running relay; Remove stops it and reports an exit (TriggerByUser).
+//              it again, a user Stop (offline) stops it and reports offline (TriggerByUser), a
+//              RepeatNumber change reaches the running relay; Remove stops it and reports an
+//              exit (TriggerByUser).
 //
 // Saves are compare-and-set (metadata::RelayTaskRepository::Update): each saved row carries the
 // revision it was read at, and the scheduler counts its own saves. When a save conflicts, the
@@ -89,6 +90,8 @@ class RelayScheduler {
   // The scheduler's view of a task (nullptr when it has none).
   const RelayTask* Find(const std::string& task_id) const;
   bool IsAttemptActive(const std::string& task_id) const;
+  // The tasks whose attempt is running in the runner.
+  std::vector<std::string> ActiveAttempts() const;
   size_t size() const { return entries_.size(); }
 
  private:

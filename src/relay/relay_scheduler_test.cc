@@ -222,6 +222,11 @@ TEST_F(RelaySchedulerTest, AUserStopStopsTheRelayAndKeepsItStopped) {
   EXPECT_EQ(e.stop, std::vector<std::string>{"t1"});
   EXPECT_TRUE(e.start.empty());
   EXPECT_TRUE(e.save.empty());  // the row says it all
+  ASSERT_EQ(e.events.size(), 1u);  // the offline callback, TriggerByUser
+  EXPECT_EQ(e.events[0].kind, TaskEvent::Kind::kStatusChanged);
+  EXPECT_EQ(StatusOf(e.events[0].task), TaskStatus::kOffline);
+  EXPECT_EQ(e.events[0].task.invalid_reason, "TriggerByUser");
+  EXPECT_TRUE(scheduler_.Upsert(row).events.empty()) << "the same row again changes nothing";
   EXPECT_EQ(Status("t1"), TaskStatus::kOffline);
   EXPECT_EQ(scheduler_.Find("t1")->invalid_reason, "TriggerByUser");
   clock_.AdvanceMs(10 * kMinute);

@@ -9,7 +9,7 @@ RelayTask ViewAt(const RelayTask& task, int64_t now_ms) {
   if (StatusOf(view) != TaskStatus::kExited && now_ms >= view.end_time_ms) {
     SetStatus(view, TaskStatus::kExited);
     view.invalid_reason.clear();
-    view.exit_reason = std::string(kOverEndTime);
+    view.exit_reason = std::string(kReasonOverEndTime);
     view.exit_time_ms = view.end_time_ms;
     view.next_attempt_ms = 0;
   }

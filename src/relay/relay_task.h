@@ -37,11 +37,11 @@ inline void SetStatus(RelayTask& task, TaskStatus status) {
 }
 
 // TaskInvalidReason and TaskExitReason values (spec §9).
-inline constexpr std::string_view kPullStreamFailed = "PullStreamFailed";
-inline constexpr std::string_view kPushStreamFailed = "PushStreamFailed";
-inline constexpr std::string_view kUnknownError = "UnknownError";
-inline constexpr std::string_view kTriggerByUser = "TriggerByUser";
-inline constexpr std::string_view kOverEndTime = "OverEndTime";
+inline constexpr std::string_view kReasonPullStreamFailed = "PullStreamFailed";
+inline constexpr std::string_view kReasonPushStreamFailed = "PushStreamFailed";
+inline constexpr std::string_view kReasonUnknownError = "UnknownError";
+inline constexpr std::string_view kReasonTriggerByUser = "TriggerByUser";
+inline constexpr std::string_view kReasonOverEndTime = "OverEndTime";
 
 // How long an exited task stays answerable after its EndTime (docs/api/relay.md): 24 hours
 // unless the server config says otherwise ([relay] exited_retention_s).

@@ -31,7 +31,7 @@ void ApplySourceFields(RelayTask& task, const TaskUpdate& update) {
 bool ApplyStop(RelayTask& task, int64_t now_ms) {
   if (!IsActive(task, now_ms)) return false;
   SetStatus(task, TaskStatus::kOffline);
-  task.invalid_reason = std::string(kTriggerByUser);
+  task.invalid_reason = std::string(kReasonTriggerByUser);
   task.next_attempt_ms = 0;
   return true;
 }

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <optional>
@@ -45,6 +46,8 @@
 #include "ingest/stream_event_listener.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "relay/relay_driver.h"
+#include "relay/worker/libav_relay_runner.h"
 
 namespace liverec::server {
 
@@ -132,11 +135,13 @@ struct Server::Impl {
   std::unique_ptr<callbacks::OutboxStreamEventNotifier> stream_event_notifier;
   std::unique_ptr<StreamEventCallbacks> stream_event_callbacks;
   std::unique_ptr<ingest::StreamEventListener> stream_events;
-  // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API. The relay
-  // scheduler (relay/relay_scheduler.h) is built and driven here, with a timer and a strand,
-  // once a RelayRunner (relay/relay_runner.h, the worker) exists: load relay_tasks->ListAll(),
-  // register as deps.relay.listener, Tick at NextWakeMs. Until then nothing is relayed.
+  // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API, scheduled by
+  // the RelayDriver on one strand of the workers (its timer runs there too), relayed by the
+  // libavformat runner (a thread per running relay).
   std::unique_ptr<metadata::RelayTaskRepository> relay_tasks;
+  std::unique_ptr<relay::worker::LibavRelayRunner> relay_runner;
+  std::unique_ptr<relay::RelayDriver> relay_driver;
+  std::unique_ptr<boost::asio::steady_timer> relay_timer;
 
   Status StartRecording();
   Result<uint16_t> StartRtmp();
@@ -144,6 +149,8 @@ struct Server::Impl {
   void StartCallbacks();
   void ScheduleCallbacks(std::chrono::milliseconds after);
   void ScheduleRetention(std::chrono::seconds after);
+  void StartRelay();
+  void WakeRelayAt(std::optional<int64_t> at_ms);
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
       auto it = stores.find({endpoint, bucket});
@@ -201,6 +208,32 @@ Status Server::Impl::StartRecording() {
   ScheduleCycleCheck();
   ScheduleRetention(std::chrono::seconds(5));
   return Status::Ok();
+}
+
+// The relay driver's strand runs its decisions, database writes and timer; Start loads the
+// stored tasks (resuming those that were running) in the background.
+void Server::Impl::StartRelay() {
+  relay_runner = std::make_unique<relay::worker::LibavRelayRunner>();
+  auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
+      workers->get_executor());
+  relay_timer = std::make_unique<boost::asio::steady_timer>(*strand);
+  relay_driver = std::make_unique<relay::RelayDriver>(relay::RelayDriverDependencies{
+      *relay_tasks, *relay_runner, outbox.get(), clock,
+      relay::SchedulerOptions{config.relay.exited_retention_s * 1000},
+      [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); },
+      [this](std::optional<int64_t> at_ms) { WakeRelayAt(at_ms); }});
+  relay_driver->Start();
+}
+
+// On the relay strand. At most a minute ahead, so a clock step never leaves a task waiting long.
+void Server::Impl::WakeRelayAt(std::optional<int64_t> at_ms) {
+  relay_timer->cancel();
+  if (!at_ms || stopping) return;
+  int64_t delay_ms = std::clamp<int64_t>(*at_ms - clock.NowMs(), 0, 60'000);
+  relay_timer->expires_after(std::chrono::milliseconds(delay_ms));
+  relay_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopping) relay_driver->Tick();
+  });
 }
 
 // Purges slice-index rows and index-file records past their retention; never bucket objects.
@@ -303,6 +336,10 @@ Server::~Server() {
   }
   // Order matters: listeners first, then the I/O context (its pending connection coroutines end
   // their publishes, which posts the last slices), then the workers finish that work.
+  // Relays stop (their state stays stored, so the next start resumes them) while the workers
+  // still run the driver's strand; the runner joins its threads.
+  if (s.relay_driver) s.relay_driver->Shutdown();
+  s.relay_runner.reset();
   s.http.reset();
   s.rtmp.reset();
   s.cycle_timer.reset();
@@ -369,6 +406,8 @@ Result<StartInfo> Server::Start() {
   // Bind first: the default public URL names the bound port. Requests wait in the backlog
   // until Start, by when the router exists.
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
+  s.StartRelay();
+  deps.relay.listener = s.relay_driver.get();
   s.http = std::make_unique<net::HttpServer>(
       *s.io, *s.workers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); });
   auto port = s.http->Listen(s.config.http_listen);

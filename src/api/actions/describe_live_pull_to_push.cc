@@ -2,6 +2,7 @@
 // An exited task stays answerable until its EndTime plus the exited-task retention.
 #include "api/actions/actions.h"
 #include "api/relay_params.h"
+#include "relay/relay_task_json.h"
 
 namespace liverec::api::actions {
 
@@ -14,7 +15,7 @@ Result<nlohmann::json> DescribeLivePullToPush(ActionContext& context, const Para
   auto task = FindRelayTask(context, *task_id);
   if (!task) return Error(task.error());
   nlohmann::json body = {{"RetCode", 0}, {"Description", "OK"}};
-  body.update(RelayTaskJson(*task));
+  body.update(relay::TaskJson(*task));
   return body;
 }
 

@@ -4,6 +4,7 @@
 
 #include "api/actions/actions.h"
 #include "api/relay_params.h"
+#include "relay/relay_task_json.h"
 
 namespace liverec::api::actions {
 namespace {
@@ -42,7 +43,7 @@ Result<nlohmann::json> DescribeLivePullToPushList(ActionContext& context, const 
                                 context.now_ms - relay.exited_retention_ms, number, size);
   if (!page) return Error(page.error());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& task : page->tasks) list.push_back(RelayTaskJson(relay::ViewAt(task, context.now_ms)));
+  for (const auto& task : page->tasks) list.push_back(relay::TaskJson(relay::ViewAt(task, context.now_ms)));
   return nlohmann::json{
       {"PageNumber", number}, {"PageSize", size}, {"Total", page->total}, {"TaskList", list}};
 }

@@ -1,0 +1,33 @@
+// The pull-to-push event callbacks (spec §9.7, docs/callbacks.md "Relay task callbacks"): what
+// the scheduler's TaskEvents become in the durable outbox — an HTTP POST with a JSON body to the
+// task's CallbackUrl, retried like every outbox delivery. Tasks without a CallbackUrl send
+// nothing.
+//
+//   state change  {"Event":"LivePullToPushRunning","EventTime":"<UNIX s>","TaskId",
+//                  "TaskInfo":{…as DescribeLivePullToPush…},"TaskStatus":1|2|3
+//                  [,"TaskInvalidReason" (offline only)]}
+//   exit          {"Event":"LivePullToPushExit","EventTime","TaskId","TaskInfo","TaskStatus":-1,
+//                  "TaskExitTime":<UNIX s>,"TaskExitReason":"OverEndTime"|"TriggerByUser"}
+//
+// Outbox kinds (NotifyType in the history): relay_status and relay_exit.
+// Thread-safety: pure functions; the Outbox is thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "callbacks/outbox.h"
+#include "relay/relay_scheduler.h"
+
+namespace liverec::relay {
+
+inline constexpr std::string_view kStatusEventName = "LivePullToPushRunning";
+inline constexpr std::string_view kExitEventName = "LivePullToPushExit";
+
+// The JSON body of `event` (above).
+std::string RelayEventBody(const TaskEvent& event);
+
+// The outbox event for `event`, or nullopt when the task has no CallbackUrl.
+std::optional<callbacks::CallbackEvent> RelayCallbackEvent(const TaskEvent& event);
+
+}  // namespace liverec::relay

@@ -1,0 +1,271 @@
+'use strict';
+// Pull-to-push relay tasks end to end (docs/api/relay.md, spec §9): real media through the
+// libavformat worker between nginx-rtmp (the reference server, a source and a destination that
+// records what it receives) and liverec itself (a destination that records, and lists what is
+// live). Relays move media at wall-clock speed, so these tests push real time, kept short.
+// Callbacks go to a receiver on 127.0.0.1.
+const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { describe, it, before, after } = require('node:test');
+const h = require('../conformance/harness.js');
+const m = require('./media.js');
+const { startNginxRtmp, freePort } = require('./nginx_rtmp.js');
+
+const DOMAIN = 'relay.example.com';
+const REGION = 'cn-shanghai';
+const RETENTION_S = 2;
+
+function startReceiver() {
+  const events = [];
+  const srv = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      try { events.push(JSON.parse(body)); } catch { events.push({ unparseable: body }); }
+      res.writeHead(200);
+      res.end('ok');
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
+    srv, events, url: `http://127.0.0.1:${srv.address().port}/relay-hooks`,
+  })));
+}
+
+// The media files of `url` tasks: a.mp4 (6 s) and b.flv (4 s), H.264 + AAC, GOP 2 s.
+function makeMedia(dir) {
+  const a = path.join(dir, 'a.mp4');
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', m.makeTestFlv(6), '-c', 'copy', '-f', 'mp4', a]);
+  assert.equal(r.status, 0, `ffmpeg could not make a.mp4: ${r.stderr}`);
+  const b = path.join(dir, 'b.flv');
+  fs.copyFileSync(m.makeTestFlv(4), b);
+  return { a, b };
+}
+
+// Decode timestamps (s) of every packet of `file`, by stream type.
+function packetTimes(file) {
+  const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=codec_type,dts_time', '-of', 'json', file],
+    { encoding: 'utf8', timeout: 60000, maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = { video: [], audio: [] };
+  for (const p of JSON.parse(r.stdout).packets) out[p.codec_type].push(Number(p.dts_time));
+  return out;
+}
+
+// Every step forward, none backward, and no hole longer than `maxGapS`.
+function assertContinuous(times, what, maxGapS = 0.5) {
+  assert.ok(times.length > 10, `${what}: packets`);
+  for (let i = 1; i < times.length; i++) {
+    const step = times[i] - times[i - 1];
+    assert.ok(step >= 0 && step <= maxGapS, `${what}: dts ${times[i - 1]} -> ${times[i]}`);
+  }
+}
+
+describe('pull-to-push relay with real media', () => {
+  let server;
+  let api;
+  let nginx;
+  let receiver;
+  let media;
+  before(async () => {
+    const mediaRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-files-'));
+    media = makeMedia(mediaRoot);
+    m.makeTestFlv(10);
+    nginx = await startNginxRtmp();
+    receiver = await startReceiver();
+    server = await h.startServer({ extraToml: `${m.TESTING}min_retry_interval_s = 1
+
+[relay]
+allow_private_addresses = true
+media_root = "${mediaRoot}"
+exited_retention_s = ${RETENTION_S}
+
+[callbacks]
+allow_private_addresses = true
+initial_backoff_ms = 100
+max_backoff_ms = 200
+poll_interval_ms = 50
+` });
+    api = h.popClient(server, h.DEFAULT_KEY, 'POST');
+    await api.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'relay', StreamName: '*',
+      OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1, 'RecordFormat.1.Format': 'm3u8',
+      'RecordFormat.1.SliceDuration': 2,
+      'RecordFormat.1.OssObjectPrefix': 'relay/{StreamName}/{Sequence}_{EscapedStartTime}_{EscapedEndTime}',
+      'RecordFormat.1.SliceOssObjectPrefix': 'relay/{StreamName}/ts/{UnixTimestamp}_{Sequence}' });
+  });
+  after(async () => {
+    if (server) await server.stop();
+    if (nginx) await nginx.stop();
+    if (receiver) receiver.srv.close();
+  });
+
+  const liverecUrl = (stream) => `rtmp://127.0.0.1:${server.rtmpPort}/relay/${stream}?vhost=${DOMAIN}`;
+  const fileUrl = (file) => `file:${file}`;
+  async function create(params) {
+    const res = await api.call('CreateLivePullToPush', Object.assign({
+      Region: REGION, StartTime: h.isoSeconds(Date.now() - 1000), EndTime: h.isoSeconds(Date.now() + 600000),
+      CallbackUrl: receiver.url,
+    }, params));
+    assert.equal(res.body.RetCode, 0);
+    return res.body.TaskId;
+  }
+  const describeTask = async (TaskId) => (await api.call('DescribeLivePullToPush', { Region: REGION, TaskId })).body;
+  const waitStatus = (TaskId, status, timeoutMs = 20000) => m.waitFor(`task ${TaskId} status ${status}`, async () => {
+    const t = await describeTask(TaskId);
+    return t.TaskStatus === status ? t : null;
+  }, timeoutMs, 50);
+  const callbacks = (TaskId) => receiver.events.filter((e) => e.TaskId === TaskId);
+  const statuses = (TaskId) => callbacks(TaskId).map((e) => e.TaskStatus);
+  const online = async () => {
+    const res = await api.call('DescribeLiveStreamsOnlineList', { DomainName: DOMAIN, PageSize: 100 });
+    return res.body.OnlineInfo.LiveStreamOnlineInfo.map((s) => s.StreamName);
+  };
+  const waitOnline = (stream, live, timeoutMs = 15000) => m.waitFor(`${stream} ${live ? '' : 'not '}live`,
+    async () => (await online()).includes(stream) === live, timeoutMs, 50);
+  const nginxLog = () => fs.readFileSync(path.join(nginx.dir, 'error.log'), 'utf8');
+
+  it('relays a live stream from nginx-rtmp into liverec, which records all of it', async () => {
+    const pushedS = 10;
+    const TaskId = await create({ SourceType: 'live', SourceProtocol: 'rtmp',
+      SourceUrls: JSON.stringify([nginx.url('live', 'src1')]), DstUrl: liverecUrl('r1'), RetryCount: 0 });
+    // The relay plays the source before it is published, so it sees every frame.
+    await m.waitFor('the relay to play src1', () => nginxLog().includes("play: name='src1'"), 15000, 50);
+    const pushed = await m.push(m.makeTestFlv(pushedS), nginx.url('live', 'src1'), { realtime: true }).done;
+    assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
+
+    // The source ended: with RetryCount 0 the task goes offline at once.
+    const task = await waitStatus(TaskId, 3);
+    assert.equal(task.TaskInvalidReason, 'PullStreamFailed');
+    assert.deepEqual(statuses(TaskId), [1, 3]);
+    assert.equal(callbacks(TaskId)[1].TaskInvalidReason, 'PullStreamFailed');
+    assert.equal(callbacks(TaskId)[0].Event, 'LivePullToPushRunning');
+    assert.equal(callbacks(TaskId)[0].TaskInfo.DstUrl, liverecUrl('r1'));
+
+    const dir = path.join(server.dataDir, 'buckets', 'records', 'relay', 'r1');
+    const [playlist] = await m.waitFor('the relayed recording', () => {
+      const found = m.listFiles(dir, '.m3u8');
+      return found.length ? found : null;
+    }, 20000);
+    const recorded = [...fs.readFileSync(playlist, 'utf8').matchAll(/#EXTINF:([\d.]+),/g)]
+      .reduce((sum, x) => sum + Number(x[1]), 0);
+    assert.ok(Math.abs(recorded - pushedS) <= 0.6, `recorded ${recorded} s of ${pushedS} s relayed`);
+    const probe = m.ffprobe(playlist);
+    assert.ok(Math.abs(Number(probe.format.duration) - pushedS) <= 0.6, `playlist duration ${probe.format.duration}`);
+    assert.equal(m.decodeAll(playlist).stderr, '', 'the recording decodes cleanly');
+  });
+
+  it('plays a two-file playlist from FileIndex at Offset, repeated, into nginx-rtmp as one stream', async () => {
+    // b.flv from 2 s (2 s), then one more pass: a.mp4 (6 s) and b.flv (4 s): 12 s in all.
+    const TaskId = await create({ SourceType: 'url', 'SourceUrls.1': fileUrl(media.a), 'SourceUrls.2': fileUrl(media.b),
+      FileIndex: 1, Offset: 2, RepeatNumber: 1, DstUrl: nginx.url('live', 'out2') });
+    const seen = new Set();
+    const done = await m.waitFor('the playlist to finish', async () => {
+      const t = await describeTask(TaskId);
+      if (t.TaskStatus === 1) seen.add(t.CurrentFileIndex);
+      return t.TaskStatus === 3 ? t : null;
+    }, 30000, 100);
+    assert.equal(done.TaskInvalidReason, '', 'a finished playlist is offline without a reason');
+    assert.deepEqual([...seen].sort(), [0, 1], 'CurrentFileIndex follows the playlist');
+    assert.deepEqual(statuses(TaskId), [1, 3]);
+
+    const [recording] = await m.waitFor('nginx-rtmp to close its recording', () => {
+      const publisher = /\*(\d+) publish: name='out2'/.exec(nginxLog());
+      const closed = publisher && nginxLog().includes(`*${publisher[1]} deleteStream`);
+      return closed ? nginx.recordings('out2') : null;
+    }, 10000, 100);
+    assert.ok(recording, 'nginx-rtmp recorded the relayed stream');
+    const probe = m.ffprobe(recording);
+    assert.ok(Math.abs(Number(probe.format.duration) - 12) <= 0.5, `destination recorded ${probe.format.duration} s`);
+    assert.deepEqual(probe.streams.map((s) => s.codec_name).sort(), ['aac', 'h264']);
+    const times = packetTimes(recording);
+    assertContinuous(times.video, 'video');
+    assertContinuous(times.audio, 'audio');
+    assert.equal(m.decodeAll(recording).stderr, '', 'the destination recording decodes cleanly');
+  });
+
+  it('retries a source that is down, then goes offline with callbacks', async () => {
+    const port = await freePort();  // nothing listens there
+    const TaskId = await create({ SourceType: 'live', SourceProtocol: 'rtmp',
+      SourceUrls: JSON.stringify([`rtmp://127.0.0.1:${port}/live/none`]), DstUrl: liverecUrl('r3'),
+      RetryCount: 2, RetryInterval: 1 });
+    const recovering = await waitStatus(TaskId, 2);
+    assert.equal(recovering.TaskInvalidReason, '');
+    const task = await waitStatus(TaskId, 3, 15000);
+    assert.equal(task.TaskInvalidReason, 'PullStreamFailed');
+    await m.waitFor('the offline callback', () => statuses(TaskId).includes(3), 5000, 50);
+    assert.deepEqual(statuses(TaskId), [2, 3]);
+    assert.equal(callbacks(TaskId)[1].TaskInvalidReason, 'PullStreamFailed');
+  });
+
+  it('stops at EndTime with an exit callback and is removed after the retention', async () => {
+    const endMs = Math.ceil((Date.now() + 4000) / 1000) * 1000;
+    const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify([fileUrl(media.a)]),
+      RepeatNumber: -1, DstUrl: liverecUrl('r4'), EndTime: h.isoSeconds(endMs) });
+    await waitStatus(TaskId, 1);
+    await waitOnline('r4', true);
+    const exited = await waitStatus(TaskId, -1, 10000);
+    assert.equal(exited.TaskExitReason, 'OverEndTime');
+    assert.equal(exited.TaskExitTime, endMs / 1000);
+    await waitOnline('r4', false, 3000);
+    await m.waitFor('the exit callback', () => callbacks(TaskId).some((e) => e.Event === 'LivePullToPushExit'), 5000, 50);
+    const exit = callbacks(TaskId).find((e) => e.Event === 'LivePullToPushExit');
+    assert.equal(exit.TaskExitReason, 'OverEndTime');
+    assert.equal(exit.TaskExitTime, endMs / 1000);
+    assert.equal(exit.TaskStatus, -1);
+    await m.waitFor('the task to be removed', async () => {
+      try {
+        await describeTask(TaskId);
+        return false;
+      } catch (err) {
+        h.assertSdkError(err, 404, 'InvalidTask.NotFound');
+        return true;
+      }
+    }, (RETENTION_S + 5) * 1000, 200);
+  });
+
+  it('Stop, Restart, Update and Delete act on a running relay', async () => {
+    const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify([fileUrl(media.b)]),
+      RepeatNumber: -1, DstUrl: liverecUrl('r5') });
+    await waitStatus(TaskId, 1);
+    await waitOnline('r5', true);
+
+    // Sources change at the next restart; the relay keeps playing meanwhile.
+    await api.call('UpdateLivePullToPush', { Region: REGION, TaskId, SourceUrls: JSON.stringify([fileUrl(media.a)]) });
+    let task = await describeTask(TaskId);
+    assert.equal(task.TaskStatus, 1);
+    assert.deepEqual(task.TaskInfo.SourceUrls, [fileUrl(media.a)]);
+
+    const stopAt = Date.now();
+    await api.call('StopLivePullToPush', { Region: REGION, TaskId });
+    await waitOnline('r5', false, 5000);
+    assert.ok(Date.now() - stopAt < 2500, `the relay let go ${Date.now() - stopAt} ms after Stop`);
+    task = await describeTask(TaskId);
+    assert.equal(task.TaskStatus, 3);
+    assert.equal(task.TaskInvalidReason, 'TriggerByUser');
+    await m.waitFor('the offline callback', () => statuses(TaskId).includes(3), 5000, 50);
+    assert.equal(callbacks(TaskId).at(-1).TaskInvalidReason, 'TriggerByUser');
+    await api.call('StopLivePullToPush', { Region: REGION, TaskId });  // no effect
+    assert.equal((await describeTask(TaskId)).TaskStatus, 3);
+
+    await api.call('RestartLivePullToPush', { Region: REGION, TaskId });
+    await waitStatus(TaskId, 1);
+    await waitOnline('r5', true);
+    assert.deepEqual(statuses(TaskId), [1, 3, 1]);
+
+    // RepeatNumber reaches the running relay at once: this pass of a.mp4 is the last.
+    await api.call('UpdateLivePullToPush', { Region: REGION, TaskId, RepeatNumber: 0 });
+    task = await waitStatus(TaskId, 3, 15000);
+    assert.equal(task.TaskInvalidReason, '');
+    await waitOnline('r5', false, 5000);
+
+    await api.call('DeleteLivePullToPush', { Region: REGION, TaskId });
+    const err = await h.expectSdkError(describeTask(TaskId));
+    h.assertSdkError(err, 404, 'InvalidTask.NotFound');
+    await m.waitFor('the exit callback', () => callbacks(TaskId).some((e) => e.Event === 'LivePullToPushExit'), 5000, 50);
+    assert.equal(callbacks(TaskId).at(-1).TaskExitReason, 'TriggerByUser');
+  });
+});
