@@ -227,6 +227,25 @@ poll_interval_ms = 50
     }, (RETENTION_S + 5) * 1000, 200);
   });
 
+  it('a relay cut by a crash of liverec resumes where its playlist was', async () => {
+    const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify([fileUrl(media.b), fileUrl(media.a)]),
+      RepeatNumber: -1, DstUrl: nginx.url('live', 'out6') });
+    const before = await m.waitFor('the relay to play into a.mp4', async () => {
+      const t = await describeTask(TaskId);
+      return t.TaskStatus === 1 && t.CurrentFileIndex === 1 && t.CurrentOffset >= 2 ? t : null;
+    }, 20000, 100);
+    await server.kill('SIGKILL');
+    server = await h.startServer({ reuse: server.tmp });
+    api = h.popClient(server, h.DEFAULT_KEY, 'POST');
+    const resumed = await waitStatus(TaskId, 1, 15000);
+    // Back in a.mp4 (seeking to its keyframe at or before the stored offset, GOP 2 s), not at b.flv.
+    assert.equal(resumed.CurrentFileIndex, 1, JSON.stringify(resumed));
+    assert.ok(resumed.CurrentOffset >= before.CurrentOffset - 2, `${resumed.CurrentOffset} after ${before.CurrentOffset}`);
+    await m.waitFor('the recovering and running callbacks', () => statuses(TaskId).length >= 3, 5000, 50);
+    assert.deepEqual(statuses(TaskId), [1, 2, 1]);
+    await api.call('DeleteLivePullToPush', { Region: REGION, TaskId });
+  });
+
   it('Stop, Restart, Update and Delete act on a running relay', async () => {
     const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify([fileUrl(media.b)]),
       RepeatNumber: -1, DstUrl: liverecUrl('r5') });
