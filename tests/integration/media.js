@@ -36,9 +36,10 @@ function makeTestFlv(seconds) {
   return file;
 }
 
-// Runs ffmpeg pushing `file` to `url` by stream copy; resolves {code, stderr}.
-function push(file, url, { realtime = false, timeoutMs = 120000 } = {}) {
-  const args = ['-v', 'error', ...(realtime ? ['-re'] : []), '-i', file, '-c', 'copy', '-f', 'flv', url];
+// Runs ffmpeg pushing `file` to `url` by stream copy (FLV unless `format` says otherwise);
+// resolves {code, stderr}.
+function push(file, url, { realtime = false, timeoutMs = 120000, format = 'flv' } = {}) {
+  const args = ['-v', 'error', ...(realtime ? ['-re'] : []), '-i', file, '-c', 'copy', '-f', format, url];
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -83,14 +84,19 @@ async function waitFor(what, fn, timeoutMs = 30000, stepMs = 100) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-// Rows of the slice index, straight from the SQLite file (read-only).
-function sliceIndex(dataDir) {
-  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(dataDir, 'liverec.db'),
-    'SELECT start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, video_codec, ' +
-    'audio_codec, width, height, sequence, cycle_id, discontinuity FROM slices ORDER BY start_ms'],
-  { encoding: 'utf8', timeout: 10000 });
+// The rows of a query, straight from the SQLite file (read-only), as objects.
+function dbRows(dataDir, sql) {
+  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(dataDir, 'liverec.db'), sql],
+    { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+// Rows of the slice index.
+function sliceIndex(dataDir) {
+  return dbRows(dataDir,
+    'SELECT start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, video_codec, ' +
+    'audio_codec, width, height, sequence, cycle_id, discontinuity FROM slices ORDER BY start_ms');
 }
 
 function authKey(uri, timestamp, key, rand = '0', uid = '0') {
@@ -98,7 +104,7 @@ function authKey(uri, timestamp, key, rand = '0', uid = '0') {
   return `${timestamp}-${rand}-${uid}-${md5}`;
 }
 
-module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, sliceIndex, authKey };
+module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey };
 
 // A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC
 // into FLV/RTMP, so HEVC is published with liverec-publish.

@@ -158,6 +158,54 @@ poll_interval_ms = 50
     assert.equal(m.decodeAll(playlist).stderr, '', 'the recording decodes cleanly');
   });
 
+  // Records the relay of `TaskId` into liverec stream `stream`; returns the recorded seconds.
+  async function recordedSeconds(stream) {
+    const dir = path.join(server.dataDir, 'buckets', 'records', 'relay', stream);
+    const [playlist] = await m.waitFor(`the recording of ${stream}`, () => {
+      const found = m.listFiles(dir, '.m3u8');
+      return found.length ? found : null;
+    }, 20000);
+    assert.equal(m.decodeAll(playlist).stderr, '', `the recording of ${stream} decodes cleanly`);
+    return [...fs.readFileSync(playlist, 'utf8').matchAll(/#EXTINF:([\d.]+),/g)]
+      .reduce((sum, x) => sum + Number(x[1]), 0);
+  }
+
+  it('relays HLS, HTTP-FLV and SRT live sources and url files over HTTP', async () => {
+    // HLS and FLV served over HTTP by liverec's own bucket server; an SRT listener run by ffmpeg.
+    const served = path.join(server.dataDir, 'buckets', 'records', 'served');
+    fs.mkdirSync(served, { recursive: true });
+    const hls = spawnSync('ffmpeg', ['-v', 'error', '-i', m.makeTestFlv(10), '-c', 'copy', '-f', 'hls',
+      '-hls_time', '2', '-hls_playlist_type', 'vod', path.join(served, 'index.m3u8')]);
+    assert.equal(hls.status, 0, String(hls.stderr));
+    fs.copyFileSync(m.makeTestFlv(6), path.join(served, 'live.flv'));
+    fs.copyFileSync(media.a, path.join(served, 'a.mp4'));
+    const http = (name) => `http://127.0.0.1:${server.port}/records/served/${name}`;
+    const srtPort = await freePort();
+    const srt = m.push(m.makeTestFlv(6), `srt://127.0.0.1:${srtPort}?mode=listener`, { realtime: true, format: 'mpegts' });
+
+    const tasks = [
+      ['h7', { SourceType: 'live', SourceProtocol: 'hls', SourceUrls: JSON.stringify([http('index.m3u8')]) }, 10],
+      ['f7', { SourceType: 'live', SourceProtocol: 'http-flv', SourceUrls: JSON.stringify([http('live.flv')]) }, 6],
+      ['s7', { SourceType: 'live', SourceProtocol: 'srt', SourceUrls: JSON.stringify([`srt://127.0.0.1:${srtPort}`]) }, 6],
+      ['u7', { SourceType: 'url', SourceUrls: JSON.stringify([http('a.mp4')]) }, 6],
+    ];
+    const ids = [];
+    for (const [stream, params] of tasks) {
+      ids.push(await create(Object.assign({ DstUrl: liverecUrl(stream), RetryCount: 0 }, params)));
+    }
+    // Live sources end (PullStreamFailed, no retries); the url playlist finishes ("").
+    for (const [i, TaskId] of ids.entries()) {
+      const task = await waitStatus(TaskId, 3, 30000);
+      assert.equal(task.TaskInvalidReason, tasks[i][1].SourceType === 'url' ? '' : 'PullStreamFailed', tasks[i][0]);
+      assert.deepEqual(statuses(TaskId), [1, 3], tasks[i][0]);
+    }
+    assert.equal((await srt.done).code, 0, 'the SRT listener pushed its media');
+    for (const [stream, , seconds] of tasks) {
+      const recorded = await recordedSeconds(stream);
+      assert.ok(Math.abs(recorded - seconds) <= 0.6, `${stream}: recorded ${recorded} s of ${seconds} s`);
+    }
+  });
+
   it('plays a two-file playlist from FileIndex at Offset, repeated, into nginx-rtmp as one stream', async () => {
     // b.flv from 2 s (2 s), then one more pass: a.mp4 (6 s) and b.flv (4 s): 12 s in all.
     const TaskId = await create({ SourceType: 'url', 'SourceUrls.1': fileUrl(media.a), 'SourceUrls.2': fileUrl(media.b),

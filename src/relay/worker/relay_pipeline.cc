@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "media/compose/adts_to_asc_filter.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/mathematics.h>
@@ -143,8 +145,11 @@ RelayResult<void> RelayPipeline::RelayPlaylist() {
 }
 
 RelayResult<int64_t> RelayPipeline::PlayInput(AvSource& source, int64_t offset_s) {
-  auto route = RouteStreams(source);
-  if (!route) return tl::make_unexpected(route.error());
+  if (auto ok = CheckFlvCodecs(source.video() ? source.video()->codecpar : nullptr,
+                               source.audio() ? source.audio()->codecpar : nullptr);
+      !ok) {
+    return tl::make_unexpected(ok.error());
+  }
   if (offset_s > 0) {
     if (source.OffsetPastEnd(offset_s)) return 0;
     if (auto sought = source.Seek(offset_s); !sought) return tl::make_unexpected(sought.error());
@@ -153,6 +158,8 @@ RelayResult<int64_t> RelayPipeline::PlayInput(AvSource& source, int64_t offset_s
   bool ended = false;
   if (auto ok = Prime(source, &primed, &ended); !ok) return tl::make_unexpected(ok.error());
   if (primed.empty()) return 0;
+  auto route = RouteStreams(source, primed);
+  if (!route) return tl::make_unexpected(route.error());
   int64_t origin_us = INT64_MAX;
   for (const auto& packet : primed) {
     const AVStream* stream = route->input[route->OutputOf(packet->stream_index)];
@@ -176,12 +183,19 @@ RelayResult<int64_t> RelayPipeline::PlayInput(AvSource& source, int64_t offset_s
   return sent;
 }
 
-RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(const AvSource& source) {
+RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(
+    const AvSource& source, const std::vector<PacketPtr>& primed) {
   const AVCodecParameters* video = source.video() ? source.video()->codecpar : nullptr;
   const AVCodecParameters* audio = source.audio() ? source.audio()->codecpar : nullptr;
-  if (auto ok = CheckFlvCodecs(video, audio); !ok) return tl::make_unexpected(ok.error());
   if (!output_) {
-    auto output = FlvPushOutput::Open(spec_.dst_url, video, audio, spec_.timeouts, stop_);
+    // ADTS AAC (MPEG-TS of HLS and SRT) has no AudioSpecificConfig until its first frame: take
+    // it from there, so the FLV header announces the real one (an empty AAC sequence header
+    // followed by the real one would look like a codec change to the destination).
+    auto audio_params = AudioParametersWithConfig(source, primed);
+    if (!audio_params) return tl::make_unexpected(audio_params.error());
+    auto output = FlvPushOutput::Open(spec_.dst_url, video,
+                                      *audio_params ? audio_params->get() : audio,
+                                      spec_.timeouts, stop_);
     if (!output) return tl::make_unexpected(output.error());
     output_ = std::move(*output);
     SetState(State::kRunning);
@@ -200,10 +214,38 @@ RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(const AvSource& so
                         " in file " + std::to_string(position_.file_index));
     }
     route.input[outputs[kind]] = inputs[kind];
-    route.new_extradata[outputs[kind]] = !SameExtradata(was, now);
+    // An input without extradata (ADTS) carries its configuration in every frame; the muxer's
+    // aac_adtstoasc filter turns that into a sequence header.
+    route.new_extradata[outputs[kind]] = now->extradata_size > 0 && !SameExtradata(was, now);
   }
   if (route.Empty()) return PullFailed("the input has none of the streams being relayed");
   return route;
+}
+
+RelayResult<RelayPipeline::ParametersPtr> RelayPipeline::AudioParametersWithConfig(
+    const AvSource& source, const std::vector<PacketPtr>& primed) {
+  const AVStream* audio = source.audio();
+  if (audio == nullptr || audio->codecpar->codec_id != AV_CODEC_ID_AAC ||
+      audio->codecpar->extradata_size > 0) {
+    return ParametersPtr();
+  }
+  auto first = std::find_if(primed.begin(), primed.end(),
+                            [&](const PacketPtr& p) { return p->stream_index == audio->index; });
+  if (first == primed.end()) return ParametersPtr();  // no frame yet: the muxer's filter will do
+  auto filter = media::compose::AdtsToAscFilter::Create(audio->codecpar);
+  if (!filter) return PullFailed("AAC: " + filter.error().ToString());
+  auto config = (*filter)->ConfigFrom(first->get());
+  if (!config) return PullFailed("AAC: not an ADTS frame: " + config.error().ToString());
+  ParametersPtr params(avcodec_parameters_alloc());
+  if (!params || avcodec_parameters_copy(params.get(), audio->codecpar) < 0) {
+    return PullFailed("out of memory");
+  }
+  params->extradata = static_cast<uint8_t*>(
+      av_mallocz(config->size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (params->extradata == nullptr) return PullFailed("out of memory");
+  std::memcpy(params->extradata, config->data(), config->size());
+  params->extradata_size = static_cast<int>(config->size());
+  return params;
 }
 
 RelayResult<void> RelayPipeline::Prime(AvSource& source, std::vector<PacketPtr>* packets,

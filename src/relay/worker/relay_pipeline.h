@@ -102,7 +102,16 @@ class RelayPipeline {
   RelayResult<void> RelayLive();
   RelayResult<void> RelayPlaylist();
   RelayResult<int64_t> PlayInput(AvSource& source, int64_t offset_s);
-  RelayResult<Route> RouteStreams(const AvSource& source);
+  struct ParametersFree {
+    void operator()(AVCodecParameters* p) const { avcodec_parameters_free(&p); }
+  };
+  using ParametersPtr = std::unique_ptr<AVCodecParameters, ParametersFree>;
+
+  RelayResult<Route> RouteStreams(const AvSource& source, const std::vector<PacketPtr>& primed);
+  // A copy of the source's AAC parameters with the AudioSpecificConfig of its first primed ADTS
+  // frame, or null when the source's parameters need nothing added.
+  RelayResult<ParametersPtr> AudioParametersWithConfig(const AvSource& source,
+                                                       const std::vector<PacketPtr>& primed);
   RelayResult<void> Prime(AvSource& source, std::vector<PacketPtr>* packets, bool* ended);
   RelayResult<void> Send(AVPacket* packet, const AvSource& source, Route& route);
   std::optional<int> TakeNewRemainingRepeats();
