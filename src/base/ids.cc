@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cctype>
 
+#include "base/crypto.h"
+
 namespace liverec {
 namespace {
 
@@ -60,6 +62,27 @@ std::string NewRequestId(RandomSource& random) {
   b[6] = static_cast<uint8_t>(0x40 | (b[6] & 0x0f));  // version 4
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));
   return FormatUuid(b, true);
+}
+
+std::string NameBasedId(std::string_view name_space, std::string_view name) {
+  std::string bytes;
+  for (char c : name_space) {
+    if (c == '-') continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "";
+    bytes.push_back(c);
+  }
+  if (bytes.size() != 32) return "";
+  std::string input;
+  for (size_t i = 0; i < 32; i += 2) {
+    input.push_back(static_cast<char>(std::stoi(bytes.substr(i, 2), nullptr, 16)));
+  }
+  input.append(name);
+  std::string digest = Sha256(input);
+  std::array<uint8_t, 16> b{};
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(digest[i]);
+  b[6] = static_cast<uint8_t>(0x80 | (b[6] & 0x0f));  // version 8
+  b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3f));  // variant 10
+  return FormatUuid(b, false);
 }
 
 std::string RandomAlphanumeric(RandomSource& random, size_t length) {

@@ -5,9 +5,13 @@
 // within one millisecond of this process by the counter (RFC 9562 §6.2 method 1), which keeps
 // "order by creation" exact, cheap and index-friendly on SQLite and PostgreSQL alike.
 // NewRequestId: the Alibaba-style request id, an upper-case UUID (random).
+// NameBasedId: the same id every time for the same (namespace, name): a UUIDv8 made from
+// SHA-256(namespace bytes + name) as in RFC 9562 Appendix B.2, for ids that must be derived
+// again after a crash (e.g. the callback event of a recording file).
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "base/random.h"
@@ -16,6 +20,9 @@ namespace liverec {
 
 std::string NewId(const Clock& clock, RandomSource& random);
 std::string NewRequestId(RandomSource& random);
+// `name_space` is a UUID in canonical text form (hex digits, any case, with hyphens); returns ""
+// when it is not one.
+std::string NameBasedId(std::string_view name_space, std::string_view name);
 // `length` characters drawn from [A-Za-z0-9] (for access keys and secrets).
 std::string RandomAlphanumeric(RandomSource& random, size_t length);
 

@@ -38,6 +38,18 @@ TEST(IdsTest, RequestIdIsUpperCaseUuid) {
       << id;
 }
 
+TEST(IdsTest, NameBasedIdIsTheUuidV8OfRfc9562AppendixB2) {
+  // RFC 9562 B.2: SHA-256 of the DNS namespace and "www.example.com".
+  EXPECT_EQ(NameBasedId("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com"),
+            "5c146b14-3c52-8afd-938a-375d0df1fbf6");
+  EXPECT_EQ(NameBasedId("6BA7B810-9DAD-11D1-80B4-00C04FD430C8", "www.example.com"),
+            "5c146b14-3c52-8afd-938a-375d0df1fbf6");
+  EXPECT_NE(NameBasedId("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.org"),
+            "5c146b14-3c52-8afd-938a-375d0df1fbf6");
+  EXPECT_EQ(NameBasedId("not-a-uuid", "x"), "");
+  EXPECT_EQ(NameBasedId("6ba7b810-9dad-11d1-80b4-00c04fd430", "x"), "");
+}
+
 TEST(IdsTest, RandomAlphanumericHasLengthAndAlphabet) {
   OsRandom random;
   std::set<std::string> seen;

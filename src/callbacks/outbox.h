@@ -28,6 +28,10 @@ struct CallbackEvent {
   std::string sign_key;   // NotifyAuthKey: adds ALI-LIVE-TIMESTAMP/SIGNATURE (spec §6.2); "" none
   std::string query;      // GET: appended to `url` as its query string (stream events, §11.2)
   std::string sign_host;  // the name signed with sign_key; "" = the host of `url`
+  // "" (most events): a new UUIDv7. Else the caller's id, derived from what the event is about
+  // (FileCreatedEventId): enqueuing it again is then a no-op, so an event that may be enqueued a
+  // second time after a crash is stored once.
+  std::string id;
 };
 
 class Outbox {
@@ -35,7 +39,9 @@ class Outbox {
   Outbox(metadata::CallbackOutboxRepository& repository, const Clock& clock, RandomSource& random)
       : repository_(repository), clock_(clock), random_(random) {}
 
-  // Stores the event, due at once, and returns its id (the X-Liverec-Event-Id header).
+  // Stores the event, due at once, and returns its id (the X-Liverec-Event-Id header). With an
+  // `event.id` already stored for the account, stores nothing (the first copy is kept, whatever
+  // its state) and returns the id.
   Result<std::string> Enqueue(const CallbackEvent& event);
 
   // Called after each enqueue (the server uses it to start a delivery round at once).

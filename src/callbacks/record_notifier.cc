@@ -1,7 +1,13 @@
 #include "callbacks/record_notifier.h"
 
+#include "base/ids.h"
+
 namespace liverec::callbacks {
 namespace {
+
+// The RFC 9562 namespace of file_created event ids (a random UUIDv4, fixed forever: changing it
+// would give files announced again after an upgrade a second event).
+constexpr std::string_view kFileCreatedNamespace = "c174cca2-8fc5-4e29-a8bb-0c5761af0abe";
 
 CallbackEvent EventFor(const metadata::NotifyConfig& config, const std::string& app,
                        const std::string& stream, std::string kind, std::string body) {
@@ -19,13 +25,22 @@ CallbackEvent EventFor(const metadata::NotifyConfig& config, const std::string& 
 
 }  // namespace
 
+std::string FileCreatedEventId(const std::string& account_id, const std::string& record_id) {
+  // Lengths first, so no two (account, record) pairs make the same name.
+  return NameBasedId(kFileCreatedNamespace,
+                     std::to_string(account_id.size()) + ":" + account_id + "/" + record_id);
+}
+
 Result<std::string> OutboxRecordNotifier::FileCreated(const std::string& account_id,
+                                                      const std::string& record_id,
                                                       const FileCreatedInfo& file) {
   auto config = configs_.Find(account_id, file.domain);
   if (!config) return Error(config.error());
   if (!*config || (*config)->notify_url.empty()) return std::string();
-  return outbox_.Enqueue(
-      EventFor(**config, file.app, file.stream, "file_created", FileCreatedBody(file)));
+  CallbackEvent event =
+      EventFor(**config, file.app, file.stream, "file_created", FileCreatedBody(file));
+  event.id = FileCreatedEventId(account_id, record_id);
+  return outbox_.Enqueue(event);
 }
 
 Result<std::string> OutboxRecordNotifier::StatusChanged(const std::string& account_id,

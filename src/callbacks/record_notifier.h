@@ -3,7 +3,9 @@
 // enqueues the event in the Outbox (spec §6.3, §6.4) — a database read and insert, never network.
 //
 //   FileCreated   after a recording file (m3u8 playlist, MP4, FLV) is stored in the bucket;
-//                 always sent when the domain has a notify config.
+//                 always sent when the domain has a notify config. Idempotent per file: the
+//                 event id is FileCreatedEventId(account, RecordId), so announcing a file again
+//                 (recovery after a crash) enqueues nothing new and returns the same id.
 //   StatusChanged record_started / record_paused / record_resumed; sent only when the config has
 //                 NeedStatusNotify.
 // Both sign with the config's NotifyAuthKey when NotifyReqAuth is set. Both return the event id,
@@ -19,10 +21,16 @@
 
 namespace liverec::callbacks {
 
+// The X-Liverec-Event-Id of the file_created event of recording file `record_id` (the RecordId
+// of an m3u8 cycle playlist, or the id of an MP4/FLV file row): a UUIDv8 derived from both
+// (base/ids.h NameBasedId), the same every time, never the id of another event.
+std::string FileCreatedEventId(const std::string& account_id, const std::string& record_id);
+
 class RecordNotifier {
  public:
   virtual ~RecordNotifier() = default;
   virtual Result<std::string> FileCreated(const std::string& account_id,
+                                          const std::string& record_id,
                                           const FileCreatedInfo& file) = 0;
   virtual Result<std::string> StatusChanged(const std::string& account_id,
                                             const std::string& domain, const std::string& app,
@@ -34,7 +42,7 @@ class OutboxRecordNotifier final : public RecordNotifier {
   OutboxRecordNotifier(metadata::NotifyConfigRepository& configs, Outbox& outbox)
       : configs_(configs), outbox_(outbox) {}
 
-  Result<std::string> FileCreated(const std::string& account_id,
+  Result<std::string> FileCreated(const std::string& account_id, const std::string& record_id,
                                   const FileCreatedInfo& file) override;
   Result<std::string> StatusChanged(const std::string& account_id, const std::string& domain,
                                     const std::string& app, const std::string& stream,

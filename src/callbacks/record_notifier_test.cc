@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <regex>
+
 #include "metadata/migrations.h"
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
@@ -51,7 +53,7 @@ class RecordNotifierTest : public ::testing::Test {
 };
 
 TEST_F(RecordNotifierTest, NothingIsEnqueuedWithoutANotifyConfig) {
-  EXPECT_EQ(notifier_->FileCreated(account_, File()).value(), "");
+  EXPECT_EQ(notifier_->FileCreated(account_, "rec-1", File()).value(), "");
   EXPECT_EQ(
       notifier_->StatusChanged(account_, "example.com", "live", "s1", RecordStatusEvent::kStarted)
           .value(),
@@ -61,7 +63,7 @@ TEST_F(RecordNotifierTest, NothingIsEnqueuedWithoutANotifyConfig) {
 
 TEST_F(RecordNotifierTest, FileCreatedGoesToTheNotifyUrlUnsignedByDefault) {
   Configure(false, false);
-  std::string id = notifier_->FileCreated(account_, File()).value();
+  std::string id = notifier_->FileCreated(account_, "rec-1", File()).value();
   ASSERT_FALSE(id.empty());
   auto row = *repo_->Find(account_, id).value();
   EXPECT_EQ(row.kind, "file_created");
@@ -74,6 +76,37 @@ TEST_F(RecordNotifierTest, FileCreatedGoesToTheNotifyUrlUnsignedByDefault) {
           .value(),
       "")
       << "status events only with NeedStatusNotify";
+}
+
+TEST_F(RecordNotifierTest, FileCreatedIsEnqueuedOncePerFileUnderAnIdDerivedFromIt) {
+  Configure(false, false);
+  int wakes = 0;
+  outbox_->SetWakeUp([&] { ++wakes; });
+  std::string id = notifier_->FileCreated(account_, "rec-1", File()).value();
+  EXPECT_EQ(id, FileCreatedEventId(account_, "rec-1"));
+  EXPECT_TRUE(std::regex_match(
+      id, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+      << id;
+  // Announced again (recovery after a crash): the same id, nothing new in the outbox, even once
+  // the first copy was delivered.
+  metadata::CallbackAttempt delivered{account_, id, clock_.NowMs(),
+                                      metadata::CallbackState::kDelivered};
+  ASSERT_TRUE(repo_->RecordAttempt(delivered).value());
+  clock_.AdvanceMs(5'000);
+  FileCreatedInfo changed = File();
+  changed.uri = "record/live/s1/other.mp4";
+  EXPECT_EQ(notifier_->FileCreated(account_, "rec-1", changed).value(), id);
+  EXPECT_EQ(repo_->CountPending().value(), 0);
+  EXPECT_EQ(wakes, 1) << "no delivery round for an event not enqueued";
+  auto row = *repo_->Find(account_, id).value();
+  EXPECT_EQ(row.state, metadata::CallbackState::kDelivered) << "the first copy is kept as it is";
+  EXPECT_EQ(nlohmann::json::parse(row.body)["uri"], "record/live/s1/a.mp4");
+  // Another file, or the same RecordId in another account, is another event.
+  std::string other = notifier_->FileCreated(account_, "rec-2", File()).value();
+  EXPECT_NE(other, id);
+  EXPECT_EQ(repo_->CountPending().value(), 1);
+  EXPECT_NE(FileCreatedEventId("b", "rec-1"), id);
+  EXPECT_NE(FileCreatedEventId(account_ + "/x", "y"), FileCreatedEventId(account_, "x/y"));
 }
 
 TEST_F(RecordNotifierTest, StatusEventsAreSignedWhenTheConfigSaysSo) {

@@ -68,33 +68,44 @@ std::string_view CallbackStateName(CallbackState state) {
   return "pending";
 }
 
-Status CallbackOutboxRepository::Insert(const CallbackEventRow& e) {
-  auto r = db_.Execute("INSERT INTO callback_outbox (" + std::string(kColumns) +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       {e.account_id,
-                        e.id,
-                        e.domain_name,
-                        e.app_name,
-                        e.stream_name,
-                        e.kind,
-                        e.url,
-                        e.method,
-                        e.body,
-                        e.sign_key,
-                        std::string(CallbackStateName(e.state)),
-                        e.attempts,
-                        e.next_attempt_ms,
-                        OptionalInt(e.last_attempt_ms),
-                        e.last_status,
-                        e.last_error,
-                        e.last_headers,
-                        e.last_response,
-                        e.created_at_ms,
-                        OptionalInt(e.delivered_at_ms),
-                        e.query,
-                        e.sign_host});
-  if (!r) return r.error();
-  return Status::Ok();
+Status CallbackOutboxRepository::Insert(const CallbackEventRow& event) {
+  auto r = InsertRow(event, false);
+  return r ? Status::Ok() : r.error();
+}
+
+Result<bool> CallbackOutboxRepository::InsertIfAbsent(const CallbackEventRow& event) {
+  auto r = InsertRow(event, true);
+  if (!r) return Error(r.error());
+  return *r == 1;
+}
+
+Result<int64_t> CallbackOutboxRepository::InsertRow(const CallbackEventRow& e, bool if_absent) {
+  return db_.Execute(
+      "INSERT INTO callback_outbox (" + std::string(kColumns) +
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" +
+          (if_absent ? " ON CONFLICT (account_id, id) DO NOTHING" : ""),
+      {e.account_id,
+       e.id,
+       e.domain_name,
+       e.app_name,
+       e.stream_name,
+       e.kind,
+       e.url,
+       e.method,
+       e.body,
+       e.sign_key,
+       std::string(CallbackStateName(e.state)),
+       e.attempts,
+       e.next_attempt_ms,
+       OptionalInt(e.last_attempt_ms),
+       e.last_status,
+       e.last_error,
+       e.last_headers,
+       e.last_response,
+       e.created_at_ms,
+       OptionalInt(e.delivered_at_ms),
+       e.query,
+       e.sign_host});
 }
 
 Result<std::optional<CallbackEventRow>> CallbackOutboxRepository::Find(

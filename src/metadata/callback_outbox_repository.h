@@ -29,7 +29,9 @@ inline bool IsStreamEventKind(std::string_view kind) {
 
 struct CallbackEventRow {
   std::string account_id;
-  std::string id;  // UUIDv7, sent as X-Liverec-Event-Id; stable across attempts
+  // Sent as X-Liverec-Event-Id; stable across attempts. A UUIDv7, or for an event that may be
+  // enqueued again after a crash (file_created) a UUIDv8 derived from what it is about.
+  std::string id;
   std::string domain_name;
   std::string app_name;
   std::string stream_name;
@@ -90,6 +92,10 @@ class CallbackOutboxRepository {
   explicit CallbackOutboxRepository(SqlDatabase& db) : db_(db) {}
 
   Status Insert(const CallbackEventRow& event);
+  // Inserts the event unless one with its (account, id) is stored already, which is then left
+  // as it is (whatever its state): true when inserted. For ids derived from what the event is
+  // about, so enqueuing it again never makes a second event.
+  Result<bool> InsertIfAbsent(const CallbackEventRow& event);
   Result<std::optional<CallbackEventRow>> Find(const std::string& account_id,
                                                const std::string& id);
   // Pending events whose next attempt is due at `now_ms`, of every account, the most overdue
@@ -110,6 +116,8 @@ class CallbackOutboxRepository {
   Result<int64_t> CountPending();
 
  private:
+  Result<int64_t> InsertRow(const CallbackEventRow& event, bool if_absent);
+
   SqlDatabase& db_;
 };
 

@@ -63,6 +63,27 @@ TEST_F(CallbackOutboxRepositoryTest, InsertedEventIsFoundPendingWithEveryField) 
   EXPECT_FALSE(other->has_value()) << "events are scoped to their account";
 }
 
+TEST_F(CallbackOutboxRepositoryTest, InsertIfAbsentKeepsTheFirstEventOfAnId) {
+  CallbackEventRow e = Add(account_a_);
+  ASSERT_TRUE(Attempt(e, CallbackState::kDelivered).ok());
+  CallbackEventRow again = e;
+  again.body = R"({"second":true})";
+  again.state = CallbackState::kPending;
+  auto inserted = repo_->InsertIfAbsent(again);
+  ASSERT_TRUE(inserted.has_value()) << inserted.error().ToString();
+  EXPECT_FALSE(*inserted);
+  auto found = repo_->Find(account_a_, e.id);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->body, e.body);
+  EXPECT_EQ((*found)->state, CallbackState::kDelivered) << "a delivered event is not sent again";
+  EXPECT_EQ(*repo_->CountPending(), 0);
+  EXPECT_FALSE(repo_->Insert(again).ok()) << "a plain insert still refuses a duplicate id";
+  // The same id in another account is another event.
+  again.account_id = account_b_;
+  EXPECT_TRUE(*repo_->InsertIfAbsent(again));
+  EXPECT_EQ(*repo_->CountPending(), 1);
+}
+
 TEST_F(CallbackOutboxRepositoryTest, DueListsPendingEventsOfEveryAccountMostOverdueFirst) {
   CallbackEventRow a = Add(account_a_);
   CallbackEventRow b = Add(account_b_);

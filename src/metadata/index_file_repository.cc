@@ -9,13 +9,15 @@ namespace {
 
 constexpr std::string_view kFileColumns =
     "account_id, id, stream_id, source, endpoint, bucket, object_key, format, start_ms, end_ms, "
-    "duration_ms, width, height, created_at_ms";
+    "duration_ms, width, height, created_at_ms, announced";
 
 IndexFileRow ToFile(const SqlRow& r) {
-  return IndexFileRow{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
-                      AsText(r[5]), AsText(r[6]), AsText(r[7]), AsInt(r[8]),  AsInt(r[9]),
-                      AsInt(r[10]), static_cast<int>(AsInt(r[11])),
-                      static_cast<int>(AsInt(r[12])), AsInt(r[13])};
+  IndexFileRow f{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
+                 AsText(r[5]), AsText(r[6]), AsText(r[7]), AsInt(r[8]),  AsInt(r[9]),
+                 AsInt(r[10]), static_cast<int>(AsInt(r[11])),
+                 static_cast<int>(AsInt(r[12])), AsInt(r[13])};
+  f.announced = AsInt(r[14]) != 0;
+  return f;
 }
 
 std::string Cols(std::string_view c) { return std::string(c); }
@@ -84,11 +86,29 @@ Result<std::optional<int64_t>> IndexFileRepository::SliceDurationOfCycle(
 }
 
 Status IndexFileRepository::Insert(const IndexFileRow& f) {
-  auto r = db_.Execute("INSERT INTO index_files (" + Cols(kFileColumns) +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       {f.account_id, f.id, f.stream_id, f.source, f.endpoint, f.bucket,
-                        f.object_key, f.format, f.start_ms, f.end_ms, f.duration_ms,
-                        int64_t{f.width}, int64_t{f.height}, f.created_at_ms});
+  auto r =
+      db_.Execute("INSERT INTO index_files (" + Cols(kFileColumns) +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {f.account_id, f.id, f.stream_id, f.source, f.endpoint, f.bucket, f.object_key,
+                   f.format, f.start_ms, f.end_ms, f.duration_ms, int64_t{f.width},
+                   int64_t{f.height}, f.created_at_ms, int64_t{f.announced ? 1 : 0}});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::vector<IndexFileRow>> IndexFileRepository::ListUnannounced() {
+  auto rows = db_.Query("SELECT " + Cols(kFileColumns) +
+                            " FROM index_files WHERE announced = 0 ORDER BY account_id, id",
+                        {});
+  if (!rows) return Error(rows.error());
+  std::vector<IndexFileRow> files;
+  for (const auto& row : *rows) files.push_back(ToFile(row));
+  return files;
+}
+
+Status IndexFileRepository::MarkAnnounced(const std::string& account_id, const std::string& id) {
+  auto r = db_.Execute(
+      "UPDATE index_files SET announced = 1 WHERE account_id = ? AND id = ? AND announced = 0",
+      {account_id, id});
   return r ? Status::Ok() : r.error();
 }
 

@@ -1,6 +1,6 @@
 // IndexFileRepository: index-file records (M3U8 playlists over stored slices), the range
 // queries over the slice index that build them, and retention purges. Every call but the purges
-// names the account. Thread-safety: any thread.
+// and ListUnannounced (recovery, node-wide) names the account. Thread-safety: any thread.
 #pragma once
 
 #include <functional>
@@ -54,6 +54,11 @@ class IndexFileRepository {
                                                       const std::string& cycle_id);
 
   Status Insert(const IndexFileRow& file);
+  // Rows whose file_created event is not yet known to be enqueued (announced = 0), of every
+  // account, by account and id (creation). Served by the partial index index_files_unannounced.
+  Result<std::vector<IndexFileRow>> ListUnannounced();
+  // The file's event is enqueued. Marking a row twice, or a missing row, is not an error.
+  Status MarkAnnounced(const std::string& account_id, const std::string& id);
   Result<std::optional<IndexFileRow>> Find(const std::string& account_id,
                                            const std::string& stream_id, const std::string& id);
   Result<IndexFilePage> List(const std::string& account_id, const std::string& stream_id,

@@ -67,6 +67,36 @@ TEST_F(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) 
   EXPECT_FALSE(*repo_->Delete(account_, stream_, "103"));
 }
 
+TEST_F(IndexFileRepositoryTest, UnannouncedPlaylistsAreListedUntilMarked) {
+  IndexFileRow api{account_, "api", stream_, "index", "local", "records", "i.m3u8",
+                   "m3u8",   0,     1,       1,       0,       0,         5};
+  ASSERT_TRUE(repo_->Insert(api).ok());  // announced by default: nothing to tell
+  IndexFileRow cycle = api;
+  cycle.id = "cycle-1";
+  cycle.source = "cycle";
+  cycle.object_key = "c.m3u8";
+  cycle.announced = false;
+  ASSERT_TRUE(repo_->Insert(cycle).ok());
+  auto pending = repo_->ListUnannounced();
+  ASSERT_TRUE(pending.has_value()) << pending.error().ToString();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, "cycle-1");
+  EXPECT_FALSE((*pending)[0].announced);
+  EXPECT_FALSE((*repo_->Find(account_, stream_, "cycle-1"))->announced);
+  EXPECT_TRUE((*repo_->Find(account_, stream_, "api"))->announced);
+  ASSERT_TRUE(repo_->MarkAnnounced(account_, "cycle-1").ok());
+  ASSERT_TRUE(repo_->MarkAnnounced(account_, "cycle-1").ok()) << "marking twice is no error";
+  EXPECT_TRUE(repo_->ListUnannounced()->empty());
+  EXPECT_TRUE((*repo_->Find(account_, stream_, "cycle-1"))->announced);
+  auto plan = db_->Query(
+      "EXPLAIN QUERY PLAN SELECT id FROM index_files WHERE announced = 0 "
+      "ORDER BY account_id, id",
+      {});
+  ASSERT_TRUE(plan.has_value() && !plan->empty());
+  EXPECT_NE(AsText(plan->back().back()).find("index_files_unannounced"), std::string::npos)
+      << AsText(plan->back().back());
+}
+
 TEST_F(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
   EXPECT_EQ(*repo_->PurgeSlicesBefore(30'000), 3);
   EXPECT_EQ(repo_->SlicesStartingIn(account_, stream_, 0, 100'000, 100)->size(), 7u);

@@ -391,6 +391,18 @@ CREATE INDEX relay_tasks_by_dst ON relay_tasks (account_id, dst_url);
 CREATE INDEX relay_tasks_by_end ON relay_tasks (end_time_ms);
 )sql";
 
+// Each recording file's file_created callback, made crash-proof (docs/callbacks.md): a file row
+// is written unannounced (0) and marked once its event is in callback_outbox; at start every
+// unannounced row is announced again (its event id is derived from the row, so the outbox keeps
+// one). Rows from before count as announced. The partial indexes hold only the few unannounced
+// rows, so the scan at start costs nothing.
+constexpr std::string_view kAnnouncedFilesSchema = R"sql(
+ALTER TABLE index_files ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE record_files ADD COLUMN announced INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX index_files_unannounced ON index_files (account_id, id) WHERE announced = 0;
+CREATE INDEX record_files_unannounced ON record_files (account_id, id) WHERE announced = 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -405,6 +417,7 @@ const std::vector<Migration>& AllMigrations() {
       {7, "covering index for recorded-content queries", kSliceSpansPortable, kSliceSpansSqlite},
       {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
       {9, "pull-to-push relay tasks", kRelayTasksSchema},
+      {10, "announced flag of recording files", kAnnouncedFilesSchema},
   };
   return kMigrations;
 }

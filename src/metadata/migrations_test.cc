@@ -117,6 +117,40 @@ TEST(MigrationsTest, SliceSpansAreReadInOrderWithoutBuildingRows) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST(MigrationsTest, FilesStoredBeforeMigration10CountAsAnnounced) {
+  FakeClock clock(1'767'225'600'000);
+  OsRandom random;
+  auto db = std::move(*SqliteDatabase::Open(":memory:"));
+  ApplyUpTo(*db, 9);
+  std::string account = TenantRepository(*db, clock, random).EnsureAccount("a")->id;
+  std::string stream =
+      RecordingRepository(*db, clock, random).EnsureStream(account, "a.com", "live", "s1")->id;
+  ASSERT_TRUE(
+      db->Execute("INSERT INTO index_files VALUES (?, 'c1', ?, 'cycle', 'local', 'records', "
+                  "'p.m3u8', 'm3u8', 0, 1, 1, 0, 0, 5)",
+                  {account, stream})
+          .has_value());
+  ASSERT_TRUE(db->Execute("INSERT INTO record_files VALUES (?, 'f1', ?, 'c2', 0, 0, 1, 'mp4', "
+                          "'local', 'records', 'v.mp4', 0, 1, 1, 0, 0, 9, 5)",
+                          {account, stream})
+                  .has_value());
+
+  ASSERT_TRUE(ApplyMigrations(*db, clock).ok());
+  EXPECT_TRUE(IndexFileRepository(*db).ListUnannounced()->empty());
+  EXPECT_TRUE((*IndexFileRepository(*db).Find(account, stream, "c1"))->announced);
+  RecordingRepository recordings(*db, clock, random);
+  EXPECT_TRUE(recordings.ListUnannouncedRecordFiles()->empty());
+  EXPECT_TRUE(recordings.ListCycleRecordFiles(account, "c2")->front().announced);
+  auto indexes = db->Query(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%unannounced' ORDER BY "
+      "name",
+      {});
+  ASSERT_TRUE(indexes.has_value());
+  ASSERT_EQ(indexes->size(), 2u);
+  EXPECT_EQ(AsText((*indexes)[0][0]), "index_files_unannounced");
+  EXPECT_EQ(AsText((*indexes)[1][0]), "record_files_unannounced");
+}
+
 TEST(MigrationsTest, CachedStatementsSurviveNestedUseOfTheSameQuery) {
   auto db = std::move(*SqliteDatabase::Open(":memory:"));
   ASSERT_TRUE(db->ExecuteScript("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2);").ok());

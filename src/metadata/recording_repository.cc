@@ -224,7 +224,8 @@ constexpr std::string_view kHeldColumns =
     "width, height, resumed, torn";
 constexpr std::string_view kFileColumns =
     "account_id, id, stream_id, cycle_id, part, first_slice, slice_count, format, endpoint, "
-    "bucket, object_key, start_ms, end_ms, duration_ms, width, height, bytes, created_at_ms";
+    "bucket, object_key, start_ms, end_ms, duration_ms, width, height, bytes, created_at_ms, "
+    "announced";
 
 HeldSliceRow ToHeld(const SqlRow& r) {
   return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]),
@@ -234,10 +235,13 @@ HeldSliceRow ToHeld(const SqlRow& r) {
 }
 
 RecordFileRow ToFile(const SqlRow& r) {
-  return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4]), AsInt(r[5]),
-          AsInt(r[6]), AsText(r[7]), AsText(r[8]), AsText(r[9]), AsText(r[10]), AsInt(r[11]),
-          AsInt(r[12]), AsInt(r[13]), static_cast<int>(AsInt(r[14])),
-          static_cast<int>(AsInt(r[15])), AsInt(r[16]), AsInt(r[17])};
+  RecordFileRow f{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4]),
+                  AsInt(r[5]), AsInt(r[6]), AsText(r[7]), AsText(r[8]), AsText(r[9]),
+                  AsText(r[10]), AsInt(r[11]), AsInt(r[12]), AsInt(r[13]),
+                  static_cast<int>(AsInt(r[14])), static_cast<int>(AsInt(r[15])), AsInt(r[16]),
+                  AsInt(r[17])};
+  f.announced = AsInt(r[18]) != 0;
+  return f;
 }
 
 Result<std::vector<RecordFileRow>> QueryFiles(SqlDatabase& db, const std::string& sql,
@@ -306,10 +310,25 @@ Result<int64_t> RecordingRepository::LastHeldSliceEnd(const std::string& account
 Status RecordingRepository::InsertRecordFile(const RecordFileRow& f) {
   auto r = db_.Execute(
       "INSERT INTO record_files (" + Cols(kFileColumns) +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {f.account_id, f.id, f.stream_id, f.cycle_id, f.part, f.first_slice, f.slice_count,
-       f.format, f.endpoint, f.bucket, f.object_key, f.start_ms, f.end_ms, f.duration_ms,
-       int64_t{f.width}, int64_t{f.height}, f.bytes, f.created_at_ms});
+          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {f.account_id, f.id, f.stream_id, f.cycle_id, f.part, f.first_slice, f.slice_count, f.format,
+       f.endpoint, f.bucket, f.object_key, f.start_ms, f.end_ms, f.duration_ms, int64_t{f.width},
+       int64_t{f.height}, f.bytes, f.created_at_ms, int64_t{f.announced ? 1 : 0}});
+  return r ? Status::Ok() : r.error();
+}
+
+Result<std::vector<RecordFileRow>> RecordingRepository::ListUnannouncedRecordFiles() {
+  return QueryFiles(db_,
+                    "SELECT " + Cols(kFileColumns) +
+                        " FROM record_files WHERE announced = 0 ORDER BY account_id, id",
+                    {});
+}
+
+Status RecordingRepository::MarkRecordFileAnnounced(const std::string& account_id,
+                                                    const std::string& id) {
+  auto r = db_.Execute(
+      "UPDATE record_files SET announced = 1 WHERE account_id = ? AND id = ? AND announced = 0",
+      {account_id, id});
   return r ? Status::Ok() : r.error();
 }
 

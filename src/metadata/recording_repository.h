@@ -1,5 +1,7 @@
 // RecordingRepository: streams ever seen, their {Sequence} counters, record cycles, the slice
-// index, the spool slices held for MP4/FLV cycles, and the MP4/FLV files stored. Every call names the account, except the node-wide ListOpenCycles used by maintenance.
+// index, the spool slices held for MP4/FLV cycles, and the MP4/FLV files stored. Every call names
+// the account, except the node-wide ListOpenCycles and ListUnannouncedRecordFiles used by
+// maintenance and recovery.
 // Thread-safety: any thread (the SqlDatabase serializes; multi-step writes are transactions).
 #pragma once
 
@@ -52,6 +54,9 @@ struct RecordFileRow {
   int height = 0;
   int64_t bytes = 0;
   int64_t created_at_ms = 0;
+  // Whether its file_created event is in the callback outbox (or nobody is to be told): written
+  // false, marked after the enqueue (docs/callbacks.md).
+  bool announced = true;
 };
 
 class RecordingRepository {
@@ -122,6 +127,11 @@ class RecordingRepository {
                                                           const std::string& cycle_id);
   Result<std::vector<RecordFileRow>> ListStreamRecordFiles(const std::string& account_id,
                                                            const std::string& stream_id);
+  // Files whose file_created event is not yet known to be enqueued (announced = 0), of every
+  // account, by account and id (creation). Served by the partial index record_files_unannounced.
+  Result<std::vector<RecordFileRow>> ListUnannouncedRecordFiles();
+  // The file's event is enqueued. Marking a row twice, or a missing row, is not an error.
+  Status MarkRecordFileAnnounced(const std::string& account_id, const std::string& id);
 
  private:
   SqlDatabase& db_;

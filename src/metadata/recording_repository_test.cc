@@ -72,5 +72,28 @@ TEST_F(RecordingRepositoryTest, SlicesAreIndexedOnceAndListedInOrder) {
   EXPECT_EQ(repo_->ListStreamSlices(account_, stream->id, 1500, 5000)->size(), 1u);
 }
 
+TEST_F(RecordingRepositoryTest, UnannouncedRecordFilesAreListedUntilMarked) {
+  auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
+  RecordFileRow file{account_,  "f1",       stream->id, "c1", 0,    0,   3,   "mp4", "local",
+                     "records", "v/s1.mp4", 1000,       4000, 3000, 640, 360, 1234,  10};
+  ASSERT_TRUE(repo_->InsertRecordFile(file).ok());  // announced by default
+  file.id = "f2";
+  file.part = 1;
+  file.announced = false;
+  ASSERT_TRUE(repo_->InsertRecordFile(file).ok());
+  auto pending = repo_->ListUnannouncedRecordFiles();
+  ASSERT_TRUE(pending.has_value()) << pending.error().ToString();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, "f2");
+  EXPECT_EQ((*pending)[0].cycle_id, "c1");
+  EXPECT_FALSE((*pending)[0].announced);
+  ASSERT_TRUE(repo_->MarkRecordFileAnnounced(account_, "f2").ok());
+  ASSERT_TRUE(repo_->MarkRecordFileAnnounced(account_, "f2").ok()) << "marking twice is no error";
+  EXPECT_TRUE(repo_->ListUnannouncedRecordFiles()->empty());
+  auto files = repo_->ListCycleRecordFiles(account_, "c1");
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_TRUE((*files)[1].announced);
+}
+
 }  // namespace
 }  // namespace liverec::metadata

@@ -131,6 +131,9 @@ struct IndexFileRow {
   int width = 0;
   int height = 0;
   int64_t created_at_ms = 0;
+  // Whether its file_created event is in the callback outbox (or nobody is to be told). A cycle's
+  // playlist is written false and marked after the enqueue; index files made by the API are true.
+  bool announced = true;
 };
 
 }  // namespace liverec::metadata

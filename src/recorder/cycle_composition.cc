@@ -45,6 +45,7 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     begin = static_cast<size_t>(f.first_slice + f.slice_count);
     part = f.part + 1;
     if (first_key.empty()) first_key = f.object_key;
+    AnnounceLocked(plan, f);  // if the crash came before its mark
   }
   while (begin < held.size()) {
     auto file = ComposePartLocked(cycle, plan, held, begin, part);
@@ -108,12 +109,12 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
                               plan.endpoint, plan.bucket, *key, first.start_ms, last.end_ms,
                               report->duration_ms, report->width, report->height,
                               static_cast<int64_t>(report->bytes), clock_.NowMs()};
+  row.announced = events_ == nullptr;  // nobody to tell
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertRecordFile(row));
   spdlog::info("recorder: {}/{}/{}: {} stored ({} slices, {} ms{})", plan.domain, plan.app,
                plan.stream, *key, row.slice_count, row.duration_ms,
                report->parameter_change_at ? ", the next slice changes parameters" : "");
-  Announce(cycle, plan, row.id, *key, row.start_ms, row.end_ms, row.duration_ms, row.width,
-           row.height);
+  AnnounceLocked(plan, row);
   return row;
 }
 

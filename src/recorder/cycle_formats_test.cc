@@ -25,9 +25,19 @@ using media::ts::test_support::Probe;
 
 constexpr int64_t kStart = 1'767'225'600'000;
 
+struct SimulatedCrash {};
+
 class CollectEvents final : public RecordingEvents {
  public:
-  void FileCreated(const CreatedFile& file) override { files.push_back(file); }
+  Status FileCreated(const CreatedFile& file) override {
+    if (crash_next) {  // liverec dies before the call: nothing after it runs
+      crash_next = false;
+      throw SimulatedCrash{};
+    }
+    files.push_back(file);
+    return Status::Ok();
+  }
+  bool crash_next = false;
   void StatusChanged(const StatusChange& change) override { statuses.push_back(change.status); }
   std::vector<CreatedFile> files;
   std::vector<RecordingStatus> statuses;
@@ -305,6 +315,35 @@ TEST_F(CycleFormatsTest, AfterARestartHeldSlicesAreComposedAndOrphansSwept) {
   ASSERT_EQ(files.size(), 1u);
   EXPECT_NEAR(Duration(files[0]), 3.0, 0.15);
   EXPECT_EQ(HeldFiles(), 0u);
+}
+
+TEST_F(CycleFormatsTest, AnMp4StoredBeforeACrashIsAnnouncedOnceAndNotComposedAgain) {
+  RecordingPlan plan = Plan({{"mp4", "v/{StreamName}_{Sequence}", 3600}});
+  Publish(plan, 0, 3, kStart);
+  events_.crash_next = true;  // after the MP4 is stored and its row written
+  clock_.AdvanceMs(10'000);
+  EXPECT_THROW((void)cycles_->CloseExpired(), SimulatedCrash);
+  ASSERT_EQ(BucketFiles(".mp4").size(), 1u);
+  auto stored = recordings_->ListStreamRecordFiles(account_, stream_id_);
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_FALSE((*stored)[0].announced);
+  EXPECT_EQ(recordings_->ListOpenCycles()->size(), 1u);
+  EXPECT_EQ(HeldFiles(), 3u);
+
+  MakeCycles();  // "restart"
+  ASSERT_TRUE(recordings_->MarkAllCyclesNotLive().ok());
+  ASSERT_TRUE(cycles_->AnnouncePending().ok());
+  ASSERT_EQ(events_.files.size(), 1u);
+  EXPECT_EQ(events_.files[0].record_id, (*stored)[0].id);
+  EXPECT_EQ(events_.files[0].object_key, (*stored)[0].object_key);
+  EXPECT_EQ(events_.files[0].format, "mp4");
+  EXPECT_EQ(events_.files[0].domain, "a.com");
+  ASSERT_TRUE(cycles_->CloseExpired().ok());
+  EXPECT_EQ(BucketFiles(".mp4").size(), 1u) << "not composed again";
+  EXPECT_TRUE(recordings_->ListOpenCycles()->empty());
+  EXPECT_EQ(HeldFiles(), 0u);
+  EXPECT_EQ(events_.files.size(), 1u);
+  EXPECT_TRUE(recordings_->ListUnannouncedRecordFiles()->empty());
 }
 
 }  // namespace

@@ -55,6 +55,13 @@ Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
     const PlanFormat* f = plan.Find(format);
     int64_t cycle_ms = (f ? f->cycle_duration_s : plan.cycle_duration_s) * 1000;
     bool full = cycle.start_ms && slice_start_ms - *cycle.start_ms >= cycle_ms;
+    // A publish coming back to a cycle whose close a crash interrupted after its playlist was
+    // stored: that close is finished (the stored playlist is the file) and a new cycle begins.
+    if (!full && !cycle.live) {
+      auto interrupted = PlaylistStoredLocked(cycle);
+      if (!interrupted) return Error(interrupted.error());
+      full = *interrupted;
+    }
     if (!full) {
       if (!cycle.live) {
         LIVEREC_RETURN_IF_ERROR(
@@ -101,18 +108,26 @@ void CycleManager::AnnounceLeave(const RecordingPlan& plan) {
       {plan.account_id, plan.domain, plan.app, plan.stream, RecordingStatus::kPaused});
 }
 
-void CycleManager::Announce(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-                            const std::string& record_id, const std::string& key,
-                            int64_t start_ms, int64_t end_ms, int64_t duration_ms, int width,
-                            int height) {
-  if (!events_) return;
-  events_->FileCreated({cycle.account_id, plan.domain, plan.app, plan.stream, cycle.format,
-                        record_id, cycle.id, plan.endpoint, plan.bucket, key, start_ms, end_ms,
-                        duration_ms, width, height, plan.push_args});
+Result<bool> CycleManager::PlaylistStoredLocked(const metadata::RecordCycleRow& cycle) {
+  if (cycle.format != "m3u8" || !index_files_) return false;
+  auto stored = index_files_->Find(cycle.account_id, cycle.stream_id, cycle.id);
+  if (!stored) return Error(stored.error());
+  return stored->has_value();
 }
 
 Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
                                          const RecordingPlan& plan, std::string& key) {
+  if (index_files_) {
+    // Stored before a crash that came before the cycle was marked closed: reused, not stored
+    // again (the row's key is the cycle id, so a second row could not be written anyway).
+    auto stored = index_files_->Find(cycle.account_id, cycle.stream_id, cycle.id);
+    if (!stored) return stored.error();
+    if (*stored) {
+      key = (*stored)->object_key;
+      AnnounceLocked(plan, **stored);
+      return Status::Ok();
+    }
+  }
   auto slices = recordings_.ListCycleSlices(cycle.account_id, cycle.id);
   if (!slices) return slices.error();
   if (slices->empty()) return Status::Ok();
@@ -150,9 +165,9 @@ Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
       file.height = s.height;
     }
   }
+  file.announced = events_ == nullptr;  // nobody to tell
   if (index_files_) LIVEREC_RETURN_IF_ERROR(index_files_->Insert(file));
-  Announce(cycle, plan, cycle.id, key, file.start_ms, file.end_ms, file.duration_ms, file.width,
-           file.height);
+  AnnounceLocked(plan, file);
   return Status::Ok();
 }
 
@@ -179,6 +194,11 @@ Status CycleManager::CloseExpired() {
   if (!open) return open.error();
   int64_t now = clock_.NowMs();
   Status first_error;
+  if (announce_retry_ms_ && now >= *announce_retry_ms_) {
+    announce_retry_ms_.reset();
+    Status announced = AnnouncePendingLocked();
+    if (!announced.ok()) spdlog::error("recorder: announcing files: {}", announced.ToString());
+  }
   for (const auto& cycle : *open) {
     if (cycle.live) continue;
     auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));

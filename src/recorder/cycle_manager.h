@@ -5,9 +5,12 @@
 // and closes cycles: m3u8 writes the playlist (relative segment URIs, #EXT-X-ENDLIST); MP4/FLV
 // composes the cycle's held spool slices (cycle_composition.cc) and then deletes the slices no
 // other cycle holds. Files go to the bucket under the format's rendered OssObjectPrefix, never
-// overwriting an object, and each stored file is told to RecordingEvents. Cycles without a
-// publisher close DelayTime after their last activity (CloseExpired, run periodically and at
-// start).
+// overwriting an object, and each stored file is told to RecordingEvents: its row is written
+// unannounced and marked once the events took it, and AnnouncePending tells them again about every
+// row left unannounced by a crash or a failed call (cycle_announcements.cc). Closing is
+// idempotent: a cycle closed again after a crash reuses the files and rows already stored. Cycles
+// without a publisher close DelayTime after their last activity (CloseExpired, run periodically
+// and at start).
 // Thread-safety: any worker thread; cycle changes are serialized by one mutex. Blocks on the
 // database and the bucket: never call from an I/O thread.
 #pragma once
@@ -15,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "base/clock.h"
@@ -74,12 +78,20 @@ class CycleManager {
   // At start: deletes held spool slices no cycle holds (a crash after composing) and leftovers
   // of compositions.
   Status SweepSpool();
+  // Tells the events about every stored file whose row is unannounced (a crash between the row
+  // and the mark, or a call that failed) and marks it. Run at start (Recorder::Recover); after a
+  // failed call CloseExpired runs it again kAnnounceRetryMs later. Each file that cannot be
+  // announced is logged (and stays unannounced); an error only when the rows cannot be read.
+  Status AnnouncePending();
+  static constexpr int64_t kAnnounceRetryMs = 60'000;
 
  private:
   Status CloseLocked(const metadata::RecordCycleRow& cycle);
   Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan, const std::string& format);
   Status ClosePlaylistLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
                              std::string& key);
+  // Whether an open m3u8 cycle's playlist is stored already (a crash interrupted its close).
+  Result<bool> PlaylistStoredLocked(const metadata::RecordCycleRow& cycle);
   // cycle_composition.cc: MP4/FLV.
   Status CloseComposedLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
                              std::string& first_key);
@@ -88,9 +100,13 @@ class CycleManager {
                                                     const std::vector<metadata::HeldSliceRow>& held,
                                                     size_t begin, int64_t part);
   void ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held);
-  void Announce(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-                const std::string& record_id, const std::string& key, int64_t start_ms,
-                int64_t end_ms, int64_t duration_ms, int width, int height);
+  // cycle_announcements.cc: tells the events about a stored file whose row is unannounced and
+  // marks the row; true when both happened. A failure is logged and schedules AnnouncePending.
+  bool AnnounceLocked(const RecordingPlan& plan, const metadata::IndexFileRow& playlist);
+  bool AnnounceLocked(const RecordingPlan& plan, const metadata::RecordFileRow& file);
+  bool TellLocked(const CreatedFile& file, const std::function<Status()>& mark);
+  Status AnnouncePendingLocked();
+  Result<RecordingPlan> PlanOfCycle(const std::string& account_id, const std::string& cycle_id);
 
   metadata::RecordingRepository& recordings_;
   StoreLookup stores_;
@@ -101,6 +117,7 @@ class CycleManager {
   RecordingEvents* events_;
   std::mutex mutex_;
   std::map<std::string, int64_t> retry_after_ms_;  // cycles that failed to close, and when to retry
+  std::optional<int64_t> announce_retry_ms_;  // when to run AnnouncePending after a failed call
 };
 
 }  // namespace liverec::recorder

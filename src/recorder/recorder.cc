@@ -255,6 +255,9 @@ Result<int> Recorder::Recover() {
   }
   Status swept = deps_.cycles.SweepSpool();
   if (!swept.ok()) spdlog::warn("recovery: spool sweep: {}", swept.ToString());
+  // Files stored before a crash whose file_created was not recorded yet.
+  Status announced = deps_.cycles.AnnouncePending();
+  if (!announced.ok()) spdlog::error("recovery: announcing files: {}", announced.ToString());
   LIVEREC_RETURN_IF_ERROR(deps_.cycles.CloseExpired());
   return stored;
 }

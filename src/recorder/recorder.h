@@ -2,8 +2,9 @@
 // mode, spec §4: every configured format, m3u8/mp4/flv, over one set of TS slices), and builds
 // its StreamRecorder. Also recovers the spool at start (slices closed before a crash are
 // finished: stored and indexed for m3u8, held for MP4/FLV; a torn last slice is cut to whole TS
-// packets, marked torn and kept; held slices no cycle uses are swept) and closes cycles whose
-// DelayTime passed (composing their MP4/FLV from the held slices).
+// packets, marked torn and kept; held slices no cycle uses are swept), announces stored files
+// whose file_created a crash left unrecorded, and closes cycles whose DelayTime passed
+// (composing their MP4/FLV from the held slices).
 // On-demand configs (OnDemand=1) get an OnDemandGate that asks OnDemandUrl on a worker and
 // starts the StreamRecorder only if told to (docs/recording.md).
 // Every publish gets a LiveRecording with a LiveControl registered in LiveControls, so

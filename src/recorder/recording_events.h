@@ -6,10 +6,17 @@
 // When: FileCreated is called once per recording file stored in the bucket (an m3u8 playlist of
 // a closed cycle, or each MP4/FLV file of a closed cycle: a cycle split by a codec/resolution
 // change gives several), after the object is stored and its metadata row (index_files for m3u8,
-// record_files for MP4/FLV) is written, and before the cycle is marked closed. A crash between
-// the metadata row and the call loses nothing stored, but the call is not repeated for that file;
-// a crash before the metadata row makes the cycle close again at the next start (a second copy
-// of the file under a `_1` name, with its own call). Implementations should only record the event
+// record_files for MP4/FLV) is written with announced = 0, and before the cycle is marked closed.
+// When it returns Ok the row is marked announced; an error leaves it unannounced and it is called
+// again later (a minute later, and at every start). A crash between the row and the mark has the
+// same effect: at the next start (Recorder::Recover -> CycleManager::AnnouncePending) it is called
+// again for every unannounced row, with the same record_id. So FileCreated may be called more
+// than once for one file, and implementations must be idempotent per (account_id, record_id):
+// the server's derives the outbox event id from them, so the outbox keeps one event per file.
+// A crash after the row but before the cycle is marked closed closes the cycle again at the next
+// start: it reuses the stored file and row (no second copy, no second call once announced). A
+// crash before the row makes the cycle close again at the next start (a second copy of the file
+// under a `_1` name, with its own row and call). Implementations should only record the event
 // (e.g. one INSERT) and return: delivery belongs elsewhere.
 //
 // Thread-safety: called from worker threads, with the CycleManager's lock held (never from an I/O
@@ -19,6 +26,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+
+#include "base/status.h"
 
 namespace liverec::recorder {
 
@@ -56,7 +65,8 @@ struct StatusChange {
 class RecordingEvents {
  public:
   virtual ~RecordingEvents() = default;
-  virtual void FileCreated(const CreatedFile& file) = 0;
+  // Ok once the event is durably recorded (or nobody is to be told); an error to be asked again.
+  virtual Status FileCreated(const CreatedFile& file) = 0;
   // Once per publish (started or resumed) and once when its publisher leaves (paused), in that
   // order, from the stream's serial worker (never an I/O thread).
   virtual void StatusChanged(const StatusChange& change) { (void)change; }

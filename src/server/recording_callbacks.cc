@@ -19,15 +19,13 @@ callbacks::RecordStatusEvent ToEvent(recorder::RecordingStatus status) {
 
 }  // namespace
 
-void RecordingCallbacks::FileCreated(const recorder::CreatedFile& file) {
+Status RecordingCallbacks::FileCreated(const recorder::CreatedFile& file) {
   callbacks::FileCreatedInfo info{file.domain,      file.app,      file.stream,
                                   file.object_key,  file.duration_ms, file.start_ms,
                                   file.end_ms,      callbacks::CallbackPushArgs(file.push_args)};
-  auto queued = notifier_.FileCreated(file.account_id, info);
-  if (!queued) {
-    spdlog::error("callbacks: {}/{}/{}: file_created for {} not queued: {}", file.domain,
-                  file.app, file.stream, file.object_key, queued.error().ToString());
-  }
+  auto queued = notifier_.FileCreated(file.account_id, file.record_id, info);
+  if (!queued) return queued.error().WithContext("file_created for " + file.object_key);
+  return Status::Ok();
 }
 
 void RecordingCallbacks::StatusChanged(const recorder::StatusChange& change) {

@@ -1,7 +1,9 @@
 // RecordingCallbacks: the recorder's RecordingEvents turned into recording callbacks (spec §6):
 // each stored file becomes a `file_created` event and each status change a `record_*` event in
 // the durable outbox, through the RecordNotifier (which applies the domain's notify config).
-// Enqueue failures are logged: the recording itself is never held up by its callbacks.
+// A file_created enqueue failure is returned (the recorder leaves the file unannounced and asks
+// again later); a status event's is logged. The recording itself is never held up by its
+// callbacks.
 // Thread-safety: any thread (the notifier's calls are).
 #pragma once
 
@@ -14,7 +16,7 @@ class RecordingCallbacks final : public recorder::RecordingEvents {
  public:
   explicit RecordingCallbacks(callbacks::RecordNotifier& notifier) : notifier_(notifier) {}
 
-  void FileCreated(const recorder::CreatedFile& file) override;
+  Status FileCreated(const recorder::CreatedFile& file) override;
   void StatusChanged(const recorder::StatusChange& change) override;
 
  private:
