@@ -7,7 +7,7 @@
 // network host must not be (or resolve to) a loopback, private or otherwise non-public address
 // unless the server allows it ([relay] allow_private_addresses). Host rules are those of
 // callbacks/url_safety.h. The checks run when a task is created or updated; names may resolve
-// differently later, so the worker should check the addresses it connects to as well.
+// differently later, so the worker checks them again right before it connects (LibavRelayRunner).
 // Thread-safety: pure functions, except that the resolver may ask DNS.
 #pragma once
 

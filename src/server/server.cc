@@ -66,14 +66,22 @@ api::RecordLimits RecordLimitsOf(const config::Config& config) {
   return limits;
 }
 
+// Which sources and destinations relays may use: checked by the API when a task is stored and
+// by the runner right before it connects.
+relay::UrlPolicy RelayUrlPolicyOf(const config::Config& config) {
+  relay::UrlPolicy policy;
+  policy.allow_private_addresses = config.relay.allow_private_addresses;
+  policy.media_root = config.relay.media_root;
+  return policy;
+}
+
 // The pull-to-push actions' policy and limits (docs/api/relay.md); the repository is set by
 // the caller.
 api::RelayServices RelayServicesOf(const config::Config& config) {
   api::RelayServices relay;
   relay.max_tasks = config.relay.max_tasks;
   relay.exited_retention_ms = config.relay.exited_retention_s * 1000;
-  relay.urls.allow_private_addresses = config.relay.allow_private_addresses;
-  relay.urls.media_root = config.relay.media_root;
+  relay.urls = RelayUrlPolicyOf(config);
   if (config.testing.enabled) {
     spdlog::warn("testing section enabled: RetryInterval >= {} s", config.testing.min_retry_interval_s);
     relay.min_retry_interval_s = config.testing.min_retry_interval_s;
@@ -213,7 +221,8 @@ Status Server::Impl::StartRecording() {
 // The relay driver's strand runs its decisions, database writes and timer; Start loads the
 // stored tasks (resuming those that were running) in the background.
 void Server::Impl::StartRelay() {
-  relay_runner = std::make_unique<relay::worker::LibavRelayRunner>();
+  relay_runner = std::make_unique<relay::worker::LibavRelayRunner>(relay::worker::RelayTimeouts{},
+                                                                   RelayUrlPolicyOf(config));
   auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
       workers->get_executor());
   relay_timer = std::make_unique<boost::asio::steady_timer>(*strand);

@@ -15,10 +15,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "relay/relay_runner.h"
+#include "relay/relay_url_policy.h"
 #include "relay/worker/relay_pipeline.h"
 #include "relay/worker/relay_spec.h"
 
@@ -26,7 +28,11 @@ namespace liverec::relay::worker {
 
 class LibavRelayRunner final : public RelayRunner {
  public:
-  explicit LibavRelayRunner(RelayTimeouts timeouts = {}) : timeouts_(timeouts) {}
+  // `policy`: the addresses and files relays may use, checked again right before each
+  // connection (the API checked them when the task was stored); nullopt checks nothing more.
+  explicit LibavRelayRunner(RelayTimeouts timeouts = {},
+                            std::optional<UrlPolicy> policy = std::nullopt)
+      : timeouts_(timeouts), policy_(std::move(policy)) {}
   ~LibavRelayRunner() override;
 
   void Start(const RelayJob& job, ReportFn report) override;
@@ -40,6 +46,7 @@ class LibavRelayRunner final : public RelayRunner {
   void ReapLocked();  // joins pipelines whose thread has ended
 
   const RelayTimeouts timeouts_;
+  const std::optional<UrlPolicy> policy_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RelayPipeline>> running_;
   std::vector<std::unique_ptr<RelayPipeline>> stopping_;

@@ -152,5 +152,27 @@ TEST(LibavRelayRunnerTest, AJobTheWorkerCannotRunFailsWithUnknownError) {
   EXPECT_EQ(failed->attempt, 2u);
 }
 
+TEST(LibavRelayRunnerTest, ThePolicyIsCheckedAgainWhenTheRelayConnects) {
+  // Stored while the name was public; it resolves to loopback by the time the relay runs.
+  UrlPolicy policy;
+  policy.resolve = [](const std::string&) {
+    return std::vector<std::string>{"127.0.0.1"};
+  };
+  RelayJob job;
+  job.task_id = "task-4";
+  job.attempt = 1;
+  job.source_type = "live";
+  job.source_protocol = "rtmp";
+  job.source_urls = {"rtmp://rebound.example.com/live/in"};
+  job.dst_url = "rtmp://dst.example.com/live/out";
+  LibavRelayRunner runner(RelayTimeouts{}, policy);
+  Reports reports;
+  runner.Start(job, reports.Fn());
+  auto failed = reports.WaitFor(RelayReport::Kind::kFailed, 2s);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->failure, RelayFailure::kPullStreamFailed);
+  EXPECT_NE(failed->detail.find("not allowed on this server"), std::string::npos) << failed->detail;
+}
+
 }  // namespace
 }  // namespace liverec::relay::worker

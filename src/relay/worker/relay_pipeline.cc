@@ -105,6 +105,9 @@ void RelayPipeline::Run() {
 }
 
 RelayResult<void> RelayPipeline::RelayLive() {
+  if (auto refused = Admit(spec_.source_urls.front(), true); !refused) {
+    return tl::make_unexpected(refused.error());
+  }
   auto source = AvSource::Open(spec_.kind, spec_.source_urls.front(), spec_.timeouts, stop_);
   if (!source) return tl::make_unexpected(source.error());
   auto played = PlayInput(**source, 0);
@@ -124,6 +127,7 @@ RelayResult<void> RelayPipeline::RelayPlaylist() {
       full_pass = position_.offset_s == 0;
     }
     const std::string& url = spec_.source_urls[static_cast<size_t>(position_.file_index)];
+    if (auto refused = Admit(url, true); !refused) return tl::make_unexpected(refused.error());
     auto source = AvSource::Open(spec_.kind, url, spec_.timeouts, stop_);
     if (!source) return tl::make_unexpected(source.error());
     auto played = PlayInput(**source, position_.offset_s);
@@ -191,6 +195,9 @@ RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(
     // ADTS AAC (MPEG-TS of HLS and SRT) has no AudioSpecificConfig until its first frame: take
     // it from there, so the FLV header announces the real one (an empty AAC sequence header
     // followed by the real one would look like a codec change to the destination).
+    if (auto refused = Admit(spec_.dst_url, false); !refused) {
+      return tl::make_unexpected(refused.error());
+    }
     auto audio_params = AudioParametersWithConfig(source, primed);
     if (!audio_params) return tl::make_unexpected(audio_params.error());
     auto output = FlvPushOutput::Open(spec_.dst_url, video,
@@ -220,6 +227,14 @@ RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(
   }
   if (route.Empty()) return PullFailed("the input has none of the streams being relayed");
   return route;
+}
+
+RelayResult<void> RelayPipeline::Admit(const std::string& url, bool is_source) const {
+  if (!spec_.admit) return {};
+  auto refused = spec_.admit(url, is_source);
+  if (!refused) return {};
+  std::string detail = "not allowed on this server: " + UrlForLogs(url) + ": " + *refused;
+  return is_source ? PullFailed(detail) : PushFailed(detail);
 }
 
 RelayResult<RelayPipeline::ParametersPtr> RelayPipeline::AudioParametersWithConfig(

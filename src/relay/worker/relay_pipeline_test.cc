@@ -190,6 +190,36 @@ TEST(RelayPipelineTest, ADestinationThatIsDownFailsWithPushStreamFailed) {
   EXPECT_EQ(pipeline.Status().state, RelayPipeline::State::kFailed);
 }
 
+TEST(RelayPipelineTest, URLsTheAdmissionRefusesAreNeverOpened) {
+  if (!test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg not installed";
+  test_support::TempDir dir;
+  test_support::MakeMedia(dir.File("a.mp4"), 2);
+  const std::string dst = "rtmp://127.0.0.1:" + std::to_string(test_support::FreePort()) + "/b/x";
+  std::vector<std::pair<std::string, bool>> asked;
+  for (bool refuse_source : {true, false}) {
+    auto spec = FilesSpec({dir.File("a.mp4")}, dst);
+    spec.admit = [&, refuse_source](const std::string& url, bool is_source) {
+      asked.emplace_back(url, is_source);
+      return is_source == refuse_source ? std::optional<std::string>("a private address")
+                                        : std::nullopt;
+    };
+    EventLog events;
+    RelayPipeline pipeline(spec, events.Listener());
+    pipeline.Start();
+    auto failed = events.WaitFor(Kind::kFailed, 5s);
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(failed->error.failure, refuse_source ? RelayFailure::kPullStreamFailed
+                                                   : RelayFailure::kPushStreamFailed);
+    EXPECT_NE(failed->error.detail.find("not allowed on this server"), std::string::npos)
+        << failed->error.detail;
+    EXPECT_EQ(pipeline.Status().packets, 0);
+  }
+  ASSERT_EQ(asked.size(), 3u);  // the refused source; then the source and the refused destination
+  EXPECT_TRUE(asked[0].second);
+  EXPECT_TRUE(asked[1].second);
+  EXPECT_EQ(asked[2], std::make_pair(dst, false));
+}
+
 TEST(RelayPipelineTest, StopDuringABlockedOpenReturnsWithinOneSecond) {
   // A listener that never answers: the RTMP handshake blocks until the open timeout (60 s).
   const int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,10 @@ struct RelaySpec {
   int64_t offset_s = 0;   // files: seconds into that first file
   int repeat_number = 0;  // files: more full passes after the first (-1 forever)
   RelayTimeouts timeouts;
+  // Asked on the pipeline thread right before each source or the destination is opened (names
+  // may resolve differently than when the task was stored): a refusal reason, or nullopt to go
+  // on. Empty: everything is admitted.
+  std::function<std::optional<std::string>(const std::string& url, bool is_source)> admit;
 };
 
 inline constexpr size_t kMaxPlaylistFiles = 30;
