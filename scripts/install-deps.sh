@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libexpat1-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   nginx libnginx-mod-rtmp
+  awscli
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm curl ca-certificates
 )

@@ -1,5 +1,5 @@
 // ObjectStore: a bucket's objects, addressed by key (docs/object-keys.md). Implementations say
-// their technology: LocalObjectStore (a directory), later S3ObjectStore, MemoryObjectStore.
+// their technology: LocalObjectStore (a directory), S3ObjectStore (an S3-compatible service).
 //
 // Contract for every implementation:
 // - Put* is atomic: a reader sees the whole object or nothing (temp name outside the key space,
@@ -8,6 +8,11 @@
 // - An existing object is never overwritten: ObjectAlreadyExists. A key that would clash with
 //   another (`a` vs `a/b`) is ObjectKeyConflict. An invalid key (storage::CheckObjectKey) is
 //   InvalidObjectName. I/O failures are StorageFailure with the reason.
+// - StorageFailure is transient: the same call may succeed later (IsTransientStorageError).
+//   A remote service's refusals that will not pass by themselves have their own codes:
+//   StorageAuthFailed, StorageAccessDenied, StorageBucketNotFound, StorageRequestRejected.
+// An implementation may weaken a guarantee only where its header says so (S3ObjectStore: the
+// no-overwrite check on services that ignore If-None-Match; `a` and `a/b` may coexist).
 // Thread-safety: all methods may be called from any thread. They block: call them from worker
 // threads, never from an I/O thread.
 #pragma once
@@ -39,5 +44,12 @@ class ObjectStore {
   // Deleting a missing key is NoSuchKey.
   virtual Status Delete(const std::string& key) = 0;
 };
+
+// Whether `status` from an ObjectStore may succeed when the call is repeated later (the service
+// was unreachable, timed out, or answered 5xx/429), as opposed to a refusal that needs a change
+// of configuration or data first.
+inline bool IsTransientStorageError(const Status& status) {
+  return status.code() == ErrorCode::kStorageFailure;
+}
 
 }  // namespace liverec::storage
