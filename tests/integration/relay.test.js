@@ -120,6 +120,11 @@ poll_interval_ms = 50
   }, timeoutMs, 50);
   const callbacks = (TaskId) => receiver.events.filter((e) => e.TaskId === TaskId);
   const statuses = (TaskId) => callbacks(TaskId).map((e) => e.TaskStatus);
+  // The task's status callbacks once `count` have arrived (they are delivered after the change).
+  const callbackStatuses = async (TaskId, count) => {
+    await m.waitFor(`${count} callbacks of ${TaskId}`, () => statuses(TaskId).length >= count, 5000, 50);
+    return statuses(TaskId);
+  };
   const online = async () => {
     const res = await api.call('DescribeLiveStreamsOnlineList', { DomainName: DOMAIN, PageSize: 100 });
     return res.body.OnlineInfo.LiveStreamOnlineInfo.map((s) => s.StreamName);
@@ -140,7 +145,7 @@ poll_interval_ms = 50
     // The source ended: with RetryCount 0 the task goes offline at once.
     const task = await waitStatus(TaskId, 3);
     assert.equal(task.TaskInvalidReason, 'PullStreamFailed');
-    assert.deepEqual(statuses(TaskId), [1, 3]);
+    assert.deepEqual(await callbackStatuses(TaskId, 2), [1, 3]);
     assert.equal(callbacks(TaskId)[1].TaskInvalidReason, 'PullStreamFailed');
     assert.equal(callbacks(TaskId)[0].Event, 'LivePullToPushRunning');
     assert.equal(callbacks(TaskId)[0].TaskInfo.DstUrl, liverecUrl('r1'));
@@ -197,7 +202,7 @@ poll_interval_ms = 50
     for (const [i, TaskId] of ids.entries()) {
       const task = await waitStatus(TaskId, 3, 30000);
       assert.equal(task.TaskInvalidReason, tasks[i][1].SourceType === 'url' ? '' : 'PullStreamFailed', tasks[i][0]);
-      assert.deepEqual(statuses(TaskId), [1, 3], tasks[i][0]);
+      assert.deepEqual(await callbackStatuses(TaskId, 2), [1, 3], tasks[i][0]);
     }
     assert.equal((await srt.done).code, 0, 'the SRT listener pushed its media');
     for (const [stream, , seconds] of tasks) {
@@ -218,7 +223,7 @@ poll_interval_ms = 50
     }, 30000, 100);
     assert.equal(done.TaskInvalidReason, '', 'a finished playlist is offline without a reason');
     assert.deepEqual([...seen].sort(), [0, 1], 'CurrentFileIndex follows the playlist');
-    assert.deepEqual(statuses(TaskId), [1, 3]);
+    assert.deepEqual(await callbackStatuses(TaskId, 2), [1, 3]);
 
     const [recording] = await m.waitFor('nginx-rtmp to close its recording', () => {
       const publisher = /\*(\d+) publish: name='out2'/.exec(nginxLog());
@@ -244,8 +249,7 @@ poll_interval_ms = 50
     assert.equal(recovering.TaskInvalidReason, '');
     const task = await waitStatus(TaskId, 3, 15000);
     assert.equal(task.TaskInvalidReason, 'PullStreamFailed');
-    await m.waitFor('the offline callback', () => statuses(TaskId).includes(3), 5000, 50);
-    assert.deepEqual(statuses(TaskId), [2, 3]);
+    assert.deepEqual(await callbackStatuses(TaskId, 2), [2, 3]);
     assert.equal(callbacks(TaskId)[1].TaskInvalidReason, 'PullStreamFailed');
   });
 
@@ -289,8 +293,7 @@ poll_interval_ms = 50
     // Back in a.mp4 (seeking to its keyframe at or before the stored offset, GOP 2 s), not at b.flv.
     assert.equal(resumed.CurrentFileIndex, 1, JSON.stringify(resumed));
     assert.ok(resumed.CurrentOffset >= before.CurrentOffset - 2, `${resumed.CurrentOffset} after ${before.CurrentOffset}`);
-    await m.waitFor('the recovering and running callbacks', () => statuses(TaskId).length >= 3, 5000, 50);
-    assert.deepEqual(statuses(TaskId), [1, 2, 1]);
+    assert.deepEqual(await callbackStatuses(TaskId, 3), [1, 2, 1]);
     await api.call('DeleteLivePullToPush', { Region: REGION, TaskId });
   });
 
@@ -321,7 +324,7 @@ poll_interval_ms = 50
     await api.call('RestartLivePullToPush', { Region: REGION, TaskId });
     await waitStatus(TaskId, 1);
     await waitOnline('r5', true);
-    assert.deepEqual(statuses(TaskId), [1, 3, 1]);
+    assert.deepEqual(await callbackStatuses(TaskId, 3), [1, 3, 1]);
 
     // RepeatNumber reaches the running relay at once: this pass of a.mp4 is the last.
     await api.call('UpdateLivePullToPush', { Region: REGION, TaskId, RepeatNumber: 0 });
