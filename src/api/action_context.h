@@ -2,7 +2,9 @@
 // caller's account, the time, and the repositories — never the HTTP request.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "api/authenticator.h"
 #include "base/clock.h"
@@ -35,6 +37,9 @@ struct RecordLimits {
 // What the recorded-content and index-file actions need besides the repositories.
 struct IndexOptions {
   std::string public_url;          // base of RecordUrl: <public_url>/<bucket>/<key>
+  // Buckets liverec does not serve itself (S3), (endpoint, bucket) -> base of their RecordUrls:
+  // <base>/<key>.
+  std::map<std::pair<std::string, std::string>, std::string> bucket_urls;
   int64_t max_index_slices = 100'000;
   int64_t slice_retention_ms = 90LL * 24 * 3600'000;
   int time_zone_minutes = 0;

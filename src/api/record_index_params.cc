@@ -59,9 +59,13 @@ Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params)
   return TimeRange{*start, *end};
 }
 
-std::string ObjectUrl(const ActionContext& context, const std::string& bucket,
-                      const std::string& key) {
-  std::string url = context.deps.index.public_url + "/" + PopEncode(bucket);
+std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
+                      const std::string& bucket, const std::string& key) {
+  const auto& bucket_urls = context.deps.index.bucket_urls;
+  auto base = bucket_urls.find({endpoint, bucket});
+  std::string url = base != bucket_urls.end()
+                        ? base->second
+                        : context.deps.index.public_url + "/" + PopEncode(bucket);
   size_t start = 0;
   while (start <= key.size()) {
     auto slash = key.find('/', start);
@@ -76,7 +80,7 @@ std::string ObjectUrl(const ActionContext& context, const std::string& bucket,
 nlohmann::json IndexFileToJson(const ActionContext& context, const metadata::StreamRow& stream,
                                const metadata::IndexFileRow& file, bool with_format) {
   nlohmann::json json = {{"RecordId", file.id},
-                         {"RecordUrl", ObjectUrl(context, file.bucket, file.object_key)},
+                         {"RecordUrl", ObjectUrl(context, file.endpoint, file.bucket, file.object_key)},
                          {"DomainName", stream.domain_name},
                          {"AppName", stream.app_name},
                          {"StreamName", stream.stream_name},

@@ -24,9 +24,10 @@ struct TimeRange {
 // the slice retention.
 Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params);
 
-// <public_url>/<bucket>/<key> with each key segment percent-encoded.
-std::string ObjectUrl(const ActionContext& context, const std::string& bucket,
-                      const std::string& key);
+// Where an object is read: <public_url>/<bucket>/<key> for buckets liverec serves (local), the
+// bucket's own base URL + /<key> for the others (S3); each key segment percent-encoded.
+std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
+                      const std::string& bucket, const std::string& key);
 
 // The RecordInfo / RecordIndexInfo object.
 nlohmann::json IndexFileToJson(const ActionContext& context, const metadata::StreamRow& stream,

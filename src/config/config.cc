@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include "base/names.h"
+#include "config/bucket_keys.h"
 
 namespace liverec::config {
 namespace {
@@ -175,6 +176,7 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
       Read(b["name"], bucket.name, where + ".name", problems);
       Read(b["backend"], bucket.backend, where + ".backend", problems);
       Read(b["path"], bucket.path, where + ".path", problems);
+      ReadS3BucketKeys(b, where, bucket, problems);
       config.buckets.push_back(std::move(bucket));
     }
   }
@@ -266,18 +268,17 @@ void Validate(Config& config, Problems& problems) {
     if (!IsValidBucketName(bucket.name)) {
       problems.push_back(where + ": name must be 3-63 of a-z 0-9 -, not starting or ending with -");
     }
-    if (IsReservedBucketName(bucket.name)) {
+    if (bucket.backend == "local" && IsReservedBucketName(bucket.name)) {
       problems.push_back(where + ": name is reserved for the server's own HTTP paths");
     }
     if (!IsValidEndpoint(bucket.endpoint)) problems.push_back(where + ": endpoint is invalid");
-    if (bucket.backend != "local") problems.push_back(where + ": backend must be \"local\"");
     if (!accounts.contains(bucket.account)) {
       problems.push_back(fmt::format("{}: account '{}' is not declared", where, bucket.account));
     }
     if (!bucket_keys.insert({bucket.endpoint, bucket.name}).second) {
       problems.push_back(where + ": declared twice at endpoint " + bucket.endpoint);
     }
-    if (bucket.path.empty()) bucket.path = config.data_dir + "/buckets/" + bucket.name;
+    ValidateBucketBackend(bucket, where, config.data_dir, problems);
   }
 
   std::set<std::string> domain_names;
@@ -415,6 +416,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     config.default_access_key = AccessKeyConfig{key_id, key_secret, true};
   }
 
+  ResolveBucketSecrets(config.buckets, sources.env, problems);
   Validate(config, problems);
   if (!problems.empty()) {
     std::string detail;

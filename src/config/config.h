@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/s3_bucket_config.h"
 
 namespace liverec::config {
 
@@ -33,8 +34,9 @@ struct BucketConfig {
   std::string account = std::string(kDefaultAccount);
   std::string endpoint = "local";  // the OssEndpoint API callers name
   std::string name;                // the OssBucket API callers name
-  std::string backend = "local";   // only "local" so far
+  std::string backend = "local";   // "local" or "s3"
   std::string path;                // local: directory; default <data_dir>/buckets/<name>
+  S3BucketConfig s3;               // s3: the service, credentials, URL style, public URL
 };
 
 // Ingest URL signing, type A (spec §10.2): auth_key = "{timestamp}-{rand}-{uid}-{md5hex}".

@@ -101,6 +101,10 @@ Result<DefaultCredentials> Bootstrap(const config::Config& config,
   LIVEREC_RETURN_IF_ERROR(tenants.ReplaceDomains(domains));
   std::vector<metadata::BucketRow> buckets;
   for (const auto& b : config.buckets) {
+    if (b.backend == "s3") {  // nothing to create: the bucket is at the service
+      buckets.push_back({account_ids.at(b.account), b.endpoint, b.name, b.backend, b.s3.url});
+      continue;
+    }
     std::error_code ec;
     std::filesystem::create_directories(b.path, ec);
     if (ec) {

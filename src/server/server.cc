@@ -30,7 +30,7 @@
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder.h"
 #include "recorder/spool.h"
-#include "storage/local/local_object_store.h"
+#include "server/object_stores.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "metadata/migrations.h"
@@ -384,9 +384,12 @@ Result<StartInfo> Server::Start() {
   s.relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s.db);
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
+  std::map<std::pair<std::string, std::string>, std::string> bucket_urls;  // S3 buckets
   for (const auto& bucket : s.config.buckets) {
-    s.stores[{bucket.endpoint, bucket.name}] =
-        std::make_unique<storage::LocalObjectStore>(bucket.path);
+    auto made = MakeBucketStore(bucket);
+    if (!made) return Error(made.error());
+    if (!made->public_base.empty()) bucket_urls[{bucket.endpoint, bucket.name}] = made->public_base;
+    s.stores[{bucket.endpoint, bucket.name}] = std::move(made->store);
   }
   auto credentials = Bootstrap(s.config, *s.tenants, s.clock, s.random);
   if (!credentials) return Error(credentials.error());
@@ -409,6 +412,7 @@ Result<StartInfo> Server::Start() {
                  "network");
   }
   deps.index.max_index_slices = s.config.api.max_index_slices;
+  deps.index.bucket_urls = std::move(bucket_urls);
   deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
   deps.index.time_zone_minutes =
       config::ParseTimeZoneOffsetMinutes(s.config.recording.time_zone).value_or(0);

@@ -110,7 +110,7 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
         for (size_t i = 0; i < slices->size(); ++i) {
           const auto& s = (*slices)[i];
           std::string uri = same_bucket ? relative.Make(s.object_key)
-                                        : ObjectUrl(context, s.bucket, s.object_key);
+                                        : ObjectUrl(context, s.endpoint, s.bucket, s.object_key);
           segments.push_back({std::move(uri), s.duration_ms, i > 0 && Breaks((*slices)[i - 1], s)});
         }
         std::string text = recorder::BuildPlaylist(segments, 0, true);

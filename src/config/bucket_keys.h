@@ -1,0 +1,31 @@
+// The backend-specific keys of `[[buckets]]` tables: reading them from TOML, taking secrets
+// from the environment, and validating them (every problem reported, as LoadConfig does).
+// Used by config.cc only. Pure functions; thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "config/config.h"
+
+namespace liverec::config {
+
+// Reads url, region, access_key_id(_env), secret_access_key(_env), path_style, remote_bucket,
+// public_url, part_size_mb and timeout_ms of the table `b` into bucket.s3.
+void ReadS3BucketKeys(const toml::node_view<const toml::node>& b, const std::string& where,
+                      BucketConfig& bucket, std::vector<std::string>& problems);
+
+// Replaces the *_env names of S3 buckets by the values of those variables in `env`.
+void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,
+                          const std::map<std::string, std::string>& env,
+                          std::vector<std::string>& problems);
+
+// Checks the backend and its keys; fills defaults (a local bucket's path, an S3 bucket's remote
+// name) and strips a trailing '/' of public_url.
+void ValidateBucketBackend(BucketConfig& bucket, const std::string& where,
+                           const std::string& data_dir, std::vector<std::string>& problems);
+
+}  // namespace liverec::config
