@@ -1,0 +1,151 @@
+'use strict';
+// A SigV4-verifying reverse proxy for the S3 integration tests, run as its own process:
+//   node s3_sigv4_proxy.js TARGET_PORT ACCESS_KEY_ID SECRET REGION
+// s3rver does not check SigV4 signatures (only the access key id), so every request is checked
+// here first: the signature is recomputed with @smithy/signature-v4 (the AWS SDK's signer, an
+// implementation independent of libcurl's) from the request as received, and the body's SHA-256
+// must be the signed x-amz-content-sha256. A request that fails is answered like S3 does (403
+// SignatureDoesNotMatch / InvalidAccessKeyId, 400 XAmzContentSHA256Mismatch); one that passes is
+// forwarded to s3rver on 127.0.0.1:TARGET_PORT (one request at a time per connection, bodies
+// buffered: fine for tests). Listens on 127.0.0.1, a free port, printed as
+// "listening PORT". GET /__proxy/stats (unsigned) answers the counters as JSON.
+const http = require('node:http');
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+
+const requireConf = createRequire(path.join(__dirname, '..', 'conformance', 'package.json'));
+const { SignatureV4 } = requireConf('@smithy/signature-v4');
+const { Hash } = requireConf('@smithy/hash-node');
+
+const [targetPort, accessKeyId, secretAccessKey, region] = process.argv.slice(2);
+const signer = new SignatureV4({
+  credentials: { accessKeyId, secretAccessKey },
+  region,
+  service: 's3',
+  sha256: Hash.bind(null, 'sha256'),
+  uriEscapePath: false, // S3: the path is signed as sent (already encoded once)
+  applyChecksum: true,
+});
+
+// puts: "PUT <target>" -> SHA-256 of the verified body (objects and parts), for the tests to
+// compare with what they download.
+const stats = { verified: 0, refused: 0, refusals: [], uploadParts: 0, completes: 0, aborts: 0, puts: {} };
+
+const AUTH_RE = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+
+function parseAuth(header) {
+  const m = AUTH_RE.exec(header || '');
+  if (!m) return null;
+  return { keyId: m[1], date: m[2], region: m[3], service: m[4], signedHeaders: m[5], signature: m[6] };
+}
+
+function amzDate(text) {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(text || '');
+  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : null;
+}
+
+// null when the request is signed right; else {status, code, message}.
+async function verify(req, body) {
+  const refuse = (status, code, message) => ({ status, code, message });
+  const auth = parseAuth(req.headers.authorization);
+  if (!auth) return refuse(403, 'AccessDenied', 'Only AWS4-HMAC-SHA256 signed requests are accepted.');
+  if (auth.keyId !== accessKeyId) {
+    return refuse(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+  }
+  if (auth.region !== region || auth.service !== 's3') {
+    return refuse(400, 'AuthorizationHeaderMalformed', `The credential scope must be ${region}/s3.`);
+  }
+  const date = amzDate(req.headers['x-amz-date']);
+  if (!date || !req.headers['x-amz-date'].startsWith(auth.date)) {
+    return refuse(403, 'SignatureDoesNotMatch', 'x-amz-date is missing or not of the credential scope.');
+  }
+  const payload = req.headers['x-amz-content-sha256'];
+  if (!payload) return refuse(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  if (payload !== 'UNSIGNED-PAYLOAD' && payload !== crypto.createHash('sha256').update(body).digest('hex')) {
+    return refuse(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+  }
+  const signed = auth.signedHeaders.split(';');
+  const headers = {};
+  for (const name of signed) {
+    if (!(name in req.headers)) return refuse(403, 'SignatureDoesNotMatch', `Signed header ${name} was not sent.`);
+    headers[name] = req.headers[name];
+  }
+  const q = req.url.indexOf('?');
+  const query = {};
+  if (q >= 0) {
+    for (const part of req.url.slice(q + 1).split('&')) {
+      if (!part) continue;
+      const eq = part.indexOf('=');
+      const name = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+      query[name] = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
+    }
+  }
+  const request = {
+    method: req.method, protocol: 'http:', hostname: (req.headers.host || '').split(':')[0],
+    path: q >= 0 ? req.url.slice(0, q) : req.url, query, headers, body,
+  };
+  const expected = parseAuth((await signer.sign(request, { signingDate: date, signableHeaders: new Set(signed) }))
+    .headers.authorization);
+  if (!expected || expected.signature !== auth.signature || expected.signedHeaders !== auth.signedHeaders) {
+    return refuse(403, 'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+  }
+  return null;
+}
+
+function errorXml(code, message, id) {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>` +
+    `<RequestId>proxy-${id}</RequestId></Error>`;
+}
+
+let requestNumber = 0;
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const id = ++requestNumber;
+    if (req.url === '/__proxy/stats') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(stats));
+      return;
+    }
+    const body = Buffer.concat(chunks);
+    let refusal;
+    try {
+      refusal = await verify(req, body);
+    } catch (e) {
+      refusal = { status: 500, code: 'InternalError', message: `proxy: ${e.message}` };
+    }
+    if (refusal) {
+      stats.refused += 1;
+      stats.refusals.push(`${req.method} ${req.url}: ${refusal.code}`);
+      const xml = errorXml(refusal.code, refusal.message, id);
+      res.writeHead(refusal.status, { 'Content-Type': 'application/xml', 'x-amz-request-id': `proxy-${id}` });
+      res.end(req.method === 'HEAD' ? undefined : xml);
+      return;
+    }
+    stats.verified += 1;
+    if (req.method === 'PUT') stats.puts[`PUT ${req.url}`] = req.headers['x-amz-content-sha256'];
+    if (req.method === 'PUT' && /[?&]partNumber=/.test(req.url)) stats.uploadParts += 1;
+    if (req.method === 'POST' && /[?&]uploadId=/.test(req.url)) stats.completes += 1;
+    if (req.method === 'DELETE' && /[?&]uploadId=/.test(req.url)) stats.aborts += 1;
+    const headers = Object.assign({}, req.headers, { host: `127.0.0.1:${targetPort}`, 'content-length': body.length });
+    delete headers.expect;
+    delete headers['transfer-encoding'];
+    const upstream = http.request({ host: '127.0.0.1', port: Number(targetPort), method: req.method, path: req.url, headers },
+      (up) => {
+        res.writeHead(up.statusCode, up.headers);
+        up.pipe(res);
+      });
+    upstream.on('error', (e) => {
+      res.writeHead(502, { 'Content-Type': 'text/plain' });
+      res.end(`proxy: s3rver: ${e.message}`);
+    });
+    upstream.end(body);
+  });
+});
+server.keepAliveTimeout = 5000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`listening ${server.address().port}\n`);
+});
