@@ -85,7 +85,9 @@ async function startS3Peer({ bucket }) {
       // [{key, size}] of `aws s3 ls --recursive`.
       ls(prefix = '') {
         const r = this.aws(['s3', 'ls', '--recursive', `s3://${bucket}/${prefix}`]);
-        if (r.status !== 0 && r.stdout.trim() === '') return [];
+        // Exit status 1 with no output: nothing under the prefix. Anything else non-zero failed.
+        if (r.status === 1 && r.stdout.trim() === '' && r.stderr.trim() === '') return [];
+        if (r.status !== 0) throw new Error(`aws s3 ls ${prefix}: status ${r.status}: ${r.stderr}`);
         return r.stdout.split('\n').filter((l) => l.trim()).map((line) => {
           const m = /^\S+\s+\S+\s+(\d+)\s(.+)$/.exec(line);
           return { size: Number(m[1]), key: m[2] };
