@@ -11,9 +11,13 @@ namespace liverec::apps {
 struct ServeOptions {
   std::string program;  // argv[0], for the ready-to-paste `call` line
   std::optional<std::string> config_file;
-  std::map<std::string, std::string> flags;  // data_dir, http_listen, rtmp_listen, log_level
+  // data_dir, http_listen, rtmp_listen, log_level, log_format
+  std::map<std::string, std::string> flags;
 };
 int RunServe(const ServeOptions& options);
+// Loads and validates the config as `serve` would (file, environment, flags), starts nothing:
+// 0 and a summary line when it can be used, 2 and every problem otherwise.
+int RunCheckConfig(const ServeOptions& options);
 
 struct CallOptions {
   std::optional<std::string> config_file;

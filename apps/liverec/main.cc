@@ -1,9 +1,11 @@
-// liverec: the one binary. `serve` runs the server, `call` signs and sends one API request,
-// `version` prints the version. See docs/configuration.md and docs/api/.
+// liverec: the one binary. `serve` runs the server, `check-config` validates its configuration,
+// `call` signs and sends one API request, `version` prints the version and commit. See
+// docs/configuration.md, docs/operations.md and docs/api/.
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "base/build_info.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -12,13 +14,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   ServeOptions serve;
-  std::string data_dir, http_listen, rtmp_listen, log_level;
+  std::string data_dir, http_listen, rtmp_listen, log_level, log_format;
   auto* serve_cmd = app.add_subcommand("serve", "run the server");
-  serve_cmd->add_option("--config", serve.config_file, "TOML config file (or LIVEREC_CONFIG)");
-  serve_cmd->add_option("--data-dir", data_dir, "data directory (default ./data)");
-  serve_cmd->add_option("--http-listen", http_listen, "HTTP API address (default 127.0.0.1:8080)");
-  serve_cmd->add_option("--rtmp-listen", rtmp_listen, "RTMP ingest address (default 127.0.0.1:1935)");
-  serve_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
+  auto* check_cmd = app.add_subcommand(
+      "check-config", "load and validate the configuration as `serve` would, start nothing");
+  for (auto* cmd : {serve_cmd, check_cmd}) {
+    cmd->add_option("--config", serve.config_file, "TOML config file (or LIVEREC_CONFIG)");
+    cmd->add_option("--data-dir", data_dir, "data directory (default ./data)");
+    cmd->add_option("--http-listen", http_listen, "HTTP API address (default 127.0.0.1:8080)");
+    cmd->add_option("--rtmp-listen", rtmp_listen, "RTMP ingest address (default 127.0.0.1:1935)");
+    cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
+    cmd->add_option("--log-format", log_format, "text|json (JSON Lines)");
+  }
 
   CallOptions call;
   auto* call_cmd = app.add_subcommand("call", "sign (V1) and send one API request, print the JSON");
@@ -36,16 +43,19 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*version_cmd) {
-    std::cout << "liverec " << LIVEREC_VERSION << "\n";
+    std::cout << "liverec " << LIVEREC_VERSION;
+    if (!liverec::BuildCommit().empty()) std::cout << " (" << liverec::BuildCommit() << ")";
+    std::cout << "\n";
     return 0;
   }
-  if (*serve_cmd) {
+  if (*serve_cmd || *check_cmd) {
     if (!data_dir.empty()) serve.flags["data_dir"] = data_dir;
     if (!http_listen.empty()) serve.flags["http_listen"] = http_listen;
     if (!rtmp_listen.empty()) serve.flags["rtmp_listen"] = rtmp_listen;
     if (!log_level.empty()) serve.flags["log_level"] = log_level;
+    if (!log_format.empty()) serve.flags["log_format"] = log_format;
     serve.program = argv[0];
-    return RunServe(serve);
+    return *serve_cmd ? RunServe(serve) : RunCheckConfig(serve);
   }
   return RunCall(call);
 }

@@ -3,8 +3,11 @@
 #include <iostream>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/build_info.h"
+#include "base/json_log_formatter.h"
 #include "commands.h"
 #include "config/config.h"
 #include "server/server.h"
@@ -23,14 +26,32 @@ std::map<std::string, std::string> Environment() {
   return env;
 }
 
+namespace {
+
+// Logs go to stderr: text (coloured on a terminal), or one JSON object per line ([log] format).
+void SetUpLogging(const config::Config& config) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (config.log_format == "json") {
+    logger = spdlog::stderr_logger_mt("liverec");
+    logger->set_formatter(std::make_unique<JsonLogFormatter>());
+  } else {
+    logger = spdlog::stderr_color_mt("liverec");
+  }
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+}
+
+}  // namespace
+
 int RunServe(const ServeOptions& options) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("liverec"));
   auto config = config::LoadConfig({options.config_file, Environment(), options.flags});
   if (!config) {
     std::cerr << "liverec: " << config.error().ToString() << "\n";
     return 2;
   }
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  SetUpLogging(*config);
+  spdlog::info("liverec {} ({}) starting", BuildVersion(),
+               BuildCommit().empty() ? "commit unknown" : BuildCommit());
   server::Server server(*config);
   auto started = server.Start();
   if (!started) {
@@ -59,6 +80,18 @@ int RunServe(const ServeOptions& options) {
             << std::endl;
   server.Wait();
   spdlog::info("stopped");
+  return 0;
+}
+
+int RunCheckConfig(const ServeOptions& options) {
+  auto config = config::LoadConfig({options.config_file, Environment(), options.flags});
+  if (!config) {
+    std::cerr << "liverec: " << config.error().ToString() << "\n";
+    return 2;
+  }
+  std::cout << "config OK: " << options.config_file.value_or("(no file)") << " (data dir "
+            << config->data_dir << ", HTTP " << config->http_listen << ", RTMP "
+            << config->rtmp_listen << ")\n";
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "api/api_service.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include <spdlog/spdlog.h>
@@ -33,12 +34,13 @@ ResponseFormat FormatOf(const ParsedRequest& parsed) {
 
 }  // namespace
 
-ApiService::ApiService(ApiDependencies deps, ApiOptions options)
+ApiService::ApiService(ApiDependencies deps, ApiOptions options, ApiMetrics* metrics)
     : deps_(deps),
       nonces_(options.nonce_capacity, options.timestamp_window_ms),
       authenticator_(
           [this](const std::string& id) { return deps_.tenants.FindAccessKey(id); }, deps.clock,
-          nonces_, options.timestamp_window_ms) {}
+          nonces_, options.timestamp_window_ms),
+      metrics_(metrics) {}
 
 Result<nlohmann::json> ApiService::Run(const ApiRequest& request, const ParsedRequest& parsed,
                                        const std::string& request_id, std::string& action_name) {
@@ -62,10 +64,22 @@ Result<nlohmann::json> ApiService::Run(const ApiRequest& request, const ParsedRe
 }
 
 ApiResponse ApiService::Handle(const ApiRequest& request) {
+  auto started = std::chrono::steady_clock::now();
+  std::string action_name;
+  Status outcome;
+  ApiResponse response = Respond(request, action_name, outcome);
+  if (metrics_) {
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics_->Observe(action_name, outcome, took.count());
+  }
+  return response;
+}
+
+ApiResponse ApiService::Respond(const ApiRequest& request, std::string& action_name,
+                                Status& outcome) {
   std::string request_id = NewRequestId(deps_.random);
   ParsedRequest parsed = ParseRequest(request);
   ResponseFormat format = FormatOf(parsed);
-  std::string action_name;
   Result<nlohmann::json> result = Error(ErrorCode::kInternalError);
   try {
     result = Run(request, parsed, request_id, action_name);
@@ -85,6 +99,7 @@ ApiResponse ApiService::Handle(const ApiRequest& request) {
   std::string host = Header(request, "host");
   // Server-side details (SQL, paths) stay in the log; the caller gets the catalogue text.
   Status shown = status.HttpStatus() >= 500 ? Status(status.code()) : status;
+  outcome = shown;
   return RenderError(shown, request_id, host.empty() ? "liverec" : host, format);
 }
 

@@ -2,12 +2,14 @@
 // parameters, authenticates, finds the action, runs it with the caller's account, and renders
 // the result or the error. Knows nothing of sockets; the net layer calls Handle.
 // Thread-safety: Handle may be called from many threads at once. It blocks on the database:
-// call it from a worker pool, not from an I/O thread.
+// call it from a worker pool, not from an I/O thread. Every response is counted in ApiMetrics
+// when one is given.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include "api/action_context.h"
+#include "api/api_metrics.h"
 #include "api/api_request.h"
 #include "api/authenticator.h"
 #include "api/nonce_store.h"
@@ -21,17 +23,21 @@ struct ApiOptions {
 
 class ApiService {
  public:
-  ApiService(ApiDependencies deps, ApiOptions options);
+  // `metrics` (may be null) must outlive the service.
+  ApiService(ApiDependencies deps, ApiOptions options, ApiMetrics* metrics = nullptr);
 
   ApiResponse Handle(const ApiRequest& request);
 
  private:
+  // The response; sets `action_name` (as requested) and `outcome` (what the caller is told).
+  ApiResponse Respond(const ApiRequest& request, std::string& action_name, Status& outcome);
   Result<nlohmann::json> Run(const ApiRequest& request, const ParsedRequest& parsed,
                              const std::string& request_id, std::string& action_name);
 
   ApiDependencies deps_;
   NonceStore nonces_;
   Authenticator authenticator_;
+  ApiMetrics* metrics_;
 };
 
 }  // namespace liverec::api

@@ -255,3 +255,52 @@ TEST_F(ApiServiceTest, FormBodyPlusIsASpaceAndEncodedPlusIsAPlus) {
 
 }  // namespace
 }  // namespace liverec::api
+
+namespace liverec::api {
+namespace {
+
+TEST_F(ApiServiceTest, ResponsesAreCountedByActionAndCodeWithBoundedLabels) {
+  metrics::MetricRegistry registry;
+  ApiMetrics metrics(registry);
+  service_ = std::make_unique<ApiService>(
+      ApiDependencies{clock_, random_, *tenants_, *configs_, {}}, ApiOptions{}, &metrics);
+  auto ok = Common("DescribeLiveRecordConfig");
+  ok["DomainName"] = "example.com";
+  EXPECT_EQ(service_->Handle(V1("GET", ok)).status, 200);
+  EXPECT_EQ(service_->Handle(V1("GET", Common("DescribeLiveRecordConfig"))).status, 400);
+  EXPECT_EQ(service_->Handle(V1("GET", Common("NoSuch\"Action\n"))).status, 404);
+  auto bad_secret = Common("DescribeLiveRecordConfig");
+  bad_secret["DomainName"] = "example.com";
+  EXPECT_EQ(service_->Handle(V1("GET", bad_secret, "wrongsecret0000000000000000001")).status, 400);
+
+  std::string text = registry.Render();
+  auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
+  EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\",code=\"OK\"} 1"))
+      << text;
+  EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
+                  "code=\"MissingDomainName\"} 1"))
+      << text;
+  EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
+                  "code=\"SignatureDoesNotMatch\"} 1"))
+      << text;
+  EXPECT_TRUE(has("liverec_api_requests_total{action=\"unknown\",code=\"InvalidAction.NotFound\"} 1"))
+      << text;
+  EXPECT_EQ(text.find("NoSuch"), std::string::npos) << "request text must not become a label";
+  EXPECT_TRUE(has("liverec_api_request_duration_seconds_count{action=\"DescribeLiveRecordConfig\"} 3"))
+      << text;
+}
+
+TEST(ApiMetricsTest, CodeLabelKeepsParameterNamesButNotArbitraryArguments) {
+  EXPECT_EQ(ApiMetrics::CodeLabel(Status::Ok()), "OK");
+  EXPECT_EQ(ApiMetrics::CodeLabel(Status(ErrorCode::kMissingArgument, "DomainName")),
+            "MissingDomainName");
+  EXPECT_EQ(ApiMetrics::CodeLabel(Status(ErrorCode::kMissingArgument, "a\"b c")), "Missing");
+  EXPECT_EQ(ApiMetrics::CodeLabel(Status(ErrorCode::kInvalidParameter, "Version")),
+            "InvalidParameter");
+  EXPECT_EQ(ApiMetrics::ActionLabel("AddLiveAppRecordConfig"), "AddLiveAppRecordConfig");
+  EXPECT_EQ(ApiMetrics::ActionLabel("addliveapprecordconfig"), "unknown");
+  EXPECT_EQ(ApiMetrics::ActionLabel(""), "unknown");
+}
+
+}  // namespace
+}  // namespace liverec::api

@@ -117,6 +117,7 @@ Status Deliverer::Attempt(const metadata::CallbackEventRow& event) {
   }
   auto recorded = outbox_.RecordAttempt(outcome);
   if (!recorded) return recorded.error();
+  if (*recorded && options_.on_attempt) options_.on_attempt(outcome.new_state);
   return Status::Ok();
 }
 

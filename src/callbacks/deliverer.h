@@ -39,6 +39,9 @@ struct DeliveryOptions {
   // Checked before each attempt (the URL's host may resolve elsewhere by now); an error fails
   // the attempt with its detail. Null: no check.
   std::function<Status(const std::string& url)> url_check;
+  // Told the new state of every attempted event once its outcome is stored: delivered, pending
+  // (to be retried) or failed (given up). Null: nobody is told.
+  std::function<void(metadata::CallbackState)> on_attempt;
 };
 
 // The URL an event is sent to: its url, with a GET's query appended (after the URL's own query,

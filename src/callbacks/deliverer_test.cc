@@ -266,3 +266,29 @@ TEST_F(DelivererTest, PendingEventsSurviveARestartAndAreDeliveredExactlyOnce) {
 
 }  // namespace
 }  // namespace liverec::callbacks
+
+namespace liverec::callbacks {
+namespace {
+
+TEST_F(DelivererTest, EveryStoredAttemptIsReportedWithItsNewState) {
+  std::vector<metadata::CallbackState> seen;
+  DeliveryOptions options;
+  options.retry = RetryPolicy{1000, 1000, 5, 3'000};
+  options.on_attempt = [&seen](metadata::CallbackState state) { seen.push_back(state); };
+  Deliverer reporting(*repo_, sender_, clock_, options);
+  sender_.answers = std::deque<long>(100, 503);
+  std::string failing = Enqueue();
+  while (Row(failing).state == CallbackState::kPending) {
+    clock_.SetMs(std::max(clock_.NowMs(), Row(failing).next_attempt_ms));
+    ASSERT_TRUE(reporting.RunOnce().has_value());
+  }
+  sender_.answers.clear();
+  Enqueue();
+  ASSERT_EQ(reporting.RunOnce().value(), 1);
+  using S = metadata::CallbackState;
+  EXPECT_EQ(seen, (std::vector<S>{S::kPending, S::kPending, S::kPending, S::kPending, S::kFailed,
+                                  S::kDelivered}));
+}
+
+}  // namespace
+}  // namespace liverec::callbacks

@@ -111,6 +111,9 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
   Read(view["data_dir"], config.data_dir, "data_dir", problems);
   Read(view["threads"], config.threads, "threads", problems);
   Read(view["log_level"], config.log_level, "log_level", problems);
+  Read(view["log"]["level"], config.log_level, "log.level", problems);
+  Read(view["log"]["format"], config.log_format, "log.format", problems);
+  Read(view["metrics"]["enabled"], config.metrics.enabled, "metrics.enabled", problems);
   Read(view["http"]["listen"], config.http_listen, "http.listen", problems);
   Read(view["rtmp"]["listen"], config.rtmp_listen, "rtmp.listen", problems);
   Read(view["http"]["public_url"], config.public_url, "http.public_url", problems);
@@ -208,6 +211,7 @@ void ApplyOverrides(const std::map<std::string, std::string>& values, Config& co
   set("http_listen", config.http_listen);
   set("rtmp_listen", config.rtmp_listen);
   set("log_level", config.log_level);
+  set("log_format", config.log_format);
   set("database_path", config.database_path);
 }
 
@@ -223,6 +227,9 @@ void Validate(Config& config, Problems& problems) {
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.contains(config.log_level)) {
     problems.push_back("log_level: one of trace, debug, info, warn, error, off");
+  }
+  if (config.log_format != "text" && config.log_format != "json") {
+    problems.push_back("log.format: \"text\" or \"json\"");
   }
   if (config.api.timestamp_window_s < 60 || config.api.timestamp_window_s > 86400) {
     problems.push_back("api.timestamp_window_s: must be 60-86400");
@@ -407,6 +414,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   env_values["http_listen"] = env("LIVEREC_HTTP_LISTEN");
   env_values["rtmp_listen"] = env("LIVEREC_RTMP_LISTEN");
   env_values["log_level"] = env("LIVEREC_LOG_LEVEL");
+  env_values["log_format"] = env("LIVEREC_LOG_FORMAT");
   env_values["database_path"] = env("LIVEREC_DATABASE_PATH");
   ApplyOverrides(env_values, config);
   ApplyOverrides(sources.flags, config);

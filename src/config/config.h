@@ -110,6 +110,12 @@ struct ApiConfig {
   int64_t max_index_slices = 100'000;  // RecordContentExceed above this many slices
 };
 
+// /metrics on the HTTP listener (docs/operations.md). Not for the public internet: bind
+// http.listen to a private address or keep /metrics from the outside at the proxy.
+struct MetricsConfig {
+  bool enabled = true;
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string http_listen = "127.0.0.1:8080";
@@ -117,7 +123,9 @@ struct Config {
   std::string rtmp_listen = "127.0.0.1:1935";
   int threads = 0;  // I/O threads; 0 = number of cores
   std::string database_path;  // SQLite file; default <data_dir>/liverec.db
-  std::string log_level = "info";
+  std::string log_level = "info";  // [log] level (or the older top-level log_level)
+  std::string log_format = "text";  // [log] format: "text" | "json" (JSON Lines on stderr)
+  MetricsConfig metrics;
   ApiConfig api;
   RtmpConfig rtmp;
   RecordingConfig recording;
@@ -134,7 +142,7 @@ struct Config {
 struct ConfigSources {
   std::optional<std::string> file;            // --config
   std::map<std::string, std::string> env;     // the process environment (LIVEREC_* used)
-  std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level
+  std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level, log_format
 };
 
 // Builds the config from its sources, fills derived defaults (paths under data_dir, the default

@@ -225,3 +225,56 @@ TEST(ConfigTest, TimeZoneOffsets) {
 
 }  // namespace
 }  // namespace liverec::config
+
+namespace liverec::config {
+namespace {
+
+TEST(ConfigTest, LogAndMetricsSectionsDefaultsAndSources) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->log_level, "info");
+  EXPECT_EQ(defaults->log_format, "text");
+  EXPECT_TRUE(defaults->metrics.enabled);
+
+  std::string file = WriteTemp(
+      "log_level = \"warn\"\n[log]\nlevel = \"debug\"\nformat = \"json\"\n[metrics]\nenabled = false\n");
+  auto config = LoadConfig({file, {}, {}});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->log_level, "debug") << "[log] level wins over the older top-level key";
+  EXPECT_EQ(config->log_format, "json");
+  EXPECT_FALSE(config->metrics.enabled);
+
+  auto from_env = LoadConfig({file, {{"LIVEREC_LOG_FORMAT", "text"}, {"LIVEREC_LOG_LEVEL", "error"}}, {}});
+  ASSERT_TRUE(from_env.has_value());
+  EXPECT_EQ(from_env->log_format, "text");
+  EXPECT_EQ(from_env->log_level, "error");
+  auto from_flags = LoadConfig({file, {{"LIVEREC_LOG_FORMAT", "text"}}, {{"log_format", "json"}}});
+  ASSERT_TRUE(from_flags.has_value());
+  EXPECT_EQ(from_flags->log_format, "json");
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, UnknownLogFormatIsAProblem) {
+  auto config = LoadConfig({std::nullopt, {{"LIVEREC_LOG_FORMAT", "xml"}}, {}});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().detail().find("log.format"), std::string::npos);
+}
+
+// docs/deploy/liverec.example.toml is a real config: it loads, with the settings it shows.
+TEST(ConfigTest, TheDeploymentExampleLoads) {
+  std::string path = std::string(LIVEREC_SOURCE_DIR) + "/docs/deploy/liverec.example.toml";
+  ConfigSources sources{path,
+                        {{"LIVEREC_ACCESS_KEY_ID", "ExampleKeyId0001"},
+                         {"LIVEREC_ACCESS_KEY_SECRET", "ExampleSecret00000000000001"}},
+                        {}};
+  auto config = LoadConfig(sources);
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->data_dir, "/var/lib/liverec");
+  EXPECT_EQ(config->log_format, "json");
+  EXPECT_TRUE(config->metrics.enabled);
+  EXPECT_FALSE(config->testing.enabled);
+  EXPECT_FALSE(config->domains.empty());
+}
+
+}  // namespace
+}  // namespace liverec::config

@@ -18,13 +18,15 @@ std::string PeerIp(const std::string& peer) {
 
 RtmpConnection::RtmpConnection(std::string peer, const IngestPolicy& policy,
                                StreamRegistry& registry, PublishListener& listener,
-                               const Clock& clock, media::rtmp::RtmpSessionLimits limits)
+                               const Clock& clock, media::rtmp::RtmpSessionLimits limits,
+                               metrics::Counter* received_bytes)
     : peer_(std::move(peer)), policy_(policy), registry_(registry), listener_(listener),
-      clock_(clock), session_(limits) {}
+      clock_(clock), received_bytes_(received_bytes), session_(limits) {}
 
 RtmpConnection::~RtmpConnection() { EndPublish("connection destroyed"); }
 
 Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
+  if (received_bytes_) received_bytes_->Add(in.size());
   auto events = session_.Feed(in);
   if (events) {
     for (auto& event : *events) {

@@ -3,7 +3,8 @@
 // accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
 // PublishListener for an observer; then parses FLV tags into packets for it, and measures the
 // stream for the registry (StreamMeter; the registry's lock about once a second). Bad media is
-// logged and dropped, never fatal to other streams.
+// logged and dropped, never fatal to other streams. Every byte read is added to
+// `received_bytes` (one relaxed atomic add per read; liverec_rtmp_received_bytes_total).
 // Thread-safety: none; the connection's coroutine (strand) owns it.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/metrics.h"
 #include "ingest/ingest_policy.h"
 #include "ingest/stream_meter.h"
 #include "ingest/stream_observer.h"
@@ -26,7 +28,8 @@ class RtmpConnection final : public net::ConnectionHandler {
  public:
   RtmpConnection(std::string peer, const IngestPolicy& policy, StreamRegistry& registry,
                  PublishListener& listener, const Clock& clock,
-                 media::rtmp::RtmpSessionLimits limits);
+                 media::rtmp::RtmpSessionLimits limits,
+                 metrics::Counter* received_bytes = nullptr);
   ~RtmpConnection() override;
 
   Status OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) override;
@@ -44,6 +47,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   StreamRegistry& registry_;
   PublishListener& listener_;
   const Clock& clock_;
+  metrics::Counter* received_bytes_;
   media::rtmp::RtmpServerSession session_;
   media::rtmp::ConnectEvent connect_;
   // The one publishing stream of this connection (ffmpeg and OBS publish one per connection).

@@ -30,6 +30,11 @@ std::vector<std::string> StreamRegistry::LiveKeys() const {
   return keys;
 }
 
+size_t StreamRegistry::LiveCount() const {
+  std::lock_guard lock(mutex_);
+  return live_.size();
+}
+
 std::vector<LiveStream> StreamRegistry::List(const std::string& account_id,
                                              const std::string& domain) const {
   std::string prefix = domain + "/";

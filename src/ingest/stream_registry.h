@@ -49,6 +49,8 @@ class StreamRegistry {
   void UpdateStats(const std::string& key, const StreamStats& stats);
   bool IsLive(const std::string& key) const;
   std::vector<std::string> LiveKeys() const;
+  // How many streams are live (liverec_streams_live).
+  size_t LiveCount() const;
   // The live streams of `account_id` on the streaming domain `domain`, by app, then stream name.
   std::vector<LiveStream> List(const std::string& account_id, const std::string& domain) const;
 

@@ -187,4 +187,11 @@ Result<int64_t> CallbackOutboxRepository::CountPending() {
   return AsInt(rows->front()[0]);
 }
 
+// Both counts are ranges of the callback_outbox_due index (state first).
+Result<int64_t> CallbackOutboxRepository::CountFailed() {
+  auto rows = db_.Query("SELECT COUNT(*) FROM callback_outbox WHERE state = 'failed'");
+  if (!rows) return Error(rows.error());
+  return AsInt(rows->front()[0]);
+}
+
 }  // namespace liverec::metadata

@@ -114,6 +114,8 @@ class CallbackOutboxRepository {
   // Deletes delivered and failed events created before `before_ms`; returns how many.
   Result<int64_t> PurgeFinishedBefore(int64_t before_ms);
   Result<int64_t> CountPending();
+  // Events given up on (failed), of every account, until the history purge removes them.
+  Result<int64_t> CountFailed();
 
  private:
   Result<int64_t> InsertRow(const CallbackEventRow& event, bool if_absent);

@@ -267,3 +267,21 @@ TEST(CallbackOutboxMigrationTest, EventsFromBeforeMigration8KeepTheirFieldsAndGe
 
 }  // namespace
 }  // namespace liverec::metadata
+
+namespace liverec::metadata {
+namespace {
+
+TEST_F(CallbackOutboxRepositoryTest, CountFailedCountsEventsGivenUpOnInEveryAccount) {
+  EXPECT_EQ(repo_->CountFailed().value(), 0);
+  CallbackEventRow a = Add(account_a_);
+  CallbackEventRow b = Add(account_b_);
+  CallbackEventRow c = Add(account_a_);
+  ASSERT_TRUE(Attempt(a, CallbackState::kFailed).ok());
+  ASSERT_TRUE(Attempt(b, CallbackState::kFailed).ok());
+  ASSERT_TRUE(Attempt(c, CallbackState::kPending, clock_.NowMs() + 1000).ok());
+  EXPECT_EQ(repo_->CountFailed().value(), 2);
+  EXPECT_EQ(repo_->CountPending().value(), 1);
+}
+
+}  // namespace
+}  // namespace liverec::metadata

@@ -191,4 +191,12 @@ Result<int64_t> RelayTaskRepository::PurgeEnded(const std::string& account_id,
                      {account_id, ended_by_ms});
 }
 
+Result<std::map<int64_t, int64_t>> RelayTaskRepository::CountByStatus() {
+  auto rows = db_.Query("SELECT status, COUNT(*) FROM relay_tasks GROUP BY status");
+  if (!rows) return Error(rows.error());
+  std::map<int64_t, int64_t> counts;
+  for (const auto& row : *rows) counts[AsInt(row[0])] = AsInt(row[1]);
+  return counts;
+}
+
 }  // namespace liverec::metadata

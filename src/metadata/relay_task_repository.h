@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,6 +96,10 @@ class RelayTaskRepository {
   // Deletes the account's tasks (all accounts' when account_id is empty) whose end time is at
   // or before `ended_by_ms`; returns how many.
   Result<int64_t> PurgeEnded(const std::string& account_id, int64_t ended_by_ms);
+
+  // How many tasks of every account are in each status (only statuses that occur), for
+  // /metrics. A scan of the table, which holds at most relay.max_tasks per account.
+  Result<std::map<int64_t, int64_t>> CountByStatus();
 
  private:
   SqlDatabase& db_;

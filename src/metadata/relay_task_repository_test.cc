@@ -187,3 +187,24 @@ TEST_F(RelayTaskRepositoryTest, ListHidesTasksEndedBeforeTheCutoffAndPurgeRemove
 
 }  // namespace
 }  // namespace liverec::metadata
+
+namespace liverec::metadata {
+namespace {
+
+TEST_F(RelayTaskRepositoryTest, CountByStatusCountsEveryAccountsTasks) {
+  EXPECT_TRUE(repo_->CountByStatus()->empty());
+  RelayTaskRow a = Make(account_a_, "t1", "rtmp://h/a/1");
+  RelayTaskRow b = Make(account_a_, "t2", "rtmp://h/a/2");
+  b.status = 1;
+  RelayTaskRow c = Make(account_b_, "t3", "rtmp://h/a/3");
+  c.status = 1;
+  RelayTaskRow d = Make(account_b_, "t4", "rtmp://h/a/4");
+  d.status = -1;
+  for (const auto& t : {a, b, c, d}) ASSERT_TRUE(Insert(t).ok());
+  auto counts = repo_->CountByStatus();
+  ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
+  EXPECT_EQ(*counts, (std::map<int64_t, int64_t>{{-1, 1}, {0, 1}, {1, 2}}));
+}
+
+}  // namespace
+}  // namespace liverec::metadata

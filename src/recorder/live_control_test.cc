@@ -205,3 +205,24 @@ TEST_F(LiveControlsTest, FindsTheLiveStreamOfTheAccountAndTheConfigInForceNow) {
 
 }  // namespace
 }  // namespace liverec::recorder
+
+namespace liverec::recorder {
+namespace {
+
+TEST_F(LiveControlsTest, CountsTheTasksThatAreRecording) {
+  EXPECT_EQ(controls_->CountRecording(), 0u);
+  auto config = Config(0);
+  auto recording = std::make_shared<LiveControl>("a.com/live/s1");
+  recording->AutoStart(config, false, "test");
+  auto idle = std::make_shared<LiveControl>("a.com/live/s2");
+  auto stopped = std::make_shared<LiveControl>("a.com/live/s3");
+  stopped->AutoStart(config, false, "test");
+  ASSERT_TRUE(stopped->Command(RecordCommand::kStop, std::nullopt).ok());
+  controls_->Register(LiveControls::Key(account_, "a.com", "live", "s1"), recording);
+  controls_->Register(LiveControls::Key(account_, "a.com", "live", "s2"), idle);
+  controls_->Register(LiveControls::Key(account_, "a.com", "live", "s3"), stopped);
+  EXPECT_EQ(controls_->CountRecording(), 1u);
+}
+
+}  // namespace
+}  // namespace liverec::recorder

@@ -1,5 +1,7 @@
 #include "recorder/live_controls.h"
 
+#include <algorithm>
+
 #include "recorder/rule_matcher.h"
 
 namespace liverec::recorder {
@@ -18,6 +20,19 @@ void LiveControls::Unregister(const std::string& key, const LiveControl* control
   std::lock_guard lock(mutex_);
   auto it = controls_.find(key);
   if (it != controls_.end() && it->second.get() == control) controls_.erase(it);
+}
+
+size_t LiveControls::CountRecording() const {
+  std::vector<std::shared_ptr<LiveControl>> controls;
+  {
+    std::lock_guard lock(mutex_);
+    controls.reserve(controls_.size());
+    for (const auto& [key, control] : controls_) controls.push_back(control);
+  }
+  // Each control's own lock, outside ours.
+  return std::count_if(controls.begin(), controls.end(), [](const auto& control) {
+    return control->state() == TaskState::kRecording;
+  });
 }
 
 std::shared_ptr<LiveControl> LiveControls::FindForTest(const std::string& key) const {

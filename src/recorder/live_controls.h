@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
 #include "metadata/record_config_repository.h"
@@ -32,6 +33,9 @@ class LiveControls {
 
   Status Command(const std::string& account_id, const std::string& domain, const std::string& app,
                  const std::string& stream, RecordCommand command);
+
+  // How many live publishes' tasks are recording (liverec_streams_recording).
+  size_t CountRecording() const;
 
   std::shared_ptr<LiveControl> FindForTest(const std::string& key) const;
 

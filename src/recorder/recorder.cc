@@ -215,7 +215,7 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   // its slices and of the "paused" its end posts there.
   post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
-                                                  deps_.spool, deps_.clock);
+                                                  deps_.spool, deps_.clock, deps_.metrics);
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
                                           std::move(post), deps_.clock, deps_.random,
                                           previous_end, on_slice_end);
@@ -244,7 +244,8 @@ Result<int> Recorder::Recover() {
       deps_.spool.Remove(slice);
       continue;
     }
-    SliceFinisher finisher(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool, deps_.clock);
+    SliceFinisher finisher(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool, deps_.clock,
+                           deps_.metrics);
     Status status = finisher.Finish(slice);
     if (!status.ok()) {
       spdlog::error("recovery: slice {} stays in the spool: {}", slice.id, status.ToString());

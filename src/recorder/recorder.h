@@ -26,6 +26,7 @@
 #include "recorder/live_controls.h"
 #include "recorder/live_recording.h"
 #include "recorder/on_demand_decider.h"
+#include "recorder/recorder_metrics.h"
 #include "recorder/spool.h"
 #include "recorder/stream_recorder.h"
 
@@ -46,6 +47,8 @@ struct RecorderDependencies {
   OnDemandDecider* on_demand = nullptr;
   // Where each publish's LiveControl is registered for RealTimeRecordCommand (null: nowhere).
   LiveControls* live_controls = nullptr;
+  // Told of every attempt to store a slice (/metrics); null: nobody.
+  RecorderMetrics* metrics = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {

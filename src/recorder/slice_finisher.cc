@@ -1,5 +1,6 @@
 #include "recorder/slice_finisher.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -46,9 +47,11 @@ Status SliceFinisher::Store(const SpoolSlice& slice, storage::ObjectStore& store
                                  int64_t{plan.time_zone_minutes} * 60'000};
   std::string base = storage::RenderObjectKey(plan.slice_template, values, "");
   std::string path = spool_.ClosedPath(slice);
+  auto started = std::chrono::steady_clock::now();
   auto key = PutWithoutOverwrite(base, ".ts", [&](const std::string& k) {
     return store.PutFile(k, path);
   });
+  if (metrics_) metrics_->SliceStoreDone(key.has_value(), started);
   if (!key) return key.error();
 
   std::error_code ec;

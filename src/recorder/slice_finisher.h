@@ -14,16 +14,19 @@
 
 #include "metadata/recording_repository.h"
 #include "recorder/cycle_manager.h"
+#include "recorder/recorder_metrics.h"
 #include "recorder/spool.h"
 
 namespace liverec::recorder {
 
 class SliceFinisher {
  public:
+  // `metrics` (may be null) is told of every attempt to store a slice.
   SliceFinisher(metadata::RecordingRepository& recordings, CycleManager& cycles,
-                StoreLookup stores, const Spool& spool, const Clock& clock)
+                StoreLookup stores, const Spool& spool, const Clock& clock,
+                RecorderMetrics* metrics = nullptr)
       : recordings_(recordings), cycles_(cycles), stores_(std::move(stores)), spool_(spool),
-        clock_(clock) {}
+        clock_(clock), metrics_(metrics) {}
 
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
   Status Finish(const SpoolSlice& slice);
@@ -42,6 +45,7 @@ class SliceFinisher {
   StoreLookup stores_;
   const Spool& spool_;
   const Clock& clock_;
+  RecorderMetrics* metrics_;
   std::string account_id_;
   std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
 };

@@ -10,8 +10,10 @@ namespace {
 constexpr int64_t kPurgeEveryMs = 3600'000;
 constexpr int kMaxRoundsPerRun = 100;
 
-callbacks::DeliveryOptions OptionsOf(const config::CallbacksConfig& c) {
+callbacks::DeliveryOptions OptionsOf(const config::CallbacksConfig& c,
+                                     std::function<void(metadata::CallbackState)> on_attempt) {
   callbacks::DeliveryOptions options;
+  options.on_attempt = std::move(on_attempt);
   options.retry = {c.initial_backoff_ms, c.max_backoff_ms, c.min_attempts, c.horizon_s * 1000};
   options.timeout_ms = c.timeout_ms;
   if (!c.allow_private_addresses) {
@@ -28,12 +30,13 @@ callbacks::DeliveryOptions OptionsOf(const config::CallbacksConfig& c) {
 }  // namespace
 
 CallbackPump::CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clock& clock,
-                           const config::CallbacksConfig& config)
+                           const config::CallbacksConfig& config,
+                           std::function<void(metadata::CallbackState)> on_attempt)
     : outbox_(outbox),
       clock_(clock),
       retention_ms_(config.history_retention_days * 24 * 3600'000LL),
-      deliverer_(
-          std::make_unique<callbacks::Deliverer>(outbox, sender_, clock, OptionsOf(config))) {}
+      deliverer_(std::make_unique<callbacks::Deliverer>(outbox, sender_, clock,
+                                                        OptionsOf(config, std::move(on_attempt)))) {}
 
 void CallbackPump::LogPending() {
   auto pending = outbox_.CountPending();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "base/clock.h"
@@ -17,8 +18,10 @@ namespace liverec::server {
 
 class CallbackPump {
  public:
+  // `on_attempt` (may be null) is told each attempt's outcome (DeliveryOptions::on_attempt).
   CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clock& clock,
-               const config::CallbacksConfig& config);
+               const config::CallbacksConfig& config,
+               std::function<void(metadata::CallbackState)> on_attempt = {});
 
   // Logs how many events wait from before a restart (they are picked up by the first round).
   void LogPending();

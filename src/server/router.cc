@@ -4,8 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "base/metrics_exposition.h"
+
 namespace liverec::server {
 namespace {
+
+constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 
 std::map<std::string, std::string> LocalBuckets(const config::Config& config) {
   std::map<std::string, std::string> buckets;  // bucket name -> directory
@@ -17,17 +21,31 @@ std::map<std::string, std::string> LocalBuckets(const config::Config& config) {
 
 }  // namespace
 
-Router::Router(api::ApiService& api, const config::Config& config)
-    : api_(api), files_(LocalBuckets(config)) {}
+Router::Router(api::ApiService& api, const config::Config& config, RouterProbes probes)
+    : api_(api), files_(LocalBuckets(config)), probes_(std::move(probes)) {}
 
 net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   std::string_view target = request.target;
   std::string path = PercentDecodePath(target.substr(0, target.find('?')));
   if (path == "/") return api_.Handle(request);
-  if (path == "/healthz") {
-    return net::HttpResponse{200, "text/plain; charset=utf-8", "ok\n", "", {}};
-  }
+  if (path == "/healthz") return Health();
+  if (path == "/metrics" && probes_.metrics) return Metrics(request);
   return files_.Serve(request, path);
+}
+
+net::HttpResponse Router::Health() const {
+  Status health = probes_.health ? probes_.health() : Status::Ok();
+  if (health.ok()) return net::HttpResponse{200, std::string(kTextPlain), "ok\n", "", {}};
+  return net::HttpResponse{503, std::string(kTextPlain), "unavailable: " + health.detail() + "\n",
+                           "", {}};
+}
+
+net::HttpResponse Router::Metrics(const net::HttpRequest& request) const {
+  if (request.method != "GET") {
+    return net::HttpResponse{405, std::string(kTextPlain), "only GET\n", "", {{"Allow", "GET"}}};
+  }
+  return net::HttpResponse{200, std::string(metrics::kExpositionContentType),
+                           probes_.metrics->Render(), "", {}};
 }
 
 }  // namespace liverec::server

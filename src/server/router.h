@@ -1,26 +1,41 @@
-// Router: which handler answers an HTTP request. `/` is the RPC API; `/healthz` says the server
-// is up; `/<bucket>/<key>` reads an object of a local bucket (GET/HEAD, byte ranges; see
-// BucketFileServer), so recording URLs play. The URL path is percent-decoded ('+' stays '+')
-// before it is matched.
+// Router: which handler answers an HTTP request. `/` is the RPC API; `/healthz` says whether
+// the server can serve (HealthCheck: 200 "ok", or 503 and a short reason); `/metrics` serves
+// the metric registry in the Prometheus text format (GET only; only when a registry is given,
+// i.e. [metrics] enabled); `/<bucket>/<key>` reads an object of a local bucket (GET/HEAD, byte
+// ranges; see BucketFileServer), so recording URLs play. The URL path is percent-decoded ('+'
+// stays '+') before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
 
+#include <functional>
+
 #include "api/api_service.h"
+#include "base/metrics.h"
 #include "config/config.h"
 #include "net/http_message.h"
 #include "server/bucket_file_server.h"
 
 namespace liverec::server {
 
+// What /healthz and /metrics answer from.
+struct RouterProbes {
+  std::function<Status()> health;                    // null: always healthy
+  const metrics::MetricRegistry* metrics = nullptr;  // null: /metrics is not served
+};
+
 class Router {
  public:
-  Router(api::ApiService& api, const config::Config& config);
+  Router(api::ApiService& api, const config::Config& config, RouterProbes probes = {});
 
   net::HttpResponse Handle(const net::HttpRequest& request);
 
  private:
+  net::HttpResponse Health() const;
+  net::HttpResponse Metrics(const net::HttpRequest& request) const;
+
   api::ApiService& api_;
   BucketFileServer files_;  // the local buckets (backend and endpoint "local")
+  RouterProbes probes_;
 };
 
 }  // namespace liverec::server

@@ -15,6 +15,7 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "server/health_check.h"
 
 namespace liverec::server {
 namespace {
@@ -102,6 +103,45 @@ TEST_F(RouterTest, OtherMethodsOnObjectsAre405) {
   net::HttpResponse response =
       router_->Handle(net::HttpRequest{"POST", "/records/live/x.ts", {}, ""});
   EXPECT_EQ(response.status, 405);
+}
+
+TEST_F(RouterTest, MetricsAreServedInTheTextFormatOnGetOnly) {
+  EXPECT_EQ(Get("/metrics").status, 404) << "no registry: not served";
+  metrics::MetricRegistry registry;
+  registry.AddCounter("test_total", "A test counter.").Add(7);
+  config::Config config;
+  router_ = std::make_unique<Router>(*api_, config, RouterProbes{nullptr, &registry});
+  net::HttpResponse response = Get("/metrics");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(response.body, "# HELP test_total A test counter.\n# TYPE test_total counter\ntest_total 7\n");
+  response = router_->Handle(net::HttpRequest{"POST", "/metrics", {}, ""});
+  EXPECT_EQ(response.status, 405);
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0], (std::pair<std::string, std::string>{"Allow", "GET"}));
+}
+
+TEST_F(RouterTest, HealthzIs503WithTheReasonWhenTheCheckFails) {
+  config::Config config;
+  std::atomic<bool> stopping{false};
+  HealthCheck check(*db_, stopping);
+  router_ = std::make_unique<Router>(*api_, config,
+                                     RouterProbes{[&check] { return check.Check(); }, nullptr});
+  EXPECT_EQ(Get("/healthz").status, 200);
+  EXPECT_EQ(Get("/healthz").body, "ok\n");
+  stopping = true;
+  net::HttpResponse response = Get("/healthz");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.body, "unavailable: shutting down\n");
+}
+
+TEST(HealthCheckTest, ADatabaseThatCannotAnswerIsUnhealthy) {
+  auto db = metadata::SqliteDatabase::Open(":memory:");  // no schema: the query fails
+  ASSERT_TRUE(db);
+  std::atomic<bool> stopping{false};
+  Status status = HealthCheck(**db, stopping).Check();
+  EXPECT_EQ(status.code(), ErrorCode::kServiceUnavailable);
+  EXPECT_EQ(status.detail(), "database does not answer");
 }
 
 }  // namespace

@@ -40,7 +40,9 @@
 #include "net/http_server.h"
 #include "server/callback_pump.h"
 #include "server/recording_callbacks.h"
+#include "server/health_check.h"
 #include "server/router.h"
+#include "server/server_metrics.h"
 #include "server/stream_event_callbacks.h"
 #include "callbacks/stream_event_notifier.h"
 #include "ingest/stream_event_listener.h"
@@ -99,6 +101,7 @@ struct Server::Impl {
   config::Config config;
   SystemClock clock;
   OsRandom random;
+  ServerMetrics metrics{clock};  // /metrics; its counters are handed to the components
   std::unique_ptr<metadata::SqliteDatabase> db;
   std::unique_ptr<metadata::TenantRepository> tenants;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs;
@@ -191,7 +194,7 @@ Status Server::Impl::StartRecording() {
   recorder = std::make_unique<recorder::Recorder>(recorder::RecorderDependencies{
       *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
       config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
-      on_demand.get(), live_controls.get()});
+      on_demand.get(), live_controls.get(), &metrics.recorder()});
 
   auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
   if (!default_account || !*default_account) {
@@ -270,7 +273,9 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 // Delivery rounds: at once (events left from before a restart), then every poll interval, and
 // whenever an event is enqueued.
 void Server::Impl::StartCallbacks() {
-  callback_pump = std::make_unique<CallbackPump>(*callback_outbox, clock, config.callbacks);
+  callback_pump = std::make_unique<CallbackPump>(
+      *callback_outbox, clock, config.callbacks,
+      [this](metadata::CallbackState state) { metrics.CallbackAttempted(state); });
   callback_pump->LogPending();
   outbox->SetWakeUp([this] {
     if (!stopping) boost::asio::post(*workers, [this] { callback_pump->Run(); });
@@ -326,7 +331,8 @@ Result<uint16_t> Server::Impl::StartRtmp() {
       *io,
       [this, limits](const std::string& peer) -> std::unique_ptr<net::ConnectionHandler> {
         return std::make_unique<ingest::RtmpConnection>(peer, ingest_policy, registry,
-                                                        *stream_events, clock, limits);
+                                                        *stream_events, clock, limits,
+                                                        &metrics.rtmp_received_bytes());
       },
       options);
   auto port = rtmp->Listen(config.rtmp_listen);
@@ -429,13 +435,18 @@ Result<StartInfo> Server::Start() {
   deps.index.public_url = s.config.public_url.empty()
                               ? "http://" + http_host + ":" + std::to_string(*port)
                               : s.config.public_url;
-  s.api = std::make_unique<api::ApiService>(deps, options);
-  s.router = std::make_unique<Router>(*s.api, s.config);
+  s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
+  s.router = std::make_unique<Router>(
+      *s.api, s.config,
+      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping).Check(); },
+                   s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
   LIVEREC_RETURN_IF_ERROR(s.StartRecording());
   auto rtmp_port = s.StartRtmp();
   if (!rtmp_port) return Error(rtmp_port.error());
+  s.metrics.AddSources({s.registry, *s.live_controls, *s.spool, *s.callback_outbox,
+                        *s.relay_tasks, s.rtmp.get()});
   s.http->Start();
 
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));

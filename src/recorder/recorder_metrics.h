@@ -1,0 +1,29 @@
+// RecorderMetrics: what the recorder counts for /metrics — slices stored in their bucket, store
+// attempts that failed (the slice stays in the spool and is retried), and how long a successful
+// store took. SliceFinisher reports each attempt to store a slice (m3u8 recordings; slices only
+// MP4/FLV cycles use are held, not stored).
+// Thread-safety: any thread.
+#pragma once
+
+#include <chrono>
+
+#include "base/metrics.h"
+
+namespace liverec::recorder {
+
+class RecorderMetrics {
+ public:
+  // Registers liverec_slices_stored_total, liverec_slice_store_failures_total and
+  // liverec_slice_store_duration_seconds in `registry`.
+  explicit RecorderMetrics(metrics::MetricRegistry& registry);
+
+  // One attempt to store a slice, begun at `started`.
+  void SliceStoreDone(bool stored, std::chrono::steady_clock::time_point started);
+
+ private:
+  metrics::Counter& stored_;
+  metrics::Counter& failed_;
+  metrics::Histogram& seconds_;
+};
+
+}  // namespace liverec::recorder

@@ -1,0 +1,63 @@
+#include "recorder/spool_usage.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace liverec::recorder {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SpoolUsageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string base = (fs::temp_directory_path() / "spool_usage_test-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(base.data()), nullptr);
+    root_ = base;
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void Write(const std::string& relative, size_t bytes) {
+    fs::create_directories((root_ / relative).parent_path());
+    std::ofstream(root_ / relative) << std::string(bytes, 'x');
+  }
+
+  fs::path root_;
+};
+
+TEST_F(SpoolUsageTest, BacklogIsTheClosedSlicesOfStreamsAndTotalIsEveryFile) {
+  Write("stream-a/slice-1.ts", 1000);
+  Write("stream-a/slice-1.json", 10);
+  Write("stream-a/slice-2.ts.part", 300);  // being written
+  Write("stream-a/slice-2.json", 10);
+  Write("stream-b/slice-3.ts", 2000);
+  Write("held/stream-a/slice-0.ts", 5000);  // waits for an MP4/FLV cycle, not for a bucket
+  Write("cycles/cycle-1.m3u8", 50);
+  Write("compose/cycle-2_1.mp4", 700);
+  SpoolUsage usage = MeasureSpoolUsage(Spool(root_.string()));
+  EXPECT_TRUE(usage.complete);
+  EXPECT_EQ(usage.backlog_slices, 2);
+  EXPECT_EQ(usage.backlog_bytes, 3000);
+  EXPECT_EQ(usage.total_bytes, 1000 + 10 + 300 + 10 + 2000 + 5000 + 50 + 700);
+}
+
+TEST_F(SpoolUsageTest, AMissingSpoolIsEmpty) {
+  SpoolUsage usage = MeasureSpoolUsage(Spool((root_ / "not-yet").string()));
+  EXPECT_TRUE(usage.complete);
+  EXPECT_EQ(usage.total_bytes, 0);
+  EXPECT_EQ(usage.backlog_slices, 0);
+}
+
+TEST_F(SpoolUsageTest, TheWalkStopsAfterMaxEntriesAndSaysSo) {
+  for (int i = 0; i < 20; ++i) Write("stream-a/slice-" + std::to_string(i) + ".ts", 1);
+  SpoolUsage usage = MeasureSpoolUsage(Spool(root_.string()), 5);
+  EXPECT_FALSE(usage.complete);
+  EXPECT_LT(usage.backlog_slices, 5);
+}
+
+}  // namespace
+}  // namespace liverec::recorder
