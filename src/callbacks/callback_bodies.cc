@@ -14,6 +14,8 @@ std::string_view StatusEventName(RecordStatusEvent event) {
       return "record_paused";
     case RecordStatusEvent::kResumed:
       return "record_resumed";
+    case RecordStatusEvent::kError:
+      return "record_error";
   }
   return "record_started";
 }
@@ -51,12 +53,13 @@ std::string FileCreatedBody(const FileCreatedInfo& file) {
 }
 
 std::string StatusEventBody(std::string_view domain, std::string_view app, std::string_view stream,
-                            RecordStatusEvent event) {
+                            RecordStatusEvent event, std::string_view reason) {
   nlohmann::ordered_json body;
   body["domain"] = domain;
   body["app"] = app;
   body["stream"] = stream;
   body["event"] = StatusEventName(event);
+  if (event == RecordStatusEvent::kError) body["reason"] = reason;
   return body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 

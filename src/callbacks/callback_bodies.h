@@ -25,9 +25,10 @@ struct FileCreatedInfo {
   QueryArgs push_args;  // see CallbackPushArgs
 };
 
-enum class RecordStatusEvent { kStarted, kPaused, kResumed };
+enum class RecordStatusEvent { kStarted, kPaused, kResumed, kError };
 
-// "record_started" | "record_paused" | "record_resumed": the `event` field and the NotifyType.
+// "record_started" | "record_paused" | "record_resumed" | "record_error": the `event` field and
+// the NotifyType.
 std::string_view StatusEventName(RecordStatusEvent event);
 
 // The ingest URL's query arguments whose name starts with "callback_", in order, the first
@@ -40,8 +41,8 @@ QueryArgs CallbackPushArgs(const std::map<std::string, std::string>& ingest_args
 // only when there is at least one.
 std::string FileCreatedBody(const FileCreatedInfo& file);
 
-// {"domain","app","stream","event"}.
+// {"domain","app","stream","event"}, and "reason" for record_error.
 std::string StatusEventBody(std::string_view domain, std::string_view app, std::string_view stream,
-                            RecordStatusEvent event);
+                            RecordStatusEvent event, std::string_view reason = {});
 
 }  // namespace liverec::callbacks

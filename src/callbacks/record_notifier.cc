@@ -47,14 +47,15 @@ Result<std::string> OutboxRecordNotifier::StatusChanged(const std::string& accou
                                                         const std::string& domain,
                                                         const std::string& app,
                                                         const std::string& stream,
-                                                        RecordStatusEvent event) {
+                                                        RecordStatusEvent event,
+                                                        const std::string& reason) {
   auto config = configs_.Find(account_id, domain);
   if (!config) return Error(config.error());
   if (!*config || !(*config)->need_status_notify || (*config)->notify_url.empty()) {
     return std::string();
   }
   return outbox_.Enqueue(EventFor(**config, app, stream, std::string(StatusEventName(event)),
-                                  StatusEventBody(domain, app, stream, event)));
+                                  StatusEventBody(domain, app, stream, event, reason)));
 }
 
 }  // namespace liverec::callbacks

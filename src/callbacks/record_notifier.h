@@ -6,8 +6,8 @@
 //                 always sent when the domain has a notify config. Idempotent per file: the
 //                 event id is FileCreatedEventId(account, RecordId), so announcing a file again
 //                 (recovery after a crash) enqueues nothing new and returns the same id.
-//   StatusChanged record_started / record_paused / record_resumed; sent only when the config has
-//                 NeedStatusNotify.
+//   StatusChanged record_started / record_paused / record_resumed / record_error; sent only
+//                 when the config has NeedStatusNotify.
 // Both sign with the config's NotifyAuthKey when NotifyReqAuth is set. Both return the event id,
 // or "" when nothing was enqueued (no config, or status events not wanted).
 // Thread-safety: OutboxRecordNotifier may be called from any thread.
@@ -32,9 +32,11 @@ class RecordNotifier {
   virtual Result<std::string> FileCreated(const std::string& account_id,
                                           const std::string& record_id,
                                           const FileCreatedInfo& file) = 0;
+  // `reason`: record_error only (why the recording could not start).
   virtual Result<std::string> StatusChanged(const std::string& account_id,
                                             const std::string& domain, const std::string& app,
-                                            const std::string& stream, RecordStatusEvent event) = 0;
+                                            const std::string& stream, RecordStatusEvent event,
+                                            const std::string& reason = "") = 0;
 };
 
 class OutboxRecordNotifier final : public RecordNotifier {
@@ -46,7 +48,8 @@ class OutboxRecordNotifier final : public RecordNotifier {
                                   const FileCreatedInfo& file) override;
   Result<std::string> StatusChanged(const std::string& account_id, const std::string& domain,
                                     const std::string& app, const std::string& stream,
-                                    RecordStatusEvent event) override;
+                                    RecordStatusEvent event,
+                                    const std::string& reason = "") override;
 
  private:
   metadata::NotifyConfigRepository& configs_;

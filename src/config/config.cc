@@ -110,6 +110,7 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
   const toml::node_view<const toml::node> view{root};
   Read(view["data_dir"], config.data_dir, "data_dir", problems);
   Read(view["threads"], config.threads, "threads", problems);
+  Read(view["shutdown"]["timeout_s"], config.shutdown_timeout_s, "shutdown.timeout_s", problems);
   Read(view["log_level"], config.log_level, "log_level", problems);
   Read(view["log"]["level"], config.log_level, "log.level", problems);
   Read(view["log"]["format"], config.log_format, "log.format", problems);
@@ -136,6 +137,12 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
        problems);
   Read(view["recording"]["spool_dir"], config.recording.spool_dir, "recording.spool_dir", problems);
   Read(view["recording"]["time_zone"], config.recording.time_zone, "recording.time_zone", problems);
+  Read(view["recording"]["spool_max_mb"], config.recording.spool_max_mb, "recording.spool_max_mb",
+       problems);
+  Read(view["recording"]["spool_warn_percent"], config.recording.spool_warn_percent,
+       "recording.spool_warn_percent", problems);
+  Read(view["recording"]["upload_retry_max_s"], config.recording.upload_retry_max_s,
+       "recording.upload_retry_max_s", problems);
   Read(view["testing"]["enabled"], config.testing.enabled, "testing.enabled", problems);
   Read(view["testing"]["min_delay_time_s"], config.testing.min_delay_time_s,
        "testing.min_delay_time_s", problems);
@@ -224,6 +231,9 @@ void Validate(Config& config, Problems& problems) {
     problems.push_back(fmt::format("rtmp.listen: '{}' is not host:port", config.rtmp_listen));
   }
   if (config.threads < 0 || config.threads > 256) problems.push_back("threads: must be 0-256");
+  if (config.shutdown_timeout_s < 1 || config.shutdown_timeout_s > 3600) {
+    problems.push_back("shutdown.timeout_s: must be 1-3600");
+  }
   static const std::set<std::string> kLevels{"trace", "debug", "info", "warn", "error", "off"};
   if (!kLevels.contains(config.log_level)) {
     problems.push_back("log_level: one of trace, debug, info, warn, error, off");
@@ -350,6 +360,13 @@ void Validate(Config& config, Problems& problems) {
   }
   if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
     problems.push_back("recording.*_retention_days: at least 1");
+  }
+  if (config.recording.spool_max_mb < 1) problems.push_back("recording.spool_max_mb: at least 1");
+  if (config.recording.spool_warn_percent < 1 || config.recording.spool_warn_percent > 100) {
+    problems.push_back("recording.spool_warn_percent: must be 1-100");
+  }
+  if (config.recording.upload_retry_max_s < 1 || config.recording.upload_retry_max_s > 3600) {
+    problems.push_back("recording.upload_retry_max_s: must be 1-3600");
   }
   if (!config.public_url.empty() && !config.public_url.starts_with("http://") &&
       !config.public_url.starts_with("https://")) {

@@ -66,6 +66,12 @@ struct RecordingConfig {
   std::string time_zone = "UTC";  // object-name times: "UTC" or a fixed offset like "+08:00"
   int64_t slice_retention_days = 90;   // slice-index rows older than this are purged
   int64_t index_retention_days = 180;  // index-file records older than this are purged
+  // The spool's bound (docs/recording.md "Outages"): a warning from spool_warn_percent; at the
+  // bound, new recordings into an unreachable bucket are refused (record_error).
+  int64_t spool_max_mb = 16384;
+  int64_t spool_warn_percent = 80;
+  // Slices that cannot be stored are retried after 1 s, doubling up to this.
+  int64_t upload_retry_max_s = 30;
 };
 
 // Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.
@@ -122,6 +128,9 @@ struct Config {
   std::string public_url;  // base of RecordUrl and absolute segment URLs; default http://<http_listen>
   std::string rtmp_listen = "127.0.0.1:1935";
   int threads = 0;  // I/O threads; 0 = number of cores
+  // [shutdown] timeout_s: after SIGTERM/SIGINT, seconds allowed to finish the work in hand before exiting anyway (what
+  // is left stays in the spool and the callback outbox for the next start).
+  int64_t shutdown_timeout_s = 20;
   std::string database_path;  // SQLite file; default <data_dir>/liverec.db
   std::string log_level = "info";  // [log] level (or the older top-level log_level)
   std::string log_format = "text";  // [log] format: "text" | "json" (JSON Lines on stderr)

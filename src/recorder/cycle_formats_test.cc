@@ -110,7 +110,8 @@ class CycleFormatsTest : public ::testing::Test {
     for (size_t i = from; i < to; ++i) {
       int64_t at = start_ms + static_cast<int64_t>(i - from) * 1000;
       clock_.SetMs(std::max(clock_.NowMs(), at));
-      Status status = finisher->Finish(Spooled(plan, i, at, i == from));
+      SpoolSlice slice = Spooled(plan, i, at, i == from);
+      Status status = finisher->Finish(slice);
       ASSERT_TRUE(status.ok()) << status.ToString();
     }
     ASSERT_TRUE(finisher->End().ok());

@@ -115,6 +115,12 @@ Result<bool> CycleManager::PlaylistStoredLocked(const metadata::RecordCycleRow& 
   return stored->has_value();
 }
 
+void CycleManager::AnnounceError(const RecordingPlan& plan, const std::string& reason) {
+  if (!events_) return;
+  events_->StatusChanged(
+      {plan.account_id, plan.domain, plan.app, plan.stream, RecordingStatus::kError, reason});
+}
+
 Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
                                          const RecordingPlan& plan, std::string& key) {
   if (index_files_) {
@@ -201,6 +207,7 @@ Status CycleManager::CloseExpired() {
   }
   for (const auto& cycle : *open) {
     if (cycle.live) continue;
+    if (has_backlog_ && has_backlog_(cycle.stream_id)) continue;  // its slices are not all in
     auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
     int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
     if (now - cycle.last_activity_ms < delay_ms) continue;
@@ -221,6 +228,11 @@ Status CycleManager::CloseExpired() {
 }
 
 Status CycleManager::CloseStreamNow(const std::string& account_id, const std::string& stream_id) {
+  if (has_backlog_ && has_backlog_(stream_id)) {
+    spdlog::warn("recorder: stream {}: slices wait to be stored; its files close once they are "
+                 "in and DelayTime has passed", stream_id);
+    return Status::Ok();
+  }
   std::lock_guard lock(mutex_);
   auto open = recordings_.ListOpenCycles();
   if (!open) return open.error();

@@ -55,12 +55,20 @@ class CycleManager {
 
   // Set before recording starts (not synchronized).
   void SetEvents(RecordingEvents* events) { events_ = events; }
+  // Whether a stream (metadata stream id) still has slices waiting to be finished: its cycles
+  // are not closed while it does (their files would miss those slices). Set before recording
+  // starts (not synchronized); none set: never.
+  void SetBacklogCheck(std::function<bool(const std::string& stream_id)> has_backlog) {
+    has_backlog_ = std::move(has_backlog);
+  }
 
   // Tells the events a publish begins: "resumed" when it will continue an open cycle of the
   // stream and config (within DelayTime), otherwise "started". Reads the database.
   void AnnouncePublish(const RecordingPlan& plan);
   // Tells the events the publisher left ("paused").
   void AnnounceLeave(const RecordingPlan& plan);
+  // Tells the events a recording of `plan` could not start ("error", with the reason).
+  void AnnounceError(const RecordingPlan& plan, const std::string& reason);
 
   // The `format` cycle a slice starting at `slice_start_ms` belongs to; marks it live. May close
   // the previous cycle (CycleDuration reached), which for MP4/FLV composes it.
@@ -115,6 +123,7 @@ class CycleManager {
   RandomSource& random_;
   metadata::IndexFileRepository* index_files_;
   RecordingEvents* events_;
+  std::function<bool(const std::string& stream_id)> has_backlog_;
   std::mutex mutex_;
   std::map<std::string, int64_t> retry_after_ms_;  // cycles that failed to close, and when to retry
   std::optional<int64_t> announce_retry_ms_;  // when to run AnnouncePending after a failed call

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <tuple>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -70,31 +72,40 @@ int64_t RepairTornSlice(const std::string& path) {
 
 }  // namespace
 
+Recorder::Recorder(RecorderDependencies deps)
+    : deps_(std::move(deps)),
+      last_ends_(std::make_shared<LastEnds>()),
+      lanes_(deps_.clock, deps_.make_serial, deps_.lanes) {
+  deps_.cycles.SetBacklogCheck(
+      [lanes = &lanes_](const std::string& stream_id) { return lanes->HasBacklog(stream_id); });
+}
+
 std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::PublishInfo& info) {
   const auto& id = info.identity;
   std::string who = id.Key();
   auto control = std::make_shared<LiveControl>(who);
   std::optional<RecordWindow> window = PlanAutomatic(info, *control);
 
-  SerialPost post = deps_.make_serial();
-  auto start = [this, info, post, control](const TaskEffect& effect)
+  auto lane = lanes_.Lane(info.account_id, id.domain, id.app, id.stream);
+  auto start = [this, info, lane, control](const TaskEffect& effect)
       -> std::unique_ptr<ingest::StreamObserver> {
-    if (effect.on_demand) return GateOnDemand(*effect.config, info, post, control, effect.task);
-    return StartRecording(*effect.config, info, post);
+    if (effect.on_demand) return GateOnDemand(*effect.config, info, lane, control, effect.task);
+    return StartRecording(*effect.config, info, lane);
   };
-  auto close_files_now = [this, info, post] {
-    post([recordings = &deps_.recordings, cycles = &deps_.cycles, info] {
-      const auto& ident = info.identity;
-      auto stream = recordings->FindStream(info.account_id, ident.domain, ident.app, ident.stream);
-      Status status = !stream ? stream.error()
-                      : *stream ? cycles->CloseStreamNow(info.account_id, (*stream)->id)
-                                : Status::Ok();
-      if (!status.ok()) {
-        spdlog::error("recorder: {}: files not closed now (they close after DelayTime): {}",
-                      ident.Key(), status.ToString());
-      }
-    });
+  auto close = [recordings = &deps_.recordings, cycles = &deps_.cycles, info] {
+    const auto& ident = info.identity;
+    auto stream = recordings->FindStream(info.account_id, ident.domain, ident.app, ident.stream);
+    Status status = !stream ? stream.error()
+                    : *stream ? cycles->CloseStreamNow(info.account_id, (*stream)->id)
+                              : Status::Ok();
+    if (!status.ok()) {
+      spdlog::error("recorder: {}: files not closed now (they close after DelayTime): {}",
+                    ident.Key(), status.ToString());
+    }
   };
+  // Queued from the lane, behind the last slice and the end that a stop just before posts there:
+  // the files close with every slice in.
+  auto close_files_now = [lane, close] { lane->Post([lane, close] { lane->Then(close); }); };
   std::string key = LiveControls::Key(info.account_id, id.domain, id.app, id.stream);
   if (deps_.live_controls) deps_.live_controls->Register(key, control);
   auto on_end = [controls = deps_.live_controls, key, raw = control.get()] {
@@ -152,8 +163,8 @@ std::optional<RecordWindow> Recorder::PlanAutomatic(const ingest::PublishInfo& i
 }
 
 std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(
-    const metadata::RecordConfig& config, const ingest::PublishInfo& info, SerialPost post,
-    std::shared_ptr<LiveControl> control, uint64_t task) {
+    const metadata::RecordConfig& config, const ingest::PublishInfo& info,
+    std::shared_ptr<StreamLane> lane, std::shared_ptr<LiveControl> control, uint64_t task) {
   std::string who = info.identity.Key();
   if (!deps_.on_demand) {
     spdlog::warn("recorder: {}: not recorded: OnDemand=1 but on-demand decisions are off", who);
@@ -162,26 +173,27 @@ std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(
   }
   OnDemandQuery query{info.account_id, info.identity.domain, info.identity.app,
                       info.identity.stream, "", 0};
-  auto ask = [decider = deps_.on_demand, post, query, formats = config.formats, control,
+  auto ask = [decider = deps_.on_demand, lane, query, formats = config.formats, control,
               task](const std::string& codec, int64_t kbps, OnDemandGate::Deliver deliver) mutable {
     query.codec = codec;
     query.vbitrate_kbps = kbps;
-    post([decider, query, formats, control, task, deliver = std::move(deliver)] {
+    lane->Post([decider, query, formats, control, task, deliver = std::move(deliver)] {
       OnDemandDecision decision = decider->Decide(query, formats);
       if (!decision.record) control->Declined(task);
       deliver(std::move(decision));
     });
   };
-  auto start = [this, config, info, post](const OnDemandDecision& decision) {
+  auto start = [this, config, info, lane](const OnDemandDecision& decision) {
     metadata::RecordConfig chosen = config;
     chosen.formats = decision.formats;
-    return StartRecording(chosen, info, post);
+    return StartRecording(chosen, info, lane);
   };
   return std::make_unique<OnDemandGate>(who, std::move(ask), std::move(start));
 }
 
 std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
-    const metadata::RecordConfig& config, const ingest::PublishInfo& info, SerialPost post) {
+    const metadata::RecordConfig& config, const ingest::PublishInfo& info,
+    std::shared_ptr<StreamLane> lane) {
   const auto& id = info.identity;
   std::string who = id.Key();
   auto stream = deps_.recordings.EnsureStream(info.account_id, id.domain, id.app, id.stream);
@@ -194,6 +206,15 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   for (const auto& f : plan.formats) {
     formats += fmt::format("{}{} (cycles of {} s)", formats.empty() ? "" : ", ", f.format,
                            f.cycle_duration_s);
+  }
+  if (deps_.admit) {
+    if (auto refused = deps_.admit(plan)) {
+      spdlog::error("recorder: {}: not recorded: {}", who, *refused);
+      lane->Post([cycles = &deps_.cycles, plan, reason = *refused] {
+        cycles->AnnounceError(plan, reason);
+      });
+      return nullptr;
+    }
   }
   spdlog::info("recorder: {}: recording to {}/{}: {}; slices of {} s", who, plan.endpoint,
                plan.bucket, formats, plan.slice_duration_s);
@@ -213,17 +234,17 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   };
   // The status event reads and writes the database: on the stream's serial worker, ahead of
   // its slices and of the "paused" its end posts there.
-  post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
+  lane->Post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock, deps_.metrics);
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
-                                          std::move(post), deps_.clock, deps_.random,
+                                          std::move(lane), deps_.clock, deps_.random,
                                           previous_end, on_slice_end);
 }
 
 Result<int> Recorder::Recover() {
   LIVEREC_RETURN_IF_ERROR(deps_.recordings.MarkAllCyclesNotLive());
-  int stored = 0;
+  std::vector<SpoolSlice> slices;
   for (SpoolSlice slice : deps_.spool.ScanSidecars()) {
     std::error_code ec;
     if (!slice.closed) {
@@ -244,15 +265,22 @@ Result<int> Recorder::Recover() {
       deps_.spool.Remove(slice);
       continue;
     }
-    SliceFinisher finisher(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool, deps_.clock,
-                           deps_.metrics);
-    Status status = finisher.Finish(slice);
-    if (!status.ok()) {
-      spdlog::error("recovery: slice {} stays in the spool: {}", slice.id, status.ToString());
-      continue;
-    }
-    (void)finisher.End();
-    ++stored;
+    slices.push_back(std::move(slice));
+  }
+  // Each stream's slices in time order, on its lane: finished in turn, retried while their
+  // bucket is unreachable, and their cycles kept open until they are in (HasBacklog).
+  std::sort(slices.begin(), slices.end(), [](const SpoolSlice& a, const SpoolSlice& b) {
+    return std::tie(a.plan.account_id, a.plan.stream_id, a.start_ms) <
+           std::tie(b.plan.account_id, b.plan.stream_id, b.start_ms);
+  });
+  for (auto& slice : slices) {
+    const RecordingPlan& plan = slice.plan;
+    auto lane = lanes_.Lane(plan.account_id, plan.domain, plan.app, plan.stream);
+    auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
+                                                    deps_.spool, deps_.clock, deps_.metrics);
+    RecordingPlan ended = plan;
+    lane->Finish(std::move(slice), finisher);
+    lane->End(ended, finisher, nullptr);
   }
   Status swept = deps_.cycles.SweepSpool();
   if (!swept.ok()) spdlog::warn("recovery: spool sweep: {}", swept.ToString());
@@ -260,7 +288,7 @@ Result<int> Recorder::Recover() {
   Status announced = deps_.cycles.AnnouncePending();
   if (!announced.ok()) spdlog::error("recovery: announcing files: {}", announced.ToString());
   LIVEREC_RETURN_IF_ERROR(deps_.cycles.CloseExpired());
-  return stored;
+  return static_cast<int>(slices.size());
 }
 
 }  // namespace liverec::recorder

@@ -28,6 +28,7 @@
 #include "recorder/on_demand_decider.h"
 #include "recorder/recorder_metrics.h"
 #include "recorder/spool.h"
+#include "recorder/stream_lanes.h"
 #include "recorder/stream_recorder.h"
 
 namespace liverec::recorder {
@@ -40,41 +41,49 @@ struct RecorderDependencies {
   StoreLookup stores;
   const Clock& clock;
   RandomSource& random;
-  std::function<SerialPost()> make_serial;  // a new serial executor per stream
+  std::function<SerialPost()> make_serial;  // a new serial executor (one per stream lane)
   int time_zone_minutes = 0;
   // Asks OnDemandUrl for OnDemand=1 configs (on a make_serial executor); null: such streams are
   // not recorded.
   OnDemandDecider* on_demand = nullptr;
   // Where each publish's LiveControl is registered for RealTimeRecordCommand (null: nowhere).
   LiveControls* live_controls = nullptr;
+  // Retry backoff of slices that cannot be stored yet (StreamLanes).
+  LaneOptions lanes;
+  // Asked before a recording starts: a reason to refuse it (e.g. the spool is full and the
+  // bucket unreachable), or nullopt. Null: every recording may start.
+  std::function<std::optional<std::string>(const RecordingPlan&)> admit;
   // Told of every attempt to store a slice (/metrics); null: nobody.
   RecorderMetrics* metrics = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {
  public:
-  explicit Recorder(RecorderDependencies deps)
-      : deps_(std::move(deps)), last_ends_(std::make_shared<LastEnds>()) {}
+  explicit Recorder(RecorderDependencies deps);
 
   std::unique_ptr<ingest::StreamObserver> OnPublish(const ingest::PublishInfo& info) override;
 
-  // Finishes what the spool holds (see the class comment). Returns how many slices it stored.
+  // Queues what the spool holds on the streams' lanes, to be finished in order (see the class
+  // comment), and closes the cycles that should have closed. Returns how many slices it queued.
   Result<int> Recover();
+
+  // The streams' lanes and their backlogs (retries are driven by the server's timer).
+  StreamLanes& lanes() { return lanes_; }
 
  private:
   // Queues the publish's automatic recording on `control` (the matching config with OnDemand 0
   // or 1, inside its time window) and returns the window still to come or in force, if any.
   std::optional<RecordWindow> PlanAutomatic(const ingest::PublishInfo& info, LiveControl& control);
   // The StreamRecorder of `config` (its formats as given) for this publish, posting its work to
-  // the publish's serial executor `post`; null on failure.
+  // the stream's `lane`; null on failure or when `admit` refuses it.
   std::unique_ptr<ingest::StreamObserver> StartRecording(const metadata::RecordConfig& config,
                                                          const ingest::PublishInfo& info,
-                                                         SerialPost post);
+                                                         std::shared_ptr<StreamLane> lane);
   // An OnDemandGate for task `task`, which starts StartRecording if OnDemandUrl says so and tells
   // `control` otherwise.
   std::unique_ptr<ingest::StreamObserver> GateOnDemand(const metadata::RecordConfig& config,
                                                        const ingest::PublishInfo& info,
-                                                       SerialPost post,
+                                                       std::shared_ptr<StreamLane> lane,
                                                        std::shared_ptr<LiveControl> control,
                                                        uint64_t task);
 
@@ -85,6 +94,7 @@ class Recorder final : public ingest::PublishListener {
   };
   RecorderDependencies deps_;
   std::shared_ptr<LastEnds> last_ends_;
+  StreamLanes lanes_;
 };
 
 }  // namespace liverec::recorder

@@ -51,8 +51,9 @@ struct CreatedFile {
 };
 
 // A stream's recording started (a publish opened new cycles), paused (the publisher left; the
-// cycles wait DelayTime) or resumed (a publish continued cycles within DelayTime).
-enum class RecordingStatus { kStarted, kPaused, kResumed };
+// cycles wait DelayTime), resumed (a publish continued cycles within DelayTime), or could not
+// start (error: e.g. the spool is full while the bucket is unreachable; `reason` says why).
+enum class RecordingStatus { kStarted, kPaused, kResumed, kError };
 
 struct StatusChange {
   std::string account_id;
@@ -60,6 +61,7 @@ struct StatusChange {
   std::string app;
   std::string stream;
   RecordingStatus status = RecordingStatus::kStarted;
+  std::string reason;  // kError only
 };
 
 class RecordingEvents {

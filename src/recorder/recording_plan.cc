@@ -67,7 +67,7 @@ nlohmann::json ToJson(const SpoolSlice& s) {
           {"audio_codec", s.audio_codec},   {"width", s.width},
           {"height", s.height},             {"discontinuity", s.discontinuity},
           {"publish_start", s.publish_start}, {"torn", s.torn},
-          {"closed", s.closed}};
+          {"closed", s.closed},             {"sequence", s.sequence}};
 }
 
 Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
@@ -88,6 +88,7 @@ Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
     s.publish_start = j.value("publish_start", false);
     s.torn = j.value("torn", false);
     s.closed = j.at("closed").get<bool>();
+    s.sequence = j.value("sequence", int64_t{-1});
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInternalError, "", std::string("malformed spool sidecar: ") + e.what());

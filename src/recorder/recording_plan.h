@@ -71,6 +71,9 @@ struct SpoolSlice {
   bool publish_start = false;  // the first slice of a publish (a republish resumes a cycle)
   bool torn = false;           // cut short by a crash, made whole by recovery
   bool closed = false;
+  // The {Sequence} of the slice's object, once taken (-1: not yet). Kept in the sidecar, so
+  // retries and recovery store the slice under the number it was given first.
+  int64_t sequence = -1;
 };
 
 nlohmann::json ToJson(const SpoolSlice& slice);

@@ -9,7 +9,7 @@
 
 namespace liverec::recorder {
 
-Status SliceFinisher::Finish(const SpoolSlice& slice) {
+Status SliceFinisher::Finish(SpoolSlice& slice) {
   const RecordingPlan& plan = slice.plan;
   storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
   if (!store) {
@@ -37,13 +37,18 @@ Status SliceFinisher::Finish(const SpoolSlice& slice) {
   return Status::Ok();
 }
 
-Status SliceFinisher::Store(const SpoolSlice& slice, storage::ObjectStore& store,
+Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
                             const metadata::RecordCycleRow& cycle) {
   const RecordingPlan& plan = slice.plan;
-  auto sequence = recordings_.TakeSequence(plan.account_id, plan.stream_id,
-                                           metadata::SequenceKind::kSlice);
-  if (!sequence) return sequence.error();
-  storage::TemplateValues values{plan.app, plan.stream, *sequence, slice.start_ms, slice.end_ms,
+  if (slice.sequence < 0) {  // the first attempt: retries and recovery keep the number
+    auto taken = recordings_.TakeSequence(plan.account_id, plan.stream_id,
+                                          metadata::SequenceKind::kSlice);
+    if (!taken) return taken.error();
+    slice.sequence = *taken;
+    Status saved = spool_.WriteSidecar(slice);
+    if (!saved.ok()) spdlog::warn("recorder: slice {}: sidecar: {}", slice.id, saved.ToString());
+  }
+  storage::TemplateValues values{plan.app, plan.stream, slice.sequence, slice.start_ms, slice.end_ms,
                                  int64_t{plan.time_zone_minutes} * 60'000};
   std::string base = storage::RenderObjectKey(plan.slice_template, values, "");
   std::string path = spool_.ClosedPath(slice);
@@ -61,14 +66,14 @@ Status SliceFinisher::Store(const SpoolSlice& slice, storage::ObjectStore& store
   metadata::SliceRow row{plan.account_id, plan.stream_id, slice.start_ms, slice.end_ms,
                          slice.end_ms - slice.start_ms, ec ? 0 : bytes, plan.endpoint,
                          plan.bucket, *key, slice.video_codec, slice.audio_codec, slice.width,
-                         slice.height, *sequence, cycle.id, slice.discontinuity || resumed};
+                         slice.height, slice.sequence, cycle.id, slice.discontinuity || resumed};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertSlice(row));
   LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms,
                                                  slice.end_ms, clock_.NowMs()));
   Status playlist = cycles_.SliceAdded(plan, cycle.id);
   if (!playlist.ok()) spdlog::warn("recorder: spool playlist: {}", playlist.ToString());
   spdlog::debug("recorder: {}/{}/{}: slice {} stored as {} ({} ms)", plan.domain, plan.app,
-                plan.stream, *sequence, *key, row.duration_ms);
+                plan.stream, slice.sequence, *key, row.duration_ms);
   return Status::Ok();
 }
 

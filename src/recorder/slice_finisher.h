@@ -29,14 +29,14 @@ class SliceFinisher {
         clock_(clock), metrics_(metrics) {}
 
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
-  Status Finish(const SpoolSlice& slice);
+  Status Finish(SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.
   Status End();
   // After End() for a publisher that left (not for a recovered stream): tells the events.
   void AnnounceLeave(const RecordingPlan& plan) { cycles_.AnnounceLeave(plan); }
 
  private:
-  Status Store(const SpoolSlice& slice, storage::ObjectStore& store,
+  Status Store(SpoolSlice& slice, storage::ObjectStore& store,
                const metadata::RecordCycleRow& cycle);
   Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle);
 

@@ -9,10 +9,11 @@
 namespace liverec::recorder {
 
 StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
-                               std::shared_ptr<SliceFinisher> finisher, SerialPost post,
+                               std::shared_ptr<SliceFinisher> finisher,
+                               std::shared_ptr<StreamLane> lane,
                                const Clock& clock, RandomSource& random, int64_t previous_end_ms,
                                std::function<void(int64_t)> on_slice_end)
-    : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), post_(std::move(post)),
+    : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), lane_(std::move(lane)),
       clock_(clock), random_(random), last_end_ms_(previous_end_ms),
       on_slice_end_(std::move(on_slice_end)) {
   slice_clock_.SetFloor(previous_end_ms);
@@ -52,7 +53,7 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
   slice.writer = std::move(*writer);
   next_discontinuity_ = false;
   // The sidecar says what the .part file is, so a restart can finish it; written off-thread.
-  post_([spool = &spool_, meta = slice.meta] {
+  lane_->Post([spool = &spool_, meta = slice.meta] {
     Status status = spool->WriteSidecar(meta);
     if (!status.ok()) spdlog::error("recorder: sidecar: {}", status.ToString());
   });
@@ -70,19 +71,20 @@ void StreamRecorder::Close(int64_t end_ms) {
   if (!finished.ok() || !closed.ok()) {
     spdlog::error("recorder: {}/{}/{}: slice lost while closing: {} {}", plan_.domain, plan_.app,
                   plan_.stream, finished.ToString(), closed.ToString());
-    post_([spool = &spool_, meta = slice.meta] { spool->Remove(meta); });
+    lane_->Post([spool = &spool_, meta = slice.meta] { spool->Remove(meta); });
     return;
   }
   slice.meta.end_ms = std::max(end_ms, slice.meta.start_ms + 1);
   last_end_ms_ = slice.meta.end_ms;
   if (on_slice_end_) on_slice_end_(last_end_ms_);
-  post_([spool = &spool_, finisher = finisher_, meta = slice.meta]() mutable {
+  lane_->Post([spool = &spool_, lane = lane_, finisher = finisher_, meta = slice.meta]() mutable {
     Status status = spool->CloseSlice(meta);
-    if (status.ok()) status = finisher->Finish(meta);
     if (!status.ok()) {
-      spdlog::error("recorder: {}/{}/{}: slice kept in the spool for a retry: {}",
-                    meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+      spdlog::error("recorder: {}/{}/{}: slice not closed, kept in the spool for the next start: "
+                    "{}", meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+      return;
     }
+    lane->Finish(std::move(meta), std::move(finisher));  // stored in turn, retried until it is
   });
 }
 
@@ -131,10 +133,9 @@ void StreamRecorder::OnEnd() {
   if (ended_) return;
   ended_ = true;
   Close(last_utc_ms_ + frame_ms_);
-  post_([finisher = finisher_, plan = plan_] {
-    Status status = finisher->End();
-    if (!status.ok()) spdlog::error("recorder: {}", status.ToString());
-    finisher->AnnounceLeave(plan);
+  // Through the lane, behind the slice just closed: the publish ends once its slices are in.
+  lane_->Post([lane = lane_, finisher = finisher_, plan = plan_] {
+    lane->End(plan, finisher, [finisher, plan] { finisher->AnnounceLeave(plan); });
   });
 }
 

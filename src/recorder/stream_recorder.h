@@ -1,7 +1,8 @@
 // StreamRecorder: records one live stream into TS slices (the I/O-thread side). Cuts slices
 // with a SliceCutter, times them with a SliceClock, muxes each into a spool file with a
-// TsSliceWriter, and hands every closed slice to the stream's SliceFinisher through `post` (a
-// serial executor on the worker pool), so fsync, storage and database work never run here.
+// TsSliceWriter, and hands every closed slice to the stream's SliceFinisher through the
+// stream's lane (StreamLanes: a serial executor on the worker pool that keeps the stream's
+// backlog), so fsync, storage and database work never run here.
 // A codec change or a timestamp jump starts a new slice marked as a discontinuity.
 // Thread-safety: none; the connection's coroutine owns it.
 #pragma once
@@ -18,18 +19,16 @@
 #include "recorder/slice_cutter.h"
 #include "recorder/slice_finisher.h"
 #include "recorder/spool.h"
+#include "recorder/stream_lanes.h"
 
 namespace liverec::recorder {
-
-// Runs tasks one after another, in order, off the I/O thread.
-using SerialPost = std::function<void(std::function<void()>)>;
 
 class StreamRecorder final : public ingest::StreamObserver {
  public:
   // `previous_end_ms`: where the stream's previous publish ended (UTC); slices start after it.
   // `on_slice_end` is told the end of every slice this recorder closes.
   StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
-                 SerialPost post, const Clock& clock, RandomSource& random,
+                 std::shared_ptr<StreamLane> lane, const Clock& clock, RandomSource& random,
                  int64_t previous_end_ms = 0,
                  std::function<void(int64_t)> on_slice_end = nullptr);
   ~StreamRecorder() override;
@@ -51,7 +50,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   RecordingPlan plan_;
   const Spool& spool_;
   std::shared_ptr<SliceFinisher> finisher_;
-  SerialPost post_;
+  std::shared_ptr<StreamLane> lane_;
   const Clock& clock_;
   RandomSource& random_;
   SliceClock slice_clock_;

@@ -11,6 +11,8 @@ callbacks::RecordStatusEvent ToEvent(recorder::RecordingStatus status) {
       return callbacks::RecordStatusEvent::kPaused;
     case recorder::RecordingStatus::kResumed:
       return callbacks::RecordStatusEvent::kResumed;
+    case recorder::RecordingStatus::kError:
+      return callbacks::RecordStatusEvent::kError;
     case recorder::RecordingStatus::kStarted:
       break;
   }
@@ -30,7 +32,7 @@ Status RecordingCallbacks::FileCreated(const recorder::CreatedFile& file) {
 
 void RecordingCallbacks::StatusChanged(const recorder::StatusChange& change) {
   auto queued = notifier_.StatusChanged(change.account_id, change.domain, change.app,
-                                        change.stream, ToEvent(change.status));
+                                        change.stream, ToEvent(change.status), change.reason);
   if (!queued) {
     spdlog::error("callbacks: {}/{}/{}: status event not queued: {}", change.domain, change.app,
                   change.stream, queued.error().ToString());

@@ -5,11 +5,14 @@
 #include <filesystem>
 #include <optional>
 #include <map>
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -30,6 +33,7 @@
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder.h"
 #include "recorder/spool.h"
+#include "recorder/spool_guard.h"
 #include "server/object_stores.h"
 #include "base/clock.h"
 #include "base/random.h"
@@ -121,6 +125,8 @@ struct Server::Impl {
   std::unique_ptr<recorder::Spool> spool;
   std::unique_ptr<recorder::CycleManager> cycles;
   std::unique_ptr<recorder::Recorder> recorder;
+  std::unique_ptr<recorder::SpoolGuard> spool_guard;
+  int64_t cycle_checks = 0;  // the cycle timer's ticks (a worker at a time)
   // Each live publish's recording control (RealTimeRecordCommand).
   std::unique_ptr<recorder::LiveControls> live_controls;
   ingest::IngestPolicy ingest_policy;
@@ -191,10 +197,26 @@ Status Server::Impl::StartRecording() {
       *notify_configs, *callback_outbox, on_demand_sender, clock, random,
       recorder::OnDemandOptions{config.callbacks.allow_private_addresses,
                                 config.callbacks.on_demand_timeout_ms});
-  recorder = std::make_unique<recorder::Recorder>(recorder::RecorderDependencies{
+  spool_guard = std::make_unique<recorder::SpoolGuard>(
+      *spool, config.recording.spool_max_mb * 1024 * 1024,
+      static_cast<int>(config.recording.spool_warn_percent));
+  recorder::RecorderDependencies recorder_deps{
       *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
       config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
-      on_demand.get(), live_controls.get(), &metrics.recorder()});
+      on_demand.get(), live_controls.get()};
+  recorder_deps.lanes.max_retry_ms = config.recording.upload_retry_max_s * 1000;
+  recorder_deps.admit = [this](const recorder::RecordingPlan& plan) -> std::optional<std::string> {
+    if (!spool_guard->Full() || !recorder->lanes().BucketFailing(plan.endpoint, plan.bucket)) {
+      return std::nullopt;
+    }
+    return fmt::format("the spool is full ({} of {} MiB) and bucket {}/{} is unreachable: new "
+                       "recordings into it start again once its backlog is stored",
+                       spool_guard->bytes() >> 20, spool_guard->max_bytes() >> 20,
+                       plan.endpoint, plan.bucket);
+  };
+  recorder_deps.metrics = &metrics.recorder();
+  recorder = std::make_unique<recorder::Recorder>(std::move(recorder_deps));
+  spool_guard->Measure();
 
   auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
   if (!default_account || !*default_account) {
@@ -213,7 +235,8 @@ Status Server::Impl::StartRecording() {
     if (!recovered) {
       spdlog::error("recovery: {}", recovered.error().ToString());
     } else if (*recovered > 0) {
-      spdlog::info("recovery: {} slices from the spool stored and indexed", *recovered);
+      spdlog::info("recovery: {} slices from the spool queued to be stored and indexed",
+                   *recovered);
     }
   });
   ScheduleCycleCheck();
@@ -303,6 +326,8 @@ void Server::Impl::ScheduleCycleCheck() {
   cycle_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     boost::asio::post(*workers, [this] {
+      recorder->lanes().RetryDue();
+      if (++cycle_checks % 5 == 0) spool_guard->Measure();
       Status status = cycles->CloseExpired();
       if (!status.ok()) spdlog::warn("recorder: closing cycles: {}", status.ToString());
       ScheduleCycleCheck();
@@ -362,6 +387,10 @@ Server::~Server() {
   s.retention_timer.reset();
   s.io.reset();
   if (s.workers) s.workers->join();
+  if (s.recorder && s.recorder->lanes().QueuedSlices() > 0) {
+    spdlog::warn("shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
+                 "stored at the next start", s.recorder->lanes().QueuedSlices());
+  }
 }
 
 Result<StartInfo> Server::Start() {
@@ -466,6 +495,16 @@ void Server::Wait() {
     spdlog::info("received signal {}, shutting down", signal);
   });
   signals_io.run();
+  // A bounded stop: the work in hand (a slice stuck in a slow upload, a callback) may not hold
+  // the exit longer than shutdown_timeout_s. Nothing is lost by leaving: the spool and the
+  // callback outbox are crash-safe and finished at the next start.
+  std::thread([seconds = impl_->config.shutdown_timeout_s] {
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    spdlog::warn("shutdown: work still in hand after {} s; exiting now, the spool and the callback "
+                 "outbox are finished at the next start", seconds);
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }).detach();
   Stop();
 }
 

@@ -7,10 +7,10 @@
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { describe, it, before, after } = require('node:test');
+const { startReceiver } = require('./receiver.js');
 const h = require('../conformance/harness.js');
 const m = require('./media.js');
 const { startNginxRtmp, freePort } = require('./nginx_rtmp.js');
@@ -18,23 +18,6 @@ const { startNginxRtmp, freePort } = require('./nginx_rtmp.js');
 const DOMAIN = 'relay.example.com';
 const REGION = 'cn-shanghai';
 const RETENTION_S = 2;
-
-function startReceiver() {
-  const events = [];
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      try { events.push(JSON.parse(body)); } catch { events.push({ unparseable: body }); }
-      res.writeHead(200);
-      res.end('ok');
-    });
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
-    srv, events, url: `http://127.0.0.1:${srv.address().port}/relay-hooks`,
-  })));
-}
 
 // The media files of `url` tasks: a.mp4 (6 s) and b.flv (4 s), H.264 + AAC, GOP 2 s.
 function makeMedia(dir) {
@@ -76,7 +59,7 @@ describe('pull-to-push relay with real media', () => {
     media = makeMedia(mediaRoot);
     m.makeTestFlv(10);
     nginx = await startNginxRtmp();
-    receiver = await startReceiver();
+    receiver = await startReceiver('/relay-hooks');
     server = await h.startServer({ extraToml: `${m.TESTING}min_retry_interval_s = 1
 
 [relay]

@@ -4,6 +4,7 @@
 // (/usr/bin/aws) pointed at the proxy. Every wait is bounded.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -59,9 +60,13 @@ async function startS3Peer({ bucket }) {
     /S3rver listening on 127\.0\.0\.1:(\d+)/);
   const s3rverPort = Number(sm[1]);
   let proxy;
+  let blackHole = null;
+  const held = [];
+  const startProxy = (port) => spawnUntil('the SigV4 proxy',
+    [path.join(__dirname, 's3_sigv4_proxy.js'), String(s3rverPort), KEY_ID, SECRET, REGION, String(port)],
+    /listening (\d+)/);
   try {
-    const [child, pm] = await spawnUntil('the SigV4 proxy',
-      [path.join(__dirname, 's3_sigv4_proxy.js'), String(s3rverPort), KEY_ID, SECRET, REGION], /listening (\d+)/);
+    const [child, pm] = await startProxy(0);
     proxy = child;
     const proxyPort = Number(pm[1]);
     const endpoint = `http://127.0.0.1:${proxyPort}`;
@@ -99,7 +104,28 @@ async function startS3Peer({ bucket }) {
         if (r.status !== 0) throw new Error(`aws s3 cp ${key}: ${r.stderr}`);
         return fs.readFileSync(file);
       },
+      // The endpoint goes away (connections are refused) or hangs (connections are accepted and
+      // never answered), and comes back on the same port; the proxy's counters start from zero.
+      async down() { await stopChild(proxy); },
+      async hang() {
+        await stopChild(proxy);
+        blackHole = net.createServer((socket) => { held.push(socket); socket.on('error', () => {}); });
+        await new Promise((resolve, reject) => {
+          blackHole.once('error', reject);
+          blackHole.listen(proxyPort, '127.0.0.1', resolve);
+        });
+      },
+      async up() {
+        if (blackHole) {
+          for (const socket of held.splice(0)) socket.destroy();
+          await new Promise((resolve) => blackHole.close(resolve));
+          blackHole = null;
+        }
+        [proxy] = await startProxy(proxyPort);
+      },
       async stop() {
+        for (const socket of held.splice(0)) socket.destroy();
+        if (blackHole) blackHole.close();
         await stopChild(proxy);
         await stopChild(s3rver);
         fs.rmSync(dir, { recursive: true, force: true });

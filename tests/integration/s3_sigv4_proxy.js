@@ -1,13 +1,13 @@
 'use strict';
 // A SigV4-verifying reverse proxy for the S3 integration tests, run as its own process:
-//   node s3_sigv4_proxy.js TARGET_PORT ACCESS_KEY_ID SECRET REGION
+//   node s3_sigv4_proxy.js TARGET_PORT ACCESS_KEY_ID SECRET REGION [LISTEN_PORT]
 // s3rver does not check SigV4 signatures (only the access key id), so every request is checked
 // here first: the signature is recomputed with @smithy/signature-v4 (the AWS SDK's signer, an
 // implementation independent of libcurl's) from the request as received, and the body's SHA-256
 // must be the signed x-amz-content-sha256. A request that fails is answered like S3 does (403
 // SignatureDoesNotMatch / InvalidAccessKeyId, 400 XAmzContentSHA256Mismatch); one that passes is
 // forwarded to s3rver on 127.0.0.1:TARGET_PORT (one request at a time per connection, bodies
-// buffered: fine for tests). Listens on 127.0.0.1, a free port, printed as
+// buffered: fine for tests). Listens on 127.0.0.1, LISTEN_PORT or a free port, printed as
 // "listening PORT". GET /__proxy/stats (unsigned) answers the counters as JSON.
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -18,7 +18,7 @@ const requireConf = createRequire(path.join(__dirname, '..', 'conformance', 'pac
 const { SignatureV4 } = requireConf('@smithy/signature-v4');
 const { Hash } = requireConf('@smithy/hash-node');
 
-const [targetPort, accessKeyId, secretAccessKey, region] = process.argv.slice(2);
+const [targetPort, accessKeyId, secretAccessKey, region, listenPort] = process.argv.slice(2);
 const signer = new SignatureV4({
   credentials: { accessKeyId, secretAccessKey },
   region,
@@ -146,6 +146,6 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 5000;
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(listenPort || 0), '127.0.0.1', () => {
   process.stdout.write(`listening ${server.address().port}\n`);
 });
