@@ -143,6 +143,8 @@ void ReadFile(const std::string& path, Config& config, Problems& problems) {
        "recording.spool_warn_percent", problems);
   Read(view["recording"]["upload_retry_max_s"], config.recording.upload_retry_max_s,
        "recording.upload_retry_max_s", problems);
+  Read(view["recording"]["upload_threads"], config.recording.upload_threads,
+       "recording.upload_threads", problems);
   Read(view["testing"]["enabled"], config.testing.enabled, "testing.enabled", problems);
   Read(view["testing"]["min_delay_time_s"], config.testing.min_delay_time_s,
        "testing.min_delay_time_s", problems);
@@ -367,6 +369,9 @@ void Validate(Config& config, Problems& problems) {
   }
   if (config.recording.upload_retry_max_s < 1 || config.recording.upload_retry_max_s > 3600) {
     problems.push_back("recording.upload_retry_max_s: must be 1-3600");
+  }
+  if (config.recording.upload_threads < 1 || config.recording.upload_threads > 256) {
+    problems.push_back("recording.upload_threads: must be 1-256");
   }
   if (!config.public_url.empty() && !config.public_url.starts_with("http://") &&
       !config.public_url.starts_with("https://")) {

@@ -72,6 +72,9 @@ struct RecordingConfig {
   int64_t spool_warn_percent = 80;
   // Slices that cannot be stored are retried after 1 s, doubling up to this.
   int64_t upload_retry_max_s = 30;
+  // Threads that store and index slices (each stream's in order), apart from the worker pool
+  // that answers the API: an upload that hangs holds one of these, never an API worker.
+  int64_t upload_threads = 8;
 };
 
 // Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.

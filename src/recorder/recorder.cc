@@ -75,7 +75,7 @@ int64_t RepairTornSlice(const std::string& path) {
 Recorder::Recorder(RecorderDependencies deps)
     : deps_(std::move(deps)),
       last_ends_(std::make_shared<LastEnds>()),
-      lanes_(deps_.clock, deps_.make_serial, deps_.lanes) {
+      lanes_(deps_.clock, deps_.make_serial, deps_.make_upload_serial, deps_.lanes) {
   deps_.cycles.SetBacklogCheck(
       [lanes = &lanes_](const std::string& stream_id) { return lanes->HasBacklog(stream_id); });
 }

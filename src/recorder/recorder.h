@@ -41,13 +41,15 @@ struct RecorderDependencies {
   StoreLookup stores;
   const Clock& clock;
   RandomSource& random;
-  std::function<SerialPost()> make_serial;  // a new serial executor (one per stream lane)
+  std::function<SerialPost()> make_serial;  // a new serial executor (two per stream lane)
   int time_zone_minutes = 0;
   // Asks OnDemandUrl for OnDemand=1 configs (on a make_serial executor); null: such streams are
   // not recorded.
   OnDemandDecider* on_demand = nullptr;
   // Where each publish's LiveControl is registered for RealTimeRecordCommand (null: nowhere).
   LiveControls* live_controls = nullptr;
+  // The executors the lanes' slices are finished (stored, indexed) on; null: make_serial.
+  std::function<SerialPost()> make_upload_serial;
   // Retry backoff of slices that cannot be stored yet (StreamLanes).
   LaneOptions lanes;
   // Asked before a recording starts: a reason to refuse it (e.g. the spool is full and the

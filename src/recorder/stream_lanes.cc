@@ -130,7 +130,7 @@ std::shared_ptr<StreamLane> StreamLanes::Lane(const std::string& account_id,
   if (auto existing = lanes_[key].lock()) return existing;
   std::erase_if(lanes_, [](const auto& entry) { return entry.second.expired(); });
   SerialPost post = make_serial_();  // made first, then the drain's (in this order)
-  SerialPost drain_post = make_serial_();
+  SerialPost drain_post = make_drain_serial_();
   auto lane = std::make_shared<StreamLane>(*this, key, std::move(post), std::move(drain_post));
   lanes_[key] = lane;
   return lane;

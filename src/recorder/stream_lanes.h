@@ -90,8 +90,13 @@ class StreamLane : public std::enable_shared_from_this<StreamLane> {
 
 class StreamLanes {
  public:
-  StreamLanes(const Clock& clock, std::function<SerialPost()> make_serial, LaneOptions options = {})
-      : clock_(clock), make_serial_(std::move(make_serial)), options_(options) {}
+  // `make_serial` makes the lanes' local-work executors, `make_drain_serial` (null: the same)
+  // the executors their queues drain on (uploads: a pool of their own in the server).
+  StreamLanes(const Clock& clock, std::function<SerialPost()> make_serial,
+              std::function<SerialPost()> make_drain_serial = nullptr, LaneOptions options = {})
+      : clock_(clock), make_serial_(std::move(make_serial)),
+        make_drain_serial_(make_drain_serial ? std::move(make_drain_serial) : make_serial_),
+        options_(options) {}
 
   // The lane of a stream: the same one while anybody holds it or it has a backlog.
   std::shared_ptr<StreamLane> Lane(const std::string& account_id, const std::string& domain,
@@ -115,6 +120,7 @@ class StreamLanes {
 
   const Clock& clock_;
   std::function<SerialPost()> make_serial_;
+  std::function<SerialPost()> make_drain_serial_;
   const LaneOptions options_;
   mutable std::mutex mutex_;
   std::map<std::string, std::weak_ptr<StreamLane>> lanes_;        // by stream key

@@ -53,7 +53,7 @@ class StreamLanesTest : public M3u8CycleTest {
                                              index_files_.get());
     lanes_ = std::make_unique<StreamLanes>(
         clock_, [this] { return [this](std::function<void()> task) { Post(std::move(task)); }; },
-        LaneOptions{1'000, 4'000});
+        nullptr, LaneOptions{1'000, 4'000});
     cycles_->SetBacklogCheck([this](const std::string& id) { return lanes_->HasBacklog(id); });
     lane_ = lanes_->Lane(account_, "a.com", "live", "s1");
   }
@@ -253,13 +253,14 @@ TEST_F(StreamLanesTest, ATaskRunsOnceEverythingQueuedBeforeItIsFinished) {
 }
 
 TEST_F(StreamLanesTest, LocalWorkDoesNotWaitForSlicesBeingFinished) {
-  // Two executors per lane, run by hand: the first made is Post's, the second Drain's.
+  // The lane's two executors, run by hand.
   std::deque<std::function<void()>> local, finishing;
-  int made = 0;
-  StreamLanes lanes(clock_, [&]() -> SerialPost {
-    auto* queue = made++ % 2 == 0 ? &local : &finishing;
-    return [queue](std::function<void()> task) { queue->push_back(std::move(task)); };
-  });
+  auto onto = [](std::deque<std::function<void()>>* queue) {
+    return [queue]() -> SerialPost {
+      return [queue](std::function<void()> task) { queue->push_back(std::move(task)); };
+    };
+  };
+  StreamLanes lanes(clock_, onto(&local), onto(&finishing));
   auto lane = lanes.Lane(account_, "a.com", "live", "s1");
   lane->Finish(ClosedSlice(Plan(), "a"), Finisher());  // an upload that has not returned yet
   bool sidecar_written = false;

@@ -115,6 +115,8 @@ struct Server::Impl {
   std::optional<boost::asio::io_context> io{std::in_place};
   std::atomic<bool> stopping{false};
   std::unique_ptr<boost::asio::thread_pool> workers;
+  // Where slices are stored and indexed ([recording] upload_threads), apart from the workers.
+  std::unique_ptr<boost::asio::thread_pool> uploads;
   std::unique_ptr<net::HttpServer> http;
   std::vector<std::thread> io_threads;
   // Recording and ingest.
@@ -193,6 +195,11 @@ Status Server::Impl::StartRecording() {
         workers->get_executor());
     return [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); };
   };
+  auto make_upload_serial = [this]() -> recorder::SerialPost {
+    auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
+        uploads->get_executor());
+    return [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); };
+  };
   on_demand = std::make_unique<recorder::OnDemandDecider>(
       *notify_configs, *callback_outbox, on_demand_sender, clock, random,
       recorder::OnDemandOptions{config.callbacks.allow_private_addresses,
@@ -204,6 +211,7 @@ Status Server::Impl::StartRecording() {
       *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
       config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
       on_demand.get(), live_controls.get()};
+  recorder_deps.make_upload_serial = make_upload_serial;
   recorder_deps.lanes.max_retry_ms = config.recording.upload_retry_max_s * 1000;
   recorder_deps.admit = [this](const recorder::RecordingPlan& plan) -> std::optional<std::string> {
     if (!spool_guard->Full() || !recorder->lanes().BucketFailing(plan.endpoint, plan.bucket)) {
@@ -387,6 +395,7 @@ Server::~Server() {
   s.retention_timer.reset();
   s.io.reset();
   if (s.workers) s.workers->join();
+  if (s.uploads) s.uploads->join();  // the slices the last tasks queued
   if (s.recorder && s.recorder->lanes().QueuedSlices() > 0) {
     spdlog::warn("shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
                  "stored at the next start", s.recorder->lanes().QueuedSlices());
@@ -454,6 +463,8 @@ Result<StartInfo> Server::Start() {
   // Bind first: the default public URL names the bound port. Requests wait in the backlog
   // until Start, by when the router exists.
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
+  s.uploads = std::make_unique<boost::asio::thread_pool>(
+      static_cast<size_t>(s.config.recording.upload_threads));
   s.StartRelay();
   deps.relay.listener = s.relay_driver.get();
   s.http = std::make_unique<net::HttpServer>(
