@@ -6,7 +6,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build compile run test unit clean
+.PHONY: all deps build compile run test unit clean bench-recording
 
 all: build
 
@@ -34,6 +34,14 @@ test: build
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+# Recording benchmark (P1-P3; docs/benchmarks.md, "Recording"): liverec against nginx-rtmp with
+# N light RTMP publishers. Run by hand, never part of `make test`. Quick default set (N = 20, 50,
+# ~6 min); the documented run: make bench-recording BENCH_ARGS="--n 50,200,500 --rounds 2
+# --window 60 --warmup 20".
+BENCH_ARGS ?=
+bench-recording: build
+	node bench/recording/run.js --bin $(BUILD_DIR)/apps/liverec/liverec $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
