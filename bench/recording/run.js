@@ -30,7 +30,9 @@
 //   --bin PATH (liverec; LIVEREC_BIN; default build/apps/liverec/liverec)
 //   --loadpub PATH (default: next to the liverec binary's build, bench/loadpub/liverec-loadpub)
 //   --strace S (after the last round's window of each N: `strace -c -f` of liverec / nginx for S
-//   seconds, summary written to --strace-dir, default $TMPDIR) --label TEXT --json FILE
+//   seconds, summary written to --strace-dir, default $TMPDIR) --perf S (likewise `perf record -g`
+//   of liverec, the flat profile written there) --threads T (liverec's I/O
+//   threads; default: its own, one per core) --label TEXT --json FILE
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -45,7 +47,7 @@ function parseArgs(argv) {
     n: [20, 50], rounds: 1, window: 30, warmup: 10, idleWindow: 10, slice: 10, mediaSeconds: 60,
     videoKbps: 450, tickMs: 20, staggerMs: 20, toleranceMs: 600,
     bin: process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec'),
-    loadpub: null, strace: 0, straceDir: os.tmpdir(), label: '', json: null,
+    loadpub: null, strace: 0, perf: 0, threads: 0, straceDir: os.tmpdir(), label: '', json: null,
   };
   const num = (v, name) => {
     const x = Number(v);
@@ -55,7 +57,7 @@ function parseArgs(argv) {
   const flags = {
     '--rounds': 'rounds', '--window': 'window', '--warmup': 'warmup', '--idle-window': 'idleWindow',
     '--slice': 'slice', '--media-seconds': 'mediaSeconds', '--video-kbps': 'videoKbps',
-    '--tick-ms': 'tickMs', '--stagger-ms': 'staggerMs', '--tolerance-ms': 'toleranceMs', '--strace': 'strace',
+    '--tick-ms': 'tickMs', '--stagger-ms': 'staggerMs', '--tolerance-ms': 'toleranceMs', '--strace': 'strace', '--perf': 'perf', '--threads': 'threads',
   };
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
@@ -241,11 +243,29 @@ async function measure(pids, loadPid, n, seconds) {
 
 async function straceSummary(tag, pid) {
   if (!opts.strace) return null;
+  fs.mkdirSync(opts.straceDir, { recursive: true });
   const out = path.join(opts.straceDir, `recording-bench-${tag}.strace.txt`);
   log(`  strace -c -f ${tag} pid ${pid} (${opts.strace} s) -> ${out}`);
   const st = track(spawn('strace', ['-c', '-f', '-o', out, '-p', String(pid)], { stdio: 'ignore' }));
   await sleep(opts.strace * 1000);
   await stopChild(st, 'SIGINT', 10000);
+  return out;
+}
+
+// `perf record -g` of liverec for --perf seconds (after the last round's window), then the
+// flat profile (`perf report --no-children`, top symbols) next to the strace summaries.
+async function perfProfile(tag, pid) {
+  if (!opts.perf) return null;
+  fs.mkdirSync(opts.straceDir, { recursive: true });
+  const data = path.join(opts.straceDir, `recording-bench-${tag}.perf.data`);
+  const out = path.join(opts.straceDir, `recording-bench-${tag}.perf.txt`);
+  log(`  perf record -g ${tag} pid ${pid} (${opts.perf} s) -> ${out}`);
+  const rec = spawnSync('perf', ['record', '-g', '-o', data, '-p', String(pid), '--', 'sleep', String(opts.perf)],
+    { encoding: 'utf8', timeout: (opts.perf + 30) * 1000 });
+  if (rec.status !== 0) { log(`  perf record failed: ${rec.stderr.trim().split('\n').pop()}`); return null; }
+  const rep = spawnSync('perf', ['report', '-i', data, '--no-children', '--stdio', '--percent-limit', '0.5',
+    '-g', 'none', '--sort', 'dso,symbol'], { encoding: 'utf8', timeout: 120000, maxBuffer: 64 << 20 });
+  fs.writeFileSync(out, rep.stdout || rep.stderr);
   return out;
 }
 
@@ -289,7 +309,7 @@ async function settle(read, summary) {
 // Side A: liverec
 
 async function sideLiverec(file, n, r, last) {
-  const server = await h.startServer();
+  const server = await h.startServer({ topToml: opts.threads ? `threads = ${opts.threads}\n` : '' });
   tmpDirs.add(server.tmp);
   const pid = procfs.findPidByArg(server.dataDir);
   if (!pid) { await server.stop(); throw new Error('cannot find the liverec pid'); }
@@ -310,6 +330,7 @@ async function sideLiverec(file, n, r, last) {
     await sleep(opts.warmup * 1000);
     const m = await measure(() => [pid], load.pid, n, opts.window);
     m.strace = last ? await straceSummary(`liverec-n${n}`, pid) : null;
+    m.perf = last ? await perfProfile(`liverec-n${n}`, pid) : null;
     const summary = await load.stop();
     const sql = 'SELECT st.stream_name AS name, COUNT(*) AS slices, SUM(sl.duration_ms) AS ms, ' +
       'SUM(sl.bytes) AS bytes FROM slices sl JOIN streams st ON st.account_id = sl.account_id AND st.id = sl.stream_id ' +

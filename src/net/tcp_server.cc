@@ -30,14 +30,21 @@ struct TcpServer::State {
 
 namespace {
 
-// Closes the socket when the deadline passes without being pushed back.
+using Clock = asio::steady_timer::clock_type;
+
+// Closes the socket once `*deadline` has passed. The reader pushes the deadline back by plain
+// assignment on every read (same strand); the timer is only re-armed when it fires early, so a
+// busy connection costs no timer work per read.
 asio::awaitable<void> Watchdog(std::shared_ptr<tcp::socket> socket,
                                std::shared_ptr<asio::steady_timer> timer,
+                               std::shared_ptr<Clock::time_point> deadline,
                                std::shared_ptr<std::string> reason) {
   boost::system::error_code ec;
   while (socket->is_open()) {
+    timer->expires_at(*deadline);
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (timer->expiry() <= asio::steady_timer::clock_type::now()) {
+    if (!socket->is_open()) co_return;  // closed (the reader cancels the timer)
+    if (*deadline <= Clock::now()) {
       if (reason->empty()) *reason = "timeout";
       socket->close(ec);
       co_return;
@@ -53,8 +60,10 @@ asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::s
   auto handler = state->factory(peer);
   auto timer = std::make_shared<asio::steady_timer>(socket->get_executor());
   auto reason = std::make_shared<std::string>();
-  timer->expires_after(std::chrono::seconds(state->options.handshake_timeout_s));
-  asio::co_spawn(socket->get_executor(), Watchdog(socket, timer, reason), asio::detached);
+  auto deadline = std::make_shared<Clock::time_point>(
+      Clock::now() + std::chrono::seconds(state->options.handshake_timeout_s));
+  asio::co_spawn(socket->get_executor(), Watchdog(socket, timer, deadline, reason),
+                 asio::detached);
 
   std::vector<uint8_t> buffer(state->options.read_buffer_bytes);
   std::vector<uint8_t> out;
@@ -90,9 +99,9 @@ asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::s
       spdlog::warn("{}: {} closed: {}", state->options.name, peer, *reason);
       break;
     }
-    timer->expires_after(std::chrono::seconds(handler->Established()
-                                                  ? state->options.idle_timeout_s
-                                                  : state->options.handshake_timeout_s));
+    *deadline = Clock::now() + std::chrono::seconds(handler->Established()
+                                                        ? state->options.idle_timeout_s
+                                                        : state->options.handshake_timeout_s);
   }
   socket->close(ec);
   timer->cancel();

@@ -126,7 +126,9 @@ Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& pa
   fs::create_directories(fs::path(path).parent_path(), ec);
   FILE* file = std::fopen(path.c_str(), "wb");
   if (!file) return Error(IoError("open " + path));
-  std::setvbuf(file, nullptr, _IOFBF, 256 * 1024);
+  // Unbuffered: the writer's AVIO buffer (32 KiB) already batches, one write(2) per Write.
+  // (glibc would ignore a size given with a null buffer and buffer 4 KiB.)
+  std::setvbuf(file, nullptr, _IONBF, 0);
   return std::unique_ptr<SpoolFileSink>(new SpoolFileSink(file));
 }
 

@@ -53,7 +53,8 @@ class Spool {
   std::string root_;
 };
 
-// A ByteSink over a spool file (buffered; Close flushes and fsyncs).
+// A ByteSink over a spool file (unbuffered: each Write is one write(2), the TS writer batches
+// 32 KiB; Close fsyncs).
 class SpoolFileSink final : public media::ByteSink {
  public:
   static Result<std::unique_ptr<SpoolFileSink>> Open(const std::string& path);

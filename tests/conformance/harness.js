@@ -79,7 +79,8 @@ async function startServer(opts = {}) {
   const configPath = path.join(tmp, 'liverec.toml');
   if (!opts.reuse) {
     fs.mkdirSync(dataDir);
-    fs.writeFileSync(configPath, CONFIG_TOML + (opts.extraToml || ''));
+    // topToml: top-level keys (before the first table); extraToml: tables appended.
+    fs.writeFileSync(configPath, (opts.topToml || '') + CONFIG_TOML + (opts.extraToml || ''));
   }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.

@@ -14,7 +14,9 @@ extern "C" {
 namespace liverec::media::ts {
 namespace {
 
-constexpr int kBufferSize = 64 * 1024;
+// What a crash may take from the newest media of a slice being written (~0.5 s at 0.5 Mbit/s),
+// and the size of each write to the sink.
+constexpr int kBufferSize = 32 * 1024;
 
 // The write callback's buffer became const in libavformat 61 (FFmpeg 7).
 #if LIBAVFORMAT_VERSION_MAJOR >= 61

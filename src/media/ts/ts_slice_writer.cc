@@ -101,6 +101,9 @@ Result<std::unique_ptr<TsSliceWriter>> TsSliceWriter::Create(
   }
   impl->format->pb = impl->avio->context();
   impl->format->flags |= AVFMT_FLAG_CUSTOM_IO;
+  // The AVIO buffer (32 KiB) goes to the sink when full, not after every packet (libavformat's
+  // default for an output without seek): one write per 32 KiB instead of one per packet.
+  impl->format->flush_packets = 0;
   impl->packet = av_packet_alloc();
   if (impl->packet == nullptr) {
     return Error(AvError(AVERROR(ENOMEM), "av_packet_alloc"));
