@@ -13,6 +13,7 @@
 #include "recorder/live_recording.h"
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
+#include "recorder/spool_orphans.h"
 #include "recorder/ts_timestamps.h"
 
 namespace liverec::recorder {
@@ -245,8 +246,18 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
 Result<int> Recorder::Recover() {
   LIVEREC_RETURN_IF_ERROR(deps_.recordings.MarkAllCyclesNotLive());
   std::vector<SpoolSlice> slices;
+  OrphanSweep orphans = SweepSpoolOrphans(deps_.spool);
+  if (orphans.parts_moved > 0) {
+    spdlog::error("recovery: {} slice file(s) without a sidecar moved to {}/orphans",
+                  orphans.parts_moved, deps_.spool.root());
+  }
   for (SpoolSlice slice : deps_.spool.ScanSidecars()) {
     std::error_code ec;
+    if (!slice.closed && !std::filesystem::exists(deps_.spool.PartPath(slice), ec) &&
+        std::filesystem::exists(deps_.spool.ClosedPath(slice), ec)) {
+      // Renamed to .ts at close, the closed sidecar not written yet: repaired like a torn one.
+      std::filesystem::rename(deps_.spool.ClosedPath(slice), deps_.spool.PartPath(slice), ec);
+    }
     if (!slice.closed) {
       int64_t duration = RepairTornSlice(deps_.spool.PartPath(slice));
       if (duration < 0) {

@@ -7,6 +7,8 @@
 //                                            sidecar: the database's held_slices rows say what
 //                                            it is; deleted when no cycle holds it any more)
 //   <spool>/compose/<cycle_id>_<part>.<ext>  an MP4/FLV file being composed, before storing
+//   <spool>/orphans/<stream_id>/<id>.ts.part  a slice file a crash left without a sidecar,
+//                                            set aside at recovery (spool_orphans.h)
 // Files are written to a temporary name, fsynced and renamed. Thread-safety: the functions may
 // be called from any thread for different slices.
 #pragma once

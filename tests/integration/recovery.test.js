@@ -2,7 +2,8 @@
 // Crash resilience: liverec is SIGKILLed in the middle of a push. After a restart on the same
 // data dir, every slice closed before the kill is stored and indexed, the torn slice is cut to
 // whole TS packets and kept, and the cycle that should have closed is closed with a playable
-// playlist.
+// playlist. What a kill between two spool writes leaves (a slice renamed to .ts whose sidecar
+// still says open; parts and temporary sidecars without a sidecar) is recovered or set aside.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -45,6 +46,17 @@ describe('restart after SIGKILL during a push', () => {
     assert.ok(torn.length >= 1, 'no torn slice in the spool at the kill');
     const indexedBefore = m.sliceIndex(first.dataDir).length;
     assert.ok(indexedBefore >= 2);
+    // What a kill between two spool writes leaves (src/recorder/spool_orphans.h):
+    // - the torn slice as if it had just been renamed to .ts, its sidecar still the open one;
+    const tornPart = torn[0];
+    const tornBytes = fs.readFileSync(tornPart);
+    fs.renameSync(tornPart, tornPart.replace(/\.part$/, ''));
+    // - a part with bytes but no sidecar (kept aside), an empty one whose sidecar was cut short
+    //   (both removed).
+    const streamDir = path.dirname(tornPart);
+    fs.writeFileSync(path.join(streamDir, 'orphan-full.ts.part'), tornBytes.subarray(0, 188 * 100));
+    fs.writeFileSync(path.join(streamDir, 'orphan-empty.ts.part'), '');
+    fs.writeFileSync(path.join(streamDir, 'orphan-empty.json.tmp'), '{"plan":{"dom');
 
     const second = await startServer({ reuse: first.tmp, extraToml: TESTING });
     servers.push(second);
@@ -70,5 +82,11 @@ describe('restart after SIGKILL during a push', () => {
     const played = m.decodeAll(playlists[0]);
     assert.equal(played.status, 0, played.stderr);
     assert.match(second.output(), /recovery: torn slice .* cut to whole packets/);
+    const kept = path.join(spool, 'orphans', path.basename(streamDir), 'orphan-full.ts.part');
+    assert.equal(fs.readFileSync(kept).length, 188 * 100, 'the part without a sidecar was not kept');
+    assert.match(second.output(), /orphan-full\.ts\.part \(18800 bytes\) has no sidecar/);
+    for (const gone of ['orphan-full.ts.part', 'orphan-empty.ts.part', 'orphan-empty.json.tmp']) {
+      assert.ok(!fs.existsSync(path.join(streamDir, gone)), `${gone} is still in the stream directory`);
+    }
   });
 });
