@@ -6,7 +6,8 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build compile run test unit clean bench-recording
+.PHONY: all deps build compile run test unit clean bench bench-recording bench-availability \
+        bench-api bench-restart bench-relay bench-index
 
 all: build
 
@@ -35,13 +36,66 @@ test: build
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
 
-# Recording benchmark (P1-P3; docs/benchmarks.md, "Recording"): liverec against nginx-rtmp with
-# N light RTMP publishers. Run by hand, never part of `make test`. Quick default set (N = 20, 50,
-# ~6 min); the documented run: make bench-recording BENCH_ARGS="--n 50,200,500 --rounds 2
-# --window 60 --warmup 20".
+# Benchmarks (docs/benchmarks.md): run by hand, never part of `make test`. Each target runs one
+# bench with the arguments of its documented run unless BENCH_ARGS is given; `make bench` runs
+# them all in turn (about 1 h 45 min, plus the index generation the first time) and writes
+# every table (Markdown) and JSON to $(BENCH_OUT)/.
 BENCH_ARGS ?=
+BENCH_OUT ?= bench-results
+BENCH_BIN = $(BUILD_DIR)/apps/liverec/liverec
+BENCH_DB_DIR ?= /tmp/liverec-bench
+# The documented runs' arguments.
+P1_ARGS = --n 50,200,500 --rounds 2 --window 60 --warmup 20 --json $(BENCH_OUT)/p1-p3.json
+P4_ARGS = --streams 10 --window 60 --json $(BENCH_OUT)/p4-10.json
+P8_ARGS = --c 1,4,16,64 --rounds 3 --window 10 --procs 2 --json $(BENCH_OUT)/p8.json
+P9_ARGS = --n 10,50,100 --rounds 3 --json $(BENCH_OUT)/p9.json
+P11_ARGS = --slices 1000 --streams 50 --rounds 3 --json $(BENCH_OUT)/p11.json
+BENCH_TARGETS = bench-recording bench-availability bench-api bench-restart bench-relay bench-index
+
+# P1-P3: liverec against nginx-rtmp with N light RTMP publishers (about 22 min).
 bench-recording: build
-	node bench/recording/run.js --bin $(BUILD_DIR)/apps/liverec/liverec $(BENCH_ARGS)
+	@mkdir -p $(BENCH_OUT)
+	node bench/recording/run.js --bin $(BENCH_BIN) \
+	  $(or $(BENCH_ARGS),$(P1_ARGS))
+# P4: slice availability latency, 10 and 100 streams of 1 s slices (about 2.5 min).
+bench-availability: build
+	@mkdir -p $(BENCH_OUT)
+	node bench/slice_availability/run.js --bin $(BENCH_BIN) \
+	  $(or $(BENCH_ARGS),$(P4_ARGS))
+	$(if $(BENCH_ARGS),,node bench/slice_availability/run.js --bin $(BENCH_BIN) --streams 100 --window 60 --json $(BENCH_OUT)/p4-100.json)
+# P8: signed API requests per second (about 2.5 min).
+bench-api: build
+	@mkdir -p $(BENCH_OUT)
+	node bench/api_throughput/run.js --bin $(BENCH_BIN) \
+	  $(or $(BENCH_ARGS),$(P8_ARGS))
+# P11: restart after a crash with 1000 slices in the spool (about 2 min).
+bench-restart: build
+	@mkdir -p $(BENCH_OUT)
+	node bench/restart/run.js --bin $(BENCH_BIN) \
+	  $(or $(BENCH_ARGS),$(P11_ARGS))
+# P9: relay CPU per stream against ffmpeg -c copy (about 18 min).
+bench-relay: build
+	@mkdir -p $(BENCH_OUT)
+	node bench/relay/run.js --bin $(BENCH_BIN) \
+	  $(or $(BENCH_ARGS),$(P9_ARGS))
+# P5-P7: index queries on a generated index, 10x smaller and full (about 10 min once generated;
+# the databases stay in $(BENCH_DB_DIR) for the next run).
+bench-index: build
+	@mkdir -p $(BENCH_OUT)
+	mkdir -p $(BENCH_DB_DIR)
+	$(BUILD_DIR)/bench/index_queries/index_queries_bench --db $(BENCH_DB_DIR)/index-10x90.db \
+	  --streams 10 --days 90 --rounds 3 --json $(BENCH_OUT)/p5-p7-small.json
+	$(BUILD_DIR)/bench/index_queries/index_queries_bench --db $(BENCH_DB_DIR)/index-100x90.db \
+	  --streams 100 --days 90 --rounds 3 --json $(BENCH_OUT)/p5-p7-full.json
+
+bench: build
+	@mkdir -p $(BENCH_OUT)
+	@for t in $(BENCH_TARGETS); do \
+	  echo "=== $$t"; \
+	  $(MAKE) --no-print-directory $$t BENCH_ARGS= > $(BENCH_OUT)/$$t.md 2> $(BENCH_OUT)/$$t.log \
+	    || { echo "$$t failed: $(BENCH_OUT)/$$t.log"; exit 1; }; \
+	done
+	@echo "tables in $(BENCH_OUT)/*.md, data in $(BENCH_OUT)/*.json"
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log

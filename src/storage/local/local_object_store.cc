@@ -62,11 +62,54 @@ LocalObjectStore::LocalObjectStore(std::string root, std::string staging_dir)
     : root_(NormalizeRoot(std::move(root))), staging_(NormalizeRoot(std::move(staging_dir))) {}
 
 Status LocalObjectStore::PutFile(const std::string& key, const std::string& path) {
-  return Put(key, [&path](int fd, const std::string& temp_path) {
-    UniqueFd source(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!source.Valid()) return StorageError("open", path, errno);
-    return CopyToEnd(source.Get(), path, fd, temp_path);
-  });
+  LIVEREC_RETURN_IF_ERROR(CheckKey(key));
+  LIVEREC_RETURN_IF_ERROR(CheckFree(key));
+  auto linked = StageLink(path);
+  if (!linked) return linked.error();
+  if (!*linked) {
+    return Put(key, [&path](int fd, const std::string& temp_path) {
+      UniqueFd source(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!source.Valid()) return StorageError("open", path, errno);
+      return CopyToEnd(source.Get(), path, fd, temp_path);
+    });
+  }
+  Status published = Publish(key, **linked);
+  if (!published.ok()) ::unlink((*linked)->c_str());
+  return published;
+}
+
+Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string& path) const {
+  UniqueFd source(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!source.Valid()) return Error(StorageError("open", path, errno));
+  struct stat st {};
+  if (::fstat(source.Get(), &st) != 0) return Error(StorageError("stat", path, errno));
+  if (!S_ISREG(st.st_mode)) return std::optional<std::string>();
+  std::error_code ec;
+  std::filesystem::create_directories(staging_, ec);
+  if (ec) return Error(StorageError("create directory", staging_, ec.value()));
+  for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
+    std::string temp_path = fmt::format("{}/link-{}-{}-{}", staging_, ::getpid(),
+                                        link_counter_.fetch_add(1), attempt);
+    if (::link(path.c_str(), temp_path.c_str()) != 0) {
+      if (errno == EEXIST) continue;  // a leftover of an earlier process with the same pid
+      // Another file system (EXDEV), or one without hard links: the caller copies.
+      if (errno == EXDEV || errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) {
+        return std::optional<std::string>();
+      }
+      return Error(StorageError("link " + path + " to", temp_path, errno));
+    }
+    // The object shares the file's data: readable like any object and durable before it is
+    // published (cheap when the writer already fsynced it, as the spool does).
+    Status synced = ::fchmod(source.Get(), 0644) != 0 ? StorageError("chmod", path, errno)
+                    : ::fsync(source.Get()) != 0     ? StorageError("fsync", path, errno)
+                                                     : Status::Ok();
+    if (!synced.ok()) {
+      ::unlink(temp_path.c_str());
+      return Error(synced);
+    }
+    return std::optional<std::string>(std::move(temp_path));
+  }
+  return Error(StorageError("link " + path + " into", staging_, EEXIST));
 }
 
 Status LocalObjectStore::PutBytes(const std::string& key, std::span<const uint8_t> bytes) {

@@ -5,6 +5,10 @@
 // - The bytes go to a temporary file in a staging directory *beside* the bucket, by default
 //   `<root>.staging/` (outside the key space, so no key can name or clash with it, and no reader
 //   of the bucket sees it; it must be on the same filesystem as root). The file is fsynced.
+//   PutFile of a file on the bucket's file system copies nothing: the temporary file is a hard
+//   link to it (made 0644 and fsynced), so the object shares its data; callers must not change
+//   a file after putting it (the recorder's slices and compositions are written once, then
+//   removed). On another file system, or one without hard links, the bytes are copied.
 // - It is moved into place with renameat2(RENAME_NOREPLACE), or link(2) + unlink(2) where the
 //   filesystem lacks that flag. Both fail when the key exists, so an object is never
 //   overwritten, even by concurrent puts from other threads or processes: exactly one wins, the
@@ -21,7 +25,10 @@
 // state (the filesystem arbitrates races). Methods block on disk: call them from worker threads.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "storage/object_store.h"
@@ -53,6 +60,9 @@ class LocalObjectStore final : public ObjectStore {
   Status Put(const std::string& key, const FillFn& fill);
   Status CheckFree(const std::string& key) const;
   Result<std::string> Stage(const FillFn& fill) const;
+  // PutFile's fast path: a hard link to `path` in staging (no copy); nullopt when `path` is on
+  // another file system, or the file system refuses hard links.
+  Result<std::optional<std::string>> StageLink(const std::string& path) const;
   Status Publish(const std::string& key, const std::string& temp_path) const;
   Status MakeParents(const std::string& key) const;
   Status SyncParents(const std::string& key) const;
@@ -61,6 +71,7 @@ class LocalObjectStore final : public ObjectStore {
 
   std::string root_;
   std::string staging_;
+  mutable std::atomic<uint64_t> link_counter_{0};
 };
 
 }  // namespace liverec::storage

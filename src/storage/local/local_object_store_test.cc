@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -191,7 +193,7 @@ TEST_F(LocalObjectStoreTest, ConcurrentPutsAndDeletesInOneFolderLoseNothing) {
   EXPECT_TRUE(ListTree(root_).empty());
 }
 
-TEST_F(LocalObjectStoreTest, PutFileCopiesAMultiMegabyteFileAndLeavesTheSource) {
+TEST_F(LocalObjectStoreTest, PutFileStoresAMultiMegabyteFileAndLeavesTheSource) {
   LocalObjectStore store(root_.string());
   std::vector<uint8_t> bytes = Pattern(size_t{6} * 1024 * 1024 + 123, 7);
   fs::path source = base_ / "segment.ts";
@@ -203,6 +205,53 @@ TEST_F(LocalObjectStoreTest, PutFileCopiesAMultiMegabyteFileAndLeavesTheSource) 
   EXPECT_EQ(store.Head("record/big.ts")->size, bytes.size());
   EXPECT_EQ(*store.Get("record/big.ts"), bytes);
   EXPECT_EQ(fs::file_size(source), bytes.size());
+}
+
+TEST_F(LocalObjectStoreTest, PutFileOnTheBucketsFileSystemLinksInsteadOfCopying) {
+  LocalObjectStore store(root_.string());
+  fs::path source = base_ / "slice.ts";
+  std::ofstream(source, std::ios::binary) << "slice bytes";
+  fs::permissions(source, fs::perms::owner_read | fs::perms::owner_write);
+  ASSERT_TRUE(store.PutFile("record/s.ts", source.string()).ok());
+  struct stat object {}, original {};
+  ASSERT_EQ(::stat((root_ / "record/s.ts").c_str(), &object), 0);
+  ASSERT_EQ(::stat(source.c_str(), &original), 0);
+  EXPECT_EQ(object.st_ino, original.st_ino);  // one file, two names: nothing was copied
+  EXPECT_EQ(object.st_nlink, 2u);
+  EXPECT_EQ(object.st_mode & 0777, 0644u);  // readable like any object
+  EXPECT_TRUE(ListTree(store.StagingDir()).empty());
+
+  // The source goes (the spool removes a stored slice): the object stays whole.
+  fs::remove(source);
+  EXPECT_EQ(*store.Get("record/s.ts"), Bytes("slice bytes"));
+
+  // A put of an existing key leaves neither the object changed nor a link in staging.
+  fs::path other = base_ / "other.ts";
+  std::ofstream(other, std::ios::binary) << "other";
+  EXPECT_EQ(store.PutFile("record/s.ts", other.string()).code(), ErrorCode::kObjectAlreadyExists);
+  EXPECT_EQ(*store.Get("record/s.ts"), Bytes("slice bytes"));
+  EXPECT_TRUE(ListTree(store.StagingDir()).empty());
+  EXPECT_EQ(fs::hard_link_count(other), 1u);
+}
+
+TEST_F(LocalObjectStoreTest, PutFileFromAnotherFileSystemCopies) {
+  // /dev/shm is a tmpfs: another file system than the test's temporary directory, usually.
+  struct stat shm {}, base {};
+  if (::stat("/dev/shm", &shm) != 0 || ::stat(base_.c_str(), &base) != 0 ||
+      shm.st_dev == base.st_dev || ::access("/dev/shm", W_OK) != 0) {
+    GTEST_SKIP() << "no second file system to copy from";
+  }
+  fs::path source = fs::path("/dev/shm") / ("local_object_store_test_" + std::to_string(::getpid()));
+  std::vector<uint8_t> bytes = Pattern(300000, 3);
+  std::ofstream(source, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  LocalObjectStore store(root_.string());
+  Status put = store.PutFile("record/copied.ts", source.string());
+  fs::remove(source);
+  ASSERT_TRUE(put.ok()) << put.ToString();
+  EXPECT_EQ(*store.Get("record/copied.ts"), bytes);
+  EXPECT_EQ(fs::hard_link_count(root_ / "record/copied.ts"), 1u);
+  EXPECT_TRUE(ListTree(store.StagingDir()).empty());
 }
 
 TEST_F(LocalObjectStoreTest, PutFileOfAMissingSourceIsAStorageFailure) {
