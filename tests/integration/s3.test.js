@@ -49,10 +49,16 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
       'RecordFormat.2.Format': 'mp4', 'RecordFormat.2.SliceDuration': 10 });
     const pushed = await m.push(flv, `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=${DOMAIN}`).done;
     assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
-    listing = await m.waitFor('the playlist, three slices and the MP4 in the bucket', () => {
+    // The MP4 counts once liverec has recorded it (a record_files row: after the multipart
+    // upload completed) and the listing shows its whole size: s3rver lists an object while it
+    // is still concatenating its parts.
+    listing = await m.waitFor('the playlist, three slices and the whole MP4 in the bucket', () => {
       const objects = peer.ls('record/');
       const has = (ext, n) => objects.filter((o) => o.key.endsWith(ext)).length >= n;
-      return has('.m3u8', 1) && has('.ts', 3) && has('.mp4', 1) ? objects : null;
+      const files = m.dbRows(server.dataDir, "SELECT object_key, bytes FROM record_files WHERE object_key LIKE '%.mp4'");
+      const mp4 = objects.find((o) => o.key.endsWith('.mp4'));
+      const whole = files.length === 1 && mp4 && mp4.key === files[0].object_key && mp4.size === Number(files[0].bytes);
+      return has('.m3u8', 1) && has('.ts', 3) && whole ? objects : null;
     }, 40000, 1000);
   });
   after(async () => {

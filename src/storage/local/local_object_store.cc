@@ -181,8 +181,16 @@ Status LocalObjectStore::MakeParents(const std::string& key) const {
     std::string dir = PathOf(key.substr(0, slash));
     if (::mkdir(dir.c_str(), 0755) == 0) continue;
     int err = errno;
-    struct stat st {};
-    if (err == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) continue;
+    if (err == EEXIST) {
+      struct stat st {};
+      if (::stat(dir.c_str(), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) continue;
+      } else if (errno == ENOENT) {
+        return Status::Ok();  // emptied and removed by a concurrent Delete since: Publish retries
+      } else {
+        return StorageError("stat", dir, errno);
+      }
+    }
     if (err == EEXIST || err == ENOTDIR) {
       return Conflict(key, fmt::format("the object \"{}\" exists", key.substr(0, slash)));
     }

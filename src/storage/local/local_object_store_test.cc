@@ -186,7 +186,8 @@ TEST_F(LocalObjectStoreTest, ConcurrentPutsAndDeletesInOneFolderLoseNothing) {
   });
   for (int i = 0; i < kRounds; ++i) {
     std::string key = "d/" + std::to_string(i);
-    ASSERT_TRUE(store.PutBytes(key, Bytes(key)).ok()) << key;
+    Status put = store.PutBytes(key, Bytes(key));
+    ASSERT_TRUE(put.ok()) << key << ": " << put.ToString();
     ASSERT_TRUE(store.Delete(key).ok()) << key;
   }
   deleter.join();
