@@ -56,7 +56,7 @@ class Spool {
 };
 
 // A ByteSink over a spool file (unbuffered: each Write is one write(2), the TS writer batches
-// 32 KiB; Close fsyncs).
+// 32 KiB or 500 ms of media at a time; Close fsyncs).
 class SpoolFileSink final : public media::ByteSink {
  public:
   static Result<std::unique_ptr<SpoolFileSink>> Open(const std::string& path);

@@ -21,6 +21,10 @@ namespace liverec::media::ts {
 namespace {
 
 constexpr int kMillisecondsPerSecond = 1000;
+// The AVIO buffer goes to the sink when it is full (32 KiB) and at least once per this much
+// media, so a crash takes at most about this much of the newest media at any bitrate (32 KiB
+// last ~1 s at 250 kbit/s).
+constexpr int64_t kMaxBufferedMediaMs = 500;
 constexpr AVRational kMillisecondTimeBase = {1, kMillisecondsPerSecond};
 
 struct Track {
@@ -53,6 +57,8 @@ struct TsSliceWriter::Impl {
   std::optional<Track> video;
   std::optional<Track> audio;
   bool finished = false;
+  int64_t flushed_at_ms = 0;  // DTS of the packet after which the AVIO buffer was last flushed
+  bool any_packet = false;
 };
 
 Status TsSliceWriter::Impl::AddTrack(const CodecConfig& config, std::optional<Track>& track) {
@@ -164,13 +170,23 @@ Status TsSliceWriter::Write(const MediaPacket& packet) {
   av_packet->dts = packet.dts_ms;
   av_packet->pts = packet.pts_ms;
   av_packet->flags = packet.keyframe ? AV_PKT_FLAG_KEY : 0;
+  Status status;
   if (!track->filter) {
-    Status status = impl.WriteToMuxer(*track, av_packet);
+    status = impl.WriteToMuxer(*track, av_packet);
     av_packet_unref(av_packet);
-    return status;
+  } else {
+    status = track->filter->Filter(
+        av_packet, [&](AVPacket* filtered) { return impl.WriteToMuxer(*track, filtered); });
   }
-  return track->filter->Filter(
-      av_packet, [&](AVPacket* filtered) { return impl.WriteToMuxer(*track, filtered); });
+  if (!status.ok()) return status;
+  if (!impl.any_packet) {
+    impl.any_packet = true;
+    impl.flushed_at_ms = packet.dts_ms;
+  } else if (packet.dts_ms - impl.flushed_at_ms >= kMaxBufferedMediaMs) {
+    impl.flushed_at_ms = packet.dts_ms;
+    return impl.avio->Flush();  // no write when the buffer is empty
+  }
+  return Status::Ok();
 }
 
 Status TsSliceWriter::Finish() {

@@ -2,7 +2,8 @@
 // by stream copy through libavformat's mpegts muxer into a ByteSink (custom AVIOContext).
 // Every slice starts with PAT/PMT; H.264/HEVC are converted to Annex B with parameter sets
 // before each keyframe (h264_mp4toannexb / hevc_mp4toannexb); AAC gets ADTS headers. Timestamps
-// are kept as given (ms -> 90 kHz), so consecutive slices play back to back.
+// are kept as given (ms -> 90 kHz), so consecutive slices play back to back. Output reaches the
+// sink in 32 KiB writes, and at least once per 500 ms of media (bounds what a crash can take).
 // Thread-safety: none; one recording task owns a writer.
 #pragma once
 

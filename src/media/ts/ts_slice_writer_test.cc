@@ -277,6 +277,29 @@ TEST(TsSliceWriterTest, SliceStartsWithPatAndPmt) {
             std::find(pids.begin(), pids.end(), 0x1000) - pids.begin());
 }
 
+// A low-bitrate stream fills the 32 KiB AVIO buffer slowly; its media still reaches the sink
+// at least every 500 ms of media, so a crash cannot take more than that of a slice.
+TEST(TsSliceWriterTest, MediaReachesTheSinkAtLeastEveryHalfSecond) {
+  MemorySink sink;
+  auto writer = TsSliceWriter::Create(std::nullopt, AacConfig(), sink);
+  ASSERT_TRUE(writer.has_value());
+  std::vector<int64_t> grew_at;  // media times after which the sink had new bytes
+  size_t size = 0;
+  for (int64_t ms = 0; ms <= 3000; ms += 23) {
+    ASSERT_TRUE((*writer)->Write(AacPacket(ms)).ok());
+    if (sink.data().size() > size) {
+      size = sink.data().size();
+      grew_at.push_back(ms);
+    }
+  }
+  // 3 s of tiny frames: a few KiB, far from filling the buffer.
+  ASSERT_GE(grew_at.size(), 5u) << "the sink saw " << size << " bytes before Finish";
+  EXPECT_LE(grew_at.front(), 600);
+  for (size_t i = 1; i < grew_at.size(); ++i) EXPECT_LE(grew_at[i] - grew_at[i - 1], 600);
+  EXPECT_EQ(size % kTsPacketSize, 0u);  // whole TS packets each time
+  ASSERT_TRUE((*writer)->Finish().ok());
+}
+
 TEST(TsSliceWriterTest, RepeatedAndBackwardTimestampsAreAccepted) {
   MemorySink sink;
   auto writer = TsSliceWriter::Create(std::nullopt, AacConfig(), sink);
