@@ -25,19 +25,10 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
-const path = require('node:path');
 
-const REPO = path.resolve(__dirname, '..', '..');
+const { round, sleep, log, median, pct, parseOptions, defaultBin, track, killAllSync } = require('../lib/common.js');
+
 const DOMAIN = 'example.com';
-const round = (x, d) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-function median(xs) {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 // ----------------------------------------------------------------------------------------------
 // The signer: the fixed parameters of DescribeLiveRecordConfig are encoded once; per request
@@ -148,55 +139,16 @@ if (process.argv[2] === '--worker') {
 // ----------------------------------------------------------------------------------------------
 // Driver.
 
-function parseArgs(argv) {
-  const opts = {
-    c: [1, 4, 16], rounds: 1, window: 10, warmup: 2, procs: 1, threads: 0, label: '', json: null,
-    bin: process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec'),
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const num = () => { const x = Number(v()); if (!Number.isFinite(x) || x < 0) throw new Error(`${a}: not a number`); return x; };
-    switch (a) {
-      case '--c': opts.c = v().split(',').map(Number).filter((x) => x > 0); break;
-      case '--rounds': opts.rounds = num(); break;
-      case '--window': opts.window = num(); break;
-      case '--warmup': opts.warmup = num(); break;
-      case '--procs': opts.procs = num(); break;
-      case '--threads': opts.threads = num(); break;
-      case '--bin': opts.bin = path.resolve(v()); break;
-      case '--label': opts.label = v(); break;
-      case '--json': opts.json = path.resolve(v()); break;
-      case '-h': case '--help':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2)
-          .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
-          .map((l) => l.slice(3)).join('\n'));
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a}`);
-    }
-  }
-  return opts;
-}
-
-const opts = parseArgs(process.argv);
+const opts = parseOptions(process.argv, __filename, {
+  c: [1, 4, 16], rounds: 1, window: 10, warmup: 2, procs: 1, threads: 0, label: '', json: null, bin: defaultBin(),
+}, {
+  '--c': ['c', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'], '--warmup': ['warmup', 'number'],
+  '--procs': ['procs', 'number'], '--threads': ['threads', 'number'], '--bin': ['bin', 'path'], '--label': ['label', 'text'],
+  '--json': ['json', 'path'],
+});
 process.env.LIVEREC_BIN = opts.bin;
 const h = require('../../tests/conformance/harness.js');
 const procfs = require('../lib/procfs.js');
-
-const workers = new Set();
-function killAllSync() {
-  for (const w of workers) { try { w.kill('SIGKILL'); } catch { /* gone */ } }
-}
-process.on('SIGINT', () => { killAllSync(); process.exit(130); });
-
-function pct(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function runC(server, pid, c) {
   const procs = Math.max(1, Math.min(opts.procs, c));
@@ -205,8 +157,7 @@ async function runC(server, pid, c) {
     const conns = Math.floor(c / procs) + (i < c % procs ? 1 : 0);
     const w = fork(__filename, ['--worker', JSON.stringify({ port: server.port, conns, key: h.DEFAULT_KEY, version: h.VERSION })],
       { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    workers.add(w);
-    list.push(w);
+    list.push(track(w));
   }
   await Promise.all(list.map((w) => new Promise((resolve, reject) => {
     w.once('message', resolve);
@@ -230,7 +181,7 @@ async function runC(server, pid, c) {
   const mc1 = procfs.machineCpu();
   const mem = procfs.memKb(pid);
   const rs = await Promise.all(reports);
-  for (const w of list) { w.send('stop'); workers.delete(w); }
+  for (const w of list) w.send('stop');
   await sleep(300);
   const wall = Number(t1 - t0) / 1e9;
   const lat = rs.flatMap((r) => r.lat).sort((a, b) => a - b);

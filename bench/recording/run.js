@@ -40,127 +40,35 @@ const path = require('node:path');
 const readline = require('node:readline');
 const procfs = require('../lib/procfs.js');
 
-const REPO = path.resolve(__dirname, '..', '..');
+const {
+  REPO, sleep, log, round, mean, median, parseOptions, defaultBin, loadpubBeside, track, stopChild, mkTmp, removeTmp,
+  killAllSync, extraPids, tmpDirs, makeTestFlv,
+} = require('../lib/common.js');
 
-function parseArgs(argv) {
-  const opts = {
-    n: [20, 50], rounds: 1, window: 30, warmup: 10, idleWindow: 10, slice: 10, mediaSeconds: 60,
-    videoKbps: 450, tickMs: 20, staggerMs: 20, toleranceMs: 600,
-    bin: process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec'),
-    loadpub: null, strace: 0, perf: 0, threads: 0, straceDir: os.tmpdir(), label: '', json: null,
-  };
-  const num = (v, name) => {
-    const x = Number(v);
-    if (!Number.isFinite(x) || x < 0) throw new Error(`--${name}: not a number: ${v}`);
-    return x;
-  };
-  const flags = {
-    '--rounds': 'rounds', '--window': 'window', '--warmup': 'warmup', '--idle-window': 'idleWindow',
-    '--slice': 'slice', '--media-seconds': 'mediaSeconds', '--video-kbps': 'videoKbps',
-    '--tick-ms': 'tickMs', '--stagger-ms': 'staggerMs', '--tolerance-ms': 'toleranceMs', '--strace': 'strace', '--perf': 'perf', '--threads': 'threads',
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (flags[a]) { opts[flags[a]] = num(v(), a.slice(2)); continue; }
-    switch (a) {
-      case '--n': opts.n = v().split(',').map((x) => num(x, 'n')).filter((x) => x > 0); break;
-      case '--bin': opts.bin = path.resolve(v()); break;
-      case '--loadpub': opts.loadpub = path.resolve(v()); break;
-      case '--strace-dir': opts.straceDir = path.resolve(v()); break;
-      case '--label': opts.label = v(); break;
-      case '--json': opts.json = path.resolve(v()); break;
-      case '-h': case '--help':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2)
-          .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
-          .map((l) => l.slice(3)).join('\n'));
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a}`);
-    }
-  }
-  if (!opts.loadpub) {
-    opts.loadpub = path.join(path.dirname(path.dirname(path.dirname(opts.bin))), 'bench', 'loadpub', 'liverec-loadpub');
-  }
-  if (!opts.n.length || opts.rounds < 1 || opts.window < 5) throw new Error('bad --n/--rounds/--window');
-  return opts;
-}
-
-const opts = parseArgs(process.argv);
+const opts = parseOptions(process.argv, __filename, {
+  n: [20, 50], rounds: 1, window: 30, warmup: 10, idleWindow: 10, slice: 10, mediaSeconds: 60,
+  videoKbps: 450, tickMs: 20, staggerMs: 20, toleranceMs: 600, bin: defaultBin(), loadpub: null, strace: 0, perf: 0,
+  threads: 0, straceDir: os.tmpdir(), label: '', json: null,
+}, {
+  '--n': ['n', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'],
+  '--warmup': ['warmup', 'number'], '--idle-window': ['idleWindow', 'number'], '--slice': ['slice', 'number'],
+  '--media-seconds': ['mediaSeconds', 'number'], '--video-kbps': ['videoKbps', 'number'],
+  '--tick-ms': ['tickMs', 'number'], '--stagger-ms': ['staggerMs', 'number'], '--tolerance-ms': ['toleranceMs', 'number'],
+  '--strace': ['strace', 'number'], '--perf': ['perf', 'number'], '--threads': ['threads', 'number'],
+  '--bin': ['bin', 'path'], '--loadpub': ['loadpub', 'path'], '--strace-dir': ['straceDir', 'path'],
+  '--label': ['label', 'text'], '--json': ['json', 'path'],
+});
+opts.loadpub = opts.loadpub || loadpubBeside(opts.bin);
+if (!opts.n.length || opts.rounds < 1 || opts.window < 5) throw new Error('bad --n/--rounds/--window');
 process.env.LIVEREC_BIN = opts.bin;  // read by the harness when it is loaded
 const h = require('../../tests/conformance/harness.js');
 const { dbRows } = require('../../tests/integration/media.js');
 const { freePort } = require('../../tests/integration/nginx_rtmp.js');
 
 const DOMAIN = 'bench.example.com';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-const round = (x, d) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
-const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-function median(xs) {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-// ----------------------------------------------------------------------------------------------
-// Cleanup: every process and directory the bench creates is registered here.
-
-const children = new Set();
-const extraPids = new Set();
-const tmpDirs = new Set();
-function killAllSync() {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
-  for (const pid of extraPids) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-}
-process.on('exit', killAllSync);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { log(`${sig}: cleaning up`); killAllSync(); process.exit(130); });
-}
-function track(child) {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-async function stopChild(child, signal, graceMs) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-function mkTmp(prefix) {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.add(d);
-  return d;
-}
-function removeTmp(d) { fs.rmSync(d, { recursive: true, force: true }); tmpDirs.delete(d); }
 
 // ----------------------------------------------------------------------------------------------
 // Media and load
-
-function makeMedia() {
-  const dir = path.join(os.tmpdir(), 'liverec-bench-media');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `h264-aac-640x360-${opts.videoKbps}k-${opts.mediaSeconds}s.flv`);
-  if (fs.existsSync(file)) return file;
-  const tmp = `${file}.${process.pid}.tmp.flv`;
-  const k = opts.videoKbps;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=44100',
-    '-t', String(opts.mediaSeconds), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${k}k`, '-maxrate', `${k}k`,
-    '-bufsize', `${2 * k}k`, '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-ac', '2', '-f', 'flv', tmp], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('ffmpeg could not make the test media');
-  fs.renameSync(tmp, file);
-  return file;
-}
 
 // Starts liverec-loadpub; resolves once every stream publishes. stop() ends it (SIGTERM: it
 // unpublishes every stream) and resolves its JSON summary.
@@ -517,7 +425,7 @@ async function main() {
     if (spawnSync('which', [tool]).status !== 0) throw new Error(`${tool} not found (scripts/install-deps.sh)`);
   }
   for (const bin of [opts.bin, opts.loadpub]) if (!fs.existsSync(bin)) throw new Error(`not found: ${bin} (build liverec and liverec-loadpub)`);
-  const file = makeMedia();
+  const file = makeTestFlv({ kbps: opts.videoKbps, seconds: opts.mediaSeconds, gopFrames: 50 });
   const machine = describeMachine(file);
   log('machine', JSON.stringify(machine));
   const results = { machine, options: opts, rows: [], summary: [], started: new Date().toISOString() };

@@ -35,131 +35,32 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const REPO = path.resolve(__dirname, '..', '..');
+const {
+  REPO, sleep, log, round, mean, median, parseOptions, defaultBin, track, stopChild, mkTmp, killAllSync, extraPids, tmpDirs,
+} = require('../lib/common.js');
+const procfs = require('../lib/procfs.js');
 
-// ----------------------------------------------------------------------------------------------
-// Options
-
-function parseArgs(argv) {
-  const opts = {
-    n: [10, 50], rounds: 3, window: 30, warmup: 10, idleWindow: 15, mediaSeconds: 30, probe: 2,
-    bin: process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec'),
-    json: null, perf: null, perfSeconds: 15, straceSeconds: 10, label: '',
-  };
-  const num = (v, name) => {
-    const x = Number(v);
-    if (!Number.isFinite(x) || x < 0) throw new Error(`--${name}: not a number: ${v}`);
-    return x;
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    switch (a) {
-      case '--n': opts.n = v().split(',').map((x) => num(x, 'n')).filter((x) => x > 0); break;
-      case '--rounds': opts.rounds = num(v(), 'rounds'); break;
-      case '--window': opts.window = num(v(), 'window'); break;
-      case '--warmup': opts.warmup = num(v(), 'warmup'); break;
-      case '--idle-window': opts.idleWindow = num(v(), 'idle-window'); break;
-      case '--media-seconds': opts.mediaSeconds = num(v(), 'media-seconds'); break;
-      case '--probe': opts.probe = num(v(), 'probe'); break;
-      case '--bin': opts.bin = path.resolve(v()); break;
-      case '--json': opts.json = path.resolve(v()); break;
-      case '--label': opts.label = v(); break;
-      case '--perf': opts.perf = path.resolve(v()); break;
-      case '--perf-seconds': opts.perfSeconds = num(v(), 'perf-seconds'); break;
-      case '--strace-seconds': opts.straceSeconds = num(v(), 'strace-seconds'); break;
-      case '-h': case '--help':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2)
-          .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
-          .map((l) => l.slice(3)).join('\n'));
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a}`);
-    }
-  }
-  if (!opts.n.length || opts.rounds < 1 || opts.window < 5) throw new Error('bad --n/--rounds/--window');
-  return opts;
-}
-
-const opts = parseArgs(process.argv);
+const opts = parseOptions(process.argv, __filename, {
+  n: [10, 50], rounds: 3, window: 30, warmup: 10, idleWindow: 15, mediaSeconds: 30, probe: 2, bin: defaultBin(),
+  json: null, perf: null, perfSeconds: 15, straceSeconds: 10, label: '',
+}, {
+  '--n': ['n', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'],
+  '--warmup': ['warmup', 'number'], '--idle-window': ['idleWindow', 'number'], '--media-seconds': ['mediaSeconds', 'number'],
+  '--probe': ['probe', 'number'], '--bin': ['bin', 'path'], '--json': ['json', 'path'], '--label': ['label', 'text'],
+  '--perf': ['perf', 'path'], '--perf-seconds': ['perfSeconds', 'number'], '--strace-seconds': ['straceSeconds', 'number'],
+});
+if (!opts.n.length || opts.rounds < 1 || opts.window < 5) throw new Error('bad --n/--rounds/--window');
 process.env.LIVEREC_BIN = opts.bin;  // read by the harness when it is loaded
 const h = require('../../tests/conformance/harness.js');
 const media = require('../../tests/integration/media.js');
 
 const REGION = 'cn-shanghai';
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-// ----------------------------------------------------------------------------------------------
-// Cleanup: every process and directory the bench creates is registered here.
-
-const children = new Set();  // ChildProcess objects
-const extraPids = new Set(); // processes started by the harness (liverec)
-const tmpDirs = new Set();
-let cleaning = false;
-
-function killAllSync() {
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) {
-      try { c.kill('SIGKILL'); } catch { /* gone */ }
-    }
-  }
-  for (const pid of extraPids) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-}
-process.on('exit', () => { if (!cleaning) killAllSync(); });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => { log(`${sig}: cleaning up`); killAllSync(); process.exit(130); });
-}
-
-function track(child) {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child, signal = 'SIGTERM', graceMs = 3000) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-function mkTmp(prefix) {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.add(d);
-  return d;
-}
+const { CLK_TCK, machineCpu, loadavg, findPidByArg } = procfs;
+const procCpuTicks = procfs.cpuTicks;
+const procMem = procfs.memKb;
 
 // ----------------------------------------------------------------------------------------------
 // /proc readings
-
-function procCpuTicks(pid) {
-  try {
-    const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);  // utime, stime (fields 14, 15)
-  } catch { return null; }
-}
-
-function procMem(pid) {
-  const out = { rssKb: null, pssKb: null };
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m) out.rssKb = Number(m[1]);
-    const p = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    if (p) out.pssKb = Number(p[1]);
-  } catch { /* gone */ }
-  return out;
-}
 
 // Context switches of all the threads of `pid` (voluntary: it blocked, e.g. in poll; involuntary:
 // preempted).
@@ -176,26 +77,6 @@ function procCtxSwitches(pid) {
     } catch { /* thread ended */ }
   }
   return { v, nv };
-}
-
-function machineCpu() {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = f;
-  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal: steal || 0 };
-}
-
-const loadavg = () => os.loadavg().map((x) => Number(x.toFixed(2)));
-
-// Finds the pid of the liverec started by the harness for `dataDir` (its argv names it).
-function findPidByArg(arg) {
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-      if (argv.includes(arg)) return Number(d);
-    } catch { /* gone */ }
-  }
-  return null;
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -404,14 +285,6 @@ async function measure({ pids, context, src, dst, dstPrefix, n, seconds }) {
   };
 }
 
-function median(xs) {
-  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-const round = (x, d) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
 
 function probe(url) {
   const r = spawnSync('ffprobe', ['-v', 'error', '-rw_timeout', '10000000', '-show_entries',
@@ -670,12 +543,10 @@ async function main() {
       log(`N = ${n}: liverec ${round(lr, 4)} % per stream, ffmpeg ${round(ff, 4)} %, ratio ${round(lr / ff, 3)}`);
     }
   } finally {
-    cleaning = true;
     await Promise.all(publishers.map((c) => stopChild(c, 'SIGTERM', 3000)));
     await src.stop();
     await dst.stop();
     for (const d of [src.dir, dst.dir]) { fs.rmSync(d, { recursive: true, force: true }); tmpDirs.delete(d); }
-    cleaning = false;
   }
   results.finished = new Date().toISOString();
   const table = summarize(results);

@@ -28,85 +28,24 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { sleep, log, round, pct, parseOptions, defaultBin, loadpubBeside, track, killAllSync, makeTestFlv } = require('../lib/common.js');
 
-const REPO = path.resolve(__dirname, '..', '..');
 const DOMAIN = 'bench.example.com';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const log = (...a) => console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-const round = (x, d) => (Number.isFinite(x) ? Number(x.toFixed(d)) : x);
-const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
 
-function parseArgs(argv) {
-  const opts = {
-    streams: 10, window: 60, warmup: 5, pollMs: 5, tickMs: 5, slice: 1, videoKbps: 250, label: '', json: null,
-    bin: process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec'), loadpub: null,
-  };
-  for (let i = 2; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    switch (a) {
-      case '--streams': opts.streams = Number(v()); break;
-      case '--window': opts.window = Number(v()); break;
-      case '--warmup': opts.warmup = Number(v()); break;
-      case '--poll-ms': opts.pollMs = Number(v()); break;
-      case '--tick-ms': opts.tickMs = Number(v()); break;
-      case '--slice': opts.slice = Number(v()); break;
-      case '--video-kbps': opts.videoKbps = Number(v()); break;
-      case '--bin': opts.bin = path.resolve(v()); break;
-      case '--loadpub': opts.loadpub = path.resolve(v()); break;
-      case '--label': opts.label = v(); break;
-      case '--json': opts.json = path.resolve(v()); break;
-      case '-h': case '--help':
-        console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(2)
-          .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
-          .map((l) => l.slice(3)).join('\n'));
-        process.exit(0);
-        break;
-      default: throw new Error(`unknown option ${a}`);
-    }
-  }
-  if (!opts.loadpub) {
-    opts.loadpub = path.join(path.dirname(path.dirname(path.dirname(opts.bin))), 'bench', 'loadpub', 'liverec-loadpub');
-  }
-  return opts;
-}
-
-const opts = parseArgs(process.argv);
+const opts = parseOptions(process.argv, __filename, {
+  streams: 10, window: 60, warmup: 5, pollMs: 5, tickMs: 5, slice: 1, videoKbps: 250, label: '', json: null,
+  bin: defaultBin(), loadpub: null,
+}, {
+  '--streams': ['streams', 'number'], '--window': ['window', 'number'], '--warmup': ['warmup', 'number'],
+  '--poll-ms': ['pollMs', 'number'], '--tick-ms': ['tickMs', 'number'], '--slice': ['slice', 'number'],
+  '--video-kbps': ['videoKbps', 'number'], '--bin': ['bin', 'path'], '--loadpub': ['loadpub', 'path'],
+  '--label': ['label', 'text'], '--json': ['json', 'path'],
+});
+opts.loadpub = opts.loadpub || loadpubBeside(opts.bin);
 process.env.LIVEREC_BIN = opts.bin;
 const h = require('../../tests/conformance/harness.js');
 const m = require('../../tests/integration/media.js');
 const procfs = require('../lib/procfs.js');
-
-const children = new Set();
-function killAllSync() {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
-}
-process.on('SIGINT', () => { killAllSync(); process.exit(130); });
-function track(child) {
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-function makeMedia() {
-  const dir = path.join(os.tmpdir(), 'liverec-bench-media');
-  fs.mkdirSync(dir, { recursive: true });
-  const k = opts.videoKbps;
-  const file = path.join(dir, `h264-aac-640x360-${k}k-gop1s-30s.flv`);
-  if (fs.existsSync(file)) return file;
-  const tmp = `${file}.${process.pid}.tmp.flv`;
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=44100',
-    '-t', '30', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${k}k`, '-maxrate', `${k}k`, '-bufsize', `${2 * k}k`,
-    '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
-    '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-ac', '2', '-f', 'flv', tmp], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('ffmpeg could not make the test media');
-  fs.renameSync(tmp, file);
-  return file;
-}
 
 // One long-lived `sqlite3 -readonly`: query(sql) resolves the rows ('|'-separated lines).
 function sqliteSession(db) {
@@ -130,7 +69,7 @@ function sqliteSession(db) {
 
 async function main() {
   for (const bin of [opts.bin, opts.loadpub]) if (!fs.existsSync(bin)) throw new Error(`not found: ${bin}`);
-  const file = makeMedia();
+  const file = makeTestFlv({ kbps: opts.videoKbps, seconds: 30, gopFrames: 25 });
   const server = await h.startServer({ extraToml: m.TESTING });
   const results = {
     label: opts.label, options: opts, started: new Date().toISOString(),
