@@ -84,6 +84,13 @@ Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string
   struct stat st {};
   if (::fstat(source.Get(), &st) != 0) return Error(StorageError("stat", path, errno));
   if (!S_ISREG(st.st_mode)) return std::optional<std::string>();
+  // Readable like any object, and durable before it gets a second name: done before the link,
+  // so that on a file its writer already fsynced (the spool's slices) both are no-ops; the
+  // link's own metadata is made durable by the directory fsyncs of Publish.
+  if ((st.st_mode & 07777) != 0644 && ::fchmod(source.Get(), 0644) != 0) {
+    return Error(StorageError("chmod", path, errno));
+  }
+  if (::fsync(source.Get()) != 0) return Error(StorageError("fsync", path, errno));
   std::error_code ec;
   std::filesystem::create_directories(staging_, ec);
   if (ec) return Error(StorageError("create directory", staging_, ec.value()));
@@ -97,15 +104,6 @@ Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string
         return std::optional<std::string>();
       }
       return Error(StorageError("link " + path + " to", temp_path, errno));
-    }
-    // The object shares the file's data: readable like any object and durable before it is
-    // published (cheap when the writer already fsynced it, as the spool does).
-    Status synced = ::fchmod(source.Get(), 0644) != 0 ? StorageError("chmod", path, errno)
-                    : ::fsync(source.Get()) != 0     ? StorageError("fsync", path, errno)
-                                                     : Status::Ok();
-    if (!synced.ok()) {
-      ::unlink(temp_path.c_str());
-      return Error(synced);
     }
     return std::optional<std::string>(std::move(temp_path));
   }
