@@ -74,15 +74,6 @@ Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
   return OpenLocked(plan, format);
 }
 
-Status CycleManager::SliceAdded(const RecordingPlan& plan, const std::string& cycle_id) {
-  auto slices = recordings_.ListCycleSlices(plan.account_id, cycle_id);
-  if (!slices) return slices.error();
-  std::vector<PlaylistSegment> segments;
-  for (const auto& s : *slices) segments.push_back({s.object_key, s.duration_ms, s.discontinuity});
-  return Spool::WriteFileAtomically(spool_.CyclePlaylistPath(cycle_id),
-                                    BuildPlaylist(segments, 0, false));
-}
-
 Status CycleManager::Detach(const std::string& account_id, const std::string& cycle_id) {
   std::lock_guard lock(mutex_);
   return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
@@ -187,7 +178,7 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
     LIVEREC_RETURN_IF_ERROR(CloseComposedLocked(cycle, *plan, key));
   }
   LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
-  std::error_code ec;
+  std::error_code ec;  // the spool playlist of an earlier version, if there is one
   std::filesystem::remove(spool_.CyclePlaylistPath(cycle.id), ec);
   spdlog::info("recorder: {}/{}/{}: {} cycle {} closed: {}", plan->domain, plan->app,
                plan->stream, cycle.format, cycle.id, key.empty() ? "nothing recorded" : key);

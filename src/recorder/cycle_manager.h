@@ -74,8 +74,6 @@ class CycleManager {
   // the previous cycle (CycleDuration reached), which for MP4/FLV composes it.
   Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, const std::string& format,
                                           int64_t slice_start_ms);
-  // The slice was stored and indexed into `cycle_id`: update the spool playlist.
-  Status SliceAdded(const RecordingPlan& plan, const std::string& cycle_id);
   // The publisher left: the cycle waits DelayTime for it.
   Status Detach(const std::string& account_id, const std::string& cycle_id);
   // Closes every cycle without a publisher whose DelayTime has passed.

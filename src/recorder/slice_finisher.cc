@@ -70,8 +70,6 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertSlice(row));
   LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms,
                                                  slice.end_ms, clock_.NowMs()));
-  Status playlist = cycles_.SliceAdded(plan, cycle.id);
-  if (!playlist.ok()) spdlog::warn("recorder: spool playlist: {}", playlist.ToString());
   spdlog::debug("recorder: {}/{}/{}: slice {} stored as {} ({} ms)", plan.domain, plan.app,
                 plan.stream, slice.sequence, *key, row.duration_ms);
   return Status::Ok();

@@ -2,7 +2,8 @@
 //   <spool>/<stream_id>/<slice_id>.json      sidecar (SpoolSlice), written at open and at close
 //   <spool>/<stream_id>/<slice_id>.ts.part   the slice while it is being written
 //   <spool>/<stream_id>/<slice_id>.ts        the slice once closed (fsynced, renamed)
-//   <spool>/cycles/<cycle_id>.m3u8           the open cycle's playlist so far
+//   <spool>/cycles/<cycle_id>.m3u8           written by earlier versions (the open cycle's
+//                                            playlist, rewritten per slice); removed at close
 //   <spool>/held/<stream_id>/<slice_id>.ts   a slice open MP4/FLV cycles will compose (no
 //                                            sidecar: the database's held_slices rows say what
 //                                            it is; deleted when no cycle holds it any more)
