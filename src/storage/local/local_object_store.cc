@@ -88,6 +88,7 @@ Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string
   // so that on a file its writer already fsynced (the spool's slices) both are no-ops; the
   // link's own metadata is made durable by the directory fsyncs of Publish.
   if ((st.st_mode & 07777) != 0644 && ::fchmod(source.Get(), 0644) != 0) {
+    if (errno == EPERM) return std::optional<std::string>();  // not ours to change: copied
     return Error(StorageError("chmod", path, errno));
   }
   if (::fsync(source.Get()) != 0) return Error(StorageError("fsync", path, errno));
