@@ -106,10 +106,7 @@ std::vector<SpoolSlice> Spool::ScanSidecars() const {
   if (!fs::exists(root_, ec)) return slices;
   for (const auto& entry : fs::recursive_directory_iterator(root_, ec)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    auto json = nlohmann::json::parse(in, nullptr, false);
-    auto slice = json.is_discarded() ? Result<SpoolSlice>(Error(ErrorCode::kInternalError, "", "not JSON"))
-                                     : SpoolSliceFromJson(json);
+    auto slice = ReadSidecar(entry.path().string());
     if (!slice) {
       spdlog::error("spool: skipping {}: {}", entry.path().string(), slice.error().Message());
       continue;
@@ -119,6 +116,17 @@ std::vector<SpoolSlice> Spool::ScanSidecars() const {
   std::sort(slices.begin(), slices.end(),
             [](const SpoolSlice& a, const SpoolSlice& b) { return a.start_ms < b.start_ms; });
   return slices;
+}
+
+Result<SpoolSlice> Spool::ReadSidecar(const std::string& path) {
+  std::ifstream in(path);
+  auto json = nlohmann::json::parse(in, nullptr, false);
+  if (json.is_discarded()) return Error(ErrorCode::kInternalError, "", "not JSON");
+  return SpoolSliceFromJson(json);
+}
+
+bool Spool::IsReservedDir(std::string_view name) {
+  return name == "cycles" || name == "held" || name == "compose" || name == "orphans";
 }
 
 Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& path) {

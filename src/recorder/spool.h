@@ -16,6 +16,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "media/byte_sink.h"
@@ -49,6 +50,11 @@ class Spool {
   Status Hold(const SpoolSlice& slice) const;
   // Every sidecar under the root (for recovery), parsed; unreadable ones are logged and skipped.
   std::vector<SpoolSlice> ScanSidecars() const;
+  // One sidecar file, parsed (an error when it is not whole JSON of a SpoolSlice).
+  static Result<SpoolSlice> ReadSidecar(const std::string& path);
+  // Whether a directory directly under the root is one of the spool's own (cycles, held,
+  // compose, orphans) rather than a stream's.
+  static bool IsReservedDir(std::string_view name);
   // Atomic write of a whole small file.
   static Status WriteFileAtomically(const std::string& path, const std::string& content);
 

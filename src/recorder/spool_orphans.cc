@@ -1,43 +1,27 @@
 #include "recorder/spool_orphans.h"
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <string>
+#include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace liverec::recorder {
 namespace fs = std::filesystem;
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Directories of the spool root that are not stream directories.
-bool IsReserved(const std::string& name) {
-  return name == "cycles" || name == "held" || name == "compose" || name == "orphans";
-}
-
-bool IsWholeSidecar(const fs::path& path) {
-  std::ifstream in(path);
-  auto json = nlohmann::json::parse(in, nullptr, false);
-  return !json.is_discarded() && SpoolSliceFromJson(json).has_value();
-}
-
 void SweepStreamDir(const Spool& spool, const fs::path& dir, OrphanSweep& out) {
   std::error_code ec;
   std::vector<fs::path> temps, parts;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (EndsWith(name, ".json.tmp")) temps.push_back(entry.path());
-    if (EndsWith(name, ".ts.part")) parts.push_back(entry.path());
+    if (name.ends_with(".json.tmp")) temps.push_back(entry.path());
+    if (name.ends_with(".ts.part")) parts.push_back(entry.path());
   }
   for (const fs::path& temp : temps) {
     std::string name = temp.filename().string();
     fs::path sidecar = dir / name.substr(0, name.size() - 4);  // "<id>.json"
-    if (IsWholeSidecar(temp)) {  // the newest state: written whole, not renamed yet
+    if (Spool::ReadSidecar(temp.string())) {  // the newest state: written whole, not renamed yet
       fs::rename(temp, sidecar, ec);
       if (!ec) {
         out.sidecars_restored++;
@@ -79,7 +63,7 @@ OrphanSweep SweepSpoolOrphans(const Spool& spool) {
   std::error_code ec;
   if (!fs::exists(spool.root(), ec)) return out;
   for (const auto& entry : fs::directory_iterator(spool.root(), ec)) {
-    if (!entry.is_directory() || IsReserved(entry.path().filename().string())) continue;
+    if (!entry.is_directory() || Spool::IsReservedDir(entry.path().filename().string())) continue;
     SweepStreamDir(spool, entry.path(), out);
   }
   return out;

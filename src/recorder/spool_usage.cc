@@ -25,8 +25,7 @@ SpoolUsage MeasureSpoolUsage(const Spool& spool, int64_t max_entries) {
     // <root>/<stream_id>/<slice_id>.ts (held slices are a level deeper, under held/).
     const fs::path& path = it->path();
     const fs::path dir = path.parent_path().filename();
-    if (it.depth() == 1 && path.extension() == ".ts" && dir != "held" && dir != "compose" &&
-        dir != "cycles") {
+    if (it.depth() == 1 && path.extension() == ".ts" && !Spool::IsReservedDir(dir.string())) {
       ++usage.backlog_slices;
       usage.backlog_bytes += size;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -57,8 +58,8 @@ struct TsSliceWriter::Impl {
   std::optional<Track> video;
   std::optional<Track> audio;
   bool finished = false;
-  int64_t flushed_at_ms = 0;  // DTS of the packet after which the AVIO buffer was last flushed
-  bool any_packet = false;
+  // DTS of the packet after which the AVIO buffer was last flushed (the first packet's at first).
+  std::optional<int64_t> flushed_at_ms;
 };
 
 Status TsSliceWriter::Impl::AddTrack(const CodecConfig& config, std::optional<Track>& track) {
@@ -179,10 +180,9 @@ Status TsSliceWriter::Write(const MediaPacket& packet) {
         av_packet, [&](AVPacket* filtered) { return impl.WriteToMuxer(*track, filtered); });
   }
   if (!status.ok()) return status;
-  if (!impl.any_packet) {
-    impl.any_packet = true;
+  if (!impl.flushed_at_ms) {
     impl.flushed_at_ms = packet.dts_ms;
-  } else if (packet.dts_ms - impl.flushed_at_ms >= kMaxBufferedMediaMs) {
+  } else if (packet.dts_ms - *impl.flushed_at_ms >= kMaxBufferedMediaMs) {
     impl.flushed_at_ms = packet.dts_ms;
     return impl.avio->Flush();  // no write when the buffer is empty
   }
