@@ -213,22 +213,54 @@ TEST_F(CycleFormatsTest, SharedSlicesPerFormatCycleDurationAndSpoolCleanup) {
 TEST_F(CycleFormatsTest, StatusEventsFollowDelayTimeAndFilesCarryThePublishCallbackArgs) {
   RecordingPlan plan = Plan({{"mp4", "v/{StreamName}_{Sequence}", 100}});
   plan.push_args = {{"callback_id", "7"}};
-  cycles_->AnnouncePublish(plan);  // nothing open yet
+  ASSERT_TRUE(Finisher()->Begin(plan, clock_.NowMs()).ok());  // nothing open yet
   Publish(plan, 0, 2, kStart);
   cycles_->AnnounceLeave(plan);
   clock_.AdvanceMs(5'000);  // within DelayTime (10 s): the open cycle continues
-  cycles_->AnnouncePublish(plan);
-  clock_.AdvanceMs(20'000);  // past it, even before CloseExpired ran: a new recording
-  cycles_->AnnouncePublish(plan);
+  auto back = Finisher();
+  ASSERT_TRUE(back->Begin(plan, clock_.NowMs()).ok());
+  EXPECT_TRUE(events_.files.empty());
+  ASSERT_TRUE(back->End().ok());  // and leaves again without a slice
+  clock_.AdvanceMs(20'000);  // past DelayTime, even before CloseExpired ran: a new recording
+  ASSERT_TRUE(Finisher()->Begin(plan, clock_.NowMs()).ok());
   EXPECT_EQ(events_.statuses,
             (std::vector<RecordingStatus>{RecordingStatus::kStarted, RecordingStatus::kPaused,
                                           RecordingStatus::kResumed, RecordingStatus::kStarted}));
-  ASSERT_TRUE(cycles_->CloseExpired().ok());
+  // The expired cycle was closed by the publish that did not continue it.
+  EXPECT_TRUE(recordings_->ListOpenCycles()->empty());
   ASSERT_EQ(events_.files.size(), 1u);
   EXPECT_EQ(events_.files[0].push_args, (std::map<std::string, std::string>{{"callback_id", "7"}}));
   auto json = PlanFromJson(ToJson(plan));  // the args survive in the spool and cycle rows
   ASSERT_TRUE(json.has_value());
   EXPECT_EQ(json->push_args, plan.push_args);
+}
+
+TEST_F(CycleFormatsTest, AReturnWithinDelayTimeHoldsTheCyclesOpenUntilItsFirstSlice) {
+  // m3u8, MP4 and FLV; the publisher is back 8 s after leaving (DelayTime 10 s) and its first
+  // slice closes 30 s later: the sweep ticking meanwhile closes nothing, and the slices continue
+  // every format's file.
+  RecordingPlan plan = Plan({{"m3u8", "p/{StreamName}_{Sequence}", 3600},
+                             {"mp4", "v/{StreamName}_{Sequence}", 3600},
+                             {"flv", "f/{StreamName}_{Sequence}", 3600}});
+  Publish(plan, 0, 3, kStart);
+  clock_.AdvanceMs(8'000);
+  auto back = Finisher();
+  ASSERT_TRUE(back->Begin(plan, clock_.NowMs()).ok());
+  for (int i = 0; i < 30; ++i) {
+    clock_.AdvanceMs(1'000);
+    ASSERT_TRUE(cycles_->CloseExpired().ok());
+  }
+  EXPECT_EQ(recordings_->ListOpenCycles()->size(), 3u);
+  SpoolSlice slice = Spooled(plan, 3, clock_.NowMs(), true);
+  ASSERT_TRUE(back->Finish(slice).ok());
+  ASSERT_TRUE(back->End().ok());
+  clock_.AdvanceMs(10'000);
+  ASSERT_TRUE(cycles_->CloseExpired().ok());
+  EXPECT_EQ(BucketFiles(".m3u8").size(), 1u);
+  ASSERT_EQ(BucketFiles(".mp4").size(), 1u);
+  ASSERT_EQ(BucketFiles(".flv").size(), 1u);
+  EXPECT_NEAR(Duration(BucketFiles(".mp4")[0]), 4.0, 0.15);
+  EXPECT_EQ(HeldFiles(), 0u);
 }
 
 TEST_F(CycleFormatsTest, RepublishWithinDelayTimeContinuesTheFileAfterItANewOne) {

@@ -1,5 +1,6 @@
 #include "recorder/cycle_manager.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -79,18 +80,54 @@ Status CycleManager::Detach(const std::string& account_id, const std::string& cy
   return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
 }
 
-void CycleManager::AnnouncePublish(const RecordingPlan& plan) {
-  if (!events_) return;
-  bool resumes = false;
-  int64_t now = clock_.NowMs();
+Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(
+    const RecordingPlan& plan, int64_t publish_ms) {
+  std::lock_guard lock(mutex_);
+  std::vector<metadata::RecordCycleRow> claimed;
   for (const auto& f : plan.formats) {
     auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, f.format);
-    if (open && *open && (*open)->last_activity_ms + plan.delay_time_s * 1000 >= now) {
-      resumes = true;
-    }
+    if (!open) return Error(open.error());
+    if (!*open) continue;
+    auto continues = ClaimLocked(plan, **open, publish_ms);
+    if (!continues) return Error(continues.error());
+    if (*continues) claimed.push_back(**open);
   }
-  events_->StatusChanged({plan.account_id, plan.domain, plan.app, plan.stream,
-                          resumes ? RecordingStatus::kResumed : RecordingStatus::kStarted});
+  if (events_) {
+    events_->StatusChanged({plan.account_id, plan.domain, plan.app, plan.stream,
+                            claimed.empty() ? RecordingStatus::kStarted
+                                            : RecordingStatus::kResumed});
+  }
+  return claimed;
+}
+
+Result<bool> CycleManager::ClaimLocked(const RecordingPlan& plan,
+                                       const metadata::RecordCycleRow& cycle, int64_t publish_ms) {
+  // The cycle's own plan: DelayTime and CycleDuration as they were when it opened.
+  auto own = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+  const RecordingPlan& rules = own ? *own : plan;
+  const PlanFormat* f = rules.Find(cycle.format);
+  int64_t cycle_ms = (f ? f->cycle_duration_s : rules.cycle_duration_s) * 1000;
+  // A live cycle here was claimed by an earlier attempt of this same call.
+  bool within = cycle.live || publish_ms - cycle.last_activity_ms < rules.delay_time_s * 1000;
+  // The next slice starts at the return, or after the last slice if that ends later (a publish
+  // pushed faster than real time).
+  int64_t next_start = std::max(publish_ms, cycle.end_ms.value_or(publish_ms));
+  bool full = cycle.start_ms && next_start - *cycle.start_ms >= cycle_ms;
+  if (within && !full) {
+    auto interrupted = PlaylistStoredLocked(cycle);  // a crash interrupted its close
+    if (!interrupted) return Error(interrupted.error());
+    full = *interrupted;
+  }
+  if (within && !full) {
+    if (!cycle.live) {
+      LIVEREC_RETURN_IF_ERROR(
+          recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs()));
+    }
+    return true;
+  }
+  LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle));
+  retry_after_ms_.erase(cycle.id);
+  return false;
 }
 
 void CycleManager::AnnounceLeave(const RecordingPlan& plan) {

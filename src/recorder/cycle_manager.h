@@ -62,9 +62,15 @@ class CycleManager {
     has_backlog_ = std::move(has_backlog);
   }
 
-  // Tells the events a publish begins: "resumed" when it will continue an open cycle of the
-  // stream and config (within DelayTime), otherwise "started". Reads the database.
-  void AnnouncePublish(const RecordingPlan& plan);
+  // A publish of `plan` begins (its recording starts at `publish_ms`), before any of its slices:
+  // every format's open cycle whose publisher left less than DelayTime before `publish_ms` is
+  // claimed for it (marked live, so CloseExpired leaves it alone however long the first slice
+  // takes) and returned; an open cycle past its DelayTime or its CycleDuration is closed now, so
+  // the publish starts new files. Then tells the events "resumed" when a cycle continues,
+  // otherwise "started". Idempotent (a retry claims the same cycles); the events are told only
+  // once everything else succeeded. Blocks (database, composing a closed cycle).
+  Result<std::vector<metadata::RecordCycleRow>> BeginPublish(const RecordingPlan& plan,
+                                                             int64_t publish_ms);
   // Tells the events the publisher left ("paused").
   void AnnounceLeave(const RecordingPlan& plan);
   // Tells the events a recording of `plan` could not start ("error", with the reason).
@@ -93,6 +99,9 @@ class CycleManager {
 
  private:
   Status CloseLocked(const metadata::RecordCycleRow& cycle);
+  // BeginPublish for one open cycle: whether the publish continues it (else it is closed now).
+  Result<bool> ClaimLocked(const RecordingPlan& plan, const metadata::RecordCycleRow& cycle,
+                           int64_t publish_ms);
   Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan, const std::string& format);
   Status ClosePlaylistLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
                              std::string& key);

@@ -233,11 +233,15 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     int64_t& value = ends->by_stream[id];
     value = std::max(value, end_ms);
   };
-  // The status event reads and writes the database: on the stream's serial worker, ahead of
-  // its slices and of the "paused" its end posts there.
-  lane->Post([cycles = &deps_.cycles, plan] { cycles->AnnouncePublish(plan); });
   auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                   deps_.spool, deps_.clock, deps_.metrics);
+  // The publish claims the cycles it continues (within DelayTime) now, not when its first slice
+  // closes (a SliceDuration later, when the sweep may have closed them), and says "started" or
+  // "resumed": queued on the stream's lane behind the previous publish's end, ahead of this
+  // publish's slices and of the "paused" its end queues there.
+  lane->Post([lane, finisher, plan, publish_ms = deps_.clock.NowMs()] {
+    lane->Begin(plan, publish_ms, finisher);
+  });
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
                                           std::move(lane), deps_.clock, deps_.random,
                                           previous_end, on_slice_end);

@@ -9,6 +9,14 @@
 
 namespace liverec::recorder {
 
+Status SliceFinisher::Begin(const RecordingPlan& plan, int64_t publish_ms) {
+  account_id_ = plan.account_id;
+  auto claimed = cycles_.BeginPublish(plan, publish_ms);
+  if (!claimed) return claimed.error();
+  for (const auto& cycle : *claimed) cycle_ids_[cycle.format] = cycle.id;
+  return Status::Ok();
+}
+
 Status SliceFinisher::Finish(SpoolSlice& slice) {
   const RecordingPlan& plan = slice.plan;
   storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);

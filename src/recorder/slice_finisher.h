@@ -5,7 +5,8 @@
 // those cycles (held_slices) and moves it to the spool's held directory, where it stays until
 // every cycle holding it has composed it; slices only MP4/FLV use are never stored in the bucket
 // nor indexed. Otherwise the slice leaves the spool. A slice that cannot be finished stays in
-// the spool for the next start to retry (every step is idempotent).
+// the spool for the next start to retry (every step is idempotent). A publish's Begin comes
+// before its slices and claims the cycles it continues; its End releases them.
 // Thread-safety: calls for one stream must be serialized (a strand); blocks (database, disk).
 #pragma once
 
@@ -28,6 +29,9 @@ class SliceFinisher {
       : recordings_(recordings), cycles_(cycles), stores_(std::move(stores)), spool_(spool),
         clock_(clock), metrics_(metrics) {}
 
+  // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
+  // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.
+  Status Begin(const RecordingPlan& plan, int64_t publish_ms);
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
   Status Finish(SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.

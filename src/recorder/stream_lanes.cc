@@ -25,18 +25,23 @@ bool NeedsAFix(const Status& status) {
 
 }  // namespace
 
+void StreamLane::Begin(const RecordingPlan& plan, int64_t publish_ms,
+                       std::shared_ptr<SliceFinisher> finisher) {
+  Push({std::nullopt, publish_ms, plan, std::move(finisher), nullptr});
+}
+
 void StreamLane::Finish(SpoolSlice slice, std::shared_ptr<SliceFinisher> finisher) {
   RecordingPlan plan = slice.plan;
-  Push({std::move(slice), std::move(plan), std::move(finisher), nullptr});
+  Push({std::move(slice), std::nullopt, std::move(plan), std::move(finisher), nullptr});
 }
 
 void StreamLane::End(const RecordingPlan& plan, std::shared_ptr<SliceFinisher> finisher,
                      std::function<void()> after) {
-  Push({std::nullopt, plan, std::move(finisher), std::move(after)});
+  Push({std::nullopt, std::nullopt, plan, std::move(finisher), std::move(after)});
 }
 
 void StreamLane::Then(std::function<void()> task) {
-  Push({std::nullopt, RecordingPlan{}, nullptr, std::move(task)});
+  Push({std::nullopt, std::nullopt, RecordingPlan{}, nullptr, std::move(task)});
 }
 
 void StreamLane::Push(Item item) {
@@ -73,7 +78,9 @@ void StreamLane::Drain() {
       continue;
     }
     const RecordingPlan& plan = item.plan;
-    Status status = item.slice ? item.finisher->Finish(*item.slice) : item.finisher->End();
+    Status status = item.slice      ? item.finisher->Finish(*item.slice)
+                    : item.begin_ms ? item.finisher->Begin(plan, *item.begin_ms)
+                                    : item.finisher->End();
     if (!status.ok()) {
       int64_t now = owner_.clock_.NowMs();
       size_t queued;
@@ -87,8 +94,9 @@ void StreamLane::Drain() {
         next_retry_ms_ = now + owner_.RetryDelayMs(failures_);
         queued = items_.size();
       }
-      std::string what = item.slice ? "slice " + item.slice->id + " not stored yet"
-                                    : "the end of a publish not recorded yet";
+      std::string what = item.slice      ? "slice " + item.slice->id + " not stored yet"
+                         : item.begin_ms ? "the beginning of a publish not recorded yet"
+                                         : "the end of a publish not recorded yet";
       if (failures == 1 && NeedsAFix(status)) {
         spdlog::error("recorder: {}/{}/{}: {}, kept in the spool with {} item(s) behind it; "
                       "this needs a fix of the bucket's configuration or access (retrying): {}",

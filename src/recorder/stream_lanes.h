@@ -10,7 +10,8 @@
 // unreachable, the database refuses) stays in the spool and in the lane, in order; the lane
 // retries it with backoff (first_retry_ms, doubling up to max_retry_ms) — RetryDue, from a
 // timer, posts the retries that are due — and everything queued behind it (later slices, the
-// publish's end) waits. Nothing is dropped: a slice leaves the lane only once it is finished.
+// publish's end) waits. A publish's beginning is queued too (ahead of its slices): it claims
+// the cycles the publish continues, in order after the previous publish's end. Nothing is dropped: a slice leaves the lane only once it is finished.
 // While a stream has anything queued, HasBacklog is true and its cycles are not closed (the
 // playlist and the MP4/FLV files wait for their slices).
 //
@@ -52,6 +53,9 @@ class StreamLane : public std::enable_shared_from_this<StreamLane> {
 
   // Runs `task` on the lane's local-work executor, after what was posted before.
   void Post(std::function<void()> task) { post_(std::move(task)); }
+  // Queues the beginning of a publish of `plan` at `publish_ms` (`finisher`->Begin: it claims
+  // the cycles the publish continues and tells the events), ahead of the publish's slices.
+  void Begin(const RecordingPlan& plan, int64_t publish_ms, std::shared_ptr<SliceFinisher> finisher);
   // Queues finishing the closed `slice` with `finisher` behind the lane's backlog.
   void Finish(SpoolSlice slice, std::shared_ptr<SliceFinisher> finisher);
   // Queues the end of a publish of `plan`: `finisher`->End() and then `after`, once every slice
@@ -66,7 +70,8 @@ class StreamLane : public std::enable_shared_from_this<StreamLane> {
  private:
   friend class StreamLanes;
   struct Item {
-    std::optional<SpoolSlice> slice;  // empty: the end of a publish, or a task
+    std::optional<SpoolSlice> slice;  // empty: the beginning or end of a publish, or a task
+    std::optional<int64_t> begin_ms;  // set: the beginning of a publish, at this time
     RecordingPlan plan;
     std::shared_ptr<SliceFinisher> finisher;  // null: a task (Then), `after` is all it does
     std::function<void()> after;
