@@ -126,7 +126,7 @@ TEST_P(DelayTimeMatrixTest, AReturnWithinDelayTimeContinuesEveryFormatAndAfterIt
 }
 
 INSTANTIATE_TEST_SUITE_P(Layouts, DelayTimeMatrixTest, ::testing::ValuesIn(MatrixRows()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& row) { return row.param.name; });
 
 }  // namespace
 }  // namespace liverec::recorder::simulation

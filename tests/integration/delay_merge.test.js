@@ -18,7 +18,7 @@ const PUSHED_S = 6;
 const DELAY_S = 6;
 const GAP_MS = 3000;  // + the next publisher's connect time: well under DelayTime
 const SLICE_S = 5;    // the gap plus one slice is longer than DelayTime
-const SECRET_ENV = 'LIVEREC_TEST_DELAY_MERGE_S3_SECRET';
+const SECRET_ENV = 'DELAY_MERGE_TEST_S3_SECRET';  // LIVEREC_* variables are not passed on
 const CALLBACKS = `
 [callbacks]
 allow_private_addresses = true
