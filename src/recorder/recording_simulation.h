@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,15 @@
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder.h"
 #include "storage/local/local_object_store.h"
+
+namespace liverec::recorder {
+
+inline void PrintTo(RecordingStatus status, std::ostream* os) {
+  static const char* const kNames[] = {"started", "paused", "resumed", "error"};
+  *os << kNames[static_cast<int>(status)];
+}
+
+}  // namespace liverec::recorder
 
 namespace liverec::recorder::simulation {
 

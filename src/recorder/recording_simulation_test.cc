@@ -92,6 +92,8 @@ std::vector<MatrixRow> MatrixRows() {
   return rows;
 }
 
+void PrintTo(const MatrixRow& row, std::ostream* os) { *os << row.name; }
+
 int EffectiveSliceSeconds(const std::vector<SimFormat>& formats) {
   int slice = 0;
   for (const auto& f : formats) {
