@@ -9,6 +9,7 @@
 #include "media/compose/cycle_composer.h"
 #include "recorder/cycle_manager.h"
 #include "storage/object_key_template.h"
+#include "storage/object_store.h"
 
 namespace liverec::recorder {
 namespace {
@@ -49,6 +50,20 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
   }
   while (begin < held.size()) {
     auto file = ComposePartLocked(cycle, plan, held, begin, part);
+    if (!file && storage::IsPermanentStorageError(file.error())) {
+      // The bucket refuses the file for good: its slices are kept aside, the cycle closes.
+      std::string reason = file.error().ToString();
+      spdlog::error("recorder: {}/{}/{}: {} cycle {}: the bucket refuses the file (not retried): "
+                    "{}; its {} slice(s) are kept in {}/{}", plan.domain, plan.app, plan.stream,
+                    cycle.format, cycle.id, reason, held.size() - begin, spool_.FailedRoot(),
+                    cycle.stream_id);
+      for (size_t i = begin; i < held.size(); ++i) {
+        Status kept = spool_.SetAsideHeld(held[i].stream_id, held[i].slice_id, reason);
+        if (!kept.ok()) return kept;  // retried later: nothing is released before it is kept
+      }
+      AnnounceError(plan, "the bucket refuses the " + cycle.format + " file: " + reason);
+      break;
+    }
     if (!file) {
       if (!IsPermanent(file.error())) return file.error();  // retried later
       spdlog::error("recorder: {}/{}/{}: {} cycle {}: slices from {} not composed: {}",

@@ -8,6 +8,7 @@
 #include "base/ids.h"
 #include "recorder/playlist.h"
 #include "storage/object_key_template.h"
+#include "storage/object_store.h"
 
 namespace liverec::recorder {
 
@@ -210,7 +211,16 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
   if (!plan) return plan.error();
   std::string key;
   if (cycle.format == "m3u8") {
-    LIVEREC_RETURN_IF_ERROR(ClosePlaylistLocked(cycle, *plan, key));
+    Status written = ClosePlaylistLocked(cycle, *plan, key);
+    if (!written.ok() && !storage::IsPermanentStorageError(written)) return written;
+    if (!written.ok()) {
+      // The bucket refuses the playlist for good: the cycle closes without one (its slices are
+      // stored and indexed; an index file can be made of them later), never retried forever.
+      spdlog::error("recorder: {}/{}/{}: m3u8 cycle {}: the bucket refuses the playlist (not "
+                    "retried): {}", plan->domain, plan->app, plan->stream, cycle.id,
+                    written.ToString());
+      AnnounceError(*plan, "the bucket refuses the playlist: " + written.ToString());
+    }
   } else {
     LIVEREC_RETURN_IF_ERROR(CloseComposedLocked(cycle, *plan, key));
   }

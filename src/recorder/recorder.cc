@@ -208,6 +208,12 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     formats += fmt::format("{}{} (cycles of {} s)", formats.empty() ? "" : ", ", f.format,
                            f.cycle_duration_s);
   }
+  if (auto bad_keys = CheckPlanKeys(plan)) {
+    std::string reason = "the stream's object keys would be invalid: " + *bad_keys;
+    spdlog::error("recorder: {}: not recorded: {}", who, reason);
+    lane->Post([cycles = &deps_.cycles, plan, reason] { cycles->AnnounceError(plan, reason); });
+    return nullptr;
+  }
   if (deps_.admit) {
     if (auto refused = deps_.admit(plan)) {
       spdlog::error("recorder: {}: not recorded: {}", who, *refused);

@@ -10,7 +10,14 @@ RecorderMetrics::RecorderMetrics(metrics::MetricRegistry& registry)
           "Attempts to store a slice that failed; the slice stays in the spool and is retried.")),
       seconds_(registry.AddHistogram("liverec_slice_store_duration_seconds",
                                      "Time to store one slice in its bucket (successful stores).",
-                                     metrics::LatencySecondsBuckets())) {}
+                                     metrics::LatencySecondsBuckets())),
+      recordings_failed_(registry.AddCounter(
+          "liverec_recordings_failed_total",
+          "Recordings that failed because their bucket refused them for good (an invalid key, "
+          "access denied, a missing bucket); other recordings are not affected.")),
+      set_aside_(registry.AddCounter(
+          "liverec_slices_set_aside_total",
+          "Slices kept in the spool's failed/ directory because their bucket refused them.")) {}
 
 void RecorderMetrics::SliceStoreDone(bool stored, std::chrono::steady_clock::time_point started) {
   if (!stored) {

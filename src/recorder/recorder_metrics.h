@@ -1,6 +1,7 @@
 // RecorderMetrics: what the recorder counts for /metrics — slices stored in their bucket, store
 // attempts that failed (the slice stays in the spool and is retried), and how long a successful
-// store took. SliceFinisher reports each attempt to store a slice (m3u8 recordings; slices only
+// store took; recordings that failed because their bucket refused them for good, and the slices
+// set aside for it. SliceFinisher reports each attempt to store a slice (m3u8 recordings; slices only
 // MP4/FLV cycles use are held, not stored).
 // Thread-safety: any thread.
 #pragma once
@@ -13,17 +14,24 @@ namespace liverec::recorder {
 
 class RecorderMetrics {
  public:
-  // Registers liverec_slices_stored_total, liverec_slice_store_failures_total and
-  // liverec_slice_store_duration_seconds in `registry`.
+  // Registers liverec_slices_stored_total, liverec_slice_store_failures_total,
+  // liverec_slice_store_duration_seconds, liverec_recordings_failed_total and
+  // liverec_slices_set_aside_total in `registry`.
   explicit RecorderMetrics(metrics::MetricRegistry& registry);
 
   // One attempt to store a slice, begun at `started`.
   void SliceStoreDone(bool stored, std::chrono::steady_clock::time_point started);
+  // A recording failed because its bucket refused it for good (SliceFinisher::Fail).
+  void RecordingFailed() { recordings_failed_.Add(); }
+  // A slice was set aside in the spool's failed/ directory.
+  void SliceSetAside() { set_aside_.Add(); }
 
  private:
   metrics::Counter& stored_;
   metrics::Counter& failed_;
   metrics::Histogram& seconds_;
+  metrics::Counter& recordings_failed_;
+  metrics::Counter& set_aside_;
 };
 
 }  // namespace liverec::recorder

@@ -1,6 +1,24 @@
 #include "recorder/recording_plan.h"
 
+#include "storage/object_key_template.h"
+
 namespace liverec::recorder {
+
+std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan) {
+  if (plan.Has("m3u8")) {
+    if (auto problem = storage::CheckRenderedKey(plan.slice_template, plan.app, plan.stream,
+                                                 "_99.ts")) {
+      return "slice names (SliceOssObjectPrefix): " + *problem;
+    }
+  }
+  for (const auto& f : plan.formats) {
+    if (auto problem = storage::CheckRenderedKey(f.object_template, plan.app, plan.stream,
+                                                 "_99." + f.format)) {
+      return f.format + " file names (OssObjectPrefix): " + *problem;
+    }
+  }
+  return std::nullopt;
+}
 
 const PlanFormat* RecordingPlan::Find(std::string_view format) const {
   for (const auto& f : formats) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,12 @@ struct RecordingPlan {
 
 nlohmann::json ToJson(const RecordingPlan& plan);
 Result<RecordingPlan> PlanFromJson(const nlohmann::json& json);
+
+// Why this publish's app and stream names cannot give valid object keys with the plan's
+// templates (e.g. a long stream name makes a key of 256 bytes or more), or nullopt. Checks the
+// slice template and every format's template with the widest times, sequence numbers and the
+// `_99` a key takes when its name is taken.
+std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan);
 
 // A slice in the spool: described by a sidecar `<id>.json` next to `<id>.ts.part` (being written)
 // or `<id>.ts` (closed).

@@ -33,12 +33,13 @@ Status SliceFinisher::Finish(SpoolSlice& slice) {
     cycles.push_back(std::move(*cycle));
   }
   // The database first, then the files: replaying a slice after a crash repeats nothing twice.
+  // The bucket first (m3u8), then the holds: a slice the bucket refuses for good is held by no
+  // cycle when it is set aside.
   for (const auto& cycle : cycles) {
-    if (cycle.format == "m3u8") {
-      LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle));
-    } else {
-      LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle));
-    }
+    if (cycle.format == "m3u8") LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle));
+  }
+  for (const auto& cycle : cycles) {
+    if (cycle.format != "m3u8") LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle));
   }
   if (plan.ComposesFiles()) return spool_.Hold(slice);
   spool_.Remove(slice);
@@ -92,6 +93,26 @@ Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleR
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row));
   return recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms, slice.end_ms,
                                 clock_.NowMs());
+}
+
+void SliceFinisher::Fail(SpoolSlice& slice, const Status& why) {
+  const RecordingPlan& plan = slice.plan;
+  if (!failed_.load()) {
+    failure_ = why.ToString();
+    failed_.store(true);
+    spdlog::error("recorder: {}/{}/{}: recording failed, the bucket {}/{} refuses its slices "
+                  "(not an outage: not retried; other streams go on): {}; slices so far are kept "
+                  "in {}/{}", plan.domain, plan.app, plan.stream, plan.endpoint, plan.bucket,
+                  failure_, spool_.FailedRoot(), plan.stream_id);
+    if (metrics_) metrics_->RecordingFailed();
+    cycles_.AnnounceError(plan, "the bucket refuses the recording: " + failure_);
+  }
+  Status moved = spool_.SetAside(slice, failure_);
+  if (!moved.ok()) {
+    spdlog::error("recorder: {}/{}/{}: slice {} not set aside, left in the spool: {}",
+                  plan.domain, plan.app, plan.stream, slice.id, moved.ToString());
+  }
+  if (metrics_) metrics_->SliceSetAside();
 }
 
 Status SliceFinisher::End() {

@@ -10,6 +10,7 @@
 // Thread-safety: calls for one stream must be serialized (a strand); blocks (database, disk).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <string>
 
@@ -36,6 +37,13 @@ class SliceFinisher {
   Status Finish(SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.
   Status End();
+  // The bucket refused `slice` for good (storage::IsPermanentStorageError), or this recording
+  // failed already: the recording fails alone. The slice is set aside in the spool's failed/
+  // (kept, not retried); the first time, the failure is logged, counted and told to the events
+  // ("error", with the reason), and Failed() turns true so the stream stops cutting slices.
+  void Fail(SpoolSlice& slice, const Status& why);
+  // Whether this publish's recording failed (any thread).
+  bool Failed() const { return failed_.load(); }
   // After End() for a publisher that left (not for a recovered stream): tells the events.
   void AnnounceLeave(const RecordingPlan& plan) { cycles_.AnnounceLeave(plan); }
 
@@ -52,6 +60,8 @@ class SliceFinisher {
   RecorderMetrics* metrics_;
   std::string account_id_;
   std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
+  std::atomic<bool> failed_{false};
+  std::string failure_;  // why (set with failed_, on the lane)
 };
 
 }  // namespace liverec::recorder

@@ -104,7 +104,13 @@ std::vector<SpoolSlice> Spool::ScanSidecars() const {
   std::vector<SpoolSlice> slices;
   std::error_code ec;
   if (!fs::exists(root_, ec)) return slices;
-  for (const auto& entry : fs::recursive_directory_iterator(root_, ec)) {
+  for (auto it = fs::recursive_directory_iterator(root_, ec); it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const auto& entry = *it;
+    if (it.depth() == 0 && entry.is_directory() && entry.path().filename() == "failed") {
+      it.disable_recursion_pending();  // set aside for good: not recovered
+      continue;
+    }
     if (!entry.is_regular_file() || entry.path().extension() != ".json") continue;
     auto slice = ReadSidecar(entry.path().string());
     if (!slice) {
@@ -126,7 +132,8 @@ Result<SpoolSlice> Spool::ReadSidecar(const std::string& path) {
 }
 
 bool Spool::IsReservedDir(std::string_view name) {
-  return name == "cycles" || name == "held" || name == "compose" || name == "orphans";
+  return name == "cycles" || name == "held" || name == "compose" || name == "orphans" ||
+         name == "failed";
 }
 
 Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& path) {

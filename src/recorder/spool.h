@@ -10,6 +10,10 @@
 //   <spool>/compose/<cycle_id>_<part>.<ext>  an MP4/FLV file being composed, before storing
 //   <spool>/orphans/<stream_id>/<id>.ts.part  a slice file a crash left without a sidecar,
 //                                            set aside at recovery (spool_orphans.h)
+//   <spool>/failed/<stream_id>/<slice_id>.ts  a slice its bucket refused for good (an invalid
+//                                            key, access denied, ...): kept, with its sidecar
+//                                            (.json) and the reason (.reason.txt); never
+//                                            retried by itself (spool_failed.cc)
 // Files are written to a temporary name, fsynced and renamed. Thread-safety: the functions may
 // be called from any thread for different slices.
 #pragma once
@@ -38,6 +42,7 @@ class Spool {
   std::string ComposePath(const std::string& cycle_id, int64_t part, const std::string& ext) const;
   std::string HeldRoot() const { return root_ + "/held"; }
   std::string ComposeRoot() const { return root_ + "/compose"; }
+  std::string FailedRoot() const { return root_ + "/failed"; }
 
   // Writes the sidecar atomically (temp file, fsync, rename).
   Status WriteSidecar(const SpoolSlice& slice) const;
@@ -48,12 +53,20 @@ class Spool {
   // Moves the closed slice to its held path (for MP4/FLV cycles) and removes its sidecar.
   // Idempotent: a slice already moved is left as it is.
   Status Hold(const SpoolSlice& slice) const;
+  // Moves the closed (or torn) slice and its sidecar to failed/<stream_id>/ and writes `reason`
+  // beside them. Idempotent.
+  Status SetAside(const SpoolSlice& slice, const std::string& reason) const;
+  // Links (or copies) the held slice into failed/<stream_id>/ with `reason`: the held file stays
+  // for the other cycles that hold it.
+  Status SetAsideHeld(const std::string& stream_id, const std::string& slice_id,
+                      const std::string& reason) const;
   // Every sidecar under the root (for recovery), parsed; unreadable ones are logged and skipped.
+  // Slices set aside in failed/ are not listed.
   std::vector<SpoolSlice> ScanSidecars() const;
   // One sidecar file, parsed (an error when it is not whole JSON of a SpoolSlice).
   static Result<SpoolSlice> ReadSidecar(const std::string& path);
   // Whether a directory directly under the root is one of the spool's own (cycles, held,
-  // compose, orphans) rather than a stream's.
+  // compose, orphans, failed) rather than a stream's.
   static bool IsReservedDir(std::string_view name);
   // Atomic write of a whole small file.
   static Status WriteFileAtomically(const std::string& path, const std::string& content);

@@ -4,24 +4,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "storage/object_store.h"
+
 namespace liverec::recorder {
 namespace {
 
 std::string BucketKey(const RecordingPlan& plan) { return plan.endpoint + "/" + plan.bucket; }
 
-// A refusal of the bucket that will not pass by itself (unlike an unreachable service).
-bool NeedsAFix(const Status& status) {
-  switch (status.code()) {
-    case ErrorCode::kStorageAuthFailed:
-    case ErrorCode::kStorageAccessDenied:
-    case ErrorCode::kStorageBucketNotFound:
-    case ErrorCode::kStorageRequestRejected:
-    case ErrorCode::kInvalidOssBucketNotFound:
-      return true;
-    default:
-      return false;
-  }
-}
 
 }  // namespace
 
@@ -78,9 +67,15 @@ void StreamLane::Drain() {
       continue;
     }
     const RecordingPlan& plan = item.plan;
-    Status status = item.slice      ? item.finisher->Finish(*item.slice)
+    Status status = item.slice && item.finisher->Failed() ? Status::Ok()
+                    : item.slice                           ? item.finisher->Finish(*item.slice)
                     : item.begin_ms ? item.finisher->Begin(plan, *item.begin_ms)
                                     : item.finisher->End();
+    if (item.slice && (item.finisher->Failed() || storage::IsPermanentStorageError(status))) {
+      // Refused for good: the recording fails alone, its slices are set aside, nothing waits.
+      item.finisher->Fail(*item.slice, status);
+      status = Status::Ok();
+    }
     if (!status.ok()) {
       int64_t now = owner_.clock_.NowMs();
       size_t queued;
@@ -97,11 +92,7 @@ void StreamLane::Drain() {
       std::string what = item.slice      ? "slice " + item.slice->id + " not stored yet"
                          : item.begin_ms ? "the beginning of a publish not recorded yet"
                                          : "the end of a publish not recorded yet";
-      if (failures == 1 && NeedsAFix(status)) {
-        spdlog::error("recorder: {}/{}/{}: {}, kept in the spool with {} item(s) behind it; "
-                      "this needs a fix of the bucket's configuration or access (retrying): {}",
-                      plan.domain, plan.app, plan.stream, what, queued - 1, status.ToString());
-      } else if (failures == 1) {
+      if (failures == 1) {
         spdlog::warn("recorder: {}/{}/{}: {}, kept in the spool with {} item(s) behind it; "
                      "retrying: {}", plan.domain, plan.app, plan.stream, what, queued - 1,
                      status.ToString());

@@ -18,6 +18,9 @@ class SwitchableStore final : public storage::ObjectStore {
   explicit SwitchableStore(storage::ObjectStore& inner) : inner_(inner) {}
   Status PutFile(const std::string& key, const std::string& path) override {
     ++puts;
+    if (!refuse_prefix.empty() && key.starts_with(refuse_prefix)) {
+      return Status(ErrorCode::kStorageAccessDenied, "", "HTTP 403 AccessDenied for " + key);
+    }
     return down ? Down() : inner_.PutFile(key, path);
   }
   Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) override {
@@ -34,6 +37,7 @@ class SwitchableStore final : public storage::ObjectStore {
   Status Delete(const std::string& key) override { return down ? Down() : inner_.Delete(key); }
 
   bool down = false;
+  std::string refuse_prefix;  // keys refused for good (403), the rest as usual
   int puts = 0;
 
  private:
@@ -286,6 +290,45 @@ TEST_F(StreamLanesTest, LanesOfOtherStreamsAreNotHeldUp) {
   other->Post([&] { ran = true; });
   Drain();
   EXPECT_TRUE(ran);
+}
+
+TEST_F(StreamLanesTest, ARefusalForGoodFailsThatRecordingAloneAndKeepsItsSlicesAside) {
+  RecordingPlan plan = Plan();  // slices under rec/s1/
+  std::string other_id = recordings_->EnsureStream(account_, "a.com", "live", "s2")->id;
+  RecordingPlan other = plan;
+  other.stream_id = other_id;
+  other.stream = "s2";
+  other.slice_template = "rec/s2/{Sequence}";
+  bucket_->refuse_prefix = "rec/s1/";
+  auto finisher = Finisher();
+  std::vector<SpoolSlice> slices;
+  for (int i = 0; i < 3; ++i) slices.push_back(ClosedSlice(plan, "slice" + std::to_string(i)));
+  for (const auto& slice : slices) lane_->Finish(slice, finisher);
+  bool ended = false;
+  lane_->End(plan, finisher, [&] { ended = true; });
+  auto other_lane = lanes_->Lane(account_, "a.com", "live", "s2");
+  auto other_finisher = Finisher();
+  other_lane->Finish(ClosedSlice(other, "b0"), other_finisher);
+  Drain();
+
+  EXPECT_EQ(bucket_->puts, 2) << "one attempt for s1, then its later slices are set aside";
+  EXPECT_TRUE(finisher->Failed());
+  EXPECT_TRUE(ended) << "nothing waits behind a refusal";
+  EXPECT_FALSE(lanes_->HasBacklog(stream_id_));
+  EXPECT_FALSE(lanes_->BucketFailing("local", "records")) << "a refusal is not an outage";
+  EXPECT_EQ(lanes_->QueuedSlices(), 0);
+  for (const auto& slice : slices) {
+    std::string kept = spool_->FailedRoot() + "/" + stream_id_ + "/" + slice.id;
+    EXPECT_TRUE(std::filesystem::exists(kept + ".ts")) << slice.id;
+    EXPECT_TRUE(std::filesystem::exists(kept + ".json")) << slice.id;
+    EXPECT_TRUE(std::filesystem::exists(kept + ".reason.txt")) << slice.id;
+    EXPECT_FALSE(std::filesystem::exists(spool_->ClosedPath(slice))) << slice.id;
+  }
+  EXPECT_TRUE(spool_->ScanSidecars().empty()) << "set-aside slices are not recovered at start";
+  EXPECT_FALSE(other_finisher->Failed());
+  auto stored = recordings_->ListStreamSlices(account_, other_id, 0, clock_.NowMs() * 2);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->size(), 1u) << "the other stream in the same bucket is recorded";
 }
 
 TEST(SpoolGuardTest, MeasuresTheSpoolAndIsFullAtItsBound) {

@@ -91,7 +91,7 @@ void StreamRecorder::Close(int64_t end_ms) {
 void StreamRecorder::OnMedia(const media::MediaPacket& packet,
                              const std::optional<media::CodecConfig>& video,
                              const std::optional<media::CodecConfig>& audio) {
-  if (ended_) return;
+  if (ended_ || failed_) return;
   bool jumped = false;
   int64_t utc = slice_clock_.ToUtc(packet.dts_ms, clock_.NowMs(), &jumped);
   bool configs_changed = !cutter_ || video != video_ || audio != audio_;
@@ -116,6 +116,12 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
       return;
     case CutDecision::kNewSlice:
       Close(utc);
+      if (finisher_->Failed()) {  // the bucket refused this recording for good
+        failed_ = true;
+        spdlog::warn("recorder: {}/{}/{}: recording stopped: it failed (see above); the "
+                     "publish goes on unrecorded", plan_.domain, plan_.app, plan_.stream);
+        return;
+      }
       Open(packet, std::max(utc, last_end_ms_));
       break;
     case CutDecision::kAppend:

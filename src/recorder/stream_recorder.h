@@ -3,7 +3,8 @@
 // TsSliceWriter, and hands every closed slice to the stream's SliceFinisher through the
 // stream's lane (StreamLanes: a serial executor on the worker pool that keeps the stream's
 // backlog), so fsync, storage and database work never run here.
-// A codec change or a timestamp jump starts a new slice marked as a discontinuity.
+// A codec change or a timestamp jump starts a new slice marked as a discontinuity. Once the
+// finisher says the recording failed (its bucket refuses it for good), no new slice is cut.
 // Thread-safety: none; the connection's coroutine owns it.
 #pragma once
 
@@ -61,6 +62,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   bool next_discontinuity_ = false;
   bool opened_any_ = false;      // the first slice of the publish marks where a republish resumes
   bool ended_ = false;
+  bool failed_ = false;          // the recording failed (SliceFinisher::Failed): no more slices
   int64_t last_end_ms_ = 0;      // UTC end of the previous slice: slices never overlap
   int64_t last_utc_ms_ = 0;      // UTC of the latest packet
   int64_t frame_ms_ = 0;         // latest video (else audio) frame spacing, to end the last slice

@@ -121,8 +121,14 @@ std::optional<std::string> CheckObjectTemplate(std::string_view tmpl, TemplateKi
   auto stand_in = [](std::string_view name) {
     return (name.empty() || name == "*") ? std::string(32, 's') : std::string(name);
   };
-  TemplateValues widest{stand_in(app_name), stand_in(stream_name), 999'999'999, 253'402'300'799'000,
-                        253'402'300'799'000};
+  return CheckRenderedKey(tmpl, stand_in(app_name), stand_in(stream_name), extension);
+}
+
+std::optional<std::string> CheckRenderedKey(std::string_view tmpl, std::string_view app_name,
+                                            std::string_view stream_name,
+                                            std::string_view extension) {
+  TemplateValues widest{std::string(app_name), std::string(stream_name), 999'999'999,
+                        253'402'300'799'000, 253'402'300'799'000};
   if (auto problem = CheckObjectKey(RenderObjectKey(tmpl, widest, extension))) {
     return "the rendered name is invalid: " + *problem;
   }

@@ -49,4 +49,11 @@ std::optional<std::string> CheckObjectTemplate(std::string_view tmpl, TemplateKi
                                                std::string_view stream_name,
                                                std::string_view extension);
 
+// Why `tmpl` rendered for these app and stream names with the widest times and sequence, then
+// `extension`, is not a valid key, or nullopt (the variables are not checked: a template a config
+// accepted, rendered for a publish's real names).
+std::optional<std::string> CheckRenderedKey(std::string_view tmpl, std::string_view app_name,
+                                            std::string_view stream_name,
+                                            std::string_view extension);
+
 }  // namespace liverec::storage

@@ -10,7 +10,8 @@
 //   InvalidObjectName. I/O failures are StorageFailure with the reason.
 // - StorageFailure is transient: the same call may succeed later (IsTransientStorageError).
 //   A remote service's refusals that will not pass by themselves have their own codes:
-//   StorageAuthFailed, StorageAccessDenied, StorageBucketNotFound, StorageRequestRejected.
+//   StorageAuthFailed, StorageAccessDenied, StorageBucketNotFound, StorageRequestRejected
+//   (IsPermanentStorageError: with the key errors above, what repeating cannot fix).
 // An implementation may weaken a guarantee only where its header says so (S3ObjectStore: the
 // no-overwrite check on services that ignore If-None-Match; `a` and `a/b` may coexist).
 // Thread-safety: all methods may be called from any thread. They block: call them from worker
@@ -50,6 +51,26 @@ class ObjectStore {
 // of configuration or data first.
 inline bool IsTransientStorageError(const Status& status) {
   return status.code() == ErrorCode::kStorageFailure;
+}
+
+// Whether `status` from an ObjectStore (or from choosing a bucket or key for it) is a refusal that
+// repeating the call cannot change — the 4xx class: an invalid key, a key that clashes with
+// another object or whose every variant is taken, wrong credentials, access denied, a missing or
+// undeclared bucket, another refused request. Such an error is never an outage of the bucket.
+inline bool IsPermanentStorageError(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kInvalidObjectName:
+    case ErrorCode::kObjectKeyConflict:
+    case ErrorCode::kObjectAlreadyExists:
+    case ErrorCode::kStorageAuthFailed:
+    case ErrorCode::kStorageAccessDenied:
+    case ErrorCode::kStorageBucketNotFound:
+    case ErrorCode::kStorageRequestRejected:
+    case ErrorCode::kInvalidOssBucketNotFound:
+      return true;
+    default:
+      return false;
+  }
 }
 
 }  // namespace liverec::storage
