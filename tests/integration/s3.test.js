@@ -174,7 +174,7 @@ describe('an S3 bucket whose secret is wrong', () => {
     if (peer) await peer.stop();
   });
 
-  it('is refused by the service; liverec says why and keeps the slices in its spool', async () => {
+  it('is refused by the service; liverec says why and keeps the slices aside in its spool', async () => {
     const flv = m.makeTestFlv(4);
     const pushed = await m.push(flv, `rtmp://127.0.0.1:${server.rtmpPort}/live/s1?vhost=bad.example.com`).done;
     assert.equal(pushed.code, 0, pushed.stderr);
@@ -188,7 +188,9 @@ describe('an S3 bucket whose secret is wrong', () => {
     assert.equal(stats.verified, 0, 'nothing signed with the wrong secret got through');
     for (const refusal of stats.refusals) assert.match(refusal, /SignatureDoesNotMatch$/);
     assert.deepEqual(m.sliceIndex(server.dataDir), [], 'nothing is indexed');
-    assert.ok(m.listFiles(path.join(server.dataDir, 'spool'), '.ts').length >= 1, 'the slices wait in the spool');
+    // A refusal for good fails the recording alone; its slices are kept aside in the spool.
+    assert.ok(m.listFiles(path.join(server.dataDir, 'spool', 'failed'), '.ts').length >= 1,
+      'the slices are kept in spool/failed');
     assert.deepEqual(peer.ls(), [], 'the bucket stays empty');
   });
 });
