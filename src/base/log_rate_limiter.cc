@@ -14,8 +14,8 @@ void LogRateLimiter::CollectNotes(int64_t now_ms, std::vector<Note>& notes) {
   }
 }
 
-bool LogRateLimiter::Admit(std::string_view source, spdlog::level::level_enum level,
-                           int64_t now_ms, std::vector<Note>& notes) {
+bool LogRateLimiter::Admit(std::string_view source, spdlog::level::level_enum level, int64_t now_ms,
+                           std::vector<Note>& notes) {
   CollectNotes(now_ms, notes);
   auto it = windows_.find(source);
   if (it == windows_.end()) {

@@ -159,8 +159,8 @@ void ReadConfigFile(const std::string& path, Config& config, std::vector<std::st
   try {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    problems.push_back(fmt::format("{}: {} (line {})", path, e.description(),
-                                   e.source().begin.line));
+    problems.push_back(
+        fmt::format("{}: {} (line {})", path, e.description(), e.source().begin.line));
     return;
   }
   const TomlView view{root};

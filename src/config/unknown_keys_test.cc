@@ -31,10 +31,11 @@ bool Mentions(const std::string& message, const std::string& text) {
 
 TEST(EditDistanceTest, CountsInsertionsDeletionsSubstitutionsAndTranspositions) {
   EXPECT_EQ(EditDistance("http", "http"), 0u);
-  EXPECT_EQ(EditDistance("htpp", "http"), 1u);                                       // substitution
-  EXPECT_EQ(EditDistance("allow_privat_addresses", "allow_private_addresses"), 1u);  // insertion
-  EXPECT_EQ(EditDistance("recordingg", "recording"), 1u);                            // deletion
-  EXPECT_EQ(EditDistance("lsiten", "listen"), 1u);                                   // transposition
+  EXPECT_EQ(EditDistance("htpp", "http"), 1u) << "a substitution";
+  EXPECT_EQ(EditDistance("allow_privat_addresses", "allow_private_addresses"), 1u)
+      << "an insertion";
+  EXPECT_EQ(EditDistance("recordingg", "recording"), 1u) << "a deletion";
+  EXPECT_EQ(EditDistance("lsiten", "listen"), 1u) << "a transposition";
   EXPECT_EQ(EditDistance("", "abc"), 3u);
 }
 
@@ -66,7 +67,8 @@ path-style = true
   std::string message = config.error().Message();
   EXPECT_TRUE(Mentions(message, "[htpp]: unknown section; did you mean `http`?")) << message;
   EXPECT_TRUE(Mentions(
-      message, "relay.allow_privat_addresses: unknown key; did you mean `allow_private_addresses`?"))
+      message,
+      "relay.allow_privat_addresses: unknown key; did you mean `allow_private_addresses`?"))
       << message;
   EXPECT_TRUE(Mentions(message, "buckets[0].path-style: unknown key; did you mean `path_style`?"))
       << message;
@@ -91,7 +93,8 @@ validty_s = 60
   EXPECT_TRUE(Mentions(message, "data_dri: unknown key; did you mean `data_dir`?")) << message;
   EXPECT_TRUE(Mentions(message, "callbacks.retries: unknown key")) << message;
   EXPECT_FALSE(Mentions(message, "callbacks.retries: unknown key; did")) << "nothing is close";
-  EXPECT_TRUE(Mentions(message, "domains[0].auth.validty_s: unknown key; did you mean `validity_s`?"))
+  EXPECT_TRUE(
+      Mentions(message, "domains[0].auth.validty_s: unknown key; did you mean `validity_s`?"))
       << message;
   EXPECT_TRUE(Mentions(message, "threads: must be 0-256")) << message;
   EXPECT_TRUE(Mentions(message, "callbacks.timeout_ms: must be 100-60000")) << message;

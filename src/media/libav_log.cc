@@ -59,7 +59,9 @@ LibavLogBridge::LibavLogBridge(std::shared_ptr<spdlog::logger> logger, const Clo
 
 LibavLogBridge::~LibavLogBridge() {
   LibavLogBridge* self = this;
-  if (installed.compare_exchange_strong(self, nullptr)) av_log_set_callback(av_log_default_callback);
+  if (installed.compare_exchange_strong(self, nullptr)) {
+    av_log_set_callback(av_log_default_callback);
+  }
 }
 
 void LibavLogBridge::Log(void* context, int av_level, const char* format, va_list args) {
@@ -97,7 +99,8 @@ void LibavLogBridge::Emit(const std::string& source, spdlog::level::level_enum l
     admitted = limiter_.Admit(source, level, clock_.NowMs(), notes);
   }
   for (const auto& note : notes) {
-    logger_->log(note.level, "{} more lines from [{}] suppressed (at most {} per {} ms from one source)",
+    logger_->log(note.level,
+                 "{} more lines from [{}] suppressed (at most {} per {} ms from one source)",
                  note.suppressed, note.source, limits_.lines_per_window, limits_.window_ms);
   }
   if (admitted) logger_->log(level, "{}", line);

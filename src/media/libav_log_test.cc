@@ -104,7 +104,8 @@ TEST_F(LibavLogBridgeTest, AFloodIsCutAndTheSuppressedLinesAreCounted) {
   av_log(&muxer_, AV_LOG_WARNING, "after the flood\n");
   auto lines = Lines();
   ASSERT_EQ(lines.size(), 5u) << out_.str();
-  EXPECT_EQ(lines[3], "warning|47 more lines from [mp4] suppressed (at most 3 per 1000 ms from one source)");
+  EXPECT_EQ(lines[3],
+            "warning|47 more lines from [mp4] suppressed (at most 3 per 1000 ms from one source)");
   EXPECT_TRUE(lines[4].ends_with("] after the flood")) << lines[4];
 }
 

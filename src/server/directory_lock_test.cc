@@ -47,7 +47,10 @@ TEST_F(DirectoryLockTest, ASecondLockIsRefusedNamingTheHoldersPidAndCommandLine)
 }
 
 TEST_F(DirectoryLockTest, AReleasedLockCanBeTakenAgain) {
-  { auto first = DirectoryLock::Acquire(dir_); ASSERT_TRUE(first.has_value()); }
+  {
+    auto first = DirectoryLock::Acquire(dir_);
+    ASSERT_TRUE(first.has_value());
+  }
   auto again = DirectoryLock::Acquire(dir_);
   EXPECT_TRUE(again.has_value()) << again.error().ToString();
 }

@@ -27,9 +27,9 @@ std::string BucketBannerLine(const config::BucketConfig& bucket, const StartInfo
 std::string StartBanner(const config::Config& config, const StartInfo& info,
                         const std::string& program) {
   std::string url = "http://" + info.http_address + "/";
-  std::string out = fmt::format(
-      "liverec {} is running\nHTTP API listening on {}\nData dir: {} (SQLite {})\n",
-      BuildVersion(), url, config.data_dir, config.database_path);
+  std::string out =
+      fmt::format("liverec {} is running\nHTTP API listening on {}\nData dir: {} (SQLite {})\n",
+                  BuildVersion(), url, config.data_dir, config.database_path);
   for (const auto& bucket : config.buckets) out += BucketBannerLine(bucket, info, url) + "\n";
   out += fmt::format("RTMP ingest listening on rtmp://{}/<app>/<stream>?vhost=<domain>\n",
                      info.rtmp_address);
@@ -39,9 +39,10 @@ std::string StartBanner(const config::Config& config, const StartInfo& info,
   } else {
     out += fmt::format("AccessKeySecret: (see {})\n", CredentialsPath(config.data_dir));
   }
-  out += fmt::format("Try: {} call --data-dir {} --endpoint {} DescribeLiveRecordConfig "
-                     "DomainName=example.com\n",
-                     program, config.data_dir, url);
+  out += fmt::format(
+      "Try: {} call --data-dir {} --endpoint {} DescribeLiveRecordConfig "
+      "DomainName=example.com\n",
+      program, config.data_dir, url);
   return out;
 }
 

@@ -44,8 +44,9 @@ TEST(StartBannerTest, ALocalBucketUnderAnotherEndpointIsSaidNotToBeServed) {
   config::BucketConfig bucket = LocalBucket();
   bucket.endpoint = "archive";
   std::string line = BucketBannerLine(bucket, Info(), "http://127.0.0.1:28080/");
-  EXPECT_EQ(line, "Bucket: OssEndpoint=archive OssBucket=recs -> /srv/recs (not served over "
-                  "HTTP: only OssEndpoint=local buckets are)");
+  EXPECT_EQ(line,
+            "Bucket: OssEndpoint=archive OssBucket=recs -> /srv/recs (not served over "
+            "HTTP: only OssEndpoint=local buckets are)");
 }
 
 TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
@@ -60,8 +61,9 @@ TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
   EXPECT_NE(banner.find("OssBucket=recs -> /srv/recs,"), std::string::npos) << banner;
   EXPECT_NE(banner.find("OssBucket=cloud -> S3 bucket acme-cloud"), std::string::npos) << banner;
   EXPECT_NE(banner.find("AccessKeySecret: secret\n"), std::string::npos) << "shown when made now";
-  EXPECT_TRUE(banner.ends_with("--endpoint http://127.0.0.1:28080/ DescribeLiveRecordConfig "
-                               "DomainName=example.com\n"))
+  EXPECT_TRUE(
+      banner.ends_with("--endpoint http://127.0.0.1:28080/ DescribeLiveRecordConfig "
+                       "DomainName=example.com\n"))
       << banner;
 }
 
