@@ -22,7 +22,9 @@ for name, code, http, msg in rows:
 out += [
     "",
     "Not every code is an API answer: `InvalidConfiguration` is how `liverec serve` reports a config",
-    "it cannot use (every problem at once) before it starts; the storage and media codes describe",
-    "failures of recording and ingest, reported in logs, callbacks and task states.", "",
+    "it cannot use (every problem at once) before it starts, and `DirectoryInUse` how it refuses a",
+    "data directory (or spool) another running server holds",
+    "([operations.md](operations.md#one-server-per-data-directory)); the storage and media codes",
+    "describe failures of recording and ingest, reported in logs, callbacks and task states.", "",
 ]
 (root / "docs/errors.md").write_text("\n".join(out))

@@ -1,17 +1,30 @@
 // liverec: the one binary. `serve` runs the server, `check-config` validates its configuration,
-// `call` signs and sends one API request, `version` prints the version and commit. See
-// docs/configuration.md, docs/operations.md and docs/api/.
+// `call` signs and sends one API request, `version` (or `--version`, `-V`) prints the version and
+// commit. See docs/configuration.md, docs/operations.md and docs/api/.
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "base/build_info.h"
 #include "commands.h"
 
+namespace {
+
+// "liverec 0.1.0 (abcdef012345)", or without the commit when built outside a checkout.
+std::string VersionLine() {
+  std::string line = "liverec " + std::string(liverec::BuildVersion());
+  if (!liverec::BuildCommit().empty()) line += " (" + std::string(liverec::BuildCommit()) + ")";
+  return line;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace liverec::apps;
   CLI::App app{"liverec: live-stream recording and relay server"};
   app.require_subcommand(1);
+  app.set_version_flag("-V,--version", VersionLine(), "print the version (as `liverec version`)");
 
   ServeOptions serve;
   std::string data_dir, http_listen, rtmp_listen, log_level, log_format;
@@ -43,9 +56,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   if (*version_cmd) {
-    std::cout << "liverec " << LIVEREC_VERSION;
-    if (!liverec::BuildCommit().empty()) std::cout << " (" << liverec::BuildCommit() << ")";
-    std::cout << "\n";
+    std::cout << VersionLine() << "\n";
     return 0;
   }
   if (*serve_cmd || *check_cmd) {

@@ -7,10 +7,13 @@
 #include <spdlog/spdlog.h>
 
 #include "base/build_info.h"
+#include "base/clock.h"
 #include "base/json_log_formatter.h"
 #include "commands.h"
 #include "config/config.h"
+#include "media/libav_log.h"
 #include "server/server.h"
+#include "server/start_banner.h"
 
 extern char** environ;
 
@@ -50,34 +53,19 @@ int RunServe(const ServeOptions& options) {
     return 2;
   }
   SetUpLogging(*config);
+  // libav (recording, composing, relays) logs through the same logger, as "libav".
+  SystemClock clock;
+  media::LibavLogBridge libav_log(spdlog::default_logger()->clone("libav"), clock);
   spdlog::info("liverec {} ({}) starting", BuildVersion(),
                BuildCommit().empty() ? "commit unknown" : BuildCommit());
   server::Server server(*config);
   auto started = server.Start();
   if (!started) {
-    std::cerr << "liverec: cannot start: " << started.error().ToString() << "\n";
+    // Through the logger: with --log-format json, every line on stderr is JSON.
+    spdlog::critical("cannot start: {}", started.error().ToString());
     return 1;
   }
-  const auto& c = started->credentials;
-  std::string url = "http://" + started->http_address + "/";
-  std::cout << "liverec " << LIVEREC_VERSION << " is running\n"
-            << "HTTP API listening on " << url << "\n"
-            << "Data dir: " << config->data_dir << " (SQLite " << config->database_path << ")\n";
-  for (const auto& b : config->buckets) {
-    std::cout << "Bucket: OssEndpoint=" << b.endpoint << " OssBucket=" << b.name << " -> "
-              << b.path << ", served at " << url << b.name << "/<key>\n";
-  }
-  std::cout << "RTMP ingest listening on rtmp://" << started->rtmp_address
-            << "/<app>/<stream>?vhost=<domain>\n"
-            << "AccessKeyId: " << c.access_key_id << "\n";
-  if (c.created) {
-    std::cout << "AccessKeySecret: " << c.access_key_secret << "\n";
-  } else {
-    std::cout << "AccessKeySecret: (see " << server::CredentialsPath(config->data_dir) << ")\n";
-  }
-  std::cout << "Try: " << options.program << " call --data-dir " << config->data_dir
-            << " --endpoint " << url << " DescribeLiveRecordConfig DomainName=example.com"
-            << std::endl;
+  std::cout << server::StartBanner(*config, *started, options.program) << std::flush;
   server.Wait();
   spdlog::info("stopped");
   return 0;

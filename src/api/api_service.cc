@@ -40,6 +40,7 @@ ApiService::ApiService(ApiDependencies deps, ApiOptions options, ApiMetrics* met
       authenticator_(
           [this](const std::string& id) { return deps_.tenants.FindAccessKey(id); }, deps.clock,
           nonces_, options.timestamp_window_ms),
+      error_docs_url_(std::move(options.error_docs_url)),
       metrics_(metrics) {}
 
 Result<nlohmann::json> ApiService::Run(const ApiRequest& request, const ParsedRequest& parsed,
@@ -100,7 +101,7 @@ ApiResponse ApiService::Respond(const ApiRequest& request, std::string& action_n
   // Server-side details (SQL, paths) stay in the log; the caller gets the catalogue text.
   Status shown = status.HttpStatus() >= 500 ? Status(status.code()) : status;
   outcome = shown;
-  return RenderError(shown, request_id, host.empty() ? "liverec" : host, format);
+  return RenderError(shown, request_id, host.empty() ? "liverec" : host, error_docs_url_, format);
 }
 
 }  // namespace liverec::api

@@ -6,6 +6,8 @@
 // when one is given.
 #pragma once
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "api/action_context.h"
@@ -19,6 +21,9 @@ namespace liverec::api {
 struct ApiOptions {
   int64_t timestamp_window_ms = 15 * 60'000;
   size_t nonce_capacity = 1'000'000;
+  // Every error's Recommend is <error_docs_url>#<Code> ([api] error_docs_url; the server makes
+  // it absolute: <public URL>/docs/errors by default).
+  std::string error_docs_url = "/docs/errors";
 };
 
 class ApiService {
@@ -37,6 +42,7 @@ class ApiService {
   ApiDependencies deps_;
   NonceStore nonces_;
   Authenticator authenticator_;
+  std::string error_docs_url_;
   ApiMetrics* metrics_;
 };
 

@@ -196,6 +196,15 @@ TEST_F(ApiServiceTest, ErrorBodyHasEveryField) {
     EXPECT_TRUE(body.contains(field)) << field;
   }
   EXPECT_EQ(body["HostId"], "127.0.0.1:8080");
+  EXPECT_EQ(body["Recommend"], "/docs/errors#MissingDomainName");
+}
+
+TEST_F(ApiServiceTest, RecommendPointsIntoTheConfiguredErrorCatalogue) {
+  ApiOptions options;
+  options.error_docs_url = "https://docs.example.com/liverec/errors";
+  ApiService service(ApiDependencies{clock_, random_, *tenants_, *configs_, {}}, options);
+  auto body = Body(service.Handle(V1("GET", Common("NoSuchAction"))));
+  EXPECT_EQ(body["Recommend"], "https://docs.example.com/liverec/errors#InvalidAction.NotFound");
 }
 
 TEST_F(ApiServiceTest, FormatXmlAnswersXml) {

@@ -61,13 +61,14 @@ ApiResponse RenderSuccess(std::string_view action, const std::string& request_id
 }
 
 ApiResponse RenderError(const Status& status, const std::string& request_id,
-                        const std::string& host_id, ResponseFormat format) {
+                        const std::string& host_id, std::string_view error_docs_url,
+                        ResponseFormat format) {
   std::string code = status.PublicCode();
   nlohmann::json body = {{"RequestId", request_id},
                          {"HostId", host_id},
                          {"Code", code},
                          {"Message", status.Message()},
-                         {"Recommend", "https://liverec.invalid/docs/errors#" + code}};
+                         {"Recommend", std::string(error_docs_url) + "#" + code}};
   if (format == ResponseFormat::kXml) {
     return ApiResponse{status.HttpStatus(), kXmlType, JsonToXml("Error", body), "", {}};
   }

@@ -7,17 +7,6 @@ namespace {
 
 using Problems = std::vector<std::string>;
 
-template <typename T>
-void Read(const toml::node_view<const toml::node>& node, T& out, const std::string& where,
-          Problems& problems) {
-  if (!node) return;
-  if (auto value = node.value<T>()) {
-    out = *value;
-  } else {
-    problems.push_back(fmt::format("{}: wrong type", where));
-  }
-}
-
 bool IsHostChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == ':' || c == '[' || c == ']';
@@ -94,21 +83,20 @@ void ValidateS3(BucketConfig& bucket, const std::string& where, Problems& proble
 
 }  // namespace
 
-void ReadS3BucketKeys(const toml::node_view<const toml::node>& b, const std::string& where,
-                      BucketConfig& bucket, Problems& problems) {
+void ReadS3BucketKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
+                      TomlReader& in) {
   S3BucketConfig& s3 = bucket.s3;
-  Read(b["url"], s3.url, where + ".url", problems);
-  Read(b["region"], s3.region, where + ".region", problems);
-  Read(b["access_key_id"], s3.access_key_id, where + ".access_key_id", problems);
-  Read(b["access_key_id_env"], s3.access_key_id_env, where + ".access_key_id_env", problems);
-  Read(b["secret_access_key"], s3.secret_access_key, where + ".secret_access_key", problems);
-  Read(b["secret_access_key_env"], s3.secret_access_key_env, where + ".secret_access_key_env",
-       problems);
-  Read(b["path_style"], s3.path_style, where + ".path_style", problems);
-  Read(b["remote_bucket"], s3.remote_bucket, where + ".remote_bucket", problems);
-  Read(b["public_url"], s3.public_url, where + ".public_url", problems);
-  Read(b["part_size_mb"], s3.part_size_mb, where + ".part_size_mb", problems);
-  Read(b["timeout_ms"], s3.timeout_ms, where + ".timeout_ms", problems);
+  in.Read(b["url"], s3.url, where + ".url");
+  in.Read(b["region"], s3.region, where + ".region");
+  in.Read(b["access_key_id"], s3.access_key_id, where + ".access_key_id");
+  in.Read(b["access_key_id_env"], s3.access_key_id_env, where + ".access_key_id_env");
+  in.Read(b["secret_access_key"], s3.secret_access_key, where + ".secret_access_key");
+  in.Read(b["secret_access_key_env"], s3.secret_access_key_env, where + ".secret_access_key_env");
+  in.Read(b["path_style"], s3.path_style, where + ".path_style");
+  in.Read(b["remote_bucket"], s3.remote_bucket, where + ".remote_bucket");
+  in.Read(b["public_url"], s3.public_url, where + ".public_url");
+  in.Read(b["part_size_mb"], s3.part_size_mb, where + ".part_size_mb");
+  in.Read(b["timeout_ms"], s3.timeout_ms, where + ".timeout_ms");
 }
 
 void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,

@@ -1,22 +1,21 @@
 // The backend-specific keys of `[[buckets]]` tables: reading them from TOML, taking secrets
 // from the environment, and validating them (every problem reported, as LoadConfig does).
-// Used by config.cc only. Pure functions; thread-safe.
+// Used by LoadConfig only. Pure functions; thread-safe.
 #pragma once
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include <toml++/toml.h>
-
 #include "config/config.h"
+#include "config/toml_reader.h"
 
 namespace liverec::config {
 
 // Reads url, region, access_key_id(_env), secret_access_key(_env), path_style, remote_bucket,
 // public_url, part_size_mb and timeout_ms of the table `b` into bucket.s3.
-void ReadS3BucketKeys(const toml::node_view<const toml::node>& b, const std::string& where,
-                      BucketConfig& bucket, std::vector<std::string>& problems);
+void ReadS3BucketKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
+                      TomlReader& in);
 
 // Replaces the *_env names of S3 buckets by the values of those variables in `env`.
 void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,

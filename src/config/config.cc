@@ -3,59 +3,15 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
 
 #include "base/names.h"
 #include "config/bucket_keys.h"
+#include "config/config_file.h"
 
 namespace liverec::config {
 namespace {
 
 using Problems = std::vector<std::string>;
-
-template <typename T>
-void Read(const toml::node_view<const toml::node>& node, T& out, const std::string& where,
-          Problems& problems) {
-  if (!node) return;
-  if (auto value = node.value<T>()) {
-    out = *value;
-  } else {
-    problems.push_back(fmt::format("{}: wrong type", where));
-  }
-}
-
-void ReadStrings(const toml::node_view<const toml::node>& node, std::vector<std::string>& out,
-                 const std::string& where, Problems& problems) {
-  if (!node) return;
-  const auto* array = node.as_array();
-  if (!array) {
-    problems.push_back(where + ": must be an array of strings");
-    return;
-  }
-  for (const auto& item : *array) {
-    if (auto s = item.value<std::string>()) {
-      out.push_back(*s);
-    } else {
-      problems.push_back(where + ": must be an array of strings");
-    }
-  }
-}
-
-void ReadCallbacks(const toml::node_view<const toml::node>& node, CallbacksConfig& c,
-                   Problems& problems) {
-  Read(node["allow_private_addresses"], c.allow_private_addresses,
-       "callbacks.allow_private_addresses", problems);
-  Read(node["initial_backoff_ms"], c.initial_backoff_ms, "callbacks.initial_backoff_ms", problems);
-  Read(node["max_backoff_ms"], c.max_backoff_ms, "callbacks.max_backoff_ms", problems);
-  Read(node["min_attempts"], c.min_attempts, "callbacks.min_attempts", problems);
-  Read(node["horizon_s"], c.horizon_s, "callbacks.horizon_s", problems);
-  Read(node["timeout_ms"], c.timeout_ms, "callbacks.timeout_ms", problems);
-  Read(node["on_demand_timeout_ms"], c.on_demand_timeout_ms, "callbacks.on_demand_timeout_ms",
-       problems);
-  Read(node["poll_interval_ms"], c.poll_interval_ms, "callbacks.poll_interval_ms", problems);
-  Read(node["history_retention_days"], c.history_retention_days,
-       "callbacks.history_retention_days", problems);
-}
 
 void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
   if (c.initial_backoff_ms < 10 || c.initial_backoff_ms > 3'600'000) {
@@ -80,14 +36,6 @@ void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
   }
 }
 
-void ReadRelay(const toml::node_view<const toml::node>& node, RelayConfig& r, Problems& problems) {
-  Read(node["max_tasks"], r.max_tasks, "relay.max_tasks", problems);
-  Read(node["media_root"], r.media_root, "relay.media_root", problems);
-  Read(node["allow_private_addresses"], r.allow_private_addresses, "relay.allow_private_addresses",
-       problems);
-  Read(node["exited_retention_s"], r.exited_retention_s, "relay.exited_retention_s", problems);
-}
-
 void ValidateRelay(const RelayConfig& r, Problems& problems) {
   if (r.max_tasks < 1 || r.max_tasks > 100'000) problems.push_back("relay.max_tasks: must be 1-100000");
   if (!r.media_root.empty() && !r.media_root.starts_with("/")) {
@@ -95,120 +43,6 @@ void ValidateRelay(const RelayConfig& r, Problems& problems) {
   }
   if (r.exited_retention_s < 1 || r.exited_retention_s > 30 * 86'400) {
     problems.push_back("relay.exited_retention_s: must be 1-2592000");
-  }
-}
-
-void ReadFile(const std::string& path, Config& config, Problems& problems) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    problems.push_back(fmt::format("{}: {} (line {})", path, e.description(),
-                                   e.source().begin.line));
-    return;
-  }
-  const toml::node_view<const toml::node> view{root};
-  Read(view["data_dir"], config.data_dir, "data_dir", problems);
-  Read(view["threads"], config.threads, "threads", problems);
-  Read(view["shutdown"]["timeout_s"], config.shutdown_timeout_s, "shutdown.timeout_s", problems);
-  Read(view["log_level"], config.log_level, "log_level", problems);
-  Read(view["log"]["level"], config.log_level, "log.level", problems);
-  Read(view["log"]["format"], config.log_format, "log.format", problems);
-  Read(view["metrics"]["enabled"], config.metrics.enabled, "metrics.enabled", problems);
-  Read(view["http"]["listen"], config.http_listen, "http.listen", problems);
-  Read(view["rtmp"]["listen"], config.rtmp_listen, "rtmp.listen", problems);
-  Read(view["http"]["public_url"], config.public_url, "http.public_url", problems);
-  Read(view["api"]["max_index_slices"], config.api.max_index_slices, "api.max_index_slices", problems);
-  Read(view["recording"]["slice_retention_days"], config.recording.slice_retention_days,
-       "recording.slice_retention_days", problems);
-  Read(view["recording"]["index_retention_days"], config.recording.index_retention_days,
-       "recording.index_retention_days", problems);
-  Read(view["database"]["path"], config.database_path, "database.path", problems);
-  Read(view["api"]["timestamp_window_s"], config.api.timestamp_window_s, "api.timestamp_window_s",
-       problems);
-  Read(view["api"]["nonce_capacity"], config.api.nonce_capacity, "api.nonce_capacity", problems);
-  Read(view["rtmp"]["handshake_timeout_s"], config.rtmp.handshake_timeout_s,
-       "rtmp.handshake_timeout_s", problems);
-  Read(view["rtmp"]["idle_timeout_s"], config.rtmp.idle_timeout_s, "rtmp.idle_timeout_s", problems);
-  Read(view["rtmp"]["max_connections"], config.rtmp.max_connections, "rtmp.max_connections",
-       problems);
-  Read(view["rtmp"]["max_chunk_size"], config.rtmp.max_chunk_size, "rtmp.max_chunk_size", problems);
-  Read(view["rtmp"]["max_message_size"], config.rtmp.max_message_size, "rtmp.max_message_size",
-       problems);
-  Read(view["recording"]["spool_dir"], config.recording.spool_dir, "recording.spool_dir", problems);
-  Read(view["recording"]["time_zone"], config.recording.time_zone, "recording.time_zone", problems);
-  Read(view["recording"]["spool_max_mb"], config.recording.spool_max_mb, "recording.spool_max_mb",
-       problems);
-  Read(view["recording"]["spool_warn_percent"], config.recording.spool_warn_percent,
-       "recording.spool_warn_percent", problems);
-  Read(view["recording"]["upload_retry_max_s"], config.recording.upload_retry_max_s,
-       "recording.upload_retry_max_s", problems);
-  Read(view["recording"]["upload_threads"], config.recording.upload_threads,
-       "recording.upload_threads", problems);
-  Read(view["testing"]["enabled"], config.testing.enabled, "testing.enabled", problems);
-  Read(view["testing"]["min_delay_time_s"], config.testing.min_delay_time_s,
-       "testing.min_delay_time_s", problems);
-  Read(view["testing"]["min_cycle_duration_s"], config.testing.min_cycle_duration_s,
-       "testing.min_cycle_duration_s", problems);
-  Read(view["testing"]["min_slice_duration_s"], config.testing.min_slice_duration_s,
-       "testing.min_slice_duration_s", problems);
-
-  ReadCallbacks(view["callbacks"], config.callbacks, problems);
-  ReadRelay(view["relay"], config.relay, problems);
-  Read(view["testing"]["min_retry_interval_s"], config.testing.min_retry_interval_s,
-       "testing.min_retry_interval_s", problems);
-
-  if (const auto* accounts = root["accounts"].as_array()) {
-    for (size_t i = 0; i < accounts->size(); ++i) {
-      std::string where = fmt::format("accounts[{}]", i);
-      toml::node_view<const toml::node> a{(*accounts)[i]};
-      AccountConfig account;
-      Read(a["name"], account.name, where + ".name", problems);
-      if (const auto* keys = a["access_keys"].as_array()) {
-        for (size_t k = 0; k < keys->size(); ++k) {
-          std::string kw = fmt::format("{}.access_keys[{}]", where, k);
-          toml::node_view<const toml::node> key_view{(*keys)[k]};
-          AccessKeyConfig key;
-          Read(key_view["id"], key.id, kw + ".id", problems);
-          Read(key_view["secret"], key.secret, kw + ".secret", problems);
-          Read(key_view["enabled"], key.enabled, kw + ".enabled", problems);
-          account.access_keys.push_back(std::move(key));
-        }
-      }
-      config.accounts.push_back(std::move(account));
-    }
-  }
-  if (const auto* buckets = root["buckets"].as_array()) {
-    for (size_t i = 0; i < buckets->size(); ++i) {
-      std::string where = fmt::format("buckets[{}]", i);
-      toml::node_view<const toml::node> b{(*buckets)[i]};
-      BucketConfig bucket;
-      Read(b["account"], bucket.account, where + ".account", problems);
-      Read(b["endpoint"], bucket.endpoint, where + ".endpoint", problems);
-      Read(b["name"], bucket.name, where + ".name", problems);
-      Read(b["backend"], bucket.backend, where + ".backend", problems);
-      Read(b["path"], bucket.path, where + ".path", problems);
-      ReadS3BucketKeys(b, where, bucket, problems);
-      config.buckets.push_back(std::move(bucket));
-    }
-  }
-  if (const auto* domains = root["domains"].as_array()) {
-    for (size_t i = 0; i < domains->size(); ++i) {
-      std::string where = fmt::format("domains[{}]", i);
-      toml::node_view<const toml::node> d{(*domains)[i]};
-      DomainConfig domain;
-      Read(d["account"], domain.account, where + ".account", problems);
-      Read(d["name"], domain.name, where + ".name", problems);
-      ReadStrings(d["aliases"], domain.aliases, where + ".aliases", problems);
-      if (d["auth"]) {
-        IngestAuthConfig auth;
-        Read(d["auth"]["primary_key"], auth.primary_key, where + ".auth.primary_key", problems);
-        Read(d["auth"]["secondary_key"], auth.secondary_key, where + ".auth.secondary_key", problems);
-        Read(d["auth"]["validity_s"], auth.validity_s, where + ".auth.validity_s", problems);
-        domain.auth = auth;
-      }
-      config.domains.push_back(std::move(domain));
-    }
   }
 }
 
@@ -373,6 +207,10 @@ void Validate(Config& config, Problems& problems) {
   if (config.recording.upload_threads < 1 || config.recording.upload_threads > 256) {
     problems.push_back("recording.upload_threads: must be 1-256");
   }
+  if (!config.api.error_docs_url.empty() && !config.api.error_docs_url.starts_with("http://") &&
+      !config.api.error_docs_url.starts_with("https://")) {
+    problems.push_back("api.error_docs_url: must start with http:// or https://");
+  }
   if (!config.public_url.empty() && !config.public_url.starts_with("http://") &&
       !config.public_url.starts_with("https://")) {
     problems.push_back("http.public_url: must start with http:// or https://");
@@ -425,7 +263,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
       file = it->second;
     }
   }
-  if (file) ReadFile(*file, config, problems);
+  if (file) ReadConfigFile(*file, config, problems);
 
   std::map<std::string, std::string> env_values;
   auto env = [&](const char* name) -> std::string {

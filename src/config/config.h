@@ -117,6 +117,9 @@ struct ApiConfig {
   int64_t timestamp_window_s = 900;  // Timestamp / x-acs-date skew allowed either way
   int64_t nonce_capacity = 1'000'000;
   int64_t max_index_slices = 100'000;  // RecordContentExceed above this many slices
+  // Base of every error's Recommend: <error_docs_url>#<Code>. "" = <public URL>/docs/errors,
+  // the error catalogue liverec serves itself.
+  std::string error_docs_url;
 };
 
 // /metrics on the HTTP listener (docs/operations.md). Not for the public internet: bind

@@ -276,5 +276,16 @@ TEST(ConfigTest, TheDeploymentExampleLoads) {
   EXPECT_FALSE(config->domains.empty());
 }
 
+TEST(ConfigTest, ErrorDocsUrlMustBeAnHttpUrl) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->api.error_docs_url, "") << "the default is the catalogue liverec serves";
+  std::string file = WriteTemp("[api]\nerror_docs_url = \"docs/errors\"\n");
+  auto config = LoadConfig({.file = file});
+  std::remove(file.c_str());
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("api.error_docs_url"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace liverec::config

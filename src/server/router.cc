@@ -4,12 +4,20 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "base/build_info.h"
 #include "base/metrics_exposition.h"
+#include "server/error_catalogue_page.h"
 
 namespace liverec::server {
 namespace {
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+
+net::HttpResponse OnlyGet() {
+  return net::HttpResponse{405, std::string(kTextPlain), "only GET\n", "", {{"Allow", "GET"}}};
+}
 
 std::map<std::string, std::string> LocalBuckets(const config::Config& config) {
   std::map<std::string, std::string> buckets;  // bucket name -> directory
@@ -30,6 +38,8 @@ net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   if (path == "/") return api_.Handle(request);
   if (path == "/healthz") return Health();
   if (path == "/metrics" && probes_.metrics) return Metrics(request);
+  if (path == "/version") return Version(request);
+  if (path == "/docs/errors") return ErrorCatalogue(request);
   return files_.Serve(request, path);
 }
 
@@ -41,11 +51,20 @@ net::HttpResponse Router::Health() const {
 }
 
 net::HttpResponse Router::Metrics(const net::HttpRequest& request) const {
-  if (request.method != "GET") {
-    return net::HttpResponse{405, std::string(kTextPlain), "only GET\n", "", {{"Allow", "GET"}}};
-  }
+  if (request.method != "GET") return OnlyGet();
   return net::HttpResponse{200, std::string(metrics::kExpositionContentType),
                            probes_.metrics->Render(), "", {}};
+}
+
+net::HttpResponse Router::Version(const net::HttpRequest& request) const {
+  if (request.method != "GET") return OnlyGet();
+  nlohmann::json body{{"version", BuildVersion()}, {"commit", BuildCommit()}};
+  return net::HttpResponse{200, "application/json", body.dump() + "\n", "", {}};
+}
+
+net::HttpResponse Router::ErrorCatalogue(const net::HttpRequest& request) const {
+  if (request.method != "GET") return OnlyGet();
+  return net::HttpResponse{200, "text/html; charset=utf-8", ErrorCataloguePage(), "", {}};
 }
 
 }  // namespace liverec::server

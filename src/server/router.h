@@ -1,9 +1,11 @@
 // Router: which handler answers an HTTP request. `/` is the RPC API; `/healthz` says whether
 // the server can serve (HealthCheck: 200 "ok", or 503 and a short reason); `/metrics` serves
 // the metric registry in the Prometheus text format (GET only; only when a registry is given,
-// i.e. [metrics] enabled); `/<bucket>/<key>` reads an object of a local bucket (GET/HEAD, byte
-// ranges; see BucketFileServer), so recording URLs play. The URL path is percent-decoded ('+'
-// stays '+') before it is matched.
+// i.e. [metrics] enabled); `/version` the version and commit as JSON and `/docs/errors` the
+// error catalogue that every error's Recommend links to (GET only); `/<bucket>/<key>` reads an
+// object of a local bucket (GET/HEAD, byte ranges; see BucketFileServer), so recording URLs
+// play. Local buckets may not take the names these paths use (config::IsReservedBucketName).
+// The URL path is percent-decoded ('+' stays '+') before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
 
@@ -32,6 +34,8 @@ class Router {
  private:
   net::HttpResponse Health() const;
   net::HttpResponse Metrics(const net::HttpRequest& request) const;
+  net::HttpResponse Version(const net::HttpRequest& request) const;
+  net::HttpResponse ErrorCatalogue(const net::HttpRequest& request) const;
 
   api::ApiService& api_;
   BucketFileServer files_;  // the local buckets (backend and endpoint "local")

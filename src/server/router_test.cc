@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "base/build_info.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "metadata/migrations.h"
@@ -133,6 +136,48 @@ TEST_F(RouterTest, HealthzIs503WithTheReasonWhenTheCheckFails) {
   net::HttpResponse response = Get("/healthz");
   EXPECT_EQ(response.status, 503);
   EXPECT_EQ(response.body, "unavailable: shutting down\n");
+}
+
+TEST_F(RouterTest, VersionIsJsonWithTheVersionAndCommit) {
+  net::HttpResponse response = Get("/version");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  auto body = nlohmann::json::parse(response.body);
+  EXPECT_EQ(body["version"], std::string(BuildVersion()));
+  EXPECT_EQ(body["commit"], std::string(BuildCommit()));
+  EXPECT_EQ(router_->Handle(net::HttpRequest{"POST", "/version", {}, ""}).status, 405);
+}
+
+// Recommend (ApiOptions' default "/docs/errors") opens the catalogue at the code's row.
+TEST_F(RouterTest, AnErrorsRecommendLeadsToItsRowOfTheErrorCatalogue) {
+  auto error = nlohmann::json::parse(Get("/?Action=DescribeLiveRecordConfig").body);
+  std::string recommend = error["Recommend"];
+  auto hash = recommend.find('#');
+  ASSERT_NE(hash, std::string::npos) << recommend;
+  net::HttpResponse page = Get(recommend.substr(0, hash));
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  std::string code = error["Code"];
+  EXPECT_NE(page.body.find("<tr id=\"" + code + "\">"), std::string::npos) << code;
+}
+
+TEST_F(RouterTest, TheErrorCatalogueHasARowForEveryCode) {
+  std::string page = Get("/docs/errors").body;
+  for (const char* code : {"SignatureDoesNotMatch", "InvalidConfig.NotFound", "DirectoryInUse",
+                           "StorageFailure", "MuxerFailure"}) {
+    EXPECT_NE(page.find(std::string("<tr id=\"") + code + "\">"), std::string::npos) << code;
+  }
+  EXPECT_NE(page.find("<tr data-prefix=\"Missing\" data-suffix=\"\">"), std::string::npos)
+      << "MissingDomainName finds the row of Missing{}";
+  EXPECT_NE(page.find("The specified parameter &quot;{}&quot; is not valid."), std::string::npos)
+      << "messages are escaped";
+}
+
+TEST_F(RouterTest, TheNamesTheServerAnswersAreReservedForLocalBuckets) {
+  for (const char* name : {"healthz", "metrics", "version", "docs"}) {
+    EXPECT_TRUE(config::IsReservedBucketName(name)) << name;
+  }
+  EXPECT_EQ(Get("/docs/other").status, 404) << "only /docs/errors is served under docs";
 }
 
 TEST(HealthCheckTest, ADatabaseThatCannotAnswerIsUnhealthy) {

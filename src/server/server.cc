@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <optional>
 #include <map>
 #include <chrono>
@@ -43,6 +42,7 @@
 #include "metadata/tenant_repository.h"
 #include "net/http_server.h"
 #include "server/callback_pump.h"
+#include "server/directory_lock.h"
 #include "server/recording_callbacks.h"
 #include "server/health_check.h"
 #include "server/router.h"
@@ -103,6 +103,8 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
 
 struct Server::Impl {
   config::Config config;
+  // The data directory's (and an outside spool's) lock: taken first, released last.
+  std::vector<std::unique_ptr<DirectoryLock>> locks;
   SystemClock clock;
   OsRandom random;
   ServerMetrics metrics{clock};  // /metrics; its counters are handed to the components
@@ -404,12 +406,9 @@ Server::~Server() {
 
 Result<StartInfo> Server::Start() {
   Impl& s = *impl_;
-  std::error_code ec;
-  std::filesystem::create_directories(s.config.data_dir, ec);
-  if (ec) {
-    return Error(ErrorCode::kInvalidConfiguration, "",
-                 "cannot create data dir " + s.config.data_dir + ": " + ec.message());
-  }
+  auto locks = LockServerDirectories(s.config.data_dir, s.config.recording.spool_dir);
+  if (!locks) return Error(locks.error());
+  s.locks = std::move(*locks);
   auto db = metadata::SqliteDatabase::Open(s.config.database_path);
   if (!db) return Error(db.error());
   s.db = std::move(*db);
@@ -456,7 +455,7 @@ Result<StartInfo> Server::Start() {
                  "network");
   }
   deps.index.max_index_slices = s.config.api.max_index_slices;
-  deps.index.bucket_urls = std::move(bucket_urls);
+  deps.index.bucket_urls = bucket_urls;
   deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
   deps.index.time_zone_minutes =
       config::ParseTimeZoneOffsetMinutes(s.config.recording.time_zone).value_or(0);
@@ -475,6 +474,10 @@ Result<StartInfo> Server::Start() {
   deps.index.public_url = s.config.public_url.empty()
                               ? "http://" + http_host + ":" + std::to_string(*port)
                               : s.config.public_url;
+  // Recommend: the catalogue at /docs/errors (ErrorCataloguePage) unless [api] says elsewhere.
+  options.error_docs_url = s.config.api.error_docs_url.empty()
+                               ? deps.index.public_url + "/docs/errors"
+                               : s.config.api.error_docs_url;
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
       *s.api, s.config,
@@ -492,7 +495,7 @@ Result<StartInfo> Server::Start() {
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));
   std::string rtmp_host = s.config.rtmp_listen.substr(0, s.config.rtmp_listen.rfind(':'));
   StartInfo info{host + ":" + std::to_string(*port), rtmp_host + ":" + std::to_string(*rtmp_port),
-                 *credentials};
+                 *credentials, std::move(bucket_urls)};
   for (int i = 0; i < s.ThreadCount(); ++i) {
     s.io_threads.emplace_back([&io = *s.io] { io.run(); });
   }

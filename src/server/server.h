@@ -4,8 +4,10 @@
 // Thread-safety: Start and Wait from the main thread; Stop from any thread or a signal handler.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "config/config.h"
 #include "server/bootstrap.h"
@@ -16,6 +18,8 @@ struct StartInfo {
   std::string http_address;  // "127.0.0.1:8080", with the bound port
   std::string rtmp_address;  // "127.0.0.1:1935", with the bound port
   DefaultCredentials credentials;
+  // (OssEndpoint, OssBucket) -> base of RecordUrls, for the buckets liverec does not serve (S3).
+  std::map<std::pair<std::string, std::string>, std::string> bucket_urls;
 };
 
 class Server {

@@ -95,6 +95,8 @@ async function startServer(opts = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let stdoutText = '';
+  let stderrText = '';
   let exited = null;
   const exitPromise = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
@@ -120,6 +122,7 @@ async function startServer(opts = {}) {
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {
+      stdoutText += chunk;
       output += chunk;
       if (output.length > 200000) output = output.slice(-100000);
       stdoutBuf += chunk;
@@ -134,6 +137,7 @@ async function startServer(opts = {}) {
       }
     });
     child.stderr.on('data', (chunk) => {
+      stderrText += chunk;
       output += chunk;
       if (output.length > 200000) output = output.slice(-100000);
     });
@@ -155,7 +159,11 @@ async function startServer(opts = {}) {
     dataDir,
     tmp,
     configPath,
+    pid: child.pid,
     output: () => output,
+    // Everything the server wrote to each stream so far (unlike output, never trimmed).
+    stdout: () => stdoutText,
+    stderr: () => stderrText,
     exited: () => exited,
     // Sends a signal (e.g. SIGKILL for crash tests) and waits for the exit; keeps the temp dir.
     async kill(signal) {
@@ -531,7 +539,8 @@ function assertErrorBody(body, code, { host, messageIncludes, messageStartsWith 
   assert.equal(typeof body.Message, 'string', 'Message');
   assert.ok(body.Message.length > 0, 'Message not empty');
   assert.equal(typeof body.Recommend, 'string', 'Recommend');
-  assert.ok(body.Recommend.startsWith('https://liverec.invalid/'), `Recommend points at liverec docs: ${body.Recommend}`);
+  assert.match(body.Recommend, /^https?:\/\/[^/]+\/docs\/errors#/,
+    `Recommend points at the error catalogue liverec serves: ${body.Recommend}`);
   assert.ok(body.Recommend.endsWith(`#${code}`), `Recommend names the code: ${body.Recommend}`);
   if (messageStartsWith !== undefined) {
     assert.ok(body.Message.startsWith(messageStartsWith),

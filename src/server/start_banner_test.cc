@@ -1,0 +1,71 @@
+// The start banner says, for each kind of bucket, what is true: where its recordings go and
+// where they can be fetched.
+#include "server/start_banner.h"
+
+#include <gtest/gtest.h>
+
+namespace liverec::server {
+namespace {
+
+config::BucketConfig LocalBucket() {
+  return config::BucketConfig{.name = "recs", .path = "/srv/recs"};
+}
+
+config::BucketConfig S3Bucket() {
+  config::BucketConfig bucket{.endpoint = "s3.example.com", .name = "cloud", .backend = "s3"};
+  bucket.s3.url = "http://127.0.0.1:9000";
+  bucket.s3.remote_bucket = "acme-cloud";
+  return bucket;
+}
+
+StartInfo Info() {
+  StartInfo info{"127.0.0.1:28080", "127.0.0.1:1935", {"LTAIexample", "secret", true}, {}};
+  info.bucket_urls[{"s3.example.com", "cloud"}] = "http://127.0.0.1:9000/acme-cloud";
+  return info;
+}
+
+TEST(StartBannerTest, ALocalBucketShowsItsDirectoryAndTheUrlItIsServedAt) {
+  EXPECT_EQ(BucketBannerLine(LocalBucket(), Info(), "http://127.0.0.1:28080/"),
+            "Bucket: OssEndpoint=local OssBucket=recs -> /srv/recs, served at "
+            "http://127.0.0.1:28080/recs/<key>");
+}
+
+TEST(StartBannerTest, AnS3BucketShowsItsServiceAndRecordUrlsAndNoLocalPathOrUrl) {
+  std::string line = BucketBannerLine(S3Bucket(), Info(), "http://127.0.0.1:28080/");
+  EXPECT_EQ(line,
+            "Bucket: OssEndpoint=s3.example.com OssBucket=cloud -> S3 bucket acme-cloud at "
+            "http://127.0.0.1:9000 (path-style), RecordUrl http://127.0.0.1:9000/acme-cloud/<key> "
+            "(not served by liverec)");
+  EXPECT_EQ(line.find("28080"), std::string::npos) << "no URL of liverec: it would be a 404";
+  EXPECT_EQ(line.find("-> ,"), std::string::npos) << "no empty path";
+}
+
+TEST(StartBannerTest, ALocalBucketUnderAnotherEndpointIsSaidNotToBeServed) {
+  config::BucketConfig bucket = LocalBucket();
+  bucket.endpoint = "archive";
+  std::string line = BucketBannerLine(bucket, Info(), "http://127.0.0.1:28080/");
+  EXPECT_EQ(line,
+            "Bucket: OssEndpoint=archive OssBucket=recs -> /srv/recs (not served over "
+            "HTTP: only OssEndpoint=local buckets are)");
+}
+
+TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
+  config::Config config;
+  config.data_dir = "/srv/data";
+  config.database_path = "/srv/data/liverec.db";
+  config.buckets = {LocalBucket(), S3Bucket()};
+  std::string banner = StartBanner(config, Info(), "liverec");
+  EXPECT_NE(banner.find("\nHTTP API listening on http://127.0.0.1:28080/\n"), std::string::npos)
+      << banner;
+  EXPECT_NE(banner.find("\nRTMP ingest listening on rtmp://127.0.0.1:1935/"), std::string::npos);
+  EXPECT_NE(banner.find("OssBucket=recs -> /srv/recs,"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("OssBucket=cloud -> S3 bucket acme-cloud"), std::string::npos) << banner;
+  EXPECT_NE(banner.find("AccessKeySecret: secret\n"), std::string::npos) << "shown when made now";
+  EXPECT_TRUE(
+      banner.ends_with("--endpoint http://127.0.0.1:28080/ DescribeLiveRecordConfig "
+                       "DomainName=example.com\n"))
+      << banner;
+}
+
+}  // namespace
+}  // namespace liverec::server
