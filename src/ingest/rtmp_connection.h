@@ -1,5 +1,5 @@
 // RtmpConnection: one RTMP connection's ingest logic, over the sans-I/O RtmpServerSession.
-// On publish: resolves the stream identity, checks auth_key (spec §10.2) before any media is
+// On publish: resolves the stream identity, checks auth_key (docs/recording.md) before any media is
 // accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
 // PublishListener for an observer; then parses FLV tags into packets for it, and measures the
 // stream for the registry (StreamMeter; the registry's lock about once a second). Bad media is
