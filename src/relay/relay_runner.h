@@ -34,7 +34,9 @@ enum class RelayFailure {
 struct RelayJob {
   std::string task_id;
   std::string account_id;
-  uint64_t attempt = 0;                  // scheduler-chosen, echoed in every report
+  // The task's attempt number, echoed in every report and named in logs: 1 for its first
+  // attempt, then 2, 3, ... with no gaps (numbering restarts with the server process).
+  uint64_t attempt = 0;
   std::string source_type;               // "live" or "url"
   std::string source_protocol;           // live only: "rtmp" | "srt" | "http-flv" | "hls"
   std::vector<std::string> source_urls;  // live: exactly one; url: 1..30, played in order

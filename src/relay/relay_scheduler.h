@@ -98,7 +98,7 @@ class RelayScheduler {
   struct Entry {
     RelayTask task;
     bool active = false;  // an attempt is running in the runner
-    uint64_t attempt = 0;
+    uint64_t attempt = 0;  // the task's latest attempt: 1, 2, 3, ... (RelayJob::attempt)
   };
   // The effects of one call, and the tasks it changed (saved once at the end).
   struct Batch {
@@ -117,7 +117,6 @@ class RelayScheduler {
   const Clock& clock_;
   SchedulerOptions options_;
   std::map<std::string, Entry> entries_;  // by task id
-  uint64_t last_attempt_ = 0;
 };
 
 }  // namespace liverec::relay
