@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// P8 benchmark: signed API request throughput (../../../shared/spec/performance.md, P8):
+// P8 benchmark: signed API request throughput (docs/benchmarks.md, P8):
 // DescribeLiveRecordConfig, V1 signature (HMAC-SHA1), HTTP/1.1 keep-alive, on 127.0.0.1.
 //
 //   node bench/api_throughput/run.js --c 1,4,16 --rounds 3 --window 10 --json /tmp/p8.json

@@ -2,7 +2,7 @@
 'use strict';
 // P1/P2/P3 benchmark: CPU and memory per recorded stream, liverec (TS slices + m3u8 + slice
 // index into the local bucket) against nginx-rtmp (`record all` + `hls on`) in the same run,
-// sides alternated A, B, A, B ... (targets: ../../../shared/spec/performance.md, P1-P3).
+// sides alternated A, B, A, B ... (targets P1-P3, docs/benchmarks.md).
 //
 //   node bench/recording/run.js --n 50,200,500 --rounds 1 --json /tmp/p1.json
 //

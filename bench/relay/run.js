@@ -2,7 +2,7 @@
 'use strict';
 // P9 benchmark: CPU per relayed stream (live pull-to-push, 2 Mbit/s 720p25 H.264 + AAC, stream
 // copy), liverec against one `ffmpeg -re -i SRC -c copy -f flv DST` process per stream, in the
-// same run, sides alternated A, B, A, B ... (target: ../../../shared/spec/performance.md, P9).
+// same run, sides alternated A, B, A, B ... (target P9, docs/benchmarks.md).
 //
 //   node bench/relay/run.js --n 10,50,100 --rounds 3 --json /tmp/p9.json
 //

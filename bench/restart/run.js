@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // P11 benchmark: restart after a crash with ~1000 unfinished slices in the spool
-// (../../../shared/spec/performance.md, P11: serving again in <= 5 s, backlog drained in the
+// (docs/benchmarks.md, P11: serving again in <= 5 s, backlog drained in the
 // background).
 //
 //   node bench/restart/run.js --slices 1000 --streams 50 --rounds 3 --json /tmp/p11.json

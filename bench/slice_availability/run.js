@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// P4 benchmark: slice availability (../../../shared/spec/performance.md, P4: the keyframe that
+// P4 benchmark: slice availability (docs/benchmarks.md, P4: the keyframe that
 // closes a slice -> the slice indexed and readable in the local bucket, p99 <= 200 ms), measured
 // from outside, src/ unchanged.
 //

@@ -1,5 +1,5 @@
-// Parameter handling shared by the recording-callback actions (spec §5,
-// docs/api/notify-configs.md): the domain, the callback URLs and their safety, the flags and the
+// Parameter handling shared by the recording-callback actions
+// (docs/api/notify-configs.md): the domain, the callback URLs and their safety, the flags and the
 // signing key, and the JSON of a config. Each function returns the API error the docs name.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Parameter parsing and validation shared by the record-config actions (spec §4,
-// docs/api/record-configs.md): names, domain and bucket ownership, formats, templates, mode,
+// Parameter parsing and validation shared by the record-config actions
+// (docs/api/record-configs.md): names, domain and bucket ownership, formats, templates, mode,
 // delay and time window. Each function returns the API error the docs name.
 #pragma once
 

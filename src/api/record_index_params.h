@@ -1,5 +1,5 @@
-// Parameter handling shared by the recorded-content and index-file actions (spec §8,
-// docs/api/record-index.md): the stream, the time range, URLs and the JSON of an index file.
+// Parameter handling shared by the recorded-content and index-file actions
+// (docs/api/record-index.md): the stream, the time range, URLs and the JSON of an index file.
 #pragma once
 
 #include <string>

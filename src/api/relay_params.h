@@ -1,4 +1,4 @@
-// Parameter handling shared by the pull-to-push actions (spec §9, docs/api/relay.md): Region,
+// Parameter handling shared by the pull-to-push actions (docs/api/relay.md): Region,
 // TaskId, times, source URLs in both encodings, the URL policy, finding a task as the caller
 // sees it, changing it safely against concurrent writers, and the JSON of a task. Each function
 // returns the API error the docs name. Thread-safety: per-request values; the repository
@@ -23,7 +23,7 @@ inline constexpr size_t kMaxRelaySourceUrls = 30;
 // The relay actions need the task repository; InternalError if the server lacks it.
 Status RequireRelayDependencies(const ActionContext& context);
 
-// Region (required): one of the five live centres of spec §9.
+// Region (required): one of the cloud's five live centres (docs/api/relay.md).
 Result<std::string> ParseRelayRegion(const Params& params);
 
 // TaskId (required): at most 64 characters of [A-Za-z0-9_-].

@@ -1,5 +1,5 @@
-// Signature V1 and V3 against the fixed vectors of ../shared/spec/sdk-wire-captures.md and
-// ../shared/spec/alibaba-api.md §2.2–§2.3.
+// Signature V1 and V3 against fixed vectors: requests captured from the SDKs and the examples
+// of Alibaba's signature documentation (the algorithms: docs/api/README.md, Signatures).
 #include <gtest/gtest.h>
 
 #include "api/signature_v1.h"

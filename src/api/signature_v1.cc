@@ -10,7 +10,7 @@
 namespace liverec::api {
 
 std::string V1StringToSign(std::string_view method, const ParamMap& params) {
-  // Sort by *encoded* name (spec §2.2 step 3); for the names the API uses this equals the
+  // Sort by *encoded* name (as the SDKs do); for the names the API uses this equals the
   // decoded order, but encoding first is what the clients do.
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(params.size());

@@ -1,4 +1,4 @@
-// Alibaba RPC signature V1 (HMAC-SHA1), ../shared/spec/alibaba-api.md §2.2.
+// Alibaba RPC signature V1 (HMAC-SHA1) (docs/api/README.md, Signatures).
 // Pure functions; thread-safe.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Alibaba signature V3, ACS3-HMAC-SHA256, ../shared/spec/alibaba-api.md §2.3.
+// Alibaba signature V3, ACS3-HMAC-SHA256 (docs/api/README.md, Signatures).
 // Pure functions; thread-safe.
 #pragma once
 

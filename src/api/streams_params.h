@@ -1,5 +1,5 @@
-// Parameter handling of the stream callback and live-list actions (spec §11,
-// docs/api/streams.md): the ingest domain and who may use it, the streams notify config's fields
+// Parameter handling of the stream callback and live-list actions
+// (docs/api/streams.md): the ingest domain and who may use it, the streams notify config's fields
 // and their checks, and the JSON of a config. Each function returns the API error the docs name.
 // Thread-safety: per request, like the actions.
 #pragma once

@@ -9,7 +9,7 @@
 
 namespace liverec {
 
-// RFC 3986 "POP" encoding (spec §2.2): UTF-8 bytes; A-Z a-z 0-9 - _ . ~ stay; everything else
+// RFC 3986 "POP" encoding (V1 signatures): UTF-8 bytes; A-Z a-z 0-9 - _ . ~ stay; everything else
 // %XX in upper-case hex (space -> %20, '*' -> %2A, '+' -> %2B).
 std::string PopEncode(std::string_view text);
 

@@ -1,4 +1,4 @@
-// UTC time stamps in the API's text form, `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601, spec §1.3), to and
+// UTC time stamps in the API's text form, `yyyy-MM-ddTHH:mm:ssZ` (ISO 8601), to and
 // from int64 UTC milliseconds. Pure functions; thread-safe.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Bodies of the recording callbacks (spec §6.3, §6.4), as pure functions from plain values to
+// Bodies of the recording callbacks (docs/callbacks.md), as pure functions from plain values to
 // JSON text, so their shapes are tested without a network. Thread-safety: pure; thread-safe.
 #pragma once
 

@@ -23,7 +23,7 @@ TEST(CallbackBodiesTest, FileCreatedHasTheSpecFieldsAndTypes) {
   auto json = nlohmann::json::parse(text);
   EXPECT_TRUE(json["duration"].is_number_float());
   EXPECT_TRUE(json["start_time"].is_number_integer());
-  EXPECT_FALSE(json.contains("event")) << "file_created has no event field (spec §6.3)";
+  EXPECT_FALSE(json.contains("event")) << "file_created has no event field";
 }
 
 TEST(CallbackBodiesTest, FileCreatedOmitsPushArgsWhenThereAreNone) {

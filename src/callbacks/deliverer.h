@@ -7,8 +7,8 @@
 //
 // Headers of every attempt: User-Agent, X-Liverec-Event-Id, X-Liverec-Event-Kind,
 // X-Liverec-Attempt (1-based), Content-Type: application/json on a POST, and with a sign key
-// ALI-LIVE-TIMESTAMP / ALI-LIVE-SIGNATURE (spec §6.2) computed at send time over the event's
-// sign_host (the URL's host when it has none). A GET (stream events, spec §11.2) has no body:
+// ALI-LIVE-TIMESTAMP / ALI-LIVE-SIGNATURE computed at send time over the event's
+// sign_host (the URL's host when it has none). A GET (stream events) has no body:
 // its query string goes after the URL (RequestUrl).
 //
 // Time comes from the Clock; no sleeping: the caller decides when rounds run (the server: a
@@ -33,7 +33,7 @@ inline constexpr std::string_view kAttemptHeader = "X-Liverec-Attempt";
 
 struct DeliveryOptions {
   RetryPolicy retry;
-  int64_t timeout_ms = 5000;  // per attempt (spec §6.1: 5 s)
+  int64_t timeout_ms = 5000;  // per attempt (the cloud's is 5 s too)
   int64_t batch = 32;         // events per round at most
   std::string user_agent = "liverec-callbacks/1";
   // Checked before each attempt (the URL's host may resolve elsewhere by now); an error fails

@@ -1,4 +1,4 @@
-// Callback authentication (spec §6.2): with NotifyReqAuth, every callback carries
+// Callback authentication (docs/callbacks.md): with NotifyReqAuth, every callback carries
 //   ALI-LIVE-TIMESTAMP: UNIX seconds at send time
 //   ALI-LIVE-SIGNATURE: lower-case hex md5("<host>|<timestamp>|<NotifyAuthKey>")
 // where <host> is the host of the callback URL without port ([U] the spec leaves the port open;

@@ -25,7 +25,7 @@ struct CallbackEvent {
   std::string url;
   std::string method = "POST";
   std::string body;       // POST: sent as application/json
-  std::string sign_key;   // NotifyAuthKey: adds ALI-LIVE-TIMESTAMP/SIGNATURE (spec §6.2); "" none
+  std::string sign_key;   // NotifyAuthKey: adds ALI-LIVE-TIMESTAMP/SIGNATURE; "" none
   std::string query;      // GET: appended to `url` as its query string (stream events, §11.2)
   std::string sign_host;  // the name signed with sign_key; "" = the host of `url`
   // "" (most events): a new UUIDv7. Else the caller's id, derived from what the event is about

@@ -1,6 +1,6 @@
 // RecordNotifier: what the recorder calls when a recording file is finished or a recording
-// changes state. It looks up the domain's notify config (spec §5) and, when callbacks are wanted,
-// enqueues the event in the Outbox (spec §6.3, §6.4) — a database read and insert, never network.
+// changes state. It looks up the domain's notify config and, when callbacks are wanted,
+// enqueues the event in the Outbox — a database read and insert, never network.
 //
 //   FileCreated   after a recording file (m3u8 playlist, MP4, FLV) is stored in the bucket;
 //                 always sent when the domain has a notify config. Idempotent per file: the

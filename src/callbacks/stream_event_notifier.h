@@ -1,5 +1,5 @@
-// StreamEventNotifier: the stream publish/unpublish callbacks (spec §11.2, docs/api/streams.md).
-// OutboxStreamEventNotifier looks up the streams notify config (spec §11.1) of the domain the
+// StreamEventNotifier: the stream publish/unpublish callbacks (docs/api/streams.md).
+// OutboxStreamEventNotifier looks up the streams notify config of the domain the
 // publisher named — else of the streaming domain it maps to — and enqueues an HTTP GET to its
 // NotifyUrl in the Outbox, the query string built here:
 //   action=publish|publish_done, ip, id (stream), app (the domain the publisher named), appname,

@@ -1,4 +1,4 @@
-// Callback URL checks (spec §5.1, docs/api/notify-configs.md): a NotifyUrl / OnDemandUrl must be
+// Callback URL checks (docs/api/notify-configs.md): a NotifyUrl / OnDemandUrl must be
 // a well-formed http(s) URL, and — unless the server allows it ([callbacks]
 // allow_private_addresses) — its host must not be, or resolve to, an address that is not
 // publicly routable (loopback, private, link-local, CGNAT, multicast, unspecified...): liverec

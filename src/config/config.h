@@ -39,7 +39,7 @@ struct BucketConfig {
   S3BucketConfig s3;               // s3: the service, credentials, URL style, public URL
 };
 
-// Ingest URL signing, type A (spec §10.2): auth_key = "{timestamp}-{rand}-{uid}-{md5hex}".
+// Ingest URL signing, type A (docs/recording.md): auth_key = "{timestamp}-{rand}-{uid}-{md5hex}".
 struct IngestAuthConfig {
   std::string primary_key;
   std::string secondary_key;  // optional; either key is accepted
@@ -107,7 +107,7 @@ struct CallbacksConfig {
   int64_t min_attempts = 5;            // never give up before this many attempts
   int64_t horizon_s = 86'400;          // then give up once the next attempt would be later
   int64_t timeout_ms = 5000;           // per attempt
-  // The on-demand call to OnDemandUrl (spec §6.5): no complete answer by then = not recorded.
+  // The on-demand call to OnDemandUrl: no complete answer by then = not recorded.
   int64_t on_demand_timeout_ms = 3000;
   int64_t poll_interval_ms = 1000;     // how often due events are looked for
   int64_t history_retention_days = 7;  // delivered/failed events are purged after this

@@ -1,4 +1,4 @@
-// Ingest URL signing, type A (../shared/spec/alibaba-api.md §10.2):
+// Ingest URL signing, type A (docs/recording.md, Publishing):
 //   auth_key = "{timestamp}-{rand}-{uid}-{md5hex}",
 //   md5hex   = md5("{URI}-{timestamp}-{rand}-{uid}-{PrivateKey}"), URI = "/{app}/{stream}".
 // Valid iff the hash matches the primary or the secondary key and now <= timestamp + validity.

@@ -7,7 +7,7 @@
 namespace liverec::ingest {
 namespace {
 
-TEST(IngestAuthTest, MatchesTheSpecWorkedExample) {
+TEST(IngestAuthTest, MatchesTheWorkedExampleOfTheDocs) {
   EXPECT_EQ(MakeAuthKey("/live/s1", 1700000000, "0", "0", "abc"),
             "1700000000-0-0-09bb6bc8a1b2ef40477f58f723354b61");
 }

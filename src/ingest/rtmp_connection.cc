@@ -8,6 +8,9 @@
 namespace liverec::ingest {
 namespace {
 
+// The answer to `play` (docs/recording.md, "RTMP: publish only").
+constexpr const char* kPlayRefused = "liverec records streams and does not serve RTMP playback";
+
 // "ip:port" -> "ip" (IPv6 addresses come without brackets).
 std::string PeerIp(const std::string& peer) {
   auto colon = peer.rfind(':');
@@ -34,6 +37,8 @@ Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>&
         connect_ = *connect;
       } else if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
         HandlePublish(*publish);
+      } else if (auto* play = std::get_if<media::rtmp::PlayEvent>(&event)) {
+        HandlePlay(*play);
       } else if (auto* media = std::get_if<media::rtmp::MediaEvent>(&event)) {
         HandleMedia(*media);
       } else if (auto* unpublish = std::get_if<media::rtmp::UnpublishEvent>(&event)) {
@@ -43,7 +48,12 @@ Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>&
   }
   auto bytes = session_.TakeOutput();
   out.insert(out.end(), bytes.begin(), bytes.end());
-  return events ? Status::Ok() : events.error();
+  if (!events) return events.error();
+  if (play_refused_) {
+    // The refusal is sent first; then the connection closes.
+    return Status(ErrorCode::kMediaUnsupported, "", std::string("RTMP play: ") + kPlayRefused);
+  }
+  return Status::Ok();
 }
 
 void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
@@ -94,6 +104,14 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   session_.AcceptPublish(event.stream_id);
   spdlog::info("rtmp: {}: publishing {}", peer_, key);
   observer_ = listener_.OnPublish(PublishInfo{id, policy_.AccountOf(id.domain), peer_});
+}
+
+void RtmpConnection::HandlePlay(const media::rtmp::PlayEvent& event) {
+  StreamIdentity id = ResolveIdentity(connect_.tc_url, connect_.app, connect_.app_query,
+                                      event.stream_name, event.query, policy_.aliases);
+  spdlog::warn("rtmp: {}: play of {} refused: {}", peer_, id.Key(), kPlayRefused);
+  session_.RejectPlay(event.stream_id, "NetStream.Play.Failed", kPlayRefused);
+  play_refused_ = true;
 }
 
 void RtmpConnection::HandleMedia(const media::rtmp::MediaEvent& event) {

@@ -1,10 +1,12 @@
 // RtmpConnection: one RTMP connection's ingest logic, over the sans-I/O RtmpServerSession.
-// On publish: resolves the stream identity, checks auth_key (spec §10.2) before any media is
-// accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
+// On publish: resolves the stream identity, checks auth_key (docs/recording.md) before any media
+// is accepted, refuses a second publisher of a live stream (NetStream.Publish.BadName), asks the
 // PublishListener for an observer; then parses FLV tags into packets for it, and measures the
 // stream for the registry (StreamMeter; the registry's lock about once a second). Bad media is
-// logged and dropped, never fatal to other streams. Every byte read is added to
-// `received_bytes` (one relaxed atomic add per read; liverec_rtmp_received_bytes_total).
+// logged and dropped, never fatal to other streams. liverec serves no RTMP playback: `play` is
+// answered with an error status (NetStream.Play.Failed, level "error", saying why), logged, and
+// the connection is closed. Every byte read is added to `received_bytes` (one relaxed atomic add
+// per read; liverec_rtmp_received_bytes_total).
 // Thread-safety: none; the connection's coroutine (strand) owns it.
 #pragma once
 
@@ -38,6 +40,7 @@ class RtmpConnection final : public net::ConnectionHandler {
 
  private:
   void HandlePublish(const media::rtmp::PublishEvent& event);
+  void HandlePlay(const media::rtmp::PlayEvent& event);
   void HandleMedia(const media::rtmp::MediaEvent& event);
   void EndPublish(const std::string& why);
   void MeasureMedia(const media::rtmp::MediaEvent& event, bool frame);
@@ -58,6 +61,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   StreamMeter meter_;
   StreamStats stats_;
   int64_t media_errors_ = 0;
+  bool play_refused_ = false;  // set by HandlePlay: OnData closes the connection
   bool closed_ = false;
 };
 

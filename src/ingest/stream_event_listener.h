@@ -1,5 +1,5 @@
 // StreamEventListener: a PublishListener that wraps another (the recorder) and reports each
-// publish's life for the stream callbacks (spec §11.2, docs/api/streams.md) to a StreamEventSink:
+// publish's life for the stream callbacks (docs/api/streams.md) to a StreamEventSink:
 //   Published    once the publisher has stayed kConfirmMs (2 s) after its publish — checked when
 //                its media arrives (the first tag at or after 2 s), so nothing waits, polls or
 //                blocks the I/O thread; a publisher that sends no media is never confirmed;

@@ -1,4 +1,4 @@
-// CallbackOutboxRepository: the durable callback outbox (spec §6, docs/callbacks.md). Every
+// CallbackOutboxRepository: the durable callback outbox (docs/callbacks.md). Every
 // callback liverec must send is a row here before anything goes on the wire; the deliverer picks
 // due rows, claims them, sends, and records each attempt's outcome. Rows stay after delivery (or
 // giving up) as the history DescribeLiveRecordNotifyRecords lists, until purged.
@@ -19,7 +19,7 @@ enum class CallbackState { kPending, kDelivered, kFailed };
 
 std::string_view CallbackStateName(CallbackState state);  // "pending" | "delivered" | "failed"
 
-// The kinds of the stream publish/unpublish callbacks (spec §11.2), kept apart from the
+// The kinds of the stream publish/unpublish callbacks (docs/api/streams.md), kept apart from the
 // recording callbacks in the history.
 inline constexpr std::string_view kPublishKind = "publish";
 inline constexpr std::string_view kPublishDoneKind = "publish_done";
@@ -39,8 +39,8 @@ struct CallbackEventRow {
   std::string url;
   std::string method = "POST";
   std::string body;       // the request body (JSON text); "" for GET
-  std::string sign_key;   // NotifyAuthKey when the request is signed (spec §6.2), else ""
-  std::string query;      // GET: the query string appended to `url` (stream events, spec §11.2)
+  std::string sign_key;   // NotifyAuthKey when the request is signed, else ""
+  std::string query;      // GET: the query string appended to `url` (stream events)
   std::string sign_host;  // the name signed in ALI-LIVE-SIGNATURE; "" = the host of `url`
   CallbackState state = CallbackState::kPending;
   int64_t attempts = 0;

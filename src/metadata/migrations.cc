@@ -226,7 +226,7 @@ CREATE INDEX slices_by_cycle ON slices (account_id, cycle_id, start_ms);
 CREATE INDEX slices_by_age ON slices (start_ms);
 )sql";
 
-// Recording callbacks (spec §5, §6): one notify config per domain, and the callback outbox —
+// Recording callbacks (docs/callbacks.md): one notify config per domain, and the callback outbox —
 // every event to deliver, with its delivery state; it doubles as the delivery history that
 // DescribeLiveRecordNotifyRecords shows. callback_outbox_due is node-wide (the deliverer picks
 // due events of every account), the one index not led by account_id.
@@ -274,7 +274,7 @@ CREATE INDEX callback_outbox_by_domain ON callback_outbox (account_id, domain_na
 // MP4/FLV recording (docs/recording.md): the spool slices each open MP4/FLV cycle will compose
 // (held_slices; a slice shared by several cycles has one row per cycle, and its spool file is
 // deleted when its last row goes), and the MP4/FLV files stored (record_files; kept apart from
-// index_files, which lists m3u8 playlists only, spec §8.3). Cycles already have a format column.
+// index_files, which lists m3u8 playlists only). Cycles already have a format column.
 constexpr std::string_view kComposedFilesSchema = R"sql(
 CREATE TABLE held_slices (
   account_id    TEXT NOT NULL,

@@ -1,4 +1,5 @@
-// NotifyConfigRepository: the recording-callback config of a streaming domain (spec §5): where
+// NotifyConfigRepository: the recording-callback config of a streaming domain
+// (docs/api/notify-configs.md): where
 // file_created and status callbacks go, the on-demand URL, and the signing key. One config per
 // (account, domain). Thread-safety: any thread (the SqlDatabase serializes).
 #pragma once

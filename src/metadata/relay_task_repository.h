@@ -1,4 +1,4 @@
-// RelayTaskRepository: pull-to-push relay tasks (spec §9, docs/api/relay.md), one row per task:
+// RelayTaskRepository: pull-to-push relay tasks (docs/api/relay.md), one row per task:
 // what the user configured (TaskInfo) and where the scheduler left it (status, reasons,
 // progress, retries). The relay layer (relay/relay_task.h) gives the status values meaning; this
 // layer only stores them.
@@ -20,7 +20,7 @@ namespace liverec::metadata {
 struct RelayTaskRow {
   std::string account_id;
   std::string task_id;
-  // TaskInfo (spec §9.4), as configured.
+  // TaskInfo (DescribeLivePullToPush), as configured.
   std::string region;
   std::string task_name;
   int64_t start_time_ms = 0;

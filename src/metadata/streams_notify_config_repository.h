@@ -1,5 +1,5 @@
 // StreamsNotifyConfigRepository: the stream publish/unpublish callback config of an ingest domain
-// (spec §11.1, docs/api/streams.md): where `publish` / `publish_done` callbacks go and how they
+// (docs/api/streams.md): where `publish` / `publish_done` callbacks go and how they
 // are signed, plus ExceptionNotifyUrl and SwitchNotifyUrl, which are stored and echoed only. One
 // config per (account, domain); setting one replaces it. Thread-safety: any thread (the
 // SqlDatabase serializes).

@@ -1,6 +1,6 @@
 // LiveControl: the recording task of one live publish and its state machine (docs/recording.md,
 // "Manual recording and RealTimeRecordCommand"). A task is idle (nothing recorded), recording,
-// or stopped (paused by `stop`: its files wait DelayTime). Commands (spec §7) and the stream's
+// or stopped (paused by `stop`: its files wait DelayTime). Commands and the stream's
 // own events (a time window opening or closing, an on-demand "no") move it from state to state;
 // each move queues effects that the stream's LiveRecording carries out, in order, on its I/O
 // thread: start a task, stop it (its files wait DelayTime), close its files now.

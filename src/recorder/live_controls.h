@@ -1,5 +1,5 @@
 // LiveControls: the LiveControl of every live publish on this node, by account and stream, and
-// RealTimeRecordCommand's entry point (spec §7): finds the stream (InvalidStream.NotFound when
+// RealTimeRecordCommand's entry point: finds the stream (InvalidStream.NotFound when
 // it is not publishing here), reads the record config that applies to it now when the command
 // starts a recording (InvalidConfig.NotFound when none does), and hands the command to the
 // stream's control, whose state machine answers the rest (docs/recording.md).

@@ -1,5 +1,5 @@
 // OnDemandDecider: asks a domain's OnDemandUrl whether a stream published under an OnDemand=1
-// record config is recorded (spec §6.5), and leaves the outcome in the notify history.
+// record config is recorded (docs/recording.md), and leaves the outcome in the notify history.
 //
 // Decide is blocking network I/O (one GET, at most `timeout_ms`): call it from a worker, never
 // from an I/O thread (OnDemandGate does that). Every call writes one `on_demand` row to the

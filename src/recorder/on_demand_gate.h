@@ -1,4 +1,5 @@
-// OnDemandGate: the StreamObserver of a publish under an OnDemand=1 record config (spec §6.5).
+// OnDemandGate: the StreamObserver of a publish under an OnDemand=1 record config
+// (docs/recording.md, On-demand recording).
 // It holds the stream back until the on-demand decision is known, without ever blocking the
 // I/O thread:
 //
@@ -81,7 +82,7 @@ class OnDemandGate final : public ingest::StreamObserver {
   SharedConfig audio_;
 };
 
-// "h264", "h265" (spec §6.5 names HEVC so), "" for no video.
+// "h264", "h265" (the cloud's name for HEVC), "" for no video.
 std::string OnDemandCodecName(const std::optional<media::CodecConfig>& video);
 
 }  // namespace liverec::recorder

@@ -1,4 +1,5 @@
-// OnDemandReply: the answer of a domain's OnDemandUrl (spec §6.5) and how it shapes a recording.
+// OnDemandReply: the answer of a domain's OnDemandUrl and how it shapes a recording
+// (docs/recording.md, On-demand recording).
 // Pure functions, no I/O. Thread-safety: all thread-safe.
 //
 //   {"ApiVersion": "1.0", "NeedRecord": true, "Interval": {"Mp4": 300, "M3U8": 180},

@@ -1,5 +1,5 @@
 // Recorder: decides, when a stream is published, whether and how it is recorded (automatic
-// mode, spec §4: every configured format, m3u8/mp4/flv, over one set of TS slices), and builds
+// mode: every configured format, m3u8/mp4/flv, over one set of TS slices), and builds
 // its StreamRecorder. Also recovers the spool at start (slices closed before a crash are
 // finished: stored and indexed for m3u8, held for MP4/FLV; a torn last slice is cut to whole TS
 // packets, marked torn and kept; held slices no cycle uses are swept), announces stored files

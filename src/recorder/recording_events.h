@@ -1,6 +1,6 @@
 // RecordingEvents: what the recorder tells the outside world about its recordings. The recorder
 // depends only on this interface; the server wires it (e.g. to the durable callback outbox, which
-// turns FileCreated into the spec §6 `file_created` callback). Optional: the recorder takes a
+// turns FileCreated into the `file_created` callback). Optional: the recorder takes a
 // nullptr and then tells nobody.
 //
 // When: FileCreated is called once per recording file stored in the bucket (an m3u8 playlist of

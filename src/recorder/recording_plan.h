@@ -1,5 +1,5 @@
 // RecordingPlan: what a recording task needs from its config, frozen when the stream starts
-// (config changes apply to streams published later, spec §4). Stored as JSON with each spool
+// (config changes apply to streams published later). Stored as JSON with each spool
 // slice and each cycle, so recovery after a restart needs nothing else.
 //
 // JSON compatibility: plans written before MP4/FLV recording have no "formats" list; they read
@@ -44,7 +44,7 @@ struct RecordingPlan {
   int64_t delay_time_s = 180;
   int time_zone_minutes = 0;  // object-name times: UTC + this
   std::vector<PlanFormat> formats;  // every configured format; slices are shared by all
-  // The publish's callback_* arguments, echoed as push_args in file_created (spec §6.3).
+  // The publish's callback_* arguments, echoed as push_args in file_created.
   std::map<std::string, std::string> push_args;
 
   const PlanFormat* Find(std::string_view format) const;

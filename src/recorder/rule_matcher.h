@@ -1,4 +1,4 @@
-// Which record config applies to a published stream (spec §4): the most specific one wins,
+// Which record config applies to a published stream: the most specific one wins,
 // (app, stream) > (app, *) > (app, "") > (*, stream) > (*, *) > (*, ""). A config with a time
 // window applies only inside it; a stream-level config outside its window still takes the stream
 // (a stream is recorded in one mode only), so nothing is recorded then.

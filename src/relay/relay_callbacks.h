@@ -1,4 +1,4 @@
-// The pull-to-push event callbacks (spec §9.7, docs/callbacks.md "Relay task callbacks"): what
+// The pull-to-push event callbacks (docs/api/relay.md "Callbacks"): what
 // the scheduler's TaskEvents become in the durable outbox — an HTTP POST with a JSON body to the
 // task's CallbackUrl, retried like every outbox delivery. Tasks without a CallbackUrl send
 // nothing.

@@ -68,7 +68,10 @@ void RelayDriver::Run(std::function<SchedulerEffects()> decide) {
 
 void RelayDriver::Apply(SchedulerEffects effects, int depth) {
   for (const auto& id : effects.stop) deps_.runner.Stop(id);
-  for (const auto& job : effects.start) deps_.runner.Start(job, Reporter());
+  for (const auto& job : effects.start) {
+    spdlog::info("relay: task {} attempt {} starting", job.task_id, job.attempt);
+    deps_.runner.Start(job, Reporter());
+  }
   for (const auto& [id, repeats] : effects.set_repeats) {
     deps_.runner.SetRemainingRepeats(id, repeats);
   }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log_capture_test_util.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/two_account_test_fixture.h"
 #include "relay/task_commands.h"
@@ -174,6 +175,33 @@ TEST_F(RelayDriverTest, FailuresRecoverThenGoOfflineWithTheReasonInTheRowAndTheC
   EXPECT_EQ(callbacks[0]["TaskStatus"], 2);
   EXPECT_EQ(callbacks[1]["TaskStatus"], 3);
   EXPECT_EQ(callbacks[1]["TaskInvalidReason"], "PushStreamFailed");
+}
+
+TEST_F(RelayDriverTest, EveryAttemptIsLoggedWithItsTasksOwnConsecutiveNumber) {
+  LogCapture log;
+  RelayTask a = Insert("rtmp://dst.test/live/a");  // RetryCount 1
+  RelayTask b = Insert("rtmp://dst.test/live/b");
+  clock_.SetMs(a.start_time_ms);
+  driver_->Start();
+  Drain();
+  ASSERT_EQ(runner_.started.size(), 2u);
+  // Both fail side by side, are retried, and fail again.
+  for (const auto& job : runner_.started) runner_.Send(job, RelayReport::Kind::kFailed);
+  Drain();
+  clock_.SetMs(*wake_);
+  driver_->Tick();
+  Drain();
+  ASSERT_EQ(runner_.started.size(), 4u);
+  runner_.Send(runner_.started[2], RelayReport::Kind::kFailed);
+  runner_.Send(runner_.started[3], RelayReport::Kind::kFailed);
+  Drain();
+  for (const auto& task : {a, b}) {
+    const std::string prefix = "relay: task " + task.task_id + " attempt ";
+    EXPECT_EQ(log.Lines(task.task_id + " attempt"),
+              (std::vector<std::string>{prefix + "1 starting", prefix + "1 failed: ",
+                                        prefix + "2 starting", prefix + "2 failed: "}))
+        << task.task_id;
+  }
 }
 
 TEST_F(RelayDriverTest, AnApiChangeThatRacesTheSchedulersSaveIsMergedNotLost) {

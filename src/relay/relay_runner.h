@@ -22,7 +22,7 @@
 
 namespace liverec::relay {
 
-// Why an attempt failed; shown as TaskInvalidReason (spec §9) when the task goes offline.
+// Why an attempt failed; shown as TaskInvalidReason when the task goes offline.
 enum class RelayFailure {
   kPullStreamFailed,  // the source could not be opened or read (incl. a live source ending)
   kPushStreamFailed,  // the destination could not be opened or written
@@ -34,7 +34,9 @@ enum class RelayFailure {
 struct RelayJob {
   std::string task_id;
   std::string account_id;
-  uint64_t attempt = 0;                  // scheduler-chosen, echoed in every report
+  // The task's attempt number, echoed in every report and named in logs: 1 for its first
+  // attempt, then 2, 3, ... with no gaps (numbering restarts with the server process).
+  uint64_t attempt = 0;
   std::string source_type;               // "live" or "url"
   std::string source_protocol;           // live only: "rtmp" | "srt" | "http-flv" | "hls"
   std::vector<std::string> source_urls;  // live: exactly one; url: 1..30, played in order
@@ -82,8 +84,8 @@ class RelayRunner {
   // its late reports carry its old `attempt`.
   virtual void Stop(const std::string& task_id) = 0;
 
-  // url sources: the user changed RepeatNumber while the task runs (spec §9.2: it takes effect
-  // at once). From now on, `remaining_repeats` more full passes follow the current one (-1
+  // url sources: the user changed RepeatNumber while the task runs (it takes effect at
+  // once). From now on, `remaining_repeats` more full passes follow the current one (-1
   // forever). Ignored for unknown tasks and live sources.
   virtual void SetRemainingRepeats(const std::string& task_id, int remaining_repeats) = 0;
 };

@@ -67,13 +67,16 @@ RelayScheduler::RelayScheduler(const Clock& clock, SchedulerOptions options)
 
 SchedulerEffects RelayScheduler::Load(std::vector<RelayTask> tasks) {
   Batch batch;
+  std::map<std::string, uint64_t> attempts;  // numbering goes on: late reports stay stale
   for (auto& [id, entry] : entries_) {
     if (entry.active) batch.effects.stop.push_back(id);
+    attempts[id] = entry.attempt;
   }
   entries_.clear();
   int64_t now = clock_.NowMs();
   for (auto& task : tasks) {
     Entry& entry = entries_[task.task_id];
+    entry.attempt = attempts[task.task_id];
     entry.task = std::move(task);
     if (StatusOf(entry.task) == TaskStatus::kRunning) {
       // The relay died with the previous process: resume at once, not counted as a retry.
@@ -205,7 +208,7 @@ void RelayScheduler::Evaluate(Batch& batch, const std::string& task_id) {
 
 void RelayScheduler::StartAttempt(Batch& batch, Entry& entry) {
   entry.active = true;
-  entry.attempt = ++last_attempt_;
+  entry.attempt += 1;
   batch.effects.start.push_back(JobOf(entry.task, entry.attempt));
 }
 

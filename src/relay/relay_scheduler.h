@@ -1,4 +1,4 @@
-// RelayScheduler: the pure decision-maker of pull-to-push tasks (spec §9, docs/api/relay.md).
+// RelayScheduler: the pure decision-maker of pull-to-push tasks (docs/api/relay.md).
 // It never touches a socket, a file, the database or a thread: it is told the tasks (Load,
 // Upsert, Remove), what the runner reported (OnReport) and that time passed (Tick), reads the
 // time from its Clock, and answers with effects for its driver to carry out, in this order:
@@ -46,7 +46,7 @@ struct SchedulerOptions {
   int64_t exited_retention_ms = kDefaultExitedRetentionMs;
 };
 
-// A change worth a callback to the task's CallbackUrl (spec §9.7).
+// A change worth a callback to the task's CallbackUrl.
 struct TaskEvent {
   enum class Kind {
     kStatusChanged,  // now running (1), recovering (2) or offline (3)
@@ -98,7 +98,7 @@ class RelayScheduler {
   struct Entry {
     RelayTask task;
     bool active = false;  // an attempt is running in the runner
-    uint64_t attempt = 0;
+    uint64_t attempt = 0;  // the task's latest attempt: 1, 2, 3, ... (RelayJob::attempt)
   };
   // The effects of one call, and the tasks it changed (saved once at the end).
   struct Batch {
@@ -117,7 +117,6 @@ class RelayScheduler {
   const Clock& clock_;
   SchedulerOptions options_;
   std::map<std::string, Entry> entries_;  // by task id
-  uint64_t last_attempt_ = 0;
 };
 
 }  // namespace liverec::relay

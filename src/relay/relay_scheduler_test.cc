@@ -150,6 +150,48 @@ TEST_F(RelaySchedulerTest, FailuresAreRetriedEveryIntervalThenTheTaskGoesOffline
   EXPECT_TRUE(scheduler_.Tick().empty());
 }
 
+TEST_F(RelaySchedulerTest, AttemptsAreNumberedPerTaskWithoutGaps) {
+  RelayTask a = MakeTask("a");
+  RelayTask b = MakeTask("b");
+  a.retry_count = b.retry_count = 5;
+  scheduler_.Upsert(a);
+  scheduler_.Upsert(b);
+  clock_.SetMs(a.start_time_ms);
+  std::map<std::string, std::vector<uint64_t>> numbers;
+  std::vector<RelayJob> jobs = scheduler_.Tick().start;
+  // Both tasks fail and are retried side by side: each counts its own attempts.
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_EQ(jobs.size(), 2u);
+    for (const auto& job : jobs) {
+      numbers[job.task_id].push_back(job.attempt);
+      scheduler_.OnReport(Report(job, RelayReport::Kind::kFailed));
+    }
+    clock_.AdvanceMs(kMinute);
+    jobs = scheduler_.Tick().start;
+  }
+  for (const auto& job : jobs) numbers[job.task_id].push_back(job.attempt);
+  // A user restart of the running relay is one more attempt of the same task.
+  RelayTask row = *scheduler_.Find("a");
+  ASSERT_TRUE(ApplyRestart(row, clock_.NowMs()).value());
+  SchedulerEffects e = scheduler_.Upsert(row);
+  EXPECT_EQ(e.stop, std::vector<std::string>{"a"});
+  ASSERT_EQ(e.start.size(), 1u);
+  numbers["a"].push_back(e.start[0].attempt);
+  EXPECT_EQ(numbers["a"], (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(numbers["b"], (std::vector<uint64_t>{1, 2, 3, 4}));
+}
+
+TEST_F(RelaySchedulerTest, ReportsOfAnAttemptBeforeALoadStayIgnored) {
+  RelayJob before = AddAndStart(MakeTask("t1"));
+  RelayTask row = *scheduler_.Find("t1");
+  SchedulerEffects e = scheduler_.Load({row});
+  EXPECT_EQ(e.stop, std::vector<std::string>{"t1"});
+  ASSERT_EQ(e.start.size(), 1u);
+  EXPECT_EQ(e.start[0].attempt, before.attempt + 1) << "the numbering goes on";
+  EXPECT_TRUE(scheduler_.OnReport(Report(before, RelayReport::Kind::kFailed)).empty());
+  EXPECT_TRUE(scheduler_.IsAttemptActive("t1"));
+}
+
 TEST_F(RelaySchedulerTest, ARunningReportGivesEachOutageItsOwnRetries) {
   RelayTask task = MakeTask("t1");
   task.retry_count = 1;

@@ -1,4 +1,4 @@
-// The pull-to-push task model (spec §9, docs/api/relay.md): what the statuses and reasons mean,
+// The pull-to-push task model (docs/api/relay.md): what the statuses and reasons mean,
 // and the time-driven part of the status machine as pure functions of (task, now), so the API
 // answers exactly what the scheduler would have done by `now` even when no scheduler runs.
 //
@@ -36,7 +36,7 @@ inline void SetStatus(RelayTask& task, TaskStatus status) {
   task.status = static_cast<int64_t>(status);
 }
 
-// TaskInvalidReason and TaskExitReason values (spec §9).
+// TaskInvalidReason and TaskExitReason values, as the cloud spells them.
 inline constexpr std::string_view kReasonPullStreamFailed = "PullStreamFailed";
 inline constexpr std::string_view kReasonPushStreamFailed = "PushStreamFailed";
 inline constexpr std::string_view kReasonUnknownError = "UnknownError";

@@ -1,5 +1,5 @@
 // The JSON of a pull-to-push task as the API answers it and the relay callbacks carry it
-// (spec §9.4, §9.7, docs/api/relay.md): TaskInfo, with its `CallbackURL` spelling, and the
+// (docs/api/relay.md): TaskInfo, with its `CallbackURL` spelling, and the
 // status fields around it. Thread-safety: pure functions over values.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Which source and destination URLs a pull-to-push task may use (spec §9.1, docs/api/relay.md).
+// Which source and destination URLs a pull-to-push task may use (docs/api/relay.md).
 // Sources and destinations are a security boundary: a task makes liverec open connections and
 // files on the user's behalf. So only the schemes of the spec per source type are accepted:
 //   live rtmp: rtmp://, rtmps://   live srt: srt://   live http-flv, hls: http://, https://

@@ -1,4 +1,4 @@
-// The user's commands on a pull-to-push task (spec §9.2, §9.6, docs/api/relay.md "Status
+// The user's commands on a pull-to-push task (docs/api/relay.md "Status
 // machine"), as pure functions over a task already viewed at `now` (relay::ViewAt). The API
 // applies them and stores the result; the scheduler picks the change up (RelayTaskListener) and
 // stops or restarts the relay. Which command does what in which status:

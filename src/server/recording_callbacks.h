@@ -1,4 +1,5 @@
-// RecordingCallbacks: the recorder's RecordingEvents turned into recording callbacks (spec §6):
+// RecordingCallbacks: the recorder's RecordingEvents turned into recording callbacks
+// (docs/callbacks.md):
 // each stored file becomes a `file_created` event and each status change a `record_*` event in
 // the durable outbox, through the RecordNotifier (which applies the domain's notify config).
 // A file_created enqueue failure is returned (the recorder leaves the file unannounced and asks

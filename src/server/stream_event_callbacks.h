@@ -1,5 +1,5 @@
 // StreamEventCallbacks: ingest's stream events (StreamEventListener) turned into the publish /
-// publish_done callbacks (spec §11.2, docs/api/streams.md). Called on a publisher's I/O thread,
+// publish_done callbacks (docs/api/streams.md). Called on a publisher's I/O thread,
 // it only copies what the callback needs and posts it to one serial executor on the worker pool,
 // where the StreamEventNotifier reads the config and writes the outbox — so ingest never waits
 // on the database, and a stream's publish is always enqueued before its publish_done.

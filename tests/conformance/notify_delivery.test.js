@@ -1,7 +1,7 @@
 'use strict';
 // Callback delivery end to end: the durable outbox of a running liverec, a receiver on
 // 127.0.0.1 that fails the first attempts, the retry with backoff, exactly one delivered row per
-// event, the stable X-Liverec-Event-Id, ALI-LIVE-* signing (spec §6.2), the history in
+// event, the stable X-Liverec-Event-Id, ALI-LIVE-* signing (docs/callbacks.md), the history in
 // DescribeLiveRecordNotifyRecords, and a pending event surviving a restart.
 // Contract: docs/callbacks.md, docs/api/notify-configs.md.
 //

@@ -1,7 +1,7 @@
 'use strict';
 // Request signing (V1 HMAC-SHA1 and V3 ACS3-HMAC-SHA256), replay protection, parameter
 // transport and encoding, common errors and response formats.
-// Contract: docs/api/README.md; wire details: shared/spec/sdk-wire-captures.md.
+// Contract: docs/api/README.md (Requests, Signatures, Responses, Errors).
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');

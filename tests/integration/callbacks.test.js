@@ -2,7 +2,7 @@
 // Recording callbacks end to end: a notify config points at a receiver on 127.0.0.1, real ffmpeg
 // publishes (with callback_* arguments) into an MP4 recording, and the receiver sees the status
 // events and exactly one delivered file_created per stored file, although it fails the first
-// attempts. Contract: docs/callbacks.md (delivery), spec §6.3/§6.4 (bodies).
+// attempts. Contract: docs/callbacks.md (delivery and bodies).
 const assert = require('node:assert/strict');
 const http = require('node:http');
 const path = require('node:path');

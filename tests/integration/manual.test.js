@@ -2,7 +2,7 @@
 // Manual recording (OnDemand=7 and RealTimeRecordCommand) and time windows, end to end with real
 // ffmpeg publishers pushed in real time (the commands act on wall-clock time) and DelayTime set
 // to 60 s, so that a playlist that appears early was closed by a command or a window, not by
-// the interruption rule. Contract: spec §7, docs/recording.md ("Manual recording", "Time
+// the interruption rule. Contract: docs/recording.md ("Manual recording", "Time
 // windows"), docs/api/record-commands.md.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

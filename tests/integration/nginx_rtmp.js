@@ -1,7 +1,7 @@
 'use strict';
 // nginx-rtmp (Debian's nginx + libnginx-mod-rtmp) as a real peer: a relay source and destination
 // that records every stream it receives (`record all`, one FLV per publish). Runs from a private
-// prefix on 127.0.0.1 only; every wait is bounded. See ../../../shared/spec/test-peers.md.
+// prefix on 127.0.0.1 only; every wait is bounded.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');

@@ -6,7 +6,7 @@
 // Every decision is in DescribeLiveRecordNotifyRecords as an `on_demand` entry. A republish within
 // DelayTime continues the same files. No fixed waits: "nothing recorded" is read from the server's
 // log (it saw the publisher leave) and database (no recording ever started).
-// Contract: spec §6.5, docs/recording.md ("On-demand recording"), docs/callbacks.md.
+// Contract: docs/recording.md ("On-demand recording"), docs/callbacks.md.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');

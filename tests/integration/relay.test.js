@@ -1,5 +1,5 @@
 'use strict';
-// Pull-to-push relay tasks end to end (docs/api/relay.md, spec §9): real media through the
+// Pull-to-push relay tasks end to end (docs/api/relay.md): real media through the
 // libavformat worker between nginx-rtmp (the reference server, a source and a destination that
 // records what it receives) and liverec itself (a destination that records, and lists what is
 // live). Relays move media at wall-clock speed, so these tests push real time, kept short.

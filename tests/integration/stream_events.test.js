@@ -1,5 +1,5 @@
 'use strict';
-// Stream publish/unpublish callbacks end to end (spec §11.2, docs/api/streams.md): a streams
+// Stream publish/unpublish callbacks end to end (docs/api/streams.md): a streams
 // notify config points at a receiver on 127.0.0.1 that fails every event's first attempt; real
 // ffmpeg publishers push through an ingest alias (signed callbacks) and straight to a streaming
 // domain (unsigned). The receiver gets exactly one accepted `publish` (with ip, id, app, appname,

@@ -9,13 +9,13 @@
 
 namespace liverec::api::actions {
 
-// Recording configs (spec §4, docs/api/record-configs.md).
+// Recording configs (docs/api/record-configs.md).
 Result<nlohmann::json> AddLiveAppRecordConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> UpdateLiveAppRecordConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DeleteLiveAppRecordConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordConfig(ActionContext& context, const Params& params);
 
-// Recorded content and index files (spec §8, docs/api/record-index.md).
+// Recorded content and index files (docs/api/record-index.md).
 Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context, const Params& params);
 Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context,
@@ -24,17 +24,17 @@ Result<nlohmann::json> DescribeLiveStreamRecordIndexFile(ActionContext& context,
                                                          const Params& params);
 Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
 
-// Recording callbacks (spec §5, docs/api/notify-configs.md).
+// Recording callbacks (docs/api/notify-configs.md).
 Result<nlohmann::json> AddLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> UpdateLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DeleteLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordNotifyRecords(ActionContext& context, const Params& params);
 
-// Manual recording (spec §7, docs/api/record-commands.md).
+// Manual recording (docs/api/record-commands.md).
 Result<nlohmann::json> RealTimeRecordCommand(ActionContext& context, const Params& params);
 
-// Stream publish/unpublish callbacks and the live list (spec §11, docs/api/streams.md).
+// Stream publish/unpublish callbacks and the live list (docs/api/streams.md).
 Result<nlohmann::json> SetLiveStreamsNotifyUrlConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                           const Params& params);
@@ -42,7 +42,7 @@ Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                         const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
 
-// Pull-to-push relay tasks (spec §9, docs/api/relay.md).
+// Pull-to-push relay tasks (docs/api/relay.md).
 Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params& params);
 Result<nlohmann::json> UpdateLivePullToPush(ActionContext& context, const Params& params);
 Result<nlohmann::json> DeleteLivePullToPush(ActionContext& context, const Params& params);

@@ -1,4 +1,4 @@
-// AddLiveAppRecordConfig: creates a recording config (spec §4.1).
+// AddLiveAppRecordConfig: creates a recording config (docs/api/record-configs.md).
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
 #include "base/ids.h"

@@ -1,4 +1,4 @@
-// AddLiveRecordNotifyConfig: sets where a domain's recording callbacks go (spec §5.1).
+// AddLiveRecordNotifyConfig: sets where a domain's recording callbacks go.
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"
 

@@ -1,4 +1,4 @@
-// CreateLivePullToPush: stores a pull-to-push task (spec §9.1, docs/api/relay.md). The task
+// CreateLivePullToPush: stores a pull-to-push task (docs/api/relay.md). The task
 // waits for its StartTime, relays until its EndTime and is then removed; DstUrl must not be
 // used by another of the account's tasks that has not exited.
 #include <algorithm>

@@ -1,5 +1,5 @@
 // CreateLiveStreamRecordIndexFiles: an M3U8 over the stored slices of a time range, written to a
-// bucket (spec §8.2, docs/api/record-index.md for inclusion, URIs and every error).
+// bucket (docs/api/record-index.md for inclusion, URIs and every error).
 #include <algorithm>
 
 #include "api/actions/actions.h"

@@ -1,4 +1,5 @@
-// DeleteLiveAppRecordConfig: deletes the config of exactly this triplet (spec §4.3).
+// DeleteLiveAppRecordConfig: deletes the config of exactly this (domain, app, stream) triplet
+// (docs/api/record-configs.md).
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
 

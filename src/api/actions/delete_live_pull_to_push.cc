@@ -1,4 +1,4 @@
-// DeleteLivePullToPush: removes a task at once, in any status (spec §9.3); a running relay is
+// DeleteLivePullToPush: removes a task at once, in any status; a running relay is
 // stopped by the scheduler, which reports the exit (TriggerByUser). It cannot be restarted.
 #include "api/actions/actions.h"
 #include "api/relay_params.h"

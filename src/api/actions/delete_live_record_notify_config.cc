@@ -1,4 +1,4 @@
-// DeleteLiveRecordNotifyConfig: removes a domain's callback config (spec §5.2). Events already
+// DeleteLiveRecordNotifyConfig: removes a domain's callback config. Events already
 // in the outbox are still delivered.
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"

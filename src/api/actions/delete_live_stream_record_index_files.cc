@@ -1,5 +1,5 @@
 // DeleteLiveStreamRecordIndexFiles: forgets index files, and with RemoveFile=true deletes their
-// playlist objects too (never the slices) (spec §8.5).
+// playlist objects too (never the slices, which other playlists may use).
 #include <algorithm>
 
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-// DescribeLivePullToPush: one task with its status, reasons, progress and TaskInfo (spec §9.4).
+// DescribeLivePullToPush: one task with its status, reasons, progress and TaskInfo.
 // An exited task stays answerable until its EndTime plus the exited-task retention.
 #include "api/actions/actions.h"
 #include "api/relay_params.h"

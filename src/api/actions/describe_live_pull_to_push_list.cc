@@ -1,5 +1,5 @@
 // DescribeLivePullToPushList: the caller's tasks, oldest first, paged, with fuzzy filters on
-// TaskId, TaskName and DstUrl (spec §9.5). TaskList is a plain array; no RetCode here.
+// TaskId, TaskName and DstUrl (docs/api/relay.md). TaskList is a plain array; no RetCode here.
 #include <algorithm>
 
 #include "api/actions/actions.h"

@@ -1,4 +1,4 @@
-// DescribeLiveRecordConfig: lists the caller's configs of a domain, paged (spec §4.4).
+// DescribeLiveRecordConfig: lists the caller's configs of a domain, paged.
 #include <algorithm>
 
 #include "api/actions/actions.h"

@@ -1,4 +1,4 @@
-// DescribeLiveRecordNotifyConfig: a domain's callback config (spec §5.3). [U] Without a config
+// DescribeLiveRecordNotifyConfig: a domain's callback config. [U] Without a config
 // the answer is only the RequestId (no LiveRecordNotifyConfig), not an error.
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"

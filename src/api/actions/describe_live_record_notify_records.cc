@@ -1,5 +1,5 @@
 // DescribeLiveRecordNotifyRecords: the delivery history of a domain's recording callbacks, from
-// the outbox (spec §5.4): one entry per event attempted at least once, with its latest attempt,
+// the outbox: one entry per event attempted at least once, with its latest attempt,
 // newest first.
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"

@@ -1,4 +1,4 @@
-// DescribeLiveStreamRecordContent: the time ranges covered by stored slices (spec §8.1).
+// DescribeLiveStreamRecordContent: the time ranges covered by stored slices.
 #include "api/actions/actions.h"
 #include "api/record_index_params.h"
 #include "base/time_format.h"

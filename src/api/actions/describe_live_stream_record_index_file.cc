@@ -1,4 +1,4 @@
-// DescribeLiveStreamRecordIndexFile: one index file by RecordId (spec §8.4).
+// DescribeLiveStreamRecordIndexFile: one index file by RecordId (docs/api/record-index.md).
 #include "api/actions/actions.h"
 #include "api/record_index_params.h"
 

@@ -1,4 +1,5 @@
-// DescribeLiveStreamsNotifyUrlConfig: an ingest domain's stream callback config (spec §11.1).
+// DescribeLiveStreamsNotifyUrlConfig: an ingest domain's stream callback config
+// (docs/api/streams.md).
 // [U] Without a config the answer is only the RequestId (no LiveStreamsNotifyConfig), not an
 // error — as DescribeLiveRecordNotifyConfig answers.
 #include "api/actions/actions.h"

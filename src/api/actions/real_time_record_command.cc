@@ -1,5 +1,6 @@
 // RealTimeRecordCommand: start, stop, cancel_delay or restart the recording of a live stream
-// (spec §7). The state machine and what each command does to the files: docs/recording.md.
+// (docs/api/record-commands.md). The state machine and what each command does to the files:
+// docs/recording.md.
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
 #include "base/names.h"

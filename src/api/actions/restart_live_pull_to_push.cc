@@ -1,5 +1,5 @@
 // RestartLivePullToPush: starts a running, recovering or offline task again with its latest
-// configuration, from its FileIndex and Offset (spec §9.6); no effect before StartTime;
+// configuration, from its FileIndex and Offset; no effect before StartTime;
 // InvalidTask.Exited for an exited task. The rules are relay::ApplyRestart.
 #include "api/actions/actions.h"
 #include "api/relay_params.h"

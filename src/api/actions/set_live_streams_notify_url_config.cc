@@ -1,5 +1,5 @@
 // SetLiveStreamsNotifyUrlConfig: where an ingest domain's publish / publish_done callbacks go and
-// how they are signed (spec §11.1). Replaces the domain's config if it has one (upsert).
+// how they are signed (docs/api/streams.md). Replaces the domain's config if it has one (upsert).
 #include "api/actions/actions.h"
 #include "api/streams_params.h"
 

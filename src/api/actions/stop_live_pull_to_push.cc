@@ -1,5 +1,5 @@
 // StopLivePullToPush: takes a running or recovering task (or one past its StartTime) offline
-// with TaskInvalidReason TriggerByUser (spec §9.6); no effect on other tasks. The rules are
+// with TaskInvalidReason TriggerByUser; no effect on other tasks. The rules are
 // relay::ApplyStop.
 #include "api/actions/actions.h"
 #include "api/relay_params.h"

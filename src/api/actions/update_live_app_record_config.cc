@@ -1,5 +1,5 @@
-// UpdateLiveAppRecordConfig: changes an existing recording config (spec §4.2,
-// docs/api/record-configs.md for what is replaced and what is kept).
+// UpdateLiveAppRecordConfig: changes an existing recording config
+// (docs/api/record-configs.md for what is replaced and what is kept).
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
 

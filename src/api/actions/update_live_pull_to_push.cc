@@ -1,5 +1,5 @@
-// UpdateLivePullToPush: changes a task as far as its status allows (spec §9.2,
-// docs/api/relay.md "Status machine"; the rules are relay::ApplyUpdate).
+// UpdateLivePullToPush: changes a task as far as its status allows
+// (docs/api/relay.md "Status machine"; the rules are relay::ApplyUpdate).
 #include <limits>
 
 #include "api/actions/actions.h"

@@ -1,4 +1,4 @@
-// UpdateLiveRecordNotifyConfig: changes a domain's callback config (spec §5.1). Parameters not
+// UpdateLiveRecordNotifyConfig: changes a domain's callback config. Parameters not
 // sent keep their values; NotifyUrl is required as in Add.
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"

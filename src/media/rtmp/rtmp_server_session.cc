@@ -116,6 +116,11 @@ void RtmpServerSession::RejectPublish(uint32_t stream_id, const std::string& cod
   impl_->RejectPublish(stream_id, code, description);
 }
 
+void RtmpServerSession::RejectPlay(uint32_t stream_id, const std::string& code,
+                                   const std::string& description) {
+  impl_->RejectPlay(stream_id, code, description);
+}
+
 bool RtmpServerSession::handshake_done() const { return impl_->handshake_done(); }
 
 uint64_t RtmpServerSession::bytes_received() const { return impl_->bytes_received(); }

@@ -5,8 +5,9 @@
 // handshake, chunks and AMF0 commands, answers what the protocol answers by itself (handshake,
 // window acknowledgement, acknowledgements, ping responses, connect/createStream/releaseStream/
 // FCPublish results, onStatus for unpublish) and reports to the application only what needs its
-// decision or data: a publish request, media, metadata, unpublish. Publish is answered by the
-// application with AcceptPublish or RejectPublish. Timestamps are unwrapped to 64 bits.
+// decision or data: a publish request, a play request, media, metadata, unpublish. Publish is
+// answered by the application with AcceptPublish or RejectPublish, play with RejectPlay (the
+// session never sends media). Timestamps are unwrapped to 64 bits.
 // Thread-safety: none; one connection's strand/coroutine owns it.
 #pragma once
 
@@ -44,6 +45,14 @@ struct PublishEvent {
   std::string publish_type;  // "live", "record", "append"
 };
 
+// `play` arrived (after createStream): the peer wants to receive a stream. stream_name without
+// its query; query as in PublishEvent.
+struct PlayEvent {
+  uint32_t stream_id = 0;
+  std::string stream_name;
+  std::string query;
+};
+
 enum class DataKind { kVideo, kAudio, kMetadata };
 
 // One FLV tag body: video (RTMP type 9), audio (type 8), or metadata (the AMF0 payload of
@@ -60,7 +69,8 @@ struct UnpublishEvent {
   uint32_t stream_id = 0;
 };
 
-using SessionEvent = std::variant<ConnectEvent, PublishEvent, MediaEvent, UnpublishEvent>;
+using SessionEvent =
+    std::variant<ConnectEvent, PublishEvent, PlayEvent, MediaEvent, UnpublishEvent>;
 
 class RtmpServerSession {
  public:
@@ -80,6 +90,9 @@ class RtmpServerSession {
   // Answers a PublishEvent with an error status, e.g. ("NetStream.Publish.BadName",
   // "stream is already being published"); media for that stream is dropped.
   void RejectPublish(uint32_t stream_id, const std::string& code, const std::string& description);
+  // Answers a PlayEvent with an onStatus of level "error" on that stream, e.g.
+  // ("NetStream.Play.Failed", "this server does not serve playback"). Nothing is played.
+  void RejectPlay(uint32_t stream_id, const std::string& code, const std::string& description);
 
   bool handshake_done() const;
   uint64_t bytes_received() const;

@@ -14,42 +14,10 @@ namespace {
 using testing::B;
 using testing::Bytes;
 using testing::FeedAll;
+using testing::FindCommand;
 using testing::MetadataPayload;
+using testing::ReplyReader;
 using testing::ScriptedClient;
-
-// The session's replies after S0+S1+S2, as messages.
-class ReplyReader {
- public:
-  std::vector<RtmpMessage> Read(RtmpServerSession& session) {
-    Bytes out = session.TakeOutput();
-    std::span<const uint8_t> rest = out;
-    if (!skipped_handshake_) {
-      EXPECT_GE(out.size(), 1 + 2 * kHandshakeSize);
-      rest = rest.subspan(1 + 2 * kHandshakeSize);
-      skipped_handshake_ = true;
-    }
-    auto messages = decoder_.Feed(rest);
-    EXPECT_TRUE(messages.has_value());
-    return messages ? std::move(*messages) : std::vector<RtmpMessage>{};
-  }
-
- private:
-  ChunkDecoder decoder_;
-  bool skipped_handshake_ = false;
-};
-
-const RtmpMessage* FindCommand(const std::vector<RtmpMessage>& messages, const std::string& name,
-                               Command* out) {
-  for (const auto& message : messages) {
-    if (message.type != MessageType::kCommandAmf0) continue;
-    auto command = ParseCommand(message);
-    if (command && command->name == name) {
-      *out = *command;
-      return &message;
-    }
-  }
-  return nullptr;
-}
 
 TEST(RtmpServerSessionTest, FullPublishSessionReportsEventsAndAnswersEveryCommand) {
   ScriptedClient client;
@@ -304,6 +272,47 @@ TEST(RtmpServerSessionTest, CommandsBeforeConnectAndMalformedCommandsAreErrors) 
     ASSERT_FALSE(events.has_value());
     EXPECT_FALSE(session.Feed(B({3})).has_value());  // final
   }
+}
+
+TEST(RtmpServerSessionTest, PlayIsReportedAndRejectedWithAnErrorStatusOnItsStream) {
+  ScriptedClient client;
+  client.UpToPlay("src?vhost=a.com");
+  RtmpServerSession session;
+  ReplyReader replies;
+  auto events = FeedAll(session, client.bytes(), 100);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<ConnectEvent>(events[0]));
+  const auto* play = std::get_if<PlayEvent>(&events[1]);
+  ASSERT_NE(play, nullptr);
+  EXPECT_EQ(play->stream_id, 1u);
+  EXPECT_EQ(play->stream_name, "src");
+  EXPECT_EQ(play->query, "vhost=a.com");
+  Command command;
+  EXPECT_EQ(FindCommand(replies.Read(session), "onStatus", &command), nullptr)
+      << "nothing is said about the play before the application decides";
+
+  session.RejectPlay(1, "NetStream.Play.Failed", "this server does not serve playback");
+  auto messages = replies.Read(session);
+  const RtmpMessage* status = FindCommand(messages, "onStatus", &command);
+  ASSERT_NE(status, nullptr);
+  EXPECT_EQ(status->stream_id, 1u);
+  EXPECT_EQ(command.Arg(1).FindString("level"), "error");
+  EXPECT_EQ(command.Arg(1).FindString("code"), "NetStream.Play.Failed");
+  EXPECT_EQ(command.Arg(1).FindString("description"), "this server does not serve playback");
+  for (const auto& message : messages) {
+    EXPECT_NE(message.type, MessageType::kVideo);
+    EXPECT_NE(message.type, MessageType::kAudio);
+    EXPECT_NE(message.type, MessageType::kUserControl) << "no StreamBegin: nothing is played";
+  }
+}
+
+TEST(RtmpServerSessionTest, PlayOnAStreamNotCreatedIsAnError) {
+  ScriptedClient client;
+  client.Connect().Command("play", 2, {Amf0Value::Null(), Amf0Value::String("src")}, 7);
+  RtmpServerSession session;
+  auto events = session.Feed(client.bytes());
+  ASSERT_FALSE(events.has_value());
+  EXPECT_EQ(events.error().code(), ErrorCode::kProtocolError);
 }
 
 TEST(RtmpServerSessionTest, SessionLimitsApplyToChunkSizeAndMessageSize) {

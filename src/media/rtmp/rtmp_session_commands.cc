@@ -1,5 +1,5 @@
 // RtmpServerSession: NetConnection and NetStream commands (RTMP specification 1.0 §7.2.1,
-// §7.2.2, plus releaseStream/FCPublish/FCUnpublish that FMS, ffmpeg and OBS use), data messages
+// §7.2.2 — publish, and play only to be refused — plus releaseStream/FCPublish/FCUnpublish that FMS, ffmpeg and OBS use), data messages
 // (§7.1.2) and audio/video (§7.1.5).
 #include <spdlog/spdlog.h>
 
@@ -30,6 +30,7 @@ Status RtmpServerSession::Impl::OnCommand(const RtmpMessage& message, Events& ev
   if (!connected_) return CommandError(name + " before connect");
   if (name == "createStream") return OnCreateStream(*command);
   if (name == "publish") return OnPublish(message, *command, events);
+  if (name == "play") return OnPlay(message, *command, events);
   if (name == "releaseStream" || name == "FCPublish") {
     OnReleaseOrFcPublish(*command);
   } else if (name == "FCUnpublish") {
@@ -102,6 +103,21 @@ Status RtmpServerSession::Impl::OnPublish(const RtmpMessage& message, const Comm
   event.stream_name = std::move(stream_name);
   event.query = std::move(query);
   event.publish_type = type.IsString() ? type.string : "live";
+  events.emplace_back(std::move(event));
+  return Status::Ok();
+}
+
+// §7.2.2.1: play(txn, null, name, start, duration, reset) on a stream made by createStream. The
+// application answers with RejectPlay; the stream's state does not change (it can still publish).
+Status RtmpServerSession::Impl::OnPlay(const RtmpMessage& message, const Command& command,
+                                       Events& events) {
+  if (!streams_.contains(message.stream_id)) return CommandError("play on a stream not created");
+  const Amf0Value& name = command.Arg(1);
+  auto [stream_name, query] = SplitQuery(name.IsString() ? name.string : "");
+  PlayEvent event;
+  event.stream_id = message.stream_id;
+  event.stream_name = std::move(stream_name);
+  event.query = std::move(query);
   events.emplace_back(std::move(event));
   return Status::Ok();
 }
@@ -183,6 +199,12 @@ void RtmpServerSession::Impl::RejectPublish(uint32_t stream_id, const std::strin
   auto it = streams_.find(stream_id);
   if (it == streams_.end() || it->second.state != StreamState::kPublishPending) return;
   it->second.state = StreamState::kRejected;
+  Send(MakeOnStatus(stream_id, "error", code, description));
+}
+
+void RtmpServerSession::Impl::RejectPlay(uint32_t stream_id, const std::string& code,
+                                         const std::string& description) {
+  if (!streams_.contains(stream_id)) return;
   Send(MakeOnStatus(stream_id, "error", code, description));
 }
 

@@ -30,6 +30,7 @@ struct RtmpServerSession::Impl {
   std::vector<uint8_t> TakeOutput() { return std::exchange(output_, {}); }
   void AcceptPublish(uint32_t stream_id);
   void RejectPublish(uint32_t stream_id, const std::string& code, const std::string& description);
+  void RejectPlay(uint32_t stream_id, const std::string& code, const std::string& description);
   bool handshake_done() const { return handshake_.done(); }
   uint64_t bytes_received() const { return bytes_received_; }
 
@@ -54,6 +55,7 @@ struct RtmpServerSession::Impl {
   Status OnConnect(const Command& command, Events& events);
   Status OnCreateStream(const Command& command);
   Status OnPublish(const RtmpMessage& message, const Command& command, Events& events);
+  Status OnPlay(const RtmpMessage& message, const Command& command, Events& events);
   void OnReleaseOrFcPublish(const Command& command);
   void OnFcUnpublish(const Command& command, Events& events);
   void OnDeleteStream(const Command& command, Events& events);

@@ -99,6 +99,15 @@ class ScriptedClient {
         "publish", 5,
         {Amf0Value::Null(), Amf0Value::String("s1?vhost=a.com"), Amf0Value::String("live")}, 1);
   }
+  // Everything up to a play request of `name` on stream 1, as ffmpeg and ffprobe send it.
+  ScriptedClient& UpToPlay(const std::string& name) {
+    SetChunkSize(4096);
+    Connect("live");
+    Command("createStream", 2, {Amf0Value::Null()});
+    NamedCommand("getStreamLength", 3, name);
+    return Command("play", 4,
+                   {Amf0Value::Null(), Amf0Value::String(name), Amf0Value::Number(-2000)}, 1);
+  }
   // name(txn, null, text), as releaseStream, FCPublish and FCUnpublish are sent.
   ScriptedClient& NamedCommand(const std::string& name, double txn, const std::string& text) {
     return Command(name, txn, {Amf0Value::Null(), Amf0Value::String(text)});
@@ -110,6 +119,42 @@ class ScriptedClient {
   ChunkEncoder encoder_;
   Bytes bytes_;
 };
+
+// A server's replies as messages: S0+S1+S2 are skipped once, the rest is decoded.
+class ReplyReader {
+ public:
+  std::vector<RtmpMessage> Read(RtmpServerSession& session) { return Read(session.TakeOutput()); }
+  std::vector<RtmpMessage> Read(const Bytes& out) {
+    std::span<const uint8_t> rest = out;
+    if (!skipped_handshake_) {
+      EXPECT_GE(out.size(), 1 + 2 * kHandshakeSize);
+      rest = rest.subspan(1 + 2 * kHandshakeSize);
+      skipped_handshake_ = true;
+    }
+    auto messages = decoder_.Feed(rest);
+    EXPECT_TRUE(messages.has_value());
+    return messages ? std::move(*messages) : std::vector<RtmpMessage>{};
+  }
+
+ private:
+  ChunkDecoder decoder_;
+  bool skipped_handshake_ = false;
+};
+
+// The first command message called `name` in `messages` (its parsed command in `*out`), or
+// nullptr.
+inline const RtmpMessage* FindCommand(const std::vector<RtmpMessage>& messages,
+                                      const std::string& name, Command* out) {
+  for (const auto& message : messages) {
+    if (message.type != MessageType::kCommandAmf0) continue;
+    auto command = ParseCommand(message);
+    if (command && command->name == name) {
+      *out = *command;
+      return &message;
+    }
+  }
+  return nullptr;
+}
 
 inline std::vector<uint8_t> MetadataPayload() {
   return EncodeAmf0({Amf0Value::String("onMetaData"),

@@ -1,4 +1,4 @@
-// PlaylistCursor: the order in which a `url` source plays its files (spec §9.1 FileIndex,
+// PlaylistCursor: the order in which a `url` source plays its files (docs/api/relay.md: FileIndex,
 // Offset, RepeatNumber). The first pass starts at file `file_index`, `offset_s` seconds in —
 // a resume point, as CurrentFileIndex/CurrentOffset report it — and runs to the end of the
 // list; every repeat then plays the whole list from file 0 at 0 s. RepeatNumber 0 plays once,
@@ -27,7 +27,7 @@ class PlaylistCursor {
   // Moves to the next file to play; false when the playlist and its repeats are done.
   bool Advance();
 
-  // RepeatNumber changed while playing (spec §9.2): `remaining` full passes follow this one.
+  // RepeatNumber changed while playing: `remaining` full passes follow this one.
   void SetRemainingRepeats(int remaining) { position_.remaining_repeats = remaining; }
 
  private:

@@ -1,5 +1,5 @@
 // RelayError: why one relay attempt stopped working, as the worker reports it: the public
-// reason (TaskInvalidReason of spec §9: PullStreamFailed / PushStreamFailed / UnknownError)
+// reason (TaskInvalidReason: PullStreamFailed / PushStreamFailed / UnknownError)
 // and a detail for logs ("open rtmp://...: Connection refused").
 // RelayResult<T> is the worker's fallible return type. The worker stays free of liverec's
 // Status catalogue on purpose: none of these reasons is an API error.

@@ -1,5 +1,5 @@
 // Test-only helpers for the relay worker tests: a private nginx-rtmp (the reference RTMP
-// server of ../shared/spec/test-peers.md) on a free 127.0.0.1 port, media files made by the
+// server the tests compare against) on a free 127.0.0.1 port, media files made by the
 // ffmpeg CLI, ffprobe readings of what the destination recorded, and a thread-safe log of a
 // pipeline's events with bounded waits. Header-only; used by *_test.cc only.
 #pragma once

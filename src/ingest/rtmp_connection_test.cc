@@ -1,0 +1,85 @@
+#include "ingest/rtmp_connection.h"
+
+#include <gtest/gtest.h>
+
+#include "base/log_capture_test_util.h"
+#include "media/rtmp/rtmp_test_util.h"
+
+namespace liverec::ingest {
+namespace {
+
+using media::rtmp::Command;
+using media::rtmp::RtmpMessage;
+using media::rtmp::testing::FindCommand;
+using media::rtmp::testing::ReplyReader;
+using media::rtmp::testing::ScriptedClient;
+
+class CountingListener final : public PublishListener {
+ public:
+  std::unique_ptr<StreamObserver> OnPublish(const PublishInfo& /*info*/) override {
+    ++publishes;
+    return nullptr;
+  }
+  int publishes = 0;
+};
+
+class RtmpConnectionTest : public ::testing::Test {
+ protected:
+  RtmpConnection Connection() {
+    return RtmpConnection("127.0.0.1:50000", policy_, registry_, listener_, clock_, {});
+  }
+
+  IngestPolicy policy_;
+  StreamRegistry registry_;
+  CountingListener listener_;
+  FakeClock clock_{1'767'225'600'000};
+};
+
+TEST_F(RtmpConnectionTest, PlayIsRefusedAtOnceWithTheReasonLoggedAndTheConnectionCloses) {
+  LogCapture log;
+  ScriptedClient client;
+  client.UpToPlay("src?vhost=a.com");
+  RtmpConnection connection = Connection();
+  std::vector<uint8_t> out;
+  Status status = connection.OnData(client.bytes(), out);
+
+  EXPECT_FALSE(status.ok()) << "the connection is closed after the answer";
+  EXPECT_NE(status.Message().find("does not serve RTMP playback"), std::string::npos)
+      << status.Message();
+  ReplyReader replies;
+  auto messages = replies.Read(out);
+  Command command;
+  const RtmpMessage* reply = FindCommand(messages, "onStatus", &command);
+  ASSERT_NE(reply, nullptr) << "the refusal is sent before the connection closes";
+  EXPECT_EQ(reply->stream_id, 1u);
+  EXPECT_EQ(command.Arg(1).FindString("level"), "error");
+  EXPECT_EQ(command.Arg(1).FindString("code"), "NetStream.Play.Failed");
+  EXPECT_EQ(command.Arg(1).FindString("description"),
+            "liverec records streams and does not serve RTMP playback");
+  EXPECT_EQ(log.Lines("refused"),
+            (std::vector<std::string>{"rtmp: 127.0.0.1:50000: play of a.com/live/src refused: "
+                                      "liverec records streams and does not serve RTMP playback"}));
+  EXPECT_EQ(listener_.publishes, 0);
+  EXPECT_TRUE(registry_.LiveKeys().empty());
+  connection.OnClose(status.Message());
+}
+
+TEST_F(RtmpConnectionTest, APlayOfALiveStreamLeavesItsPublisherAlone) {
+  ScriptedClient publisher;
+  publisher.UpToPublish();
+  RtmpConnection publishing = Connection();
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(publishing.OnData(publisher.bytes(), out).ok());
+  ASSERT_EQ(registry_.LiveKeys(), std::vector<std::string>{"a.com/live/s1"});
+
+  ScriptedClient player;
+  player.UpToPlay("s1?vhost=a.com");
+  RtmpConnection playing = Connection();
+  EXPECT_FALSE(playing.OnData(player.bytes(), out).ok());
+  playing.OnClose("refused");
+  EXPECT_EQ(registry_.LiveKeys(), std::vector<std::string>{"a.com/live/s1"});
+  EXPECT_EQ(listener_.publishes, 1);
+}
+
+}  // namespace
+}  // namespace liverec::ingest
