@@ -69,7 +69,7 @@ describe('manual recording and time windows', () => {
   async function witnessed(stream, what) {
     await m.waitFor(`two slices of ${stream} (${what})`, () => slices('auto', stream).length >= 2, 20000);
   }
-  async function stopped(p) {
+  async function stopPush(p) {
     p.child.kill('SIGTERM');
     await p.done;
   }
@@ -84,7 +84,7 @@ describe('manual recording and time windows', () => {
     await refused('man', 'm1', 'restart', 409, 'InvalidTaskState');
     await witnessed('witness1', 'pushed with m1');
     assert.deepEqual(slices('man', 'm1'), [], 'nothing is recorded before start');
-    await stopped(w1);
+    await stopPush(w1);
 
     const started = Date.now();
     const res = await command('man', 'm1', 'start');
@@ -116,7 +116,7 @@ describe('manual recording and time windows', () => {
       () => playlists('man', 'm1').length === 2 && playlists('man', 'm1'), 10000);
     assert.ok(sum(segments(two[1])) >= 1, 'the second file has media');
     await refused('man', 'm1', 'start', 409, 'TaskAlreadyStarted');
-    await stopped(p);
+    await stopPush(p);
     // The publisher left: no more commands for the stream; the third file waits DelayTime.
     await m.waitFor('the stream to be gone', async () => {
       const err = await h.expectSdkError(command('man', 'm1', 'stop'));
@@ -124,18 +124,20 @@ describe('manual recording and time windows', () => {
     }, 10000);
 
     // Republished: a manual recording is not resumed (stop is refused: nothing records).
-    const republished = Math.floor(Date.now() / 1000);
+    const republished = Date.now();
     const again = m.push(long, url('man', 'm1'), { realtime: true });
     const w2 = witness('witness2');
     const idle = await waitLive('man', 'm1', 'stop');
     h.assertSdkError(idle, 409, 'InvalidTaskState');
     await witnessed('witness2', 'pushed with the republish of m1');
-    // Slice names start with their {UnixTimestamp}.
-    const after = slices('man', 'm1').filter((f) => Number(path.basename(f).split('_')[0]) >= republished);
+    // The slice index has each slice's start to the millisecond (the {UnixTimestamp} of a name has
+    // whole seconds: the last slice before the leave may start in the second of the republish).
+    const after = m.sliceIndex(server.dataDir)
+      .filter((r) => r.object_key.startsWith('man/m1/') && r.start_ms >= republished).map((r) => r.object_key);
     assert.deepEqual(after, [], 'nothing recorded after the republish');
     // Seconds after the leave (the cycle checks run every second): the third file still waits.
     assert.equal(playlists('man', 'm1').length, 2, 'the file left open waits DelayTime (60 s)');
-    await Promise.all([stopped(again), stopped(w2)]);
+    await Promise.all([stopPush(again), stopPush(w2)]);
   });
 
   it('commands act on automatic recordings too; a stream without a config is refused', async () => {
@@ -199,6 +201,6 @@ describe('manual recording and time windows', () => {
       () => slices('auto', 'witness3').length >= witnessCount + 2, 20000);
     assert.ok(!finished, 'w1 was still publishing');
     assert.equal(slices('win', 'w1').length, count, 'nothing recorded after the window');
-    await Promise.all([stopped(p), stopped(w3)]);
+    await Promise.all([stopPush(p), stopPush(w3)]);
   });
 });
