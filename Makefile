@@ -4,6 +4,9 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
+# Tests in parallel: twice the cores, as the integration test files mostly wait on media pushed
+# in real time (tests/README.md).
+TEST_JOBS ?= $(shell echo $$(( 2 * $(JOBS) )))
 ARGS ?=
 
 .PHONY: all deps build compile run test unit clean bench bench-recording bench-availability \
@@ -31,7 +34,7 @@ run:
 # Every test: unit tests (GoogleTest, one binary per layer) and integration/conformance tests
 # (the real server driven by the Alibaba SDK clients), all through CTest with per-test timeouts.
 test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit

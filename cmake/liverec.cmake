@@ -4,6 +4,11 @@
 # tests CTest discovers one by one, each with a timeout.
 set(LIVEREC_TEST_TIMEOUT 60 CACHE STRING "Per-test timeout (seconds) for unit tests")
 
+# The main() of every GoogleTest binary: GoogleTest's own, except that a skipped test fails
+# (tests/gtest_main.cc). Test binaries link liverec_gtest_main, never GTest::gtest_main.
+add_library(liverec_gtest_main STATIC ${PROJECT_SOURCE_DIR}/tests/gtest_main.cc)
+target_link_libraries(liverec_gtest_main PUBLIC GTest::gtest GTest::gmock)
+
 function(liverec_layer)
   cmake_parse_arguments(L "" "NAME" "DEPS" ${ARGN})
   file(GLOB_RECURSE all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
@@ -22,7 +27,7 @@ function(liverec_layer)
   target_link_libraries(liverec_${L_NAME} PUBLIC ${L_DEPS})
   if(test_sources)
     add_executable(${L_NAME}_test ${test_sources})
-    target_link_libraries(${L_NAME}_test PRIVATE liverec_${L_NAME} GTest::gtest GTest::gmock GTest::gtest_main)
+    target_link_libraries(${L_NAME}_test PRIVATE liverec_${L_NAME} liverec_gtest_main)
     gtest_discover_tests(${L_NAME}_test
       TEST_PREFIX "${L_NAME}."
       DISCOVERY_TIMEOUT 30

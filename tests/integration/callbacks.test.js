@@ -77,6 +77,10 @@ poll_interval_ms = 50
     await m.waitFor('file_created accepted', () => delivered('file_created').length || null, 30000);
     await m.waitFor('status events accepted',
       () => (delivered('record_started').length && delivered('record_paused').length) || null, 30000);
+    // Counted once every cycle is closed and every callback delivered: a second file or a repeated
+    // delivery would be here by then.
+    await m.waitSettled(server.dataDir);
+    assert.deepEqual(m.listFiles(bucket, '.mp4'), mp4, 'one MP4');
 
     const created = delivered('file_created');
     assert.equal(created.length, 1, 'one accepted delivery per file');

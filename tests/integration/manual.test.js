@@ -24,8 +24,10 @@ describe('manual recording and time windows', () => {
   let api;
   let bucket;
   let flv;
+  let long;
   before(async () => {
     flv = m.makeTestFlv(16);
+    long = m.makeTestFlv(30);
     server = await h.startServer({ extraToml: m.TESTING });
     bucket = path.join(server.dataDir, 'buckets', 'records');
     api = h.popClient(server, h.DEFAULT_KEY, 'POST');
@@ -60,20 +62,29 @@ describe('manual recording and time windows', () => {
       }
     }, 15000, 50);
   }
-  async function pushed(p) {
-    const r = await p.done;
-    assert.equal(r.code, 0, `ffmpeg push failed: ${r.stderr}`);
+  // A witness for "nothing is recorded": the same media pushed at the same time into an automatic
+  // recording (auto/*). Once the witness has two slices (two 2 s GOPs), the stream it was started
+  // with has had as much media, and would have a slice too if it were recording.
+  const witness = (stream) => m.push(long, url('auto', stream), { realtime: true });
+  async function witnessed(stream, what) {
+    await m.waitFor(`two slices of ${stream} (${what})`, () => slices('auto', stream).length >= 2, 20000);
+  }
+  async function stopPush(p) {
+    p.child.kill('SIGTERM');
+    await p.done;
   }
 
   it('start, stop, cancel_delay and restart drive the files; wrong commands are refused', async () => {
-    const p = m.push(flv, url('man', 'm1'), { realtime: true });
+    const p = m.push(long, url('man', 'm1'), { realtime: true });
+    const w1 = witness('witness1');
     // Live but manual: nothing recorded, and only start is valid.
     const notYet = await waitLive('man', 'm1', 'stop');
     h.assertSdkError(notYet, 409, 'InvalidTaskState');
     await refused('man', 'm1', 'cancel_delay', 409, 'InvalidTaskState');
     await refused('man', 'm1', 'restart', 409, 'InvalidTaskState');
-    await h.sleep(1000);
+    await witnessed('witness1', 'pushed with m1');
     assert.deepEqual(slices('man', 'm1'), [], 'nothing is recorded before start');
+    await stopPush(w1);
 
     const started = Date.now();
     const res = await command('man', 'm1', 'start');
@@ -105,25 +116,28 @@ describe('manual recording and time windows', () => {
       () => playlists('man', 'm1').length === 2 && playlists('man', 'm1'), 10000);
     assert.ok(sum(segments(two[1])) >= 1, 'the second file has media');
     await refused('man', 'm1', 'start', 409, 'TaskAlreadyStarted');
-    await pushed(p);
+    await stopPush(p);
     // The publisher left: no more commands for the stream; the third file waits DelayTime.
     await m.waitFor('the stream to be gone', async () => {
       const err = await h.expectSdkError(command('man', 'm1', 'stop'));
       return err.code === 'InvalidStream.NotFound' && err.status === 404;
     }, 10000);
-    assert.equal(playlists('man', 'm1').length, 2);
 
     // Republished: a manual recording is not resumed (stop is refused: nothing records).
-    const republished = Math.floor(Date.now() / 1000);
-    const again = m.push(flv, url('man', 'm1'), { realtime: true });
+    const republished = Date.now();
+    const again = m.push(long, url('man', 'm1'), { realtime: true });
+    const w2 = witness('witness2');
     const idle = await waitLive('man', 'm1', 'stop');
     h.assertSdkError(idle, 409, 'InvalidTaskState');
-    await h.sleep(2500);  // a GOP and more: a resumed recording would have cut a slice
-    again.child.kill('SIGTERM');
-    await again.done;
-    // Slice names start with their {UnixTimestamp}.
-    const after = slices('man', 'm1').filter((f) => Number(path.basename(f).split('_')[0]) >= republished);
+    await witnessed('witness2', 'pushed with the republish of m1');
+    // The slice index has each slice's start to the millisecond (the {UnixTimestamp} of a name has
+    // whole seconds: the last slice before the leave may start in the second of the republish).
+    const after = m.sliceIndex(server.dataDir)
+      .filter((r) => r.object_key.startsWith('man/m1/') && r.start_ms >= republished).map((r) => r.object_key);
     assert.deepEqual(after, [], 'nothing recorded after the republish');
+    // Seconds after the leave (the cycle checks run every second): the third file still waits.
+    assert.equal(playlists('man', 'm1').length, 2, 'the file left open waits DelayTime (60 s)');
+    await Promise.all([stopPush(again), stopPush(w2)]);
   });
 
   it('commands act on automatic recordings too; a stream without a config is refused', async () => {
@@ -153,8 +167,9 @@ describe('manual recording and time windows', () => {
   });
 
   it('a stream-level time window starts the recording when it opens and closes it when it ends', async () => {
-    // Whole seconds: the API's times have second precision.
-    const opens = Math.ceil((Date.now() + 4000) / 1000) * 1000;
+    // Whole seconds: the API's times have second precision. The window opens once the witness
+    // has shown that a recording would have made slices by then.
+    const opens = Math.ceil((Date.now() + 9000) / 1000) * 1000;
     const ends = opens + 5000;
     await api.call('AddLiveAppRecordConfig', {
       DomainName: DOMAIN, AppName: 'win', StreamName: 'w1', OssEndpoint: 'local', OssBucket: 'records',
@@ -163,22 +178,29 @@ describe('manual recording and time windows', () => {
       'RecordFormat.1.OssObjectPrefix': 'win/{StreamName}/{Sequence}_{EscapedStartTime}_{EscapedEndTime}',
       'RecordFormat.1.SliceOssObjectPrefix': 'win/{StreamName}/ts/{UnixTimestamp}_{Sequence}',
     });
-    const p = m.push(flv, url('win', 'w1'), { realtime: true });
+    const p = m.push(long, url('win', 'w1'), { realtime: true });
+    const w3 = witness('witness3');
     let finished = false;
     p.done.then(() => { finished = true; });
     await m.waitFor('the stream to be live', async () => {
       try { await command('win', 'w1', 'stop'); return true; } catch (err) { return err.code !== 'InvalidStream.NotFound'; }
     }, 15000, 50);
+    await witnessed('witness3', 'pushed with w1');
     assert.ok(Date.now() < opens, 'the test publishes before the window opens');
     assert.deepEqual(slices('win', 'w1'), [], 'nothing recorded before the window');
     const [file] = await m.waitFor('the playlist closed at the window end',
-      () => playlists('win', 'w1').length === 1 && playlists('win', 'w1'), 20000);
+      () => playlists('win', 'w1').length === 1 && playlists('win', 'w1'), 25000);
     assert.ok(!finished, 'the window, not the publisher leaving, closed the file');
     assert.ok(Date.now() >= ends, 'not before the window ends');
     const recorded = sum(segments(file));
     assert.ok(recorded >= 2.4 && recorded <= 5.6, `the window of 5 s recorded ${recorded} s (GOP 2 s)`);
+    // Two more slices of the witness: as much media again went to w1 after the window.
     const count = slices('win', 'w1').length;
-    await pushed(p);
+    const witnessCount = slices('auto', 'witness3').length;
+    await m.waitFor('two more slices of witness3',
+      () => slices('auto', 'witness3').length >= witnessCount + 2, 20000);
+    assert.ok(!finished, 'w1 was still publishing');
     assert.equal(slices('win', 'w1').length, count, 'nothing recorded after the window');
+    await Promise.all([stopPush(p), stopPush(w3)]);
   });
 });

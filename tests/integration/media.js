@@ -99,12 +99,44 @@ function sliceIndex(dataDir) {
     'audio_codec, width, height, sequence, cycle_id, discontinuity FROM slices ORDER BY start_ms');
 }
 
+// What the server still has in hand for recordings: the record cycles not closed yet, the slices
+// in its spool (being written, waiting to be stored, or held for an MP4/FLV cycle), the files
+// being composed, and the callbacks not delivered yet.
+function inHand(dataDir) {
+  const [{ cycles, callbacks }] = dbRows(dataDir,
+    "SELECT (SELECT COUNT(*) FROM record_cycles WHERE state <> 'closed') AS cycles, " +
+    "(SELECT COUNT(*) FROM callback_outbox WHERE state = 'pending') AS callbacks");
+  const spool = path.join(dataDir, 'spool');
+  const orphans = path.join(spool, 'orphans') + path.sep;
+  const spooled = listFiles(spool, '').filter((f) => !f.startsWith(orphans) &&
+    /\.(ts|part|json|tmp|mp4|flv|m3u8)$/.test(f));
+  return { cycles, callbacks, spooled };
+}
+
+// Waits until the server has nothing left in hand (inHand): every cycle closed, the spool empty,
+// every callback delivered. Counts of files or callbacks taken after it see everything the server
+// was going to make, so an extra file or delivery fails the test instead of arriving after the
+// check. Only for servers whose publishers have all left.
+async function waitSettled(dataDir, timeoutMs = 30000) {
+  let last;
+  try {
+    await waitFor('the server to settle', () => {
+      last = inHand(dataDir);
+      return last.cycles === 0 && last.callbacks === 0 && last.spooled.length === 0;
+    }, timeoutMs, 200);
+  } catch (err) {
+    err.message += `: ${JSON.stringify(last)}`;
+    throw err;
+  }
+}
+
 function authKey(uri, timestamp, key, rand = '0', uid = '0') {
   const md5 = crypto.createHash('md5').update(`${uri}-${timestamp}-${rand}-${uid}-${key}`).digest('hex');
   return `${timestamp}-${rand}-${uid}-${md5}`;
 }
 
-module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey };
+module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey,
+  inHand, waitSettled };
 
 // A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC
 // into FLV/RTMP, so HEVC is published with liverec-publish.

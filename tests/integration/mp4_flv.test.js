@@ -51,6 +51,14 @@ async function waitForFiles(dir, ext, count, timeoutMs = 30000) {
   }, timeoutMs);
 }
 
+// Every file of `ext` once `count` have appeared and the server has settled (every cycle closed,
+// the spool empty): a file more than expected is counted, not missed because it came later.
+async function settledFiles(server, dir, ext, count, timeoutMs = 30000) {
+  await waitForFiles(dir, ext, count, timeoutMs);
+  await m.waitSettled(server.dataDir, timeoutMs);
+  return m.listFiles(dir, ext);
+}
+
 describe('MP4 + FLV without m3u8', () => {
   let server;
   let flv;
@@ -69,8 +77,9 @@ describe('MP4 + FLV without m3u8', () => {
     assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
 
     const bucket = path.join(server.dataDir, 'buckets', 'records');
-    const mp4 = await waitForFiles(bucket, '.mp4', 1);
-    const flvs = await waitForFiles(bucket, '.flv', 1);
+    await waitForFiles(bucket, '.mp4', 1);
+    const mp4 = await settledFiles(server, bucket, '.mp4', 1);
+    const flvs = m.listFiles(bucket, '.flv');
     assert.equal(mp4.length, 1);
     assert.equal(flvs.length, 1);
     assert.match(path.relative(bucket, mp4[0]), /^record\/live\/s1\/.+\.mp4$/);
@@ -109,8 +118,9 @@ describe('m3u8 + MP4', () => {
     const pushed = await m.push(flv, url).done;
     assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
     const bucket = path.join(server.dataDir, 'buckets', 'records');
-    const playlists = await waitForFiles(bucket, '.m3u8', 1);
-    const mp4 = await waitForFiles(bucket, '.mp4', 1);
+    await waitForFiles(bucket, '.m3u8', 1);
+    const mp4 = await settledFiles(server, bucket, '.mp4', 1);
+    const playlists = m.listFiles(bucket, '.m3u8');
     assert.equal(playlists.length, 1);
     assert.equal(mp4.length, 1);
     assert.equal(m.listFiles(bucket, '.ts').length, 2);
@@ -142,14 +152,14 @@ describe('MP4 across a republish', () => {
     const second = await m.push(flv, url).done;  // back at once: well within DelayTime
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(m.listFiles(bucket, '.mp4'), [], 'the cycle waits DelayTime');
-    const files = await waitForFiles(bucket, '.mp4', 1, (DELAY_S + 20) * 1000);
+    const files = await settledFiles(server, bucket, '.mp4', 1, (DELAY_S + 20) * 1000);
     assert.equal(files.length, 1, 'both publishes in one file');
     assertPlayable(files[0], 2 * PUSHED_S);
 
     const third = await m.push(flv, url).done;  // the cycle closed: a new file
     assert.equal(third.code, 0, third.stderr);
-    const after2 = await waitForFiles(bucket, '.mp4', 2, (DELAY_S + 20) * 1000);
-    assert.equal(after2.length, 2);
+    const after2 = await settledFiles(server, bucket, '.mp4', 2, (DELAY_S + 20) * 1000);
+    assert.equal(after2.length, 2, 'the first file and one new one');
     const added = after2.filter((f) => f !== files[0]);
     assert.equal(added.length, 1);
     assertPlayable(added[0], PUSHED_S);

@@ -129,8 +129,12 @@ poll_interval_ms = 50
 
   it('a yes records every configured format; the GET carries domain, app, stream, codec and vbitrate', async () => {
     await push('yes', true);
-    const mp4 = await m.waitFor('the MP4', () => files('yes', '.mp4').length ? files('yes', '.mp4') : null, 30000);
-    const flvs = await m.waitFor('the FLV', () => files('yes', '.flv').length ? files('yes', '.flv') : null, 30000);
+    await m.waitFor('the MP4 and the FLV', () => (files('yes', '.mp4').length && files('yes', '.flv').length) || null, 30000);
+    // Counted once every cycle is closed and the spool empty: a file more would be here by then.
+    await publishEnded('yes');
+    await m.waitFor('every cycle closed, the spool empty', () => (allClosed('yes') && spoolEmpty()) || null, 30000);
+    const mp4 = files('yes', '.mp4');
+    const flvs = files('yes', '.flv');
     assert.equal(mp4.length, 1);
     assert.equal(flvs.length, 1);
     // Asked after the first second; recording starts at the keyframe before the answer (0 s).

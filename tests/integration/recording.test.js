@@ -35,8 +35,9 @@ describe('recording H.264 + AAC pushed by ffmpeg', () => {
     assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
 
     const bucket = path.join(server.dataDir, 'buckets', 'records');
-    const playlists = await m.waitFor('the cycle playlist',
-      () => { const p = m.listFiles(bucket, '.m3u8'); return p.length ? p : null; }, 30000);
+    await m.waitFor('the cycle playlist', () => m.listFiles(bucket, '.m3u8').length || null, 30000);
+    await m.waitSettled(server.dataDir);  // counted when a file more would be here
+    const playlists = m.listFiles(bucket, '.m3u8');
     assert.equal(playlists.length, 1);
     const playlistKey = path.relative(bucket, playlists[0]);
     assert.match(playlistKey, /^record\/live\/s1\/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d_\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.m3u8$/);

@@ -104,8 +104,10 @@ poll_interval_ms = 50
   const callbacks = (TaskId) => receiver.events.filter((e) => e.TaskId === TaskId);
   const statuses = (TaskId) => callbacks(TaskId).map((e) => e.TaskStatus);
   // The task's status callbacks once `count` have arrived (they are delivered after the change).
+  // Read once the outbox has nothing pending, so that a callback more than expected is seen.
   const callbackStatuses = async (TaskId, count) => {
     await m.waitFor(`${count} callbacks of ${TaskId}`, () => statuses(TaskId).length >= count, 5000, 50);
+    await m.waitFor('every callback delivered', () => m.inHand(server.dataDir).callbacks === 0, 5000, 50);
     return statuses(TaskId);
   };
   const online = async () => {

@@ -11,7 +11,7 @@ const { describe, it, before, after } = require('node:test');
 const { startServer, popClient, DEFAULT_KEY } = require('../conformance/harness.js');
 const m = require('./media.js');
 const crypto = require('node:crypto');
-const { startS3Peer, bucketToml } = require('./s3_peer.js');
+const { startS3Peer, bucketToml, FRESH } = require('./s3_peer.js');
 
 const MiB = 1024 * 1024;
 const PUSHED_S = 30;
@@ -80,7 +80,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
       const file = path.join(tmp, path.basename(row.object_key));
       const bytes = peer.cp(row.object_key, file);
       assert.equal(bytes.length, row.bytes, `${row.object_key}: downloaded size`);
-      const direct = Buffer.from(await (await fetch(keyUrl(peer.publicUrl, row.object_key))).arrayBuffer());
+      const direct = Buffer.from(await (await fetch(keyUrl(peer.publicUrl, row.object_key), FRESH)).arrayBuffer());
       assert.ok(direct.equals(bytes), `${row.object_key}: the public URL serves the same bytes`);
       // The body liverec signed (the SHA-256 of its spool file, checked by the proxy) is this.
       const put = (await peer.stats()).puts[`PUT ${keyUrl(`/${peer.bucket}`, row.object_key)}`];
@@ -147,7 +147,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
     assert.ok(list.length >= 1, JSON.stringify(list));
     for (const info of list) {
       assert.equal(info.RecordUrl, keyUrl(peer.publicUrl, info.OssObject));
-      assert.equal((await fetch(info.RecordUrl, { method: 'HEAD' })).status, 200, info.RecordUrl);
+      assert.equal((await fetch(info.RecordUrl, { method: 'HEAD', ...FRESH })).status, 200, info.RecordUrl);
     }
     const created = (await client.call('CreateLiveStreamRecordIndexFiles', Object.assign({}, base, range, {
       OssEndpoint: 's3.test', OssBucket: 's3rec', OssObject: 'index/{AppName}/{StreamName}/whole.m3u8',

@@ -52,6 +52,12 @@ async function stopChild(child) {
 }
 
 // Starts s3rver with `bucket` and the proxy in front of it.
+// Options for fetch() to the peer: a new connection each time. Between two requests a test may
+// block the event loop (spawnSync of aws, ffmpeg, ffprobe) for longer than the servers keep an
+// idle connection (5 s); fetch would then reuse a socket the server has just closed and fail with
+// "other side closed".
+const FRESH = { headers: { connection: 'close' } };
+
 async function startS3Peer({ bucket }) {
   if (!fs.existsSync(S3RVER_BIN)) throw new Error(`s3rver not installed (${S3RVER_BIN}): run scripts/install-deps.sh`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-s3rver-'));
@@ -76,7 +82,7 @@ async function startS3Peer({ bucket }) {
       publicUrl: `http://127.0.0.1:${s3rverPort}/${bucket}`, // anonymous reads, straight from s3rver
       keyId: KEY_ID,
       secret: SECRET,
-      async stats() { return (await fetch(`${endpoint}/__proxy/stats`)).json(); },
+      async stats() { return (await fetch(`${endpoint}/__proxy/stats`, FRESH)).json(); },
       // Runs the aws CLI against the proxy; returns {status, stdout, stderr}.
       aws(args) {
         return spawnSync(AWS_BIN, ['--endpoint-url', endpoint, '--region', REGION, ...args], {
@@ -157,4 +163,4 @@ timeout_ms = 10000
 `;
 }
 
-module.exports = { startS3Peer, bucketToml };
+module.exports = { startS3Peer, bucketToml, FRESH };
