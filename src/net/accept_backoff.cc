@@ -21,8 +21,8 @@ AcceptBackoff::Step AcceptBackoff::OnFailure(int64_t now_ms, const std::string& 
   }
   ++unlogged_;
   if (now_ms - last_log_ms_ >= kSummaryIntervalMs) {
-    step.log = fmt::format("{}: accept failed {} more times in the last {} s: {}", name_,
-                           unlogged_, (now_ms - last_log_ms_ + 500) / 1000, error);
+    step.log = fmt::format("{}: accept failed {} more times in the last {} s: {}", name_, unlogged_,
+                           (now_ms - last_log_ms_ + 500) / 1000, error);
     last_log_ms_ = now_ms;
     unlogged_ = 0;
   }

@@ -40,10 +40,10 @@ class AcceptBackoff {
  private:
   std::string name_;
   std::chrono::milliseconds next_pause_ = kFirstPause;
-  int64_t failures_ = 0;            // in the current run
+  int64_t failures_ = 0;  // in the current run
   int64_t run_start_ms_ = 0;
   int64_t last_log_ms_ = 0;
-  int64_t unlogged_ = 0;            // failures since the last line
+  int64_t unlogged_ = 0;  // failures since the last line
 };
 
 }  // namespace liverec::net

@@ -10,7 +10,8 @@ using std::chrono::milliseconds;
 TEST(AcceptBackoffTest, PauseStartsAt100MsAndDoublesToOneSecond) {
   AcceptBackoff backoff("http");
   std::vector<int64_t> pauses;
-  for (int i = 0; i < 6; ++i) pauses.push_back(backoff.OnFailure(i, "Too many open files").pause.count());
+  for (int i = 0; i < 6; ++i)
+    pauses.push_back(backoff.OnFailure(i, "Too many open files").pause.count());
   EXPECT_EQ(pauses, (std::vector<int64_t>{100, 200, 400, 800, 1000, 1000}));
 }
 

@@ -17,9 +17,7 @@ TEST(DescriptorLimitsTest, ALowLimitShrinksTheCapToTheListenersShare) {
   EXPECT_EQ(ConnectionBudget(4096, 256, 2), 96);
 }
 
-TEST(DescriptorLimitsTest, TheCapIsNeverBelowOne) {
-  EXPECT_EQ(ConnectionBudget(4096, 10, 2), 1);
-}
+TEST(DescriptorLimitsTest, TheCapIsNeverBelowOne) { EXPECT_EQ(ConnectionBudget(4096, 10, 2), 1); }
 
 TEST(DescriptorLimitsTest, RaisingTheLimitLeavesTheSoftLimitAtTheHardOne) {
   auto limit = RaiseOpenFileLimit();

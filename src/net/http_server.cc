@@ -77,7 +77,9 @@ asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpRespon
   uint64_t length = 0;
   if (!ec) {
     uint64_t size = file.size(ec);
-    if (!ec && response.file_offset > size) ec = beast::errc::make_error_code(beast::errc::invalid_argument);
+    if (!ec && response.file_offset > size) {
+      ec = beast::errc::make_error_code(beast::errc::invalid_argument);
+    }
     if (!ec) length = response.file_length.value_or(size - response.file_offset);
   }
   if (!ec) file.seek(response.file_offset, ec);

@@ -131,9 +131,10 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<TcpServer::State> state) {
     if (state->connections.load() >= state->options.max_connections) {
       ++state->refused;
       if (state->cap_logged_ms == 0 || now - state->cap_logged_ms >= 10'000) {
-        spdlog::warn("{}: connection refused: the maximum of {} connections is reached ({} refused "
-                     "since the last line)",
-                     state->options.name, state->options.max_connections, state->refused);
+        spdlog::warn(
+            "{}: connection refused: the maximum of {} connections is reached ({} refused "
+            "since the last line)",
+            state->options.name, state->options.max_connections, state->refused);
         state->cap_logged_ms = now;
         state->refused = 0;
       }

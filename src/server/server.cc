@@ -205,16 +205,17 @@ void Server::Impl::RaiseOpenFileLimit() {
     return;
   }
   open_file_limit = limit->soft;
-  spdlog::info("descriptors: RLIMIT_NOFILE {} (was {}, hard limit {}); at most {} HTTP and {} RTMP "
-               "connections",
-               limit->soft, limit->before, limit->hard < 0 ? "unlimited" : std::to_string(limit->hard),
-               HttpConnectionCap(), RtmpConnectionCap());
+  spdlog::info(
+      "descriptors: RLIMIT_NOFILE {} (was {}, hard limit {}); at most {} HTTP and {} RTMP "
+      "connections",
+      limit->soft, limit->before, limit->hard < 0 ? "unlimited" : std::to_string(limit->hard),
+      HttpConnectionCap(), RtmpConnectionCap());
   if (HttpConnectionCap() < config.http_max_connections ||
       RtmpConnectionCap() < config.rtmp.max_connections) {
-    spdlog::warn("descriptors: the limit of {} open files lowers http.max_connections ({}) and/or "
-                 "rtmp.max_connections ({}); raise the hard limit (LimitNOFILE=, ulimit -Hn) for "
-                 "more",
-                 open_file_limit, config.http_max_connections, config.rtmp.max_connections);
+    spdlog::warn(
+        "descriptors: the limit of {} open files lowers http.max_connections ({}) and/or "
+        "rtmp.max_connections ({}); raise the hard limit (LimitNOFILE=, ulimit -Hn) for more",
+        open_file_limit, config.http_max_connections, config.rtmp.max_connections);
   }
 }
 
@@ -381,8 +382,8 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   media::rtmp::RtmpSessionLimits limits;
   limits.max_chunk_size = static_cast<uint32_t>(config.rtmp.max_chunk_size);
   limits.max_message_size = static_cast<uint32_t>(config.rtmp.max_message_size);
-  net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s,
-                                config.rtmp.idle_timeout_s, RtmpConnectionCap(), 64 * 1024};
+  net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s, config.rtmp.idle_timeout_s,
+                                RtmpConnectionCap(), 64 * 1024};
   ingest_policy.server_ip = ListenIp(config.rtmp_listen);
   auto events_strand =
       std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
