@@ -194,6 +194,13 @@ void Validate(Config& config, Problems& problems) {
       (config.testing.min_retry_interval_s < 1 || config.testing.min_retry_interval_s > 60)) {
     problems.push_back("testing.min_retry_interval_s: must be 1-60");
   }
+  if (config.testing.enabled &&
+      (config.testing.http_idle_timeout_s < 1 || config.testing.http_idle_timeout_s > 3600)) {
+    problems.push_back("testing.http_idle_timeout_s: must be 1-3600");
+  }
+  if (config.http_max_connections < 1 || config.http_max_connections > 1'000'000) {
+    problems.push_back("http.max_connections: must be 1-1000000");
+  }
   if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
     problems.push_back("recording.*_retention_days: at least 1");
   }

@@ -84,6 +84,8 @@ struct TestingConfig {
   int64_t min_cycle_duration_s = 900;
   int64_t min_slice_duration_s = 5;
   int64_t min_retry_interval_s = 60;  // RetryInterval of pull-to-push tasks
+  // The HTTP server's idle timeout (no request, or no piece of an answer sent, for this long).
+  int64_t http_idle_timeout_s = 60;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).
@@ -132,6 +134,9 @@ struct Config {
   std::string data_dir = "./data";
   std::string http_listen = "127.0.0.1:8080";
   std::string public_url;  // base of RecordUrl and absolute segment URLs; default http://<http_listen>
+  // [http] max_connections: open HTTP connections; at the cap the longest idle one is closed to
+  // make room. Also at most half of (RLIMIT_NOFILE - 64) (docs/operations.md "Limits").
+  int64_t http_max_connections = 4096;
   std::string rtmp_listen = "127.0.0.1:1935";
   int threads = 0;  // I/O threads; 0 = number of cores
   // [shutdown] timeout_s: after SIGTERM/SIGINT, seconds allowed to finish the work in hand before exiting anyway (what

@@ -19,6 +19,7 @@ void ReadTopLevel(const TomlView& view, Config& config, TomlReader& in) {
   in.Read(view["metrics"]["enabled"], config.metrics.enabled, "metrics.enabled");
   in.Read(view["http"]["listen"], config.http_listen, "http.listen");
   in.Read(view["http"]["public_url"], config.public_url, "http.public_url");
+  in.Read(view["http"]["max_connections"], config.http_max_connections, "http.max_connections");
   in.Read(view["database"]["path"], config.database_path, "database.path");
 }
 
@@ -56,6 +57,7 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["min_cycle_duration_s"], t.min_cycle_duration_s, "testing.min_cycle_duration_s");
   in.Read(node["min_slice_duration_s"], t.min_slice_duration_s, "testing.min_slice_duration_s");
   in.Read(node["min_retry_interval_s"], t.min_retry_interval_s, "testing.min_retry_interval_s");
+  in.Read(node["http_idle_timeout_s"], t.http_idle_timeout_s, "testing.http_idle_timeout_s");
 }
 
 void ReadCallbacks(const TomlView& node, CallbacksConfig& c, TomlReader& in) {

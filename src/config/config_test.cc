@@ -145,6 +145,32 @@ validity_s = 60
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, HttpConnectionCapAndTestingIdleTimeoutAreReadAndValidated) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->http_max_connections, 4096);
+  EXPECT_EQ(defaults->testing.http_idle_timeout_s, 60);
+  std::string file = WriteTemp(R"(
+[http]
+max_connections = 100
+[testing]
+enabled = true
+http_idle_timeout_s = 2
+)");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->http_max_connections, 100);
+  EXPECT_EQ(config->testing.http_idle_timeout_s, 2);
+  std::remove(file.c_str());
+  file = WriteTemp(
+      "[http]\nmax_connections = 0\n[testing]\nenabled = true\nhttp_idle_timeout_s = 0\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("http.max_connections"), std::string::npos);
+  EXPECT_NE(config.error().Message().find("testing.http_idle_timeout_s"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, CallbacksSectionDefaultsReadsAndValidates) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -1,11 +1,16 @@
 #include "net/http_server.h"
 
+#include "net/accept_backoff.h"
+#include "net/accept_failure.h"
+#include "net/connection_table.h"
+#include "net/descriptor_limits.h"
 #include "net/listen.h"
 
 #include <algorithm>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -26,10 +31,22 @@ struct HttpServer::State {
   HttpHandler handler;
   HttpServerOptions options;
   tcp::acceptor acceptor;
+  ConnectionTable connections;
+  AcceptBackoff backoff{"http"};
+  SpareDescriptor spare;
   bool stopped = false;
+  int64_t cap_logged_ms = 0;  // NoteCap, on the accept loop only
+  int64_t cap_events = 0;
 
   State(asio::io_context& i, asio::thread_pool& w, HttpHandler h, HttpServerOptions o)
-      : io(i), workers(w), handler(std::move(h)), options(o), acceptor(i) {}
+      : io(i),
+        workers(w),
+        handler(std::move(h)),
+        options(o),
+        acceptor(i),
+        connections(o.max_connections) {}
+
+  std::chrono::seconds IdleTimeout() const { return std::chrono::seconds(options.idle_timeout_s); }
 };
 
 namespace {
@@ -48,12 +65,23 @@ HttpRequest ToRequest(const http::request<http::string_body>& in) {
   return out;
 }
 
-// Streams bytes [offset, offset + length) of a file: a header, then 64 KiB pieces.
+// Streams bytes [offset, offset + length) of a file (no length: to its end): a header, then
+// 64 KiB pieces. The idle timeout runs per piece: a slow reader is cut only when it takes more
+// than `idle_timeout` to take one piece, never for the length of the whole download.
 asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpResponse& response,
-                                     unsigned version, bool keep_alive) {
+                                     unsigned version, bool keep_alive,
+                                     std::chrono::seconds idle_timeout) {
   beast::file file;
   beast::error_code ec;
   file.open(response.file_path.c_str(), beast::file_mode::read, ec);
+  uint64_t length = 0;
+  if (!ec) {
+    uint64_t size = file.size(ec);
+    if (!ec && response.file_offset > size) {
+      ec = beast::errc::make_error_code(beast::errc::invalid_argument);
+    }
+    if (!ec) length = response.file_length.value_or(size - response.file_offset);
+  }
   if (!ec) file.seek(response.file_offset, ec);
   if (ec) co_return false;
   http::response<http::buffer_body> res{static_cast<http::status>(response.status), version};
@@ -61,13 +89,14 @@ asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpRespon
   res.set(http::field::content_type, response.content_type);
   for (const auto& [name, value] : response.headers) res.set(name, value);
   res.keep_alive(keep_alive);
-  res.content_length(*response.file_length);
+  res.content_length(length);
   res.body().data = nullptr;
   res.body().more = true;
   http::response_serializer<http::buffer_body> sr{res};
+  stream.expires_after(idle_timeout);
   co_await http::async_write_header(stream, sr, asio::use_awaitable);
   std::vector<char> buffer(64 * 1024);
-  uint64_t left = *response.file_length;
+  uint64_t left = length;
   while (left > 0) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, buffer.size()));
     size_t got = file.read(buffer.data(), want, ec);
@@ -77,6 +106,7 @@ asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpRespon
     res.body().size = got;
     res.body().more = left > 0;
     beast::error_code write_ec;
+    stream.expires_after(idle_timeout);
     co_await http::async_write(stream, sr, asio::redirect_error(asio::use_awaitable, write_ec));
     if (write_ec && write_ec != http::error::need_buffer) throw beast::system_error(write_ec);
   }
@@ -84,17 +114,20 @@ asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpRespon
     res.body().data = nullptr;
     res.body().size = 0;
     res.body().more = false;
+    stream.expires_after(idle_timeout);
     co_await http::async_write(stream, sr, asio::use_awaitable);
   }
   co_return true;
 }
 
 asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpResponse& response,
-                                    unsigned version, bool keep_alive, bool head) {
-  if (!response.file_path.empty() && response.file_length && !head) {
-    if (co_await WriteFileSlice(stream, response, version, keep_alive)) co_return;
+                                    unsigned version, bool keep_alive, bool head,
+                                    std::chrono::seconds idle_timeout) {
+  stream.expires_after(idle_timeout);
+  if (!response.file_path.empty() && !head) {
+    if (co_await WriteFileSlice(stream, response, version, keep_alive, idle_timeout)) co_return;
     HttpResponse gone{404, "text/plain", "not found\n", "", {}};
-    co_await WriteResponse(stream, gone, version, keep_alive, head);
+    co_await WriteResponse(stream, gone, version, keep_alive, head, idle_timeout);
     co_return;
   }
   if (!response.file_path.empty()) {
@@ -115,7 +148,7 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpRespons
       co_return;
     }
     HttpResponse gone{404, "text/plain", "not found\n", "", {}};
-    co_await WriteResponse(stream, gone, version, keep_alive, head);
+    co_await WriteResponse(stream, gone, version, keep_alive, head, idle_timeout);
     co_return;
   }
   http::response<http::string_body> res{static_cast<http::status>(response.status), version};
@@ -126,7 +159,12 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpRespons
   res.body() = head ? std::string() : response.body;
   res.prepare_payload();
   if (head) res.content_length(response.body.size());
-  co_await http::async_write(stream, res, asio::use_awaitable);
+  // Piece by piece, the idle timeout re-armed for each: bodies reach 8 MiB (ranges).
+  http::response_serializer<http::string_body> sr{res};
+  while (!sr.is_done()) {
+    stream.expires_after(idle_timeout);
+    co_await http::async_write_some(stream, sr, asio::use_awaitable);
+  }
 }
 
 // A free function, not a capturing lambda: GCC 12 mishandles lambda captures in coroutines.
@@ -135,12 +173,23 @@ asio::awaitable<HttpResponse> RunHandler(std::shared_ptr<HttpServer::State> stat
   co_return state->handler(request);
 }
 
-asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+// Closes a connection from any thread (ConnectionTable eviction): on its own strand.
+ConnectionTable::CloseFn Closer(const std::shared_ptr<beast::tcp_stream>& stream) {
+  return [weak = std::weak_ptr<beast::tcp_stream>(stream), executor = stream->get_executor()] {
+    asio::post(executor, [weak] {
+      if (auto s = weak.lock()) s->close();
+    });
+  };
+}
+
+asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state,
+                              std::shared_ptr<beast::tcp_stream> stream_ptr, uint64_t id) {
+  beast::tcp_stream& stream = *stream_ptr;
   beast::flat_buffer buffer;
   try {
     while (true) {
-      stream.expires_after(std::chrono::seconds(state->options.idle_timeout_s));
+      state->connections.SetIdle(id, SteadyNowMs());
+      stream.expires_after(state->IdleTimeout());
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(state->options.max_header_bytes));
       parser.body_limit(state->options.max_body_bytes);
@@ -148,15 +197,17 @@ asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state, tcp::soc
       co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-          ec == asio::error::connection_reset || ec == asio::error::eof) {
-        break;
+          ec == asio::error::connection_reset || ec == asio::error::eof ||
+          !stream.socket().is_open()) {
+        break;  // closed by the client, timed out, or evicted to make room
       }
+      state->connections.SetBusy(id);
       if (ec) {
         // Oversized or malformed requests get a plain answer and the connection is closed.
         int status = (ec == http::error::body_limit || ec == http::error::header_limit) ? 413 : 400;
         spdlog::debug("http: bad request from client: {}", ec.message());
         HttpResponse bad{status, "text/plain", ec.message() + "\n", "", {}};
-        co_await WriteResponse(stream, bad, 11, false, false);
+        co_await WriteResponse(stream, bad, 11, false, false, state->IdleTimeout());
         break;
       }
       auto& message = parser.get();
@@ -166,15 +217,36 @@ asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state, tcp::soc
       // Run the handler on the worker pool; resume here on the connection's executor.
       HttpResponse response = co_await asio::co_spawn(
           state->workers, RunHandler(state, std::move(request)), asio::use_awaitable);
-      stream.expires_after(std::chrono::seconds(state->options.idle_timeout_s));
-      co_await WriteResponse(stream, response, message.version(), keep_alive, head);
+      co_await WriteResponse(stream, response, message.version(), keep_alive, head,
+                             state->IdleTimeout());
       if (!keep_alive) break;
     }
   } catch (const std::exception& e) {
     spdlog::debug("http: connection ended: {}", e.what());
   }
+  state->connections.Remove(id);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// At most one line per 10 s about the cap, with the count since the last line.
+void NoteCap(HttpServer::State& state, bool refused) {
+  int64_t now = SteadyNowMs();
+  ++state.cap_events;
+  if (state.cap_logged_ms != 0 && now - state.cap_logged_ms < 10'000) return;
+  if (refused) {
+    spdlog::warn(
+        "http: connection refused: all {} connections (http.max_connections, or the descriptor "
+        "limit's share) are busy; {} such events since the last line",
+        state.connections.capacity(), state.cap_events);
+  } else {
+    spdlog::warn(
+        "http: {} connections open (the cap): closing the longest idle ones to make room; {} "
+        "such events since the last line",
+        state.connections.capacity(), state.cap_events);
+  }
+  state.cap_logged_ms = now;
+  state.cap_events = 0;
 }
 
 asio::awaitable<void> AcceptLoop(std::shared_ptr<HttpServer::State> state) {
@@ -184,13 +256,25 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<HttpServer::State> state) {
         asio::make_strand(state->io), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state->stopped || ec == asio::error::operation_aborted) break;
-      spdlog::warn("http: accept failed: {}", ec.message());
+      co_await PauseAfterAcceptFailure(state->acceptor, ec, state->backoff, state->spare);
       continue;
     }
+    if (auto line = state->backoff.OnSuccess(SteadyNowMs())) spdlog::info("{}", *line);
     // The socket was accepted onto its own strand: the connection's steps and Beast's timers
     // never run concurrently, even with several I/O threads.
-    auto executor = socket.get_executor();
-    asio::co_spawn(executor, Session(state, std::move(socket)), asio::detached);
+    auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    auto admission = state->connections.Admit(SteadyNowMs(), Closer(stream));
+    if (!admission) {
+      NoteCap(*state, true);
+      stream->close();
+      continue;
+    }
+    if (admission->evicted) {
+      NoteCap(*state, false);
+      admission->evicted();
+    }
+    auto executor = stream->get_executor();
+    asio::co_spawn(executor, Session(state, std::move(stream), admission->id), asio::detached);
   }
 }
 
@@ -209,6 +293,9 @@ Result<uint16_t> HttpServer::Listen(const std::string& address) {
 void HttpServer::Start() {
   asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached);
 }
+
+int64_t HttpServer::connections() const { return state_->connections.size(); }
+int64_t HttpServer::evictions() const { return state_->connections.evictions(); }
 
 void HttpServer::Stop() {
   if (!state_ || state_->stopped) return;

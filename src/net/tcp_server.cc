@@ -1,5 +1,8 @@
 #include "net/tcp_server.h"
 
+#include "net/accept_backoff.h"
+#include "net/accept_failure.h"
+#include "net/descriptor_limits.h"
 #include "net/listen.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -24,8 +27,12 @@ struct TcpServer::State {
   tcp::acceptor acceptor;
   std::atomic<int64_t> connections{0};
   std::atomic<bool> stopped{false};
+  AcceptBackoff backoff;
+  SpareDescriptor spare;
+  int64_t cap_logged_ms = 0;  // refusals at the cap: one line per 10 s (accept loop only)
+  int64_t refused = 0;
   State(asio::io_context& i, ConnectionHandlerFactory f, TcpServerOptions o)
-      : io(i), factory(std::move(f)), options(std::move(o)), acceptor(i) {}
+      : io(i), factory(std::move(f)), options(std::move(o)), acceptor(i), backoff(options.name) {}
 };
 
 namespace {
@@ -116,12 +123,21 @@ asio::awaitable<void> AcceptLoop(std::shared_ptr<TcpServer::State> state) {
         asio::make_strand(state->io), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state->stopped || ec == asio::error::operation_aborted) break;
-      spdlog::warn("{}: accept failed: {}", state->options.name, ec.message());
+      co_await PauseAfterAcceptFailure(state->acceptor, ec, state->backoff, state->spare);
       continue;
     }
+    int64_t now = SteadyNowMs();
+    if (auto line = state->backoff.OnSuccess(now)) spdlog::info("{}", *line);
     if (state->connections.load() >= state->options.max_connections) {
-      spdlog::warn("{}: connection refused: the maximum of {} connections is reached",
-                   state->options.name, state->options.max_connections);
+      ++state->refused;
+      if (state->cap_logged_ms == 0 || now - state->cap_logged_ms >= 10'000) {
+        spdlog::warn(
+            "{}: connection refused: the maximum of {} connections is reached ({} refused "
+            "since the last line)",
+            state->options.name, state->options.max_connections, state->refused);
+        state->cap_logged_ms = now;
+        state->refused = 0;
+      }
       socket.close(ec);
       continue;
     }

@@ -1,8 +1,9 @@
 // TcpServer: accepts TCP connections and runs each as a coroutine that feeds a
 // ConnectionHandler with the bytes it reads and writes back what the handler produces.
 // Enforces: a deadline until the handler says the connection is established (handshake
-// timeout), an idle timeout after that, and a maximum number of connections, each with a log
-// line. Thread-safety: Listen/Start/Stop from one thread; handlers run on the I/O threads, one
+// timeout), an idle timeout after that, and a maximum number of connections (refusals logged
+// once per 10 s with a count). A failing accept pauses on a timer (AcceptBackoff).
+// Thread-safety: Listen/Start/Stop from one thread; handlers run on the I/O threads, one
 // connection's calls never concurrently.
 #pragma once
 

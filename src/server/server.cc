@@ -40,6 +40,7 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "net/descriptor_limits.h"
 #include "net/http_server.h"
 #include "server/callback_pump.h"
 #include "server/directory_lock.h"
@@ -180,11 +181,43 @@ struct Server::Impl {
   }
 
   explicit Impl(config::Config c) : config(std::move(c)) {}
+  // RLIMIT_NOFILE's soft limit once raised; the listeners' connection caps fit within it.
+  int64_t open_file_limit = 1'048'576;
+  void RaiseOpenFileLimit();
+  int64_t HttpConnectionCap() const {
+    return net::ConnectionBudget(config.http_max_connections, open_file_limit, 2);
+  }
+  int64_t RtmpConnectionCap() const {
+    return net::ConnectionBudget(config.rtmp.max_connections, open_file_limit, 4);
+  }
   int ThreadCount() const {
     if (config.threads > 0) return config.threads;
     return std::max(1u, std::thread::hardware_concurrency());
   }
 };
+
+// docs/operations.md "Limits": the soft limit goes up to the hard one, and each listener's cap
+// is lowered to its share of it when the configured one would not fit.
+void Server::Impl::RaiseOpenFileLimit() {
+  auto limit = net::RaiseOpenFileLimit();
+  if (!limit) {
+    spdlog::warn("descriptors: {}", limit.error().ToString());
+    return;
+  }
+  open_file_limit = limit->soft;
+  spdlog::info(
+      "descriptors: RLIMIT_NOFILE {} (was {}, hard limit {}); at most {} HTTP and {} RTMP "
+      "connections",
+      limit->soft, limit->before, limit->hard < 0 ? "unlimited" : std::to_string(limit->hard),
+      HttpConnectionCap(), RtmpConnectionCap());
+  if (HttpConnectionCap() < config.http_max_connections ||
+      RtmpConnectionCap() < config.rtmp.max_connections) {
+    spdlog::warn(
+        "descriptors: the limit of {} open files lowers http.max_connections ({}) and/or "
+        "rtmp.max_connections ({}); raise the hard limit (LimitNOFILE=, ulimit -Hn) for more",
+        open_file_limit, config.http_max_connections, config.rtmp.max_connections);
+  }
+}
 
 Status Server::Impl::StartRecording() {
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
@@ -349,9 +382,8 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   media::rtmp::RtmpSessionLimits limits;
   limits.max_chunk_size = static_cast<uint32_t>(config.rtmp.max_chunk_size);
   limits.max_message_size = static_cast<uint32_t>(config.rtmp.max_message_size);
-  net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s,
-                                config.rtmp.idle_timeout_s, config.rtmp.max_connections,
-                                64 * 1024};
+  net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s, config.rtmp.idle_timeout_s,
+                                RtmpConnectionCap(), 64 * 1024};
   ingest_policy.server_ip = ListenIp(config.rtmp_listen);
   auto events_strand =
       std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
@@ -406,6 +438,7 @@ Server::~Server() {
 
 Result<StartInfo> Server::Start() {
   Impl& s = *impl_;
+  s.RaiseOpenFileLimit();
   auto locks = LockServerDirectories(s.config.data_dir, s.config.recording.spool_dir);
   if (!locks) return Error(locks.error());
   s.locks = std::move(*locks);
@@ -466,8 +499,14 @@ Result<StartInfo> Server::Start() {
       static_cast<size_t>(s.config.recording.upload_threads));
   s.StartRelay();
   deps.relay.listener = s.relay_driver.get();
+  net::HttpServerOptions http_options;
+  http_options.max_connections = s.HttpConnectionCap();
+  if (s.config.testing.enabled) {
+    http_options.idle_timeout_s = static_cast<int>(s.config.testing.http_idle_timeout_s);
+  }
   s.http = std::make_unique<net::HttpServer>(
-      *s.io, *s.workers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); });
+      *s.io, *s.workers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); },
+      http_options);
   auto port = s.http->Listen(s.config.http_listen);
   if (!port) return Error(port.error());
   std::string http_host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));

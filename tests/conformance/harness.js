@@ -86,7 +86,10 @@ async function startServer(opts = {}) {
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
   const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--rtmp-listen', '127.0.0.1:0',
     '--config', configPath];
-  const child = spawn(LIVEREC_BIN, args, {
+  // opts.wrap: a command prefix the server runs under, e.g. ['prlimit', '--nofile=256:256', '--']
+  // (it must exec the server, so that pid stays the server's).
+  const wrap = opts.wrap || [];
+  const child = spawn(wrap.length ? wrap[0] : LIVEREC_BIN, [...wrap.slice(1), ...(wrap.length ? [LIVEREC_BIN] : []), ...args], {
     cwd: tmp,
     env: cleanEnv({
       LIVEREC_ACCESS_KEY_ID: DEFAULT_KEY.id,
