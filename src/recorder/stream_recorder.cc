@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <vector>
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "base/ids.h"
@@ -147,8 +146,10 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
   if (!slice_) return;
   Status written = slice_->writer->Write(packet);
   if (!written.ok()) {
-    WarnLimited("write", fmt::format("recorder: {}/{}/{}: packet not written: {}", plan_.domain,
-                                     plan_.app, plan_.stream, written.ToString()));
+    if (AdmitWarning("write")) {
+      spdlog::warn("recorder: {}/{}/{}: packet not written: {}", plan_.domain, plan_.app,
+                   plan_.stream, written.ToString());
+    }
   }
 }
 
@@ -156,24 +157,23 @@ void StreamRecorder::DropUnderHeldOffChange() {
   held_off_ = true;
   ++held_off_packets_;
   if (metrics_) metrics_->ConfigChangePacketDropped();
+  if (!AdmitWarning("config")) return;
   const ConfigChangeLimits& limits = config_changes_.limits();
-  WarnLimited("config",
-              fmt::format("recorder: {}/{}/{}: the codec configuration changes too often (a "
-                          "change may cut a slice {} ms of media after the slice began, at most "
-                          "{} times a minute): packets under the new configuration are dropped "
-                          "until it can be taken",
-                          plan_.domain, plan_.app, plan_.stream, limits.min_slice_ms,
-                          limits.max_per_minute));
+  spdlog::warn("recorder: {}/{}/{}: the codec configuration changes too often (a change may cut "
+               "a slice {} ms of media after the slice began, at most {} times a minute): "
+               "packets under the new configuration are dropped until it can be taken",
+               plan_.domain, plan_.app, plan_.stream, limits.min_slice_ms,
+               limits.max_per_minute);
 }
 
-void StreamRecorder::WarnLimited(std::string_view source, const std::string& line) {
+bool StreamRecorder::AdmitWarning(std::string_view source) {
   std::vector<LogRateLimiter::Note> notes;
   bool admitted = log_limiter_.Admit(source, spdlog::level::warn, clock_.NowMs(), notes);
   for (const auto& note : notes) {
     spdlog::warn("recorder: {}/{}/{}: {} similar warning(s) ({}) suppressed in the last minute",
                  plan_.domain, plan_.app, plan_.stream, note.suppressed, note.source);
   }
-  if (admitted) spdlog::warn("{}", line);
+  return admitted;
 }
 
 void StreamRecorder::OnEnd() {

@@ -13,7 +13,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <string>
 #include <string_view>
 
 #include "base/clock.h"
@@ -59,9 +58,9 @@ class StreamRecorder final : public ingest::StreamObserver {
   // A configuration change the limiter holds off: the packet is dropped, counted, and logged at
   // most once a minute.
   void DropUnderHeldOffChange();
-  // Logs `line` unless this stream logged `source` within the last minute; reports suppressed
-  // lines once the minute is over.
-  void WarnLimited(std::string_view source, const std::string& line);
+  // Whether a warning of `source` may be logged: one per source and minute for this stream; the
+  // number suppressed is logged once the minute is over.
+  bool AdmitWarning(std::string_view source);
 
   RecordingPlan plan_;
   const Spool& spool_;
