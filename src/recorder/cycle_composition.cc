@@ -114,6 +114,7 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
                                  last.end_ms, int64_t{plan.time_zone_minutes} * 60'000};
   std::string base =
       storage::RenderObjectKey(format ? format->object_template : std::string(), values, "");
+  base += PartSuffix(part);  // the parts of a cycle never take each other's names
   auto key = PutWithoutOverwrite(base, "." + cycle.format,
                                  [&](const std::string& k) { return store->PutFile(k, output); });
   fs::remove(output, ec);

@@ -97,10 +97,14 @@ class CycleFormatsTest : public ::testing::Test {
   // Puts test slice `index` into the spool as a closed slice starting at `start_ms`.
   SpoolSlice Spooled(const RecordingPlan& plan, size_t index, int64_t start_ms,
                      bool publish_start = false) {
+    return SpooledFile(plan, (*ts_)[index], start_ms, publish_start);
+  }
+  SpoolSlice SpooledFile(const RecordingPlan& plan, const std::string& ts, int64_t start_ms,
+                         bool publish_start = false) {
     SpoolSlice slice{plan, "slice" + std::to_string(next_id_++), start_ms, start_ms + 1000, 0,
                      "h264", "aac", 320, 240, false, publish_start, false, true};
     fs::create_directories(spool_->StreamDir(stream_id_));
-    fs::copy_file((*ts_)[index], spool_->ClosedPath(slice));
+    fs::copy_file(ts, spool_->ClosedPath(slice));
     EXPECT_TRUE(spool_->WriteSidecar(slice).ok());
     return slice;
   }
@@ -284,6 +288,49 @@ TEST_F(CycleFormatsTest, RepublishWithinDelayTimeContinuesTheFileAfterItANewOne)
   ASSERT_TRUE(cycles_->CloseExpired().ok());
   files = BucketFiles(".mp4");
   ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(HeldFiles(), 0u);
+}
+
+TEST_F(CycleFormatsTest, PartsOfOneCycleGetDistinctNamesAndOnlyForeignObjectsMakeVariants) {
+  // Slices of 320x240, 160x120, 320x240 within two seconds: three configurations, three files of
+  // one cycle. The template has no times, so every part renders the same name; each part after
+  // the first adds `_p<part>`, and a name taken by another object still gets `_1`.
+  std::string media = dir_ + "/media";
+  fs::create_directories(media);
+  auto small = MakeSlices(media, "t", 1, "libx264", "aac", "160x120");
+  ASSERT_EQ(small.size(), 1u);
+  RecordingPlan plan = Plan({{"mp4", "v/{StreamName}", 3600}, {"flv", "f/{StreamName}", 3600}});
+  const std::string foreign = "not ours";
+  ASSERT_TRUE(store_->PutBytes("v/s1_p1.mp4", std::span(reinterpret_cast<const uint8_t*>(
+                                                             foreign.data()), foreign.size()))
+                  .ok());
+  auto finisher = Finisher();
+  const std::vector<std::string> slices = {(*ts_)[0], small[0], (*ts_)[1]};
+  for (size_t i = 0; i < slices.size(); ++i) {
+    int64_t at = kStart + static_cast<int64_t>(i) * 600;
+    clock_.SetMs(at);
+    SpoolSlice slice = SpooledFile(plan, slices[i], at, i == 0);
+    ASSERT_TRUE(finisher->Finish(slice).ok());
+  }
+  ASSERT_TRUE(finisher->End().ok());
+  clock_.AdvanceMs(10'000);
+  ASSERT_TRUE(cycles_->CloseExpired().ok());
+
+  auto mp4 = BucketFiles(".mp4");
+  std::vector<std::string> expected_mp4 = {dir_ + "/bucket/v/s1.mp4", dir_ + "/bucket/v/s1_p1.mp4",
+                                           dir_ + "/bucket/v/s1_p1_1.mp4",
+                                           dir_ + "/bucket/v/s1_p2.mp4"};
+  EXPECT_EQ(mp4, expected_mp4);
+  std::vector<std::string> expected_flv = {dir_ + "/bucket/f/s1.flv", dir_ + "/bucket/f/s1_p1.flv",
+                                           dir_ + "/bucket/f/s1_p2.flv"};
+  EXPECT_EQ(BucketFiles(".flv"), expected_flv);
+  int width = 0;
+  const auto probe = Probe(dir_ + "/bucket/v/s1_p1_1.mp4");
+  for (const auto& stream : probe["streams"]) {
+    if (stream["codec_type"] == "video") width = stream["width"].get<int>();
+  }
+  EXPECT_EQ(width, 160);  // the second part, beside the foreign object
+  EXPECT_EQ(recordings_->ListOpenCycles()->size(), 0u);
   EXPECT_EQ(HeldFiles(), 0u);
 }
 

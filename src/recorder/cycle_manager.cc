@@ -30,6 +30,10 @@ Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension
   return Error(ErrorCode::kObjectAlreadyExists, "", key_without_extension + " and 99 variants exist");
 }
 
+std::string PartSuffix(int64_t part) {
+  return part > 0 ? "_p" + std::to_string(part) : std::string();
+}
+
 Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& plan,
                                                           const std::string& format) {
   auto sequence =

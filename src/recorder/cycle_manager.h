@@ -42,6 +42,11 @@ Result<std::string> PutWithoutOverwrite(
     const std::string& key_without_extension, const std::string& extension,
     const std::function<Status(const std::string& key)>& put);
 
+// What the key of an MP4/FLV cycle's part `part` adds to the rendered name, before any `_N` of a
+// taken name: nothing for the first part (0), `_p<part>` for the others, so the files of one cycle
+// have distinct names by construction (docs/object-keys.md).
+std::string PartSuffix(int64_t part);
+
 class CycleManager {
  public:
   // `index_files` (optional) gets a record for every closed cycle's playlist; `events`

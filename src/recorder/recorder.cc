@@ -250,7 +250,7 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   });
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
                                           std::move(lane), deps_.clock, deps_.random,
-                                          previous_end, on_slice_end);
+                                          previous_end, on_slice_end, deps_.metrics);
 }
 
 Result<int> Recorder::Recover() {

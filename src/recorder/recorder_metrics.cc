@@ -17,7 +17,11 @@ RecorderMetrics::RecorderMetrics(metrics::MetricRegistry& registry)
           "access denied, a missing bucket); other recordings are not affected.")),
       set_aside_(registry.AddCounter(
           "liverec_slices_set_aside_total",
-          "Slices kept in the spool's failed/ directory because their bucket refused them.")) {}
+          "Slices kept in the spool's failed/ directory because their bucket refused them.")),
+      config_drops_(registry.AddCounter(
+          "liverec_config_change_packets_dropped_total",
+          "Packets dropped because their stream changed codec configuration more often than a "
+          "new slice may be cut (the change was held off; see docs/recording.md).")) {}
 
 void RecorderMetrics::SliceStoreDone(bool stored, std::chrono::steady_clock::time_point started) {
   if (!stored) {

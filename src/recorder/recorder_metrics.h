@@ -1,7 +1,8 @@
 // RecorderMetrics: what the recorder counts for /metrics — slices stored in their bucket, store
 // attempts that failed (the slice stays in the spool and is retried), and how long a successful
 // store took; recordings that failed because their bucket refused them for good, and the slices
-// set aside for it. SliceFinisher reports each attempt to store a slice (m3u8 recordings; slices only
+// set aside for it; packets a StreamRecorder dropped because their stream's codec configuration
+// changed more often than slices may be cut. SliceFinisher reports each attempt to store a slice (m3u8 recordings; slices only
 // MP4/FLV cycles use are held, not stored).
 // Thread-safety: any thread.
 #pragma once
@@ -16,7 +17,7 @@ class RecorderMetrics {
  public:
   // Registers liverec_slices_stored_total, liverec_slice_store_failures_total,
   // liverec_slice_store_duration_seconds, liverec_recordings_failed_total and
-  // liverec_slices_set_aside_total in `registry`.
+  // liverec_slices_set_aside_total and liverec_config_change_packets_dropped_total in `registry`.
   explicit RecorderMetrics(metrics::MetricRegistry& registry);
 
   // One attempt to store a slice, begun at `started`.
@@ -25,6 +26,9 @@ class RecorderMetrics {
   void RecordingFailed() { recordings_failed_.Add(); }
   // A slice was set aside in the spool's failed/ directory.
   void SliceSetAside() { set_aside_.Add(); }
+  // A packet was dropped under a codec configuration change held off (ConfigChangeLimiter).
+  void ConfigChangePacketDropped() { config_drops_.Add(); }
+  uint64_t ConfigChangePacketsDropped() const { return config_drops_.Value(); }
 
  private:
   metrics::Counter& stored_;
@@ -32,6 +36,7 @@ class RecorderMetrics {
   metrics::Histogram& seconds_;
   metrics::Counter& recordings_failed_;
   metrics::Counter& set_aside_;
+  metrics::Counter& config_drops_;
 };
 
 }  // namespace liverec::recorder

@@ -12,8 +12,10 @@ std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan) {
     }
   }
   for (const auto& f : plan.formats) {
+    // MP4/FLV: a cycle's later parts add `_p<part>` (see PartSuffix); 4 digits are checked.
+    std::string widest_tail = (f.format == "m3u8" ? "" : "_p9999") + std::string("_99.");
     if (auto problem = storage::CheckRenderedKey(f.object_template, plan.app, plan.stream,
-                                                 "_99." + f.format)) {
+                                                 widest_tail + f.format)) {
       return f.format + " file names (OssObjectPrefix): " + *problem;
     }
   }

@@ -58,8 +58,8 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& json);
 
 // Why this publish's app and stream names cannot give valid object keys with the plan's
 // templates (e.g. a long stream name makes a key of 256 bytes or more), or nullopt. Checks the
-// slice template and every format's template with the widest times, sequence numbers and the
-// `_99` a key takes when its name is taken.
+// slice template and every format's template with the widest times, sequence numbers, the
+// `_p9999` of an MP4/FLV cycle's later part and the `_99` a key takes when its name is taken.
 std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan);
 
 // A slice in the spool: described by a sidecar `<id>.json` next to `<id>.ts.part` (being written)

@@ -34,5 +34,18 @@ TEST(RecordingPlanKeysTest, AStreamNameThatMakesKeysTooLongIsRefusedWithTheTempl
   EXPECT_EQ(problem->rfind("mp4 file names", 0), 0u) << *problem;
 }
 
+TEST(RecordingPlanKeysTest, FileNamesAreCheckedWithTheWidestPartSuffixOfACycle) {
+  // "record/live/" + stream + "/<19>_<19>" + "_p9999_99.mp4": 65 bytes beside the stream name.
+  auto mp4_only = [](size_t length) {
+    RecordingPlan plan = PlanFor(std::string(length, 'L'));
+    plan.formats.erase(plan.formats.begin());
+    return plan;
+  };
+  EXPECT_EQ(CheckPlanKeys(mp4_only(190)), std::nullopt);
+  auto problem = CheckPlanKeys(mp4_only(191));  // would fit without the part's `_p9999`
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->rfind("mp4 file names", 0), 0u) << *problem;
+}
+
 }  // namespace
 }  // namespace liverec::recorder

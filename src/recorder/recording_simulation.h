@@ -20,11 +20,13 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "base/clock.h"
+#include "base/metrics.h"
 #include "base/random.h"
 #include "media/ts/ts_test_support.h"
 #include "metadata/index_file_repository.h"
@@ -35,6 +37,7 @@
 #include "metadata/tenant_repository.h"
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder.h"
+#include "recorder/recorder_metrics.h"
 #include "storage/local/local_object_store.h"
 
 namespace liverec::recorder {
@@ -94,6 +97,12 @@ struct SimCase {
   int delay_s = 180;
   int gop_frames = 20;
   std::vector<SimPublish> publishes;
+  // A hostile publisher: the video configuration given with every packet alternates between the
+  // media's own and a copy declaring another picture size (a new sequence header every packet).
+  bool flip_video_config = false;
+  // A publisher that changes its picture size once: from this media time on (ms into the
+  // publish), every packet comes with that other configuration. Negative: never.
+  int64_t change_video_config_at_ms = -1;
 };
 
 struct SimOutcome {
@@ -105,6 +114,9 @@ struct SimOutcome {
   std::vector<CreatedFile> files;  // in the order they were announced
   std::vector<RecordingStatus> statuses;
   size_t open_cycles_at_end = 0;
+  size_t slices_stored = 0;                 // TS slices in the bucket (m3u8)
+  int64_t slices_stored_ms = 0;             // their duration, per the slice index
+  uint64_t config_change_packets_dropped = 0;  // liverec_config_change_packets_dropped_total
 };
 
 class CollectingEvents final : public RecordingEvents {
@@ -140,8 +152,10 @@ class RecordingSimulation {
                                              index_files_.get(), &events_);
     EXPECT_TRUE(configs_->Insert(Config()).ok());
     auto inline_serial = [] { return SerialPost([](std::function<void()> task) { task(); }); };
-    recorder_ = std::make_unique<Recorder>(RecorderDependencies{
-        *configs_, *recordings_, *cycles_, *spool_, stores, clock_, random_, inline_serial});
+    RecorderDependencies deps{*configs_, *recordings_, *cycles_, *spool_, stores,
+                              clock_,      random_,      inline_serial};
+    deps.metrics = &metrics_;
+    recorder_ = std::make_unique<Recorder>(std::move(deps));
   }
   ~RecordingSimulation() {
     recorder_.reset();
@@ -162,6 +176,15 @@ class RecordingSimulation {
     outcome.statuses = events_.statuses;
     auto open = recordings_->ListOpenCycles();
     outcome.open_cycles_at_end = open ? open->size() : 99;
+    auto stream = recordings_->EnsureStream(account_, "a.com", "live", "s1");
+    auto slices = recordings_->ListStreamSlices(account_, stream->id, 0,
+                                                clock_.NowMs() + 86'400'000);
+    EXPECT_TRUE(slices.has_value());
+    for (const auto& slice : slices ? *slices : std::vector<metadata::SliceRow>{}) {
+      ++outcome.slices_stored;
+      outcome.slices_stored_ms += slice.duration_ms;
+    }
+    outcome.config_change_packets_dropped = metrics_.ConfigChangePacketsDropped();
     return outcome;
   }
 
@@ -208,7 +231,10 @@ class RecordingSimulation {
     EXPECT_NE(observer, nullptr);
     const int64_t first_dts = media.packets.front().dts_ms;
     const int64_t loop_ms = media.packets.back().dts_ms - first_dts + 100;  // + one frame
+    std::optional<media::CodecConfig> flipped = media.video;
+    if (flipped) flipped->width += 16;
     int64_t last = 0;
+    int64_t sent = 0;
     for (int64_t loop = 0; observer; ++loop) {
       for (media::MediaPacket packet : media.packets) {
         int64_t at = packet.dts_ms - first_dts + loop * loop_ms;
@@ -222,7 +248,9 @@ class RecordingSimulation {
         Tick(start + at);
         packet.dts_ms += loop * loop_ms;
         packet.pts_ms += loop * loop_ms;
-        observer->OnMedia(packet, media.video, media.audio);
+        bool flip = (case_.flip_video_config && sent++ % 2 == 1) ||
+                    (case_.change_video_config_at_ms >= 0 && at >= case_.change_video_config_at_ms);
+        observer->OnMedia(packet, flip ? flipped : media.video, media.audio);
         last = at;
       }
     }
@@ -240,6 +268,8 @@ class RecordingSimulation {
   std::unique_ptr<storage::LocalObjectStore> store_;
   std::unique_ptr<Spool> spool_;
   CollectingEvents events_;
+  metrics::MetricRegistry registry_;
+  RecorderMetrics metrics_{registry_};
   std::unique_ptr<CycleManager> cycles_;
   std::unique_ptr<Recorder> recorder_;
   std::string account_;

@@ -1,6 +1,7 @@
 #include "recorder/stream_recorder.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -12,10 +13,11 @@ StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
                                std::shared_ptr<SliceFinisher> finisher,
                                std::shared_ptr<StreamLane> lane,
                                const Clock& clock, RandomSource& random, int64_t previous_end_ms,
-                               std::function<void(int64_t)> on_slice_end)
+                               std::function<void(int64_t)> on_slice_end,
+                               RecorderMetrics* metrics, ConfigChangeLimits limits)
     : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), lane_(std::move(lane)),
       clock_(clock), random_(random), last_end_ms_(previous_end_ms),
-      on_slice_end_(std::move(on_slice_end)) {
+      on_slice_end_(std::move(on_slice_end)), metrics_(metrics), config_changes_(limits) {
   slice_clock_.SetFloor(previous_end_ms);
 }
 
@@ -94,16 +96,30 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
   if (ended_ || failed_) return;
   bool jumped = false;
   int64_t utc = slice_clock_.ToUtc(packet.dts_ms, clock_.NowMs(), &jumped);
+  // Identical configurations (a re-sent sequence header) compare equal: no change.
   bool configs_changed = !cutter_ || video != video_ || audio != audio_;
+  if (configs_changed && cutter_) {
+    std::optional<int64_t> into_slice;
+    if (slice_) into_slice = utc - slice_->meta.start_ms;
+    if (!config_changes_.Take(into_slice, clock_.NowMs())) {
+      jump_pending_ = jump_pending_ || jumped;
+      DropUnderHeldOffChange();
+      return;
+    }
+  }
+  jumped = jumped || jump_pending_;
+  jump_pending_ = false;
   if (configs_changed || jumped) {
     if (slice_) {
-      Close(jumped ? last_utc_ms_ + frame_ms_ : utc);
+      // After dropped packets the slice ends where its last packet did, not at this one.
+      Close(jumped || held_off_ ? last_utc_ms_ + frame_ms_ : utc);
       next_discontinuity_ = true;
     }
     video_ = video;
     audio_ = audio;
     cutter_.emplace(plan_.slice_duration_s * 1000, video_.has_value());
   }
+  held_off_ = false;
   if (last_dts_ >= 0 && packet.dts_ms > last_dts_ &&
       (packet.kind == media::TrackKind::kVideo || !video_)) {
     frame_ms_ = std::min<int64_t>(packet.dts_ms - last_dts_, 1000);
@@ -130,15 +146,45 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
   if (!slice_) return;
   Status written = slice_->writer->Write(packet);
   if (!written.ok()) {
-    spdlog::warn("recorder: {}/{}/{}: packet not written: {}", plan_.domain, plan_.app,
-                 plan_.stream, written.ToString());
+    if (AdmitWarning("write")) {
+      spdlog::warn("recorder: {}/{}/{}: packet not written: {}", plan_.domain, plan_.app,
+                   plan_.stream, written.ToString());
+    }
   }
+}
+
+void StreamRecorder::DropUnderHeldOffChange() {
+  held_off_ = true;
+  ++held_off_packets_;
+  if (metrics_) metrics_->ConfigChangePacketDropped();
+  if (!AdmitWarning("config")) return;
+  const ConfigChangeLimits& limits = config_changes_.limits();
+  spdlog::warn("recorder: {}/{}/{}: the codec configuration changes too often (a change may cut "
+               "a slice {} ms of media after the slice began, at most {} times a minute): "
+               "packets under the new configuration are dropped until it can be taken",
+               plan_.domain, plan_.app, plan_.stream, limits.min_slice_ms,
+               limits.max_per_minute);
+}
+
+bool StreamRecorder::AdmitWarning(std::string_view source) {
+  std::vector<LogRateLimiter::Note> notes;
+  bool admitted = log_limiter_.Admit(source, spdlog::level::warn, clock_.NowMs(), notes);
+  for (const auto& note : notes) {
+    spdlog::warn("recorder: {}/{}/{}: {} similar warning(s) ({}) suppressed in the last minute",
+                 plan_.domain, plan_.app, plan_.stream, note.suppressed, note.source);
+  }
+  return admitted;
 }
 
 void StreamRecorder::OnEnd() {
   if (ended_) return;
   ended_ = true;
   Close(last_utc_ms_ + frame_ms_);
+  if (held_off_packets_ > 0) {
+    spdlog::warn("recorder: {}/{}/{}: {} packet(s) of this publish dropped under codec "
+                 "configuration changes held off", plan_.domain, plan_.app, plan_.stream,
+                 held_off_packets_);
+  }
   // Through the lane, behind the slice just closed: the publish ends once its slices are in.
   lane_->Post([lane = lane_, finisher = finisher_, plan = plan_] {
     lane->End(plan, finisher, [finisher, plan] { finisher->AnnounceLeave(plan); });

@@ -3,19 +3,25 @@
 // TsSliceWriter, and hands every closed slice to the stream's SliceFinisher through the
 // stream's lane (StreamLanes: a serial executor on the worker pool that keeps the stream's
 // backlog), so fsync, storage and database work never run here.
-// A codec change or a timestamp jump starts a new slice marked as a discontinuity. Once the
-// finisher says the recording failed (its bucket refuses it for good), no new slice is cut.
+// A codec change or a timestamp jump starts a new slice marked as a discontinuity; a
+// ConfigChangeLimiter bounds how often a codec change may do so (a change held off drops the
+// packets under the new configuration, counted and logged rate-limited). Once the finisher says
+// the recording failed (its bucket refuses it for good), no new slice is cut.
 // Thread-safety: none; the connection's coroutine owns it.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "base/clock.h"
+#include "base/log_rate_limiter.h"
 #include "base/random.h"
 #include "ingest/stream_observer.h"
 #include "media/ts/ts_slice_writer.h"
+#include "recorder/config_change_limiter.h"
+#include "recorder/recorder_metrics.h"
 #include "recorder/slice_clock.h"
 #include "recorder/slice_cutter.h"
 #include "recorder/slice_finisher.h"
@@ -27,11 +33,13 @@ namespace liverec::recorder {
 class StreamRecorder final : public ingest::StreamObserver {
  public:
   // `previous_end_ms`: where the stream's previous publish ended (UTC); slices start after it.
-  // `on_slice_end` is told the end of every slice this recorder closes.
+  // `on_slice_end` is told the end of every slice this recorder closes; `metrics` (optional)
+  // counts the packets dropped under held-off configuration changes.
   StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
                  std::shared_ptr<StreamLane> lane, const Clock& clock, RandomSource& random,
                  int64_t previous_end_ms = 0,
-                 std::function<void(int64_t)> on_slice_end = nullptr);
+                 std::function<void(int64_t)> on_slice_end = nullptr,
+                 RecorderMetrics* metrics = nullptr, ConfigChangeLimits limits = {});
   ~StreamRecorder() override;
 
   void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>& video,
@@ -47,6 +55,12 @@ class StreamRecorder final : public ingest::StreamObserver {
 
   void Open(const media::MediaPacket& first, int64_t start_ms);
   void Close(int64_t end_ms);
+  // A configuration change the limiter holds off: the packet is dropped, counted, and logged at
+  // most once a minute.
+  void DropUnderHeldOffChange();
+  // Whether a warning of `source` may be logged: one per source and minute for this stream; the
+  // number suppressed is logged once the minute is over.
+  bool AdmitWarning(std::string_view source);
 
   RecordingPlan plan_;
   const Spool& spool_;
@@ -68,6 +82,12 @@ class StreamRecorder final : public ingest::StreamObserver {
   int64_t frame_ms_ = 0;         // latest video (else audio) frame spacing, to end the last slice
   int64_t last_dts_ = -1;
   std::function<void(int64_t)> on_slice_end_;
+  RecorderMetrics* metrics_;
+  ConfigChangeLimiter config_changes_;
+  bool held_off_ = false;        // packets were dropped since the last one taken (held-off change)
+  bool jump_pending_ = false;    // a dropped packet re-anchored the slice clock
+  int64_t held_off_packets_ = 0;  // dropped under held-off changes, this publish
+  LogRateLimiter log_limiter_{{.lines_per_window = 1, .window_ms = 60'000, .max_sources = 4}};
 };
 
 }  // namespace liverec::recorder
