@@ -2,7 +2,10 @@
 
 #include "net/listen.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -48,12 +51,28 @@ HttpRequest ToRequest(const http::request<http::string_body>& in) {
   return out;
 }
 
+// Opens the file of `response`: a copy of the descriptor the handler opened, else file_path.
+void OpenResponseFile(const HttpResponse& response, beast::file_mode mode, beast::file& file,
+                      beast::error_code& ec) {
+  if (!response.file_descriptor) {
+    file.open(response.file_path.c_str(), mode, ec);
+    return;
+  }
+  int fd = ::fcntl(*response.file_descriptor, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    ec.assign(errno, beast::system_category());
+    return;
+  }
+  file.native_handle(fd);
+  file.seek(0, ec);  // the copy shares the offset of the handler's descriptor
+}
+
 // Streams bytes [offset, offset + length) of a file: a header, then 64 KiB pieces.
 asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpResponse& response,
                                      unsigned version, bool keep_alive) {
   beast::file file;
   beast::error_code ec;
-  file.open(response.file_path.c_str(), beast::file_mode::read, ec);
+  OpenResponseFile(response, beast::file_mode::read, file, ec);
   if (!ec) file.seek(response.file_offset, ec);
   if (ec) co_return false;
   http::response<http::buffer_body> res{static_cast<http::status>(response.status), version};
@@ -100,7 +119,9 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpRespons
   if (!response.file_path.empty()) {
     http::response<http::file_body> res{static_cast<http::status>(response.status), version};
     beast::error_code ec;
-    res.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    beast::file file;
+    OpenResponseFile(response, beast::file_mode::scan, file, ec);
+    if (!ec) res.body().reset(std::move(file), ec);
     if (!ec) {
       res.set(http::field::content_type, response.content_type);
       for (const auto& [name, value] : response.headers) res.set(name, value);
@@ -206,9 +227,7 @@ Result<uint16_t> HttpServer::Listen(const std::string& address) {
   return BindAndListen(state_->acceptor, address, "HTTP");
 }
 
-void HttpServer::Start() {
-  asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached);
-}
+void HttpServer::Start() { asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached); }
 
 void HttpServer::Stop() {
   if (!state_ || state_->stopped) return;
