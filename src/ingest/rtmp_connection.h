@@ -37,6 +37,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   void OnClose(const std::string& reason) override;
 
  private:
+  void HandleEvents(const std::vector<media::rtmp::SessionEvent>& events);
   void HandlePublish(const media::rtmp::PublishEvent& event);
   void HandleMedia(const media::rtmp::MediaEvent& event);
   void EndPublish(const std::string& why);
