@@ -9,6 +9,7 @@
 #include "base/build_info.h"
 #include "base/clock.h"
 #include "base/json_log_formatter.h"
+#include "base/text_log_formatter.h"
 #include "commands.h"
 #include "config/config.h"
 #include "media/libav_log.h"
@@ -31,7 +32,8 @@ std::map<std::string, std::string> Environment() {
 
 namespace {
 
-// Logs go to stderr: text (coloured on a terminal), or one JSON object per line ([log] format).
+// Logs go to stderr: text (coloured on a terminal, control characters of messages escaped), or
+// one JSON object per line ([log] format).
 void SetUpLogging(const config::Config& config) {
   std::shared_ptr<spdlog::logger> logger;
   if (config.log_format == "json") {
@@ -39,6 +41,7 @@ void SetUpLogging(const config::Config& config) {
     logger->set_formatter(std::make_unique<JsonLogFormatter>());
   } else {
     logger = spdlog::stderr_color_mt("liverec");
+    logger->set_formatter(std::make_unique<TextLogFormatter>());  // outside text escaped
   }
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));

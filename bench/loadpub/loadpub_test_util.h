@@ -168,15 +168,19 @@ class FakeRtmpServer {
       if (c->closed) return;
       if (error) return Close(c);
       auto events = c->session.Feed(std::span<const uint8_t>(c->buffer).first(size));
+      while (events) {
+        for (auto& event : *events) {
+          if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
+            c->session.AcceptPublish(publish->stream_id);
+          }
+          c->events.push_back(std::move(event));
+        }
+        if (!c->session.HasMessagesToResume()) break;
+        events = c->session.Feed({});
+      }
       if (!events) {
         c->error = events.error().ToString();
         return Close(c);
-      }
-      for (auto& event : *events) {
-        if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
-          c->session.AcceptPublish(publish->stream_id);
-        }
-        c->events.push_back(std::move(event));
       }
       std::vector<uint8_t> out = c->session.TakeOutput();
       if (!out.empty()) {

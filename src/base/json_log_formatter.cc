@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log_escape.h"
 #include "base/time_format.h"
 
 namespace liverec {
@@ -26,30 +27,6 @@ std::string_view LevelName(spdlog::level::level_enum level) {
     default:
       return "off";
   }
-}
-
-// The length of the well-formed UTF-8 sequence at text[i] (RFC 3629 §4: no overlong forms, no
-// surrogates, nothing above U+10FFFF), or 0 when it is not one.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  auto continuation = [&](size_t k) { return k < text.size() && (byte(k) & 0xC0) == 0x80; };
-  unsigned char b0 = byte(i);
-  if (b0 >= 0xC2 && b0 <= 0xDF) return continuation(i + 1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    if (!continuation(i + 1) || !continuation(i + 2)) return 0;
-    unsigned char b1 = byte(i + 1);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong
-    if (b0 == 0xED && b1 > 0x9F) return 0;   // UTF-16 surrogates
-    return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return 0;
-    unsigned char b1 = byte(i + 1);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
-    if (b0 == 0xF4 && b1 > 0x8F) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
 }
 
 }  // namespace

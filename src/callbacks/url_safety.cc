@@ -50,21 +50,36 @@ bool V4NonPublic(const std::array<uint8_t, 4>& a) {
          in(198, 0xFE, 18);                                        // 198.18/15 benchmarking
 }
 
+bool AllZero(const std::array<uint8_t, 16>& a, size_t from, size_t to) {
+  return std::all_of(a.begin() + from, a.begin() + to, [](uint8_t b) { return b == 0; });
+}
+
+// The IPv4 address an IPv6 address carries in bytes [at, at + 4).
+std::array<uint8_t, 4> EmbeddedV4(const std::array<uint8_t, 16>& a, size_t at) {
+  return {a[at], a[at + 1], a[at + 2], a[at + 3]};
+}
+
+// An IPv6 address that reaches an IPv4 one is judged by the IPv4 rules: a translator or relay
+// on the way would deliver it there (64:ff9b::7f00:1 is 127.0.0.1 behind NAT64).
 bool V6NonPublic(const std::array<uint8_t, 16>& a) {
-  static constexpr std::array<uint8_t, 16> kZero{};
-  bool first_ten_zero = std::all_of(a.begin(), a.begin() + 10, [](uint8_t b) { return b == 0; });
-  if (first_ten_zero && a[10] == 0xFF && a[11] == 0xFF) {  // ::ffff:a.b.c.d
-    return V4NonPublic({a[12], a[13], a[14], a[15]});
+  if (AllZero(a, 0, 10) && a[10] == 0xFF && a[11] == 0xFF) {  // ::ffff:a.b.c.d (mapped)
+    return V4NonPublic(EmbeddedV4(a, 12));
   }
-  if (a == kZero) return true;  // ::
-  if (std::all_of(a.begin(), a.begin() + 15, [](uint8_t b) { return b == 0; }) && a[15] == 1) {
-    return true;  // ::1
+  if (AllZero(a, 0, 8) && a[8] == 0xFF && a[9] == 0xFF && a[10] == 0 && a[11] == 0) {
+    return V4NonPublic(EmbeddedV4(a, 12));  // ::ffff:0:a.b.c.d (SIIT, RFC 2765)
   }
-  if (first_ten_zero && a[10] == 0 && a[11] == 0) return true;  // ::a.b.c.d (deprecated)
-  return (a[0] & 0xFE) == 0xFC ||                               // fc00::/7 unique local
-         (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||             // fe80::/10 link-local
-         (a[0] == 0xFE && (a[1] & 0xC0) == 0xC0) ||             // fec0::/10 site-local
-         a[0] == 0xFF;                                          // multicast
+  if (a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B) {
+    if (AllZero(a, 4, 12)) return V4NonPublic(EmbeddedV4(a, 12));  // 64:ff9b::/96 (RFC 6052)
+    if (a[4] == 0x00 && a[5] == 0x01) return true;  // 64:ff9b:1::/48, local-use NAT64 (RFC 8215)
+  }
+  if (a[0] == 0x20 && a[1] == 0x02) return V4NonPublic(EmbeddedV4(a, 2));  // 2002::/16 6to4
+  // ::, ::1 and ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291 and never routed).
+  if (AllZero(a, 0, 12)) return true;
+  if (a[0] == 0x01 && a[1] == 0x00 && AllZero(a, 2, 8)) return true;  // 100::/64 discard
+  return (a[0] & 0xFE) == 0xFC ||                                     // fc00::/7 unique local
+         (a[0] == 0xFE && (a[1] & 0xC0) == 0x80) ||                   // fe80::/10 link-local
+         (a[0] == 0xFE && (a[1] & 0xC0) == 0xC0) ||                   // fec0::/10 site-local
+         a[0] == 0xFF;                                                // multicast
 }
 
 }  // namespace

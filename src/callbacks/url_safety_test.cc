@@ -52,10 +52,31 @@ TEST(IsNonPublicAddressTest, LoopbackPrivateLinkLocalAndFriendsAreNotPublic) {
   }
 }
 
+TEST(IsNonPublicAddressTest, IPv6FormsCarryingAnIPv4AddressAreJudgedByIt) {
+  for (const char* a :
+       {"64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::10.0.0.1", "64:ff9b:1::8.8.8.8",
+        "64:ff9b:1:ffff::1", "2002:7f00:1::", "2002:a9fe:a9fe::1", "2002:c0a8:101:1::1",
+        "::ffff:0:7f00:1", "::ffff:0:10.1.2.3", "::ffff:7f00:1", "::127.0.0.1", "::8.8.8.8"}) {
+    EXPECT_TRUE(IsNonPublicAddress(a)) << a;
+  }
+  for (const char* a : {"64:ff9b::808:808", "64:ff9b::1.1.1.1", "2002:808:808::1",
+                        "::ffff:0:808:808", "64:ff9a::7f00:1", "2003:7f00:1::"}) {
+    EXPECT_FALSE(IsNonPublicAddress(a)) << a;
+  }
+}
+
+TEST(IsNonPublicAddressTest, TheDiscardPrefixIsNotPublic) {
+  EXPECT_TRUE(IsNonPublicAddress("100::1"));
+  EXPECT_TRUE(IsNonPublicAddress("100::ffff:ffff:ffff:ffff"));
+  EXPECT_FALSE(IsNonPublicAddress("100:0:0:1::1"));
+}
+
 TEST(CheckCallbackUrlTest, LiteralPrivateHostsAreUnsafeUnlessAllowed) {
-  for (const char* url : {"http://127.0.0.1:8080/cb", "http://[::1]/", "https://10.0.0.5/",
-                          "http://169.254.169.254/latest/meta-data", "http://localhost/",
-                          "http://api.localhost:9000/"}) {
+  for (const char* url :
+       {"http://127.0.0.1:8080/cb", "http://[::1]/", "https://10.0.0.5/",
+        "http://169.254.169.254/latest/meta-data", "http://localhost/",
+        "http://api.localhost:9000/", "http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/",
+        "http://[2002:7f00:1::]/", "http://[::ffff:0:7f00:1]:8080/", "http://[100::1]/"}) {
     EXPECT_EQ(CheckCallbackUrl(url, false, NoDns).verdict, UrlVerdict::kUnsafe) << url;
     EXPECT_EQ(CheckCallbackUrl(url, true, NoDns).verdict, UrlVerdict::kOk) << url;
   }

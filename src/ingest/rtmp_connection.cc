@@ -31,20 +31,11 @@ RtmpConnection::~RtmpConnection() { EndPublish("connection destroyed"); }
 Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
   if (received_bytes_) received_bytes_->Add(in.size());
   auto events = session_.Feed(in);
-  if (events) {
-    for (auto& event : *events) {
-      if (auto* connect = std::get_if<media::rtmp::ConnectEvent>(&event)) {
-        connect_ = *connect;
-      } else if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
-        HandlePublish(*publish);
-      } else if (auto* play = std::get_if<media::rtmp::PlayEvent>(&event)) {
-        HandlePlay(*play);
-      } else if (auto* media = std::get_if<media::rtmp::MediaEvent>(&event)) {
-        HandleMedia(*media);
-      } else if (auto* unpublish = std::get_if<media::rtmp::UnpublishEvent>(&event)) {
-        if (stream_id_ && *stream_id_ == unpublish->stream_id) EndPublish("unpublished");
-      }
-    }
+  // Publish is answered while its event is handled; messages read behind it are then fed on.
+  while (events) {
+    HandleEvents(*events);
+    if (!session_.HasMessagesToResume()) break;
+    events = session_.Feed({});
   }
   auto bytes = session_.TakeOutput();
   out.insert(out.end(), bytes.begin(), bytes.end());
@@ -54,6 +45,22 @@ Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>&
     return Status(ErrorCode::kMediaUnsupported, "", std::string("RTMP play: ") + kPlayRefused);
   }
   return Status::Ok();
+}
+
+void RtmpConnection::HandleEvents(const std::vector<media::rtmp::SessionEvent>& events) {
+  for (const auto& event : events) {
+    if (const auto* connect = std::get_if<media::rtmp::ConnectEvent>(&event)) {
+      connect_ = *connect;
+    } else if (const auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
+      HandlePublish(*publish);
+    } else if (const auto* play = std::get_if<media::rtmp::PlayEvent>(&event)) {
+      HandlePlay(*play);
+    } else if (const auto* media = std::get_if<media::rtmp::MediaEvent>(&event)) {
+      HandleMedia(*media);
+    } else if (const auto* unpublish = std::get_if<media::rtmp::UnpublishEvent>(&event)) {
+      if (stream_id_ && *stream_id_ == unpublish->stream_id) EndPublish("unpublished");
+    }
+  }
 }
 
 void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {

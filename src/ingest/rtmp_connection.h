@@ -39,6 +39,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   void OnClose(const std::string& reason) override;
 
  private:
+  void HandleEvents(const std::vector<media::rtmp::SessionEvent>& events);
   void HandlePublish(const media::rtmp::PublishEvent& event);
   void HandlePlay(const media::rtmp::PlayEvent& event);
   void HandleMedia(const media::rtmp::MediaEvent& event);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,6 +30,10 @@ struct HttpResponse {
   // With file_path: send only `file_length` bytes from `file_offset` (a Range answer).
   uint64_t file_offset = 0;
   std::optional<uint64_t> file_length;
+  // With file_path: that file as the handler opened and checked it (a descriptor, closed with the
+  // last copy of the response). The net layer then sends from it and never opens file_path again,
+  // so a path swapped for a link after the check cannot change what is sent.
+  std::shared_ptr<const int> file_descriptor;
 };
 
 // Runs on a worker thread (it may block on disk or the database).

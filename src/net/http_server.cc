@@ -6,7 +6,10 @@
 #include "net/descriptor_limits.h"
 #include "net/listen.h"
 
+#include <fcntl.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -65,6 +68,22 @@ HttpRequest ToRequest(const http::request<http::string_body>& in) {
   return out;
 }
 
+// Opens the file of `response`: a copy of the descriptor the handler opened, else file_path.
+void OpenResponseFile(const HttpResponse& response, beast::file_mode mode, beast::file& file,
+                      beast::error_code& ec) {
+  if (!response.file_descriptor) {
+    file.open(response.file_path.c_str(), mode, ec);
+    return;
+  }
+  int fd = ::fcntl(*response.file_descriptor, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    ec.assign(errno, beast::system_category());
+    return;
+  }
+  file.native_handle(fd);
+  file.seek(0, ec);  // the copy shares the offset of the handler's descriptor
+}
+
 // Streams bytes [offset, offset + length) of a file (no length: to its end): a header, then
 // 64 KiB pieces. The idle timeout runs per piece: a slow reader is cut only when it takes more
 // than `idle_timeout` to take one piece, never for the length of the whole download.
@@ -73,7 +92,7 @@ asio::awaitable<bool> WriteFileSlice(beast::tcp_stream& stream, const HttpRespon
                                      std::chrono::seconds idle_timeout) {
   beast::file file;
   beast::error_code ec;
-  file.open(response.file_path.c_str(), beast::file_mode::read, ec);
+  OpenResponseFile(response, beast::file_mode::read, file, ec);
   uint64_t length = 0;
   if (!ec) {
     uint64_t size = file.size(ec);
@@ -133,7 +152,9 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const HttpRespons
   if (!response.file_path.empty()) {
     http::response<http::file_body> res{static_cast<http::status>(response.status), version};
     beast::error_code ec;
-    res.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    beast::file file;
+    OpenResponseFile(response, beast::file_mode::scan, file, ec);
+    if (!ec) res.body().reset(std::move(file), ec);
     if (!ec) {
       res.set(http::field::content_type, response.content_type);
       for (const auto& [name, value] : response.headers) res.set(name, value);
@@ -290,9 +311,7 @@ Result<uint16_t> HttpServer::Listen(const std::string& address) {
   return BindAndListen(state_->acceptor, address, "HTTP");
 }
 
-void HttpServer::Start() {
-  asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached);
-}
+void HttpServer::Start() { asio::co_spawn(state_->io, AcceptLoop(state_), asio::detached); }
 
 int64_t HttpServer::connections() const { return state_->connections.size(); }
 int64_t HttpServer::evictions() const { return state_->connections.evictions(); }

@@ -13,9 +13,10 @@ using callbacks::UrlVerdict;
 class RelayUrlPolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = std::filesystem::temp_directory_path() /
-            ("liverec-relay-url-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ =
+        std::filesystem::temp_directory_path() /
+        ("liverec-relay-url-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(root_ / "media");
     std::ofstream(root_ / "media" / "a.mp4") << "x";
     std::ofstream(root_ / "secret.mp4") << "x";
@@ -68,7 +69,9 @@ TEST_F(RelayUrlPolicyTest, PrivateAndLoopbackHostsAreRefusedUnlessAllowed) {
   for (const std::string url :
        {"rtmp://127.0.0.1/live/s", "rtmp://localhost:1935/live/s", "rtmp://10.0.0.8/live/s",
         "rtmp://[::1]:1935/live/s", "rtmp://internal.example.com/live/s",
-        "rtmp://169.254.169.254/live/s"}) {
+        "rtmp://169.254.169.254/live/s", "rtmp://[64:ff9b::7f00:1]/live/s",
+        "rtmp://[2002:7f00:1::]:1935/live/s", "rtmp://[::ffff:0:7f00:1]/live/s",
+        "rtmp://[100::1]/live/s"}) {
     EXPECT_EQ(Source("live", "rtmp", url), UrlVerdict::kUnsafe) << url;
     EXPECT_EQ(CheckDstUrl(url, policy_).verdict, UrlVerdict::kUnsafe) << url;
   }

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <limits>
+#include <memory>
 
 #include <fmt/format.h>
 
+#include "storage/local/open_beneath.h"
 #include "storage/local/posix_io.h"
 #include "storage/object_key_template.h"
 
@@ -191,16 +193,16 @@ std::string ContentTypeForKey(std::string_view key) {
 BucketFileServer::BucketFileServer(std::map<std::string, std::string> buckets)
     : buckets_(std::move(buckets)) {}
 
-std::optional<std::string> BucketFileServer::FileOf(const std::string& path) const {
+std::optional<BucketFileServer::Location> BucketFileServer::Locate(const std::string& path) const {
   if (path.empty() || path.front() != '/') return std::nullopt;
   auto slash = path.find('/', 1);
   if (slash == std::string::npos) return std::nullopt;
   auto bucket = buckets_.find(path.substr(1, slash - 1));
   if (bucket == buckets_.end()) return std::nullopt;
   std::string key = path.substr(slash + 1);
-  // The key rules forbid '..' segments and a leading '/', so the file stays inside the bucket.
+  // The key rules forbid '..' segments and a leading '/'; OpenBeneath also refuses links.
   if (storage::CheckObjectKey(key)) return std::nullopt;
-  return bucket->second + "/" + key;
+  return Location{bucket->second, std::move(key)};
 }
 
 net::HttpResponse BucketFileServer::Serve(const net::HttpRequest& request,
@@ -210,17 +212,27 @@ net::HttpResponse BucketFileServer::Serve(const net::HttpRequest& request,
     response.headers.emplace_back("Allow", "GET, HEAD");
     return response;
   }
-  auto file = FileOf(path);
-  if (!file) return Text(404, "not found\n");
-  storage::UniqueFd fd(::open(file->c_str(), O_RDONLY | O_CLOEXEC));
+  auto location = Locate(path);
+  if (!location) return Text(404, "not found\n");
+  // No symbolic link is followed, in the key or its folders (a link answers 404 like a missing
+  // file); O_NONBLOCK so a planted FIFO cannot hold the thread (it is then refused as not regular).
+  storage::UniqueFd fd =
+      storage::OpenBeneath(location->dir, location->key, O_RDONLY | O_NONBLOCK | O_NOCTTY);
   struct stat st {};
   if (!fd.Valid() || ::fstat(fd.Get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Text(404, "not found\n");
   }
   const auto size = static_cast<uint64_t>(st.st_size);
-  net::HttpResponse response = Answer(fd.Get(), *file, RequestedRange(request, size), size);
+  const std::string file = location->dir + "/" + location->key;
+  net::HttpResponse response = Answer(fd.Get(), file, RequestedRange(request, size), size);
+  if (!response.file_path.empty()) {
+    response.file_descriptor = std::shared_ptr<const int>(new int(fd.Release()), [](const int* p) {
+      ::close(*p);
+      delete p;
+    });
+  }
   response.headers.emplace_back("Accept-Ranges", "bytes");
-  if (EndsWithIgnoringCase(*file, ".m3u8")) {
+  if (EndsWithIgnoringCase(file, ".m3u8")) {
     response.headers.emplace_back("Cache-Control", "no-cache");
   }
   response.headers.emplace_back("Access-Control-Allow-Origin", "*");

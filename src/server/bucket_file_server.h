@@ -9,7 +9,10 @@
 // Answered with the whole file: several ranges, an unknown unit or bad syntax, a HEAD, a
 // request with If-Range (we send no validators), an empty file. A range starting at or past the
 // end: 416 with `Content-Range: bytes */size`.
-// Unknown bucket, invalid key (storage::CheckObjectKey), missing file or a folder: 404. Other
+// Unknown bucket, invalid key (storage::CheckObjectKey), missing file or a folder: 404. No
+// symbolic link is followed: a key that is a link, or runs through a linked folder, is 404 too
+// (storage::OpenBeneath), so a link planted in a bucket cannot serve files from outside it. The
+// file is sent from the descriptor checked here (HttpResponse::file_descriptor). Other
 // methods: 405 with `Allow: GET, HEAD`. Playlists (.m3u8) carry `Cache-Control: no-cache`.
 //
 // Thread-safety: Serve may be called from many worker threads at once; it blocks on disk.
@@ -68,7 +71,11 @@ class BucketFileServer {
   net::HttpResponse Serve(const net::HttpRequest& request, const std::string& path) const;
 
  private:
-  std::optional<std::string> FileOf(const std::string& path) const;
+  struct Location {
+    std::string dir;  // the bucket's directory
+    std::string key;  // a valid object key (storage::CheckObjectKey)
+  };
+  std::optional<Location> Locate(const std::string& path) const;
 
   std::map<std::string, std::string> buckets_;
 };

@@ -1,6 +1,7 @@
 #include "server/bucket_file_server.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -216,6 +217,48 @@ TEST_F(BucketFileServerTest, UnknownBucketsMissingFilesFoldersAndBadKeysAre404) 
                            "/media//live/s1/0.ts", "/", "", "media/live/s1/0.ts"}) {
     EXPECT_EQ(Get(path).status, 404) << path;
   }
+}
+
+TEST_F(BucketFileServerTest, LinksPlantedInABucketAre404WithNoHint) {
+  // Outside the bucket: a secret file and a folder holding one.
+  std::ofstream(base_ / "credentials.json") << "secret";
+  fs::create_directories(base_ / "private");
+  std::ofstream(base_ / "private" / "liverec.db") << "secret";
+  fs::create_symlink(base_ / "credentials.json", fs::path(dir_) / "link.ts");
+  fs::create_directory_symlink(base_ / "private", fs::path(dir_) / "dir");
+  fs::create_symlink("/etc/passwd", fs::path(dir_) / "live" / "s1" / "passwd.ts");
+  // A link inside the bucket to a file inside it is refused as well: no link is ever followed.
+  fs::create_symlink(fs::path(dir_) / "live" / "s1" / "0.ts", fs::path(dir_) / "live" / "in.ts");
+  fs::create_directory_symlink(fs::path(dir_) / "live", fs::path(dir_) / "alias");
+  for (const char* path : {"/media/link.ts", "/media/dir/liverec.db", "/media/live/s1/passwd.ts",
+                           "/media/live/in.ts", "/media/alias/s1/0.ts"}) {
+    for (const char* method : {"GET", "HEAD"}) {
+      for (const char* range : {"", "bytes=0-3"}) {
+        net::HttpResponse response = Get(path, range, method);
+        EXPECT_EQ(response.status, 404) << method << " " << path << " " << range;
+        EXPECT_EQ(response.body, "not found\n") << path;
+        EXPECT_TRUE(response.file_path.empty()) << path;
+      }
+    }
+  }
+}
+
+TEST_F(BucketFileServerTest, AWholeFileIsSentFromTheDescriptorThatWasChecked) {
+  net::HttpResponse response = Get("/media/live/s1/0.ts");
+  ASSERT_EQ(response.status, 200);
+  ASSERT_TRUE(response.file_descriptor);
+  // Swapping the path for a link afterwards does not change what the descriptor reads.
+  fs::remove(fs::path(dir_) / "live" / "s1" / "0.ts");
+  std::ofstream(base_ / "secret") << "secret";
+  fs::create_symlink(base_ / "secret", fs::path(dir_) / "live" / "s1" / "0.ts");
+  struct stat st {};
+  ASSERT_EQ(::fstat(*response.file_descriptor, &st), 0);
+  EXPECT_EQ(st.st_size, 1000);
+}
+
+TEST_F(BucketFileServerTest, AFifoIsNotServedAndDoesNotBlock) {
+  ASSERT_EQ(::mkfifo((fs::path(dir_) / "pipe.ts").c_str(), 0644), 0);
+  EXPECT_EQ(Get("/media/pipe.ts").status, 404);
 }
 
 TEST_F(BucketFileServerTest, OtherMethodsAre405WithAllow) {

@@ -32,17 +32,21 @@ class Loopback {
       Bytes to_server = client_.TakeOutput();
       if (!to_server.empty()) {
         auto events = server_.Feed(to_server);
-        if (!events) return events.error();
-        for (auto& event : *events) {
-          if (auto* publish = std::get_if<PublishEvent>(&event)) {
-            if (accept_) {
-              server_.AcceptPublish(publish->stream_id);
-            } else {
-              server_.RejectPublish(publish->stream_id, "NetStream.Publish.BadName", "taken");
+        while (events) {
+          for (auto& event : *events) {
+            if (auto* publish = std::get_if<PublishEvent>(&event)) {
+              if (accept_) {
+                server_.AcceptPublish(publish->stream_id);
+              } else {
+                server_.RejectPublish(publish->stream_id, "NetStream.Publish.BadName", "taken");
+              }
             }
+            events_.push_back(std::move(event));
           }
-          events_.push_back(std::move(event));
+          if (!server_.HasMessagesToResume()) break;
+          events = server_.Feed({});
         }
+        if (!events) return events.error();
       }
       Bytes to_client = server_.TakeOutput();
       if (!to_client.empty()) LIVEREC_RETURN_IF_ERROR(client_.Feed(to_client));

@@ -32,11 +32,25 @@ Result<std::vector<SessionEvent>> RtmpServerSession::Impl::Feed(std::span<const 
     return Error(failed_);
   }
   for (auto& message : *messages) {
+    unread_bytes_ += message.payload.size();
+    unread_.push_back(std::move(message));
+  }
+  // Messages are handled in order, but none past a publish until the application answers it:
+  // what follows (metadata, sequence headers, frames) must be judged by that answer.
+  while (!unread_.empty() && !awaited_publish_) {
+    RtmpMessage message = std::move(unread_.front());
+    unread_.pop_front();
+    unread_bytes_ -= message.payload.size();
     Status status = OnMessage(message, events);
     if (!status.ok()) {
       failed_ = status;
       return Error(failed_);
     }
+  }
+  if (unread_bytes_ > kMaxUnreadBytes) {
+    failed_ = Status(ErrorCode::kProtocolError, "",
+                     "RTMP: over 16 MiB of messages behind a publish not yet answered");
+    return Error(failed_);
   }
   MaybeAcknowledge();
   return events;
@@ -120,6 +134,8 @@ void RtmpServerSession::RejectPlay(uint32_t stream_id, const std::string& code,
                                    const std::string& description) {
   impl_->RejectPlay(stream_id, code, description);
 }
+
+bool RtmpServerSession::HasMessagesToResume() const { return impl_->HasMessagesToResume(); }
 
 bool RtmpServerSession::handshake_done() const { return impl_->handshake_done(); }
 

@@ -86,6 +86,9 @@ class RtmpServerSession {
   std::vector<uint8_t> TakeOutput();
 
   // Answers a PublishEvent: NetStream.Publish.Start, then media for that stream is reported.
+  // Messages that came behind the publish (in the same read: metadata, sequence headers, frames
+  // some encoders send at once) are held, not handled, until the answer; then call Feed again,
+  // with no bytes if none arrived (HasMessagesToResume says when), to get their events.
   void AcceptPublish(uint32_t stream_id);
   // Answers a PublishEvent with an error status, e.g. ("NetStream.Publish.BadName",
   // "stream is already being published"); media for that stream is dropped.
@@ -93,6 +96,11 @@ class RtmpServerSession {
   // Answers a PlayEvent with an onStatus of level "error" on that stream, e.g.
   // ("NetStream.Play.Failed", "this server does not serve playback"). Nothing is played.
   void RejectPlay(uint32_t stream_id, const std::string& code, const std::string& description);
+
+  // True when messages held behind a publish that has now been answered wait for Feed: feed
+  // (an empty span will do) until false so they are reported. False while a publish awaits its
+  // answer: the messages stay held (up to 16 MiB, then Feed fails).
+  bool HasMessagesToResume() const;
 
   bool handshake_done() const;
   uint64_t bytes_received() const;

@@ -63,11 +63,15 @@ TEST(RtmpServerSessionTest, RandomAndMutatedInputGivesEventsOrAnErrorNeverACrash
     for (size_t at = 0; at < input.size(); at += step) {
       auto part = std::span<const uint8_t>(input).subspan(at, std::min(step, input.size() - at));
       auto some = session.Feed(part);
-      if (!some) break;
-      for (auto& event : *some) {
-        if (auto* publish = std::get_if<PublishEvent>(&event))
-          session.AcceptPublish(publish->stream_id);
+      while (some) {
+        for (auto& event : *some) {
+          if (auto* publish = std::get_if<PublishEvent>(&event))
+            session.AcceptPublish(publish->stream_id);
+        }
+        if (!session.HasMessagesToResume()) break;
+        some = session.Feed({});
       }
+      if (!some) break;
     }
     session.TakeOutput();
   }

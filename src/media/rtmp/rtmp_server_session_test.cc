@@ -137,12 +137,75 @@ TEST(RtmpServerSessionTest, RejectedPublishGetsAnErrorStatusAndItsMediaIsDropped
   EXPECT_TRUE(FeedAll(session, tail, tail.size()).empty());  // no media, no unpublish
 }
 
-TEST(RtmpServerSessionTest, MediaBeforeAcceptIsDropped) {
+// Some encoders send publish, metadata, sequence headers and the first frames in one write.
+TEST(RtmpServerSessionTest, MediaInTheSameReadAsPublishIsReportedOnceAccepted) {
+  ScriptedClient client;
+  client.UpToPublish();
+  Bytes data;
+  EncodeAmf0(Amf0Value::String("@setDataFrame"), data);
+  Bytes metadata = MetadataPayload();
+  data.insert(data.end(), metadata.begin(), metadata.end());
+  client.Send(RtmpMessage{5, MessageType::kDataAmf0, 1, 0, data});
+  const Bytes avc_header = B({0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1F});
+  const Bytes aac_header = B({0xAF, 0, 0x12, 0x10});
+  const Bytes key_frame = testing::Filler(5000);
+  const Bytes aac_frame = B({0xAF, 1, 0x21, 0x22});
+  client.Media(MessageType::kVideo, 1, 0, avc_header)
+      .Media(MessageType::kAudio, 1, 0, aac_header)
+      .Media(MessageType::kVideo, 1, 0, key_frame)
+      .Media(MessageType::kAudio, 1, 23, aac_frame);
+  RtmpServerSession session;
+  auto events = session.Feed(client.bytes());  // one read
+  ASSERT_TRUE(events.has_value()) << events.error().ToString();
+  ASSERT_EQ(events->size(), 2u);  // connect, publish: what follows waits for the answer
+  ASSERT_TRUE(std::holds_alternative<PublishEvent>((*events)[1]));
+  EXPECT_FALSE(session.HasMessagesToResume()) << "nothing is reported before the answer";
+
+  session.AcceptPublish(1);
+  EXPECT_TRUE(session.HasMessagesToResume());
+  auto media = session.Feed({});
+  ASSERT_TRUE(media.has_value());
+  EXPECT_FALSE(session.HasMessagesToResume());
+  ASSERT_EQ(media->size(), 5u);
+  std::vector<std::pair<DataKind, Bytes>> got;
+  for (const auto& event : *media) {
+    const auto& m = std::get<MediaEvent>(event);
+    EXPECT_EQ(m.stream_id, 1u);
+    got.emplace_back(m.kind, m.payload);
+  }
+  EXPECT_EQ(got, (std::vector<std::pair<DataKind, Bytes>>{{DataKind::kMetadata, metadata},
+                                                          {DataKind::kVideo, avc_header},
+                                                          {DataKind::kAudio, aac_header},
+                                                          {DataKind::kVideo, key_frame},
+                                                          {DataKind::kAudio, aac_frame}}));
+  EXPECT_EQ(std::get<MediaEvent>((*media)[4]).timestamp_ms, 23);
+}
+
+TEST(RtmpServerSessionTest, MediaInTheSameReadAsARejectedPublishIsDropped) {
   ScriptedClient client;
   client.UpToPublish().Media(MessageType::kVideo, 1, 0, B({0x17, 0}));
+  client.Command("deleteStream", 7, {Amf0Value::Null(), Amf0Value::Number(1)});
   RtmpServerSession session;
   auto events = FeedAll(session, client.bytes(), client.bytes().size(), /*accept=*/false);
   EXPECT_EQ(events.size(), 2u);
+  session.RejectPublish(1, "NetStream.Publish.BadName", "taken");
+  auto rest = session.Feed({});
+  ASSERT_TRUE(rest.has_value());
+  EXPECT_TRUE(rest->empty()) << "no media, and no unpublish of a stream never published";
+}
+
+TEST(RtmpServerSessionTest, MessagesBehindAnUnansweredPublishAreBounded) {
+  ScriptedClient client;
+  client.UpToPublish();
+  RtmpServerSession session;
+  ASSERT_EQ(FeedAll(session, client.bytes(), client.bytes().size(), /*accept=*/false).size(), 2u);
+  Bytes frames;
+  ChunkEncoder encoder(4096);
+  for (int i = 0; i < 20; ++i) {
+    encoder.Encode(RtmpMessage{6, MessageType::kVideo, 1, i, testing::Filler(1024 * 1024)}, frames);
+  }
+  auto events = session.Feed(frames);
+  EXPECT_FALSE(events.has_value()) << "over 16 MiB held behind a publish never answered";
 }
 
 TEST(RtmpServerSessionTest, PingRequestIsAnsweredWithPingResponse) {
@@ -239,8 +302,9 @@ TEST(RtmpServerSessionTest, AggregateMessageIsSplitIntoItsMediaWithShiftedTimest
   client.Send(RtmpMessage{6, MessageType::kAggregate, 1, 50, aggregate});
   RtmpServerSession session;
   auto events = FeedAll(session, client.bytes(), client.bytes().size());
-  // The aggregate arrived in the same Feed as publish, before AcceptPublish: dropped.
-  ASSERT_EQ(events.size(), 2u);
+  // The aggregate arrived in the same read as publish: reported once the publish is accepted.
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(std::get<MediaEvent>(events[2]).timestamp_ms, 50);
   Bytes tail;
   ChunkEncoder(4096).Encode(RtmpMessage{6, MessageType::kAggregate, 1, 50, aggregate}, tail);
   auto media = FeedAll(session, tail, tail.size());

@@ -104,6 +104,7 @@ Status RtmpServerSession::Impl::OnPublish(const RtmpMessage& message, const Comm
   event.query = std::move(query);
   event.publish_type = type.IsString() ? type.string : "live";
   events.emplace_back(std::move(event));
+  awaited_publish_ = message.stream_id;
   return Status::Ok();
 }
 
@@ -186,6 +187,7 @@ void RtmpServerSession::Impl::SendResult(double transaction_id,
 }
 
 void RtmpServerSession::Impl::AcceptPublish(uint32_t stream_id) {
+  if (awaited_publish_ == stream_id) awaited_publish_.reset();
   auto it = streams_.find(stream_id);
   if (it == streams_.end() || it->second.state != StreamState::kPublishPending) return;
   it->second.state = StreamState::kPublishing;
@@ -196,6 +198,7 @@ void RtmpServerSession::Impl::AcceptPublish(uint32_t stream_id) {
 
 void RtmpServerSession::Impl::RejectPublish(uint32_t stream_id, const std::string& code,
                                             const std::string& description) {
+  if (awaited_publish_ == stream_id) awaited_publish_.reset();
   auto it = streams_.find(stream_id);
   if (it == streams_.end() || it->second.state != StreamState::kPublishPending) return;
   it->second.state = StreamState::kRejected;

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ namespace liverec::media::rtmp {
 inline constexpr uint32_t kServerWindowAckSize = 2500000;
 inline constexpr uint32_t kServerChunkSize = 4096;
 inline constexpr size_t kMaxMessageStreams = 16;  // createStream calls per connection
+// Payload bytes held behind a publish that is not answered yet; past this the peer is cut off.
+inline constexpr size_t kMaxUnreadBytes = 16 * 1024 * 1024;
 
 struct RtmpServerSession::Impl {
  public:
@@ -31,6 +35,7 @@ struct RtmpServerSession::Impl {
   void AcceptPublish(uint32_t stream_id);
   void RejectPublish(uint32_t stream_id, const std::string& code, const std::string& description);
   void RejectPlay(uint32_t stream_id, const std::string& code, const std::string& description);
+  bool HasMessagesToResume() const { return !unread_.empty() && !awaited_publish_; }
   bool handshake_done() const { return handshake_.done(); }
   uint64_t bytes_received() const { return bytes_received_; }
 
@@ -77,6 +82,11 @@ struct RtmpServerSession::Impl {
   uint64_t acknowledged_ = 0;  // bytes_received_ at the last Acknowledgement sent
   uint32_t peer_window_ = 0;   // the peer's Window Acknowledgement Size; 0 = none yet
   bool connected_ = false;
+  // Messages decoded past a PublishEvent, held until the application answers it (so media sent
+  // in the same read as publish is reported once accepted), and their payload bytes.
+  std::deque<RtmpMessage> unread_;
+  size_t unread_bytes_ = 0;
+  std::optional<uint32_t> awaited_publish_;  // the stream whose PublishEvent awaits an answer
   std::map<uint32_t, Stream> streams_;
   uint32_t next_stream_id_ = 1;
   Status failed_;

@@ -162,21 +162,27 @@ inline std::vector<uint8_t> MetadataPayload() {
                                            {"videocodecid", Amf0Value::Number(7)}})});
 }
 
-// Feeds `bytes` (in pieces of `step`), accepting every publish. Returns the events.
+// Feeds `bytes` (in pieces of `step`), accepting every publish unless `accept` is false. Returns
+// the events.
 inline std::vector<SessionEvent> FeedAll(RtmpServerSession& session, const Bytes& bytes,
                                          size_t step, bool accept = true) {
   std::vector<SessionEvent> all;
   for (size_t i = 0; i < bytes.size(); i += step) {
     auto part = std::span<const uint8_t>(bytes).subspan(i, std::min(step, bytes.size() - i));
     auto events = session.Feed(part);
+    // After a publish is answered, messages read behind it are fed on (with no new bytes).
+    while (events) {
+      for (auto& event : *events) {
+        if (auto* publish = std::get_if<PublishEvent>(&event); publish != nullptr && accept) {
+          session.AcceptPublish(publish->stream_id);
+        }
+        all.push_back(std::move(event));
+      }
+      if (!session.HasMessagesToResume()) break;
+      events = session.Feed({});
+    }
     EXPECT_TRUE(events.has_value()) << events.error().ToString();
     if (!events) break;
-    for (auto& event : *events) {
-      if (auto* publish = std::get_if<PublishEvent>(&event); publish != nullptr && accept) {
-        session.AcceptPublish(publish->stream_id);
-      }
-      all.push_back(std::move(event));
-    }
   }
   return all;
 }

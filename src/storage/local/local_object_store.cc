@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "storage/local/open_beneath.h"
 #include "storage/local/posix_io.h"
 #include "storage/object_key_template.h"
 
@@ -32,6 +33,10 @@ Status CheckKey(const std::string& key) {
   }
   return Status::Ok();
 }
+
+// errno of OpenBeneath for a key that names no object: missing, under a file, or a symbolic link
+// (ELOOP; links are never followed, so one planted in a bucket cannot expose a file outside it).
+bool IsAbsent(int err) { return err == ENOENT || err == ENOTDIR || err == ELOOP || err == EXDEV; }
 
 Status Exists(const std::string& key) {
   return Status(ErrorCode::kObjectAlreadyExists, {}, fmt::format("\"{}\"", key));
@@ -96,8 +101,8 @@ Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string
   std::filesystem::create_directories(staging_, ec);
   if (ec) return Error(StorageError("create directory", staging_, ec.value()));
   for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
-    std::string temp_path = fmt::format("{}/link-{}-{}-{}", staging_, ::getpid(),
-                                        link_counter_.fetch_add(1), attempt);
+    std::string temp_path =
+        fmt::format("{}/link-{}-{}-{}", staging_, ::getpid(), link_counter_.fetch_add(1), attempt);
     if (::link(path.c_str(), temp_path.c_str()) != 0) {
       if (errno == EEXIST) continue;  // a leftover of an earlier process with the same pid
       // Another file system (EXDEV), or one without hard links: the caller copies.
@@ -213,11 +218,13 @@ Status LocalObjectStore::SyncParents(const std::string& key) const {
 Result<ObjectInfo> LocalObjectStore::Head(const std::string& key) {
   LIVEREC_RETURN_IF_ERROR(CheckKey(key));
   std::string path = PathOf(key);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return Error(NotFound(key));
-    return Error(StorageError("stat", path, errno));
+  UniqueFd fd = OpenBeneath(root_, key, O_PATH);
+  if (!fd.Valid()) {
+    if (IsAbsent(errno)) return Error(NotFound(key));
+    return Error(StorageError("open", path, errno));
   }
+  struct stat st {};
+  if (::fstat(fd.Get(), &st) != 0) return Error(StorageError("stat", path, errno));
   if (!S_ISREG(st.st_mode)) return Error(NotFound(key));
   int64_t modified_ms =
       static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
@@ -227,9 +234,10 @@ Result<ObjectInfo> LocalObjectStore::Head(const std::string& key) {
 Result<std::vector<uint8_t>> LocalObjectStore::Get(const std::string& key) {
   LIVEREC_RETURN_IF_ERROR(CheckKey(key));
   std::string path = PathOf(key);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO in the bucket must not hold the caller (it is refused as not regular).
+  UniqueFd fd = OpenBeneath(root_, key, O_RDONLY | O_NONBLOCK);
   if (!fd.Valid()) {
-    if (errno == ENOENT || errno == ENOTDIR) return Error(NotFound(key));
+    if (IsAbsent(errno)) return Error(NotFound(key));
     return Error(StorageError("open", path, errno));
   }
   struct stat st {};

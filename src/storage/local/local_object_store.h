@@ -19,6 +19,8 @@
 //   after the move, the object is in place but the put still reports that StorageFailure.
 // - A crash may leave temporary files in the staging directory; they are never visible as
 //   objects and may be deleted while no put runs.
+// Head and Get follow no symbolic link, in the key or its folders (OpenBeneath): a link planted
+// in the bucket is NotFound, so it cannot expose a file outside the bucket.
 // Delete does not fsync the directory (a crash may bring a deleted object back).
 //
 // Thread-safety: all methods may be called from any thread at once; the store holds no mutable

@@ -112,6 +112,22 @@ TEST_F(LocalObjectStoreTest, AFolderCannotPassThroughAnObject) {
   EXPECT_EQ(*store.Get("a"), Bytes("object"));
 }
 
+TEST_F(LocalObjectStoreTest, HeadAndGetFollowNoLinkPlantedInTheBucket) {
+  LocalObjectStore store(root_.string());
+  ASSERT_TRUE(store.PutBytes("live/0.ts", Bytes("inside")).ok());
+  std::ofstream(base_ / "secret.json") << "secret";
+  fs::create_directories(base_ / "outside");
+  std::ofstream(base_ / "outside" / "db") << "secret";
+  fs::create_symlink(base_ / "secret.json", root_ / "file.ts");
+  fs::create_directory_symlink(base_ / "outside", root_ / "dir");
+  fs::create_symlink(root_ / "live" / "0.ts", root_ / "live" / "alias.ts");
+  for (const char* key : {"file.ts", "dir/db", "live/alias.ts"}) {
+    EXPECT_EQ(store.Head(key).error().code(), ErrorCode::kObjectNotFound) << key;
+    EXPECT_EQ(store.Get(key).error().code(), ErrorCode::kObjectNotFound) << key;
+  }
+  EXPECT_TRUE(store.Get("live/0.ts").has_value());
+}
+
 TEST_F(LocalObjectStoreTest, InvalidKeysAreRefusedWithTheReason) {
   LocalObjectStore store(root_.string());
   for (const std::string& key : {std::string(), std::string("/a"), std::string("a//b"),
@@ -214,7 +230,8 @@ TEST_F(LocalObjectStoreTest, PutFileOnTheBucketsFileSystemLinksInsteadOfCopying)
   std::ofstream(source, std::ios::binary) << "slice bytes";
   fs::permissions(source, fs::perms::owner_read | fs::perms::owner_write);
   ASSERT_TRUE(store.PutFile("record/s.ts", source.string()).ok());
-  struct stat object {}, original {};
+  struct stat object {
+  }, original{};
   ASSERT_EQ(::stat((root_ / "record/s.ts").c_str(), &object), 0);
   ASSERT_EQ(::stat(source.c_str(), &original), 0);
   EXPECT_EQ(object.st_ino, original.st_ino);  // one file, two names: nothing was copied
@@ -237,15 +254,18 @@ TEST_F(LocalObjectStoreTest, PutFileOnTheBucketsFileSystemLinksInsteadOfCopying)
 
 TEST_F(LocalObjectStoreTest, PutFileFromAnotherFileSystemCopies) {
   // /dev/shm is a tmpfs: another file system than the test's temporary directory, usually.
-  struct stat shm {}, base {};
+  struct stat shm {
+  }, base{};
   if (::stat("/dev/shm", &shm) != 0 || ::stat(base_.c_str(), &base) != 0 ||
       shm.st_dev == base.st_dev || ::access("/dev/shm", W_OK) != 0) {
     GTEST_SKIP() << "no second file system to copy from";
   }
-  fs::path source = fs::path("/dev/shm") / ("local_object_store_test_" + std::to_string(::getpid()));
+  fs::path source =
+      fs::path("/dev/shm") / ("local_object_store_test_" + std::to_string(::getpid()));
   std::vector<uint8_t> bytes = Pattern(300000, 3);
   std::ofstream(source, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   LocalObjectStore store(root_.string());
   Status put = store.PutFile("record/copied.ts", source.string());
   fs::remove(source);
