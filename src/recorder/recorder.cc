@@ -294,13 +294,21 @@ Result<int> Recorder::Recover() {
     return std::tie(a.plan.account_id, a.plan.stream_id, a.start_ms) <
            std::tie(b.plan.account_id, b.plan.stream_id, b.start_ms);
   });
-  for (auto& slice : slices) {
-    const RecordingPlan& plan = slice.plan;
+  // One finisher per run of a stream's slices recorded under one config (so its End releases
+  // every cycle they were attached to): a bucket that refuses them for good fails them once.
+  for (size_t i = 0; i < slices.size();) {
+    const RecordingPlan plan = slices[i].plan;
     auto lane = lanes_.Lane(plan.account_id, plan.domain, plan.app, plan.stream);
     auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
                                                     deps_.spool, deps_.clock, deps_.metrics);
     RecordingPlan ended = plan;
-    lane->Finish(std::move(slice), finisher);
+    for (; i < slices.size() && slices[i].plan.account_id == plan.account_id &&
+           slices[i].plan.stream_id == plan.stream_id &&
+           slices[i].plan.config_id == plan.config_id;
+         ++i) {
+      ended = slices[i].plan;
+      lane->Finish(std::move(slices[i]), finisher);
+    }
     lane->End(ended, finisher, nullptr);
   }
   Status swept = deps_.cycles.SweepSpool();

@@ -11,7 +11,6 @@ namespace {
 
 std::string BucketKey(const RecordingPlan& plan) { return plan.endpoint + "/" + plan.bucket; }
 
-
 }  // namespace
 
 void StreamLane::Begin(const RecordingPlan& plan, int64_t publish_ms,
