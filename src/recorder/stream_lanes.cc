@@ -33,7 +33,10 @@ void StreamLane::Then(std::function<void()> task) {
 }
 
 void StreamLane::Push(Item item) {
-  if (item.finisher) owner_.Queued(*this, item.plan.stream_id, item.slice.has_value());
+  // A publish's beginning is not a backlog: it must not hold up closing the stream's files (a
+  // restart closes the old file while the new recording begins behind it).
+  bool backlog = item.finisher && !item.begin_ms;
+  if (backlog) owner_.Queued(*this, item.plan.stream_id, item.slice.has_value());
   bool drain;
   {
     std::lock_guard lock(mutex_);
@@ -116,7 +119,7 @@ void StreamLane::Drain() {
                    plan.domain, plan.app, plan.stream, failures, owner_.clock_.NowMs() - since);
       owner_.Resumed(*this, BucketKey(plan));
     }
-    owner_.Done(plan.stream_id, item.slice.has_value());
+    if (!item.begin_ms) owner_.Done(plan.stream_id, item.slice.has_value());
   }
 }
 

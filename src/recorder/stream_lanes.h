@@ -11,7 +11,8 @@
 // retries it with backoff (first_retry_ms, doubling up to max_retry_ms) — RetryDue, from a
 // timer, posts the retries that are due — and everything queued behind it (later slices, the
 // publish's end) waits. A publish's beginning is queued too (ahead of its slices): it claims
-// the cycles the publish continues, in order after the previous publish's end. Nothing is dropped: a slice leaves the lane only once it is finished.
+// the cycles the publish continues, in order after the previous publish's end; it is not part of
+// the backlog (HasBacklog), so it never holds up closing the stream's files. Nothing is dropped: a slice leaves the lane only once it is finished.
 // While a stream has anything queued, HasBacklog is true and its cycles are not closed (the
 // playlist and the MP4/FLV files wait for their slices).
 //
