@@ -331,6 +331,17 @@ TEST_F(StreamLanesTest, ARefusalForGoodFailsThatRecordingAloneAndKeepsItsSlicesA
   EXPECT_EQ(stored->size(), 1u) << "the other stream in the same bucket is recorded";
 }
 
+TEST_F(StreamLanesTest, APublishsBeginningIsNotABacklogSoFilesCanCloseAheadOfIt) {
+  // A restart: the old recording's files close now, while the new recording begins behind.
+  bool backlog_seen = true;
+  lane_->Then([&] { backlog_seen = lanes_->HasBacklog(stream_id_); });
+  lane_->Begin(Plan(), clock_.NowMs(), Finisher());
+  EXPECT_FALSE(lanes_->HasBacklog(stream_id_));
+  Drain();
+  EXPECT_FALSE(backlog_seen);
+  EXPECT_FALSE(lanes_->HasBacklog(stream_id_));
+}
+
 TEST(SpoolGuardTest, MeasuresTheSpoolAndIsFullAtItsBound) {
   auto dir = std::filesystem::temp_directory_path() / ("spool_guard_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
