@@ -47,7 +47,7 @@ Result<RecordingPlan> CycleManager::PlanOfCycle(const std::string& account_id,
   auto cycle = recordings_.FindCycle(account_id, cycle_id);
   if (!cycle) return Error(cycle.error());
   if (!*cycle) return Error(ErrorCode::kInternalError, "", "its cycle " + cycle_id + " is missing");
-  return PlanFromJson(nlohmann::json::parse((*cycle)->config_json, nullptr, false));
+  return PlanOfCycleRow(**cycle);
 }
 
 Status CycleManager::AnnouncePending() {

@@ -108,7 +108,7 @@ Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(
 Result<bool> CycleManager::ClaimLocked(const RecordingPlan& plan,
                                        const metadata::RecordCycleRow& cycle, int64_t publish_ms) {
   // The cycle's own plan: DelayTime and CycleDuration as they were when it opened.
-  auto own = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+  auto own = PlanOfCycleRow(cycle);
   const RecordingPlan& rules = own ? *own : plan;
   const PlanFormat* f = rules.Find(cycle.format);
   int64_t cycle_ms = (f ? f->cycle_duration_s : rules.cycle_duration_s) * 1000;
@@ -211,7 +211,7 @@ Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
 }
 
 Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
-  auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+  auto plan = PlanOfCycleRow(cycle);
   if (!plan) return plan.error();
   std::string key;
   if (cycle.format == "m3u8") {
@@ -250,7 +250,7 @@ Status CycleManager::CloseExpired() {
   for (const auto& cycle : *open) {
     if (cycle.live) continue;
     if (has_backlog_ && has_backlog_(cycle.stream_id)) continue;  // its slices are not all in
-    auto plan = PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+    auto plan = PlanOfCycleRow(cycle);
     int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
     if (now - cycle.last_activity_ms < delay_ms) continue;
     if (auto retry = retry_after_ms_.find(cycle.id); retry != retry_after_ms_.end() && now < retry->second) {

@@ -22,6 +22,10 @@ std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan) {
   return std::nullopt;
 }
 
+Result<RecordingPlan> PlanOfCycleRow(const metadata::RecordCycleRow& cycle) {
+  return PlanFromJson(nlohmann::json::parse(cycle.config_json, nullptr, false));
+}
+
 const PlanFormat* RecordingPlan::Find(std::string_view format) const {
   for (const auto& f : formats) {
     if (f.format == format) return &f;

@@ -55,6 +55,8 @@ struct RecordingPlan {
 
 nlohmann::json ToJson(const RecordingPlan& plan);
 Result<RecordingPlan> PlanFromJson(const nlohmann::json& json);
+// The plan a cycle was opened with (its config snapshot, `record_cycles.config_json`).
+Result<RecordingPlan> PlanOfCycleRow(const metadata::RecordCycleRow& cycle);
 
 // Why this publish's app and stream names cannot give valid object keys with the plan's
 // templates (e.g. a long stream name makes a key of 256 bytes or more), or nullopt. Checks the

@@ -55,6 +55,18 @@ void StreamLane::Retry() {
   drain_post_([self = shared_from_this()] { self->Drain(); });
 }
 
+Status StreamLane::Run(Item& item) {
+  if (item.begin_ms) return item.finisher->Begin(item.plan, *item.begin_ms);
+  if (!item.slice) return item.finisher->End();
+  Status status = item.finisher->Failed() ? Status::Ok() : item.finisher->Finish(*item.slice);
+  if (item.finisher->Failed() || storage::IsPermanentStorageError(status)) {
+    // Refused for good: the recording fails alone, its slices are set aside, nothing waits.
+    item.finisher->Fail(*item.slice, status);
+    return Status::Ok();
+  }
+  return status;
+}
+
 void StreamLane::Drain() {
   for (;;) {
     Item item;
@@ -69,15 +81,7 @@ void StreamLane::Drain() {
       continue;
     }
     const RecordingPlan& plan = item.plan;
-    Status status = item.slice && item.finisher->Failed() ? Status::Ok()
-                    : item.slice                           ? item.finisher->Finish(*item.slice)
-                    : item.begin_ms ? item.finisher->Begin(plan, *item.begin_ms)
-                                    : item.finisher->End();
-    if (item.slice && (item.finisher->Failed() || storage::IsPermanentStorageError(status))) {
-      // Refused for good: the recording fails alone, its slices are set aside, nothing waits.
-      item.finisher->Fail(*item.slice, status);
-      status = Status::Ok();
-    }
+    Status status = Run(item);
     if (!status.ok()) {
       int64_t now = owner_.clock_.NowMs();
       size_t queued;

@@ -79,6 +79,9 @@ class StreamLane : public std::enable_shared_from_this<StreamLane> {
   };
 
   void Push(Item item);
+  // Begins, finishes or ends with the item's finisher; a slice its bucket refuses for good
+  // fails the recording (SliceFinisher::Fail) and counts as done.
+  Status Run(Item& item);
   void Drain();  // on the lane
   void Retry();  // any thread: the retry is due
 

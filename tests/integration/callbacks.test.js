@@ -45,12 +45,7 @@ describe('recording callbacks from a real recording', () => {
     flv = m.makeTestFlv(PUSHED_S);
     receiver = await startReceiver();
     server = await startServer({ extraToml: `${m.TESTING}
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-` });
+${m.FAST_CALLBACKS}` });
     const client = popClient(server, DEFAULT_KEY, 'POST');
     await client.call('AddLiveRecordNotifyConfig', { DomainName: DOMAIN, NotifyUrl: receiver.url,
       NeedStatusNotify: 'true' });

@@ -63,12 +63,7 @@ describe('SIGKILL while several streams record into S3 and a local bucket', () =
 [recording]
 upload_retry_max_s = 1
 
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
+${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
     const first = await h.startServer({ extraToml: toml });
     servers.push(first);
     const api = h.popClient(first, h.DEFAULT_KEY, 'POST');

@@ -19,13 +19,6 @@ const DELAY_S = 6;
 const GAP_MS = 3000;  // + the next publisher's connect time: well under DelayTime
 const SLICE_S = 5;    // the gap plus one slice is longer than DelayTime
 const SECRET_ENV = 'DELAY_MERGE_TEST_S3_SECRET';  // LIVEREC_* variables are not passed on
-const CALLBACKS = `
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +75,7 @@ describe('a return within DelayTime, before the first slice of the return closes
     receiver = await startReceiver();
     peer = await startS3Peer({ bucket: 'liverec-merge' });
     process.env[SECRET_ENV] = peer.secret;
-    server = await startServer({ extraToml: m.TESTING + CALLBACKS +
+    server = await startServer({ extraToml: m.TESTING + m.FAST_CALLBACKS +
       bucketToml(peer, { endpoint: 's3.test', name: 's3rec', secretEnv: SECRET_ENV, partSizeMb: 5 }) });
     await configure(server, receiver, 'local.example.com', 'records', 'local');
     await configure(server, receiver, 's3.example.com', 's3rec', 's3.test');

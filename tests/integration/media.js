@@ -16,6 +16,14 @@ min_delay_time_s = 1
 min_slice_duration_s = 1
 `;
 
+// Callbacks to the tests' receivers on 127.0.0.1, retried and polled fast.
+const FAST_CALLBACKS = `[callbacks]
+allow_private_addresses = true
+initial_backoff_ms = 100
+max_backoff_ms = 200
+poll_interval_ms = 50
+`;
+
 const CACHE = path.join(require('node:os').tmpdir(), 'liverec-test-media');
 
 // A 2 Mbit/s 1280x720 25 fps H.264 + 44.1 kHz stereo AAC FLV, GOP exactly 2 s, cached by
@@ -135,7 +143,7 @@ function authKey(uri, timestamp, key, rand = '0', uid = '0') {
   return `${timestamp}-${rand}-${uid}-${md5}`;
 }
 
-module.exports = { TESTING, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey,
+module.exports = { TESTING, FAST_CALLBACKS, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey,
   inHand, waitSettled };
 
 // A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC

@@ -30,12 +30,7 @@ describe('an S3 outage during recording', () => {
 spool_max_mb = 1
 upload_retry_max_s = 2
 
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}` });
+${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}` });
     spool = path.join(server.dataDir, 'spool');
     const api = h.popClient(server, h.DEFAULT_KEY, 'POST');
     await api.call('AddLiveRecordNotifyConfig', { DomainName: DOMAIN, NotifyUrl: receiver.url, NeedStatusNotify: 'true' });

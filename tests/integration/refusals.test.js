@@ -28,12 +28,7 @@ describe('refusals that concern one stream only', () => {
 [recording]
 spool_max_mb = 20
 
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-` });
+${m.FAST_CALLBACKS}` });
     const client = popClient(server, DEFAULT_KEY, 'POST');
     await client.call('AddLiveRecordNotifyConfig', { DomainName: DOMAIN, NotifyUrl: receiver.url,
       NeedStatusNotify: 'true' });

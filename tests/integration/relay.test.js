@@ -67,12 +67,7 @@ allow_private_addresses = true
 media_root = "${mediaRoot}"
 exited_retention_s = ${RETENTION_S}
 
-[callbacks]
-allow_private_addresses = true
-initial_backoff_ms = 100
-max_backoff_ms = 200
-poll_interval_ms = 50
-` });
+${m.FAST_CALLBACKS}` });
     api = h.popClient(server, h.DEFAULT_KEY, 'POST');
     await api.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'relay', StreamName: '*',
       OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1, 'RecordFormat.1.Format': 'm3u8',
