@@ -520,7 +520,7 @@ Result<StartInfo> Server::Start() {
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
       *s.api, s.config,
-      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping).Check(); },
+      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock).Check(); },
                    s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
