@@ -6,6 +6,7 @@
 #include <map>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -220,6 +221,13 @@ void Server::Impl::RaiseOpenFileLimit() {
 }
 
 Status Server::Impl::StartRecording() {
+  std::error_code ec;
+  std::filesystem::create_directories(config.recording.spool_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kStorageFailure, "",
+                  "cannot create the spool directory " + config.recording.spool_dir + ": " +
+                      ec.message());
+  }
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
   auto lookup = StoreLookupFn();
   recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
