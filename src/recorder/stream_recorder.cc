@@ -41,6 +41,7 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
   if (!sink) {
     if (metrics_) metrics_->SliceLost();
     SpoolFailed(sink.error(), "a slice is lost: its spool file cannot be created");
+    cutter_->Reset();  // the next keyframe tries again
     return;
   }
   slice.sink = std::move(*sink);
@@ -116,6 +117,7 @@ void StreamRecorder::CutShort(const Status& why) {
   slice.writer.reset();     // nothing more reaches the file
   slice.sink->Close().ok();  // what the failed write left is cut to whole packets below
   Salvage(std::move(slice.meta), why);
+  cutter_->Reset();  // the next keyframe begins a new slice
 }
 
 void StreamRecorder::Salvage(SpoolSlice meta, const Status& why) {
@@ -141,7 +143,6 @@ void StreamRecorder::Salvage(SpoolSlice meta, const Status& why) {
 void StreamRecorder::SpoolFailed(const Status& why, std::string_view what) {
   spool_.health().WriteFailed(clock_.NowMs(), why.detail());
   next_discontinuity_ = true;
-  if (cutter_) cutter_->Reset();  // the next keyframe tries a new slice
   if (spool_.health().AdmitWarning("write", clock_.NowMs())) {
     spdlog::warn("recorder: {}/{}/{}: the spool refused a write ({}): {}; recording goes on at "
                  "the next keyframe, after a discontinuity", plan_.domain, plan_.app, plan_.stream,

@@ -63,13 +63,14 @@ class StreamRecorder final : public ingest::StreamObserver {
   // that worked.
   static void CloseAndFinish(const Spool& spool, const Clock& clock, StreamLane& lane,
                              SpoolSlice meta, std::shared_ptr<SliceFinisher> finisher);
-  // A write into the spool failed (`why`): the open slice ends here.
+  // A write into the spool failed (`why`): the open slice ends here, and the next keyframe
+  // begins the next one.
   void CutShort(const Status& why);
   // A slice whose writing failed is kept up to its last whole TS packet (on the lane), or
   // removed and counted lost when nothing whole is left.
   void Salvage(SpoolSlice meta, const Status& why);
-  // Tells the spool's health, marks the next slice a discontinuity and lets the next keyframe
-  // begin it; warns at most once a minute.
+  // Tells the spool's health and marks the next slice a discontinuity; warns at most once per
+  // kind and SpoolHealth::kWarningWindowMs for the whole spool.
   void SpoolFailed(const Status& why, std::string_view what);
   // A configuration change the limiter holds off: the packet is dropped, counted, and logged at
   // most once a minute.
