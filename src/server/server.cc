@@ -79,6 +79,7 @@ relay::UrlPolicy RelayUrlPolicyOf(const config::Config& config) {
   relay::UrlPolicy policy;
   policy.allow_private_addresses = config.relay.allow_private_addresses;
   policy.media_root = config.relay.media_root;
+  if (config.testing.enabled) policy.public_addresses = config.testing.public_addresses;
   return policy;
 }
 
@@ -92,6 +93,10 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
   if (config.testing.enabled) {
     spdlog::warn("testing section enabled: RetryInterval >= {} s", config.testing.min_retry_interval_s);
     relay.min_retry_interval_s = config.testing.min_retry_interval_s;
+    if (!config.testing.public_addresses.empty()) {
+      spdlog::warn("testing section enabled: relays treat {} as public addresses",
+                   fmt::join(config.testing.public_addresses, ", "));
+    }
   }
   if (config.relay.allow_private_addresses) {
     spdlog::warn("relay: allow_private_addresses is on: relay sources and destinations may point "
