@@ -40,7 +40,8 @@ UrlCheck CheckText(std::string_view url) {
   if (url.empty()) return Malformed("the URL is empty");
   if (url.size() > kMaxRelayUrlLength) return Malformed("the URL is longer than 2000 characters");
   for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7F) return Malformed("the URL contains whitespace or control characters");
+    if (c <= 0x20 || c == 0x7F)
+      return Malformed("the URL contains whitespace or control characters");
   }
   return {};
 }
@@ -66,7 +67,8 @@ bool IsLocalhostName(const std::string& host) {
 
 // scheme://host[:port][/path...]: the host judged by CheckHost.
 UrlCheck CheckNetworkUrl(std::string_view url, const std::string& scheme, const UrlPolicy& policy) {
-  if (url.substr(scheme.size(), 3) != "://") return Malformed("the URL must start with " + scheme + "://");
+  if (url.substr(scheme.size(), 3) != "://")
+    return Malformed("the URL must start with " + scheme + "://");
   std::string_view rest = url.substr(scheme.size() + 3);
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.empty()) return Malformed("the URL has no host");
@@ -141,19 +143,18 @@ UrlCheck CheckHost(const std::string& host, const UrlPolicy& policy) {
 }
 
 tl::expected<std::vector<std::string>, std::string> ResolveAllowed(const std::string& host,
-                                                                  const UrlPolicy& policy) {
+                                                                   const UrlPolicy& policy) {
   if (IsLocalhostName(host) && !policy.allow_private_addresses) {
-    return tl::make_unexpected(host + " is localhost");
+    return tl::make_unexpected(host + ": localhost names are refused");
   }
   std::vector<std::string> addresses =
       AddressBytes(host) ? std::vector<std::string>{host} : policy.resolve(host);
   if (addresses.empty()) return tl::make_unexpected(host + " does not resolve");
   for (const auto& address : addresses) {
     if (AddressRefused(policy, address)) {
-      return tl::make_unexpected(address == host
-                                     ? address + " is not publicly routable"
-                                     : host + " resolves to " + address +
-                                           ", which is not publicly routable");
+      return tl::make_unexpected(address == host ? address + " is not publicly routable"
+                                                 : host + " resolves to " + address +
+                                                       ", which is not publicly routable");
     }
   }
   return addresses;

@@ -46,7 +46,7 @@ callbacks::UrlCheck CheckHost(const std::string& host, const UrlPolicy& policy);
 // own). Refused (with the reason) when the host is localhost, does not resolve, or any of its
 // addresses is refused — a connection may only go to an address returned here.
 tl::expected<std::vector<std::string>, std::string> ResolveAllowed(const std::string& host,
-                                                                  const UrlPolicy& policy);
+                                                                   const UrlPolicy& policy);
 
 // kMalformed: not a URL of an allowed scheme for the source (the detail says why); kUnsafe: a
 // host or path the policy refuses. `source_protocol` matters for "live" only.
