@@ -175,8 +175,8 @@ TEST(ConfigTest, TestingPublicAddressesAreReadAndMustBeNumeric) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());
   EXPECT_TRUE(defaults->testing.public_addresses.empty());
-  std::string file = WriteTemp(
-      "[testing]\nenabled = true\npublic_addresses = [\"127.0.0.2\", \"::2\"]\n");
+  std::string file =
+      WriteTemp("[testing]\nenabled = true\npublic_addresses = [\"127.0.0.2\", \"::2\"]\n");
   auto config = LoadConfig({.file = file});
   ASSERT_TRUE(config.has_value()) << config.error().ToString();
   EXPECT_EQ(config->testing.public_addresses, (std::vector<std::string>{"127.0.0.2", "::2"}));

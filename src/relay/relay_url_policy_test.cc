@@ -85,8 +85,7 @@ TEST_F(RelayUrlPolicyTest, PrivateAndLoopbackHostsAreRefusedUnlessAllowed) {
 TEST_F(RelayUrlPolicyTest, AddressesDeclaredPublicForTestsAreAcceptedAndNoOthers) {
   policy_.public_addresses = {"127.0.0.2", "::2"};
   EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.2:8080/live.flv"), UrlVerdict::kOk);
-  EXPECT_EQ(Source("live", "http-flv", "http://[::ffff:127.0.0.2]:8080/live.flv"),
-            UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "http-flv", "http://[::ffff:127.0.0.2]:8080/live.flv"), UrlVerdict::kOk);
   EXPECT_EQ(CheckDstUrl("rtmp://[::2]:1935/live/s", policy_).verdict, UrlVerdict::kOk);
   EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.1:8080/live.flv"), UrlVerdict::kUnsafe);
   EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.3:8080/live.flv"), UrlVerdict::kUnsafe);

@@ -105,6 +105,7 @@ tl::expected<ConnectPlan, std::string> PlanConnection(const std::string& url,
   if (scheme != "http" && scheme != "https" && scheme != "rtmps") {
     return tl::make_unexpected("the " + scheme + " scheme is not relayed");
   }
+  if (proxy_url.empty()) return tl::make_unexpected("the relay egress proxy is not running");
   if (!no_proxy.empty()) {
     return tl::make_unexpected(
         "the no_proxy environment variable is set, and libavformat would connect to the hosts "

@@ -105,6 +105,7 @@ TEST_F(ConnectPlanTest, NoProxyInTheEnvironmentRefusesProxiedUrlsOnly) {
   EXPECT_NE(refused.error().find("no_proxy"), std::string::npos);
   EXPECT_FALSE(Plan("rtmps://live.example.com/live/s", "*").has_value());
   EXPECT_TRUE(Plan("rtmp://live.example.com/live/s", "*").has_value());
+  EXPECT_FALSE(PlanConnection("http://a.example.com/", policy_, "", "").has_value());
 }
 
 TEST_F(ConnectPlanTest, FilesAreOpenedAsGiven) {

@@ -66,9 +66,13 @@ EgressLease::~EgressLease() {
   registry_->leases.erase(credentials_);
 }
 
-void EgressLease::NoteRefusal(const std::string& what, const std::string& why) {
+void EgressLease::LogRefusal(const std::string& what, const std::string& why) {
   spdlog::warn("relay egress: {}: refused {}: {}", label_, what, why);
   if (registry_->refused != nullptr) registry_->refused->Add();
+}
+
+void EgressLease::NoteRefusal(const std::string& what, const std::string& why) {
+  LogRefusal(what, why);
   std::lock_guard lock(mutex_);
   if (refusals_.size() < kMaxNotedRefusals) refusals_.push_back(what + ": " + why);
 }

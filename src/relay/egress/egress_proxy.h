@@ -61,8 +61,10 @@ class EgressLease {
   const std::string& proxy_url() const { return proxy_url_; }
   const std::string& label() const { return label_; }
 
-  // A connection of this relay was refused: logs it (warning), counts it, and keeps it for
-  // TakeRefusals. `what` names the connection ("GET http://host:port/path"), `why` the rule.
+  // A connection of this relay was refused: logs it (warning) and counts it. `what` names the
+  // connection ("GET http://host:port/path"), `why` the rule.
+  void LogRefusal(const std::string& what, const std::string& why);
+  // LogRefusal, and keeps it for TakeRefusals.
   void NoteRefusal(const std::string& what, const std::string& why);
   // The refusals noted since the last call, "; "-joined (the first few), or "".
   std::string TakeRefusals();
