@@ -133,29 +133,25 @@ asio::awaitable<void> Answer(Exchange& x, const std::string& response) {
   x.Close();
 }
 
-// Copies `from` to `to` until `from` ends. On its end: half-close `to`, or close everything
-// (`close_at_end`); on an error, close everything.
-asio::awaitable<void> Pump(Exchange& x, tcp::socket& from, tcp::socket& to, bool close_at_end,
+// Copies `from` to `to` until either side ends or fails, then closes the exchange: libavformat
+// never half-closes, and an origin that has ended its answer has nothing more to say.
+asio::awaitable<void> Pump(Exchange& x, tcp::socket& from, tcp::socket& to,
                            std::chrono::milliseconds idle) {
   std::vector<uint8_t> buffer(kTransferBuffer);
   boost::system::error_code ec;
-  while (true) {
+  while (!ec) {
     size_t n = co_await from.async_read_some(asio::buffer(buffer),
                                              asio::redirect_error(use_awaitable, ec));
-    if (ec == asio::error::eof && !close_at_end) {
-      to.shutdown(tcp::socket::shutdown_send, ec);
-      co_return;
-    }
     if (ec) break;
     co_await asio::async_write(to, asio::buffer(buffer.data(), n),
                                asio::redirect_error(use_awaitable, ec));
-    if (ec) break;
     x.PushDeadline(idle);
   }
   x.Close();
 }
 
-// Reads and drops what the client sends after its request (nothing, from libavformat).
+// Reads and drops what the client sends after its request (nothing, from libavformat) until it
+// closes its connection.
 asio::awaitable<void> Discard(Exchange& x) {
   std::vector<uint8_t> buffer(1024);
   boost::system::error_code ec;
@@ -163,6 +159,7 @@ asio::awaitable<void> Discard(Exchange& x) {
     co_await x.client.async_read_some(asio::buffer(buffer),
                                       asio::redirect_error(use_awaitable, ec));
   }
+  x.Close();
 }
 
 // The request head, parsed; false (the client answered, or gone) when there is none.
@@ -250,11 +247,11 @@ asio::awaitable<void> Relay(Exchange& x, const ProxyRequest& request,
     x.Close();
     co_return;
   }
+  // Whichever direction ends first ends the exchange (the other is cancelled).
   if (tunnel) {
-    co_await (Pump(x, x.client, x.upstream, false, idle) &&
-              Pump(x, x.upstream, x.client, false, idle));
-  } else {  // one request: the answer ends the exchange
-    co_await (Pump(x, x.upstream, x.client, true, idle) && Discard(x));
+    co_await (Pump(x, x.client, x.upstream, idle) || Pump(x, x.upstream, x.client, idle));
+  } else {  // one request: the answer, until the origin or the client closes
+    co_await (Pump(x, x.upstream, x.client, idle) || Discard(x));
   }
   x.Close();
 }

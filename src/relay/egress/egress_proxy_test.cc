@@ -8,6 +8,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <functional>
+#include <future>
 #include <thread>
 
 #include "base/crypto.h"
@@ -233,6 +234,34 @@ TEST_F(EgressProxyTest, TheNameIsResolvedOnceAndOnlyTheCheckedAddressIsConnected
   EXPECT_EQ(ReadAll(socket), "HTTP/1.1 204 No Content\r\n\r\n");
   EXPECT_EQ(lookups_, 1);
   EXPECT_EQ(origin.accepted(), 1);
+}
+
+TEST_F(EgressProxyTest, WhenTheClientLeavesTheOriginConnectionIsClosedAtOnce) {
+  // An origin that keeps its connection open after answering (Connection: close ignored).
+  StartProxy();
+  std::promise<bool> closed_by_proxy;
+  Upstream origin([&](tcp::socket& socket) {
+    ReadHead(socket);
+    boost::system::error_code ec;
+    asio::write(socket, asio::buffer(std::string("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")),
+                ec);
+    char c;
+    socket.read_some(asio::buffer(&c, 1), ec);  // until the proxy closes (or our 5 s pass)
+    closed_by_proxy.set_value(ec == asio::error::eof);
+  });
+  auto lease = proxy_->Lease("task t1 attempt 1");
+  const auto start = std::chrono::steady_clock::now();
+  {
+    auto socket =
+        Send("GET http://public.test:" + std::to_string(origin.port()) + "/a.ts HTTP/1.1\r\n\r\n",
+             lease.get());
+    std::string answer = ReadHead(socket);
+    EXPECT_TRUE(answer.starts_with("HTTP/1.1 200 OK")) << answer;
+  }  // the client closes
+  auto closed = closed_by_proxy.get_future();
+  ASSERT_EQ(closed.wait_for(std::chrono::seconds(3)), std::future_status::ready);
+  EXPECT_TRUE(closed.get());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST_F(EgressProxyTest, SilentClientsAreClosedAndConnectionsAreCapped) {

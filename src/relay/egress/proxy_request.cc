@@ -119,7 +119,14 @@ tl::expected<ProxyRequest, ProxyRefusal> Forward(std::string_view target,
   request.kind = ProxyRequest::Kind::kForward;
   request.host = parsed->host;
   request.port = parsed->port;
-  request.forward_head = "GET " + origin + " HTTP/1.1\r\nHost: " + std::string(authority) + "\r\n";
+  // libavformat's own Host header (the URL's host, and its port only when the URL names one),
+  // as it would have sent it without a proxy; the authority when there is none.
+  std::string_view host_header = authority;
+  for (const auto& header : headers) {
+    if (header.name == "host") host_header = header.value;
+  }
+  request.forward_head =
+      "GET " + origin + " HTTP/1.1\r\nHost: " + std::string(host_header) + "\r\n";
   for (const auto& header : headers) {
     if (!drop.contains(header.name)) request.forward_head += std::string(header.line) + "\r\n";
   }

@@ -7,9 +7,10 @@
 // names the relay attempt (its lease) and is never forwarded.
 //
 // For GET, the head sent on is rebuilt: origin-form target, the hop-by-hop headers (RFC 9110
-// §7.6.1: Connection, Keep-Alive, Proxy-*, TE, Trailer, Upgrade) dropped, Host set from the
-// target, `Connection: close` (one request per connection). A request with a body, a folded or
-// malformed header line, or a bare CR or LF is refused: nothing ambiguous travels on.
+// §7.6.1: Connection, Keep-Alive, Proxy-*, TE, Trailer, Upgrade) dropped, the client's Host
+// (the target's authority when it sent none), `Connection: close` (one request per connection).
+// The Host does not choose where the request goes: the target does. A request with a body, a folded
+// or malformed header line, or a bare CR or LF is refused: nothing ambiguous travels on.
 // Thread-safety: pure functions and a reader owned by one connection.
 #pragma once
 

@@ -50,7 +50,7 @@ TEST(ProxyRequestTest, AbsoluteFormGetIsRewrittenToOriginFormWithoutProxyHeaders
   EXPECT_EQ(request->credentials, "Basic bGl2ZXJlYzpzZWNyZXQ=");
   EXPECT_EQ(request->forward_head,
             "GET /live/a.flv?token=s3cret HTTP/1.1\r\n"
-            "Host: cdn.example.com:80\r\n"
+            "Host: cdn.example.com\r\n"
             "User-Agent: Lavf/59.27.100\r\n"
             "Accept: */*\r\n"
             "Range: bytes=0-\r\n"
@@ -58,12 +58,17 @@ TEST(ProxyRequestTest, AbsoluteFormGetIsRewrittenToOriginFormWithoutProxyHeaders
             "Connection: close\r\n\r\n");
   EXPECT_EQ(request->for_logs, "GET http://cdn.example.com:80/live/a.flv");  // no query
 
-  auto bare = ParseProxyRequest("GET http://Example.COM?x=1 HTTP/1.1\r\nHost: other\r\n\r\n");
+  // Without a Host header, the target's authority; the Host never chooses the destination.
+  auto bare = ParseProxyRequest("GET http://Example.COM?x=1 HTTP/1.1\r\n\r\n");
   ASSERT_TRUE(bare.has_value()) << bare.error().reason;
   EXPECT_EQ(bare->host, "example.com");
   EXPECT_EQ(bare->port, 80);
   EXPECT_EQ(bare->forward_head,
             "GET /?x=1 HTTP/1.1\r\nHost: Example.COM\r\nConnection: close\r\n\r\n");
+  auto other =
+      ParseProxyRequest("GET http://a.example.com/ HTTP/1.1\r\nHost: b.example.com\r\n\r\n");
+  ASSERT_TRUE(other.has_value()) << other.error().reason;
+  EXPECT_EQ(other->host, "a.example.com");
 }
 
 TEST(ProxyRequestTest, HeadersNamedByConnectionAreNotForwarded) {
