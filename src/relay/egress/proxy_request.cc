@@ -82,21 +82,9 @@ tl::expected<callbacks::HttpUrl, ProxyRefusal> Authority(std::string_view author
   return *parsed;
 }
 
-// GET http://authority/target: the origin-form head.
-tl::expected<ProxyRequest, ProxyRefusal> Forward(std::string_view target,
-                                                 const std::vector<Header>& headers) {
-  if (Lower(target.substr(0, 7)) != "http://") {
-    return Refuse(400, "only http:// URLs are forwarded (https goes through CONNECT)");
-  }
-  std::string_view rest = target.substr(7);
-  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  auto parsed = Authority(authority, false);
-  if (!parsed) return tl::make_unexpected(parsed.error());
-  std::string_view path = rest.substr(authority.size());
-  path = path.substr(0, path.find('#'));
-  std::string origin = path.empty()          ? "/"
-                       : path.front() == '?' ? "/" + std::string(path)
-                                             : std::string(path);
+// The headers a forwarded request leaves behind: the hop-by-hop ones (RFC 9110 §7.6.1), those
+// its Connection header names, and Host (set anew).
+std::set<std::string> NotForwarded(const std::vector<Header>& headers) {
   std::set<std::string> drop = {"host",
                                 "connection",
                                 "keep-alive",
@@ -115,6 +103,25 @@ tl::expected<ProxyRequest, ProxyRefusal> Forward(std::string_view target,
       names = comma == std::string_view::npos ? "" : names.substr(comma + 1);
     }
   }
+  return drop;
+}
+
+// GET http://authority/target: the origin-form head.
+tl::expected<ProxyRequest, ProxyRefusal> Forward(std::string_view target,
+                                                 const std::vector<Header>& headers) {
+  if (Lower(target.substr(0, 7)) != "http://") {
+    return Refuse(400, "only http:// URLs are forwarded (https goes through CONNECT)");
+  }
+  std::string_view rest = target.substr(7);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  auto parsed = Authority(authority, false);
+  if (!parsed) return tl::make_unexpected(parsed.error());
+  std::string_view path = rest.substr(authority.size());
+  path = path.substr(0, path.find('#'));
+  std::string origin = path.empty()          ? "/"
+                       : path.front() == '?' ? "/" + std::string(path)
+                                             : std::string(path);
+  const std::set<std::string> drop = NotForwarded(headers);
   ProxyRequest request;
   request.kind = ProxyRequest::Kind::kForward;
   request.host = parsed->host;
@@ -135,6 +142,39 @@ tl::expected<ProxyRequest, ProxyRefusal> Forward(std::string_view target,
   return request;
 }
 
+struct RequestLine {
+  std::string_view method;
+  std::string_view target;
+};
+
+// METHOD SP target SP HTTP/1.x
+tl::expected<RequestLine, ProxyRefusal> ParseRequestLine(std::string_view line) {
+  size_t first = line.find(' ');
+  size_t second = first == std::string_view::npos ? first : line.find(' ', first + 1);
+  if (second == std::string_view::npos || line.find(' ', second + 1) != std::string_view::npos) {
+    return Refuse(400, "malformed request line");
+  }
+  std::string_view version = line.substr(second + 1);
+  if (version != "HTTP/1.1" && version != "HTTP/1.0") return Refuse(400, "unsupported version");
+  return RequestLine{line.substr(0, first), line.substr(first + 1, second - first - 1)};
+}
+
+// The Proxy-Authorization value ("" when absent); a request with a body is refused.
+tl::expected<std::string, ProxyRefusal> Credentials(const std::vector<Header>& headers) {
+  std::string credentials;
+  for (const auto& header : headers) {
+    if ((header.name == "content-length" && header.value != "0") ||
+        header.name == "transfer-encoding") {
+      return Refuse(400, "a request with a body");
+    }
+    if (header.name == "proxy-authorization") {
+      if (!credentials.empty()) return Refuse(400, "two Proxy-Authorization headers");
+      credentials = std::string(header.value);
+    }
+  }
+  return credentials;
+}
+
 }  // namespace
 
 tl::expected<ProxyRequest, ProxyRefusal> ParseProxyRequest(std::string_view head) {
@@ -143,30 +183,13 @@ tl::expected<ProxyRequest, ProxyRefusal> ParseProxyRequest(std::string_view head
   }
   auto lines = Lines(head);
   if (!lines) return Refuse(400, "a bare CR or LF in the request head");
-  std::string_view request_line = lines->front();
-  size_t first = request_line.find(' ');
-  size_t second = request_line.find(' ', first == std::string_view::npos ? first : first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos ||
-      request_line.find(' ', second + 1) != std::string_view::npos) {
-    return Refuse(400, "malformed request line");
-  }
-  std::string_view method = request_line.substr(0, first);
-  std::string_view target = request_line.substr(first + 1, second - first - 1);
-  std::string_view version = request_line.substr(second + 1);
-  if (version != "HTTP/1.1" && version != "HTTP/1.0") return Refuse(400, "unsupported version");
+  auto line = ParseRequestLine(lines->front());
+  if (!line) return tl::make_unexpected(line.error());
+  const auto& [method, target] = *line;
   auto headers = Headers(*lines);
   if (!headers) return tl::make_unexpected(headers.error());
-  std::string credentials;
-  for (const auto& header : *headers) {
-    if (header.name == "content-length" && header.value != "0") {
-      return Refuse(400, "a request with a body");
-    }
-    if (header.name == "transfer-encoding") return Refuse(400, "a request with a body");
-    if (header.name == "proxy-authorization") {
-      if (!credentials.empty()) return Refuse(400, "two Proxy-Authorization headers");
-      credentials = std::string(header.value);
-    }
-  }
+  auto credentials = Credentials(*headers);
+  if (!credentials) return tl::make_unexpected(credentials.error());
 
   ProxyRequest request;
   if (method == "CONNECT") {
@@ -182,7 +205,7 @@ tl::expected<ProxyRequest, ProxyRefusal> ParseProxyRequest(std::string_view head
   } else {
     return Refuse(405, "only CONNECT and GET are proxied");
   }
-  request.credentials = std::move(credentials);
+  request.credentials = std::move(*credentials);
   return request;
 }
 
