@@ -78,6 +78,8 @@ describe('relay connections follow the address policy', () => {
   let publicTls;
   let hlsDir;
   before(async () => {
+    assert.ok(!process.env.no_proxy, 'run without no_proxy: while it is set, liverec refuses relays '
+      + 'from http(s) sources (docs/api/relay.md, "Security: every connection is checked")');
     const flv = m.makeTestFlv(6);
     hlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-policy-'));
     const made = spawnSync('ffmpeg', ['-v', 'error', '-i', flv, '-c', 'copy', '-f', 'hls', '-hls_time', '2',
