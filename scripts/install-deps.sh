@@ -13,7 +13,7 @@ APT_PACKAGES=(
   nginx libnginx-mod-rtmp
   awscli
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm curl ca-certificates
+  nodejs npm curl ca-certificates openssl
 )
 
 missing=()
