@@ -156,11 +156,11 @@ Status PostgresConnection::Failure(std::string_view what, const PGresult* result
                             state ? fmt::format(" (SQLSTATE {})", state) : std::string()));
 }
 
-Result<std::string> PostgresConnection::Prepared(std::string_view sql, std::string& numbered) {
-  numbered = NumberPlaceholders(sql);
+Result<std::string> PostgresConnection::Prepared(std::string_view sql) {
   auto found = prepared_.find(std::string(sql));
   if (found != prepared_.end()) return found->second;
   if (prepared_.size() >= kMaxPreparedStatements) return std::string();
+  std::string numbered = NumberPlaceholders(sql);
   std::string name = fmt::format("liverec_{}", next_statement_++);
   ResultPtr result(PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr));
   if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
@@ -192,9 +192,9 @@ bool PostgresConnection::Send(const std::string& name, const std::string& number
 
 Status PostgresConnection::Run(std::string_view sql, const std::vector<SqlValue>& args,
                                const PostgresRowCallback& on_row, bool stream, int64_t* changed) {
-  std::string numbered;
-  auto name = Prepared(sql, numbered);
+  auto name = Prepared(sql);
   if (!name) return name.error();
+  std::string numbered = name->empty() ? NumberPlaceholders(sql) : std::string();
   if (!Send(*name, numbered, args)) return Failure(fmt::format("send `{}`", sql), nullptr);
   if (stream) PQsetSingleRowMode(conn_);
   Status status = Status::Ok();

@@ -78,7 +78,7 @@ class PostgresConnection {
   // connection (a terminated backend, a shutdown).
   static void OnNotice(void* self, const pg_result* notice);
   // The statement name for `sql` ("" = run unprepared: the cache is full), preparing it first.
-  Result<std::string> Prepared(std::string_view sql, std::string& numbered);
+  Result<std::string> Prepared(std::string_view sql);
   bool Send(const std::string& name, const std::string& numbered,
             const std::vector<SqlValue>& args);
   Status Failure(std::string_view what, const pg_result* result);

@@ -233,6 +233,18 @@ TEST_F(PostgresDatabaseTest, ThePoolIsBoundedAndAStarvedCallerGivesUp) {
   EXPECT_TRUE(db->Query("SELECT 4", {}).has_value());
 }
 
+TEST_F(PostgresDatabaseTest, MoreStatementTextsThanAConnectionPreparesStillRun) {
+  auto db = Open(/*pool_size=*/1);
+  for (int i = 0; i < 300; ++i) {  // the first 256 are prepared, the rest run unprepared
+    auto rows = db->Query(fmt::format("SELECT ? + {}", i), {int64_t{1000}});
+    ASSERT_TRUE(rows.has_value()) << i << ": " << rows.error().ToString();
+    ASSERT_EQ(AsInt(rows->at(0).at(0)), 1000 + i);
+  }
+  auto again = db->Query("SELECT ? + 299", {int64_t{1}});  // an unprepared text, once more
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(AsInt(again->at(0).at(0)), 300);
+}
+
 TEST_F(PostgresDatabaseTest, ValuesKeepTheirTypesBothWays) {
   auto db = Open();
   auto rows = db->Query(
