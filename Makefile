@@ -33,6 +33,8 @@ run:
 
 # Every test: unit tests (GoogleTest, one binary per layer) and integration/conformance tests
 # (the real server driven by the Alibaba SDK clients), all through CTest with per-test timeouts.
+# CTest starts the throwaway PostgreSQL cluster (scripts/test-postgres.sh) once, before the first
+# test that needs it, and stops it after the last, also when tests fail (tests/README.md).
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 

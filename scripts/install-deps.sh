@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libexpat1-dev
+  libssl-dev libsqlite3-dev sqlite3 libpq-dev libcurl4-openssl-dev libexpat1-dev
+  postgresql
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   nginx libnginx-mod-rtmp

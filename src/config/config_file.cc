@@ -20,7 +20,9 @@ void ReadTopLevel(const TomlView& view, Config& config, TomlReader& in) {
   in.Read(view["http"]["listen"], config.http_listen, "http.listen");
   in.Read(view["http"]["public_url"], config.public_url, "http.public_url");
   in.Read(view["http"]["max_connections"], config.http_max_connections, "http.max_connections");
-  in.Read(view["database"]["path"], config.database_path, "database.path");
+  in.Read(view["database"]["path"], config.database.path, "database.path");
+  in.Read(view["database"]["url"], config.database.url, "database.url");
+  in.Read(view["database"]["pool_size"], config.database.pool_size, "database.pool_size");
 }
 
 void ReadApi(const TomlView& node, ApiConfig& a, TomlReader& in) {
