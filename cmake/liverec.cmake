@@ -3,6 +3,7 @@
 # Tests beside the code (*_test.cc) form one test binary per library, <layer>_test, whose
 # tests CTest discovers one by one, each with a timeout.
 set(LIVEREC_TEST_TIMEOUT 60 CACHE STRING "Per-test timeout (seconds) for unit tests")
+math(EXPR unit_test_timeout "${LIVEREC_TEST_TIMEOUT} * ${LIVEREC_TIMEOUT_FACTOR}")
 
 # The main() of every GoogleTest binary: GoogleTest's own, except that a skipped test fails
 # (tests/gtest_main.cc). Test binaries link liverec_gtest_main, never GTest::gtest_main.
@@ -30,7 +31,7 @@ function(liverec_layer)
     target_link_libraries(${L_NAME}_test PRIVATE liverec_${L_NAME} liverec_gtest_main)
     gtest_discover_tests(${L_NAME}_test
       TEST_PREFIX "${L_NAME}."
-      DISCOVERY_TIMEOUT 30
-      PROPERTIES TIMEOUT ${LIVEREC_TEST_TIMEOUT} LABELS unit)
+      DISCOVERY_TIMEOUT ${unit_test_timeout}
+      PROPERTIES TIMEOUT ${unit_test_timeout} LABELS unit)
   endif()
 endfunction()
