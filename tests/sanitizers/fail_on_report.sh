@@ -7,8 +7,8 @@
 # or a crash in a server that a test expected to go away.
 set -u
 dir=$(mktemp -d "${TMPDIR:-/tmp}/liverec-sanitizer-XXXXXX")
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$dir/asan"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$dir/ubsan"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$dir/report"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$dir/report"
 "$@"
 rc=$?
 found=0
