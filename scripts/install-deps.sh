@@ -16,7 +16,7 @@ APT_PACKAGES=(
   # The sanitizer build (make sanitize): clang and its sanitizer runtimes (only recommended by
   # clang, and recommends are not installed here).
   clang libclang-rt-14-dev
-  nodejs npm curl ca-certificates
+  nodejs npm curl ca-certificates openssl
 )
 
 missing=()

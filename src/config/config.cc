@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
+
 #include <set>
 
 #include <fmt/format.h>
@@ -197,6 +199,14 @@ void Validate(Config& config, Problems& problems) {
   if (config.testing.enabled &&
       (config.testing.http_idle_timeout_s < 1 || config.testing.http_idle_timeout_s > 3600)) {
     problems.push_back("testing.http_idle_timeout_s: must be 1-3600");
+  }
+  for (const auto& address : config.testing.public_addresses) {
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, address.c_str(), bytes) != 1 &&
+        inet_pton(AF_INET6, address.c_str(), bytes) != 1) {
+      problems.push_back("testing.public_addresses: \"" + address +
+                         "\" is not a numeric IPv4 or IPv6 address");
+    }
   }
   if (config.http_max_connections < 1 || config.http_max_connections > 1'000'000) {
     problems.push_back("http.max_connections: must be 1-1000000");

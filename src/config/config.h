@@ -86,6 +86,9 @@ struct TestingConfig {
   int64_t min_retry_interval_s = 60;  // RetryInterval of pull-to-push tasks
   // The HTTP server's idle timeout (no request, or no piece of an answer sent, for this long).
   int64_t http_idle_timeout_s = 60;
+  // Numeric IP addresses that the relay URL policy treats as public although they are not (e.g.
+  // 127.0.0.2), so that tests can show a private address refused without leaving 127.0.0.0/8.
+  std::vector<std::string> public_addresses;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).

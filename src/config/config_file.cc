@@ -58,6 +58,7 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["min_slice_duration_s"], t.min_slice_duration_s, "testing.min_slice_duration_s");
   in.Read(node["min_retry_interval_s"], t.min_retry_interval_s, "testing.min_retry_interval_s");
   in.Read(node["http_idle_timeout_s"], t.http_idle_timeout_s, "testing.http_idle_timeout_s");
+  in.ReadStrings(node["public_addresses"], t.public_addresses, "testing.public_addresses");
 }
 
 void ReadCallbacks(const TomlView& node, CallbacksConfig& c, TomlReader& in) {

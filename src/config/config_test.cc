@@ -171,6 +171,23 @@ http_idle_timeout_s = 2
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TestingPublicAddressesAreReadAndMustBeNumeric) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_TRUE(defaults->testing.public_addresses.empty());
+  std::string file =
+      WriteTemp("[testing]\nenabled = true\npublic_addresses = [\"127.0.0.2\", \"::2\"]\n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->testing.public_addresses, (std::vector<std::string>{"127.0.0.2", "::2"}));
+  std::remove(file.c_str());
+  file = WriteTemp("[testing]\nenabled = true\npublic_addresses = [\"localhost\"]\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("testing.public_addresses"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, CallbacksSectionDefaultsReadsAndValidates) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -1,11 +1,8 @@
 #include "recorder/recorder.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <tuple>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -14,7 +11,6 @@
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
 #include "recorder/spool_orphans.h"
-#include "recorder/ts_timestamps.h"
 
 namespace liverec::recorder {
 namespace {
@@ -51,24 +47,6 @@ RecordingPlan BuildPlan(const metadata::RecordConfig& config, const ingest::Publ
     plan.cycle_duration_s = plan.formats.front().cycle_duration_s;
   }
   return plan;
-}
-
-// Cuts a torn .part file to whole 188-byte TS packets; returns its duration in ms (-1: empty).
-int64_t RepairTornSlice(const std::string& path) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) return -1;
-  auto whole = size - size % 188;
-  if (whole != size && ::truncate(path.c_str(), static_cast<off_t>(whole)) != 0) return -1;
-  if (whole == 0) return -1;
-  TsTimestampScanner scanner;
-  std::ifstream in(path, std::ios::binary);
-  std::vector<uint8_t> buffer(188 * 1024);
-  while (in) {
-    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
-    scanner.Feed(std::span(buffer.data(), static_cast<size_t>(in.gcount())));
-  }
-  return scanner.empty() ? -1 : scanner.SpanMs();
 }
 
 }  // namespace
@@ -269,7 +247,7 @@ Result<int> Recorder::Recover() {
       std::filesystem::rename(deps_.spool.ClosedPath(slice), deps_.spool.PartPath(slice), ec);
     }
     if (!slice.closed) {
-      int64_t duration = RepairTornSlice(deps_.spool.PartPath(slice));
+      int64_t duration = deps_.spool.CutTornToWholePackets(slice);
       if (duration < 0) {
         spdlog::warn("recovery: slice {} of {}/{}/{} has no whole media; removed", slice.id,
                      slice.plan.domain, slice.plan.app, slice.plan.stream);

@@ -21,7 +21,14 @@ RecorderMetrics::RecorderMetrics(metrics::MetricRegistry& registry)
       config_drops_(registry.AddCounter(
           "liverec_config_change_packets_dropped_total",
           "Packets dropped because their stream changed codec configuration more often than a "
-          "new slice may be cut (the change was held off; see docs/recording.md).")) {}
+          "new slice may be cut (the change was held off; see docs/recording.md).")),
+      cut_short_(registry.AddCounter(
+          "liverec_slices_cut_short_total",
+          "Slices cut short because a write into the spool failed (a full or failing disk); "
+          "what was written before is kept.")),
+      lost_(registry.AddCounter(
+          "liverec_slices_lost_total",
+          "Slices lost whole because the spool could not take them (a full or failing disk).")) {}
 
 void RecorderMetrics::SliceStoreDone(bool stored, std::chrono::steady_clock::time_point started) {
   if (!stored) {

@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -103,6 +105,10 @@ struct SimCase {
   // A publisher that changes its picture size once: from this media time on (ms into the
   // publish), every packet comes with that other configuration. Negative: never.
   int64_t change_video_config_at_ms = -1;
+  // A full disk: from and until these media times (ms into the first publish), every write into
+  // the spool's slice files fails with ENOSPC. Negative: never.
+  int64_t disk_full_from_ms = -1;
+  int64_t disk_full_until_ms = -1;
 };
 
 struct SimOutcome {
@@ -117,6 +123,11 @@ struct SimOutcome {
   size_t slices_stored = 0;                 // TS slices in the bucket (m3u8)
   int64_t slices_stored_ms = 0;             // their duration, per the slice index
   uint64_t config_change_packets_dropped = 0;  // liverec_config_change_packets_dropped_total
+  uint64_t slices_cut_short = 0;              // liverec_slices_cut_short_total
+  uint64_t slices_lost = 0;                   // liverec_slices_lost_total
+  std::vector<metadata::SliceRow> slice_rows;  // the stored slices, in time order
+  bool spool_trouble_seen = false;            // SpoolHealth reported trouble during the run
+  std::vector<std::string> playlists;         // the m3u8 files' text, in announcement order
 };
 
 class CollectingEvents final : public RecordingEvents {
@@ -168,11 +179,17 @@ class RecordingSimulation {
     next_sweep_ms_ = clock_.NowMs() + 1000;
     for (size_t i = 0; i < case_.publishes.size(); ++i) {
       if (i > 0) Tick(clock_.NowMs() + case_.publishes[i].gap_before_ms);
+      publish_index_ = i;
       outcome.publishes.push_back(Publish(media, case_.publishes[i].length_ms));
     }
     // Past DelayTime: every file closes.
     Tick(clock_.NowMs() + case_.delay_s * 1000 + 2000);
     outcome.files = events_.files;
+    for (const auto& file : events_.files) {
+      if (file.format != "m3u8") continue;
+      std::ifstream in(dir_ + "/bucket/" + file.object_key);
+      outcome.playlists.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     outcome.statuses = events_.statuses;
     auto open = recordings_->ListOpenCycles();
     outcome.open_cycles_at_end = open ? open->size() : 99;
@@ -183,8 +200,12 @@ class RecordingSimulation {
     for (const auto& slice : slices ? *slices : std::vector<metadata::SliceRow>{}) {
       ++outcome.slices_stored;
       outcome.slices_stored_ms += slice.duration_ms;
+      outcome.slice_rows.push_back(slice);
     }
     outcome.config_change_packets_dropped = metrics_.ConfigChangePacketsDropped();
+    outcome.slices_cut_short = metrics_.SlicesCutShort();
+    outcome.slices_lost = metrics_.SlicesLost();
+    outcome.spool_trouble_seen = spool_trouble_seen_;
     return outcome;
   }
 
@@ -250,7 +271,10 @@ class RecordingSimulation {
         packet.pts_ms += loop * loop_ms;
         bool flip = (case_.flip_video_config && sent++ % 2 == 1) ||
                     (case_.change_video_config_at_ms >= 0 && at >= case_.change_video_config_at_ms);
+        spool_->FailPartWritesForTest(publish_index_ == 0 && at >= case_.disk_full_from_ms &&
+                                      at < case_.disk_full_until_ms);
         observer->OnMedia(packet, flip ? flipped : media.video, media.audio);
+        spool_trouble_seen_ = spool_trouble_seen_ || spool_->health().Trouble(clock_.NowMs());
         last = at;
       }
     }
@@ -274,6 +298,8 @@ class RecordingSimulation {
   std::unique_ptr<Recorder> recorder_;
   std::string account_;
   int64_t next_sweep_ms_ = 0;
+  size_t publish_index_ = 0;
+  bool spool_trouble_seen_ = false;
 };
 
 inline std::string Describe(const SimCase& c) {

@@ -55,7 +55,12 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
     if (!taken) return taken.error();
     slice.sequence = *taken;
     Status saved = spool_.WriteSidecar(slice);
-    if (!saved.ok()) spdlog::warn("recorder: slice {}: sidecar: {}", slice.id, saved.ToString());
+    if (!saved.ok()) {
+      spool_.health().WriteFailed(clock_.NowMs(), saved.detail());
+      if (spool_.health().AdmitWarning("sidecar", clock_.NowMs())) {
+        spdlog::warn("recorder: slice {}: sidecar: {}", slice.id, saved.ToString());
+      }
+    }
   }
   storage::TemplateValues values{plan.app, plan.stream, slice.sequence, slice.start_ms, slice.end_ms,
                                  int64_t{plan.time_zone_minutes} * 60'000};

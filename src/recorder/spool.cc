@@ -136,7 +136,12 @@ bool Spool::IsReservedDir(std::string_view name) {
          name == "failed";
 }
 
-Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& path) {
+Result<std::unique_ptr<SpoolFileSink>> Spool::OpenPart(const SpoolSlice& slice) const {
+  return SpoolFileSink::Open(PartPath(slice), fail_part_writes_);
+}
+
+Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(
+    const std::string& path, std::shared_ptr<const std::atomic<bool>> fail_writes) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   FILE* file = std::fopen(path.c_str(), "wb");
@@ -144,7 +149,7 @@ Result<std::unique_ptr<SpoolFileSink>> SpoolFileSink::Open(const std::string& pa
   // Unbuffered: the writer's AVIO buffer (32 KiB) already batches, one write(2) per Write.
   // (glibc would ignore a size given with a null buffer and buffer 4 KiB.)
   std::setvbuf(file, nullptr, _IONBF, 0);
-  return std::unique_ptr<SpoolFileSink>(new SpoolFileSink(file));
+  return std::unique_ptr<SpoolFileSink>(new SpoolFileSink(file, std::move(fail_writes)));
 }
 
 SpoolFileSink::~SpoolFileSink() {
@@ -153,6 +158,10 @@ SpoolFileSink::~SpoolFileSink() {
 
 Status SpoolFileSink::Write(std::span<const uint8_t> bytes) {
   if (!file_) return Status(ErrorCode::kStorageFailure, "", "spool file is closed");
+  if (fail_writes_ && fail_writes_->load()) {
+    errno = ENOSPC;
+    return IoError("write spool file");
+  }
   if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
     return IoError("write spool file");
   }

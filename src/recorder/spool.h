@@ -18,15 +18,20 @@
 // be called from any thread for different slices.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "media/byte_sink.h"
 #include "recorder/recording_plan.h"
+#include "recorder/spool_health.h"
 
 namespace liverec::recorder {
+
+class SpoolFileSink;
 
 class Spool {
  public:
@@ -46,8 +51,12 @@ class Spool {
 
   // Writes the sidecar atomically (temp file, fsync, rename).
   Status WriteSidecar(const SpoolSlice& slice) const;
-  // fsyncs the .part file, renames it to .ts, rewrites the sidecar as closed.
+  // fsyncs the .part file, renames it to .ts, rewrites the sidecar as closed. `slice.closed`
+  // says whether the .ts is in place, also when the sidecar could not be rewritten.
   Status CloseSlice(SpoolSlice& slice) const;
+  // Cuts the slice's .part file (torn by a crash or by a failed write) to whole 188-byte TS
+  // packets and returns the duration of what it holds in ms; -1 when no whole media is left.
+  int64_t CutTornToWholePackets(const SpoolSlice& slice) const;
   // Removes the slice's files (after it is stored and indexed).
   void Remove(const SpoolSlice& slice) const;
   // Moves the closed slice to its held path (for MP4/FLV cycles) and removes its sidecar.
@@ -70,24 +79,37 @@ class Spool {
   static bool IsReservedDir(std::string_view name);
   // Atomic write of a whole small file.
   static Status WriteFileAtomically(const std::string& path, const std::string& content);
+  // Failed and successful writes into the spool, for /healthz (shared by copies of the Spool).
+  SpoolHealth& health() const { return *health_; }
+  // Creates the slice's .part file for writing.
+  Result<std::unique_ptr<SpoolFileSink>> OpenPart(const SpoolSlice& slice) const;
+  // While on, every write to a .part file opened by OpenPart fails with ENOSPC, as on a full
+  // disk (simulations of a full disk; shared by copies of the Spool).
+  void FailPartWritesForTest(bool fail) const { fail_part_writes_->store(fail); }
 
  private:
   std::string root_;
+  std::shared_ptr<SpoolHealth> health_ = std::make_shared<SpoolHealth>();
+  std::shared_ptr<std::atomic<bool>> fail_part_writes_ = std::make_shared<std::atomic<bool>>();
 };
 
 // A ByteSink over a spool file (unbuffered: each Write is one write(2), the TS writer batches
 // 32 KiB or 500 ms of media at a time; Close fsyncs).
 class SpoolFileSink final : public media::ByteSink {
  public:
-  static Result<std::unique_ptr<SpoolFileSink>> Open(const std::string& path);
+  // `fail_writes` (optional) makes every Write fail with ENOSPC while it is true.
+  static Result<std::unique_ptr<SpoolFileSink>> Open(
+      const std::string& path, std::shared_ptr<const std::atomic<bool>> fail_writes = nullptr);
   ~SpoolFileSink() override;
   Status Write(std::span<const uint8_t> bytes) override;
   Status Close();
   int64_t bytes() const { return bytes_; }
 
  private:
-  explicit SpoolFileSink(FILE* file) : file_(file) {}
+  SpoolFileSink(FILE* file, std::shared_ptr<const std::atomic<bool>> fail_writes)
+      : file_(file), fail_writes_(std::move(fail_writes)) {}
   FILE* file_;
+  std::shared_ptr<const std::atomic<bool>> fail_writes_;
   int64_t bytes_ = 0;
 };
 

@@ -37,10 +37,11 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
     slice.meta.height = video_->height;
   }
   if (audio_) slice.meta.audio_codec = std::string(media::CodecName(audio_->codec));
-  auto sink = SpoolFileSink::Open(spool_.PartPath(slice.meta));
+  auto sink = spool_.OpenPart(slice.meta);
   if (!sink) {
-    spdlog::error("recorder: {}/{}/{}: cannot open a spool file: {}", plan_.domain, plan_.app,
-                  plan_.stream, sink.error().ToString());
+    if (metrics_) metrics_->SliceLost();
+    SpoolFailed(sink.error(), "a slice is lost: its spool file cannot be created");
+    cutter_->Reset();  // the next keyframe tries again
     return;
   }
   slice.sink = std::move(*sink);
@@ -55,9 +56,15 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
   slice.writer = std::move(*writer);
   next_discontinuity_ = false;
   // The sidecar says what the .part file is, so a restart can finish it; written off-thread.
-  lane_->Post([spool = &spool_, meta = slice.meta] {
+  lane_->Post([spool = &spool_, clock = &clock_, meta = slice.meta] {
     Status status = spool->WriteSidecar(meta);
-    if (!status.ok()) spdlog::error("recorder: sidecar: {}", status.ToString());
+    if (status.ok()) return;
+    spool->health().WriteFailed(clock->NowMs(), status.detail());
+    if (spool->health().AdmitWarning("sidecar", clock->NowMs())) {
+      spdlog::warn("recorder: {}/{}/{}: sidecar not written (a crash would leave the slice an "
+                   "orphan): {}", meta.plan.domain, meta.plan.app, meta.plan.stream,
+                   status.ToString());
+    }
   });
   opened_any_ = true;
   slice_ = std::move(slice);
@@ -71,23 +78,76 @@ void StreamRecorder::Close(int64_t end_ms) {
   slice.writer.reset();
   Status closed = slice.sink->Close();
   if (!finished.ok() || !closed.ok()) {
-    spdlog::error("recorder: {}/{}/{}: slice lost while closing: {} {}", plan_.domain, plan_.app,
-                  plan_.stream, finished.ToString(), closed.ToString());
-    lane_->Post([spool = &spool_, meta = slice.meta] { spool->Remove(meta); });
+    Salvage(std::move(slice.meta), !finished.ok() ? finished : closed);
     return;
   }
   slice.meta.end_ms = std::max(end_ms, slice.meta.start_ms + 1);
   last_end_ms_ = slice.meta.end_ms;
   if (on_slice_end_) on_slice_end_(last_end_ms_);
-  lane_->Post([spool = &spool_, lane = lane_, finisher = finisher_, meta = slice.meta]() mutable {
-    Status status = spool->CloseSlice(meta);
-    if (!status.ok()) {
-      spdlog::error("recorder: {}/{}/{}: slice not closed, kept in the spool for the next start: "
-                    "{}", meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+  lane_->Post([this_lane = lane_, finisher = finisher_, spool = &spool_, clock = &clock_,
+               meta = slice.meta]() mutable {
+    CloseAndFinish(*spool, *clock, *this_lane, std::move(meta), std::move(finisher));
+  });
+}
+
+void StreamRecorder::CloseAndFinish(const Spool& spool, const Clock& clock, StreamLane& lane,
+                                    SpoolSlice meta, std::shared_ptr<SliceFinisher> finisher) {
+  Status status = spool.CloseSlice(meta);
+  if (!status.ok()) spool.health().WriteFailed(clock.NowMs(), status.detail());
+  if (!status.ok() && !meta.closed) {
+    spdlog::error("recorder: {}/{}/{}: slice not closed, kept in the spool for the next start: {}",
+                  meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+    return;
+  }
+  if (!status.ok()) {  // the file is whole and in place; only its sidecar still says "open"
+    if (spool.health().AdmitWarning("closed sidecar", clock.NowMs())) {
+      spdlog::warn("recorder: {}/{}/{}: slice closed but its sidecar not updated ({}); it is "
+                   "stored all the same (a crash before that recovers it as torn)",
+                   meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+    }
+  } else {
+    spool.health().WriteSucceeded(clock.NowMs());
+  }
+  lane.Finish(std::move(meta), std::move(finisher));  // stored in turn, retried until it is
+}
+
+void StreamRecorder::CutShort(const Status& why) {
+  OpenSlice slice = std::move(*slice_);
+  slice_.reset();
+  slice.writer.reset();     // nothing more reaches the file
+  slice.sink->Close().ok();  // what the failed write left is cut to whole packets below
+  Salvage(std::move(slice.meta), why);
+  cutter_->Reset();  // the next keyframe begins a new slice
+}
+
+void StreamRecorder::Salvage(SpoolSlice meta, const Status& why) {
+  // The next slice begins after anything this one may hold.
+  last_end_ms_ = std::max(last_end_ms_, last_utc_ms_ + frame_ms_);
+  if (on_slice_end_) on_slice_end_(last_end_ms_);
+  SpoolFailed(why, "a slice is cut short: what was written is kept up to its last whole packet");
+  lane_->Post([this_lane = lane_, finisher = finisher_, spool = &spool_, clock = &clock_,
+               metrics = metrics_, meta = std::move(meta)]() mutable {
+    int64_t duration = spool->CutTornToWholePackets(meta);
+    if (duration < 0) {
+      if (metrics) metrics->SliceLost();
+      spool->Remove(meta);
       return;
     }
-    lane->Finish(std::move(meta), std::move(finisher));  // stored in turn, retried until it is
+    if (metrics) metrics->SliceCutShort();
+    meta.end_ms = meta.start_ms + std::max<int64_t>(duration, 1);
+    meta.torn = true;
+    CloseAndFinish(*spool, *clock, *this_lane, std::move(meta), std::move(finisher));
   });
+}
+
+void StreamRecorder::SpoolFailed(const Status& why, std::string_view what) {
+  spool_.health().WriteFailed(clock_.NowMs(), why.detail());
+  next_discontinuity_ = true;
+  if (spool_.health().AdmitWarning("write", clock_.NowMs())) {
+    spdlog::warn("recorder: {}/{}/{}: the spool refused a write ({}): {}; recording goes on at "
+                 "the next keyframe, after a discontinuity", plan_.domain, plan_.app, plan_.stream,
+                 why.ToString(), what);
+  }
 }
 
 void StreamRecorder::OnMedia(const media::MediaPacket& packet,
@@ -145,7 +205,9 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
   }
   if (!slice_) return;
   Status written = slice_->writer->Write(packet);
-  if (!written.ok()) {
+  if (written.code() == ErrorCode::kStorageFailure) {
+    CutShort(written);
+  } else if (!written.ok()) {
     if (AdmitWarning("write")) {
       spdlog::warn("recorder: {}/{}/{}: packet not written: {}", plan_.domain, plan_.app,
                    plan_.stream, written.ToString());

@@ -7,6 +7,10 @@
 // ConfigChangeLimiter bounds how often a codec change may do so (a change held off drops the
 // packets under the new configuration, counted and logged rate-limited). Once the finisher says
 // the recording failed (its bucket refuses it for good), no new slice is cut.
+// When the spool refuses a write (a full or failing disk) the open slice is cut short and kept up
+// to its last whole TS packet, the next keyframe begins a new slice marked as a discontinuity
+// (so the playlist says where media is missing), and the spool's health (for /healthz) and the
+// metrics learn of it.
 // Thread-safety: none; the connection's coroutine owns it.
 #pragma once
 
@@ -55,6 +59,19 @@ class StreamRecorder final : public ingest::StreamObserver {
 
   void Open(const media::MediaPacket& first, int64_t start_ms);
   void Close(int64_t end_ms);
+  // On the lane: the closed slice is renamed and finished; the spool's health learns whether
+  // that worked.
+  static void CloseAndFinish(const Spool& spool, const Clock& clock, StreamLane& lane,
+                             SpoolSlice meta, std::shared_ptr<SliceFinisher> finisher);
+  // A write into the spool failed (`why`): the open slice ends here, and the next keyframe
+  // begins the next one.
+  void CutShort(const Status& why);
+  // A slice whose writing failed is kept up to its last whole TS packet (on the lane), or
+  // removed and counted lost when nothing whole is left.
+  void Salvage(SpoolSlice meta, const Status& why);
+  // Tells the spool's health and marks the next slice a discontinuity; warns at most once per
+  // kind and SpoolHealth::kWarningWindowMs for the whole spool.
+  void SpoolFailed(const Status& why, std::string_view what);
   // A configuration change the limiter holds off: the packet is dropped, counted, and logged at
   // most once a minute.
   void DropUnderHeldOffChange();

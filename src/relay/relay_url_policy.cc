@@ -1,7 +1,11 @@
 #include "relay/relay_url_policy.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 namespace liverec::relay {
@@ -36,19 +40,41 @@ UrlCheck CheckText(std::string_view url) {
   if (url.empty()) return Malformed("the URL is empty");
   if (url.size() > kMaxRelayUrlLength) return Malformed("the URL is longer than 2000 characters");
   for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7F) return Malformed("the URL contains whitespace or control characters");
+    if (c <= 0x20 || c == 0x7F)
+      return Malformed("the URL contains whitespace or control characters");
   }
   return {};
 }
 
-// scheme://host[:port][/path...]: the host judged by the callback URL rules.
+// The 16 bytes of a numeric address (IPv4 as ::ffff:a.b.c.d), or nullopt.
+std::optional<std::array<uint8_t, 16>> AddressBytes(std::string_view address) {
+  std::string text(address);
+  std::array<uint8_t, 16> bytes{};
+  std::array<uint8_t, 4> v4{};
+  if (inet_pton(AF_INET, text.c_str(), v4.data()) == 1) {
+    bytes[10] = bytes[11] = 0xFF;
+    std::copy(v4.begin(), v4.end(), bytes.begin() + 12);
+    return bytes;
+  }
+  if (inet_pton(AF_INET6, text.c_str(), bytes.data()) == 1) return bytes;
+  return std::nullopt;
+}
+
+bool IsLocalhostName(const std::string& host) {
+  return host == "localhost" || host == "localhost." || host.ends_with(".localhost") ||
+         host.ends_with(".localhost.");
+}
+
+// scheme://host[:port][/path...]: the host judged by CheckHost.
 UrlCheck CheckNetworkUrl(std::string_view url, const std::string& scheme, const UrlPolicy& policy) {
-  if (url.substr(scheme.size(), 3) != "://") return Malformed("the URL must start with " + scheme + "://");
+  if (url.substr(scheme.size(), 3) != "://")
+    return Malformed("the URL must start with " + scheme + "://");
   std::string_view rest = url.substr(scheme.size() + 3);
   std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.empty()) return Malformed("the URL has no host");
-  UrlCheck check = callbacks::CheckCallbackUrl("http://" + std::string(authority) + "/",
-                                               policy.allow_private_addresses, policy.resolve);
+  auto parsed = callbacks::ParseHttpUrl("http://" + std::string(authority) + "/");
+  if (!parsed) return Malformed(parsed.error().detail());
+  UrlCheck check = CheckHost(parsed->host, policy);
   if (check.verdict != UrlVerdict::kOk) return check;
   if (scheme == "rtmp" || scheme == "rtmps") {
     // rtmp://host/app/stream: an application and a stream name.
@@ -91,6 +117,48 @@ UrlCheck CheckFileUrl(std::string_view url, const UrlPolicy& policy) {
 }
 
 }  // namespace
+
+bool AddressRefused(const UrlPolicy& policy, std::string_view address) {
+  if (policy.allow_private_addresses || !callbacks::IsNonPublicAddress(address)) return false;
+  auto bytes = AddressBytes(address);
+  return std::none_of(policy.public_addresses.begin(), policy.public_addresses.end(),
+                      [&](const std::string& declared) { return AddressBytes(declared) == bytes; });
+}
+
+UrlCheck CheckHost(const std::string& host, const UrlPolicy& policy) {
+  if (policy.allow_private_addresses) return {};
+  if (IsLocalhostName(host)) return Unsafe("the host is localhost");
+  if (AddressBytes(host)) {
+    if (AddressRefused(policy, host)) {
+      return Unsafe("the host is an address that is not publicly routable");
+    }
+    return {};
+  }
+  for (const auto& address : policy.resolve(host)) {
+    if (AddressRefused(policy, address)) {
+      return Unsafe("the host resolves to " + address + ", which is not publicly routable");
+    }
+  }
+  return {};
+}
+
+tl::expected<std::vector<std::string>, std::string> ResolveAllowed(const std::string& host,
+                                                                   const UrlPolicy& policy) {
+  if (IsLocalhostName(host) && !policy.allow_private_addresses) {
+    return tl::make_unexpected(host + ": localhost names are refused");
+  }
+  std::vector<std::string> addresses =
+      AddressBytes(host) ? std::vector<std::string>{host} : policy.resolve(host);
+  if (addresses.empty()) return tl::make_unexpected(host + " does not resolve");
+  for (const auto& address : addresses) {
+    if (AddressRefused(policy, address)) {
+      return tl::make_unexpected(address == host ? address + " is not publicly routable"
+                                                 : host + " resolves to " + address +
+                                                       ", which is not publicly routable");
+    }
+  }
+  return addresses;
+}
 
 UrlCheck CheckSourceUrl(std::string_view source_type, std::string_view source_protocol,
                         std::string_view url, const UrlPolicy& policy) {

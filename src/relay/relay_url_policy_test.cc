@@ -82,6 +82,48 @@ TEST_F(RelayUrlPolicyTest, PrivateAndLoopbackHostsAreRefusedUnlessAllowed) {
   EXPECT_EQ(CheckDstUrl("rtmp://127.0.0.1:1935/live/s", policy_).verdict, UrlVerdict::kOk);
 }
 
+TEST_F(RelayUrlPolicyTest, AddressesDeclaredPublicForTestsAreAcceptedAndNoOthers) {
+  policy_.public_addresses = {"127.0.0.2", "::2"};
+  EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.2:8080/live.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "http-flv", "http://[::ffff:127.0.0.2]:8080/live.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(CheckDstUrl("rtmp://[::2]:1935/live/s", policy_).verdict, UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.1:8080/live.flv"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("live", "http-flv", "http://127.0.0.3:8080/live.flv"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("live", "http-flv", "http://localhost:8080/live.flv"), UrlVerdict::kUnsafe);
+  EXPECT_FALSE(AddressRefused(policy_, "127.0.0.2"));
+  EXPECT_TRUE(AddressRefused(policy_, "127.0.0.1"));
+  EXPECT_FALSE(AddressRefused(policy_, "203.0.113.5"));
+}
+
+TEST_F(RelayUrlPolicyTest, ConnectTimeResolutionReturnsOnlyCheckedAddresses) {
+  int lookups = 0;
+  policy_.resolve = [&](const std::string& host) -> std::vector<std::string> {
+    ++lookups;
+    if (host == "cdn.example.com") return {"203.0.113.5", "2001:db8::5"};
+    if (host == "mixed.example.com") return {"203.0.113.5", "10.0.0.9"};
+    return {};
+  };
+  auto addresses = ResolveAllowed("cdn.example.com", policy_);
+  ASSERT_TRUE(addresses.has_value()) << addresses.error();
+  EXPECT_EQ(*addresses, (std::vector<std::string>{"203.0.113.5", "2001:db8::5"}));
+  // One public address does not make a private one acceptable.
+  auto mixed = ResolveAllowed("mixed.example.com", policy_);
+  ASSERT_FALSE(mixed.has_value());
+  EXPECT_NE(mixed.error().find("10.0.0.9"), std::string::npos);
+  // A name that does not resolve cannot be connected to (at create time it is accepted).
+  EXPECT_FALSE(ResolveAllowed("gone.example.com", policy_).has_value());
+  EXPECT_EQ(CheckHost("gone.example.com", policy_).verdict, UrlVerdict::kOk);
+  // Literals are their own address, without asking the resolver.
+  lookups = 0;
+  EXPECT_EQ(ResolveAllowed("198.51.100.7", policy_).value(),
+            (std::vector<std::string>{"198.51.100.7"}));
+  EXPECT_FALSE(ResolveAllowed("127.0.0.1", policy_).has_value());
+  EXPECT_FALSE(ResolveAllowed("localhost", policy_).has_value());
+  EXPECT_EQ(lookups, 0);
+  policy_.allow_private_addresses = true;
+  EXPECT_TRUE(ResolveAllowed("mixed.example.com", policy_).has_value());
+}
+
 TEST_F(RelayUrlPolicyTest, FileSourcesMustLieInsideTheMediaRoot) {
   std::string media = policy_.media_root;
   EXPECT_EQ(Source("url", "", "file://" + media + "/a.mp4"), UrlVerdict::kOk);

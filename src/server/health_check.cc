@@ -14,6 +14,23 @@ Status HealthCheck::Check() const {
   if (rows->empty()) {
     return Status(ErrorCode::kServiceUnavailable, "", "database has no schema");
   }
+  return CheckSpool();
+}
+
+Status HealthCheck::CheckSpool() const {
+  if (spool_ == nullptr) return Status::Ok();
+  if (auto trouble = spool_->health().Trouble(clock_.NowMs())) {
+    return Status(ErrorCode::kServiceUnavailable, "", "spool " + *trouble);
+  }
+  auto free = recorder::SpoolFreeBytes(spool_->root());
+  if (!free) {
+    spdlog::warn("healthz: {}", free.error().ToString());
+    return Status(ErrorCode::kServiceUnavailable, "", "spool cannot be read");
+  }
+  if (*free < kMinSpoolFreeBytes) {
+    return Status(ErrorCode::kServiceUnavailable, "",
+                  "spool disk full: " + std::to_string(*free / 1024) + " KiB free");
+  }
   return Status::Ok();
 }
 

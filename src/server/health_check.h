@@ -1,28 +1,41 @@
 // HealthCheck: what /healthz answers (docs/operations.md). Healthy when the server is not
-// shutting down and the database answers a trivial query (a read of schema_migrations, so the
-// file is reached, not only the connection); otherwise ServiceUnavailable with a short reason.
+// shutting down, the database answers a trivial query (a read of schema_migrations, so the
+// file is reached, not only the connection) and the spool can take slices: no write into it
+// failed in the last minute without a later one succeeding (SpoolHealth), and its file system
+// has at least kMinSpoolFreeBytes free. Otherwise ServiceUnavailable with a short reason.
 // A database busy with a long transaction delays the answer until it is done.
 // Thread-safety: Check from any thread.
 #pragma once
 
 #include <atomic>
 
+#include "base/clock.h"
 #include "base/status.h"
 #include "metadata/sql_database.h"
+#include "recorder/spool.h"
 
 namespace liverec::server {
 
 class HealthCheck {
  public:
-  HealthCheck(metadata::SqlDatabase& db, const std::atomic<bool>& stopping)
-      : db_(db), stopping_(stopping) {}
+  static constexpr int64_t kMinSpoolFreeBytes = 1 << 20;
 
-  // OK, or ServiceUnavailable whose detail says why ("shutting down", "database: ...").
+  // `spool` may be null (not checked).
+  HealthCheck(metadata::SqlDatabase& db, const std::atomic<bool>& stopping,
+              const recorder::Spool* spool, const Clock& clock)
+      : db_(db), stopping_(stopping), spool_(spool), clock_(clock) {}
+
+  // OK, or ServiceUnavailable whose detail says why ("shutting down", "database ...",
+  // "spool cannot write: No space left on device", "spool disk full: 12 KiB free").
   Status Check() const;
 
  private:
+  Status CheckSpool() const;
+
   metadata::SqlDatabase& db_;
   const std::atomic<bool>& stopping_;
+  const recorder::Spool* spool_;
+  const Clock& clock_;
 };
 
 }  // namespace liverec::server

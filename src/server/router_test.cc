@@ -127,7 +127,7 @@ TEST_F(RouterTest, MetricsAreServedInTheTextFormatOnGetOnly) {
 TEST_F(RouterTest, HealthzIs503WithTheReasonWhenTheCheckFails) {
   config::Config config;
   std::atomic<bool> stopping{false};
-  HealthCheck check(*db_, stopping);
+  HealthCheck check(*db_, stopping, nullptr, clock_);
   router_ = std::make_unique<Router>(*api_, config,
                                      RouterProbes{[&check] { return check.Check(); }, nullptr});
   EXPECT_EQ(Get("/healthz").status, 200);
@@ -178,15 +178,6 @@ TEST_F(RouterTest, TheNamesTheServerAnswersAreReservedForLocalBuckets) {
     EXPECT_TRUE(config::IsReservedBucketName(name)) << name;
   }
   EXPECT_EQ(Get("/docs/other").status, 404) << "only /docs/errors is served under docs";
-}
-
-TEST(HealthCheckTest, ADatabaseThatCannotAnswerIsUnhealthy) {
-  auto db = metadata::SqliteDatabase::Open(":memory:");  // no schema: the query fails
-  ASSERT_TRUE(db);
-  std::atomic<bool> stopping{false};
-  Status status = HealthCheck(**db, stopping).Check();
-  EXPECT_EQ(status.code(), ErrorCode::kServiceUnavailable);
-  EXPECT_EQ(status.detail(), "database does not answer");
 }
 
 }  // namespace

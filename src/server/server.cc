@@ -6,6 +6,7 @@
 #include <map>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
@@ -53,6 +54,7 @@
 #include "ingest/stream_event_listener.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "relay/egress/egress_proxy.h"
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
 
@@ -79,6 +81,7 @@ relay::UrlPolicy RelayUrlPolicyOf(const config::Config& config) {
   relay::UrlPolicy policy;
   policy.allow_private_addresses = config.relay.allow_private_addresses;
   policy.media_root = config.relay.media_root;
+  if (config.testing.enabled) policy.public_addresses = config.testing.public_addresses;
   return policy;
 }
 
@@ -92,6 +95,10 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
   if (config.testing.enabled) {
     spdlog::warn("testing section enabled: RetryInterval >= {} s", config.testing.min_retry_interval_s);
     relay.min_retry_interval_s = config.testing.min_retry_interval_s;
+    if (!config.testing.public_addresses.empty()) {
+      spdlog::warn("testing section enabled: relays treat {} as public addresses",
+                   fmt::join(config.testing.public_addresses, ", "));
+    }
   }
   if (config.relay.allow_private_addresses) {
     spdlog::warn("relay: allow_private_addresses is on: relay sources and destinations may point "
@@ -165,6 +172,8 @@ struct Server::Impl {
   // the RelayDriver on one strand of the workers (its timer runs there too), relayed by the
   // libavformat runner (a thread per running relay).
   std::unique_ptr<metadata::RelayTaskRepository> relay_tasks;
+  // While private addresses are refused: the forward proxy relays' HTTP(S) goes through.
+  std::unique_ptr<relay::egress::EgressProxy> relay_egress;
   std::unique_ptr<relay::worker::LibavRelayRunner> relay_runner;
   std::unique_ptr<relay::RelayDriver> relay_driver;
   std::unique_ptr<boost::asio::steady_timer> relay_timer;
@@ -175,7 +184,7 @@ struct Server::Impl {
   void StartCallbacks();
   void ScheduleCallbacks(std::chrono::milliseconds after);
   void ScheduleRetention(std::chrono::seconds after);
-  void StartRelay();
+  Status StartRelay();
   void WakeRelayAt(std::optional<int64_t> at_ms);
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
@@ -224,6 +233,13 @@ void Server::Impl::RaiseOpenFileLimit() {
 }
 
 Status Server::Impl::StartRecording() {
+  std::error_code ec;
+  std::filesystem::create_directories(config.recording.spool_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kStorageFailure, "",
+                  "cannot create the spool directory " + config.recording.spool_dir + ": " +
+                      ec.message());
+  }
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
   auto lookup = StoreLookupFn();
   recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
@@ -292,10 +308,21 @@ Status Server::Impl::StartRecording() {
 }
 
 // The relay driver's strand runs its decisions, database writes and timer; Start loads the
-// stored tasks (resuming those that were running) in the background.
-void Server::Impl::StartRelay() {
-  relay_runner = std::make_unique<relay::worker::LibavRelayRunner>(relay::worker::RelayTimeouts{},
-                                                                   RelayUrlPolicyOf(config));
+// stored tasks (resuming those that were running) in the background. While private addresses
+// are refused, every connection of a relay is checked (docs/api/relay.md, "Security").
+Status Server::Impl::StartRelay() {
+  if (!config.relay.allow_private_addresses) {
+    relay_egress = std::make_unique<relay::egress::EgressProxy>(
+        RelayUrlPolicyOf(config), random, &metrics.relay_connections_refused());
+    LIVEREC_RETURN_IF_ERROR(relay_egress->Start());
+    if (const char* no_proxy = std::getenv("no_proxy"); no_proxy != nullptr && *no_proxy) {
+      spdlog::error(
+          "relay: the no_proxy environment variable is set: relays from http(s) and "
+          "rtmps sources are refused until liverec runs without it");
+    }
+  }
+  relay_runner = std::make_unique<relay::worker::LibavRelayRunner>(
+      relay::worker::RelayTimeouts{}, RelayUrlPolicyOf(config), relay_egress.get());
   auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
       workers->get_executor());
   relay_timer = std::make_unique<boost::asio::steady_timer>(*strand);
@@ -305,6 +332,7 @@ void Server::Impl::StartRelay() {
       [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); },
       [this](std::optional<int64_t> at_ms) { WakeRelayAt(at_ms); }});
   relay_driver->Start();
+  return Status::Ok();
 }
 
 // On the relay strand. At most a minute ahead, so a clock step never leaves a task waiting long.
@@ -426,6 +454,7 @@ Server::~Server() {
   // still run the driver's strand; the runner joins its threads.
   if (s.relay_driver) s.relay_driver->Shutdown();
   s.relay_runner.reset();
+  s.relay_egress.reset();
   s.http.reset();
   s.rtmp.reset();
   s.cycle_timer.reset();
@@ -501,7 +530,7 @@ Result<StartInfo> Server::Start() {
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.uploads = std::make_unique<boost::asio::thread_pool>(
       static_cast<size_t>(s.config.recording.upload_threads));
-  s.StartRelay();
+  if (Status relay = s.StartRelay(); !relay.ok()) return Error(relay);
   deps.relay.listener = s.relay_driver.get();
   net::HttpServerOptions http_options;
   http_options.max_connections = s.HttpConnectionCap();
@@ -524,7 +553,7 @@ Result<StartInfo> Server::Start() {
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
       *s.api, s.config,
-      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping).Check(); },
+      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock).Check(); },
                    s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();

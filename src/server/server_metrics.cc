@@ -28,6 +28,10 @@ ServerMetrics::ServerMetrics(const Clock& clock)
       rtmp_received_bytes_(registry_.AddCounter(
           "liverec_rtmp_received_bytes_total",
           "Bytes read from RTMP ingest connections (handshake, commands and media).")),
+      relay_connections_refused_(registry_.AddCounter(
+          "liverec_relay_connections_refused_total",
+          "Connections relays tried to make to addresses the relay address policy refuses "
+          "(redirects, playlists, segments, and names that resolve elsewhere than before).")),
       api_(registry_),
       recorder_(registry_),
       callback_attempts_(registry_.AddCounterFamily(

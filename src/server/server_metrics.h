@@ -45,6 +45,8 @@ class ServerMetrics {
 
   metrics::MetricRegistry& registry() { return registry_; }
   metrics::Counter& rtmp_received_bytes() { return rtmp_received_bytes_; }
+  // Connections of relays refused by the address policy (relay/egress/).
+  metrics::Counter& relay_connections_refused() { return relay_connections_refused_; }
   api::ApiMetrics& api() { return api_; }
   recorder::RecorderMetrics& recorder() { return recorder_; }
   // A callback delivery attempt's outcome (callbacks::DeliveryOptions::on_attempt).
@@ -58,6 +60,7 @@ class ServerMetrics {
   const Clock& clock_;
   metrics::MetricRegistry registry_;
   metrics::Counter& rtmp_received_bytes_;
+  metrics::Counter& relay_connections_refused_;
   api::ApiMetrics api_;
   recorder::RecorderMetrics recorder_;
   metrics::Family<metrics::Counter>& callback_attempts_;

@@ -66,7 +66,7 @@ function assertNoSanitizerReport(stderr, what) {
 }
 
 const READY_RE = /HTTP API listening on http:\/\/127\.0\.0\.1:(\d+)\//;
-const RTMP_RE = /RTMP ingest listening on rtmp:\/\/127\.0\.0\.1:(\d+)\//;
+const RTMP_RE = /RTMP ingest listening on rtmp:\/\/127\.\d+\.\d+\.\d+:(\d+)\//;
 const START_TIMEOUT_MS = 15000;
 const STOP_TIMEOUT_MS = 5000;
 const REQUEST_TIMEOUT_MS = 10000;
@@ -82,7 +82,7 @@ function cleanEnv(extra = {}) {
 }
 
 // opts.reuse: the `tmp` of a stopped server (stop({keep: true})) to start again on the same
-// data dir.
+// data dir. opts.rtmpHost: the loopback address the RTMP ingest listens on (127.0.0.1).
 async function startServer(opts = {}) {
   if (!fs.existsSync(LIVEREC_BIN)) {
     throw new Error(`liverec binary not found at ${LIVEREC_BIN} (set LIVEREC_BIN)`);
@@ -97,7 +97,8 @@ async function startServer(opts = {}) {
   }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
-  const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0', '--rtmp-listen', '127.0.0.1:0',
+  const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0',
+    '--rtmp-listen', `${opts.rtmpHost || '127.0.0.1'}:0`,
     '--config', configPath];
   // opts.wrap: a command prefix the server runs under, e.g. ['prlimit', '--nofile=256:256', '--']
   // (it must exec the server, so that pid stays the server's).

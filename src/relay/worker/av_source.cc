@@ -22,21 +22,30 @@ int BestStream(AVFormatContext* context, AVMediaType type) {
 std::string UrlForLogs(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
 
 RelayResult<std::unique_ptr<AvSource>> AvSource::Open(SourceKind kind, const std::string& url,
+                                                      const egress::ConnectPlan& plan,
+                                                      egress::ConnectionGate* gate,
                                                       const RelayTimeouts& timeouts,
                                                       const StopSignal& stop) {
-  const auto protocols = SourceProtocolWhitelist(kind, url);
+  const auto protocols = SourceProtocolWhitelist(kind, plan.url);
   if (!protocols) return PullFailed("source scheme not allowed: " + UrlForLogs(url));
   std::unique_ptr<AvSource> source(new AvSource(stop, UrlForLogs(url), timeouts));
 
   AVFormatContext* context = avformat_alloc_context();
   if (context == nullptr) return PullFailed("out of memory");
   context->interrupt_callback = source->deadline_.Callback();
+  if (!plan.nested_proxy.empty()) {
+    source->guard_ = std::make_unique<NestedOpenGuard>(plan.nested_proxy, gate);
+    source->guard_->Install(context);
+  }
   AVDictionary* options = nullptr;
   av_dict_set(&options, "protocol_whitelist", protocols->c_str(), 0);
   av_dict_set(&options, "format_whitelist", SourceFormatWhitelist(kind).c_str(), 0);
   av_dict_set_int(&options, "rw_timeout", timeouts.io.count() * 1000, 0);  // microseconds
+  for (const auto& [key, value] : plan.options) {
+    av_dict_set(&options, key.c_str(), value.c_str(), 0);
+  }
   source->deadline_.Arm(timeouts.open);
-  const int opened = avformat_open_input(&context, url.c_str(), nullptr, &options);
+  const int opened = avformat_open_input(&context, plan.url.c_str(), nullptr, &options);
   av_dict_free(&options);
   if (opened < 0) return source->Failed("open", opened);  // libav freed `context`
   source->context_ = context;

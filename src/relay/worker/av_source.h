@@ -2,7 +2,9 @@
 // libavformat. It confines the demuxer to the protocols and formats of its SourceKind
 // (relay_spec.h), bounds open and every read by the spec's timeouts, and aborts at once on a
 // stop request (io_deadline.h). It picks the best video and the best audio stream and
-// discards the rest. Errors are PullStreamFailed with a detail for logs.
+// discards the rest. It opens what the connection plan says (egress/connect_plan.h: the URL with
+// its host pinned, libavformat options, a proxy for nested opens enforced by NestedOpenGuard).
+// Errors are PullStreamFailed with a detail for logs.
 // Thread-safety: one thread at a time (the pipeline thread).
 #pragma once
 
@@ -13,7 +15,9 @@ extern "C" {
 #include <libavformat/avformat.h>
 }
 
+#include "relay/egress/connection_gate.h"
 #include "relay/worker/io_deadline.h"
+#include "relay/worker/nested_open_guard.h"
 #include "relay/worker/relay_error.h"
 #include "relay/worker/relay_spec.h"
 
@@ -23,8 +27,11 @@ class AvSource {
  public:
   enum class ReadStatus { kPacket, kEnd };
 
-  // Opens `url` as a source of `kind` and probes its streams (within timeouts.open each).
+  // Opens `url` as a source of `kind` as `plan` says and probes its streams (within
+  // timeouts.open each). `gate` (may be null) is told of nested opens the plan refuses.
   static RelayResult<std::unique_ptr<AvSource>> Open(SourceKind kind, const std::string& url,
+                                                     const egress::ConnectPlan& plan,
+                                                     egress::ConnectionGate* gate,
                                                      const RelayTimeouts& timeouts,
                                                      const StopSignal& stop);
   ~AvSource();
@@ -56,6 +63,7 @@ class AvSource {
   IoDeadline deadline_;
   std::string url_for_logs_;
   RelayTimeouts timeouts_;
+  std::unique_ptr<NestedOpenGuard> guard_;  // used by context_, closed in ~AvSource's body
   AVFormatContext* context_ = nullptr;
   int video_index_ = -1;
   int audio_index_ = -1;

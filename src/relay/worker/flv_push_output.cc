@@ -25,12 +25,10 @@ RelayResult<void> CheckFlvCodecs(const AVCodecParameters* video, const AVCodecPa
   return {};
 }
 
-RelayResult<std::unique_ptr<FlvPushOutput>> FlvPushOutput::Open(const std::string& url,
-                                                                const AVCodecParameters* video,
-                                                                const AVCodecParameters* audio,
-                                                                const RelayTimeouts& timeouts,
-                                                                const StopSignal& stop) {
-  const auto protocols = DestinationProtocolWhitelist(url);
+RelayResult<std::unique_ptr<FlvPushOutput>> FlvPushOutput::Open(
+    const std::string& url, const egress::ConnectPlan& plan, const AVCodecParameters* video,
+    const AVCodecParameters* audio, const RelayTimeouts& timeouts, const StopSignal& stop) {
+  const auto protocols = DestinationProtocolWhitelist(plan.url);
   if (!protocols) return PushFailed("destination is not rtmp: " + UrlForLogs(url));
   std::unique_ptr<FlvPushOutput> output(new FlvPushOutput(stop, UrlForLogs(url), timeouts));
   const int allocated =
@@ -45,8 +43,11 @@ RelayResult<std::unique_ptr<FlvPushOutput>> FlvPushOutput::Open(const std::strin
   AVDictionary* options = nullptr;
   av_dict_set(&options, "protocol_whitelist", protocols->c_str(), 0);
   av_dict_set_int(&options, "rw_timeout", timeouts.io.count() * 1000, 0);  // microseconds
+  for (const auto& [key, value] : plan.options) {
+    av_dict_set(&options, key.c_str(), value.c_str(), 0);
+  }
   output->deadline_.Arm(timeouts.open);
-  const int opened = avio_open2(&output->context_->pb, url.c_str(), AVIO_FLAG_WRITE,
+  const int opened = avio_open2(&output->context_->pb, plan.url.c_str(), AVIO_FLAG_WRITE,
                                 &output->context_->interrupt_callback, &options);
   av_dict_free(&options);
   if (opened < 0) return output->Failed("connect to", opened);

@@ -14,6 +14,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 }
 
+#include "relay/egress/connect_plan.h"
 #include "relay/worker/io_deadline.h"
 #include "relay/worker/relay_error.h"
 #include "relay/worker/relay_spec.h"
@@ -26,13 +27,12 @@ RelayResult<void> CheckFlvCodecs(const AVCodecParameters* video, const AVCodecPa
 
 class FlvPushOutput {
  public:
-  // Connects to `url`, publishes, and writes the FLV header with the given streams' codec
-  // parameters (video becomes output stream 0 when present, audio the next).
-  static RelayResult<std::unique_ptr<FlvPushOutput>> Open(const std::string& url,
-                                                          const AVCodecParameters* video,
-                                                          const AVCodecParameters* audio,
-                                                          const RelayTimeouts& timeouts,
-                                                          const StopSignal& stop);
+  // Connects to `url` as `plan` says (egress/connect_plan.h), publishes, and writes the FLV
+  // header with the given streams' codec parameters (video becomes output stream 0 when present,
+  // audio the next).
+  static RelayResult<std::unique_ptr<FlvPushOutput>> Open(
+      const std::string& url, const egress::ConnectPlan& plan, const AVCodecParameters* video,
+      const AVCodecParameters* audio, const RelayTimeouts& timeouts, const StopSignal& stop);
   // Lets go of the connection; without Finish() no trailer is written.
   ~FlvPushOutput();
   FlvPushOutput(const FlvPushOutput&) = delete;

@@ -1,9 +1,12 @@
 #include "relay/worker/libav_relay_runner.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <utility>
 
 #include <spdlog/spdlog.h>
+
+#include "relay/egress/egress_proxy_gate.h"
 
 namespace liverec::relay::worker {
 namespace {
@@ -43,7 +46,19 @@ RelayPipeline::Listener Reporter(const RelayJob& job, ReportFn report) {
   };
 }
 
+std::string EnvironmentValue(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
 }  // namespace
+
+LibavRelayRunner::LibavRelayRunner(RelayTimeouts timeouts, std::optional<UrlPolicy> policy,
+                                   egress::EgressProxy* proxy)
+    : timeouts_(timeouts),
+      policy_(std::move(policy)),
+      proxy_(proxy),
+      no_proxy_(EnvironmentValue("no_proxy")) {}
 
 LibavRelayRunner::~LibavRelayRunner() {
   std::map<std::string, std::unique_ptr<RelayPipeline>> running;
@@ -69,6 +84,12 @@ void LibavRelayRunner::Start(const RelayJob& job, ReportFn report) {
       if (check.verdict == callbacks::UrlVerdict::kOk) return std::nullopt;
       return check.detail;
     };
+    if (!policy_->allow_private_addresses) {
+      auto lease =
+          proxy_ ? proxy_->Lease("task " + job.task_id + " attempt " + std::to_string(job.attempt))
+                 : nullptr;
+      spec->gate = std::make_shared<egress::EgressProxyGate>(std::move(lease), *policy_, no_proxy_);
+    }
   }
   auto pipeline = std::make_unique<RelayPipeline>(std::move(spec), Reporter(job, std::move(report)));
   std::lock_guard lock(mutex_);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "relay/egress/egress_proxy.h"
 #include "relay/relay_runner.h"
 #include "relay/relay_url_policy.h"
 #include "relay/worker/relay_pipeline.h"
@@ -28,11 +29,14 @@ namespace liverec::relay::worker {
 
 class LibavRelayRunner final : public RelayRunner {
  public:
-  // `policy`: the addresses and files relays may use, checked again right before each
-  // connection (the API checked them when the task was stored); nullopt checks nothing more.
+  // `policy`: the addresses and files relays may use, checked again right before each source
+  // and the destination is opened (the API checked them when the task was stored); nullopt
+  // checks nothing more. While it refuses private addresses, every connection is checked too
+  // (egress/): http(s) and rtmps through `proxy` (which must outlive the runner; without one
+  // they are refused), rtmp and srt pinned to a checked address.
   explicit LibavRelayRunner(RelayTimeouts timeouts = {},
-                            std::optional<UrlPolicy> policy = std::nullopt)
-      : timeouts_(timeouts), policy_(std::move(policy)) {}
+                            std::optional<UrlPolicy> policy = std::nullopt,
+                            egress::EgressProxy* proxy = nullptr);
   ~LibavRelayRunner() override;
 
   void Start(const RelayJob& job, ReportFn report) override;
@@ -47,6 +51,8 @@ class LibavRelayRunner final : public RelayRunner {
 
   const RelayTimeouts timeouts_;
   const std::optional<UrlPolicy> policy_;
+  egress::EgressProxy* const proxy_;
+  const std::string no_proxy_;  // the environment variable libavformat reads, at construction
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RelayPipeline>> running_;
   std::vector<std::unique_ptr<RelayPipeline>> stopping_;

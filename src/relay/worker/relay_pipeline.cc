@@ -95,6 +95,11 @@ void RelayPipeline::Run() {
   }
   if (result && output_) result = output_->Finish();
   output_.reset();  // unpublish before telling anyone
+  if (!result && spec_.gate) {  // a redirect, segment or key the egress checks refused
+    if (std::string refused = spec_.gate->TakeRefusals(); !refused.empty()) {
+      result.error().detail += "; refused by the relay address policy: " + refused;
+    }
+  }
   if (stop_.Requested()) {
     SetState(State::kStopped);
   } else if (!result) {
@@ -109,14 +114,14 @@ void RelayPipeline::Run() {
 }
 
 RelayResult<void> RelayPipeline::RelayLive() {
-  if (auto refused = Admit(spec_.source_urls.front(), true); !refused) {
-    return tl::make_unexpected(refused.error());
-  }
-  auto source = AvSource::Open(spec_.kind, spec_.source_urls.front(), spec_.timeouts, stop_);
+  const std::string& url = spec_.source_urls.front();
+  auto plan = Prepare(url, true);
+  if (!plan) return tl::make_unexpected(plan.error());
+  auto source = AvSource::Open(spec_.kind, url, *plan, spec_.gate.get(), spec_.timeouts, stop_);
   if (!source) return tl::make_unexpected(source.error());
   auto played = PlayInput(**source, 0);
   if (!played) return tl::make_unexpected(played.error());
-  return PullFailed("the live source ended: " + UrlForLogs(spec_.source_urls.front()));
+  return PullFailed("the live source ended: " + UrlForLogs(url));
 }
 
 RelayResult<void> RelayPipeline::RelayPlaylist() {
@@ -131,8 +136,9 @@ RelayResult<void> RelayPipeline::RelayPlaylist() {
       full_pass = position_.offset_s == 0;
     }
     const std::string& url = spec_.source_urls[static_cast<size_t>(position_.file_index)];
-    if (auto refused = Admit(url, true); !refused) return tl::make_unexpected(refused.error());
-    auto source = AvSource::Open(spec_.kind, url, spec_.timeouts, stop_);
+    auto plan = Prepare(url, true);
+    if (!plan) return tl::make_unexpected(plan.error());
+    auto source = AvSource::Open(spec_.kind, url, *plan, spec_.gate.get(), spec_.timeouts, stop_);
     if (!source) return tl::make_unexpected(source.error());
     auto played = PlayInput(**source, position_.offset_s);
     if (!played) return tl::make_unexpected(played.error());
@@ -199,14 +205,13 @@ RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(
     // ADTS AAC (MPEG-TS of HLS and SRT) has no AudioSpecificConfig until its first frame: take
     // it from there, so the FLV header announces the real one (an empty AAC sequence header
     // followed by the real one would look like a codec change to the destination).
-    if (auto refused = Admit(spec_.dst_url, false); !refused) {
-      return tl::make_unexpected(refused.error());
-    }
+    auto plan = Prepare(spec_.dst_url, false);
+    if (!plan) return tl::make_unexpected(plan.error());
     auto audio_params = AudioParametersWithConfig(source, primed);
     if (!audio_params) return tl::make_unexpected(audio_params.error());
-    auto output = FlvPushOutput::Open(spec_.dst_url, video,
-                                      *audio_params ? audio_params->get() : audio,
-                                      spec_.timeouts, stop_);
+    auto output =
+        FlvPushOutput::Open(spec_.dst_url, *plan, video,
+                            *audio_params ? audio_params->get() : audio, spec_.timeouts, stop_);
     if (!output) return tl::make_unexpected(output.error());
     output_ = std::move(*output);
     SetState(State::kRunning);
@@ -233,10 +238,19 @@ RelayResult<RelayPipeline::Route> RelayPipeline::RouteStreams(
   return route;
 }
 
-RelayResult<void> RelayPipeline::Admit(const std::string& url, bool is_source) const {
-  if (!spec_.admit) return {};
-  auto refused = spec_.admit(url, is_source);
-  if (!refused) return {};
+RelayResult<egress::ConnectPlan> RelayPipeline::Prepare(const std::string& url,
+                                                        bool is_source) const {
+  std::optional<std::string> refused = spec_.admit ? spec_.admit(url, is_source) : std::nullopt;
+  egress::ConnectPlan plan{url, {}, {}};
+  if (!refused && spec_.gate) {
+    auto planned = spec_.gate->Plan(url);
+    if (planned) {
+      plan = std::move(*planned);
+    } else {
+      refused = planned.error();
+    }
+  }
+  if (!refused) return plan;
   std::string detail = "not allowed on this server: " + UrlForLogs(url) + ": " + *refused;
   return is_source ? PullFailed(detail) : PushFailed(detail);
 }

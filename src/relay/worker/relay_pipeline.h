@@ -107,8 +107,9 @@ class RelayPipeline {
   };
   using ParametersPtr = std::unique_ptr<AVCodecParameters, ParametersFree>;
 
-  // spec_.admit of `url`: a PullStreamFailed (source) or PushStreamFailed refusal.
-  RelayResult<void> Admit(const std::string& url, bool is_source) const;
+  // spec_.admit and spec_.gate of `url`: how to open it, or a PullStreamFailed (source) or
+  // PushStreamFailed refusal.
+  RelayResult<egress::ConnectPlan> Prepare(const std::string& url, bool is_source) const;
   RelayResult<Route> RouteStreams(const AvSource& source, const std::vector<PacketPtr>& primed);
   // A copy of the source's AAC parameters with the AudioSpecificConfig of its first primed ADTS
   // frame, or null when the source's parameters need nothing added.

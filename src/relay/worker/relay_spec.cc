@@ -6,7 +6,7 @@
 namespace liverec::relay::worker {
 namespace {
 
-constexpr const char* kHttpFamily = "http,https,tls,tcp";
+constexpr const char* kHttpFamily = "http,https,tls,tcp,httpproxy";
 
 tl::unexpected<RelayError> Refuse(std::string detail) {
   return tl::unexpected<RelayError>({RelayFailure::kUnknownError, std::move(detail)});
@@ -80,7 +80,7 @@ std::optional<std::string> SourceProtocolWhitelist(SourceKind kind, const std::s
   switch (kind) {
     case SourceKind::kRtmp:
       if (*scheme == "rtmp") return "rtmp,tcp";
-      if (*scheme == "rtmps") return "rtmps,tls,tcp";
+      if (*scheme == "rtmps") return "rtmps,tls,tcp,httpproxy";
       return std::nullopt;
     case SourceKind::kHttpFlv:
       if (IsHttp(*scheme)) return kHttpFamily;  // both: servers redirect between them
@@ -118,7 +118,7 @@ std::string SourceFormatWhitelist(SourceKind kind) {
 std::optional<std::string> DestinationProtocolWhitelist(const std::string& url) {
   const auto scheme = UrlScheme(url);
   if (scheme == "rtmp") return "rtmp,tcp";
-  if (scheme == "rtmps") return "rtmps,tls,tcp";
+  if (scheme == "rtmps") return "rtmps,tls,tcp,httpproxy";
   return std::nullopt;
 }
 

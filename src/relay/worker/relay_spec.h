@@ -2,19 +2,23 @@
 // the API's strings, the playlist position, the destination, and the I/O timeouts — and the
 // libavformat whitelists that confine each kind of source to its own protocols and formats.
 //
-// Security: the API layer judges URLs (schemes, addresses, media root). The worker only makes
-// sure libavformat never leaves the protocols a source was given: an HLS playlist cannot make
-// it open file: or udp:, an http-flv source cannot be redirected to a local file, a file
-// source cannot reach the network. Thread-safety: pure functions over plain values.
+// Security: the API layer judges URLs (schemes, addresses, media root); the spec's `admit` and
+// `gate` judge them again, and every connection, when the relay connects (egress/). The
+// whitelists here make sure libavformat never leaves the protocols a source was given: an HLS
+// playlist cannot make it open file: or udp:, an http-flv source cannot be redirected to a
+// local file, a file source cannot reach the network ("httpproxy" is the egress proxy's CONNECT
+// for https and rtmps). Thread-safety: pure functions over plain values.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "relay/egress/connection_gate.h"
 #include "relay/relay_runner.h"
 #include "relay/worker/relay_error.h"
 
@@ -47,6 +51,9 @@ struct RelaySpec {
   // may resolve differently than when the task was stored): a refusal reason, or nullopt to go
   // on. Empty: everything is admitted.
   std::function<std::optional<std::string>(const std::string& url, bool is_source)> admit;
+  // How each source and the destination are connected to, asked right after `admit`, and where
+  // refused connections are noted (egress/connection_gate.h). Null: opened as given.
+  std::shared_ptr<egress::ConnectionGate> gate;
 };
 
 inline constexpr size_t kMaxPlaylistFiles = 30;

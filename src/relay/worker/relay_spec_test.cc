@@ -50,13 +50,14 @@ TEST(RelaySpecTest, JobsTheWorkerCannotRunAreRefusedAsUnknownError) {
 
 TEST(RelaySpecTest, WhitelistsKeepEachSourceToItsOwnProtocols) {
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtmp, "rtmp://h/a/s"), "rtmp,tcp");
-  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtmp, "RTMPS://h/a/s"), "rtmps,tls,tcp");
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtmp, "RTMPS://h/a/s"), "rtmps,tls,tcp,httpproxy");
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kHls, "http://h/s.m3u8"),
-            "http,https,tls,tcp,crypto");
+            "http,https,tls,tcp,httpproxy,crypto");
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kSrt, "srt://h:1"), "srt");
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kFiles, "/media/a.mp4"), "file");
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kFiles, "file:///media/a.mp4"), "file");
-  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kFiles, "https://h/a.mp4"), "http,https,tls,tcp");
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kFiles, "https://h/a.mp4"),
+            "http,https,tls,tcp,httpproxy");
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kHls, "file:///etc/passwd"), std::nullopt);
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kFiles, "concat:/a|/b"), std::nullopt);
   EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kHttpFlv, "://nothing"), std::nullopt);
