@@ -1,6 +1,7 @@
 # liverec: two commands.
 #   make run   installs what is missing, builds, and starts liverec with embedded defaults
 #   make test  installs what is missing, builds, and runs every test
+#   make sanitize  the same tests against an ASan + UBSan build in $(SANITIZE_DIR) (tests/README.md)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
@@ -9,7 +10,7 @@ JOBS ?= $(shell nproc)
 TEST_JOBS ?= $(shell echo $$(( 2 * $(JOBS) )))
 ARGS ?=
 
-.PHONY: all deps build compile run test unit clean bench bench-recording bench-availability \
+.PHONY: all deps build compile run test unit sanitize clean bench bench-recording bench-availability \
         bench-api bench-restart bench-relay bench-index
 
 all: build
@@ -40,6 +41,19 @@ test: build
 
 unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS) -L unit
+
+# The sanitizer build (tests/README.md): clang++ with -fsanitize=address,undefined in its own
+# build dir, then the tests through CTest with longer timeouts; any sanitizer report fails.
+SANITIZE_DIR ?= build-asan
+SANITIZE_CXX ?= clang++
+SANITIZE_CTEST_ARGS ?=
+sanitize: deps
+	@mkdir -p $(SANITIZE_DIR)
+	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIVEREC_SANITIZE=ON \
+	  -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) > $(SANITIZE_DIR).configure.log 2>&1 \
+	  || (cat $(SANITIZE_DIR).configure.log; exit 1)
+	@cmake --build $(SANITIZE_DIR) -j$(JOBS)
+	@cd $(SANITIZE_DIR) && ctest --output-on-failure -j$(TEST_JOBS) $(SANITIZE_CTEST_ARGS)
 
 # Benchmarks (docs/benchmarks.md): run by hand, never part of `make test`. Each target runs one
 # bench with the arguments of its documented run unless BENCH_ARGS is given; `make bench` runs
@@ -103,4 +117,4 @@ bench: build
 	@echo "tables in $(BENCH_OUT)/*.md, data in $(BENCH_OUT)/*.json"
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(SANITIZE_DIR) $(SANITIZE_DIR).configure.log

@@ -7,6 +7,7 @@
 # they find it through LIVEREC_TEST_POSTGRES_DIR (src/testing/test_database.h).
 set(LIVEREC_TEST_TIMEOUT 60 CACHE STRING "Per-test timeout (seconds) for unit tests")
 set(LIVEREC_TEST_POSTGRES_DIR ${CMAKE_BINARY_DIR}/test-postgres)
+math(EXPR unit_test_timeout "${LIVEREC_TEST_TIMEOUT} * ${LIVEREC_TIMEOUT_FACTOR}")
 
 # The main() of every GoogleTest binary: GoogleTest's own, except that a skipped test fails
 # (tests/gtest_main.cc). Test binaries link liverec_gtest_main, never GTest::gtest_main.
@@ -39,7 +40,7 @@ function(liverec_layer)
     endif()
     gtest_discover_tests(${L_NAME}_test
       TEST_PREFIX "${L_NAME}."
-      DISCOVERY_TIMEOUT 30
-      PROPERTIES TIMEOUT ${LIVEREC_TEST_TIMEOUT} LABELS unit ${postgres_properties})
+      DISCOVERY_TIMEOUT ${unit_test_timeout}
+      PROPERTIES TIMEOUT ${unit_test_timeout} LABELS unit ${postgres_properties})
   endif()
 endfunction()

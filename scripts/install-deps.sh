@@ -14,6 +14,9 @@ APT_PACKAGES=(
   nginx libnginx-mod-rtmp
   awscli
   libgtest-dev libgmock-dev libbenchmark-dev
+  # The sanitizer build (make sanitize): clang and its sanitizer runtimes (only recommended by
+  # clang, and recommends are not installed here).
+  clang libclang-rt-14-dev
   nodejs npm curl ca-certificates openssl
 )
 

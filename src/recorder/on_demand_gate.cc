@@ -69,9 +69,9 @@ void OnDemandGate::Hold(const media::MediaPacket& packet,
     held_.clear();  // a recording starts at a keyframe: older packets are of no use
     held_bytes_ = 0;
   }
-  if (!video_ || **video_ != video)
+  if (!video_ || *video_ != video)
     video_ = std::make_shared<const std::optional<media::CodecConfig>>(video);
-  if (!audio_ || **audio_ != audio)
+  if (!audio_ || *audio_ != audio)
     audio_ = std::make_shared<const std::optional<media::CodecConfig>>(audio);
   held_.push_back({packet, video_, audio_});
   held_bytes_ += packet.data.size();

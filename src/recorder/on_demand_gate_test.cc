@@ -9,16 +9,18 @@ namespace {
 struct Seen {
   std::vector<int64_t> dts;
   std::vector<bool> keyframes;
+  std::vector<std::optional<media::CodecId>> video_codecs;
   bool ended = false;
 };
 
 class SeenObserver final : public ingest::StreamObserver {
  public:
   explicit SeenObserver(Seen& seen) : seen_(seen) {}
-  void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>&,
+  void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>& video,
                const std::optional<media::CodecConfig>&) override {
     seen_.dts.push_back(packet.dts_ms);
     seen_.keyframes.push_back(packet.keyframe);
+    seen_.video_codecs.push_back(video ? std::optional(video->codec) : std::nullopt);
   }
   void OnEnd() override { seen_.ended = true; }
 
@@ -133,6 +135,23 @@ TEST_F(OnDemandGateTest, AudioOnlyStreamsAreAskedWithoutCodec) {
   EXPECT_EQ(asks_, 1);
   EXPECT_EQ(codec_, "");
   EXPECT_EQ(kbps_, 0);
+}
+
+// The held packets keep the codecs they came with when a video track appears after audio alone.
+// (The gate once compared the new codec with the one it held by dereferencing an empty optional:
+// undefined behaviour, caught by the sanitizer build's _GLIBCXX_ASSERTIONS.)
+TEST_F(OnDemandGateTest, VideoAppearingAfterAudioAloneReachesTheRecorderWithItsCodec) {
+  auto gate = MakeGate();
+  for (int i = 0; i < 10; ++i) gate->OnMedia(Audio(i * 23), std::nullopt, Aac());
+  Push(*gate, 10, 40, 10);  // video from 400 ms, a keyframe every 400 ms
+  ASSERT_EQ(asks_, 1);
+  EXPECT_EQ(codec_, "h264");
+  deliver_(OnDemandDecision{true, "", {{"mp4", "m", "", 300, 0}}});
+  Push(*gate, 40, 45, 10);
+  ASSERT_EQ(starts_, 1);
+  ASSERT_FALSE(seen_.video_codecs.empty());
+  EXPECT_TRUE(seen_.keyframes.front());
+  for (const auto& codec : seen_.video_codecs) EXPECT_EQ(codec, media::CodecId::kH264);
 }
 
 TEST_F(OnDemandGateTest, ADecisionAfterThePublisherLeftIsHarmless) {

@@ -129,6 +129,10 @@ struct Server::Impl {
   std::unique_ptr<boost::asio::thread_pool> uploads;
   std::unique_ptr<net::HttpServer> http;
   std::vector<std::thread> io_threads;
+  // SIGINT and SIGTERM, caught from the end of Start (before the banner says the server is up),
+  // so that a stop asked for at any time after it is a graceful one; Wait waits on them.
+  boost::asio::io_context signals_io;
+  std::optional<boost::asio::signal_set> signals;
   // Recording and ingest.
   std::unique_ptr<metadata::RecordingRepository> recordings;
   std::unique_ptr<metadata::IndexFileRepository> index_files;
@@ -567,16 +571,17 @@ Result<StartInfo> Server::Start() {
   for (int i = 0; i < s.ThreadCount(); ++i) {
     s.io_threads.emplace_back([&io = *s.io] { io.run(); });
   }
+  s.signals.emplace(s.signals_io, SIGINT, SIGTERM);
   return info;
 }
 
 void Server::Wait() {
-  boost::asio::io_context signals_io;
-  boost::asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int signal) {
+  Impl& s = *impl_;
+  if (!s.signals) s.signals.emplace(s.signals_io, SIGINT, SIGTERM);
+  s.signals->async_wait([](const boost::system::error_code&, int signal) {
     spdlog::info("received signal {}, shutting down", signal);
   });
-  signals_io.run();
+  s.signals_io.run();
   // A bounded stop: the work in hand (a slice stuck in a slow upload, a callback) may not hold
   // the exit longer than shutdown_timeout_s. Nothing is lost by leaving: the spool and the
   // callback outbox are crash-safe and finished at the next start.

@@ -27,7 +27,8 @@ class Server {
   explicit Server(config::Config config);
   ~Server();
 
-  // Opens the database, migrates, bootstraps, binds the listeners and starts serving.
+  // Opens the database, migrates, bootstraps, binds the listeners and starts serving. From its
+  // successful return on, SIGINT and SIGTERM are caught (and held for Wait).
   Result<StartInfo> Start();
   // Blocks until SIGINT or SIGTERM (or Stop), then shuts down.
   void Wait();

@@ -4,6 +4,8 @@
 // - startServer(): runs `liverec serve` on 127.0.0.1 with a fresh data dir and a config that
 //   declares a second tenant ("tenant-b"), waits for the "HTTP API listening" line and returns
 //   the port. stop() kills it and removes the temp dir.
+// - In the sanitizer build (tests/README.md), a sanitizer report in a server's stderr fails:
+//   stop() and kill() throw it, and the test file's process exits 1 even when no test failed.
 // - SDK adapters (pop-core GET/POST, openapi-client V3 / V1) with one calling convention.
 // - An independent V1 (HMAC-SHA1) and V3 (ACS3-HMAC-SHA256) signer for raw requests.
 // - Assertions shared by the test files (error bodies, RequestId format, ...).
@@ -51,6 +53,17 @@ name = "records-b2"
 account = "tenant-b"
 name = "b.example.com"
 `;
+
+// The first line of an AddressSanitizer/LeakSanitizer report, and the summary line that ends
+// every report (UndefinedBehaviorSanitizer's "runtime error" included).
+const SANITIZER_REPORT_RE = /==\d+==ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer/;
+
+// Throws when `stderr` holds a sanitizer report, with its tail.
+function assertNoSanitizerReport(stderr, what) {
+  if (SANITIZER_REPORT_RE.test(stderr)) {
+    throw new Error(`${what} wrote a sanitizer report; stderr (tail):\n${stderr.slice(-20000)}`);
+  }
+}
 
 const READY_RE = /HTTP API listening on http:\/\/127\.0\.0\.1:(\d+)\//;
 const RTMP_RE = /RTMP ingest listening on rtmp:\/\/127\.\d+\.\d+\.\d+:(\d+)\//;
@@ -103,8 +116,14 @@ async function startServer(opts = {}) {
   let stderrText = '';
   let exited = null;
   const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': by then all of the server's stderr has been read.
+    child.on('close', (code, signal) => {
       exited = { code, signal };
+      if (SANITIZER_REPORT_RE.test(stderrText)) {
+        // Fails the file even if no test looks at this server again.
+        process.exitCode = 1;
+        process.stderr.write(`liverec (pid ${child.pid}) wrote a sanitizer report:\n${stderrText.slice(-20000)}\n`);
+      }
       resolve(exited);
     });
   });
@@ -173,6 +192,7 @@ async function startServer(opts = {}) {
     async kill(signal) {
       if (!exited) child.kill(signal);
       await exitPromise;
+      assertNoSanitizerReport(stderrText, `liverec (pid ${child.pid})`);
       return exited;
     },
     // Stops the server (SIGTERM, then SIGKILL after 5 s) and returns how it exited
@@ -194,6 +214,7 @@ async function startServer(opts = {}) {
         }
       }
       if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+      assertNoSanitizerReport(stderrText, `liverec (pid ${child.pid})`);
       return exited;
     },
   };
@@ -679,7 +700,7 @@ module.exports = {
   assertOnlyRequestId, expectActionError,
   REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
   DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
-  cleanEnv, startServer,
+  cleanEnv, startServer, assertNoSanitizerReport,
   pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
   buildV1, buildV3, send, v1Call, v3Call,
   SdkError, popClient, openApiClient, allClients, expectSdkError,

@@ -29,14 +29,16 @@ class NestedOpenGuard {
   // Becomes `context`'s io_open (and takes its opaque pointer).
   void Install(AVFormatContext* context);
 
+  using IoOpenFunction = int (*)(AVFormatContext*, AVIOContext**, const char*, int,
+                                 AVDictionary**);
+
  private:
   static int IoOpen(AVFormatContext* context, AVIOContext** pb, const char* url, int flags,
                     AVDictionary** options);
 
   const std::string proxy_url_;
   egress::ConnectionGate* const gate_;
-  int (*default_io_open_)(AVFormatContext*, AVIOContext**, const char*, int,
-                          AVDictionary**) = nullptr;
+  IoOpenFunction default_io_open_ = nullptr;
 };
 
 }  // namespace liverec::relay::worker

@@ -85,11 +85,19 @@ std::string S3ObjectStore::What(std::string_view method, const std::string& key)
   return std::string(method) + " " + key + " (" + urls_.Describe() + ")";
 }
 
-Status S3ObjectStore::CheckFree(const std::string& key) {
+Result<bool> S3ObjectStore::CheckFree(const std::string& key, const std::string& own_etag) {
   auto info = Head(key);
-  if (info) return Status(ErrorCode::kObjectAlreadyExists, {}, "\"" + key + "\"");
-  if (info.error().code() == ErrorCode::kObjectNotFound) return Status::Ok();
-  return info.error();
+  if (info) {
+    if (!own_etag.empty() && HasEtag(key, own_etag)) {
+      spdlog::info("s3: {}: the key already holds these very bytes (an earlier write whose answer "
+                   "was lost)",
+                   What("PUT", key));
+      return true;
+    }
+    return Error(ErrorCode::kObjectAlreadyExists, {}, "\"" + key + "\"");
+  }
+  if (info.error().code() == ErrorCode::kObjectNotFound) return false;
+  return Error(info.error());
 }
 
 Status S3ObjectStore::PutFile(const std::string& key, const std::string& path) {
@@ -99,19 +107,26 @@ Status S3ObjectStore::PutFile(const std::string& key, const std::string& path) {
   struct stat st {};
   if (::fstat(fd.Get(), &st) != 0) return StorageError("stat", path, errno);
   auto size = static_cast<uint64_t>(st.st_size);
-  LIVEREC_RETURN_IF_ERROR(CheckFree(key));
   if (UsesMultipart(size, options_.part_size_bytes)) {
+    auto ours = CheckFree(key, "");
+    if (!ours) return ours.error();
     return PutMultipart(key, fd.Get(), size, path);
   }
   auto digest = DigestFileRange(fd.Get(), 0, size, path);
   if (!digest) return digest.error();
+  auto ours = CheckFree(key, digest->Md5Hex());
+  if (!ours) return ours.error();
+  if (*ours) return Status::Ok();
   return PutSingle(key, RequestBody{{}, fd.Get(), 0, size}, *digest);
 }
 
 Status S3ObjectStore::PutBytes(const std::string& key, std::span<const uint8_t> bytes) {
   LIVEREC_RETURN_IF_ERROR(CheckKey(key));
-  LIVEREC_RETURN_IF_ERROR(CheckFree(key));
-  return PutSingle(key, RequestBody{bytes}, DigestBytes(bytes));
+  PayloadDigest digest = DigestBytes(bytes);
+  auto ours = CheckFree(key, digest.Md5Hex());
+  if (!ours) return ours.error();
+  if (*ours) return Status::Ok();
+  return PutSingle(key, RequestBody{bytes}, digest);
 }
 
 Status S3ObjectStore::PutSingle(const std::string& key, const RequestBody& body,

@@ -25,8 +25,11 @@
 //   which silently resends a request once when a reused connection turns out dead) may find its
 //   own object: when a PUT gets 412 (or a completion NoSuchUpload) and the object's ETag is the
 //   one this write produces (the body's MD5, or MD5-of-part-MD5s-N), the write reports success.
-//   So a write that finds the key already holding exactly its bytes succeeds, unlike
-//   LocalObjectStore; any other existing object is ObjectAlreadyExists.
+//   The HEAD before a single PUT does the same: an earlier call whose every attempt lost its
+//   answer (an outage that began during the upload) may have stored it, and the retry by the
+//   caller must find its own object rather than take another key. So a write that finds the key
+//   already holding exactly its bytes succeeds (a multipart upload: only from its 412/NoSuchUpload),
+//   unlike LocalObjectStore; any other existing object is ObjectAlreadyExists.
 // - S3 has no folders: `a` and `a/b` may both exist (no ObjectKeyConflict).
 // Delete asks HEAD first so that a missing key is NoSuchKey (S3's DELETE answers 204 either way).
 //
@@ -71,7 +74,10 @@ class S3ObjectStore final : public ObjectStore {
  private:
   S3ObjectStore(S3Options options, S3UrlBuilder urls, ClientHooks hooks);
 
-  Status CheckFree(const std::string& key);
+  // Before any bytes are sent: true when the key already holds the object whose ETag is
+  // `own_etag` (a write of ours whose answer was lost, by an earlier call), false when it is
+  // free; ObjectAlreadyExists when it holds anything else. An empty `own_etag` matches nothing.
+  Result<bool> CheckFree(const std::string& key, const std::string& own_etag);
   Status PutSingle(const std::string& key, const RequestBody& body, const PayloadDigest& digest);
   Status PutMultipart(const std::string& key, int fd, uint64_t size, const std::string& path);
   // Whether the object at `key` has `etag` (our own write, whose answer was lost).
