@@ -19,13 +19,15 @@ namespace {
 
 // How many packets a new input may take to show each of its streams before stitching starts.
 constexpr size_t kPrimePackets = 64;
+// AV_TIME_BASE_Q without its C compound literal, which is not C++ (clang -Wpedantic refuses it).
+constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
 
 int64_t ToUs(int64_t ts, AVRational time_base) {
-  return av_rescale_q(ts, time_base, AV_TIME_BASE_Q);
+  return av_rescale_q(ts, time_base, kMicroseconds);
 }
 
 int64_t FromUs(int64_t us, AVRational time_base) {
-  return av_rescale_q_rnd(us, AV_TIME_BASE_Q, time_base,
+  return av_rescale_q_rnd(us, kMicroseconds, time_base,
                           static_cast<AVRounding>(AV_ROUND_NEAR_INF | AV_ROUND_PASS_MINMAX));
 }
 
