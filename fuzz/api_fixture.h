@@ -42,7 +42,7 @@ namespace liverec::fuzz {
 inline constexpr int64_t kApiNowMs = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 inline constexpr char kApiKeyId[] = "LTAIfuzzkey0000000000001";
 inline constexpr char kApiSecret[] = "fuzzsecret000000000000000000001";
-inline constexpr int kRunsPerFixture = 20000;
+inline constexpr int kRunsPerFixture = 5000;
 
 inline std::vector<std::string> FakeResolve(const std::string& host) {
   if (host == "public.example") return {"93.184.216.34"};

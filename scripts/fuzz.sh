@@ -7,7 +7,9 @@
 #
 #   scripts/fuzz.sh [--build DIR] [--seconds N] [--only NAME[,NAME...]] [--nice N]
 #
-# The targets must be built (make fuzz builds them). A finding is reproduced with
+# A target may have libFuzzer flags of its own in fuzz/<name>_fuzz.options (one or more per line,
+# '#' starts a comment). The targets must be built (make fuzz builds them). A finding is
+# reproduced with
 #   <build>/fuzz/<name>_fuzz <build>/fuzz-findings/<name>/crash-...
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -47,10 +49,15 @@ for name in "${targets[@]}"; do
   touch "$started"
   seeds=()
   [ -d "fuzz/corpus/$name" ] && seeds=("fuzz/corpus/$name")
+  options=()
+  if [ -f "fuzz/${name}_fuzz.options" ]; then
+    read -r -a options <<<"$(sed 's/#.*//' "fuzz/${name}_fuzz.options" | tr '\n' ' ')"
+  fi
   echo "=== $name: ${SECONDS_PER_TARGET} s"
   # -timeout: one input taking over 10 s is a finding (a hang); -rss_limit_mb: so is 2 GiB.
   nice -n "$NICE" "$bin" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$findings/" "$work" "${seeds[@]}" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$findings/" "${options[@]}" "$work" "${seeds[@]}" \
+    >"$log" 2>&1
   status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
