@@ -55,5 +55,28 @@ TEST(SpoolTest, ASidecarWhoseNamesAreNotPlainFileNamesIsRefused) {
   }
 }
 
+// A number where an integer belongs is refused, not converted: a float beyond int64 (1e300) made
+// the conversion undefined behaviour (found by fuzz/spool_sidecar_fuzz.cc, UBSan).
+TEST(SpoolTest, ASidecarWithAFloatOrOutOfRangeIntegerIsRefused) {
+  for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"start_ms", 1e300},
+           {"end_ms", -1.3e111},
+           {"width", int64_t{1} << 40},
+           {"sequence", 2.5},
+       }) {
+    nlohmann::json json = ToJson(Slice());
+    json[key] = value;
+    auto parsed = Spool::ParseSidecar(json.dump());
+    ASSERT_FALSE(parsed.has_value()) << key << " " << value.dump();
+    EXPECT_NE(parsed.error().Message().find("malformed"), std::string::npos);
+  }
+  nlohmann::json plan = ToJson(Slice());
+  plan["plan"]["delay_time_s"] = 1e300;
+  EXPECT_FALSE(Spool::ParseSidecar(plan.dump()).has_value());
+  plan = ToJson(Slice());
+  plan["plan"]["time_zone_minutes"] = 1e30;
+  EXPECT_FALSE(Spool::ParseSidecar(plan.dump()).has_value());
+}
+
 }  // namespace
 }  // namespace liverec::recorder
