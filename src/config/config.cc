@@ -291,7 +291,11 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
       file = it->second;
     }
   }
-  if (file) ReadConfigFile(*file, config, problems);
+  if (sources.file_text) {
+    ReadConfigText(*sources.file_text, file.value_or("config"), config, problems);
+  } else if (file) {
+    ReadConfigFile(*file, config, problems);
+  }
 
   std::map<std::string, std::string> env_values;
   auto env = [&](const char* name) -> std::string {

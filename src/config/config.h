@@ -175,6 +175,9 @@ struct ConfigSources {
   std::optional<std::string> file;            // --config
   std::map<std::string, std::string> env;     // the process environment (LIVEREC_* used)
   std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level, log_format
+  // The file's text, read instead of `file` (which then only names it in problems): for tests
+  // and fuzzing (fuzz/config_fuzz.cc).
+  std::optional<std::string> file_text;
 };
 
 // Builds the config from its sources, fills derived defaults (paths under data_dir, the default

@@ -355,6 +355,33 @@ TEST(ConfigTest, TheDeploymentExampleLoads) {
   EXPECT_FALSE(config->domains.empty());
 }
 
+// The text of a file (ConfigSources::file_text) reads as the file itself does, problems included.
+TEST(ConfigTest, FileTextReadsLikeTheFileAndNamesItInProblems) {
+  std::string path = std::string(LIVEREC_SOURCE_DIR) + "/docs/deploy/liverec.example.toml";
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::map<std::string, std::string> env{
+      {"LIVEREC_ACCESS_KEY_ID", "ExampleKeyId0001"},
+      {"LIVEREC_ACCESS_KEY_SECRET", "ExampleSecret00000000000001"}};
+  auto from_file = LoadConfig({.file = path, .env = env});
+  auto from_text = LoadConfig({.env = env, .file_text = text});
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().ToString();
+  ASSERT_TRUE(from_text.has_value()) << from_text.error().ToString();
+  EXPECT_EQ(from_text->data_dir, from_file->data_dir);
+  EXPECT_EQ(from_text->domains.size(), from_file->domains.size());
+  EXPECT_EQ(from_text->buckets.size(), from_file->buckets.size());
+
+  auto broken = LoadConfig({.file = "my.toml", .file_text = "[rtmp]\nlisten = \n"});
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().Message().find("my.toml"), std::string::npos)
+      << broken.error().Message();
+  EXPECT_NE(broken.error().Message().find("line 2"), std::string::npos) << broken.error().Message();
+  auto unknown = LoadConfig({.file_text = "[rtmp]\nlisen = \"127.0.0.1:1935\"\n"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().Message().find("rtmp.lisen"), std::string::npos)
+      << unknown.error().Message();
+}
+
 TEST(ConfigTest, ErrorDocsUrlMustBeAnHttpUrl) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -19,6 +19,8 @@ namespace {
 
 // How many packets a new input may take to show each of its streams before stitching starts.
 constexpr size_t kPrimePackets = 64;
+// AV_TIME_BASE_Q without its C compound literal, which is not C++ (clang -Wpedantic refuses it).
+constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
 
 // libav's AV_TIME_BASE_Q, which is a C compound literal (clang refuses it in C++ under
 // -Wpedantic).
