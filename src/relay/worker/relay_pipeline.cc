@@ -22,10 +22,6 @@ constexpr size_t kPrimePackets = 64;
 // AV_TIME_BASE_Q without its C compound literal, which is not C++ (clang -Wpedantic refuses it).
 constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
 
-// libav's AV_TIME_BASE_Q, which is a C compound literal (clang refuses it in C++ under
-// -Wpedantic).
-constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
-
 int64_t ToUs(int64_t ts, AVRational time_base) {
   return av_rescale_q(ts, time_base, kMicroseconds);
 }
