@@ -34,6 +34,8 @@ run:
 
 # Every test: unit tests (GoogleTest, one binary per layer) and integration/conformance tests
 # (the real server driven by the Alibaba SDK clients), all through CTest with per-test timeouts.
+# CTest starts the throwaway PostgreSQL cluster (scripts/test-postgres.sh) once, before the first
+# test that needs it, and stops it after the last, also when tests fail (tests/README.md).
 test: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j$(TEST_JOBS)
 
@@ -115,4 +117,31 @@ bench: build
 	@echo "tables in $(BENCH_OUT)/*.md, data in $(BENCH_OUT)/*.json"
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(SANITIZE_DIR) $(SANITIZE_DIR).configure.log
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(SANITIZE_DIR) $(SANITIZE_DIR).configure.log \
+	  $(FUZZ_BUILD_DIR) $(FUZZ_BUILD_DIR).configure.log
+
+# Fuzzing (docs/fuzzing.md): the libFuzzer targets of fuzz/, built with clang (ASan + UBSan +
+# libFuzzer) in $(FUZZ_BUILD_DIR), apart from the g++ build. `make fuzz` runs every target for
+# FUZZ_SECONDS (default 180 s: about 50 min for the 16 targets), `make fuzz-smoke` for
+# FUZZ_SMOKE_SECONDS (10 s each, after its seed corpus: CI). FUZZ_TARGETS=a,b picks targets.
+# Both print executions, speed, corpus size and findings per target and fail on any finding.
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 180
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_TARGETS ?=
+FUZZ_RUN = bash scripts/fuzz.sh --build $(FUZZ_BUILD_DIR) $(if $(FUZZ_TARGETS),--only $(FUZZ_TARGETS))
+.PHONY: fuzz fuzz-smoke fuzz-build
+
+fuzz-build:
+	@bash scripts/install-deps.sh --fuzz --no-npm
+	@mkdir -p $(FUZZ_BUILD_DIR)
+	@cmake -S . -B $(FUZZ_BUILD_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+	  -DLIVEREC_FUZZ=ON > $(FUZZ_BUILD_DIR).configure.log 2>&1 \
+	  || (cat $(FUZZ_BUILD_DIR).configure.log; exit 1)
+	@cmake --build $(FUZZ_BUILD_DIR) -j$(JOBS) --target liverec_fuzzers
+
+fuzz: fuzz-build
+	@$(FUZZ_RUN) --seconds $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	@$(FUZZ_RUN) --seconds $(FUZZ_SMOKE_SECONDS)

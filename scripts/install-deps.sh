@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
 # Installs what liverec needs to build and test, only what is missing. Idempotent.
 # Debian 12 packages (apt) and npm packages for test peers (from the committed package-lock.json).
+#   --no-npm  no npm packages (make run)
+#   --fuzz    also clang with its libFuzzer and sanitizer runtimes, and llvm-symbolizer for
+#             readable reports (make fuzz; docs/fuzzing.md). -fsanitize=fuzzer links clang's
+#             own libclang_rt.fuzzer from libclang-rt-14-dev: libfuzzer-14-dev is not needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+NPM=1
+FUZZ=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-npm) NPM=0 ;;
+    --fuzz) FUZZ=1 ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 APT_PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libexpat1-dev
+  libssl-dev libsqlite3-dev sqlite3 libpq-dev libcurl4-openssl-dev libexpat1-dev
+  postgresql
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   nginx libnginx-mod-rtmp
@@ -18,6 +33,7 @@ APT_PACKAGES=(
   clang libclang-rt-14-dev
   nodejs npm curl ca-certificates openssl
 )
+if ((FUZZ)); then APT_PACKAGES+=(clang libclang-rt-14-dev llvm-14); fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -41,7 +57,7 @@ else
   echo "install-deps: apt packages present"
 fi
 
-if [ "${1:-}" != "--no-npm" ] && [ -f tests/conformance/package-lock.json ]; then
+if ((NPM)) && [ -f tests/conformance/package-lock.json ]; then
   if [ ! -d tests/conformance/node_modules ] || \
      [ tests/conformance/package-lock.json -nt tests/conformance/node_modules/.package-lock.json ]; then
     echo "install-deps: npm ci (tests/conformance)"

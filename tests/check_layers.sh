@@ -2,6 +2,8 @@
 # Every #include in src/ points down the layer order written in docs/architecture.md ("Layer
 # order"): a file of a layer may include its own layer's headers and those of the layers before
 # it, never a later one. The order is read from the doc, so the doc and the check cannot differ.
+# The last layer, `testing`, is test support: test files of any layer (a name with `_test` in
+# it) may include it, and no other file may.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 python3 - "$root" <<'PY'
@@ -12,6 +14,8 @@ m = re.search(r"^Layer order[^\n]*\n+((?:`\w+`(?: → )?)+)\s*$", doc, re.M)
 if not m:
     sys.exit("docs/architecture.md has no 'Layer order' line of the form `a` → `b` → ...")
 order = re.findall(r"`(\w+)`", m.group(1))
+if order[-1] != "testing":
+    sys.exit("docs/architecture.md: the layer order must end with `testing` (test support)")
 rank = {layer: i for i, layer in enumerate(order)}
 src = os.path.join(root, "src")
 missing = sorted(d for d in os.listdir(src)
@@ -26,8 +30,11 @@ for layer in order:
             if not name.endswith((".h", ".cc", ".def")):
                 continue
             path = os.path.join(dirpath, name)
+            is_test = "_test" in name
             for n, line in enumerate(open(path, encoding="utf-8", errors="replace"), 1):
                 hit = include.match(line)
+                if hit and hit.group(1) == "testing" and is_test:
+                    continue
                 if hit and hit.group(1) in rank and rank[hit.group(1)] > rank[layer]:
                     bad.append(f"{os.path.relpath(path, root)}:{n}: {layer} includes "
                                f"{hit.group(1)}/ (a later layer)")

@@ -15,8 +15,10 @@ struct ServeOptions {
   std::map<std::string, std::string> flags;
 };
 int RunServe(const ServeOptions& options);
-// Loads and validates the config as `serve` would (file, environment, flags), starts nothing:
-// 0 and a summary line when it can be used, 2 and every problem otherwise.
+// Loads and validates the config as `serve` would (file, environment, flags), reaches the
+// database and reports its schema version, starts nothing and changes nothing: 0 and a summary
+// when `serve` could use both, 2 and every problem when the config is invalid, 1 when the
+// database cannot be reached or is newer than this binary.
 int RunCheckConfig(const ServeOptions& options);
 
 struct CallOptions {

@@ -30,7 +30,9 @@ int main(int argc, char** argv) {
   std::string data_dir, http_listen, rtmp_listen, log_level, log_format;
   auto* serve_cmd = app.add_subcommand("serve", "run the server");
   auto* check_cmd = app.add_subcommand(
-      "check-config", "load and validate the configuration as `serve` would, start nothing");
+      "check-config",
+      "load and validate the configuration as `serve` would, reach the database and report "
+      "its schema version; start nothing");
   for (auto* cmd : {serve_cmd, check_cmd}) {
     cmd->add_option("--config", serve.config_file, "TOML config file (or LIVEREC_CONFIG)");
     cmd->add_option("--data-dir", data_dir, "data directory (default ./data)");

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "config/config.h"
 #include "media/libav_log.h"
+#include "metadata/open_database.h"
 #include "server/server.h"
 #include "server/start_banner.h"
 
@@ -45,6 +46,35 @@ void SetUpLogging(const config::Config& config) {
   }
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+}
+
+// The database line of check-config: reached or not, and its schema version against this
+// binary's. 0 when `serve` could use it, 1 otherwise.
+int ReportDatabase(const config::Config& config) {
+  SystemClock clock;
+  auto probe = metadata::ProbeDatabase(config.database, clock);
+  if (!probe) {
+    std::cout << "database: " << metadata::DescribeDatabase(config.database) << ": "
+              << probe.error().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "database: " << probe->description << ": ";
+  if (!probe->exists) {
+    std::cout << "not created yet (`liverec serve` creates it)\n";
+    return 0;
+  }
+  std::cout << "schema version " << probe->schema_version;
+  if (probe->schema_version > probe->latest_version) {
+    std::cout << ", newer than this liverec (" << probe->latest_version
+              << "): `serve` refuses it; run a newer liverec\n";
+    return 1;
+  }
+  if (probe->schema_version < probe->latest_version) {
+    std::cout << " (" << probe->latest_version - probe->schema_version
+              << " migrations to apply at the next start, up to " << probe->latest_version << ")";
+  }
+  std::cout << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -83,7 +113,7 @@ int RunCheckConfig(const ServeOptions& options) {
   std::cout << "config OK: " << options.config_file.value_or("(no file)") << " (data dir "
             << config->data_dir << ", HTTP " << config->http_listen << ", RTMP "
             << config->rtmp_listen << ")\n";
-  return 0;
+  return ReportDatabase(*config);
 }
 
 }  // namespace liverec::apps

@@ -48,6 +48,15 @@ void ValidateRelay(const RelayConfig& r, Problems& problems) {
   }
 }
 
+void ValidateDatabase(const DatabaseConfig& d, Problems& problems) {
+  if (!d.url.empty() && !d.url.starts_with("postgresql://") && !d.url.starts_with("postgres://")) {
+    // The value may hold a password: say what is wrong without repeating it.
+    problems.push_back("database.url: must be a postgresql:// URL");
+  }
+  if (d.pool_size < 1 || d.pool_size > 1000)
+    problems.push_back("database.pool_size: must be 1-1000");
+}
+
 void ApplyOverrides(const std::map<std::string, std::string>& values, Config& config) {
   auto set = [&](const char* key, std::string& out) {
     if (auto it = values.find(key); it != values.end() && !it->second.empty()) out = it->second;
@@ -57,7 +66,8 @@ void ApplyOverrides(const std::map<std::string, std::string>& values, Config& co
   set("rtmp_listen", config.rtmp_listen);
   set("log_level", config.log_level);
   set("log_format", config.log_format);
-  set("database_path", config.database_path);
+  set("database_path", config.database.path);
+  set("database_url", config.database.url);
 }
 
 void Validate(Config& config, Problems& problems) {
@@ -234,7 +244,8 @@ void Validate(Config& config, Problems& problems) {
   }
   while (config.public_url.ends_with("/")) config.public_url.pop_back();
   if (config.recording.spool_dir.empty()) config.recording.spool_dir = config.data_dir + "/spool";
-  if (config.database_path.empty()) config.database_path = config.data_dir + "/liverec.db";
+  if (config.database.path.empty()) config.database.path = config.data_dir + "/liverec.db";
+  ValidateDatabase(config.database, problems);
 }
 
 }  // namespace
@@ -280,7 +291,11 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
       file = it->second;
     }
   }
-  if (file) ReadConfigFile(*file, config, problems);
+  if (sources.file_text) {
+    ReadConfigText(*sources.file_text, file.value_or("config"), config, problems);
+  } else if (file) {
+    ReadConfigFile(*file, config, problems);
+  }
 
   std::map<std::string, std::string> env_values;
   auto env = [&](const char* name) -> std::string {
@@ -293,6 +308,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   env_values["log_level"] = env("LIVEREC_LOG_LEVEL");
   env_values["log_format"] = env("LIVEREC_LOG_FORMAT");
   env_values["database_path"] = env("LIVEREC_DATABASE_PATH");
+  env_values["database_url"] = env("LIVEREC_DATABASE_URL");
   ApplyOverrides(env_values, config);
   ApplyOverrides(sources.flags, config);
 

@@ -133,6 +133,15 @@ struct MetricsConfig {
   bool enabled = true;
 };
 
+// [database] (docs/configuration.md): the embedded SQLite file, or a shared PostgreSQL.
+struct DatabaseConfig {
+  std::string path;  // SQLite file; default <data_dir>/liverec.db; unused when url is set
+  // postgresql://user:password@host:port/dbname?sslmode=...; "" = SQLite at `path`. Never
+  // logged as is: the password is masked wherever the URL is shown.
+  std::string url;
+  int64_t pool_size = 8;  // PostgreSQL connections this node opens at most
+};
+
 struct Config {
   std::string data_dir = "./data";
   std::string http_listen = "127.0.0.1:8080";
@@ -145,7 +154,7 @@ struct Config {
   // [shutdown] timeout_s: after SIGTERM/SIGINT, seconds allowed to finish the work in hand before exiting anyway (what
   // is left stays in the spool and the callback outbox for the next start).
   int64_t shutdown_timeout_s = 20;
-  std::string database_path;  // SQLite file; default <data_dir>/liverec.db
+  DatabaseConfig database;
   std::string log_level = "info";  // [log] level (or the older top-level log_level)
   std::string log_format = "text";  // [log] format: "text" | "json" (JSON Lines on stderr)
   MetricsConfig metrics;
@@ -166,6 +175,9 @@ struct ConfigSources {
   std::optional<std::string> file;            // --config
   std::map<std::string, std::string> env;     // the process environment (LIVEREC_* used)
   std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level, log_format
+  // The file's text, read instead of `file` (which then only names it in problems): for tests
+  // and fuzzing (fuzz/config_fuzz.cc).
+  std::optional<std::string> file_text;
 };
 
 // Builds the config from its sources, fills derived defaults (paths under data_dir, the default

@@ -20,7 +20,9 @@ void ReadTopLevel(const TomlView& view, Config& config, TomlReader& in) {
   in.Read(view["http"]["listen"], config.http_listen, "http.listen");
   in.Read(view["http"]["public_url"], config.public_url, "http.public_url");
   in.Read(view["http"]["max_connections"], config.http_max_connections, "http.max_connections");
-  in.Read(view["database"]["path"], config.database_path, "database.path");
+  in.Read(view["database"]["path"], config.database.path, "database.path");
+  in.Read(view["database"]["url"], config.database.url, "database.url");
+  in.Read(view["database"]["pool_size"], config.database.pool_size, "database.pool_size");
 }
 
 void ReadApi(const TomlView& node, ApiConfig& a, TomlReader& in) {
@@ -155,17 +157,7 @@ void ReadDomains(const TomlView& root, Config& config, TomlReader& in) {
   }
 }
 
-}  // namespace
-
-void ReadConfigFile(const std::string& path, Config& config, std::vector<std::string>& problems) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    problems.push_back(
-        fmt::format("{}: {} (line {})", path, e.description(), e.source().begin.line));
-    return;
-  }
+void ReadConfigTable(const toml::table& root, Config& config, std::vector<std::string>& problems) {
   const TomlView view{root};
   TomlReader in;
   ReadTopLevel(view, config, in);
@@ -180,6 +172,34 @@ void ReadConfigFile(const std::string& path, Config& config, std::vector<std::st
   ReadDomains(view, config, in);
   ReportUnknownKeys(root, in.known(), in.problems());
   problems.insert(problems.end(), in.problems().begin(), in.problems().end());
+}
+
+// Parses with `parse` (a syntax error is one problem, with its line), then reads the keys.
+template <typename ParseFn>
+void ReadParsed(const std::string& name, ParseFn parse, Config& config,
+                std::vector<std::string>& problems) {
+  toml::table root;
+  try {
+    root = parse();
+  } catch (const toml::parse_error& e) {
+    problems.push_back(
+        fmt::format("{}: {} (line {})", name, e.description(), e.source().begin.line));
+    return;
+  }
+  ReadConfigTable(root, config, problems);
+}
+
+}  // namespace
+
+void ReadConfigFile(const std::string& path, Config& config, std::vector<std::string>& problems) {
+  ReadParsed(
+      path, [&] { return toml::parse_file(path); }, config, problems);
+}
+
+void ReadConfigText(std::string_view text, const std::string& name, Config& config,
+                    std::vector<std::string>& problems) {
+  ReadParsed(
+      name, [&] { return toml::parse(text, name); }, config, problems);
 }
 
 }  // namespace liverec::config

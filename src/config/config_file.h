@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -13,5 +14,9 @@ namespace liverec::config {
 
 // Reads the file at `path` over the values `config` already holds.
 void ReadConfigFile(const std::string& path, Config& config, std::vector<std::string>& problems);
+
+// The same for the text of a config file; `name` stands for the file in problems.
+void ReadConfigText(std::string_view text, const std::string& name, Config& config,
+                    std::vector<std::string>& problems);
 
 }  // namespace liverec::config

@@ -25,7 +25,7 @@ TEST(ConfigTest, EmbeddedDefaultsNeedNoFile) {
   EXPECT_EQ(config->data_dir, "./data");
   EXPECT_EQ(config->http_listen, "127.0.0.1:8080");
   EXPECT_EQ(config->rtmp_listen, "127.0.0.1:1935");
-  EXPECT_EQ(config->database_path, "./data/liverec.db");
+  EXPECT_EQ(config->database.path, "./data/liverec.db");
   ASSERT_EQ(config->buckets.size(), 1u);
   EXPECT_EQ(config->buckets[0].endpoint, "local");
   EXPECT_EQ(config->buckets[0].name, "records");
@@ -45,7 +45,7 @@ TEST(ConfigTest, FileThenEnvironmentThenFlagsWin) {
   EXPECT_EQ(config->data_dir, "/srv/c");
   EXPECT_EQ(config->http_listen, "127.0.0.1:9001");
   EXPECT_EQ(config->rtmp_listen, "127.0.0.1:1936");
-  EXPECT_EQ(config->database_path, "/srv/c/liverec.db");
+  EXPECT_EQ(config->database.path, "/srv/c/liverec.db");
   std::remove(file.c_str());
 }
 
@@ -74,6 +74,42 @@ aliases = ["push.b.example.com"]
   ASSERT_EQ(config->buckets.size(), 2u);  // the default bucket stays
   EXPECT_EQ(config->buckets[1].account, "tenant-b");
   EXPECT_EQ(config->domains.at(0).aliases.at(0), "push.b.example.com");
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, WithoutADatabaseUrlTheEmbeddedSqliteStays) {
+  auto config = LoadConfig({});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->database.url, "");
+  EXPECT_EQ(config->database.pool_size, 8);
+}
+
+TEST(ConfigTest, DatabaseUrlAndPoolComeFromTheFileAndTheEnvironmentWins) {
+  std::string file =
+      WriteTemp("[database]\nurl = \"postgresql://a:pw@db1:5432/liverec\"\npool_size = 16\n");
+  auto from_file = LoadConfig({.file = file});
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().ToString();
+  EXPECT_EQ(from_file->database.url, "postgresql://a:pw@db1:5432/liverec");
+  EXPECT_EQ(from_file->database.pool_size, 16);
+  auto from_env =
+      LoadConfig({.file = file,
+                  .env = {{"LIVEREC_DATABASE_URL", "postgres://b@db2/liverec?sslmode=require"}}});
+  ASSERT_TRUE(from_env.has_value()) << from_env.error().ToString();
+  EXPECT_EQ(from_env->database.url, "postgres://b@db2/liverec?sslmode=require");
+  std::remove(file.c_str());
+}
+
+TEST(ConfigTest, ADatabaseUrlThatIsNotPostgresIsRefusedWithoutRepeatingIt) {
+  auto config = LoadConfig({.env = {{"LIVEREC_DATABASE_URL", "mysql://u:hunter2@h/db"}}});
+  ASSERT_FALSE(config.has_value());
+  std::string message = config.error().Message();
+  EXPECT_NE(message.find("database.url: must be a postgresql:// URL"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+  std::string file = WriteTemp("[database]\npool_size = 0\n");
+  auto pool = LoadConfig({.file = file});
+  ASSERT_FALSE(pool.has_value());
+  EXPECT_NE(pool.error().Message().find("database.pool_size: must be 1-1000"), std::string::npos);
   std::remove(file.c_str());
 }
 
@@ -317,6 +353,33 @@ TEST(ConfigTest, TheDeploymentExampleLoads) {
   EXPECT_TRUE(config->metrics.enabled);
   EXPECT_FALSE(config->testing.enabled);
   EXPECT_FALSE(config->domains.empty());
+}
+
+// The text of a file (ConfigSources::file_text) reads as the file itself does, problems included.
+TEST(ConfigTest, FileTextReadsLikeTheFileAndNamesItInProblems) {
+  std::string path = std::string(LIVEREC_SOURCE_DIR) + "/docs/deploy/liverec.example.toml";
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::map<std::string, std::string> env{
+      {"LIVEREC_ACCESS_KEY_ID", "ExampleKeyId0001"},
+      {"LIVEREC_ACCESS_KEY_SECRET", "ExampleSecret00000000000001"}};
+  auto from_file = LoadConfig({.file = path, .env = env});
+  auto from_text = LoadConfig({.env = env, .file_text = text});
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().ToString();
+  ASSERT_TRUE(from_text.has_value()) << from_text.error().ToString();
+  EXPECT_EQ(from_text->data_dir, from_file->data_dir);
+  EXPECT_EQ(from_text->domains.size(), from_file->domains.size());
+  EXPECT_EQ(from_text->buckets.size(), from_file->buckets.size());
+
+  auto broken = LoadConfig({.file = "my.toml", .file_text = "[rtmp]\nlisten = \n"});
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().Message().find("my.toml"), std::string::npos)
+      << broken.error().Message();
+  EXPECT_NE(broken.error().Message().find("line 2"), std::string::npos) << broken.error().Message();
+  auto unknown = LoadConfig({.file_text = "[rtmp]\nlisen = \"127.0.0.1:1935\"\n"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().Message().find("rtmp.lisen"), std::string::npos)
+      << unknown.error().Message();
 }
 
 TEST(ConfigTest, ErrorDocsUrlMustBeAnHttpUrl) {

@@ -125,6 +125,8 @@ listen = "127.0.0.1:8080"
 public_url = "https://rec.example.com"
 [database]
 path = "/tmp/liverec-every-key/liverec.db"
+url = "postgresql://liverec:secret@127.0.0.1:5432/liverec?sslmode=disable"
+pool_size = 8
 [api]
 max_index_slices = 100000
 timestamp_window_s = 900

@@ -15,6 +15,7 @@ class CallbackOutboxRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = std::make_unique<CallbackOutboxRepository>(*db_);
   }
 
@@ -46,7 +47,7 @@ class CallbackOutboxRepositoryTest : public TwoAccountDatabaseTest {
   std::unique_ptr<CallbackOutboxRepository> repo_;
 };
 
-TEST_F(CallbackOutboxRepositoryTest, InsertedEventIsFoundPendingWithEveryField) {
+TEST_P(CallbackOutboxRepositoryTest, InsertedEventIsFoundPendingWithEveryField) {
   CallbackEventRow e = Add(account_a_);
   auto found = repo_->Find(account_a_, e.id);
   ASSERT_TRUE(found.has_value() && found->has_value());
@@ -63,7 +64,7 @@ TEST_F(CallbackOutboxRepositoryTest, InsertedEventIsFoundPendingWithEveryField) 
   EXPECT_FALSE(other->has_value()) << "events are scoped to their account";
 }
 
-TEST_F(CallbackOutboxRepositoryTest, InsertIfAbsentKeepsTheFirstEventOfAnId) {
+TEST_P(CallbackOutboxRepositoryTest, InsertIfAbsentKeepsTheFirstEventOfAnId) {
   CallbackEventRow e = Add(account_a_);
   ASSERT_TRUE(Attempt(e, CallbackState::kDelivered).ok());
   CallbackEventRow again = e;
@@ -84,7 +85,7 @@ TEST_F(CallbackOutboxRepositoryTest, InsertIfAbsentKeepsTheFirstEventOfAnId) {
   EXPECT_EQ(*repo_->CountPending(), 1);
 }
 
-TEST_F(CallbackOutboxRepositoryTest, DueListsPendingEventsOfEveryAccountMostOverdueFirst) {
+TEST_P(CallbackOutboxRepositoryTest, DueListsPendingEventsOfEveryAccountMostOverdueFirst) {
   CallbackEventRow a = Add(account_a_);
   CallbackEventRow b = Add(account_b_);
   CallbackEventRow later = Add(account_a_);
@@ -102,7 +103,7 @@ TEST_F(CallbackOutboxRepositoryTest, DueListsPendingEventsOfEveryAccountMostOver
   EXPECT_EQ(all->size(), 3u);
 }
 
-TEST_F(CallbackOutboxRepositoryTest, ClaimTakesAnEventOnceUntilTheLeaseEnds) {
+TEST_P(CallbackOutboxRepositoryTest, ClaimTakesAnEventOnceUntilTheLeaseEnds) {
   CallbackEventRow e = Add(account_a_);
   int64_t now = clock_.NowMs();
   EXPECT_EQ(repo_->Claim(account_a_, e.id, now, now + 30'000).value(), true);
@@ -113,7 +114,7 @@ TEST_F(CallbackOutboxRepositoryTest, ClaimTakesAnEventOnceUntilTheLeaseEnds) {
   EXPECT_EQ(repo_->Claim(account_a_, e.id, now + 30'000, now + 60'000).value(), true);
 }
 
-TEST_F(CallbackOutboxRepositoryTest, DeliveredEventIsFinalAndCountsItsAttempts) {
+TEST_P(CallbackOutboxRepositoryTest, DeliveredEventIsFinalAndCountsItsAttempts) {
   CallbackEventRow e = Add(account_a_);
   ASSERT_TRUE(Attempt(e, CallbackState::kPending, clock_.NowMs() + 1000).ok());
   clock_.AdvanceMs(1000);
@@ -130,7 +131,7 @@ TEST_F(CallbackOutboxRepositoryTest, DeliveredEventIsFinalAndCountsItsAttempts) 
   EXPECT_TRUE(repo_->ListDue(clock_.NowMs() + 3'600'000, 10)->empty());
 }
 
-TEST_F(CallbackOutboxRepositoryTest, HistoryFiltersByStreamResultAndTimeNewestFirst) {
+TEST_P(CallbackOutboxRepositoryTest, HistoryFiltersByStreamResultAndTimeNewestFirst) {
   CallbackEventRow one = Add(account_a_, "s1");
   CallbackEventRow two = Add(account_a_, "s2");
   CallbackEventRow never = Add(account_a_, "s1");
@@ -169,7 +170,7 @@ TEST_F(CallbackOutboxRepositoryTest, HistoryFiltersByStreamResultAndTimeNewestFi
   (void)never;
 }
 
-TEST_F(CallbackOutboxRepositoryTest, GetEventKeepsItsQueryAndSignedName) {
+TEST_P(CallbackOutboxRepositoryTest, GetEventKeepsItsQueryAndSignedName) {
   clock_.AdvanceMs(10);
   CallbackEventRow e;
   e.account_id = account_a_;
@@ -197,7 +198,7 @@ TEST_F(CallbackOutboxRepositoryTest, GetEventKeepsItsQueryAndSignedName) {
   EXPECT_EQ(repo_->Find(account_a_, post.id).value()->sign_host, "");
 }
 
-TEST_F(CallbackOutboxRepositoryTest, HistoryKeepsStreamEventsApartFromRecordingCallbacks) {
+TEST_P(CallbackOutboxRepositoryTest, HistoryKeepsStreamEventsApartFromRecordingCallbacks) {
   CallbackEventRow recording = Add(account_a_);
   CallbackEventRow publish = Add(account_a_);
   CallbackEventRow done = Add(account_a_);
@@ -221,7 +222,7 @@ TEST_F(CallbackOutboxRepositoryTest, HistoryKeepsStreamEventsApartFromRecordingC
   EXPECT_EQ(streams->total, 2);
 }
 
-TEST_F(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheLimit) {
+TEST_P(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheLimit) {
   CallbackEventRow done = Add(account_a_);
   CallbackEventRow waiting = Add(account_a_);
   ASSERT_TRUE(Attempt(done, CallbackState::kDelivered).ok());
@@ -233,31 +234,24 @@ TEST_F(CallbackOutboxRepositoryTest, PurgeRemovesOnlyFinishedEventsOlderThanTheL
 
 // Migration 8 adds query_string and sign_host to callback_outbox: rows written before it (by the
 // migration-5 column list) read back as they were, with neither.
-TEST(CallbackOutboxMigrationTest, EventsFromBeforeMigration8KeepTheirFieldsAndGetEmptyNewOnes) {
-  FakeClock clock(1'767'225'600'000);
-  auto db = std::move(*SqliteDatabase::Open(":memory:"));
-  ASSERT_TRUE(db->ExecuteScript("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                                "name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL);")
-                  .ok());
-  for (const auto& m : AllMigrations()) {
-    if (m.version >= 8) break;
-    std::string_view sql = m.sqlite_sql.empty() ? m.sql : m.sqlite_sql;
-    ASSERT_TRUE(db->ExecuteScript(fmt::format("{}\nINSERT INTO schema_migrations VALUES ({}, '{}', "
-                                              "0);",
-                                              sql, m.version, m.name))
-                    .ok());
-  }
-  ASSERT_TRUE(db->Execute("INSERT INTO callback_outbox (account_id, id, domain_name, app_name, "
-                          "stream_name, kind, url, method, body, sign_key, state, attempts, "
-                          "next_attempt_ms, last_attempt_ms, last_status, last_error, "
-                          "last_headers, last_response, created_at_ms, delivered_at_ms) VALUES "
-                          "('a', 'e1', 'example.com', 'live', 's1', 'file_created', "
-                          "'http://hooks.example.net/', 'POST', '{}', 'k', 'pending', 0, 5, NULL, "
-                          "0, '', '{}', '', 5, NULL)",
-                          {})
+class CallbackOutboxMigrationTest : public testing::DatabaseTest {
+ protected:
+  CallbackOutboxMigrationTest() { migrate_ = false; }
+};
+
+TEST_P(CallbackOutboxMigrationTest, EventsFromBeforeMigration8KeepTheirFieldsAndGetEmptyNewOnes) {
+  ASSERT_TRUE(ApplyMigrationsUpTo(*db_, clock_, 7).ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO callback_outbox (account_id, id, domain_name, app_name, "
+                           "stream_name, kind, url, method, body, sign_key, state, attempts, "
+                           "next_attempt_ms, last_attempt_ms, last_status, last_error, "
+                           "last_headers, last_response, created_at_ms, delivered_at_ms) VALUES "
+                           "('a', 'e1', 'example.com', 'live', 's1', 'file_created', "
+                           "'http://hooks.example.net/', 'POST', '{}', 'k', 'pending', 0, 5, NULL, "
+                           "0, '', '{}', '', 5, NULL)",
+                           {})
                   .has_value());
-  ASSERT_TRUE(ApplyMigrations(*db, clock).ok());
-  auto found = CallbackOutboxRepository(*db).Find("a", "e1");
+  ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+  auto found = CallbackOutboxRepository(*db_).Find("a", "e1");
   ASSERT_TRUE(found.has_value() && found->has_value());
   EXPECT_EQ((*found)->kind, "file_created");
   EXPECT_EQ((*found)->sign_key, "k");
@@ -271,7 +265,7 @@ TEST(CallbackOutboxMigrationTest, EventsFromBeforeMigration8KeepTheirFieldsAndGe
 namespace liverec::metadata {
 namespace {
 
-TEST_F(CallbackOutboxRepositoryTest, CountFailedCountsEventsGivenUpOnInEveryAccount) {
+TEST_P(CallbackOutboxRepositoryTest, CountFailedCountsEventsGivenUpOnInEveryAccount) {
   EXPECT_EQ(repo_->CountFailed().value(), 0);
   CallbackEventRow a = Add(account_a_);
   CallbackEventRow b = Add(account_b_);
@@ -282,6 +276,9 @@ TEST_F(CallbackOutboxRepositoryTest, CountFailedCountsEventsGivenUpOnInEveryAcco
   EXPECT_EQ(repo_->CountFailed().value(), 2);
   EXPECT_EQ(repo_->CountPending().value(), 1);
 }
+
+LIVEREC_ON_BOTH_BACKENDS(CallbackOutboxMigrationTest);
+LIVEREC_ON_BOTH_BACKENDS(CallbackOutboxRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

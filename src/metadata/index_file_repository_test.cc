@@ -2,19 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
 #include "metadata/recording_repository.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/database_test.h"
 
 namespace liverec::metadata {
 namespace {
 
-class IndexFileRepositoryTest : public ::testing::Test {
+class IndexFileRepositoryTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
-    db_ = std::move(*SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     account_ = TenantRepository(*db_, clock_, random_).EnsureAccount("a")->id;
     RecordingRepository recordings(*db_, clock_, random_);
     stream_ = recordings.EnsureStream(account_, "a.com", "live", "s1")->id;
@@ -26,14 +25,11 @@ class IndexFileRepositoryTest : public ::testing::Test {
     }
     repo_ = std::make_unique<IndexFileRepository>(*db_);
   }
-  FakeClock clock_{1'767'225'600'000};
-  OsRandom random_;
-  std::unique_ptr<SqliteDatabase> db_;
   std::unique_ptr<IndexFileRepository> repo_;
   std::string account_, stream_;
 };
 
-TEST_F(IndexFileRepositoryTest, SlicesAreSelectedByStartTimeWithALimit) {
+TEST_P(IndexFileRepositoryTest, SlicesAreSelectedByStartTimeWithALimit) {
   auto in = repo_->SlicesStartingIn(account_, stream_, 15'000, 45'000, 100);
   ASSERT_TRUE(in.has_value());
   ASSERT_EQ(in->size(), 3u);  // starts 20 s, 30 s, 40 s; the one from 10 s overlaps but is out
@@ -46,7 +42,7 @@ TEST_F(IndexFileRepositoryTest, SlicesAreSelectedByStartTimeWithALimit) {
   EXPECT_FALSE(repo_->FirstSliceFrom(account_, stream_, 100'001)->has_value());
 }
 
-TEST_F(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) {
+TEST_P(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) {
   for (int i = 0; i < 7; ++i) {
     clock_.AdvanceMs(1);
     IndexFileRow f{account_, std::to_string(100 + i), stream_, "index", "local", "records",
@@ -67,7 +63,7 @@ TEST_F(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) 
   EXPECT_FALSE(*repo_->Delete(account_, stream_, "103"));
 }
 
-TEST_F(IndexFileRepositoryTest, UnannouncedPlaylistsAreListedUntilMarked) {
+TEST_P(IndexFileRepositoryTest, UnannouncedPlaylistsAreListedUntilMarked) {
   IndexFileRow api{account_, "api", stream_, "index", "local", "records", "i.m3u8",
                    "m3u8",   0,     1,       1,       0,       0,         5};
   ASSERT_TRUE(repo_->Insert(api).ok());  // announced by default: nothing to tell
@@ -88,16 +84,27 @@ TEST_F(IndexFileRepositoryTest, UnannouncedPlaylistsAreListedUntilMarked) {
   ASSERT_TRUE(repo_->MarkAnnounced(account_, "cycle-1").ok()) << "marking twice is no error";
   EXPECT_TRUE(repo_->ListUnannounced()->empty());
   EXPECT_TRUE((*repo_->Find(account_, stream_, "cycle-1"))->announced);
-  auto plan = db_->Query(
-      "EXPLAIN QUERY PLAN SELECT id FROM index_files WHERE announced = 0 "
-      "ORDER BY account_id, id",
-      {});
-  ASSERT_TRUE(plan.has_value() && !plan->empty());
-  EXPECT_NE(AsText(plan->back().back()).find("index_files_unannounced"), std::string::npos)
-      << AsText(plan->back().back());
+  // The scan at start reads the partial index, not the table.
+  std::string plan;
+  Status explained = db_->InTransaction([&](SqlSession& session) -> Status {
+    bool sqlite = backend() == testing::Backend::kSqlite;
+    if (!sqlite) {  // a near-empty table: make the planner show the index it can use
+      auto off = session.Execute("SET LOCAL enable_seqscan = off", {});
+      if (!off) return off.error();
+    }
+    auto rows = session.Query(std::string(sqlite ? "EXPLAIN QUERY PLAN" : "EXPLAIN") +
+                                  " SELECT id FROM index_files WHERE announced = 0 "
+                                  "ORDER BY account_id, id",
+                              {});
+    if (!rows) return rows.error();
+    for (const auto& row : *rows) plan += AsText(row.back()) + "\n";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(explained.ok()) << explained.ToString();
+  EXPECT_NE(plan.find("index_files_unannounced"), std::string::npos) << plan;
 }
 
-TEST_F(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
+TEST_P(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
   EXPECT_EQ(*repo_->PurgeSlicesBefore(30'000), 3);
   EXPECT_EQ(repo_->SlicesStartingIn(account_, stream_, 0, 100'000, 100)->size(), 7u);
   IndexFileRow f{account_, "x", stream_, "index", "local", "records", "x.m3u8", "m3u8", 0, 1, 1,
@@ -106,6 +113,8 @@ TEST_F(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
   EXPECT_EQ(*repo_->PurgeIndexFilesBefore(5), 0);
   EXPECT_EQ(*repo_->PurgeIndexFilesBefore(6), 1);
 }
+
+LIVEREC_ON_BOTH_BACKENDS(IndexFileRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

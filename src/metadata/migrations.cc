@@ -428,7 +428,20 @@ Result<int> SchemaVersion(SqlDatabase& db) {
   return static_cast<int>(AsInt(rows->at(0).at(0)));
 }
 
-Status ApplyMigrations(SqlDatabase& db, const Clock& clock) {
+Result<int> StoredSchemaVersion(SqlDatabase& db) {
+  std::string_view exists =
+      db.Dialect() == "sqlite"
+          ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+          : "SELECT COUNT(*) FROM pg_catalog.pg_class WHERE oid = to_regclass('schema_migrations')";
+  auto rows = db.Query(exists);
+  if (!rows) return Error(rows.error());
+  if (AsInt(rows->at(0).at(0)) == 0) return 0;
+  return SchemaVersion(db);
+}
+
+namespace {
+
+Status ApplyMigrationsLocked(SqlDatabase& db, const Clock& clock, int up_to) {
   LIVEREC_RETURN_IF_ERROR(db.ExecuteScript(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at_ms BIGINT NOT NULL);"));
@@ -443,6 +456,7 @@ Status ApplyMigrations(SqlDatabase& db, const Clock& clock) {
   }
   for (const auto& migration : AllMigrations()) {
     if (migration.version <= *current) continue;
+    if (migration.version > up_to) break;
     // Scripts run outside InTransaction (which cannot take multi-statement scripts), wrapped in
     // BEGIN/COMMIT so a failed migration leaves nothing half-applied.
     std::string script = fmt::format(
@@ -458,6 +472,17 @@ Status ApplyMigrations(SqlDatabase& db, const Clock& clock) {
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status ApplyMigrations(SqlDatabase& db, const Clock& clock) {
+  return ApplyMigrationsUpTo(db, clock, AllMigrations().back().version);
+}
+
+Status ApplyMigrationsUpTo(SqlDatabase& db, const Clock& clock, int version) {
+  return db.WithAdvisoryLock(kMigrationLockKey,
+                             [&] { return ApplyMigrationsLocked(db, clock, version); });
 }
 
 }  // namespace liverec::metadata

@@ -11,6 +11,7 @@ class NotifyConfigRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = std::make_unique<NotifyConfigRepository>(*db_);
   }
 
@@ -26,7 +27,7 @@ class NotifyConfigRepositoryTest : public TwoAccountDatabaseTest {
   std::unique_ptr<NotifyConfigRepository> repo_;
 };
 
-TEST_F(NotifyConfigRepositoryTest, InsertedConfigIsFoundWithEveryField) {
+TEST_P(NotifyConfigRepositoryTest, InsertedConfigIsFoundWithEveryField) {
   NotifyConfig c = Make(account_a_);
   c.on_demand_url = "https://hooks.example.net/ondemand";
   c.need_status_notify = true;
@@ -43,13 +44,13 @@ TEST_F(NotifyConfigRepositoryTest, InsertedConfigIsFoundWithEveryField) {
   EXPECT_EQ((*found)->created_at_ms, c.created_at_ms);
 }
 
-TEST_F(NotifyConfigRepositoryTest, OneConfigPerDomainAndAccount) {
+TEST_P(NotifyConfigRepositoryTest, OneConfigPerDomainAndAccount) {
   ASSERT_TRUE(repo_->Insert(Make(account_a_)).ok());
   EXPECT_EQ(repo_->Insert(Make(account_a_)).PublicCode(), "ConfigAlreadyExists");
   EXPECT_TRUE(repo_->Insert(Make(account_b_)).ok());
 }
 
-TEST_F(NotifyConfigRepositoryTest, UpdateReplacesFieldsButKeepsCreationTime) {
+TEST_P(NotifyConfigRepositoryTest, UpdateReplacesFieldsButKeepsCreationTime) {
   NotifyConfig c = Make(account_a_);
   ASSERT_TRUE(repo_->Insert(c).ok());
   clock_.AdvanceMs(5000);
@@ -66,7 +67,7 @@ TEST_F(NotifyConfigRepositoryTest, UpdateReplacesFieldsButKeepsCreationTime) {
   EXPECT_EQ((*found)->updated_at_ms, clock_.NowMs());
 }
 
-TEST_F(NotifyConfigRepositoryTest, UpdateAndDeleteOfMissingConfigAreNotFound) {
+TEST_P(NotifyConfigRepositoryTest, UpdateAndDeleteOfMissingConfigAreNotFound) {
   EXPECT_EQ(repo_->Update(Make(account_a_)).PublicCode(), "InvalidConfig.NotFound");
   EXPECT_EQ(repo_->Delete(account_a_, "example.com").PublicCode(), "InvalidConfig.NotFound");
   ASSERT_TRUE(repo_->Insert(Make(account_b_)).ok());
@@ -76,6 +77,8 @@ TEST_F(NotifyConfigRepositoryTest, UpdateAndDeleteOfMissingConfigAreNotFound) {
   ASSERT_TRUE(found.has_value());
   EXPECT_FALSE(found->has_value());
 }
+
+LIVEREC_ON_BOTH_BACKENDS(NotifyConfigRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

@@ -12,6 +12,7 @@ class RecordConfigRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = std::make_unique<RecordConfigRepository>(*db_);
   }
 
@@ -37,7 +38,7 @@ class RecordConfigRepositoryTest : public TwoAccountDatabaseTest {
   std::unique_ptr<RecordConfigRepository> repo_;
 };
 
-TEST_F(RecordConfigRepositoryTest, InsertedConfigIsFoundWithFormatsInOrder) {
+TEST_P(RecordConfigRepositoryTest, InsertedConfigIsFoundWithFormatsInOrder) {
   RecordConfig c = MakeConfig(account_a_, "live", "*");
   c.start_time_ms = 1;
   ASSERT_TRUE(repo_->Insert(c).ok());
@@ -54,14 +55,14 @@ TEST_F(RecordConfigRepositoryTest, InsertedConfigIsFoundWithFormatsInOrder) {
   EXPECT_FALSE(f.end_time_ms.has_value());
 }
 
-TEST_F(RecordConfigRepositoryTest, SameTripletTwiceIsConfigAlreadyExistsButOtherAccountIsFree) {
+TEST_P(RecordConfigRepositoryTest, SameTripletTwiceIsConfigAlreadyExistsButOtherAccountIsFree) {
   ASSERT_TRUE(repo_->Insert(MakeConfig(account_a_, "live", "")).ok());
   EXPECT_EQ(repo_->Insert(MakeConfig(account_a_, "live", "")).PublicCode(), "ConfigAlreadyExists");
   EXPECT_TRUE(repo_->Insert(MakeConfig(account_a_, "live", "*")).ok());
   EXPECT_TRUE(repo_->Insert(MakeConfig(account_b_, "live", "")).ok());
 }
 
-TEST_F(RecordConfigRepositoryTest, UpdateReplacesFieldsAndChildren) {
+TEST_P(RecordConfigRepositoryTest, UpdateReplacesFieldsAndChildren) {
   RecordConfig c = MakeConfig(account_a_, "live", "s1");
   ASSERT_TRUE(repo_->Insert(c).ok());
   c.delay_time_s = 300;
@@ -76,7 +77,7 @@ TEST_F(RecordConfigRepositoryTest, UpdateReplacesFieldsAndChildren) {
   EXPECT_TRUE((*found)->transcode_templates.empty());
 }
 
-TEST_F(RecordConfigRepositoryTest, DeleteRemovesOnlyTheExactTripletOfTheAccount) {
+TEST_P(RecordConfigRepositoryTest, DeleteRemovesOnlyTheExactTripletOfTheAccount) {
   ASSERT_TRUE(repo_->Insert(MakeConfig(account_a_, "live", "")).ok());
   ASSERT_TRUE(repo_->Insert(MakeConfig(account_a_, "live", "*")).ok());
   EXPECT_EQ(repo_->Delete({account_b_, "example.com", "live", ""}).PublicCode(),
@@ -89,7 +90,7 @@ TEST_F(RecordConfigRepositoryTest, DeleteRemovesOnlyTheExactTripletOfTheAccount)
   EXPECT_EQ(AsInt(children->front()[0]), 2);  // only the '*' config's two formats remain
 }
 
-TEST_F(RecordConfigRepositoryTest, ListPagesInCreationOrderBothWaysAndFilters) {
+TEST_P(RecordConfigRepositoryTest, ListPagesInCreationOrderBothWaysAndFilters) {
   for (int i = 0; i < 7; ++i) {
     ASSERT_TRUE(repo_->Insert(MakeConfig(account_a_, "app" + std::to_string(i % 2),
                                          "s" + std::to_string(i)))
@@ -116,14 +117,7 @@ TEST_F(RecordConfigRepositoryTest, ListPagesInCreationOrderBothWaysAndFilters) {
   EXPECT_EQ(page->configs.front().stream_name, "s1");
 }
 
-TEST(MigrationsTest, ApplyingTwiceIsHarmlessAndRecordsTheVersion) {
-  FakeClock clock(0);
-  auto db = SqliteDatabase::Open(":memory:");
-  ASSERT_TRUE(db.has_value());
-  ASSERT_TRUE(ApplyMigrations(**db, clock).ok());
-  ASSERT_TRUE(ApplyMigrations(**db, clock).ok());
-  EXPECT_EQ(*SchemaVersion(**db), AllMigrations().back().version);
-}
+LIVEREC_ON_BOTH_BACKENDS(RecordConfigRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

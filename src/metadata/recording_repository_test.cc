@@ -2,29 +2,25 @@
 
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/database_test.h"
 
 namespace liverec::metadata {
 namespace {
 
-class RecordingRepositoryTest : public ::testing::Test {
+class RecordingRepositoryTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
-    db_ = std::move(*SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     account_ = TenantRepository(*db_, clock_, random_).EnsureAccount("a")->id;
     repo_ = std::make_unique<RecordingRepository>(*db_, clock_, random_);
   }
-  FakeClock clock_{1'767'225'600'000};
-  OsRandom random_;
-  std::unique_ptr<SqliteDatabase> db_;
   std::unique_ptr<RecordingRepository> repo_;
   std::string account_;
 };
 
-TEST_F(RecordingRepositoryTest, EnsureStreamIsIdempotentAndSequencesNeverRepeat) {
+TEST_P(RecordingRepositoryTest, EnsureStreamIsIdempotentAndSequencesNeverRepeat) {
   auto s1 = repo_->EnsureStream(account_, "a.com", "live", "s1");
   ASSERT_TRUE(s1.has_value()) << s1.error().ToString();
   clock_.AdvanceMs(5000);
@@ -37,7 +33,7 @@ TEST_F(RecordingRepositoryTest, EnsureStreamIsIdempotentAndSequencesNeverRepeat)
   EXPECT_EQ(*repo_->TakeSequence(account_, s1->id, SequenceKind::kSlice), 2);
 }
 
-TEST_F(RecordingRepositoryTest, CyclesOpenTouchAndClose) {
+TEST_P(RecordingRepositoryTest, CyclesOpenTouchAndClose) {
   auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
   RecordCycleRow cycle{account_, "c1", stream->id, "cfg", "m3u8", 0, "{}", CycleState::kOpen,
                        true, std::nullopt, std::nullopt, 1, "", std::nullopt};
@@ -54,7 +50,7 @@ TEST_F(RecordingRepositoryTest, CyclesOpenTouchAndClose) {
   EXPECT_EQ((*repo_->FindCycle(account_, "c1"))->object_key, "k.m3u8");
 }
 
-TEST_F(RecordingRepositoryTest, SlicesAreIndexedOnceAndListedInOrder) {
+TEST_P(RecordingRepositoryTest, SlicesAreIndexedOnceAndListedInOrder) {
   auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
   SliceRow slice{account_, stream->id, 2000, 3000, 1000, 10, "local", "records", "k2.ts",
                  "h264", "aac", 640, 360, 1, "c1", false};
@@ -72,7 +68,7 @@ TEST_F(RecordingRepositoryTest, SlicesAreIndexedOnceAndListedInOrder) {
   EXPECT_EQ(repo_->ListStreamSlices(account_, stream->id, 1500, 5000)->size(), 1u);
 }
 
-TEST_F(RecordingRepositoryTest, UnannouncedRecordFilesAreListedUntilMarked) {
+TEST_P(RecordingRepositoryTest, UnannouncedRecordFilesAreListedUntilMarked) {
   auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
   RecordFileRow file{account_,  "f1",       stream->id, "c1", 0,    0,   3,   "mp4", "local",
                      "records", "v/s1.mp4", 1000,       4000, 3000, 640, 360, 1234,  10};
@@ -94,6 +90,8 @@ TEST_F(RecordingRepositoryTest, UnannouncedRecordFilesAreListedUntilMarked) {
   ASSERT_EQ(files->size(), 2u);
   EXPECT_TRUE((*files)[1].announced);
 }
+
+LIVEREC_ON_BOTH_BACKENDS(RecordingRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

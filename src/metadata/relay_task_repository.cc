@@ -154,7 +154,8 @@ Result<RelayTaskPage> RelayTaskRepository::List(const std::string& account_id,
   std::vector<SqlValue> args = {account_id, ended_after_ms};
   auto add = [&](const char* column, const std::string& part) {
     if (part.empty()) return;
-    where += std::string(" AND ") + column + " LIKE ? ESCAPE '\\'";
+    // LOWER on both sides: ASCII case is ignored on PostgreSQL as by SQLite's LIKE.
+    where += std::string(" AND LOWER(") + column + ") LIKE LOWER(?) ESCAPE '\\'";
     args.emplace_back(Contains(part));
   };
   add("id", filter.task_id_part);

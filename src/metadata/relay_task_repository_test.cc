@@ -13,6 +13,7 @@ class RelayTaskRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = std::make_unique<RelayTaskRepository>(*db_);
   }
 
@@ -39,7 +40,7 @@ class RelayTaskRepositoryTest : public TwoAccountDatabaseTest {
   std::unique_ptr<RelayTaskRepository> repo_;
 };
 
-TEST_F(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
+TEST_P(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
   RelayTaskRow t = Make(account_a_, "t1");
   t.source_protocol = "";
   t.callback_url = "https://hooks.example.net/relay";
@@ -90,7 +91,7 @@ TEST_F(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
   EXPECT_EQ(f.created_at_ms, t.created_at_ms);
 }
 
-TEST_F(RelayTaskRepositoryTest, TasksAreInvisibleToOtherAccounts) {
+TEST_P(RelayTaskRepositoryTest, TasksAreInvisibleToOtherAccounts) {
   ASSERT_TRUE(Insert(Make(account_a_, "t1")).ok());
   EXPECT_FALSE(repo_->Find(account_b_, "t1")->has_value());
   EXPECT_EQ(repo_->Delete(account_b_, "t1").PublicCode(), "InvalidTask.NotFound");
@@ -101,7 +102,7 @@ TEST_F(RelayTaskRepositoryTest, TasksAreInvisibleToOtherAccounts) {
   EXPECT_TRUE(repo_->Find(account_a_, "t1")->has_value());
 }
 
-TEST_F(RelayTaskRepositoryTest, DstUrlIsUniqueAmongTheAccountsLiveTasks) {
+TEST_P(RelayTaskRepositoryTest, DstUrlIsUniqueAmongTheAccountsLiveTasks) {
   ASSERT_TRUE(Insert(Make(account_a_, "t1")).ok());
   EXPECT_EQ(Insert(Make(account_a_, "t2")).PublicCode(), "CodeConfigAlreadyExists");
   // Another account may push to the same URL (its tasks are not visible to this one).
@@ -118,7 +119,7 @@ TEST_F(RelayTaskRepositoryTest, DstUrlIsUniqueAmongTheAccountsLiveTasks) {
   EXPECT_TRUE(Insert(Make(account_a_, "t5", "rtmp://push.example.com/app/other")).ok());
 }
 
-TEST_F(RelayTaskRepositoryTest, TaskLimitCountsOnlyTheAccountsLiveTasks) {
+TEST_P(RelayTaskRepositoryTest, TaskLimitCountsOnlyTheAccountsLiveTasks) {
   ASSERT_TRUE(Insert(Make(account_a_, "t1", "rtmp://h/a/1"), 2).ok());
   ASSERT_TRUE(Insert(Make(account_a_, "t2", "rtmp://h/a/2"), 2).ok());
   Status refused = Insert(Make(account_a_, "t3", "rtmp://h/a/3"), 2);
@@ -129,7 +130,7 @@ TEST_F(RelayTaskRepositoryTest, TaskLimitCountsOnlyTheAccountsLiveTasks) {
   EXPECT_TRUE(Insert(Make(account_a_, "t3", "rtmp://h/a/3"), 2).ok());
 }
 
-TEST_F(RelayTaskRepositoryTest, UpdateIsCompareAndSetOnTheRevision) {
+TEST_P(RelayTaskRepositoryTest, UpdateIsCompareAndSetOnTheRevision) {
   ASSERT_TRUE(Insert(Make(account_a_, "t1")).ok());
   RelayTaskRow first = *repo_->Find(account_a_, "t1").value();
   RelayTaskRow second = first;
@@ -147,7 +148,7 @@ TEST_F(RelayTaskRepositoryTest, UpdateIsCompareAndSetOnTheRevision) {
   EXPECT_EQ(stored.created_at_ms, first.created_at_ms);
 }
 
-TEST_F(RelayTaskRepositoryTest, ListFiltersByPartsOfIdNameAndDstUrlAndPages) {
+TEST_P(RelayTaskRepositoryTest, ListFiltersByPartsOfIdNameAndDstUrlAndPages) {
   for (int i = 0; i < 5; ++i) {
     RelayTaskRow t = Make(account_a_, "id-" + std::to_string(i), "rtmp://h/app/s" + std::to_string(i));
     t.task_name = i % 2 ? "evening_news" : "sports 100%";
@@ -167,9 +168,12 @@ TEST_F(RelayTaskRepositoryTest, ListFiltersByPartsOfIdNameAndDstUrlAndPages) {
   EXPECT_EQ(repo_->List(account_a_, {"", "", "%"}, 0, 1, 10)->total, 0);
   EXPECT_EQ(repo_->List(account_a_, {"", "", "app/s3"}, 0, 1, 10)->total, 1);
   EXPECT_EQ(repo_->List(account_a_, {"", "news", "s3"}, 0, 1, 10)->total, 1);
+  // ASCII case is ignored, on both backends.
+  EXPECT_EQ(repo_->List(account_a_, {"ID-4", "", ""}, 0, 1, 10)->total, 1);
+  EXPECT_EQ(repo_->List(account_a_, {"", "Evening_NEWS", ""}, 0, 1, 10)->total, 2);
 }
 
-TEST_F(RelayTaskRepositoryTest, ListHidesTasksEndedBeforeTheCutoffAndPurgeRemovesThem) {
+TEST_P(RelayTaskRepositoryTest, ListHidesTasksEndedBeforeTheCutoffAndPurgeRemovesThem) {
   RelayTaskRow old_task = Make(account_a_, "old", "rtmp://h/a/old");
   old_task.end_time_ms = clock_.NowMs() + 1000;
   ASSERT_TRUE(Insert(old_task).ok());
@@ -191,7 +195,7 @@ TEST_F(RelayTaskRepositoryTest, ListHidesTasksEndedBeforeTheCutoffAndPurgeRemove
 namespace liverec::metadata {
 namespace {
 
-TEST_F(RelayTaskRepositoryTest, CountByStatusCountsEveryAccountsTasks) {
+TEST_P(RelayTaskRepositoryTest, CountByStatusCountsEveryAccountsTasks) {
   EXPECT_TRUE(repo_->CountByStatus()->empty());
   RelayTaskRow a = Make(account_a_, "t1", "rtmp://h/a/1");
   RelayTaskRow b = Make(account_a_, "t2", "rtmp://h/a/2");
@@ -205,6 +209,8 @@ TEST_F(RelayTaskRepositoryTest, CountByStatusCountsEveryAccountsTasks) {
   ASSERT_TRUE(counts.has_value()) << counts.error().ToString();
   EXPECT_EQ(*counts, (std::map<int64_t, int64_t>{{-1, 1}, {0, 1}, {1, 2}}));
 }
+
+LIVEREC_ON_BOTH_BACKENDS(RelayTaskRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

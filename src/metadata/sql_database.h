@@ -1,9 +1,12 @@
 // SqlDatabase: the narrow door between repositories and a SQL engine.
 //
-// Repositories (metadata/sql/) speak portable SQL with `?` placeholders and plain values; a
-// backend (sqlite/, later postgres/) runs it. Values are NULL, int64 or text: times are int64 UTC
-// milliseconds, ids are text. Thread-safety: implementations may be called from any thread; a
-// Transaction belongs to the thread that opened it and blocks other users until it ends.
+// Repositories speak portable SQL with `?` placeholders and plain values; a backend (sqlite/,
+// postgres/) runs it. Values are NULL, int64 or text: times are int64 UTC milliseconds, ids are
+// text. Thread-safety: implementations may be called from any thread; a transaction belongs to
+// the thread that opened it. Backend differences a repository must respect (docs/architecture.md
+// "Portable SQL"): no engine-specific syntax unless chosen by Dialect(); a transaction's body may
+// run more than once; a statement that lost its connection fails (ServiceUnavailable) and is not
+// retried, since it may or may not have been applied.
 #pragma once
 
 #include <cstdint>
@@ -56,11 +59,20 @@ class SqlSession {
 
 class SqlDatabase : public SqlSession {
  public:
-  // Runs `body` in one transaction: committed if it returns OK, rolled back otherwise.
+  // Runs `body` in one serializable transaction: committed if it returns OK, rolled back
+  // otherwise. The body uses only `session` (the database itself would run outside the
+  // transaction on PostgreSQL) and may run again from the start when PostgreSQL reports a
+  // serialization conflict, so it must have no effects other than through `session` and on its
+  // own results.
   virtual Status InTransaction(const std::function<Status(SqlSession&)>& body) = 0;
   // Runs a script of several statements without arguments (migrations).
   virtual Status ExecuteScript(std::string_view sql) = 0;
-  // "sqlite" or "postgres": migrations may differ in a few type names.
+  // Runs `body` while holding the lock `key`, which every user of the same database respects:
+  // on PostgreSQL a session advisory lock on a connection of its own (other nodes wait; the lock
+  // goes with the connection if this process dies), on SQLite a mutex of this object (one
+  // process per database file). Not reentrant. For one-time work such as migrations.
+  virtual Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) = 0;
+  // "sqlite" or "postgres": for the few statements and migrations that differ.
   virtual std::string_view Dialect() const = 0;
 };
 

@@ -11,6 +11,7 @@ class StreamsNotifyConfigRepositoryTest : public TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = std::make_unique<StreamsNotifyConfigRepository>(*db_);
   }
 
@@ -32,7 +33,7 @@ class StreamsNotifyConfigRepositoryTest : public TwoAccountDatabaseTest {
   std::unique_ptr<StreamsNotifyConfigRepository> repo_;
 };
 
-TEST_F(StreamsNotifyConfigRepositoryTest, UpsertedConfigIsFoundWithEveryField) {
+TEST_P(StreamsNotifyConfigRepositoryTest, UpsertedConfigIsFoundWithEveryField) {
   StreamsNotifyConfig c = Make(account_a_, "http://hooks.example.net/streams");
   c.notify_req_auth = true;
   c.notify_auth_key = "KbT8mN2pQ9rS4vX7";
@@ -50,7 +51,7 @@ TEST_F(StreamsNotifyConfigRepositoryTest, UpsertedConfigIsFoundWithEveryField) {
   EXPECT_EQ(found->created_at_ms, c.created_at_ms);
 }
 
-TEST_F(StreamsNotifyConfigRepositoryTest, SecondUpsertReplacesEveryFieldButTheCreationTime) {
+TEST_P(StreamsNotifyConfigRepositoryTest, SecondUpsertReplacesEveryFieldButTheCreationTime) {
   StreamsNotifyConfig first = Make(account_a_, "http://hooks.example.net/one");
   first.notify_req_auth = true;
   first.notify_auth_key = "KbT8mN2pQ9rS4vX7";
@@ -69,7 +70,7 @@ TEST_F(StreamsNotifyConfigRepositoryTest, SecondUpsertReplacesEveryFieldButTheCr
   EXPECT_EQ(found->updated_at_ms, clock_.NowMs());
 }
 
-TEST_F(StreamsNotifyConfigRepositoryTest, AccountsAreIsolated) {
+TEST_P(StreamsNotifyConfigRepositoryTest, AccountsAreIsolated) {
   ASSERT_TRUE(repo_->Upsert(Make(account_a_, "http://a.example.net/")).ok());
   EXPECT_FALSE(Found(account_b_).has_value()) << "b sees nothing of a's config";
   ASSERT_TRUE(repo_->Upsert(Make(account_b_, "http://b.example.net/")).ok());
@@ -80,11 +81,13 @@ TEST_F(StreamsNotifyConfigRepositoryTest, AccountsAreIsolated) {
   EXPECT_TRUE(Found(account_a_).has_value()) << "deleting b's config leaves a's";
 }
 
-TEST_F(StreamsNotifyConfigRepositoryTest, DeleteOfMissingConfigIsNotFound) {
+TEST_P(StreamsNotifyConfigRepositoryTest, DeleteOfMissingConfigIsNotFound) {
   EXPECT_EQ(repo_->Delete(account_a_, "push.example.com").PublicCode(), "InvalidConfig.NotFound");
   ASSERT_TRUE(repo_->Upsert(Make(account_b_, "http://b.example.net/")).ok());
   EXPECT_EQ(repo_->Delete(account_a_, "push.example.com").PublicCode(), "InvalidConfig.NotFound");
 }
+
+LIVEREC_ON_BOTH_BACKENDS(StreamsNotifyConfigRepositoryTest);
 
 }  // namespace
 }  // namespace liverec::metadata

@@ -4,6 +4,7 @@
 #include "net/accept_failure.h"
 #include "net/connection_table.h"
 #include "net/descriptor_limits.h"
+#include "net/http_request_reader.h"
 #include "net/listen.h"
 
 #include <fcntl.h>
@@ -53,20 +54,6 @@ struct HttpServer::State {
 };
 
 namespace {
-
-HttpRequest ToRequest(const http::request<http::string_body>& in) {
-  HttpRequest out;
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  for (const auto& field : in) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.headers[name] = std::string(field.value());
-  }
-  out.body = in.body();
-  return out;
-}
 
 // Opens the file of `response`: a copy of the descriptor the handler opened, else file_path.
 void OpenResponseFile(const HttpResponse& response, beast::file_mode mode, beast::file& file,
@@ -211,9 +198,8 @@ asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state,
     while (true) {
       state->connections.SetIdle(id, SteadyNowMs());
       stream.expires_after(state->IdleTimeout());
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<uint32_t>(state->options.max_header_bytes));
-      parser.body_limit(state->options.max_body_bytes);
+      BeastRequestParser parser;
+      LimitRequestParser(parser, state->options);
       beast::error_code ec;
       co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
@@ -225,7 +211,7 @@ asio::awaitable<void> Session(std::shared_ptr<HttpServer::State> state,
       state->connections.SetBusy(id);
       if (ec) {
         // Oversized or malformed requests get a plain answer and the connection is closed.
-        int status = (ec == http::error::body_limit || ec == http::error::header_limit) ? 413 : 400;
+        int status = BadRequestStatus(ec);
         spdlog::debug("http: bad request from client: {}", ec.message());
         HttpResponse bad{status, "text/plain", ec.message() + "\n", "", {}};
         co_await WriteResponse(stream, bad, 11, false, false, state->IdleTimeout());

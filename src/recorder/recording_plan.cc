@@ -1,8 +1,32 @@
 #include "recorder/recording_plan.h"
 
+#include <stdexcept>
+#include <utility>
+
 #include "storage/object_key_template.h"
 
 namespace liverec::recorder {
+namespace {
+
+// The integer `j[key]` as a T: a JSON integer within T's range, else an exception (caught as
+// "malformed" below). nlohmann would convert a float too, and converting one beyond T's range
+// (1e300) is undefined behaviour.
+template <typename T>
+T IntegerAt(const nlohmann::json& j, const char* key) {
+  const nlohmann::json& v = j.at(key);
+  if (v.is_number_unsigned() && std::in_range<T>(v.get<uint64_t>())) return v.get<T>();
+  if (v.is_number_integer() && !v.is_number_unsigned() && std::in_range<T>(v.get<int64_t>())) {
+    return v.get<T>();
+  }
+  throw std::invalid_argument(std::string(key) + " is not an integer in range");
+}
+
+template <typename T>
+T IntegerOr(const nlohmann::json& j, const char* key, T fallback) {
+  return j.contains(key) ? IntegerAt<T>(j, key) : fallback;
+}
+
+}  // namespace
 
 std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan) {
   if (plan.Has("m3u8")) {
@@ -62,10 +86,10 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
     p.bucket = j.at("bucket").get<std::string>();
     p.playlist_template = j.at("playlist_template").get<std::string>();
     p.slice_template = j.at("slice_template").get<std::string>();
-    p.cycle_duration_s = j.at("cycle_duration_s").get<int64_t>();
-    p.slice_duration_s = j.at("slice_duration_s").get<int64_t>();
-    p.delay_time_s = j.at("delay_time_s").get<int64_t>();
-    p.time_zone_minutes = j.value("time_zone_minutes", 0);
+    p.cycle_duration_s = IntegerAt<int64_t>(j, "cycle_duration_s");
+    p.slice_duration_s = IntegerAt<int64_t>(j, "slice_duration_s");
+    p.delay_time_s = IntegerAt<int64_t>(j, "delay_time_s");
+    p.time_zone_minutes = IntegerOr<int>(j, "time_zone_minutes", 0);
     if (j.contains("push_args")) {
       p.push_args = j.at("push_args").get<std::map<std::string, std::string>>();
     }
@@ -76,7 +100,7 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
     for (const auto& f : j.at("formats")) {
       p.formats.push_back({f.at("format").get<std::string>(),
                            f.at("object_template").get<std::string>(),
-                           f.at("cycle_duration_s").get<int64_t>()});
+                           IntegerAt<int64_t>(f, "cycle_duration_s")});
     }
     return p;
   } catch (const std::exception& e) {
@@ -101,18 +125,18 @@ Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
     if (!plan) return Error(plan.error());
     s.plan = std::move(*plan);
     s.id = j.at("id").get<std::string>();
-    s.start_ms = j.at("start_ms").get<int64_t>();
-    s.end_ms = j.at("end_ms").get<int64_t>();
-    s.first_dts_ms = j.at("first_dts_ms").get<int64_t>();
+    s.start_ms = IntegerAt<int64_t>(j, "start_ms");
+    s.end_ms = IntegerAt<int64_t>(j, "end_ms");
+    s.first_dts_ms = IntegerAt<int64_t>(j, "first_dts_ms");
     s.video_codec = j.at("video_codec").get<std::string>();
     s.audio_codec = j.at("audio_codec").get<std::string>();
-    s.width = j.at("width").get<int>();
-    s.height = j.at("height").get<int>();
+    s.width = IntegerAt<int>(j, "width");
+    s.height = IntegerAt<int>(j, "height");
     s.discontinuity = j.at("discontinuity").get<bool>();
     s.publish_start = j.value("publish_start", false);
     s.torn = j.value("torn", false);
     s.closed = j.at("closed").get<bool>();
-    s.sequence = j.value("sequence", int64_t{-1});
+    s.sequence = IntegerOr<int64_t>(j, "sequence", -1);
     return s;
   } catch (const std::exception& e) {
     return Error(ErrorCode::kInternalError, "", std::string("malformed spool sidecar: ") + e.what());

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <spdlog/spdlog.h>
 
@@ -24,6 +25,12 @@ Status FsyncPath(const std::string& path, bool directory) {
   int rc = ::fsync(fd);
   ::close(fd);
   return rc == 0 ? Status::Ok() : IoError("fsync " + path);
+}
+
+// One path segment: not empty, no '/' or NUL, not "." or "..".
+bool IsPlainName(std::string_view name) {
+  return !name.empty() && name != "." && name != ".." &&
+         name.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
 }
 
 }  // namespace
@@ -126,9 +133,23 @@ std::vector<SpoolSlice> Spool::ScanSidecars() const {
 
 Result<SpoolSlice> Spool::ReadSidecar(const std::string& path) {
   std::ifstream in(path);
-  auto json = nlohmann::json::parse(in, nullptr, false);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return ParseSidecar(text);
+}
+
+Result<SpoolSlice> Spool::ParseSidecar(std::string_view text) {
+  auto json = nlohmann::json::parse(text, nullptr, false);
   if (json.is_discarded()) return Error(ErrorCode::kInternalError, "", "not JSON");
-  return SpoolSliceFromJson(json);
+  auto slice = SpoolSliceFromJson(json);
+  if (!slice) return slice;
+  // Recovery renames, truncates and removes the files these names make: a stream's folder
+  // directly under the root (not one of the spool's own) and files directly in it, never more.
+  if (!IsPlainName(slice->plan.stream_id) || IsReservedDir(slice->plan.stream_id) ||
+      !IsPlainName(slice->id)) {
+    return Error(ErrorCode::kInternalError, "",
+                 "malformed spool sidecar: its stream id and slice id must be plain file names");
+  }
+  return slice;
 }
 
 bool Spool::IsReservedDir(std::string_view name) {

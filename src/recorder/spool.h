@@ -72,8 +72,12 @@ class Spool {
   // Every sidecar under the root (for recovery), parsed; unreadable ones are logged and skipped.
   // Slices set aside in failed/ are not listed.
   std::vector<SpoolSlice> ScanSidecars() const;
-  // One sidecar file, parsed (an error when it is not whole JSON of a SpoolSlice).
+  // One sidecar file, parsed: an error when it is not whole JSON of a SpoolSlice, or when its
+  // stream id or slice id is not a plain file name (empty, '.', '..', with a '/', or one of the
+  // spool's own folders), as recovery would then act on files outside the stream's folder.
   static Result<SpoolSlice> ReadSidecar(const std::string& path);
+  // The text of a sidecar file, parsed (ReadSidecar without the file: fuzz/spool_sidecar_fuzz.cc).
+  static Result<SpoolSlice> ParseSidecar(std::string_view text);
   // Whether a directory directly under the root is one of the spool's own (cycles, held,
   // compose, orphans, failed) rather than a stream's.
   static bool IsReservedDir(std::string_view name);

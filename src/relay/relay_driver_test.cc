@@ -48,6 +48,7 @@ class RelayDriverTest : public metadata::TwoAccountDatabaseTest {
  protected:
   void SetUp() override {
     TwoAccountDatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     tasks_ = std::make_unique<metadata::RelayTaskRepository>(*db_);
     outbox_rows_ = std::make_unique<metadata::CallbackOutboxRepository>(*db_);
     outbox_ = std::make_unique<callbacks::Outbox>(*outbox_rows_, clock_, random_);
@@ -123,7 +124,7 @@ class RelayDriverTest : public metadata::TwoAccountDatabaseTest {
   int made_ = 0;
 };
 
-TEST_F(RelayDriverTest, AStoredTaskStartsAtItsStartTimeAndItsStatusIsSavedAndCalledBack) {
+TEST_P(RelayDriverTest, AStoredTaskStartsAtItsStartTimeAndItsStatusIsSavedAndCalledBack) {
   RelayTask task = Insert("rtmp://dst.test/live/a");
   driver_->Start();
   Drain();
@@ -151,7 +152,7 @@ TEST_F(RelayDriverTest, AStoredTaskStartsAtItsStartTimeAndItsStatusIsSavedAndCal
   EXPECT_EQ(callbacks[0]["url"], "http://hooks.test/r");
 }
 
-TEST_F(RelayDriverTest, FailuresRecoverThenGoOfflineWithTheReasonInTheRowAndTheCallbacks) {
+TEST_P(RelayDriverTest, FailuresRecoverThenGoOfflineWithTheReasonInTheRowAndTheCallbacks) {
   RelayTask task = Insert("rtmp://dst.test/live/a");
   clock_.SetMs(task.start_time_ms);
   driver_->Start();
@@ -177,7 +178,7 @@ TEST_F(RelayDriverTest, FailuresRecoverThenGoOfflineWithTheReasonInTheRowAndTheC
   EXPECT_EQ(callbacks[1]["TaskInvalidReason"], "PushStreamFailed");
 }
 
-TEST_F(RelayDriverTest, EveryAttemptIsLoggedWithItsTasksOwnConsecutiveNumber) {
+TEST_P(RelayDriverTest, EveryAttemptIsLoggedWithItsTasksOwnConsecutiveNumber) {
   LogCapture log;
   RelayTask a = Insert("rtmp://dst.test/live/a");  // RetryCount 1
   RelayTask b = Insert("rtmp://dst.test/live/b");
@@ -204,7 +205,7 @@ TEST_F(RelayDriverTest, EveryAttemptIsLoggedWithItsTasksOwnConsecutiveNumber) {
   }
 }
 
-TEST_F(RelayDriverTest, AnApiChangeThatRacesTheSchedulersSaveIsMergedNotLost) {
+TEST_P(RelayDriverTest, AnApiChangeThatRacesTheSchedulersSaveIsMergedNotLost) {
   RelayTask task = Insert("rtmp://dst.test/live/a");
   clock_.SetMs(task.start_time_ms);
   driver_->Start();
@@ -226,7 +227,7 @@ TEST_F(RelayDriverTest, AnApiChangeThatRacesTheSchedulersSaveIsMergedNotLost) {
   EXPECT_EQ(Stored(task).callback_url, "http://hooks.test/new");
 }
 
-TEST_F(RelayDriverTest, UserStopAndDeleteStopTheRelayAndAreCalledBack) {
+TEST_P(RelayDriverTest, UserStopAndDeleteStopTheRelayAndAreCalledBack) {
   RelayTask a = Insert("rtmp://dst.test/live/a");
   RelayTask b = Insert("rtmp://dst.test/live/b", "");  // no callbacks
   clock_.SetMs(a.start_time_ms);
@@ -253,7 +254,7 @@ TEST_F(RelayDriverTest, UserStopAndDeleteStopTheRelayAndAreCalledBack) {
   EXPECT_EQ(callbacks[1]["TaskInvalidReason"], "TriggerByUser");
 }
 
-TEST_F(RelayDriverTest, EndTimeExitsWithACallbackAndTheRetentionRemovesTheRow) {
+TEST_P(RelayDriverTest, EndTimeExitsWithACallbackAndTheRetentionRemovesTheRow) {
   RelayTask task = Insert("rtmp://dst.test/live/a");
   clock_.SetMs(task.start_time_ms);
   driver_->Start();
@@ -281,7 +282,7 @@ TEST_F(RelayDriverTest, EndTimeExitsWithACallbackAndTheRetentionRemovesTheRow) {
   EXPECT_FALSE(wake_.has_value());
 }
 
-TEST_F(RelayDriverTest, ShutdownStopsTheRelaysKeepsTheirStateAndIgnoresLateReports) {
+TEST_P(RelayDriverTest, ShutdownStopsTheRelaysKeepsTheirStateAndIgnoresLateReports) {
   RelayTask task = Insert("rtmp://dst.test/live/a");
   clock_.SetMs(task.start_time_ms);
   driver_->Start();
@@ -304,6 +305,9 @@ TEST_F(RelayDriverTest, ShutdownStopsTheRelaysKeepsTheirStateAndIgnoresLateRepor
   ASSERT_EQ(runner_.started.size(), 1u);
   EXPECT_EQ(Stored(task).status, 2);
 }
+
+// The driver's saves (compare-and-set, transactions) on both backends.
+LIVEREC_ON_BOTH_BACKENDS(RelayDriverTest);
 
 }  // namespace
 }  // namespace liverec::relay

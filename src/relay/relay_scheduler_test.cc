@@ -2,10 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
 #include "relay/task_commands.h"
+#include "testing/test_database.h"
 
 namespace liverec::relay {
 namespace {
@@ -385,8 +384,9 @@ TEST_F(RelaySchedulerTest, LoadResumesInterruptedTasksAndKeepsTheRest) {
 
 // Server restart: what the scheduler saved is what the next process loads.
 TEST_F(RelaySchedulerTest, StateSurvivesARestartThroughTheRepository) {
-  auto db = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-  ASSERT_TRUE(metadata::ApplyMigrations(*db, clock_).ok());
+  auto opened = testing::OpenMigratedSqlite(clock_);
+  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
+  std::unique_ptr<metadata::SqlDatabase> db = std::move(*opened);
   OsRandom random;
   std::string account = metadata::TenantRepository(*db, clock_, random).EnsureAccount("a")->id;
   metadata::RelayTaskRepository repo(*db);

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "testing/temp_dir.h"
+
 namespace liverec::relay {
 namespace {
 
@@ -13,10 +15,6 @@ using callbacks::UrlVerdict;
 class RelayUrlPolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ =
-        std::filesystem::temp_directory_path() /
-        ("liverec-relay-url-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(root_ / "media");
     std::ofstream(root_ / "media" / "a.mp4") << "x";
     std::ofstream(root_ / "secret.mp4") << "x";
@@ -27,13 +25,13 @@ class RelayUrlPolicyTest : public ::testing::Test {
                                             : std::vector<std::string>{"203.0.113.5"};
     };
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
   UrlVerdict Source(std::string_view type, std::string_view protocol, const std::string& url) {
     return CheckSourceUrl(type, protocol, url, policy_).verdict;
   }
 
-  std::filesystem::path root_;
+  testing::TempDir dir_{"relay-url"};
+  const std::filesystem::path& root_ = dir_.path();
   UrlPolicy policy_;
 };
 

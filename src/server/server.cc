@@ -39,7 +39,7 @@
 #include "base/random.h"
 #include "metadata/migrations.h"
 #include "metadata/record_config_repository.h"
-#include "metadata/sqlite/sqlite_database.h"
+#include "metadata/open_database.h"
 #include "metadata/tenant_repository.h"
 #include "net/descriptor_limits.h"
 #include "net/http_server.h"
@@ -116,7 +116,7 @@ struct Server::Impl {
   SystemClock clock;
   OsRandom random;
   ServerMetrics metrics{clock};  // /metrics; its counters are handed to the components
-  std::unique_ptr<metadata::SqliteDatabase> db;
+  std::unique_ptr<metadata::SqlDatabase> db;
   std::unique_ptr<metadata::TenantRepository> tenants;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs;
   std::unique_ptr<api::ApiService> api;
@@ -480,7 +480,7 @@ Result<StartInfo> Server::Start() {
   auto locks = LockServerDirectories(s.config.data_dir, s.config.recording.spool_dir);
   if (!locks) return Error(locks.error());
   s.locks = std::move(*locks);
-  auto db = metadata::SqliteDatabase::Open(s.config.database_path);
+  auto db = metadata::OpenDatabase(s.config.database, s.clock);
   if (!db) return Error(db.error());
   s.db = std::move(*db);
   LIVEREC_RETURN_IF_ERROR(metadata::ApplyMigrations(*s.db, s.clock));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/build_info.h"
+#include "metadata/open_database.h"
 
 namespace liverec::server {
 
@@ -27,9 +28,9 @@ std::string BucketBannerLine(const config::BucketConfig& bucket, const StartInfo
 std::string StartBanner(const config::Config& config, const StartInfo& info,
                         const std::string& program) {
   std::string url = "http://" + info.http_address + "/";
-  std::string out =
-      fmt::format("liverec {} is running\nHTTP API listening on {}\nData dir: {} (SQLite {})\n",
-                  BuildVersion(), url, config.data_dir, config.database_path);
+  std::string out = fmt::format(
+      "liverec {} is running\nHTTP API listening on {}\nData dir: {} ({})\n", BuildVersion(), url,
+      config.data_dir, metadata::DescribeDatabase(config.database));
   for (const auto& bucket : config.buckets) out += BucketBannerLine(bucket, info, url) + "\n";
   out += fmt::format("RTMP ingest listening on rtmp://{}/<app>/<stream>?vhost=<domain>\n",
                      info.rtmp_address);

@@ -52,7 +52,7 @@ TEST(StartBannerTest, ALocalBucketUnderAnotherEndpointIsSaidNotToBeServed) {
 TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
   config::Config config;
   config.data_dir = "/srv/data";
-  config.database_path = "/srv/data/liverec.db";
+  config.database.path = "/srv/data/liverec.db";
   config.buckets = {LocalBucket(), S3Bucket()};
   std::string banner = StartBanner(config, Info(), "liverec");
   EXPECT_NE(banner.find("\nHTTP API listening on http://127.0.0.1:28080/\n"), std::string::npos)
@@ -65,6 +65,23 @@ TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
       banner.ends_with("--endpoint http://127.0.0.1:28080/ DescribeLiveRecordConfig "
                        "DomainName=example.com\n"))
       << banner;
+}
+
+TEST(StartBannerTest, TheDatabaseIsNamedWithThePasswordMasked) {
+  config::Config config;
+  config.data_dir = "/srv/data";
+  config.database.path = "/srv/data/liverec.db";
+  EXPECT_NE(StartBanner(config, Info(), "liverec")
+                .find("Data dir: /srv/data (SQLite "
+                      "/srv/data/liverec.db)\n"),
+            std::string::npos);
+  config.database.url = "postgresql://rec:s3cret@db.internal:5432/liverec?sslmode=require";
+  std::string banner = StartBanner(config, Info(), "liverec");
+  EXPECT_NE(
+      banner.find("(PostgreSQL postgresql://rec:***@db.internal:5432/liverec?sslmode=require)"),
+      std::string::npos)
+      << banner;
+  EXPECT_EQ(banner.find("s3cret"), std::string::npos) << banner;
 }
 
 }  // namespace

@@ -77,5 +77,33 @@ TEST(AvcConfigTest, NonSpsNalUnitIsMalformed) {
   EXPECT_EQ(ParseH264SpsSize(pps).error().code(), ErrorCode::kMediaMalformed);
 }
 
+// High profile, 320x240, a scaling matrix whose first list starts with delta_scale `delta`
+// (ITU-T H.264 §7.4.2.1.1.1: -128..127), the other deltas 0.
+std::vector<uint8_t> SpsWithScalingDelta(int delta) {
+  if (delta == 0) return {0x67, 0x64, 0x00, 0x1f, 0xad, 0xff, 0xff, 0x80, 0xb4, 0x0a, 0x0f, 0xc8};
+  const uint8_t sign = delta > 0 ? 0x3f : 0x7f;  // se(200) or se(-200)
+  return {0x67, 0x64, 0x00, 0x1f, 0xad, 0x80, 0x64, sign, 0xff, 0x80, 0xb4, 0x0a, 0x0f, 0xc8};
+}
+
+TEST(AvcConfigTest, ADeltaScaleOutsideItsRangeIsMalformed) {
+  auto valid = ParseH264SpsSize(SpsWithScalingDelta(0));
+  ASSERT_TRUE(valid.has_value()) << valid.error().ToString();
+  EXPECT_EQ(*valid, (PictureSize{320, 240}));
+  for (int delta : {200, -200}) {
+    auto sps = ParseH264SpsSize(SpsWithScalingDelta(delta));
+    ASSERT_FALSE(sps.has_value()) << delta;
+    EXPECT_EQ(sps.error().code(), ErrorCode::kMediaMalformed);
+    EXPECT_NE(sps.error().Message().find("delta_scale"), std::string::npos);
+  }
+  // Found by fuzz/codec_config_fuzz.cc: a delta near INT32_MAX overflowed last_scale + delta
+  // (undefined behaviour, reported by UBSan) instead of being refused.
+  const std::vector<uint8_t> overflow = {
+      0x67, 0x2c, 0x81, 0x3d, 0xff, 0xd3, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x23, 0x3d,
+      0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x1e, 0xff, 0xff, 0xff, 0xff,
+  };
+  EXPECT_FALSE(ParseH264SpsSize(overflow).has_value());
+}
+
 }  // namespace
 }  // namespace liverec::media::flv

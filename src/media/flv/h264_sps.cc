@@ -37,17 +37,23 @@ bool HasChromaFields(uint32_t profile_idc) {
   }
 }
 
-// scaling_list() of §7.3.2.1.1.1: only read to stay in step.
-void SkipScalingList(BitReader& reader, int size) {
+// scaling_list() of §7.3.2.1.1.1: only read to stay in step. delta_scale must be within
+// -128..127 (§7.4.2.1.1.1); anything else is malformed (and would overflow the sum).
+Status SkipScalingList(BitReader& reader, int size) {
   int last_scale = 8;
   int next_scale = 8;
   for (int j = 0; j < size && reader.ok(); ++j) {
     if (next_scale != 0) {
       const int32_t delta = reader.ReadSe();
+      if (delta < -128 || delta > 127) {
+        return Status(ErrorCode::kMediaMalformed, {},
+                      "H.264 SPS: delta_scale " + std::to_string(delta));
+      }
       next_scale = ((last_scale + delta) % 256 + 256) % 256;
     }
     last_scale = next_scale == 0 ? last_scale : next_scale;
   }
+  return Status::Ok();
 }
 
 struct ChromaInfo {
@@ -72,7 +78,7 @@ Result<ChromaInfo> ReadChromaFields(BitReader& reader) {
     const int lists = info.chroma_format_idc != 3 ? 8 : 12;
     for (int i = 0; i < lists && reader.ok(); ++i) {
       if (reader.ReadFlag()) {
-        SkipScalingList(reader, i < 6 ? 16 : 64);
+        LIVEREC_RETURN_IF_ERROR(SkipScalingList(reader, i < 6 ? 16 : 64));
       }
     }
   }

@@ -220,4 +220,9 @@ Status SqliteDatabase::ExecuteScript(std::string_view sql) {
   return Status::Ok();
 }
 
+Status SqliteDatabase::WithAdvisoryLock(int64_t /*key*/, const std::function<Status()>& body) {
+  std::lock_guard lock(advisory_mutex_);
+  return body();
+}
+
 }  // namespace liverec::metadata

@@ -29,6 +29,7 @@ class SqliteDatabase final : public SqlDatabase {
   Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& args) override;
   Status InTransaction(const std::function<Status(SqlSession&)>& body) override;
   Status ExecuteScript(std::string_view sql) override;
+  Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) override;
   std::string_view Dialect() const override { return "sqlite"; }
 
  private:
@@ -45,6 +46,7 @@ class SqliteDatabase final : public SqlDatabase {
   class StatementRow;
   sqlite3* db_;
   std::recursive_mutex mutex_;
+  std::mutex advisory_mutex_;  // WithAdvisoryLock: one process per file, so a mutex suffices
   // Idle prepared statements. A statement in use is taken out, so a nested query with the same
   // text (from a row callback) prepares its own.
   std::unordered_map<std::string, sqlite3_stmt*> idle_statements_;

@@ -19,9 +19,7 @@ namespace {
 
 // How many packets a new input may take to show each of its streams before stitching starts.
 constexpr size_t kPrimePackets = 64;
-
-// libav's AV_TIME_BASE_Q, which is a C compound literal (clang refuses it in C++ under
-// -Wpedantic).
+// AV_TIME_BASE_Q without its C compound literal, which is not C++ (clang -Wpedantic refuses it).
 constexpr AVRational kMicroseconds{1, AV_TIME_BASE};
 
 int64_t ToUs(int64_t ts, AVRational time_base) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "relay/worker/relay_pipeline.h"
+#include "testing/temp_dir.h"
 
 namespace liverec::relay::worker::test_support {
 
@@ -71,23 +72,8 @@ inline bool CanConnect(int port) {
   return ok;
 }
 
-// A fresh directory named after the running test, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
-            ("liverec_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-             std::to_string(::getpid()));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh directory, removed on destruction.
+using TempDir = ::liverec::testing::TempDir;
 
 // nginx + nginx-rtmp in one process under `dir`: application `a` relays live only,
 // application `b` also records every stream to `dir`/rec/<stream>.flv.

@@ -1,0 +1,18 @@
+# LIVEREC_FUZZ=ON: the libFuzzer build (docs/fuzzing.md). clang only: every liverec library is
+# instrumented for libFuzzer's coverage (fuzzer-no-link) and checked by AddressSanitizer and
+# UndefinedBehaviorSanitizer; any undefined behaviour aborts, so the fuzzer reports it as a crash.
+# The targets themselves (fuzz/) link libFuzzer's main. Build only the fuzz targets from such a
+# build directory (`cmake --build build-fuzz --target liverec_fuzzers`); the ordinary build, tests
+# and benchmarks stay on the default compiler, in their own build directory.
+if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "LIVEREC_FUZZ needs clang (CMAKE_CXX_COMPILER=clang++): libFuzzer is clang's")
+endif()
+set(LIVEREC_SANITIZERS "address,undefined")
+# -fno-sanitize=function: clang 14 cannot emit that check's prologue for the split parts of a
+# C++20 coroutine ("Cannot represent a difference across sections", net/ and asio code).
+# _GLIBCXX_ASSERTIONS: libstdc++ checks operator[] of vectors, strings and spans, which ASan
+# cannot see inside a container's capacity.
+add_compile_options(-g -O1 -fsanitize=fuzzer-no-link,${LIVEREC_SANITIZERS}
+                    -fno-sanitize=function -fno-sanitize-recover=undefined
+                    -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS)
+add_link_options(-fsanitize=${LIVEREC_SANITIZERS})
