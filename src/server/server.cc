@@ -127,6 +127,10 @@ struct Server::Impl {
   std::unique_ptr<boost::asio::thread_pool> workers;
   // Where slices are stored and indexed ([recording] upload_threads), apart from the workers.
   std::unique_ptr<boost::asio::thread_pool> uploads;
+  // Where the HTTP handlers run: joined in ~Server before the I/O context is destroyed, since a
+  // handler's end resumes its connection on that context (a handler still running on the
+  // workers then was undefined behaviour, found by the sanitizer build).
+  std::unique_ptr<boost::asio::thread_pool> handlers;
   std::unique_ptr<net::HttpServer> http;
   std::vector<std::thread> io_threads;
   // SIGINT and SIGTERM, caught from the end of Start (before the banner says the server is up),
@@ -456,6 +460,7 @@ Server::~Server() {
   s.relay_runner.reset();
   s.relay_egress.reset();
   s.http.reset();
+  if (s.handlers) s.handlers->join();  // before the context their connections resume on
   s.rtmp.reset();
   s.cycle_timer.reset();
   s.callback_timer.reset();
@@ -530,6 +535,7 @@ Result<StartInfo> Server::Start() {
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.uploads = std::make_unique<boost::asio::thread_pool>(
       static_cast<size_t>(s.config.recording.upload_threads));
+  s.handlers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   if (Status relay = s.StartRelay(); !relay.ok()) return Error(relay);
   deps.relay.listener = s.relay_driver.get();
   net::HttpServerOptions http_options;
@@ -538,7 +544,7 @@ Result<StartInfo> Server::Start() {
     http_options.idle_timeout_s = static_cast<int>(s.config.testing.http_idle_timeout_s);
   }
   s.http = std::make_unique<net::HttpServer>(
-      *s.io, *s.workers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); },
+      *s.io, *s.handlers, [&s](const net::HttpRequest& r) { return s.router->Handle(r); },
       http_options);
   auto port = s.http->Listen(s.config.http_listen);
   if (!port) return Error(port.error());

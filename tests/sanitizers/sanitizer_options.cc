@@ -9,8 +9,9 @@
 //   libraries that are not ours to fix (LIVEREC_LSAN_SUPPRESSIONS, its absolute path).
 // - Allocation stacks are unwound with the debug info (fast_unwind_on_malloc=0): the Debian
 //   libraries have no frame pointers, so the fast unwinder stops inside libav* and a leak there
-//   would show no frame of ours, neither to fix nor for a suppression to name. It costs about
-//   1.6 times the time of allocation-heavy unit tests (media), nothing measurable elsewhere.
+//   would show no frame of ours, neither to fix nor for a suppression to name. It costs 1.6 to 3
+//   times the time of allocation-heavy unit tests (media, the recorder's simulations), little
+//   for the Node files, which wait on media pushed in real time.
 //
 // The sanitizer runtimes call these functions once, before main(); they hold no state.
 
