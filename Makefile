@@ -2,6 +2,8 @@
 #   make run   installs what is missing, builds, and starts liverec with embedded defaults
 #   make test  installs what is missing, builds, and runs every test
 #   make sanitize  the same tests against an ASan + UBSan build in $(SANITIZE_DIR) (tests/README.md)
+#   make format    applies .clang-format (clang-format-14) to every C++ file git tracks; make test
+#                  checks it (tests/check_format.sh)
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
@@ -11,7 +13,7 @@ TEST_JOBS ?= $(shell echo $$(( 2 * $(JOBS) )))
 ARGS ?=
 
 .PHONY: all deps build compile run test unit sanitize clean bench bench-recording bench-availability \
-        bench-api bench-restart bench-relay bench-index
+        bench-api bench-restart bench-relay bench-index format
 
 all: build
 
@@ -115,6 +117,9 @@ bench: build
 	    || { echo "$$t failed: $(BENCH_OUT)/$$t.log"; exit 1; }; \
 	done
 	@echo "tables in $(BENCH_OUT)/*.md, data in $(BENCH_OUT)/*.json"
+
+format:
+	@git ls-files -z -- '*.cc' '*.h' '*.cpp' '*.hpp' | xargs -0 clang-format-14 --style=file -i
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).configure.log $(SANITIZE_DIR) $(SANITIZE_DIR).configure.log \

@@ -31,6 +31,8 @@ APT_PACKAGES=(
   # The sanitizer build (make sanitize): clang and its sanitizer runtimes (only recommended by
   # clang, and recommends are not installed here).
   clang libclang-rt-14-dev
+  # The format check (tests/check_format.sh): pinned to Debian 12's version, whose output it is.
+  clang-format-14
   nodejs npm curl ca-certificates openssl
 )
 if ((FUZZ)); then APT_PACKAGES+=(clang libclang-rt-14-dev llvm-14); fi

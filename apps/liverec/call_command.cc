@@ -47,8 +47,8 @@ int RunCall(const CallOptions& options) {
     id = stored->access_key_id;
     secret = stored->access_key_secret;
   }
-  std::string endpoint = options.endpoint.empty() ? "http://" + config->http_listen + "/"
-                                                  : options.endpoint;
+  std::string endpoint =
+      options.endpoint.empty() ? "http://" + config->http_listen + "/" : options.endpoint;
   if (!endpoint.ends_with("/")) endpoint += "/";
 
   SystemClock clock;

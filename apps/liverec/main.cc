@@ -44,14 +44,17 @@ int main(int argc, char** argv) {
 
   CallOptions call;
   auto* call_cmd = app.add_subcommand("call", "sign (V1) and send one API request, print the JSON");
-  call_cmd->add_option("--config", call.config_file, "TOML config file (for the data dir and address)");
+  call_cmd->add_option("--config", call.config_file,
+                       "TOML config file (for the data dir and address)");
   call_cmd->add_option("--data-dir", call.data_dir, "data directory holding credentials.json");
   call_cmd->add_option("--endpoint", call.endpoint, "API URL (default http://<http.listen>)");
-  call_cmd->add_option("--access-key-id", call.access_key_id, "AccessKeyId (default: the data dir's)");
+  call_cmd->add_option("--access-key-id", call.access_key_id,
+                       "AccessKeyId (default: the data dir's)");
   call_cmd->add_option("--access-key-secret", call.access_key_secret, "AccessKeySecret");
   call_cmd->add_option("--method", call.method, "GET or POST (form body)")
       ->check(CLI::IsMember({"GET", "POST"}));
-  call_cmd->add_option("action", call.action, "the Action, e.g. DescribeLiveRecordConfig")->required();
+  call_cmd->add_option("action", call.action, "the Action, e.g. DescribeLiveRecordConfig")
+      ->required();
   call_cmd->add_option("params", call.params, "parameters as Key=Value");
 
   auto* version_cmd = app.add_subcommand("version", "print the version");

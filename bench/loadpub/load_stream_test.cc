@@ -38,8 +38,12 @@ std::vector<testing::TagSpec> Pass() {
 
 media::rtmp::PublishClientOptions Options(const asio::ip::tcp::endpoint& endpoint) {
   std::string host = "rtmp://127.0.0.1:" + std::to_string(endpoint.port());
-  return {host + "/live?vhost=a.com", "live?vhost=a.com", "s1", media::rtmp::HandshakeVariant::kDigest,
-          4096, {}};
+  return {host + "/live?vhost=a.com",
+          "live?vhost=a.com",
+          "s1",
+          media::rtmp::HandshakeVariant::kDigest,
+          4096,
+          {}};
 }
 
 class LoadStreamTest : public ::testing::Test {
@@ -54,15 +58,15 @@ class LoadStreamTest : public ::testing::Test {
   // Connects and waits for NetStream.Publish.Start.
   void Publish() {
     stream_->Connect(server_.endpoint());
-    ASSERT_TRUE(RunUntil(io_, [&] { return stream_->state() != StreamState::kConnecting &&
-                                           stream_->state() != StreamState::kNegotiating; }));
+    ASSERT_TRUE(RunUntil(io_, [&] {
+      return stream_->state() != StreamState::kConnecting &&
+             stream_->state() != StreamState::kNegotiating;
+    }));
     ASSERT_EQ(stream_->state(), StreamState::kPublishing) << stream_->stats().error;
     EXPECT_TRUE(stream_->stats().published);
   }
 
-  size_t ServerMediaCount() {
-    return server_.connections().empty() ? 0 : server_.Media(0).size();
-  }
+  size_t ServerMediaCount() { return server_.connections().empty() ? 0 : server_.Media(0).size(); }
 
   asio::io_context io_;
   TempFlv file_;
@@ -110,7 +114,7 @@ TEST_F(LoadStreamTest, SendsWhatIsDueAtTheClockAndLoopsWithIncreasingTimestamps)
   const StreamStats& stats = stream_->stats();
   EXPECT_EQ(stats.video_frames, 11u);  // 10 frames and one sequence header
   EXPECT_EQ(stats.keyframes, 3u);      // the sequence header is flagged 0x17 too
-  EXPECT_EQ(stats.audio_frames, 7u);  // 3 frames a pass and one sequence header
+  EXPECT_EQ(stats.audio_frames, 7u);   // 3 frames a pass and one sequence header
   EXPECT_EQ(stream_->pushed_ms(), 360 + 40);
   EXPECT_GT(stats.bytes_sent, 2 * 5000u);
   EXPECT_TRUE(stats.error.empty());

@@ -54,7 +54,8 @@ inline Bytes FlvBytes(const std::vector<TagSpec>& tags) {
     put24(0);
     out.insert(out.end(), tag.body.begin(), tag.body.end());
     uint32_t previous = static_cast<uint32_t>(11 + tag.body.size());
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(previous >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out.push_back(static_cast<uint8_t>(previous >> shift));
   }
   return out;
 }
@@ -82,8 +83,8 @@ inline Bytes AudioSequenceHeader() {
 }
 // AMF0 "onMetaData" followed by an empty ECMA array (§E.5).
 inline Bytes Metadata() {
-  return {0x02, 0x00, 0x0a, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a', 't', 'a',
-          0x08, 0,    0,    0,   0,   0,   0,   9};
+  return {0x02, 0x00, 0x0a, 'o', 'n', 'M', 'e', 't', 'a', 'D', 'a',
+          't',  'a',  0x08, 0,   0,   0,   0,   0,   0,   9};
 }
 
 // A file in a fresh temporary directory, removed with the object.
@@ -94,7 +95,8 @@ class TempFlv {
            ("loadpub_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++));
     std::filesystem::create_directories(dir_);
     std::ofstream(path(), std::ios::binary)
-        .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
   }
   ~TempFlv() {
     std::error_code ignored;
@@ -162,33 +164,33 @@ class FakeRtmpServer {
   }
 
   void Read(Connection* c) {
-    c->socket.async_read_some(boost::asio::buffer(c->buffer), [this, c](
-                                                                   const boost::system::error_code& error,
-                                                                   size_t size) {
-      if (c->closed) return;
-      if (error) return Close(c);
-      auto events = c->session.Feed(std::span<const uint8_t>(c->buffer).first(size));
-      while (events) {
-        for (auto& event : *events) {
-          if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
-            c->session.AcceptPublish(publish->stream_id);
+    c->socket.async_read_some(
+        boost::asio::buffer(c->buffer),
+        [this, c](const boost::system::error_code& error, size_t size) {
+          if (c->closed) return;
+          if (error) return Close(c);
+          auto events = c->session.Feed(std::span<const uint8_t>(c->buffer).first(size));
+          while (events) {
+            for (auto& event : *events) {
+              if (auto* publish = std::get_if<media::rtmp::PublishEvent>(&event)) {
+                c->session.AcceptPublish(publish->stream_id);
+              }
+              c->events.push_back(std::move(event));
+            }
+            if (!c->session.HasMessagesToResume()) break;
+            events = c->session.Feed({});
           }
-          c->events.push_back(std::move(event));
-        }
-        if (!c->session.HasMessagesToResume()) break;
-        events = c->session.Feed({});
-      }
-      if (!events) {
-        c->error = events.error().ToString();
-        return Close(c);
-      }
-      std::vector<uint8_t> out = c->session.TakeOutput();
-      if (!out.empty()) {
-        boost::system::error_code ignored;
-        boost::asio::write(c->socket, boost::asio::buffer(out), ignored);
-      }
-      Read(c);
-    });
+          if (!events) {
+            c->error = events.error().ToString();
+            return Close(c);
+          }
+          std::vector<uint8_t> out = c->session.TakeOutput();
+          if (!out.empty()) {
+            boost::system::error_code ignored;
+            boost::asio::write(c->socket, boost::asio::buffer(out), ignored);
+          }
+          Read(c);
+        });
   }
 
   void Close(Connection* c) {

@@ -8,8 +8,8 @@ namespace liverec::loadpub {
 namespace {
 
 using testing::AudioFrame;
-using testing::Bytes;
 using testing::AudioSequenceHeader;
+using testing::Bytes;
 using testing::FlvBytes;
 using testing::Metadata;
 using testing::TempFlv;

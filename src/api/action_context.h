@@ -10,17 +10,17 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "callbacks/url_safety.h"
+#include "ingest/stream_registry.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
 #include "metadata/notify_config_repository.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
+#include "metadata/relay_task_repository.h"
+#include "metadata/streams_notify_config_repository.h"
+#include "metadata/tenant_repository.h"
 #include "recorder/cycle_manager.h"
 #include "recorder/live_controls.h"
-#include "metadata/tenant_repository.h"
-#include "ingest/stream_registry.h"
-#include "metadata/streams_notify_config_repository.h"
-#include "metadata/relay_task_repository.h"
 #include "relay/relay_task_listener.h"
 #include "relay/relay_url_policy.h"
 
@@ -36,7 +36,7 @@ struct RecordLimits {
 
 // What the recorded-content and index-file actions need besides the repositories.
 struct IndexOptions {
-  std::string public_url;          // base of RecordUrl: <public_url>/<bucket>/<key>
+  std::string public_url;  // base of RecordUrl: <public_url>/<bucket>/<key>
   // Buckets liverec does not serve itself (S3), (endpoint, bucket) -> base of their RecordUrls:
   // <base>/<key>.
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;
@@ -64,7 +64,7 @@ struct StreamServices {
 struct RelayServices {
   metadata::RelayTaskRepository* tasks = nullptr;
   relay::UrlPolicy urls;
-  int64_t max_tasks = 100;  // per account, tasks that have not exited
+  int64_t max_tasks = 100;            // per account, tasks that have not exited
   int64_t min_retry_interval_s = 60;  // lowered only by the config's [testing] section
   int64_t exited_retention_ms = relay::kDefaultExitedRetentionMs;
   relay::RelayTaskListener* listener = nullptr;

@@ -37,9 +37,8 @@ ResponseFormat FormatOf(const ParsedRequest& parsed) {
 ApiService::ApiService(ApiDependencies deps, ApiOptions options, ApiMetrics* metrics)
     : deps_(deps),
       nonces_(options.nonce_capacity, options.timestamp_window_ms),
-      authenticator_(
-          [this](const std::string& id) { return deps_.tenants.FindAccessKey(id); }, deps.clock,
-          nonces_, options.timestamp_window_ms),
+      authenticator_([this](const std::string& id) { return deps_.tenants.FindAccessKey(id); },
+                     deps.clock, nonces_, options.timestamp_window_ms),
       error_docs_url_(std::move(options.error_docs_url)),
       metrics_(metrics) {}
 

@@ -28,14 +28,19 @@ class ApiServiceTest : public ::testing::Test {
     auto a = tenants_->EnsureAccount("default");
     auto b = tenants_->EnsureAccount("b");
     ASSERT_TRUE(tenants_->UpsertAccessKey({kKeyId, a->id, kSecret, true, kNow}).ok());
-    ASSERT_TRUE(tenants_->UpsertAccessKey({"BKeyId000000001", b->id, "bsecret000000000001", true, kNow}).ok());
-    ASSERT_TRUE(tenants_->UpsertAccessKey({"OffKeyId0000001", a->id, "offsecret0000000001", false, kNow}).ok());
+    ASSERT_TRUE(
+        tenants_->UpsertAccessKey({"BKeyId000000001", b->id, "bsecret000000000001", true, kNow})
+            .ok());
+    ASSERT_TRUE(
+        tenants_->UpsertAccessKey({"OffKeyId0000001", a->id, "offsecret0000000001", false, kNow})
+            .ok());
     ASSERT_TRUE(tenants_->ReplaceDomains({{b->id, "b.example.com", {}}}).ok());
-    ASSERT_TRUE(tenants_->ReplaceBuckets({{a->id, "local", "records", "local", "/tmp/x"},
-                                          {b->id, "local", "records-b", "local", "/tmp/y"}})
+    ASSERT_TRUE(tenants_
+                    ->ReplaceBuckets({{a->id, "local", "records", "local", "/tmp/x"},
+                                      {b->id, "local", "records-b", "local", "/tmp/y"}})
                     .ok());
-    service_ = std::make_unique<ApiService>(ApiDependencies{clock_, random_, *tenants_, *configs_, {}},
-                                            ApiOptions{});
+    service_ = std::make_unique<ApiService>(
+        ApiDependencies{clock_, random_, *tenants_, *configs_, {}}, ApiOptions{});
   }
 
   ParamMap Common(const std::string& action, const std::string& key_id = kKeyId) {
@@ -51,7 +56,8 @@ class ApiServiceTest : public ::testing::Test {
 
   static std::string Encode(const ParamMap& params) {
     std::string out;
-    for (const auto& [k, v] : params) out += (out.empty() ? "" : "&") + PopEncode(k) + "=" + PopEncode(v);
+    for (const auto& [k, v] : params)
+      out += (out.empty() ? "" : "&") + PopEncode(k) + "=" + PopEncode(v);
     return out;
   }
 
@@ -71,7 +77,8 @@ class ApiServiceTest : public ::testing::Test {
     return request;
   }
 
-  ApiRequest V3(const std::string& action, const ParamMap& query, const std::string& secret = kSecret) {
+  ApiRequest V3(const std::string& action, const ParamMap& query,
+                const std::string& secret = kSecret) {
     ApiRequest request;
     request.method = "POST";
     request.target = "/?" + Encode(query);
@@ -83,13 +90,13 @@ class ApiServiceTest : public ::testing::Test {
                        {"x-acs-content-sha256", HexEncode(Sha256(""))}};
     std::vector<std::string> names;
     for (const auto& [name, value] : request.headers) names.push_back(name);
-    auto canonical = V3CanonicalRequest("POST", "/", query, request.headers, names,
-                                        HexEncode(Sha256("")));
+    auto canonical =
+        V3CanonicalRequest("POST", "/", query, request.headers, names, HexEncode(Sha256("")));
     std::string joined;
     for (const auto& n : names) joined += (joined.empty() ? "" : ";") + n;
-    request.headers["authorization"] = std::string("ACS3-HMAC-SHA256 Credential=") + kKeyId +
-                                       ",SignedHeaders=" + joined + ",Signature=" +
-                                       V3Signature(secret, V3StringToSign(canonical));
+    request.headers["authorization"] =
+        std::string("ACS3-HMAC-SHA256 Credential=") + kKeyId + ",SignedHeaders=" + joined +
+        ",Signature=" + V3Signature(secret, V3StringToSign(canonical));
     return request;
   }
 
@@ -97,8 +104,11 @@ class ApiServiceTest : public ::testing::Test {
 
   ParamMap AddParams(const std::string& stream) {
     auto p = Common("AddLiveAppRecordConfig");
-    p.insert({{"DomainName", "example.com"}, {"AppName", "live"}, {"StreamName", stream},
-              {"OssEndpoint", "local"}, {"OssBucket", "records"},
+    p.insert({{"DomainName", "example.com"},
+              {"AppName", "live"},
+              {"StreamName", stream},
+              {"OssEndpoint", "local"},
+              {"OssBucket", "records"},
               {"RecordFormat.1.Format", "m3u8"}});
     return p;
   }
@@ -140,8 +150,8 @@ TEST_F(ApiServiceTest, UnknownAndDisabledKeys) {
   auto r = service_->Handle(V1("GET", Common("DescribeLiveRecordConfig", "NoSuchKey0001")));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(Body(r)["Code"], "InvalidAccessKeyId.NotFound");
-  r = service_->Handle(V1("GET", Common("DescribeLiveRecordConfig", "OffKeyId0000001"),
-                          "offsecret0000000001"));
+  r = service_->Handle(
+      V1("GET", Common("DescribeLiveRecordConfig", "OffKeyId0000001"), "offsecret0000000001"));
   EXPECT_EQ(Body(r)["Code"], "InvalidAccessKeyId.Inactive");
 }
 
@@ -286,16 +296,20 @@ TEST_F(ApiServiceTest, ResponsesAreCountedByActionAndCodeWithBoundedLabels) {
   auto has = [&](const std::string& line) { return text.find(line + "\n") != std::string::npos; };
   EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\",code=\"OK\"} 1"))
       << text;
-  EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
-                  "code=\"MissingDomainName\"} 1"))
+  EXPECT_TRUE(
+      has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
+          "code=\"MissingDomainName\"} 1"))
       << text;
-  EXPECT_TRUE(has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
-                  "code=\"SignatureDoesNotMatch\"} 1"))
+  EXPECT_TRUE(
+      has("liverec_api_requests_total{action=\"DescribeLiveRecordConfig\","
+          "code=\"SignatureDoesNotMatch\"} 1"))
       << text;
-  EXPECT_TRUE(has("liverec_api_requests_total{action=\"unknown\",code=\"InvalidAction.NotFound\"} 1"))
+  EXPECT_TRUE(
+      has("liverec_api_requests_total{action=\"unknown\",code=\"InvalidAction.NotFound\"} 1"))
       << text;
   EXPECT_EQ(text.find("NoSuch"), std::string::npos) << "request text must not become a label";
-  EXPECT_TRUE(has("liverec_api_request_duration_seconds_count{action=\"DescribeLiveRecordConfig\"} 3"))
+  EXPECT_TRUE(
+      has("liverec_api_request_duration_seconds_count{action=\"DescribeLiveRecordConfig\"} 3"))
       << text;
 }
 

@@ -32,9 +32,8 @@ Result<metadata::AccessKeyRow> Authenticator::FindKey(const std::string& access_
   return **key;
 }
 
-Status Authenticator::CheckFreshness(const std::string& access_key_id,
-                                     const std::string& timestamp, const std::string& nonce,
-                                     const char* nonce_name) const {
+Status Authenticator::CheckFreshness(const std::string& access_key_id, const std::string& timestamp,
+                                     const std::string& nonce, const char* nonce_name) const {
   auto when = ParseIsoUtc(timestamp);
   int64_t now = clock_.NowMs();
   if (!when || std::llabs(*when - now) > window_ms_) {
@@ -86,9 +85,9 @@ Result<Caller> Authenticator::AuthenticateV3(const ApiRequest& request,
   };
   for (const auto& [name, value] : request.headers) {
     if ((name == "host" || name.starts_with("x-acs-")) && !is_signed(name)) {
-      return Error(ErrorCode::kIncompleteSignature, "",
-                   "SignedHeaders must include host and every x-acs-* header; missing " + name +
-                       ".");
+      return Error(
+          ErrorCode::kIncompleteSignature, "",
+          "SignedHeaders must include host and every x-acs-* header; missing " + name + ".");
     }
   }
   for (const auto& name : auth->signed_headers) {

@@ -26,8 +26,7 @@ using AccessKeyLookup =
 
 class Authenticator {
  public:
-  Authenticator(AccessKeyLookup lookup, const Clock& clock, NonceStore& nonces,
-                int64_t window_ms)
+  Authenticator(AccessKeyLookup lookup, const Clock& clock, NonceStore& nonces, int64_t window_ms)
       : lookup_(std::move(lookup)), clock_(clock), nonces_(nonces), window_ms_(window_ms) {}
 
   Result<Caller> Authenticate(const ApiRequest& request, const ParsedRequest& parsed) const;

@@ -61,9 +61,9 @@ Result<RecordFormat> ParseFormat(const Params& params, const std::string& base,
                              : before                   ? before->oss_object_prefix
                                                         : kDefaultRecordPrefix;
   std::string extension = "." + format.format;
-  if (auto problem = storage::CheckObjectTemplate(format.oss_object_prefix,
-                                                  storage::TemplateKind::kRecord, key.app_name,
-                                                  key.stream_name, extension)) {
+  if (auto problem =
+          storage::CheckObjectTemplate(format.oss_object_prefix, storage::TemplateKind::kRecord,
+                                       key.app_name, key.stream_name, extension)) {
     return Error(ErrorCode::kInvalidOssObjectPrefixMalformed, "",
                  fmt::format("{}.OssObjectPrefix: {}.", base, *problem));
   }
@@ -75,8 +75,8 @@ Result<RecordFormat> ParseFormat(const Params& params, const std::string& base,
   }
   if (is_m3u8) {
     format.slice_oss_object_prefix = slice && !slice->empty() ? *slice
-                                     : before ? before->slice_oss_object_prefix
-                                              : kDefaultSlicePrefix;
+                                     : before                 ? before->slice_oss_object_prefix
+                                                              : kDefaultSlicePrefix;
     if (auto problem = storage::CheckObjectTemplate(format.slice_oss_object_prefix,
                                                     storage::TemplateKind::kSlice, key.app_name,
                                                     key.stream_name, ".ts")) {
@@ -169,12 +169,12 @@ Result<std::vector<std::string>> ParseTranscodeTemplates(const Params& params) {
   for (int index : params.ListIndices("TranscodeTemplates")) {
     std::string value = params.Get(fmt::format("TranscodeTemplates.{}", index)).value_or("");
     bool ok = !value.empty() && value.size() <= 64 &&
-              std::all_of(value.begin(), value.end(), [](unsigned char c) {
-                return std::isalnum(c) || c == '-' || c == '_';
-              });
+              std::all_of(value.begin(), value.end(),
+                          [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
     if (!ok) {
-      return Error(ErrorCode::kInvalidTranscodeTemplatesMalformed, "",
-                   fmt::format("TranscodeTemplates.{} must be 1-64 letters, digits, - or _.", index));
+      return Error(
+          ErrorCode::kInvalidTranscodeTemplatesMalformed, "",
+          fmt::format("TranscodeTemplates.{} must be 1-64 letters, digits, - or _.", index));
     }
     templates.push_back(std::move(value));
   }

@@ -27,8 +27,8 @@ Status CheckBucketAccess(ActionContext& context, const std::string& endpoint,
 // "RecordFormat" or "TranscodeRecordFormat" list. `previous` (Update) supplies object-name
 // templates for formats that do not name them. Empty when the list was not sent.
 Result<std::vector<metadata::RecordFormat>> ParseFormats(
-    ActionContext& context, const Params& params, const std::string& prefix, const metadata::RecordConfigKey& key,
-    const std::vector<metadata::RecordFormat>* previous);
+    ActionContext& context, const Params& params, const std::string& prefix,
+    const metadata::RecordConfigKey& key, const std::vector<metadata::RecordFormat>* previous);
 
 Result<std::vector<std::string>> ParseTranscodeTemplates(const Params& params);
 

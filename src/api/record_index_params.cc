@@ -14,7 +14,8 @@ Result<int64_t> RequiredTime(const Params& params, const char* name, ErrorCode m
   auto text = params.Required(name);
   if (!text) return Error(text.error());
   auto when = ParseIsoUtc(*text);
-  if (!when) return Error(malformed, "", std::string(name) + " must be yyyy-MM-ddTHH:mm:ssZ (UTC).");
+  if (!when)
+    return Error(malformed, "", std::string(name) + " must be yyyy-MM-ddTHH:mm:ssZ (UTC).");
   return *when;
 }
 
@@ -48,7 +49,8 @@ Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params)
   if (!start) return Error(start.error());
   auto end = RequiredTime(params, "EndTime", ErrorCode::kInvalidEndTimeMalformed);
   if (!end) return Error(end.error());
-  if (*end <= *start) return Error(ErrorCode::kInvalidEndTimeMismatch, "", "EndTime must be after StartTime.");
+  if (*end <= *start)
+    return Error(ErrorCode::kInvalidEndTimeMismatch, "", "EndTime must be after StartTime.");
   if (*end - *start > kFourDaysMs) {
     return Error(ErrorCode::kInvalidEndTimeMismatch, "", "The range may be at most 4 days.");
   }
@@ -69,8 +71,8 @@ std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
   size_t start = 0;
   while (start <= key.size()) {
     auto slash = key.find('/', start);
-    url += "/" + PopEncode(key.substr(start, slash == std::string::npos ? std::string::npos
-                                                                        : slash - start));
+    url += "/" + PopEncode(key.substr(
+                     start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
@@ -79,20 +81,21 @@ std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
 
 nlohmann::json IndexFileToJson(const ActionContext& context, const metadata::StreamRow& stream,
                                const metadata::IndexFileRow& file, bool with_format) {
-  nlohmann::json json = {{"RecordId", file.id},
-                         {"RecordUrl", ObjectUrl(context, file.endpoint, file.bucket, file.object_key)},
-                         {"DomainName", stream.domain_name},
-                         {"AppName", stream.app_name},
-                         {"StreamName", stream.stream_name},
-                         {"OssEndpoint", file.endpoint},
-                         {"OssBucket", file.bucket},
-                         {"OssObject", file.object_key},
-                         {"StartTime", FormatIsoUtc(file.start_ms)},
-                         {"EndTime", FormatIsoUtc(file.end_ms)},
-                         {"Duration", static_cast<double>(file.duration_ms) / 1000.0},
-                         {"Width", file.width},
-                         {"Height", file.height},
-                         {"CreateTime", FormatIsoUtc(file.created_at_ms)}};
+  nlohmann::json json = {
+      {"RecordId", file.id},
+      {"RecordUrl", ObjectUrl(context, file.endpoint, file.bucket, file.object_key)},
+      {"DomainName", stream.domain_name},
+      {"AppName", stream.app_name},
+      {"StreamName", stream.stream_name},
+      {"OssEndpoint", file.endpoint},
+      {"OssBucket", file.bucket},
+      {"OssObject", file.object_key},
+      {"StartTime", FormatIsoUtc(file.start_ms)},
+      {"EndTime", FormatIsoUtc(file.end_ms)},
+      {"Duration", static_cast<double>(file.duration_ms) / 1000.0},
+      {"Width", file.width},
+      {"Height", file.height},
+      {"CreateTime", FormatIsoUtc(file.created_at_ms)}};
   if (with_format) json["Format"] = file.format;
   return json;
 }

@@ -73,8 +73,8 @@ class RelayActionsTest : public ::testing::Test {
     EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().ToString());
     return r ? *r : json();
   }
-  Result<json> Command(Result<json> (*action)(ActionContext&, const Params&),
-                       const std::string& id, ParamMap extra = {}) {
+  Result<json> Command(Result<json> (*action)(ActionContext&, const Params&), const std::string& id,
+                       ParamMap extra = {}) {
     ParamMap p = {{"Region", "cn-shanghai"}, {"TaskId", id}};
     for (auto& [k, v] : extra) p[k] = v;
     return Call(action, std::move(p));
@@ -117,31 +117,32 @@ TEST_F(RelayActionsTest, CreateStoresEveryFieldAndDescribeAnswersInTheSpecsShape
   EXPECT_EQ(listener_.changed[0].task_id, id);
 
   json d = Describe(id);
-  EXPECT_EQ(d, (json{{"RetCode", 0},
-                     {"Description", "OK"},
-                     {"TaskId", id},
-                     {"TaskStatus", 0},
-                     {"TaskInvalidReason", ""},
-                     {"TaskExitTime", 0},
-                     {"TaskExitReason", ""},
-                     {"CurrentOffset", 15},
-                     {"CurrentFileIndex", 1},
-                     {"TaskInfo",
-                      {{"TaskId", id},
-                       {"TaskName", "two files"},
-                       {"StartTime", "2026-01-01T01:00:00Z"},
-                       {"EndTime", "2026-01-02T01:00:00Z"},
-                       {"SourceType", "url"},
-                       {"SourceProtocol", ""},
-                       {"SourceUrls", {"http://files.example.com/a.mp4",
-                                       "https://files.example.com/b.flv"}},
-                       {"DstUrl", "rtmp://dst.example.com/live/out"},
-                       {"CallbackURL", "https://hooks.example.net/relay"},
-                       {"RepeatNumber", -1},
-                       {"Offset", 15},
-                       {"FileIndex", 1},
-                       {"RetryCount", 0},
-                       {"RetryInterval", 300}}}}));
+  EXPECT_EQ(
+      d,
+      (json{{"RetCode", 0},
+            {"Description", "OK"},
+            {"TaskId", id},
+            {"TaskStatus", 0},
+            {"TaskInvalidReason", ""},
+            {"TaskExitTime", 0},
+            {"TaskExitReason", ""},
+            {"CurrentOffset", 15},
+            {"CurrentFileIndex", 1},
+            {"TaskInfo",
+             {{"TaskId", id},
+              {"TaskName", "two files"},
+              {"StartTime", "2026-01-01T01:00:00Z"},
+              {"EndTime", "2026-01-02T01:00:00Z"},
+              {"SourceType", "url"},
+              {"SourceProtocol", ""},
+              {"SourceUrls", {"http://files.example.com/a.mp4", "https://files.example.com/b.flv"}},
+              {"DstUrl", "rtmp://dst.example.com/live/out"},
+              {"CallbackURL", "https://hooks.example.net/relay"},
+              {"RepeatNumber", -1},
+              {"Offset", 15},
+              {"FileIndex", 1},
+              {"RetryCount", 0},
+              {"RetryInterval", 300}}}}));
 }
 
 TEST_F(RelayActionsTest, DefaultsAreTheSpecs) {
@@ -177,7 +178,8 @@ TEST_F(RelayActionsTest, EveryParameterErrorAndNothingStored) {
       {{{"SourceUrls", "rtmp://src.example.com/live/in"}}, "InvalidSourceUrls.Malformed"},
       {{{"SourceUrls", R"(["rtmp://a.example.com/l/a","rtmp://b.example.com/l/b"])"}},
        "InvalidSourceUrls.Malformed"},
-      {{{"SourceUrls", R"(["http://src.example.com/live/in.flv"])"}}, "InvalidSourceUrls.Malformed"},
+      {{{"SourceUrls", R"(["http://src.example.com/live/in.flv"])"}},
+       "InvalidSourceUrls.Malformed"},
       {{{"SourceUrls", R"(["rtmp://127.0.0.1/live/in"])"}}, "InvalidSourceUrls.Unsafe"},
       {{{"SourceUrls.1", "rtmp://src.example.com/live/in"}}, "InvalidSourceUrls.Malformed"},
       {{{"DstUrl", ""}}, "MissingDstUrl"},
@@ -205,7 +207,8 @@ TEST_F(RelayActionsTest, EveryParameterErrorAndNothingStored) {
 
 TEST_F(RelayActionsTest, UrlSourcesTakeUpToThirtyUrlsOfTheirSchemes) {
   json urls = json::array();
-  for (int i = 0; i < 31; ++i) urls.push_back("http://files.example.com/" + std::to_string(i) + ".mp4");
+  for (int i = 0; i < 31; ++i)
+    urls.push_back("http://files.example.com/" + std::to_string(i) + ".mp4");
   ParamMap p = LiveTask({{"SourceType", "url"}, {"SourceUrls", urls.dump()}});
   EXPECT_EQ(Code(Call(&actions::CreateLivePullToPush, p)), "InvalidSourceUrls.Malformed");
   urls.erase(30);
@@ -279,8 +282,8 @@ TEST_F(RelayActionsTest, StopTakesAStartedTaskOfflineAndRestartBringsItBack) {
 }
 
 TEST_F(RelayActionsTest, UpdateFollowsTheStatusRules) {
-  std::string id = Create(LiveTask({{"SourceType", "url"},
-                                    {"SourceUrls", R"(["http://f.example.com/a.mp4"])"}}));
+  std::string id = Create(
+      LiveTask({{"SourceType", "url"}, {"SourceUrls", R"(["http://f.example.com/a.mp4"])"}}));
   // Idle: everything, including StartTime.
   ASSERT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
                          {{"StartTime", "2026-01-01T00:30:00Z"},
@@ -307,8 +310,9 @@ TEST_F(RelayActionsTest, UpdateFollowsTheStatusRules) {
   EXPECT_EQ(d["TaskInfo"]["Offset"], 9);
   EXPECT_EQ(d["CurrentOffset"], 7);  // takes effect at the restart
   // Validation errors change nothing.
-  EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id, {{"EndTime", "2026-01-01T00:59:00Z"}})),
-            "InvalidParam.CodeIllegalDuration");
+  EXPECT_EQ(
+      Code(Command(&actions::UpdateLivePullToPush, id, {{"EndTime", "2026-01-01T00:59:00Z"}})),
+      "InvalidParam.CodeIllegalDuration");
   EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id, {{"FileIndex", "2"}})),
             "InvalidFileIndex.Malformed");
   EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
@@ -356,8 +360,9 @@ TEST_F(RelayActionsTest, ListPagesAndFilters) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     clock_.AdvanceMs(1);
-    ids.push_back(Create(LiveTask({{"TaskName", i % 2 ? "news" : "sports"},
-                                   {"DstUrl", "rtmp://dst.example.com/live/" + std::to_string(i)}})));
+    ids.push_back(
+        Create(LiveTask({{"TaskName", i % 2 ? "news" : "sports"},
+                         {"DstUrl", "rtmp://dst.example.com/live/" + std::to_string(i)}})));
   }
   auto page = Call(&actions::DescribeLivePullToPushList,
                    {{"Region", "cn-shanghai"}, {"PageNumber", "2"}, {"PageSize", "2"}});
@@ -369,18 +374,23 @@ TEST_F(RelayActionsTest, ListPagesAndFilters) {
   EXPECT_EQ((*page)["TaskList"][0]["TaskId"], ids[2]);
   EXPECT_EQ((*page)["TaskList"][0]["TaskInfo"]["TaskId"], ids[2]);
   EXPECT_FALSE((*page).contains("RetCode"));
-  auto news = Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"TaskName", "new"}});
+  auto news =
+      Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"TaskName", "new"}});
   EXPECT_EQ((*news)["Total"], 2);
-  auto dst = Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"DstUrl", "live/3"}});
+  auto dst =
+      Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"DstUrl", "live/3"}});
   EXPECT_EQ((*dst)["Total"], 1);
   auto by_id = Call(&actions::DescribeLivePullToPushList,
                     {{"Region", "cn-shanghai"}, {"TaskId", ids[4].substr(20)}});
   EXPECT_EQ((*by_id)["Total"], 1);
-  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"PageSize", "101"}})),
+  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList,
+                      {{"Region", "cn-shanghai"}, {"PageSize", "101"}})),
             "InvalidPageSize.Malformed");
-  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"PageNumber", "0"}})),
+  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList,
+                      {{"Region", "cn-shanghai"}, {"PageNumber", "0"}})),
             "InvalidPageNumber.Malformed");
-  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList, {{"Region", "cn-shanghai"}, {"TaskId", "a%b"}})),
+  EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList,
+                      {{"Region", "cn-shanghai"}, {"TaskId", "a%b"}})),
             "InvalidTaskId.Malformed");
   EXPECT_EQ(Code(Call(&actions::DescribeLivePullToPushList, {})), "MissingRegion");
 }

@@ -111,14 +111,14 @@ Status CheckSourceUrls(const ActionContext& context, const std::string& source_t
                        const std::string& source_protocol, const std::vector<std::string>& urls) {
   if (urls.empty()) return Status(ErrorCode::kMissingArgument, "SourceUrls");
   if (source_type == "live" && urls.size() != 1) {
-    return Status(ErrorCode::kInvalidSourceUrlsMalformed, "",
-                  "A live source has exactly one URL.");
+    return Status(ErrorCode::kInvalidSourceUrlsMalformed, "", "A live source has exactly one URL.");
   }
   if (urls.size() > kMaxRelaySourceUrls) {
     return Status(ErrorCode::kInvalidSourceUrlsMalformed, "", "At most 30 URLs.");
   }
   for (size_t i = 0; i < urls.size(); ++i) {
-    auto check = relay::CheckSourceUrl(source_type, source_protocol, urls[i], context.deps.relay.urls);
+    auto check =
+        relay::CheckSourceUrl(source_type, source_protocol, urls[i], context.deps.relay.urls);
     LIVEREC_RETURN_IF_ERROR(UrlError(check, ErrorCode::kInvalidSourceUrlsMalformed,
                                      ErrorCode::kInvalidSourceUrlsUnsafe,
                                      fmt::format("URL {}", i + 1)));

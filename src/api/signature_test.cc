@@ -42,23 +42,21 @@ TEST(SignatureV1Test, MatchesTheOfficialEcsVectorIncludingStringToSign) {
                   {"Timestamp", "2016-02-23T12:46:24Z"},
                   {"Version", "2014-05-26"}};
   std::string sts = V1StringToSign("GET", params);
-  EXPECT_EQ(sts,
-            "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26"
-            "SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26"
-            "SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
+  EXPECT_EQ(
+      sts,
+      "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26"
+      "SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26"
+      "SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26");
   EXPECT_EQ(V1Signature("testsecret", sts), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 }
 
 TEST(SignatureV1Test, MatchesTheLiveFlavouredVector) {
-  ParamMap params{{"AccessKeyId", "testid"},
-                  {"Action", "DescribeLiveRecordConfig"},
-                  {"DomainName", "example.com"},
-                  {"Format", "JSON"},
-                  {"SignatureMethod", "HMAC-SHA1"},
-                  {"SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"},
-                  {"SignatureVersion", "1.0"},
-                  {"Timestamp", "2024-01-01T12:00:00Z"},
-                  {"Version", "2016-11-01"}};
+  ParamMap params{
+      {"AccessKeyId", "testid"},        {"Action", "DescribeLiveRecordConfig"},
+      {"DomainName", "example.com"},    {"Format", "JSON"},
+      {"SignatureMethod", "HMAC-SHA1"}, {"SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"},
+      {"SignatureVersion", "1.0"},      {"Timestamp", "2024-01-01T12:00:00Z"},
+      {"Version", "2016-11-01"}};
   EXPECT_EQ(V1Signature("testsecret", V1StringToSign("GET", params)),
             "TSnokNhPrr1mC3/QXNwEGgvx0yc=");
 }
@@ -95,7 +93,8 @@ std::string SignV3(std::string_view secret, const ParamMap& query,
 }
 
 TEST(SignatureV3Test, MatchesTheSdkCaptureVector) {
-  ParamMap query{{"RegionId", "cn-shanghai"}, {"DomainName", "live.example.com"}, {"AppName", "live"}};
+  ParamMap query{
+      {"RegionId", "cn-shanghai"}, {"DomainName", "live.example.com"}, {"AppName", "live"}};
   std::map<std::string, std::string> headers{
       {"host", "live.aliyuncs.com"},
       {"x-acs-action", "DescribeLiveRecordConfig"},
@@ -122,7 +121,9 @@ TEST(SignatureV3Test, MatchesTheOfficialDocVector) {
 }
 
 TEST(SignatureV3Test, MatchesTheLiveFlavouredVector) {
-  ParamMap query{{"AppName", "live"}, {"Command", "start"}, {"DomainName", "example.com"},
+  ParamMap query{{"AppName", "live"},
+                 {"Command", "start"},
+                 {"DomainName", "example.com"},
                  {"StreamName", "s1"}};
   std::map<std::string, std::string> headers{
       {"host", "127.0.0.1:8080"},

@@ -62,7 +62,8 @@ Result<V3Authorization> ParseV3Authorization(std::string_view header) {
   return auth;
 }
 
-std::string V3CanonicalRequest(std::string_view method, std::string_view path, const ParamMap& query,
+std::string V3CanonicalRequest(std::string_view method, std::string_view path,
+                               const ParamMap& query,
                                const std::map<std::string, std::string>& headers,
                                const std::vector<std::string>& signed_headers,
                                std::string_view payload_hash) {

@@ -26,7 +26,8 @@ Result<V3Authorization> ParseV3Authorization(std::string_view header);
 
 // The canonical request. `query` holds decoded query parameters; `headers` lower-case names to
 // values (values are trimmed here); every name of `signed_headers` must be in `headers`.
-std::string V3CanonicalRequest(std::string_view method, std::string_view path, const ParamMap& query,
+std::string V3CanonicalRequest(std::string_view method, std::string_view path,
+                               const ParamMap& query,
                                const std::map<std::string, std::string>& headers,
                                const std::vector<std::string>& signed_headers,
                                std::string_view payload_hash);

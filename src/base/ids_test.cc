@@ -14,7 +14,8 @@ TEST(IdsTest, NewIdIsAUuidV7ThatSortsByTime) {
   std::string first = NewId(clock, random);
   clock.AdvanceMs(1);
   std::string second = NewId(clock, random);
-  EXPECT_TRUE(std::regex_match(first, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      first, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << first;
   EXPECT_LT(first, second);
 }
@@ -34,7 +35,8 @@ TEST(IdsTest, IdsMadeInOneMillisecondSortInTheOrderTheyWereMade) {
 TEST(IdsTest, RequestIdIsUpperCaseUuid) {
   OsRandom random;
   std::string id = NewRequestId(random);
-  EXPECT_TRUE(std::regex_match(id, std::regex("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      id, std::regex("[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}")))
       << id;
 }
 

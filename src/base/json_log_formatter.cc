@@ -88,9 +88,8 @@ std::string Rfc3339UtcMillis(int64_t ms) {
 }
 
 void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
-  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   msg.time.time_since_epoch())
-                   .count();
+  int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch()).count();
   std::string line = "{\"time\":\"" + Rfc3339UtcMillis(ms) + "\",\"level\":\"";
   line += LevelName(msg.level);
   line += "\",\"logger\":";

@@ -3,8 +3,8 @@
 #include <chrono>
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/details/log_msg.h>
+#include <nlohmann/json.hpp>
 
 namespace liverec {
 namespace {
@@ -17,9 +17,9 @@ std::string Escaped(std::string_view text) {
 
 std::string FormatLine(spdlog::level::level_enum level, std::string_view message,
                        int64_t ms = 1'767'225'600'123) {
-  spdlog::details::log_msg msg(
-      spdlog::log_clock::time_point(std::chrono::milliseconds(ms)), spdlog::source_loc{},
-      "liverec", level, spdlog::string_view_t(message.data(), message.size()));
+  spdlog::details::log_msg msg(spdlog::log_clock::time_point(std::chrono::milliseconds(ms)),
+                               spdlog::source_loc{}, "liverec", level,
+                               spdlog::string_view_t(message.data(), message.size()));
   spdlog::memory_buf_t buffer;
   JsonLogFormatter().format(msg, buffer);
   return std::string(buffer.data(), buffer.size());
@@ -51,10 +51,12 @@ TEST(JsonLogFormatterTest, QuotesBackslashesAndControlCharactersAreEscaped) {
 
 TEST(JsonLogFormatterTest, WellFormedUtf8PassesAndBrokenBytesBecomeReplacementCharacters) {
   EXPECT_EQ(Escaped("直播 é 🎥"), "\"直播 é 🎥\"");
-  EXPECT_EQ(Escaped("a\xff" "b"), "\"a\\ufffdb\"");       // never valid
-  EXPECT_EQ(Escaped("\xc3"), "\"\\ufffd\"");                // truncated sequence
-  EXPECT_EQ(Escaped("\xc0\xaf"), "\"\\ufffd\\ufffd\"");     // overlong '/'
-  EXPECT_EQ(Escaped("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a UTF-16 surrogate
+  EXPECT_EQ(Escaped("a\xff"
+                    "b"),
+            "\"a\\ufffdb\"");                                                  // never valid
+  EXPECT_EQ(Escaped("\xc3"), "\"\\ufffd\"");                                   // truncated sequence
+  EXPECT_EQ(Escaped("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                        // overlong '/'
+  EXPECT_EQ(Escaped("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // a UTF-16 surrogate
   EXPECT_EQ(Escaped("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // > U+10FFFF
 }
 
@@ -63,7 +65,7 @@ TEST(JsonLogFormatterTest, EveryByteValueStillMakesAValidJsonLine) {
   for (int c = 0; c < 256; ++c) message += static_cast<char>(c);
   std::string line = FormatLine(spdlog::level::err, message);
   ASSERT_EQ(line.back(), '\n');
-  EXPECT_EQ(line.find('\n'), line.size() - 1);  // one line
+  EXPECT_EQ(line.find('\n'), line.size() - 1);                           // one line
   auto parsed = nlohmann::json::parse(line.substr(0, line.size() - 1));  // throws if invalid
   std::string decoded = parsed["message"];
   EXPECT_EQ(decoded.substr(0, 128), message.substr(0, 128));  // ASCII round-trips exactly

@@ -87,7 +87,9 @@ std::vector<double> LatencySecondsBuckets() {
 
 FamilyBase::FamilyBase(std::string name, std::string help, MetricType type,
                        std::vector<std::string> label_names)
-    : name_(std::move(name)), help_(std::move(help)), type_(type),
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      type_(type),
       label_names_(std::move(label_names)) {
   CheckNames(name_, label_names_, type_);
 }
@@ -152,7 +154,8 @@ template <typename F>
 F& MetricRegistry::Register(std::unique_ptr<F> family) {
   std::lock_guard lock(mutex_);
   for (const auto& existing : families_) {
-    if (existing->name() == family->name()) Fail("metric '" + family->name() + "' registered twice");
+    if (existing->name() == family->name())
+      Fail("metric '" + family->name() + "' registered twice");
   }
   F& ref = *family;
   families_.push_back(std::move(family));

@@ -86,8 +86,7 @@ void AppendSample(std::string& out, std::string_view name, std::string_view suff
   out.append(" ").append(value).append("\n");
 }
 
-void AppendHeader(std::string& out, std::string_view name, std::string_view help,
-                  MetricType type) {
+void AppendHeader(std::string& out, std::string_view name, std::string_view help, MetricType type) {
   out.append("# HELP ").append(name).append(" ").append(EscapeHelp(help)).append("\n");
   out.append("# TYPE ").append(name).append(" ").append(MetricTypeName(type)).append("\n");
 }

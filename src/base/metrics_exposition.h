@@ -16,7 +16,8 @@
 
 namespace liverec::metrics {
 
-inline constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr std::string_view kExpositionContentType =
+    "text/plain; version=0.0.4; charset=utf-8";
 
 std::string EscapeHelp(std::string_view help);
 std::string EscapeLabelValue(std::string_view value);

@@ -36,7 +36,8 @@ bool IsValidAppName(std::string_view name) {
 }
 
 bool IsValidBucketName(std::string_view name) {
-  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.back() == '-') return false;
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.back() == '-')
+    return false;
   for (char c : name) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
   }

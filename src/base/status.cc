@@ -17,7 +17,8 @@ constexpr std::array kCatalogue = {
 
 std::string Substitute(std::string_view pattern, const std::string& arg) {
   std::string out(pattern);
-  for (auto pos = out.find("{}"); pos != std::string::npos; pos = out.find("{}", pos + arg.size())) {
+  for (auto pos = out.find("{}"); pos != std::string::npos;
+       pos = out.find("{}", pos + arg.size())) {
     out.replace(pos, 2, arg);
   }
   return out;

@@ -78,10 +78,10 @@ inline tl::unexpected<Status> Error(Status status) {
 }  // namespace liverec
 
 // Returns early from a function returning Status or Result<T> when `expr` (a Status) failed.
-#define LIVEREC_RETURN_IF_ERROR(expr)                    \
-  do {                                                   \
-    ::liverec::Status liverec_status_ = (expr);          \
-    if (!liverec_status_.ok()) {                         \
+#define LIVEREC_RETURN_IF_ERROR(expr)                      \
+  do {                                                     \
+    ::liverec::Status liverec_status_ = (expr);            \
+    if (!liverec_status_.ok()) {                           \
       return ::liverec::Error(std::move(liverec_status_)); \
-    }                                                    \
+    }                                                      \
   } while (0)

@@ -30,9 +30,12 @@ CivilTime ToCivil(int64_t utc_ms) {
   auto days = floor<std::chrono::days>(ms);
   year_month_day ymd{sys_days(days)};
   hh_mm_ss hms{floor<seconds>(ms - days)};
-  return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-          static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-          static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count())};
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          static_cast<long>(hms.hours().count()),
+          static_cast<long>(hms.minutes().count()),
+          static_cast<long>(hms.seconds().count())};
 }
 
 }  // namespace

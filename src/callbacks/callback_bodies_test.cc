@@ -67,11 +67,12 @@ TEST(CallbackBodiesTest, StatusEventsNameTheirEvent) {
 }
 
 TEST(CallbackBodiesTest, AnErrorEventSaysWhyAndOnlyItHasAReason) {
-  EXPECT_EQ(StatusEventBody("d", "a", "s", RecordStatusEvent::kError, "the spool is full"),
-            R"({"domain":"d","app":"a","stream":"s","event":"record_error","reason":"the spool is full"})");
-  EXPECT_FALSE(nlohmann::json::parse(StatusEventBody("d", "a", "s", RecordStatusEvent::kStarted,
-                                                     "ignored"))
-                   .contains("reason"));
+  EXPECT_EQ(
+      StatusEventBody("d", "a", "s", RecordStatusEvent::kError, "the spool is full"),
+      R"({"domain":"d","app":"a","stream":"s","event":"record_error","reason":"the spool is full"})");
+  EXPECT_FALSE(
+      nlohmann::json::parse(StatusEventBody("d", "a", "s", RecordStatusEvent::kStarted, "ignored"))
+          .contains("reason"));
 }
 
 }  // namespace

@@ -43,12 +43,9 @@ Result<std::string> OutboxRecordNotifier::FileCreated(const std::string& account
   return outbox_.Enqueue(event);
 }
 
-Result<std::string> OutboxRecordNotifier::StatusChanged(const std::string& account_id,
-                                                        const std::string& domain,
-                                                        const std::string& app,
-                                                        const std::string& stream,
-                                                        RecordStatusEvent event,
-                                                        const std::string& reason) {
+Result<std::string> OutboxRecordNotifier::StatusChanged(
+    const std::string& account_id, const std::string& domain, const std::string& app,
+    const std::string& stream, RecordStatusEvent event, const std::string& reason) {
   auto config = configs_.Find(account_id, domain);
   if (!config) return Error(config.error());
   if (!*config || !(*config)->need_status_notify || (*config)->notify_url.empty()) {

@@ -25,8 +25,10 @@ void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
   if (c.min_attempts < 5 || c.min_attempts > 1000) {
     problems.push_back("callbacks.min_attempts: must be 5-1000");
   }
-  if (c.horizon_s < 1 || c.horizon_s > 30 * 86'400) problems.push_back("callbacks.horizon_s: must be 1-2592000");
-  if (c.timeout_ms < 100 || c.timeout_ms > 60'000) problems.push_back("callbacks.timeout_ms: must be 100-60000");
+  if (c.horizon_s < 1 || c.horizon_s > 30 * 86'400)
+    problems.push_back("callbacks.horizon_s: must be 1-2592000");
+  if (c.timeout_ms < 100 || c.timeout_ms > 60'000)
+    problems.push_back("callbacks.timeout_ms: must be 100-60000");
   if (c.on_demand_timeout_ms < 100 || c.on_demand_timeout_ms > 60'000) {
     problems.push_back("callbacks.on_demand_timeout_ms: must be 100-60000");
   }
@@ -39,7 +41,8 @@ void ValidateCallbacks(const CallbacksConfig& c, Problems& problems) {
 }
 
 void ValidateRelay(const RelayConfig& r, Problems& problems) {
-  if (r.max_tasks < 1 || r.max_tasks > 100'000) problems.push_back("relay.max_tasks: must be 1-100000");
+  if (r.max_tasks < 1 || r.max_tasks > 100'000)
+    problems.push_back("relay.max_tasks: must be 1-100000");
   if (!r.media_root.empty() && !r.media_root.starts_with("/")) {
     problems.push_back("relay.media_root: must be an absolute path");
   }
@@ -98,7 +101,8 @@ void Validate(Config& config, Problems& problems) {
   std::set<std::string> key_ids;
   for (const auto& account : config.accounts) {
     if (!IsValidAppName(account.name)) {
-      problems.push_back(fmt::format("accounts: name '{}' must be letters, digits, - _ .", account.name));
+      problems.push_back(
+          fmt::format("accounts: name '{}' must be letters, digits, - _ .", account.name));
     }
     if (!accounts.insert(account.name).second) {
       problems.push_back(fmt::format("accounts: '{}' declared twice", account.name));
@@ -152,15 +156,16 @@ void Validate(Config& config, Problems& problems) {
       problems.push_back(fmt::format("domains: '{}' is not a host name", domain.name));
     }
     if (!accounts.contains(domain.account)) {
-      problems.push_back(fmt::format("domains '{}': account '{}' is not declared", domain.name,
-                                     domain.account));
+      problems.push_back(
+          fmt::format("domains '{}': account '{}' is not declared", domain.name, domain.account));
     }
     if (!domain_names.insert(domain.name).second) {
       problems.push_back(fmt::format("domains: '{}' declared twice", domain.name));
     }
     for (const auto& alias : domain.aliases) {
       if (!IsValidDomainName(alias)) {
-        problems.push_back(fmt::format("domains '{}': alias '{}' is not a host name", domain.name, alias));
+        problems.push_back(
+            fmt::format("domains '{}': alias '{}' is not a host name", domain.name, alias));
       }
       if (!domain_names.insert(alias).second) {
         problems.push_back(fmt::format("domains: '{}' declared twice (as an alias)", alias));
@@ -170,17 +175,20 @@ void Validate(Config& config, Problems& problems) {
   for (const auto& domain : config.domains) {
     if (!domain.auth) continue;
     if (domain.auth->primary_key.size() < 6 || domain.auth->primary_key.size() > 128) {
-      problems.push_back(fmt::format("domains '{}': auth.primary_key needs 6-128 characters", domain.name));
+      problems.push_back(
+          fmt::format("domains '{}': auth.primary_key needs 6-128 characters", domain.name));
     }
     if (domain.auth->validity_s < 0 || domain.auth->validity_s > 31'536'000) {
-      problems.push_back(fmt::format("domains '{}': auth.validity_s must be 0-31536000", domain.name));
+      problems.push_back(
+          fmt::format("domains '{}': auth.validity_s must be 0-31536000", domain.name));
     }
   }
   const auto& r = config.rtmp;
   if (r.handshake_timeout_s < 1 || r.handshake_timeout_s > 300) {
     problems.push_back("rtmp.handshake_timeout_s: must be 1-300");
   }
-  if (r.idle_timeout_s < 1 || r.idle_timeout_s > 3600) problems.push_back("rtmp.idle_timeout_s: must be 1-3600");
+  if (r.idle_timeout_s < 1 || r.idle_timeout_s > 3600)
+    problems.push_back("rtmp.idle_timeout_s: must be 1-3600");
   if (r.max_connections < 1 || r.max_connections > 1'000'000) {
     problems.push_back("rtmp.max_connections: must be 1-1000000");
   }
@@ -264,7 +272,7 @@ std::optional<int> ParseTimeZoneOffsetMinutes(std::string_view zone) {
 }
 
 bool IsReservedBucketName(std::string_view name) {
-  static const std::set<std::string_view> kReserved{"api",     "debug", "docs",  "healthz",
+  static const std::set<std::string_view> kReserved{"api",     "debug",  "docs",   "healthz",
                                                     "metrics", "readyz", "static", "version"};
   return kReserved.contains(name);
 }
@@ -287,7 +295,8 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   Problems problems;
   std::optional<std::string> file = sources.file;
   if (!file) {
-    if (auto it = sources.env.find("LIVEREC_CONFIG"); it != sources.env.end() && !it->second.empty()) {
+    if (auto it = sources.env.find("LIVEREC_CONFIG");
+        it != sources.env.end() && !it->second.empty()) {
       file = it->second;
     }
   }

@@ -48,22 +48,22 @@ struct IngestAuthConfig {
 
 struct DomainConfig {
   std::string account = std::string(kDefaultAccount);
-  std::string name;                  // streaming domain (DomainName)
-  std::vector<std::string> aliases;  // ingest domains mapped to it
+  std::string name;                      // streaming domain (DomainName)
+  std::vector<std::string> aliases;      // ingest domains mapped to it
   std::optional<IngestAuthConfig> auth;  // none: any publisher is accepted
 };
 
 struct RtmpConfig {
   int64_t handshake_timeout_s = 10;
-  int64_t idle_timeout_s = 30;    // no bytes from a connection for this long: closed
+  int64_t idle_timeout_s = 30;  // no bytes from a connection for this long: closed
   int64_t max_connections = 5000;
   int64_t max_chunk_size = 65536;
   int64_t max_message_size = 8 * 1024 * 1024;
 };
 
 struct RecordingConfig {
-  std::string spool_dir;          // default <data_dir>/spool
-  std::string time_zone = "UTC";  // object-name times: "UTC" or a fixed offset like "+08:00"
+  std::string spool_dir;               // default <data_dir>/spool
+  std::string time_zone = "UTC";       // object-name times: "UTC" or a fixed offset like "+08:00"
   int64_t slice_retention_days = 90;   // slice-index rows older than this are purged
   int64_t index_retention_days = 180;  // index-file records older than this are purged
   // The spool's bound (docs/recording.md "Outages"): a warning from spool_warn_percent; at the
@@ -107,11 +107,11 @@ struct CallbacksConfig {
   // Accept NotifyUrl/OnDemandUrl hosts that are (or resolve to) loopback, private or link-local
   // addresses. Off by default: liverec must not become a way into its own network.
   bool allow_private_addresses = false;
-  int64_t initial_backoff_ms = 1000;   // wait after the first failed attempt; doubles each time
-  int64_t max_backoff_ms = 600'000;    // longest wait between attempts
-  int64_t min_attempts = 5;            // never give up before this many attempts
-  int64_t horizon_s = 86'400;          // then give up once the next attempt would be later
-  int64_t timeout_ms = 5000;           // per attempt
+  int64_t initial_backoff_ms = 1000;  // wait after the first failed attempt; doubles each time
+  int64_t max_backoff_ms = 600'000;   // longest wait between attempts
+  int64_t min_attempts = 5;           // never give up before this many attempts
+  int64_t horizon_s = 86'400;         // then give up once the next attempt would be later
+  int64_t timeout_ms = 5000;          // per attempt
   // The on-demand call to OnDemandUrl: no complete answer by then = not recorded.
   int64_t on_demand_timeout_ms = 3000;
   int64_t poll_interval_ms = 1000;     // how often due events are looked for
@@ -145,17 +145,18 @@ struct DatabaseConfig {
 struct Config {
   std::string data_dir = "./data";
   std::string http_listen = "127.0.0.1:8080";
-  std::string public_url;  // base of RecordUrl and absolute segment URLs; default http://<http_listen>
+  std::string
+      public_url;  // base of RecordUrl and absolute segment URLs; default http://<http_listen>
   // [http] max_connections: open HTTP connections; at the cap the longest idle one is closed to
   // make room. Also at most half of (RLIMIT_NOFILE - 64) (docs/operations.md "Limits").
   int64_t http_max_connections = 4096;
   std::string rtmp_listen = "127.0.0.1:1935";
   int threads = 0;  // I/O threads; 0 = number of cores
-  // [shutdown] timeout_s: after SIGTERM/SIGINT, seconds allowed to finish the work in hand before exiting anyway (what
-  // is left stays in the spool and the callback outbox for the next start).
+  // [shutdown] timeout_s: after SIGTERM/SIGINT, seconds allowed to finish the work in hand before
+  // exiting anyway (what is left stays in the spool and the callback outbox for the next start).
   int64_t shutdown_timeout_s = 20;
   DatabaseConfig database;
-  std::string log_level = "info";  // [log] level (or the older top-level log_level)
+  std::string log_level = "info";   // [log] level (or the older top-level log_level)
   std::string log_format = "text";  // [log] format: "text" | "json" (JSON Lines on stderr)
   MetricsConfig metrics;
   ApiConfig api;
@@ -172,9 +173,10 @@ struct Config {
 };
 
 struct ConfigSources {
-  std::optional<std::string> file;            // --config
-  std::map<std::string, std::string> env;     // the process environment (LIVEREC_* used)
-  std::map<std::string, std::string> flags;   // data_dir, http_listen, rtmp_listen, log_level, log_format
+  std::optional<std::string> file;         // --config
+  std::map<std::string, std::string> env;  // the process environment (LIVEREC_* used)
+  std::map<std::string, std::string>
+      flags;  // data_dir, http_listen, rtmp_listen, log_level, log_format
   // The file's text, read instead of `file` (which then only names it in problems): for tests
   // and fuzzing (fuzz/config_fuzz.cc).
   std::optional<std::string> file_text;

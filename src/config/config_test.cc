@@ -35,7 +35,8 @@ TEST(ConfigTest, EmbeddedDefaultsNeedNoFile) {
 
 TEST(ConfigTest, FileThenEnvironmentThenFlagsWin) {
   std::string file = WriteTemp(
-      "data_dir = \"/srv/a\"\n[http]\nlisten = \"127.0.0.1:9000\"\n[rtmp]\nlisten = \"127.0.0.1:1936\"\n");
+      "data_dir = \"/srv/a\"\n[http]\nlisten = \"127.0.0.1:9000\"\n[rtmp]\nlisten = "
+      "\"127.0.0.1:1936\"\n");
   ConfigSources sources;
   sources.file = file;
   sources.env = {{"LIVEREC_HTTP_LISTEN", "127.0.0.1:9001"}, {"LIVEREC_DATA_DIR", "/srv/b"}};
@@ -316,14 +317,16 @@ TEST(ConfigTest, LogAndMetricsSectionsDefaultsAndSources) {
   EXPECT_TRUE(defaults->metrics.enabled);
 
   std::string file = WriteTemp(
-      "log_level = \"warn\"\n[log]\nlevel = \"debug\"\nformat = \"json\"\n[metrics]\nenabled = false\n");
+      "log_level = \"warn\"\n[log]\nlevel = \"debug\"\nformat = \"json\"\n[metrics]\nenabled = "
+      "false\n");
   auto config = LoadConfig({file, {}, {}});
   ASSERT_TRUE(config.has_value()) << config.error().ToString();
   EXPECT_EQ(config->log_level, "debug") << "[log] level wins over the older top-level key";
   EXPECT_EQ(config->log_format, "json");
   EXPECT_FALSE(config->metrics.enabled);
 
-  auto from_env = LoadConfig({file, {{"LIVEREC_LOG_FORMAT", "text"}, {"LIVEREC_LOG_LEVEL", "error"}}, {}});
+  auto from_env =
+      LoadConfig({file, {{"LIVEREC_LOG_FORMAT", "text"}, {"LIVEREC_LOG_LEVEL", "error"}}, {}});
   ASSERT_TRUE(from_env.has_value());
   EXPECT_EQ(from_env->log_format, "text");
   EXPECT_EQ(from_env->log_level, "error");

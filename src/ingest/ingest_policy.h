@@ -13,10 +13,10 @@
 namespace liverec::ingest {
 
 struct IngestPolicy {
-  std::map<std::string, std::string> aliases;                    // ingest domain -> domain
-  std::map<std::string, config::IngestAuthConfig> auth;          // domain -> auth
-  std::map<std::string, std::string> domain_accounts;            // domain -> account id
-  std::string default_account_id;                                // for undeclared domains
+  std::map<std::string, std::string> aliases;            // ingest domain -> domain
+  std::map<std::string, config::IngestAuthConfig> auth;  // domain -> auth
+  std::map<std::string, std::string> domain_accounts;    // domain -> account id
+  std::string default_account_id;                        // for undeclared domains
   std::string server_ip;  // this node's ingest address, as the live list shows it ("" = any)
   std::string AccountOf(const std::string& domain) const {
     auto it = domain_accounts.find(domain);

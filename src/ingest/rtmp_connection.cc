@@ -23,8 +23,13 @@ RtmpConnection::RtmpConnection(std::string peer, const IngestPolicy& policy,
                                StreamRegistry& registry, PublishListener& listener,
                                const Clock& clock, media::rtmp::RtmpSessionLimits limits,
                                metrics::Counter* received_bytes)
-    : peer_(std::move(peer)), policy_(policy), registry_(registry), listener_(listener),
-      clock_(clock), received_bytes_(received_bytes), session_(limits) {}
+    : peer_(std::move(peer)),
+      policy_(policy),
+      registry_(registry),
+      listener_(listener),
+      clock_(clock),
+      received_bytes_(received_bytes),
+      session_(limits) {}
 
 RtmpConnection::~RtmpConnection() { EndPublish("connection destroyed"); }
 
@@ -81,9 +86,8 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   }
   if (auto auth = policy_.auth.find(id.domain); auth != policy_.auth.end()) {
     auto token = id.args.find("auth_key");
-    Status verified = VerifyAuthKey(auth->second, id.uri(),
-                                    token == id.args.end() ? "" : token->second,
-                                    clock_.NowMs() / 1000);
+    Status verified = VerifyAuthKey(
+        auth->second, id.uri(), token == id.args.end() ? "" : token->second, clock_.NowMs() / 1000);
     if (!verified.ok()) {
       spdlog::warn("rtmp: {}: publish of {} refused: {}", peer_, key, verified.detail());
       session_.RejectPublish(event.stream_id, "NetStream.Publish.Denied", verified.detail());

@@ -30,8 +30,7 @@ class RtmpConnection final : public net::ConnectionHandler {
  public:
   RtmpConnection(std::string peer, const IngestPolicy& policy, StreamRegistry& registry,
                  PublishListener& listener, const Clock& clock,
-                 media::rtmp::RtmpSessionLimits limits,
-                 metrics::Counter* received_bytes = nullptr);
+                 media::rtmp::RtmpSessionLimits limits, metrics::Counter* received_bytes = nullptr);
   ~RtmpConnection() override;
 
   Status OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) override;

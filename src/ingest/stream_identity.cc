@@ -23,7 +23,8 @@ std::string TcUrlHost(std::string_view tc_url) {
   auto host = rest.substr(0, end);
   if (!host.empty() && host.front() == '[') {  // [v6]:port
     auto close = host.find(']');
-    return Lower(std::string(host.substr(1, close == std::string_view::npos ? host.npos : close - 1)));
+    return Lower(
+        std::string(host.substr(1, close == std::string_view::npos ? host.npos : close - 1)));
   }
   return Lower(std::string(host.substr(0, host.find(':'))));
 }
@@ -36,9 +37,8 @@ StreamIdentity ResolveIdentity(std::string_view tc_url, std::string_view app,
   id.app = std::string(app);
   id.stream = std::string(stream_name);
   std::string vhost;
-  auto tc_query = tc_url.find('?') == std::string_view::npos
-                      ? std::string_view()
-                      : tc_url.substr(tc_url.find('?') + 1);
+  auto tc_query = tc_url.find('?') == std::string_view::npos ? std::string_view()
+                                                             : tc_url.substr(tc_url.find('?') + 1);
   for (auto query : {tc_query, app_query, stream_query}) {
     for (auto& [name, value] : ParseFormPairs(query)) {
       if (name == "vhost") vhost = value;

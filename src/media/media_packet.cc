@@ -4,11 +4,16 @@ namespace liverec::media {
 
 std::string_view CodecName(CodecId codec) {
   switch (codec) {
-    case CodecId::kH264: return "h264";
-    case CodecId::kHevc: return "hevc";
-    case CodecId::kAac: return "aac";
-    case CodecId::kMp3: return "mp3";
-    default: return "unknown";
+    case CodecId::kH264:
+      return "h264";
+    case CodecId::kHevc:
+      return "hevc";
+    case CodecId::kAac:
+      return "aac";
+    case CodecId::kMp3:
+      return "mp3";
+    default:
+      return "unknown";
   }
 }
 

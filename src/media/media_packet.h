@@ -20,7 +20,7 @@ struct CodecConfig {
   // HEVC: HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 §8.3.3);
   // AAC: AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1); MP3: empty.
   std::vector<uint8_t> extradata;
-  int width = 0;   // video, from the SPS
+  int width = 0;  // video, from the SPS
   int height = 0;
   int sample_rate = 0;  // audio
   int channels = 0;
@@ -31,8 +31,8 @@ struct CodecConfig {
 struct MediaPacket {
   TrackKind kind = TrackKind::kVideo;
   CodecId codec = CodecId::kUnknown;
-  int64_t dts_ms = 0;  // decode time (the RTMP timestamp, unwrapped to 64 bits)
-  int64_t pts_ms = 0;  // presentation time (dts + composition time offset)
+  int64_t dts_ms = 0;     // decode time (the RTMP timestamp, unwrapped to 64 bits)
+  int64_t pts_ms = 0;     // presentation time (dts + composition time offset)
   bool keyframe = false;  // video: IDR/IRAP; audio: always true
   // H.264/HEVC: NAL units each prefixed by a 4-byte big-endian length (as in FLV/MP4);
   // AAC: one raw access unit (no ADTS); MP3: one frame.

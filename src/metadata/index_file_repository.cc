@@ -12,10 +12,20 @@ constexpr std::string_view kFileColumns =
     "duration_ms, width, height, created_at_ms, announced";
 
 IndexFileRow ToFile(const SqlRow& r) {
-  IndexFileRow f{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsText(r[4]),
-                 AsText(r[5]), AsText(r[6]), AsText(r[7]), AsInt(r[8]),  AsInt(r[9]),
-                 AsInt(r[10]), static_cast<int>(AsInt(r[11])),
-                 static_cast<int>(AsInt(r[12])), AsInt(r[13])};
+  IndexFileRow f{AsText(r[0]),
+                 AsText(r[1]),
+                 AsText(r[2]),
+                 AsText(r[3]),
+                 AsText(r[4]),
+                 AsText(r[5]),
+                 AsText(r[6]),
+                 AsText(r[7]),
+                 AsInt(r[8]),
+                 AsInt(r[9]),
+                 AsInt(r[10]),
+                 static_cast<int>(AsInt(r[11])),
+                 static_cast<int>(AsInt(r[12])),
+                 AsInt(r[13])};
   f.announced = AsInt(r[14]) != 0;
   return f;
 }
@@ -26,8 +36,8 @@ std::string Cols(std::string_view c) { return std::string(c); }
 
 Result<std::vector<SliceRow>> IndexFileRepository::SlicesStartingIn(const std::string& account_id,
                                                                     const std::string& stream_id,
-                                                                    int64_t from_ms,
-                                                                    int64_t to_ms, int64_t limit) {
+                                                                    int64_t from_ms, int64_t to_ms,
+                                                                    int64_t limit) {
   static const std::string kSql =
       "SELECT " + Cols(kSliceColumns) +
       " FROM slices WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND start_ms < ? "
@@ -65,7 +75,8 @@ Result<std::string> IndexFileRepository::SliceTemplateOfCycle(const std::string&
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::string();
   auto json = nlohmann::json::parse(AsText(rows->front()[0]), nullptr, false);
-  if (!json.is_object() || !json.contains("slice_template") || !json["slice_template"].is_string()) {
+  if (!json.is_object() || !json.contains("slice_template") ||
+      !json["slice_template"].is_string()) {
     return std::string();
   }
   return json["slice_template"].get<std::string>();
@@ -128,8 +139,9 @@ Result<IndexFilePage> IndexFileRepository::List(const std::string& account_id,
                                                 int64_t to_ms, int64_t page_num, int64_t page_size,
                                                 bool ascending) {
   std::vector<SqlValue> args{account_id, stream_id, from_ms, to_ms};
-  const std::string where = " FROM index_files WHERE account_id = ? AND stream_id = ? AND "
-                            "start_ms >= ? AND start_ms < ?";
+  const std::string where =
+      " FROM index_files WHERE account_id = ? AND stream_id = ? AND "
+      "start_ms >= ? AND start_ms < ?";
   auto count = db_.Query("SELECT COUNT(*)" + where, args);
   if (!count) return Error(count.error());
   IndexFilePage page;

@@ -18,9 +18,22 @@ class IndexFileRepositoryTest : public testing::DatabaseTest {
     RecordingRepository recordings(*db_, clock_, random_);
     stream_ = recordings.EnsureStream(account_, "a.com", "live", "s1")->id;
     for (int i = 0; i < 10; ++i) {
-      SliceRow s{account_, stream_, 1000LL * i * 10, 1000LL * (i * 10 + 10), 10'000, 100,
-                 "local", "records", "k" + std::to_string(i) + ".ts", "h264", "aac", 640, 360,
-                 i, "", false};
+      SliceRow s{account_,
+                 stream_,
+                 1000LL * i * 10,
+                 1000LL * (i * 10 + 10),
+                 10'000,
+                 100,
+                 "local",
+                 "records",
+                 "k" + std::to_string(i) + ".ts",
+                 "h264",
+                 "aac",
+                 640,
+                 360,
+                 i,
+                 "",
+                 false};
       ASSERT_TRUE(recordings.InsertSlice(s).ok());
     }
     repo_ = std::make_unique<IndexFileRepository>(*db_);
@@ -45,9 +58,20 @@ TEST_P(IndexFileRepositoryTest, SlicesAreSelectedByStartTimeWithALimit) {
 TEST_P(IndexFileRepositoryTest, FilesAreListedByContentStartAndPagedByCreation) {
   for (int i = 0; i < 7; ++i) {
     clock_.AdvanceMs(1);
-    IndexFileRow f{account_, std::to_string(100 + i), stream_, "index", "local", "records",
-                   "f" + std::to_string(i) + ".m3u8", "m3u8", 1000LL * i, 1000LL * i + 500, 500,
-                   640, 360, clock_.NowMs()};
+    IndexFileRow f{account_,
+                   std::to_string(100 + i),
+                   stream_,
+                   "index",
+                   "local",
+                   "records",
+                   "f" + std::to_string(i) + ".m3u8",
+                   "m3u8",
+                   1000LL * i,
+                   1000LL * i + 500,
+                   500,
+                   640,
+                   360,
+                   clock_.NowMs()};
     ASSERT_TRUE(repo_->Insert(f).ok());
   }
   auto page = repo_->List(account_, stream_, 1000, 6000, 2, 2, true);
@@ -107,8 +131,8 @@ TEST_P(IndexFileRepositoryTest, UnannouncedPlaylistsAreListedUntilMarked) {
 TEST_P(IndexFileRepositoryTest, RetentionPurgesOnlyOldRows) {
   EXPECT_EQ(*repo_->PurgeSlicesBefore(30'000), 3);
   EXPECT_EQ(repo_->SlicesStartingIn(account_, stream_, 0, 100'000, 100)->size(), 7u);
-  IndexFileRow f{account_, "x", stream_, "index", "local", "records", "x.m3u8", "m3u8", 0, 1, 1,
-                 0, 0, 5};
+  IndexFileRow f{account_, "x", stream_, "index", "local", "records", "x.m3u8",
+                 "m3u8",   0,   1,       1,       0,       0,         5};
   ASSERT_TRUE(repo_->Insert(f).ok());
   EXPECT_EQ(*repo_->PurgeIndexFilesBefore(5), 0);
   EXPECT_EQ(*repo_->PurgeIndexFilesBefore(6), 1);

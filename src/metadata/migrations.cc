@@ -468,7 +468,8 @@ Status ApplyMigrationsLocked(SqlDatabase& db, const Clock& clock, int up_to) {
     Status status = db.ExecuteScript(script);
     if (!status.ok()) {
       (void)db.ExecuteScript("ROLLBACK;");
-      return status.WithContext(fmt::format("migration {} ({})", migration.version, migration.name));
+      return status.WithContext(
+          fmt::format("migration {} ({})", migration.version, migration.name));
     }
   }
   return Status::Ok();

@@ -49,9 +49,22 @@ TEST_P(MigrationsTest, ClusteringTheSliceIndexKeepsEverySliceAndItsIndexes) {
   RecordingRepository recordings(*db_, clock_, random_);
   std::string stream = recordings.EnsureStream(account, "a.com", "live", "s1")->id;
   for (int i = 5; i >= 0; --i) {  // inserted out of order on purpose
-    SliceRow s{account, stream, 10'000LL * i, 10'000LL * (i + 1), 10'000, 100 + i, "local",
-               "records", fmt::format("k{}.ts", i), "h264", "aac", 640, 360, i,
-               i < 3 ? "" : "cycle-1", i == 3};
+    SliceRow s{account,
+               stream,
+               10'000LL * i,
+               10'000LL * (i + 1),
+               10'000,
+               100 + i,
+               "local",
+               "records",
+               fmt::format("k{}.ts", i),
+               "h264",
+               "aac",
+               640,
+               360,
+               i,
+               i < 3 ? "" : "cycle-1",
+               i == 3};
     ASSERT_TRUE(recordings.InsertSlice(s).ok());
   }
 
@@ -80,8 +93,8 @@ TEST_P(MigrationsTest, ClusteringTheSliceIndexKeepsEverySliceAndItsIndexes) {
   }
   EXPECT_EQ(recordings.ListCycleSlices(account, "cycle-1")->size(), 3u);
   // The key still refuses a second slice at the same start (ON CONFLICT DO NOTHING keeps one).
-  SliceRow again{account, stream, 0, 5, 5, 1, "local", "records", "dup.ts", "h264", "aac", 1, 1,
-                 9, "", false};
+  SliceRow again{account,  stream, 0,     5, 5, 1, "local", "records",
+                 "dup.ts", "h264", "aac", 1, 1, 9, "",      false};
   ASSERT_TRUE(recordings.InsertSlice(again).ok());
   EXPECT_EQ(
       IndexFileRepository(*db_).SlicesStartingIn(account, stream, 0, 1, 10)->front().object_key,
@@ -94,8 +107,22 @@ TEST_P(MigrationsTest, SliceSpansAreReadInOrderWithoutBuildingRows) {
   RecordingRepository recordings(*db_, clock_, random_);
   std::string stream = recordings.EnsureStream(account, "a.com", "live", "s1")->id;
   for (int i = 0; i < 4; ++i) {
-    SliceRow s{account, stream, 10'000LL * i, 10'000LL * i + 9'000, 9'000, 1, "local",
-               i < 2 ? "b1" : "b2", fmt::format("k{}.ts", i), "h264", "aac", 1, 1, i, "c", false};
+    SliceRow s{account,
+               stream,
+               10'000LL * i,
+               10'000LL * i + 9'000,
+               9'000,
+               1,
+               "local",
+               i < 2 ? "b1" : "b2",
+               fmt::format("k{}.ts", i),
+               "h264",
+               "aac",
+               1,
+               1,
+               i,
+               "c",
+               false};
     ASSERT_TRUE(recordings.InsertSlice(s).ok());
   }
   std::vector<std::string> seen;
@@ -105,8 +132,7 @@ TEST_P(MigrationsTest, SliceSpansAreReadInOrderWithoutBuildingRows) {
         return Status::Ok();
       });
   ASSERT_TRUE(walked.ok());
-  EXPECT_EQ(seen, (std::vector<std::string>{"10000-19000:b1", "20000-29000:b2",
-                                            "30000-39000:b2"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"10000-19000:b1", "20000-29000:b2", "30000-39000:b2"}));
   if (backend() == testing::Backend::kSqlite) {
     auto plan = db_->Query(
         "EXPLAIN QUERY PLAN SELECT start_ms, end_ms, duration_ms, endpoint, bucket FROM slices "

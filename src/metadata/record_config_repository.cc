@@ -69,8 +69,8 @@ Status RecordConfigRepository::Insert(const RecordConfig& c) {
     auto r = session.Execute(
         std::string("INSERT INTO record_configs (") + std::string(kColumns) +
             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {c.account_id, c.id, c.domain_name, c.app_name, c.stream_name, c.oss_endpoint,
-         c.oss_bucket, int64_t{c.on_demand}, int64_t{c.delay_time_s}, OptionalInt(c.start_time_ms),
+        {c.account_id, c.id, c.domain_name, c.app_name, c.stream_name, c.oss_endpoint, c.oss_bucket,
+         int64_t{c.on_demand}, int64_t{c.delay_time_s}, OptionalInt(c.start_time_ms),
          OptionalInt(c.end_time_ms), c.created_at_ms, c.updated_at_ms});
     if (!r) return r.error();
     return WriteChildren(session, c);
@@ -89,9 +89,9 @@ Status RecordConfigRepository::Update(const RecordConfig& c) {
     if (!r) return r.error();
     if (*r == 0) return Status(ErrorCode::kInvalidConfigNotFound);
     for (const char* table : {"record_formats", "record_transcode_templates"}) {
-      auto d = session.Execute(std::string("DELETE FROM ") + table +
-                                   " WHERE account_id = ? AND config_id = ?",
-                               {c.account_id, c.id});
+      auto d = session.Execute(
+          std::string("DELETE FROM ") + table + " WHERE account_id = ? AND config_id = ?",
+          {c.account_id, c.id});
       if (!d) return d.error();
     }
     return WriteChildren(session, c);
@@ -130,9 +130,9 @@ Status RecordConfigRepository::LoadChildren(RecordConfig& c) {
 }
 
 Result<std::optional<RecordConfig>> RecordConfigRepository::Find(const RecordConfigKey& key) {
-  auto rows = db_.Query(
-      Select("account_id = ? AND domain_name = ? AND app_name = ? AND stream_name = ?"),
-      {key.account_id, key.domain_name, key.app_name, key.stream_name});
+  auto rows =
+      db_.Query(Select("account_id = ? AND domain_name = ? AND app_name = ? AND stream_name = ?"),
+                {key.account_id, key.domain_name, key.app_name, key.stream_name});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<RecordConfig>();
   RecordConfig config = ToConfig(rows->front());

@@ -92,9 +92,10 @@ TEST_P(RecordConfigRepositoryTest, DeleteRemovesOnlyTheExactTripletOfTheAccount)
 
 TEST_P(RecordConfigRepositoryTest, ListPagesInCreationOrderBothWaysAndFilters) {
   for (int i = 0; i < 7; ++i) {
-    ASSERT_TRUE(repo_->Insert(MakeConfig(account_a_, "app" + std::to_string(i % 2),
-                                         "s" + std::to_string(i)))
-                    .ok());
+    ASSERT_TRUE(
+        repo_
+            ->Insert(MakeConfig(account_a_, "app" + std::to_string(i % 2), "s" + std::to_string(i)))
+            .ok());
   }
   ASSERT_TRUE(repo_->Insert(MakeConfig(account_b_, "app0", "other")).ok());
   RecordConfigQuery q{account_a_, "example.com", std::nullopt, std::nullopt, 2, 5, true};

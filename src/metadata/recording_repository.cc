@@ -55,9 +55,9 @@ Result<std::optional<StreamRow>> RecordingRepository::FindStream(const std::stri
 
 Result<std::optional<StreamRow>> RecordingRepository::FindStreamById(const std::string& account_id,
                                                                      const std::string& stream_id) {
-  auto rows = db_.Query("SELECT " + Cols(kStreamColumns) +
-                            " FROM streams WHERE account_id = ? AND id = ?",
-                        {account_id, stream_id});
+  auto rows =
+      db_.Query("SELECT " + Cols(kStreamColumns) + " FROM streams WHERE account_id = ? AND id = ?",
+                {account_id, stream_id});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<StreamRow>();
   return std::optional<StreamRow>(ToStream(rows->front()));
@@ -83,10 +83,8 @@ Result<StreamRow> RecordingRepository::EnsureStream(const std::string& account_i
 }
 
 Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
-                                                  const std::string& stream_id,
-                                                  SequenceKind kind) {
-  std::string column =
-      kind == SequenceKind::kSlice ? "next_slice_sequence" : "next_cycle_sequence";
+                                                  const std::string& stream_id, SequenceKind kind) {
+  std::string column = kind == SequenceKind::kSlice ? "next_slice_sequence" : "next_cycle_sequence";
   int64_t value = 0;
   Status status = db_.InTransaction([&](SqlSession& session) -> Status {
     auto rows = session.Query("SELECT " + column + " FROM streams WHERE account_id = ? AND id = ?",
@@ -94,9 +92,9 @@ Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
     if (!rows) return rows.error();
     if (rows->empty()) return Status(ErrorCode::kInternalError, "", "no stream " + stream_id);
     value = AsInt(rows->front()[0]);
-    auto updated = session.Execute("UPDATE streams SET " + column + " = " + column +
-                                       " + 1 WHERE account_id = ? AND id = ?",
-                                   {account_id, stream_id});
+    auto updated = session.Execute(
+        "UPDATE streams SET " + column + " = " + column + " + 1 WHERE account_id = ? AND id = ?",
+        {account_id, stream_id});
     return updated ? Status::Ok() : updated.error();
   });
   if (!status.ok()) return Error(status);
@@ -104,13 +102,13 @@ Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
 }
 
 Status RecordingRepository::InsertCycle(const RecordCycleRow& c) {
-  auto r = db_.Execute(
-      "INSERT INTO record_cycles (" + Cols(kCycleColumns) +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence, c.config_json,
-       std::string(c.state == CycleState::kOpen ? "open" : "closed"), int64_t{c.live ? 1 : 0},
-       OptionalInt(c.start_ms), OptionalInt(c.end_ms), c.last_activity_ms, c.object_key,
-       OptionalInt(c.closed_at_ms)});
+  auto r =
+      db_.Execute("INSERT INTO record_cycles (" + Cols(kCycleColumns) +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence,
+                   c.config_json, std::string(c.state == CycleState::kOpen ? "open" : "closed"),
+                   int64_t{c.live ? 1 : 0}, OptionalInt(c.start_ms), OptionalInt(c.end_ms),
+                   c.last_activity_ms, c.object_key, OptionalInt(c.closed_at_ms)});
   return r ? Status::Ok() : r.error();
 }
 
@@ -123,8 +121,8 @@ Status RecordingRepository::TouchCycle(const std::string& account_id, const std:
   return r ? Status::Ok() : r.error();
 }
 
-Status RecordingRepository::SetCycleLive(const std::string& account_id,
-                                         const std::string& cycle_id, bool live, int64_t now_ms) {
+Status RecordingRepository::SetCycleLive(const std::string& account_id, const std::string& cycle_id,
+                                         bool live, int64_t now_ms) {
   auto r = db_.Execute(
       "UPDATE record_cycles SET live = ?, last_activity_ms = ? WHERE account_id = ? AND id = ?",
       {int64_t{live ? 1 : 0}, now_ms, account_id, cycle_id});
@@ -142,9 +140,9 @@ Status RecordingRepository::CloseCycle(const std::string& account_id, const std:
 
 Result<std::optional<RecordCycleRow>> RecordingRepository::FindCycle(const std::string& account_id,
                                                                      const std::string& cycle_id) {
-  auto rows = db_.Query("SELECT " + Cols(kCycleColumns) +
-                            " FROM record_cycles WHERE account_id = ? AND id = ?",
-                        {account_id, cycle_id});
+  auto rows = db_.Query(
+      "SELECT " + Cols(kCycleColumns) + " FROM record_cycles WHERE account_id = ? AND id = ?",
+      {account_id, cycle_id});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<RecordCycleRow>();
   return std::optional<RecordCycleRow>(ToCycle(rows->front()));
@@ -190,11 +188,12 @@ Status RecordingRepository::InsertSlice(const SliceRow& s) {
 }
 
 Result<int64_t> RecordingRepository::LastSliceEnd(const std::string& account_id,
-                                                 const std::string& stream_id) {
+                                                  const std::string& stream_id) {
   // The latest start is found by the primary key; its end is the stream's last end.
-  auto rows = db_.Query("SELECT end_ms FROM slices WHERE account_id = ? AND stream_id = ? "
-                        "ORDER BY start_ms DESC LIMIT 1",
-                        {account_id, stream_id});
+  auto rows = db_.Query(
+      "SELECT end_ms FROM slices WHERE account_id = ? AND stream_id = ? "
+      "ORDER BY start_ms DESC LIMIT 1",
+      {account_id, stream_id});
   if (!rows) return Error(rows.error());
   return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
 }
@@ -228,17 +227,38 @@ constexpr std::string_view kFileColumns =
     "announced";
 
 HeldSliceRow ToHeld(const SqlRow& r) {
-  return {AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]),
-          AsInt(r[4]), AsInt(r[5]), AsText(r[6]), AsText(r[7]),
-          static_cast<int>(AsInt(r[8])), static_cast<int>(AsInt(r[9])), AsInt(r[10]) != 0,
+  return {AsText(r[0]),
+          AsText(r[1]),
+          AsText(r[2]),
+          AsText(r[3]),
+          AsInt(r[4]),
+          AsInt(r[5]),
+          AsText(r[6]),
+          AsText(r[7]),
+          static_cast<int>(AsInt(r[8])),
+          static_cast<int>(AsInt(r[9])),
+          AsInt(r[10]) != 0,
           AsInt(r[11]) != 0};
 }
 
 RecordFileRow ToFile(const SqlRow& r) {
-  RecordFileRow f{AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), AsInt(r[4]),
-                  AsInt(r[5]), AsInt(r[6]), AsText(r[7]), AsText(r[8]), AsText(r[9]),
-                  AsText(r[10]), AsInt(r[11]), AsInt(r[12]), AsInt(r[13]),
-                  static_cast<int>(AsInt(r[14])), static_cast<int>(AsInt(r[15])), AsInt(r[16]),
+  RecordFileRow f{AsText(r[0]),
+                  AsText(r[1]),
+                  AsText(r[2]),
+                  AsText(r[3]),
+                  AsInt(r[4]),
+                  AsInt(r[5]),
+                  AsInt(r[6]),
+                  AsText(r[7]),
+                  AsText(r[8]),
+                  AsText(r[9]),
+                  AsText(r[10]),
+                  AsInt(r[11]),
+                  AsInt(r[12]),
+                  AsInt(r[13]),
+                  static_cast<int>(AsInt(r[14])),
+                  static_cast<int>(AsInt(r[15])),
+                  AsInt(r[16]),
                   AsInt(r[17])};
   f.announced = AsInt(r[18]) != 0;
   return f;
@@ -265,8 +285,8 @@ Status RecordingRepository::InsertHeldSlice(const HeldSliceRow& h) {
   return r ? Status::Ok() : r.error();
 }
 
-Result<std::vector<HeldSliceRow>> RecordingRepository::ListHeldSlices(
-    const std::string& account_id, const std::string& cycle_id) {
+Result<std::vector<HeldSliceRow>> RecordingRepository::ListHeldSlices(const std::string& account_id,
+                                                                      const std::string& cycle_id) {
   auto rows = db_.Query("SELECT " + Cols(kHeldColumns) +
                             " FROM held_slices WHERE account_id = ? AND cycle_id = ? "
                             "ORDER BY start_ms, slice_id",
@@ -300,9 +320,10 @@ Result<bool> RecordingRepository::IsSliceHeld(const std::string& slice_id) {
 
 Result<int64_t> RecordingRepository::LastHeldSliceEnd(const std::string& account_id,
                                                       const std::string& stream_id) {
-  auto rows = db_.Query("SELECT MAX(end_ms) FROM held_slices WHERE account_id = ? AND "
-                        "stream_id = ?",
-                        {account_id, stream_id});
+  auto rows = db_.Query(
+      "SELECT MAX(end_ms) FROM held_slices WHERE account_id = ? AND "
+      "stream_id = ?",
+      {account_id, stream_id});
   if (!rows) return Error(rows.error());
   return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
 }

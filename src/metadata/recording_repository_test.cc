@@ -35,8 +35,9 @@ TEST_P(RecordingRepositoryTest, EnsureStreamIsIdempotentAndSequencesNeverRepeat)
 
 TEST_P(RecordingRepositoryTest, CyclesOpenTouchAndClose) {
   auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
-  RecordCycleRow cycle{account_, "c1", stream->id, "cfg", "m3u8", 0, "{}", CycleState::kOpen,
-                       true, std::nullopt, std::nullopt, 1, "", std::nullopt};
+  RecordCycleRow cycle{
+      account_,          "c1", stream->id,   "cfg",        "m3u8", 0,  "{}",
+      CycleState::kOpen, true, std::nullopt, std::nullopt, 1,      "", std::nullopt};
   ASSERT_TRUE(repo_->InsertCycle(cycle).ok());
   ASSERT_TRUE(repo_->TouchCycle(account_, "c1", 100, 200, 10).ok());
   ASSERT_TRUE(repo_->TouchCycle(account_, "c1", 200, 300, 20).ok());
@@ -52,8 +53,8 @@ TEST_P(RecordingRepositoryTest, CyclesOpenTouchAndClose) {
 
 TEST_P(RecordingRepositoryTest, SlicesAreIndexedOnceAndListedInOrder) {
   auto stream = repo_->EnsureStream(account_, "a.com", "live", "s1");
-  SliceRow slice{account_, stream->id, 2000, 3000, 1000, 10, "local", "records", "k2.ts",
-                 "h264", "aac", 640, 360, 1, "c1", false};
+  SliceRow slice{account_, stream->id, 2000,  3000, 1000, 10, "local", "records",
+                 "k2.ts",  "h264",     "aac", 640,  360,  1,  "c1",    false};
   ASSERT_TRUE(repo_->InsertSlice(slice).ok());
   slice.start_ms = 1000;
   slice.end_ms = 2000;

@@ -12,9 +12,7 @@ constexpr std::string_view kColumns =
     "current_file_index, current_offset_s, remaining_repeats, retries_used, next_attempt_ms, "
     "restarts, revision, created_at_ms, updated_at_ms";
 
-std::string UrlsToText(const std::vector<std::string>& urls) {
-  return nlohmann::json(urls).dump();
-}
+std::string UrlsToText(const std::vector<std::string>& urls) { return nlohmann::json(urls).dump(); }
 
 std::vector<std::string> UrlsFromText(const std::string& text) {
   auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -62,12 +60,29 @@ RelayTaskRow FromRow(const SqlRow& r) {
 
 // The mutable columns, in the order of kColumns after the identity.
 std::vector<SqlValue> MutableValues(const RelayTaskRow& t) {
-  return {t.region,           t.task_name,          t.start_time_ms,      t.end_time_ms,
-          t.source_type,      t.source_protocol,    UrlsToText(t.source_urls),
-          t.dst_url,          t.callback_url,       t.repeat_number,      t.offset_s,
-          t.file_index,       t.retry_count,        t.retry_interval_s,   t.status,
-          t.invalid_reason,   t.exit_time_ms,       t.exit_reason,        t.current_file_index,
-          t.current_offset_s, t.remaining_repeats,  t.retries_used,       t.next_attempt_ms,
+  return {t.region,
+          t.task_name,
+          t.start_time_ms,
+          t.end_time_ms,
+          t.source_type,
+          t.source_protocol,
+          UrlsToText(t.source_urls),
+          t.dst_url,
+          t.callback_url,
+          t.repeat_number,
+          t.offset_s,
+          t.file_index,
+          t.retry_count,
+          t.retry_interval_s,
+          t.status,
+          t.invalid_reason,
+          t.exit_time_ms,
+          t.exit_reason,
+          t.current_file_index,
+          t.current_offset_s,
+          t.remaining_repeats,
+          t.retries_used,
+          t.next_attempt_ms,
           t.restarts};
 }
 
@@ -109,9 +124,9 @@ Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks
 
 Result<std::optional<RelayTaskRow>> RelayTaskRepository::Find(const std::string& account_id,
                                                               const std::string& task_id) {
-  auto rows = db_.Query("SELECT " + std::string(kColumns) +
-                            " FROM relay_tasks WHERE account_id = ? AND id = ?",
-                        {account_id, task_id});
+  auto rows = db_.Query(
+      "SELECT " + std::string(kColumns) + " FROM relay_tasks WHERE account_id = ? AND id = ?",
+      {account_id, task_id});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<RelayTaskRow>();
   return std::optional<RelayTaskRow>(FromRow(rows->front()));
@@ -140,8 +155,8 @@ Status RelayTaskRepository::Update(const RelayTaskRow& t) {
 }
 
 Status RelayTaskRepository::Delete(const std::string& account_id, const std::string& task_id) {
-  auto r = db_.Execute("DELETE FROM relay_tasks WHERE account_id = ? AND id = ?",
-                       {account_id, task_id});
+  auto r =
+      db_.Execute("DELETE FROM relay_tasks WHERE account_id = ? AND id = ?", {account_id, task_id});
   if (!r) return r.error();
   return *r == 0 ? Status(ErrorCode::kRelayTaskNotFound) : Status::Ok();
 }
@@ -167,16 +182,16 @@ Result<RelayTaskPage> RelayTaskRepository::List(const std::string& account_id,
   page.total = AsInt(count->at(0).at(0));
   args.emplace_back(page_size);
   args.emplace_back((page_number - 1) * page_size);
-  auto rows = db_.Query("SELECT " + std::string(kColumns) + where + " ORDER BY id LIMIT ? OFFSET ?",
-                        args);
+  auto rows =
+      db_.Query("SELECT " + std::string(kColumns) + where + " ORDER BY id LIMIT ? OFFSET ?", args);
   if (!rows) return Error(rows.error());
   for (const auto& row : *rows) page.tasks.push_back(FromRow(row));
   return page;
 }
 
 Result<std::vector<RelayTaskRow>> RelayTaskRepository::ListAll() {
-  auto rows = db_.Query("SELECT " + std::string(kColumns) +
-                        " FROM relay_tasks ORDER BY account_id, id");
+  auto rows =
+      db_.Query("SELECT " + std::string(kColumns) + " FROM relay_tasks ORDER BY account_id, id");
   if (!rows) return Error(rows.error());
   std::vector<RelayTaskRow> tasks;
   for (const auto& row : *rows) tasks.push_back(FromRow(row));

@@ -150,7 +150,8 @@ TEST_P(RelayTaskRepositoryTest, UpdateIsCompareAndSetOnTheRevision) {
 
 TEST_P(RelayTaskRepositoryTest, ListFiltersByPartsOfIdNameAndDstUrlAndPages) {
   for (int i = 0; i < 5; ++i) {
-    RelayTaskRow t = Make(account_a_, "id-" + std::to_string(i), "rtmp://h/app/s" + std::to_string(i));
+    RelayTaskRow t =
+        Make(account_a_, "id-" + std::to_string(i), "rtmp://h/app/s" + std::to_string(i));
     t.task_name = i % 2 ? "evening_news" : "sports 100%";
     ASSERT_TRUE(Insert(t).ok());
   }

@@ -31,10 +31,10 @@ struct DomainRow {
 
 struct BucketRow {
   std::string account_id;
-  std::string endpoint;     // "local" or an S3 endpoint
+  std::string endpoint;  // "local" or an S3 endpoint
   std::string bucket_name;
-  std::string backend;      // "local" | "s3"
-  std::string location;     // local: directory; s3: endpoint URL
+  std::string backend;   // "local" | "s3"
+  std::string location;  // local: directory; s3: endpoint URL
 };
 
 struct RecordFormat {
@@ -83,10 +83,10 @@ struct RecordCycleRow {
   std::string stream_id;
   std::string config_id;
   std::string format;
-  int64_t sequence = 0;       // {Sequence} of this file
-  std::string config_json;    // snapshot of the config (bucket, templates, durations, delay)
+  int64_t sequence = 0;     // {Sequence} of this file
+  std::string config_json;  // snapshot of the config (bucket, templates, durations, delay)
   CycleState state = CycleState::kOpen;
-  bool live = false;          // a publisher is feeding it now
+  bool live = false;                // a publisher is feeding it now
   std::optional<int64_t> start_ms;  // UTC start of its first slice
   std::optional<int64_t> end_ms;    // UTC end of its last slice
   int64_t last_activity_ms = 0;     // when it last got a slice or lost its publisher
@@ -110,7 +110,7 @@ struct SliceRow {
   int width = 0;
   int height = 0;
   int64_t sequence = 0;
-  std::string cycle_id;  // "" when not part of an m3u8 cycle
+  std::string cycle_id;        // "" when not part of an m3u8 cycle
   bool discontinuity = false;  // a gap or a codec change precedes it
 };
 

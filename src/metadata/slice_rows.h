@@ -17,11 +17,21 @@ inline constexpr std::string_view kSliceColumns =
 
 // A row selected with kSliceColumns, in that order.
 inline SliceRow ToSliceRow(const SqlRowView& r) {
-  return SliceRow{std::string(r.Text(0)),  std::string(r.Text(1)),  r.Int(2),
-                  r.Int(3),                r.Int(4),                r.Int(5),
-                  std::string(r.Text(6)),  std::string(r.Text(7)),  std::string(r.Text(8)),
-                  std::string(r.Text(9)),  std::string(r.Text(10)), static_cast<int>(r.Int(11)),
-                  static_cast<int>(r.Int(12)), r.Int(13), std::string(r.Text(14)),
+  return SliceRow{std::string(r.Text(0)),
+                  std::string(r.Text(1)),
+                  r.Int(2),
+                  r.Int(3),
+                  r.Int(4),
+                  r.Int(5),
+                  std::string(r.Text(6)),
+                  std::string(r.Text(7)),
+                  std::string(r.Text(8)),
+                  std::string(r.Text(9)),
+                  std::string(r.Text(10)),
+                  static_cast<int>(r.Int(11)),
+                  static_cast<int>(r.Int(12)),
+                  r.Int(13),
+                  std::string(r.Text(14)),
                   r.Int(15) != 0};
 }
 

@@ -114,8 +114,8 @@ Status TenantRepository::ReplaceBuckets(const std::vector<BucketRow>& buckets) {
       auto r = session.Execute(
           "INSERT INTO buckets (account_id, endpoint, bucket_name, backend, location, "
           "created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-          {bucket.account_id, bucket.endpoint, bucket.bucket_name, bucket.backend,
-           bucket.location, now});
+          {bucket.account_id, bucket.endpoint, bucket.bucket_name, bucket.backend, bucket.location,
+           now});
       if (!r) return r.error().WithContext("bucket " + bucket.endpoint + "/" + bucket.bucket_name);
     }
     return Status::Ok();

@@ -2,8 +2,8 @@
 // No Beast types leak past the net layer.
 #pragma once
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>

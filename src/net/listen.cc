@@ -9,10 +9,12 @@ Result<uint16_t> BindAndListen(boost::asio::ip::tcp::acceptor& acceptor, const s
   namespace asio = boost::asio;
   auto colon = address.rfind(':');
   if (colon == std::string::npos) {
-    return Error(ErrorCode::kInvalidConfiguration, "", what + " address " + address + ": not host:port");
+    return Error(ErrorCode::kInvalidConfiguration, "",
+                 what + " address " + address + ": not host:port");
   }
   std::string host = address.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   unsigned port = 0;
   const char* begin = address.data() + colon + 1;
   const char* end = address.data() + address.size();

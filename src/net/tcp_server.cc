@@ -5,15 +5,15 @@
 #include "net/descriptor_limits.h"
 #include "net/listen.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/spdlog.h>
 
 namespace liverec::net {
 
@@ -63,14 +63,14 @@ asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::s
   auto socket = std::make_shared<tcp::socket>(std::move(raw));
   boost::system::error_code ec;
   auto endpoint = socket->remote_endpoint(ec);
-  std::string peer = ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  std::string peer =
+      ec ? "?" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   auto handler = state->factory(peer);
   auto timer = std::make_shared<asio::steady_timer>(socket->get_executor());
   auto reason = std::make_shared<std::string>();
   auto deadline = std::make_shared<Clock::time_point>(
       Clock::now() + std::chrono::seconds(state->options.handshake_timeout_s));
-  asio::co_spawn(socket->get_executor(), Watchdog(socket, timer, deadline, reason),
-                 asio::detached);
+  asio::co_spawn(socket->get_executor(), Watchdog(socket, timer, deadline, reason), asio::detached);
 
   std::vector<uint8_t> buffer(state->options.read_buffer_bytes);
   std::vector<uint8_t> out;

@@ -53,10 +53,11 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     if (!file && storage::IsPermanentStorageError(file.error())) {
       // The bucket refuses the file for good: its slices are kept aside, the cycle closes.
       std::string reason = file.error().ToString();
-      spdlog::error("recorder: {}/{}/{}: {} cycle {}: the bucket refuses the file (not retried): "
-                    "{}; its {} slice(s) are kept in {}/{}", plan.domain, plan.app, plan.stream,
-                    cycle.format, cycle.id, reason, held.size() - begin, spool_.FailedRoot(),
-                    cycle.stream_id);
+      spdlog::error(
+          "recorder: {}/{}/{}: {} cycle {}: the bucket refuses the file (not retried): "
+          "{}; its {} slice(s) are kept in {}/{}",
+          plan.domain, plan.app, plan.stream, cycle.format, cycle.id, reason, held.size() - begin,
+          spool_.FailedRoot(), cycle.stream_id);
       for (size_t i = begin; i < held.size(); ++i) {
         Status kept = spool_.SetAsideHeld(held[i].stream_id, held[i].slice_id, reason);
         if (!kept.ok()) return kept;  // retried later: nothing is released before it is kept
@@ -66,9 +67,8 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     }
     if (!file) {
       if (!IsPermanent(file.error())) return file.error();  // retried later
-      spdlog::error("recorder: {}/{}/{}: {} cycle {}: slices from {} not composed: {}",
-                    plan.domain, plan.app, plan.stream, cycle.format, cycle.id, begin,
-                    file.error().ToString());
+      spdlog::error("recorder: {}/{}/{}: {} cycle {}: slices from {} not composed: {}", plan.domain,
+                    plan.app, plan.stream, cycle.format, cycle.id, begin, file.error().ToString());
       break;
     }
     if (first_key.empty()) first_key = file->object_key;
@@ -110,8 +110,9 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
   const auto& first = held[begin];
   const auto& last = held[begin + report->slices_composed - 1];
   const PlanFormat* format = plan.Find(cycle.format);
-  storage::TemplateValues values{plan.app, plan.stream, cycle.sequence, first.start_ms,
-                                 last.end_ms, int64_t{plan.time_zone_minutes} * 60'000};
+  storage::TemplateValues values{plan.app,       plan.stream,
+                                 cycle.sequence, first.start_ms,
+                                 last.end_ms,    int64_t{plan.time_zone_minutes} * 60'000};
   std::string base =
       storage::RenderObjectKey(format ? format->object_template : std::string(), values, "");
   base += PartSuffix(part);  // the parts of a cycle never take each other's names
@@ -119,12 +120,24 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
                                  [&](const std::string& k) { return store->PutFile(k, output); });
   fs::remove(output, ec);
   if (!key) return Error(key.error());
-  metadata::RecordFileRow row{cycle.account_id, NewId(clock_, random_), cycle.stream_id,
-                              cycle.id, part, static_cast<int64_t>(begin),
-                              static_cast<int64_t>(report->slices_composed), cycle.format,
-                              plan.endpoint, plan.bucket, *key, first.start_ms, last.end_ms,
-                              report->duration_ms, report->width, report->height,
-                              static_cast<int64_t>(report->bytes), clock_.NowMs()};
+  metadata::RecordFileRow row{cycle.account_id,
+                              NewId(clock_, random_),
+                              cycle.stream_id,
+                              cycle.id,
+                              part,
+                              static_cast<int64_t>(begin),
+                              static_cast<int64_t>(report->slices_composed),
+                              cycle.format,
+                              plan.endpoint,
+                              plan.bucket,
+                              *key,
+                              first.start_ms,
+                              last.end_ms,
+                              report->duration_ms,
+                              report->width,
+                              report->height,
+                              static_cast<int64_t>(report->bytes),
+                              clock_.NowMs()};
   row.announced = events_ == nullptr;  // nobody to tell
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertRecordFile(row));
   spdlog::info("recorder: {}/{}/{}: {} stored ({} slices, {} ms{})", plan.domain, plan.app,

@@ -46,8 +46,8 @@ class CollectEvents final : public RecordingEvents {
 class CycleFormatsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    media_dir_ = new std::string(fs::temp_directory_path() / ("cycle_formats_media_" +
-                                                              std::to_string(::getpid())));
+    media_dir_ = new std::string(fs::temp_directory_path() /
+                                 ("cycle_formats_media_" + std::to_string(::getpid())));
     fs::create_directories(*media_dir_);
     ts_ = new std::vector<std::string>(MakeSlices(*media_dir_, "s", 6));
   }
@@ -59,8 +59,9 @@ class CycleFormatsTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_EQ(ts_->size(), 6u);
-    dir_ = fs::temp_directory_path() / ("cycle_formats_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("cycle_formats_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
     ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
@@ -75,9 +76,8 @@ class CycleFormatsTest : public ::testing::Test {
 
   void MakeCycles() {
     cycles_ = std::make_unique<CycleManager>(
-        *recordings_,
-        [this](const std::string&, const std::string&) { return store_.get(); }, *spool_,
-        clock_, random_, nullptr, &events_);
+        *recordings_, [this](const std::string&, const std::string&) { return store_.get(); },
+        *spool_, clock_, random_, nullptr, &events_);
   }
   std::unique_ptr<SliceFinisher> Finisher() {
     return std::make_unique<SliceFinisher>(
@@ -86,8 +86,9 @@ class CycleFormatsTest : public ::testing::Test {
   }
 
   RecordingPlan Plan(std::vector<PlanFormat> formats) {
-    RecordingPlan plan{account_, stream_id_, "cfg", "a.com", "live", "s1", "local", "records",
-                       "", "", 21600, 1, 10, 0, std::move(formats)};
+    RecordingPlan plan{account_, stream_id_, "cfg",     "a.com", "live",
+                       "s1",     "local",    "records", "",      "",
+                       21600,    1,          10,        0,       std::move(formats)};
     if (const PlanFormat* m3u8 = plan.Find("m3u8")) {
       plan.playlist_template = m3u8->object_template;
       plan.slice_template = "rec/{AppName}/{StreamName}/{UnixTimestamp}_{Sequence}";
@@ -101,8 +102,19 @@ class CycleFormatsTest : public ::testing::Test {
   }
   SpoolSlice SpooledFile(const RecordingPlan& plan, const std::string& ts, int64_t start_ms,
                          bool publish_start = false) {
-    SpoolSlice slice{plan, "slice" + std::to_string(next_id_++), start_ms, start_ms + 1000, 0,
-                     "h264", "aac", 320, 240, false, publish_start, false, true};
+    SpoolSlice slice{plan,
+                     "slice" + std::to_string(next_id_++),
+                     start_ms,
+                     start_ms + 1000,
+                     0,
+                     "h264",
+                     "aac",
+                     320,
+                     240,
+                     false,
+                     publish_start,
+                     false,
+                     true};
     fs::create_directories(spool_->StreamDir(stream_id_));
     fs::copy_file(ts, spool_->ClosedPath(slice));
     EXPECT_TRUE(spool_->WriteSidecar(slice).ok());
@@ -161,8 +173,9 @@ std::string* CycleFormatsTest::media_dir_ = nullptr;
 std::vector<std::string>* CycleFormatsTest::ts_ = nullptr;
 
 TEST(RecordingPlanJsonTest, APlanWithoutFormatsIsM3u8OnlyAndNewPlansRoundTrip) {
-  RecordingPlan old{"a", "s", "c", "d", "live", "s1", "local", "records", "rec/{StreamName}",
-                    "rec/{Sequence}", 900, 10, 60, 0, {}};
+  RecordingPlan old{
+      "a", "s", "c", "d", "live", "s1", "local", "records", "rec/{StreamName}", "rec/{Sequence}",
+      900, 10,  60,  0,   {}};
   nlohmann::json json = ToJson(old);
   json.erase("formats");  // as written before MP4/FLV
   auto parsed = PlanFromJson(json);
@@ -181,8 +194,8 @@ TEST(RecordingPlanJsonTest, APlanWithoutFormatsIsM3u8OnlyAndNewPlansRoundTrip) {
 
 TEST_F(CycleFormatsTest, SharedSlicesPerFormatCycleDurationAndSpoolCleanup) {
   // MP4 cycles of 3 s, FLV cycles of 100 s, over one set of six 1-second slices.
-  RecordingPlan plan = Plan({{"mp4", "v/{StreamName}_{Sequence}", 3},
-                             {"flv", "f/{StreamName}_{Sequence}", 100}});
+  RecordingPlan plan =
+      Plan({{"mp4", "v/{StreamName}_{Sequence}", 3}, {"flv", "f/{StreamName}_{Sequence}", 100}});
   Publish(plan, 0, 6, kStart);
   // The 4th slice opened a new MP4 cycle: the first MP4 holds slices 0-2; FLV still holds them.
   ASSERT_EQ(BucketFiles(".mp4").size(), 1u);
@@ -225,7 +238,7 @@ TEST_F(CycleFormatsTest, StatusEventsFollowDelayTimeAndFilesCarryThePublishCallb
   ASSERT_TRUE(back->Begin(plan, clock_.NowMs()).ok());
   EXPECT_TRUE(events_.files.empty());
   ASSERT_TRUE(back->End().ok());  // and leaves again without a slice
-  clock_.AdvanceMs(20'000);  // past DelayTime, even before CloseExpired ran: a new recording
+  clock_.AdvanceMs(20'000);       // past DelayTime, even before CloseExpired ran: a new recording
   ASSERT_TRUE(Finisher()->Begin(plan, clock_.NowMs()).ok());
   EXPECT_EQ(events_.statuses,
             (std::vector<RecordingStatus>{RecordingStatus::kStarted, RecordingStatus::kPaused,
@@ -301,9 +314,11 @@ TEST_F(CycleFormatsTest, PartsOfOneCycleGetDistinctNamesAndOnlyForeignObjectsMak
   ASSERT_EQ(small.size(), 1u);
   RecordingPlan plan = Plan({{"mp4", "v/{StreamName}", 3600}, {"flv", "f/{StreamName}", 3600}});
   const std::string foreign = "not ours";
-  ASSERT_TRUE(store_->PutBytes("v/s1_p1.mp4", std::span(reinterpret_cast<const uint8_t*>(
-                                                             foreign.data()), foreign.size()))
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->PutBytes("v/s1_p1.mp4",
+                     std::span(reinterpret_cast<const uint8_t*>(foreign.data()), foreign.size()))
+          .ok());
   auto finisher = Finisher();
   const std::vector<std::string> slices = {(*ts_)[0], small[0], (*ts_)[1]};
   for (size_t i = 0; i < slices.size(); ++i) {
@@ -335,8 +350,8 @@ TEST_F(CycleFormatsTest, PartsOfOneCycleGetDistinctNamesAndOnlyForeignObjectsMak
 }
 
 TEST_F(CycleFormatsTest, WithM3u8SlicesAreStoredAndIndexedAndMp4ReleasesTheSpool) {
-  RecordingPlan plan = Plan({{"m3u8", "p/{StreamName}_{Sequence}", 3600},
-                             {"mp4", "v/{StreamName}_{Sequence}", 3600}});
+  RecordingPlan plan = Plan(
+      {{"m3u8", "p/{StreamName}_{Sequence}", 3600}, {"mp4", "v/{StreamName}_{Sequence}", 3600}});
   Publish(plan, 0, 4, kStart);
   EXPECT_EQ(BucketFiles(".ts").size(), 4u);
   EXPECT_EQ(recordings_->ListStreamSlices(account_, stream_id_, 0, kStart * 2)->size(), 4u);
@@ -351,8 +366,8 @@ TEST_F(CycleFormatsTest, WithM3u8SlicesAreStoredAndIndexedAndMp4ReleasesTheSpool
 }
 
 TEST_F(CycleFormatsTest, CloseStreamNowClosesEveryFormatWithoutWaitingDelayTime) {
-  RecordingPlan plan = Plan({{"m3u8", "p/{StreamName}_{Sequence}", 3600},
-                             {"mp4", "v/{StreamName}_{Sequence}", 3600}});
+  RecordingPlan plan = Plan(
+      {{"m3u8", "p/{StreamName}_{Sequence}", 3600}, {"mp4", "v/{StreamName}_{Sequence}", 3600}});
   Publish(plan, 0, 3, kStart);
   // Another stream's open cycle is not touched.
   std::string other_id = recordings_->EnsureStream(account_, "a.com", "live", "s2")->id;

@@ -27,7 +27,8 @@ Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension
     if (!vary) return Error(status);
     spdlog::warn("recorder: object {} exists; trying another name", key);
   }
-  return Error(ErrorCode::kObjectAlreadyExists, "", key_without_extension + " and 99 variants exist");
+  return Error(ErrorCode::kObjectAlreadyExists, "",
+               key_without_extension + " and 99 variants exist");
 }
 
 std::string PartSuffix(int64_t part) {
@@ -40,10 +41,20 @@ Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& p
       recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kCycle);
   if (!sequence) return Error(sequence.error());
   int64_t now = clock_.NowMs();
-  metadata::RecordCycleRow cycle{plan.account_id, NewId(clock_, random_), plan.stream_id,
-                                 plan.config_id, format, *sequence, ToJson(plan).dump(),
-                                 metadata::CycleState::kOpen, true, std::nullopt, std::nullopt,
-                                 now, "", std::nullopt};
+  metadata::RecordCycleRow cycle{plan.account_id,
+                                 NewId(clock_, random_),
+                                 plan.stream_id,
+                                 plan.config_id,
+                                 format,
+                                 *sequence,
+                                 ToJson(plan).dump(),
+                                 metadata::CycleState::kOpen,
+                                 true,
+                                 std::nullopt,
+                                 std::nullopt,
+                                 now,
+                                 "",
+                                 std::nullopt};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertCycle(cycle));
   spdlog::info("recorder: {}/{}/{}: {} cycle {} (sequence {}) opened", plan.domain, plan.app,
                plan.stream, format, cycle.id, cycle.sequence);
@@ -85,12 +96,13 @@ Status CycleManager::Detach(const std::string& account_id, const std::string& cy
   return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
 }
 
-Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(
-    const RecordingPlan& plan, int64_t publish_ms) {
+Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(const RecordingPlan& plan,
+                                                                         int64_t publish_ms) {
   std::lock_guard lock(mutex_);
   std::vector<metadata::RecordCycleRow> claimed;
   for (const auto& f : plan.formats) {
-    auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, f.format);
+    auto open =
+        recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, f.format);
     if (!open) return Error(open.error());
     if (!*open) continue;
     auto continues = ClaimLocked(plan, **open, publish_ms);
@@ -98,9 +110,9 @@ Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(
     if (*continues) claimed.push_back(**open);
   }
   if (events_) {
-    events_->StatusChanged({plan.account_id, plan.domain, plan.app, plan.stream,
-                            claimed.empty() ? RecordingStatus::kStarted
-                                            : RecordingStatus::kResumed});
+    events_->StatusChanged(
+        {plan.account_id, plan.domain, plan.app, plan.stream,
+         claimed.empty() ? RecordingStatus::kStarted : RecordingStatus::kResumed});
   }
   return claimed;
 }
@@ -176,8 +188,12 @@ Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
                   "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
   }
   const PlanFormat* format = plan.Find("m3u8");
-  storage::TemplateValues values{plan.app, plan.stream, cycle.sequence, slices->front().start_ms,
-                                 slices->back().end_ms, int64_t{plan.time_zone_minutes} * 60'000};
+  storage::TemplateValues values{plan.app,
+                                 plan.stream,
+                                 cycle.sequence,
+                                 slices->front().start_ms,
+                                 slices->back().end_ms,
+                                 int64_t{plan.time_zone_minutes} * 60'000};
   std::string base = storage::RenderObjectKey(
       format ? format->object_template : plan.playlist_template, values, "");
   auto stored = PutWithoutOverwrite(base, ".m3u8", [&](const std::string& k) {
@@ -188,14 +204,25 @@ Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
       segments.push_back({relative.Make(s.object_key), s.duration_ms, s.discontinuity});
     }
     std::string text = BuildPlaylist(segments, 0, true);
-    return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+    return store->PutBytes(k,
+                           std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   });
   if (!stored) return stored.error();
   key = *stored;
   // The cycle's playlist is listed with the index files; its RecordId is the cycle id.
-  metadata::IndexFileRow file{cycle.account_id, cycle.id, cycle.stream_id, "cycle",
-                              plan.endpoint, plan.bucket, key, "m3u8",
-                              slices->front().start_ms, slices->back().end_ms, 0, 0, 0,
+  metadata::IndexFileRow file{cycle.account_id,
+                              cycle.id,
+                              cycle.stream_id,
+                              "cycle",
+                              plan.endpoint,
+                              plan.bucket,
+                              key,
+                              "m3u8",
+                              slices->front().start_ms,
+                              slices->back().end_ms,
+                              0,
+                              0,
+                              0,
                               clock_.NowMs()};
   for (const auto& s : *slices) {
     file.duration_ms += s.duration_ms;
@@ -220,9 +247,10 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
     if (!written.ok()) {
       // The bucket refuses the playlist for good: the cycle closes without one (its slices are
       // stored and indexed; an index file can be made of them later), never retried forever.
-      spdlog::error("recorder: {}/{}/{}: m3u8 cycle {}: the bucket refuses the playlist (not "
-                    "retried): {}", plan->domain, plan->app, plan->stream, cycle.id,
-                    written.ToString());
+      spdlog::error(
+          "recorder: {}/{}/{}: m3u8 cycle {}: the bucket refuses the playlist (not "
+          "retried): {}",
+          plan->domain, plan->app, plan->stream, cycle.id, written.ToString());
       AnnounceError(*plan, "the bucket refuses the playlist: " + written.ToString());
     }
   } else {
@@ -231,8 +259,8 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
   LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
   std::error_code ec;  // the spool playlist of an earlier version, if there is one
   std::filesystem::remove(spool_.CyclePlaylistPath(cycle.id), ec);
-  spdlog::info("recorder: {}/{}/{}: {} cycle {} closed: {}", plan->domain, plan->app,
-               plan->stream, cycle.format, cycle.id, key.empty() ? "nothing recorded" : key);
+  spdlog::info("recorder: {}/{}/{}: {} cycle {} closed: {}", plan->domain, plan->app, plan->stream,
+               cycle.format, cycle.id, key.empty() ? "nothing recorded" : key);
   return Status::Ok();
 }
 
@@ -253,7 +281,8 @@ Status CycleManager::CloseExpired() {
     auto plan = PlanOfCycleRow(cycle);
     int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
     if (now - cycle.last_activity_ms < delay_ms) continue;
-    if (auto retry = retry_after_ms_.find(cycle.id); retry != retry_after_ms_.end() && now < retry->second) {
+    if (auto retry = retry_after_ms_.find(cycle.id);
+        retry != retry_after_ms_.end() && now < retry->second) {
       continue;
     }
     Status status = CloseLocked(cycle);
@@ -271,8 +300,10 @@ Status CycleManager::CloseExpired() {
 
 Status CycleManager::CloseStreamNow(const std::string& account_id, const std::string& stream_id) {
   if (has_backlog_ && has_backlog_(stream_id)) {
-    spdlog::warn("recorder: stream {}: slices wait to be stored; its files close once they are "
-                 "in and DelayTime has passed", stream_id);
+    spdlog::warn(
+        "recorder: stream {}: slices wait to be stored; its files close once they are "
+        "in and DelayTime has passed",
+        stream_id);
     return Status::Ok();
   }
   std::lock_guard lock(mutex_);

@@ -38,9 +38,9 @@ using StoreLookup =
 
 // Stores `bytes_or_file` under the rendered key, trying `<key>_1<ext>`, `<key>_2<ext>`, ... when
 // an object already has the name (an object is never overwritten). Returns the key used.
-Result<std::string> PutWithoutOverwrite(
-    const std::string& key_without_extension, const std::string& extension,
-    const std::function<Status(const std::string& key)>& put);
+Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension,
+                                        const std::string& extension,
+                                        const std::function<Status(const std::string& key)>& put);
 
 // What the key of an MP4/FLV cycle's part `part` adds to the rendered name, before any `_N` of a
 // taken name: nothing for the first part (0), `_p<part>` for the others, so the files of one cycle
@@ -55,8 +55,13 @@ class CycleManager {
                const Clock& clock, RandomSource& random,
                metadata::IndexFileRepository* index_files = nullptr,
                RecordingEvents* events = nullptr)
-      : recordings_(recordings), stores_(std::move(stores)), spool_(spool), clock_(clock),
-        random_(random), index_files_(index_files), events_(events) {}
+      : recordings_(recordings),
+        stores_(std::move(stores)),
+        spool_(spool),
+        clock_(clock),
+        random_(random),
+        index_files_(index_files),
+        events_(events) {}
 
   // Set before recording starts (not synchronized).
   void SetEvents(RecordingEvents* events) { events_ = events; }

@@ -15,19 +15,26 @@ std::optional<RecordCommand> ParseRecordCommand(std::string_view text) {
 
 std::string_view RecordCommandName(RecordCommand command) {
   switch (command) {
-    case RecordCommand::kStart: return "start";
-    case RecordCommand::kStop: return "stop";
-    case RecordCommand::kCancelDelay: return "cancel_delay";
-    case RecordCommand::kRestart: return "restart";
+    case RecordCommand::kStart:
+      return "start";
+    case RecordCommand::kStop:
+      return "stop";
+    case RecordCommand::kCancelDelay:
+      return "cancel_delay";
+    case RecordCommand::kRestart:
+      return "restart";
   }
   return "?";
 }
 
 std::string_view TaskStateName(TaskState state) {
   switch (state) {
-    case TaskState::kIdle: return "idle";
-    case TaskState::kRecording: return "recording";
-    case TaskState::kStopped: return "stopped";
+    case TaskState::kIdle:
+      return "idle";
+    case TaskState::kRecording:
+      return "recording";
+    case TaskState::kStopped:
+      return "stopped";
   }
   return "?";
 }
@@ -62,8 +69,7 @@ Result<Transition> Transit(TaskState state, RecordCommand command) {
 }
 
 void LiveControl::QueueLocked(TaskEffectKind kind, std::string reason,
-                              const std::optional<metadata::RecordConfig>& config,
-                              bool on_demand) {
+                              const std::optional<metadata::RecordConfig>& config, bool on_demand) {
   TaskEffect effect{kind, std::nullopt, on_demand, 0, std::move(reason)};
   if (kind == TaskEffectKind::kStart) {
     effect.config = config;

@@ -7,8 +7,11 @@ namespace liverec::recorder {
 LiveRecording::LiveRecording(std::shared_ptr<LiveControl> control, Start start,
                              std::function<void()> close_files_now, const Clock& clock,
                              std::optional<RecordWindow> window, std::function<void()> on_end)
-    : control_(std::move(control)), start_(std::move(start)),
-      close_files_now_(std::move(close_files_now)), clock_(clock), window_(std::move(window)),
+    : control_(std::move(control)),
+      start_(std::move(start)),
+      close_files_now_(std::move(close_files_now)),
+      clock_(clock),
+      window_(std::move(window)),
       on_end_(std::move(on_end)) {
   // Effects queued at publish (automatic recording) take effect before the first packet.
   if (control_->HasEffects()) Apply(false);
@@ -40,8 +43,7 @@ void LiveRecording::Apply(bool ending) {
         if (inner_) inner_->OnEnd();
         inner_ = start_(effect);
         if (!inner_) {
-          spdlog::error("recorder: {}: recording not started ({})", control_->who(),
-                        effect.reason);
+          spdlog::error("recorder: {}: recording not started ({})", control_->who(), effect.reason);
         }
         break;
       case TaskEffectKind::kStop:

@@ -78,8 +78,7 @@ TEST_F(LiveRecordingTest, CommandsTakeEffectAtTheNextPacketInOrder) {
   ASSERT_TRUE(control_->Command(RecordCommand::kCancelDelay, std::nullopt).ok());
   Push(*r, 160);
   EXPECT_EQ(log_.lines, (std::vector<std::string>{"start 1", "media 1 40", "end 1", "close now",
-                                                  "start 2", "media 2 80", "end 2",
-                                                  "close now"}));
+                                                  "start 2", "media 2 80", "end 2", "close now"}));
   EXPECT_EQ(control_->state(), TaskState::kIdle);
 }
 
@@ -89,8 +88,8 @@ TEST_F(LiveRecordingTest, AutomaticStartQueuedAtPublishRecordsFromTheFirstPacket
   EXPECT_TRUE(r->RecordingForTest());
   Push(*r, 0);
   r->OnEnd();
-  EXPECT_EQ(log_.lines, (std::vector<std::string>{"start 1", "media 1 0", "end 1",
-                                                  "unregistered"}));
+  EXPECT_EQ(log_.lines,
+            (std::vector<std::string>{"start 1", "media 1 0", "end 1", "unregistered"}));
   EXPECT_TRUE(control_->ended());
 }
 
@@ -109,8 +108,8 @@ TEST_F(LiveRecordingTest, AWindowStartsRecordingWhenItOpensAndClosesTheFilesWhen
   Push(*r, 160);
   clock_.SetMs(1'030'000);
   Push(*r, 200);
-  EXPECT_EQ(log_.lines, (std::vector<std::string>{"start 1 on-demand", "media 1 80",
-                                                  "media 1 120", "end 1", "close now"}));
+  EXPECT_EQ(log_.lines, (std::vector<std::string>{"start 1 on-demand", "media 1 80", "media 1 120",
+                                                  "end 1", "close now"}));
   // The rule fired once: a manual start after the window is not stopped by it again.
   ASSERT_TRUE(control_->Command(RecordCommand::kStart, Config(1)).ok());
   clock_.SetMs(1'040'000);

@@ -20,10 +20,10 @@ namespace {
 RecordingPlan BuildPlan(const metadata::RecordConfig& config, const ingest::PublishInfo& info,
                         const std::string& stream_id, int time_zone_minutes) {
   const auto& id = info.identity;
-  RecordingPlan plan{info.account_id,     stream_id,         config.id, id.domain, id.app,
-                     id.stream,           config.oss_endpoint, config.oss_bucket, "", "",
-                     21600,               30,                config.delay_time_s,
-                     time_zone_minutes,   {}};
+  RecordingPlan plan{
+      info.account_id,     stream_id,         config.id, id.domain, id.app, id.stream,
+      config.oss_endpoint, config.oss_bucket, "",        "",        21600,  30,
+      config.delay_time_s, time_zone_minutes, {}};
   for (const auto& [name, value] : id.args) {
     if (name.starts_with("callback_")) plan.push_args.emplace(name, value);
   }
@@ -66,15 +66,15 @@ std::unique_ptr<ingest::StreamObserver> Recorder::OnPublish(const ingest::Publis
   std::optional<RecordWindow> window = PlanAutomatic(info, *control);
 
   auto lane = lanes_.Lane(info.account_id, id.domain, id.app, id.stream);
-  auto start = [this, info, lane, control](const TaskEffect& effect)
-      -> std::unique_ptr<ingest::StreamObserver> {
+  auto start = [this, info, lane,
+                control](const TaskEffect& effect) -> std::unique_ptr<ingest::StreamObserver> {
     if (effect.on_demand) return GateOnDemand(*effect.config, info, lane, control, effect.task);
     return StartRecording(*effect.config, info, lane);
   };
   auto close = [recordings = &deps_.recordings, cycles = &deps_.cycles, info] {
     const auto& ident = info.identity;
     auto stream = recordings->FindStream(info.account_id, ident.domain, ident.app, ident.stream);
-    Status status = !stream ? stream.error()
+    Status status = !stream   ? stream.error()
                     : *stream ? cycles->CloseStreamNow(info.account_id, (*stream)->id)
                               : Status::Ok();
     if (!status.ok()) {
@@ -114,13 +114,17 @@ std::optional<RecordWindow> Recorder::PlanAutomatic(const ingest::PublishInfo& i
     return std::nullopt;
   }
   if (config.on_demand == 7) {
-    spdlog::info("recorder: {}: manual recording (OnDemand=7): waits for RealTimeRecordCommand "
-                 "start", who);
+    spdlog::info(
+        "recorder: {}: manual recording (OnDemand=7): waits for RealTimeRecordCommand "
+        "start",
+        who);
     return std::nullopt;
   }
   if (config.on_demand != 0 && config.on_demand != 1) {
-    spdlog::warn("recorder: {}: not recorded: OnDemand={} (recording decided by ingest URL "
-                 "parameters is not implemented)", who, config.on_demand);
+    spdlog::warn(
+        "recorder: {}: not recorded: OnDemand={} (recording decided by ingest URL "
+        "parameters is not implemented)",
+        who, config.on_demand);
     return std::nullopt;
   }
   bool on_demand = config.on_demand == 1;
@@ -141,19 +145,21 @@ std::optional<RecordWindow> Recorder::PlanAutomatic(const ingest::PublishInfo& i
   return window;
 }
 
-std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(
-    const metadata::RecordConfig& config, const ingest::PublishInfo& info,
-    std::shared_ptr<StreamLane> lane, std::shared_ptr<LiveControl> control, uint64_t task) {
+std::unique_ptr<ingest::StreamObserver> Recorder::GateOnDemand(const metadata::RecordConfig& config,
+                                                               const ingest::PublishInfo& info,
+                                                               std::shared_ptr<StreamLane> lane,
+                                                               std::shared_ptr<LiveControl> control,
+                                                               uint64_t task) {
   std::string who = info.identity.Key();
   if (!deps_.on_demand) {
     spdlog::warn("recorder: {}: not recorded: OnDemand=1 but on-demand decisions are off", who);
     control->Declined(task);
     return nullptr;
   }
-  OnDemandQuery query{info.account_id, info.identity.domain, info.identity.app,
-                      info.identity.stream, "", 0};
-  auto ask = [decider = deps_.on_demand, lane, query, formats = config.formats, control,
-              task](const std::string& codec, int64_t kbps, OnDemandGate::Deliver deliver) mutable {
+  OnDemandQuery query{
+      info.account_id, info.identity.domain, info.identity.app, info.identity.stream, "", 0};
+  auto ask = [decider = deps_.on_demand, lane, query, formats = config.formats, control, task](
+                 const std::string& codec, int64_t kbps, OnDemandGate::Deliver deliver) mutable {
     query.codec = codec;
     query.vbitrate_kbps = kbps;
     lane->Post([decider, query, formats, control, task, deliver = std::move(deliver)] {
@@ -227,8 +233,8 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     lane->Begin(plan, publish_ms, finisher);
   });
   return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
-                                          std::move(lane), deps_.clock, deps_.random,
-                                          previous_end, on_slice_end, deps_.metrics);
+                                          std::move(lane), deps_.clock, deps_.random, previous_end,
+                                          on_slice_end, deps_.metrics);
 }
 
 Result<int> Recorder::Recover() {
@@ -281,8 +287,7 @@ Result<int> Recorder::Recover() {
                                                     deps_.spool, deps_.clock, deps_.metrics);
     RecordingPlan ended = plan;
     for (; i < slices.size() && slices[i].plan.account_id == plan.account_id &&
-           slices[i].plan.stream_id == plan.stream_id &&
-           slices[i].plan.config_id == plan.config_id;
+           slices[i].plan.stream_id == plan.stream_id && slices[i].plan.config_id == plan.config_id;
          ++i) {
       ended = slices[i].plan;
       lane->Finish(std::move(slices[i]), finisher);

@@ -16,8 +16,8 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 
 #include "ingest/stream_observer.h"
 #include "metadata/record_config_repository.h"

@@ -16,9 +16,9 @@ metadata::RecordConfig Rule(std::string app, std::string stream) {
 }
 
 TEST(RuleMatcherTest, MostSpecificRuleWins) {
-  std::vector<metadata::RecordConfig> rules = {Rule("*", ""), Rule("*", "*"), Rule("*", "s1"),
-                                               Rule("live", ""), Rule("live", "*"),
-                                               Rule("live", "s1")};
+  std::vector<metadata::RecordConfig> rules = {Rule("*", ""),     Rule("*", "*"),
+                                               Rule("*", "s1"),   Rule("live", ""),
+                                               Rule("live", "*"), Rule("live", "s1")};
   auto pick = [&](const std::string& app, const std::string& stream) {
     auto m = MatchRecordConfig(rules, app, stream, 0);
     return m.config ? m.config->app_name + "/" + m.config->stream_name : std::string("none");
@@ -124,10 +124,14 @@ TEST(PlaylistTest, BuildsAVodPlaylistWithDiscontinuities) {
 
 TEST(PlaylistTest, RelativeUriMakerMatchesRelativeUriAcrossDirectoryChanges) {
   const std::string from = "record/live/s1/2026/p.m3u8";
-  const std::vector<std::string> targets = {
-      "record/live/s1/2026/1.ts", "record/live/s1/2026/2.ts", "record/live/s1/2027/3.ts",
-      "record/live/s1/2027/4 x.ts", "other/5.ts", "6.ts", "record/live/s1/2026/7.ts",
-      "record/live/s1/2026/sub/8.ts"};
+  const std::vector<std::string> targets = {"record/live/s1/2026/1.ts",
+                                            "record/live/s1/2026/2.ts",
+                                            "record/live/s1/2027/3.ts",
+                                            "record/live/s1/2027/4 x.ts",
+                                            "other/5.ts",
+                                            "6.ts",
+                                            "record/live/s1/2026/7.ts",
+                                            "record/live/s1/2026/sub/8.ts"};
   RelativeUriMaker maker(from);
   std::vector<std::string> made;
   for (const auto& t : targets) made.push_back(maker.Make(t));

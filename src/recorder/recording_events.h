@@ -36,14 +36,14 @@ struct CreatedFile {
   std::string domain;
   std::string app;
   std::string stream;
-  std::string format;      // m3u8 | mp4 | flv
-  std::string record_id;   // m3u8: the cycle id (= RecordId of the index file); mp4/flv: file id
+  std::string format;     // m3u8 | mp4 | flv
+  std::string record_id;  // m3u8: the cycle id (= RecordId of the index file); mp4/flv: file id
   std::string cycle_id;
-  std::string endpoint;    // OssEndpoint
-  std::string bucket;      // OssBucket
-  std::string object_key;  // OssObject, with its extension
-  int64_t start_ms = 0;    // UTC of the first recorded moment
-  int64_t end_ms = 0;      // UTC of the last
+  std::string endpoint;     // OssEndpoint
+  std::string bucket;       // OssBucket
+  std::string object_key;   // OssObject, with its extension
+  int64_t start_ms = 0;     // UTC of the first recorded moment
+  int64_t end_ms = 0;       // UTC of the last
   int64_t duration_ms = 0;  // media duration (excludes the gaps of interruptions)
   int width = 0;            // 0 for audio-only
   int height = 0;

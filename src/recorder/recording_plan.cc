@@ -30,8 +30,8 @@ T IntegerOr(const nlohmann::json& j, const char* key, T fallback) {
 
 std::optional<std::string> CheckPlanKeys(const RecordingPlan& plan) {
   if (plan.Has("m3u8")) {
-    if (auto problem = storage::CheckRenderedKey(plan.slice_template, plan.app, plan.stream,
-                                                 "_99.ts")) {
+    if (auto problem =
+            storage::CheckRenderedKey(plan.slice_template, plan.app, plan.stream, "_99.ts")) {
       return "slice names (SliceOssObjectPrefix): " + *problem;
     }
   }
@@ -60,17 +60,26 @@ const PlanFormat* RecordingPlan::Find(std::string_view format) const {
 nlohmann::json ToJson(const RecordingPlan& p) {
   nlohmann::json formats = nlohmann::json::array();
   for (const auto& f : p.formats) {
-    formats.push_back({{"format", f.format}, {"object_template", f.object_template},
+    formats.push_back({{"format", f.format},
+                       {"object_template", f.object_template},
                        {"cycle_duration_s", f.cycle_duration_s}});
   }
-  return {{"formats", std::move(formats)},      {"push_args", p.push_args},
-          {"account_id", p.account_id},         {"stream_id", p.stream_id},
-          {"config_id", p.config_id},           {"domain", p.domain},
-          {"app", p.app},                       {"stream", p.stream},
-          {"endpoint", p.endpoint},             {"bucket", p.bucket},
-          {"playlist_template", p.playlist_template}, {"slice_template", p.slice_template},
-          {"cycle_duration_s", p.cycle_duration_s},   {"slice_duration_s", p.slice_duration_s},
-          {"delay_time_s", p.delay_time_s},     {"time_zone_minutes", p.time_zone_minutes}};
+  return {{"formats", std::move(formats)},
+          {"push_args", p.push_args},
+          {"account_id", p.account_id},
+          {"stream_id", p.stream_id},
+          {"config_id", p.config_id},
+          {"domain", p.domain},
+          {"app", p.app},
+          {"stream", p.stream},
+          {"endpoint", p.endpoint},
+          {"bucket", p.bucket},
+          {"playlist_template", p.playlist_template},
+          {"slice_template", p.slice_template},
+          {"cycle_duration_s", p.cycle_duration_s},
+          {"slice_duration_s", p.slice_duration_s},
+          {"delay_time_s", p.delay_time_s},
+          {"time_zone_minutes", p.time_zone_minutes}};
 }
 
 Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
@@ -104,18 +113,26 @@ Result<RecordingPlan> PlanFromJson(const nlohmann::json& j) {
     }
     return p;
   } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalError, "", std::string("malformed recording plan: ") + e.what());
+    return Error(ErrorCode::kInternalError, "",
+                 std::string("malformed recording plan: ") + e.what());
   }
 }
 
 nlohmann::json ToJson(const SpoolSlice& s) {
-  return {{"plan", ToJson(s.plan)},         {"id", s.id},
-          {"start_ms", s.start_ms},         {"end_ms", s.end_ms},
-          {"first_dts_ms", s.first_dts_ms}, {"video_codec", s.video_codec},
-          {"audio_codec", s.audio_codec},   {"width", s.width},
-          {"height", s.height},             {"discontinuity", s.discontinuity},
-          {"publish_start", s.publish_start}, {"torn", s.torn},
-          {"closed", s.closed},             {"sequence", s.sequence}};
+  return {{"plan", ToJson(s.plan)},
+          {"id", s.id},
+          {"start_ms", s.start_ms},
+          {"end_ms", s.end_ms},
+          {"first_dts_ms", s.first_dts_ms},
+          {"video_codec", s.video_codec},
+          {"audio_codec", s.audio_codec},
+          {"width", s.width},
+          {"height", s.height},
+          {"discontinuity", s.discontinuity},
+          {"publish_start", s.publish_start},
+          {"torn", s.torn},
+          {"closed", s.closed},
+          {"sequence", s.sequence}};
 }
 
 Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
@@ -139,7 +156,8 @@ Result<SpoolSlice> SpoolSliceFromJson(const nlohmann::json& j) {
     s.sequence = IntegerOr<int64_t>(j, "sequence", -1);
     return s;
   } catch (const std::exception& e) {
-    return Error(ErrorCode::kInternalError, "", std::string("malformed spool sidecar: ") + e.what());
+    return Error(ErrorCode::kInternalError, "",
+                 std::string("malformed spool sidecar: ") + e.what());
   }
 }
 

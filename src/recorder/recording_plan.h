@@ -42,7 +42,7 @@ struct RecordingPlan {
   int64_t cycle_duration_s = 21600;
   int64_t slice_duration_s = 30;
   int64_t delay_time_s = 180;
-  int time_zone_minutes = 0;  // object-name times: UTC + this
+  int time_zone_minutes = 0;        // object-name times: UTC + this
   std::vector<PlanFormat> formats;  // every configured format; slices are shared by all
   // The publish's callback_* arguments, echoed as push_args in file_created.
   std::map<std::string, std::string> push_args;

@@ -62,17 +62,17 @@ inline const Media& SimulationMedia(int gop_frames, int seconds = 20) {
   auto it = cache->find(gop_frames);
   if (it != cache->end()) return it->second;
   namespace fs = std::filesystem;
-  std::string path = (fs::temp_directory_path() / ("liverec_simulation_g" +
-                                                   std::to_string(gop_frames) + "_" +
-                                                   std::to_string(seconds) + ".flv"))
-                         .string();
+  std::string path =
+      (fs::temp_directory_path() / ("liverec_simulation_g" + std::to_string(gop_frames) + "_" +
+                                    std::to_string(seconds) + ".flv"))
+          .string();
   if (!fs::exists(path)) {
     std::string tmp = path + "." + std::to_string(::getpid());
     std::string command =
         "ffmpeg -v error -y -f lavfi -i testsrc2=size=160x120:rate=10 -f lavfi -i "
-        "sine=frequency=440:sample_rate=16000 -t " + std::to_string(seconds) +
-        " -pix_fmt yuv420p -c:v libx264 -preset ultrafast -g " + std::to_string(gop_frames) +
-        " -keyint_min " + std::to_string(gop_frames) +
+        "sine=frequency=440:sample_rate=16000 -t " +
+        std::to_string(seconds) + " -pix_fmt yuv420p -c:v libx264 -preset ultrafast -g " +
+        std::to_string(gop_frames) + " -keyint_min " + std::to_string(gop_frames) +
         " -sc_threshold 0 -bf 0 -c:a aac -ac 1 -f flv '" + tmp + "'";
     EXPECT_EQ(media::ts::test_support::RunCommand(command), 0) << command;
     std::error_code ec;
@@ -84,8 +84,8 @@ inline const Media& SimulationMedia(int gop_frames, int seconds = 20) {
 }
 
 struct SimFormat {
-  std::string format;  // m3u8 | mp4 | flv
-  int slice_s = 30;    // SliceDuration
+  std::string format;   // m3u8 | mp4 | flv
+  int slice_s = 30;     // SliceDuration
   int cycle_s = 21600;  // CycleDuration
 };
 
@@ -120,14 +120,14 @@ struct SimOutcome {
   std::vector<CreatedFile> files;  // in the order they were announced
   std::vector<RecordingStatus> statuses;
   size_t open_cycles_at_end = 0;
-  size_t slices_stored = 0;                 // TS slices in the bucket (m3u8)
-  int64_t slices_stored_ms = 0;             // their duration, per the slice index
+  size_t slices_stored = 0;                    // TS slices in the bucket (m3u8)
+  int64_t slices_stored_ms = 0;                // their duration, per the slice index
   uint64_t config_change_packets_dropped = 0;  // liverec_config_change_packets_dropped_total
-  uint64_t slices_cut_short = 0;              // liverec_slices_cut_short_total
-  uint64_t slices_lost = 0;                   // liverec_slices_lost_total
+  uint64_t slices_cut_short = 0;               // liverec_slices_cut_short_total
+  uint64_t slices_lost = 0;                    // liverec_slices_lost_total
   std::vector<metadata::SliceRow> slice_rows;  // the stored slices, in time order
-  bool spool_trouble_seen = false;            // SpoolHealth reported trouble during the run
-  std::vector<std::string> playlists;         // the m3u8 files' text, in announcement order
+  bool spool_trouble_seen = false;             // SpoolHealth reported trouble during the run
+  std::vector<std::string> playlists;          // the m3u8 files' text, in announcement order
 };
 
 class CollectingEvents final : public RecordingEvents {
@@ -163,8 +163,8 @@ class RecordingSimulation {
                                              index_files_.get(), &events_);
     EXPECT_TRUE(configs_->Insert(Config()).ok());
     auto inline_serial = [] { return SerialPost([](std::function<void()> task) { task(); }); };
-    RecorderDependencies deps{*configs_, *recordings_, *cycles_, *spool_, stores,
-                              clock_,      random_,      inline_serial};
+    RecorderDependencies deps{*configs_, *recordings_, *cycles_, *spool_,
+                              stores,    clock_,       random_,  inline_serial};
     deps.metrics = &metrics_;
     recorder_ = std::make_unique<Recorder>(std::move(deps));
   }
@@ -188,14 +188,15 @@ class RecordingSimulation {
     for (const auto& file : events_.files) {
       if (file.format != "m3u8") continue;
       std::ifstream in(dir_ + "/bucket/" + file.object_key);
-      outcome.playlists.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      outcome.playlists.emplace_back(std::istreambuf_iterator<char>(in),
+                                     std::istreambuf_iterator<char>());
     }
     outcome.statuses = events_.statuses;
     auto open = recordings_->ListOpenCycles();
     outcome.open_cycles_at_end = open ? open->size() : 99;
     auto stream = recordings_->EnsureStream(account_, "a.com", "live", "s1");
-    auto slices = recordings_->ListStreamSlices(account_, stream->id, 0,
-                                                clock_.NowMs() + 86'400'000);
+    auto slices =
+        recordings_->ListStreamSlices(account_, stream->id, 0, clock_.NowMs() + 86'400'000);
     EXPECT_TRUE(slices.has_value());
     for (const auto& slice : slices ? *slices : std::vector<metadata::SliceRow>{}) {
       ++outcome.slices_stored;
@@ -222,8 +223,8 @@ class RecordingSimulation {
     config.delay_time_s = case_.delay_s;
     for (const auto& f : case_.formats) {
       config.formats.push_back({f.format, f.format + "/{StreamName}/{Sequence}",
-                                f.format == "m3u8" ? "rec/{StreamName}/{Sequence}" : "",
-                                f.cycle_s, f.slice_s});
+                                f.format == "m3u8" ? "rec/{StreamName}/{Sequence}" : "", f.cycle_s,
+                                f.slice_s});
     }
     return config;
   }
@@ -380,8 +381,10 @@ inline void CheckOutcome(const SimCase& c, const SimOutcome& out) {
   for (size_t p = 0; p < n; ++p) {
     EXPECT_EQ(out.statuses[2 * p + 1], RecordingStatus::kPaused) << "publish " << p;
     bool continues = false;
-    for (const auto& f : out.files) continues = continues || (p > 0 && overlaps(f, p - 1) && overlaps(f, p));
-    EXPECT_EQ(out.statuses[2 * p], continues ? RecordingStatus::kResumed : RecordingStatus::kStarted)
+    for (const auto& f : out.files)
+      continues = continues || (p > 0 && overlaps(f, p - 1) && overlaps(f, p));
+    EXPECT_EQ(out.statuses[2 * p],
+              continues ? RecordingStatus::kResumed : RecordingStatus::kStarted)
         << "publish " << p << (continues ? " continues a file" : " starts new files");
   }
 }

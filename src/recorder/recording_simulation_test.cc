@@ -111,15 +111,16 @@ TEST_P(DelayTimeMatrixTest, AReturnWithinDelayTimeContinuesEveryFormatAndAfterIt
   for (int delay : {15, 45}) {
     for (int gap : {0, delay - slice - 1, delay - 1, delay + 1}) {
       if (gap < 0) continue;
-      SimCase c{row.formats, delay, 20, {{0, (2 * slice + 5) * 1000}, {gap * 1000, 2 * slice * 1000}}};
+      SimCase c{
+          row.formats, delay, 20, {{0, (2 * slice + 5) * 1000}, {gap * 1000, 2 * slice * 1000}}};
       RecordingSimulation simulation(c);
       SimOutcome out = simulation.Run();
       CheckOutcome(c, out);
       // And the plain reading of the rule: one file per format within DelayTime, two after it.
       for (const auto& f : row.formats) {
-        size_t count = static_cast<size_t>(std::count_if(
-            out.files.begin(), out.files.end(),
-            [&](const CreatedFile& file) { return file.format == f.format; }));
+        size_t count = static_cast<size_t>(
+            std::count_if(out.files.begin(), out.files.end(),
+                          [&](const CreatedFile& file) { return file.format == f.format; }));
         EXPECT_EQ(count, gap < delay ? 1u : 2u)
             << f.format << ", DelayTime " << delay << " s, gap " << gap << " s";
       }

@@ -7,9 +7,10 @@ namespace {
 int Rank(const metadata::RecordConfig& c, const std::string& app, const std::string& stream) {
   int app_rank = c.app_name == app ? 2 : c.app_name == "*" ? 1 : 0;
   if (app_rank == 0) return 0;
-  int stream_rank = c.stream_name == stream ? 3 : c.stream_name == "*" ? 2
-                    : c.stream_name.empty()     ? 1
-                                                : 0;
+  int stream_rank = c.stream_name == stream ? 3
+                    : c.stream_name == "*"  ? 2
+                    : c.stream_name.empty() ? 1
+                                            : 0;
   if (stream_rank == 0) return 0;
   return app_rank * 10 + stream_rank;
 }

@@ -5,8 +5,8 @@
 // Sans-I/O; thread-safety: none.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 namespace liverec::recorder {

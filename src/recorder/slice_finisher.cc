@@ -50,8 +50,8 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
                             const metadata::RecordCycleRow& cycle) {
   const RecordingPlan& plan = slice.plan;
   if (slice.sequence < 0) {  // the first attempt: retries and recovery keep the number
-    auto taken = recordings_.TakeSequence(plan.account_id, plan.stream_id,
-                                          metadata::SequenceKind::kSlice);
+    auto taken =
+        recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kSlice);
     if (!taken) return taken.error();
     slice.sequence = *taken;
     Status saved = spool_.WriteSidecar(slice);
@@ -62,14 +62,14 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
       }
     }
   }
-  storage::TemplateValues values{plan.app, plan.stream, slice.sequence, slice.start_ms, slice.end_ms,
-                                 int64_t{plan.time_zone_minutes} * 60'000};
+  storage::TemplateValues values{plan.app,       plan.stream,
+                                 slice.sequence, slice.start_ms,
+                                 slice.end_ms,   int64_t{plan.time_zone_minutes} * 60'000};
   std::string base = storage::RenderObjectKey(plan.slice_template, values, "");
   std::string path = spool_.ClosedPath(slice);
   auto started = std::chrono::steady_clock::now();
-  auto key = PutWithoutOverwrite(base, ".ts", [&](const std::string& k) {
-    return store.PutFile(k, path);
-  });
+  auto key = PutWithoutOverwrite(base, ".ts",
+                                 [&](const std::string& k) { return store.PutFile(k, path); });
   if (metrics_) metrics_->SliceStoreDone(key.has_value(), started);
   if (!key) return key.error();
 
@@ -77,10 +77,22 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
   auto bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
   // A republish continuing the cycle gets #EXT-X-DISCONTINUITY.
   bool resumed = slice.publish_start && cycle.start_ms.has_value();
-  metadata::SliceRow row{plan.account_id, plan.stream_id, slice.start_ms, slice.end_ms,
-                         slice.end_ms - slice.start_ms, ec ? 0 : bytes, plan.endpoint,
-                         plan.bucket, *key, slice.video_codec, slice.audio_codec, slice.width,
-                         slice.height, slice.sequence, cycle.id, slice.discontinuity || resumed};
+  metadata::SliceRow row{plan.account_id,
+                         plan.stream_id,
+                         slice.start_ms,
+                         slice.end_ms,
+                         slice.end_ms - slice.start_ms,
+                         ec ? 0 : bytes,
+                         plan.endpoint,
+                         plan.bucket,
+                         *key,
+                         slice.video_codec,
+                         slice.audio_codec,
+                         slice.width,
+                         slice.height,
+                         slice.sequence,
+                         cycle.id,
+                         slice.discontinuity || resumed};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertSlice(row));
   LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms,
                                                  slice.end_ms, clock_.NowMs()));
@@ -91,10 +103,18 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
 
 Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle) {
   const RecordingPlan& plan = slice.plan;
-  metadata::HeldSliceRow row{plan.account_id, cycle.id, slice.id, plan.stream_id,
-                             slice.start_ms, slice.end_ms, slice.video_codec, slice.audio_codec,
-                             slice.width, slice.height,
-                             slice.publish_start || slice.discontinuity, slice.torn};
+  metadata::HeldSliceRow row{plan.account_id,
+                             cycle.id,
+                             slice.id,
+                             plan.stream_id,
+                             slice.start_ms,
+                             slice.end_ms,
+                             slice.video_codec,
+                             slice.audio_codec,
+                             slice.width,
+                             slice.height,
+                             slice.publish_start || slice.discontinuity,
+                             slice.torn};
   LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row));
   return recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms, slice.end_ms,
                                 clock_.NowMs());
@@ -105,17 +125,19 @@ void SliceFinisher::Fail(SpoolSlice& slice, const Status& why) {
   if (!failed_.load()) {
     failure_ = why.ToString();
     failed_.store(true);
-    spdlog::error("recorder: {}/{}/{}: recording failed, the bucket {}/{} refuses its slices "
-                  "(not an outage: not retried; other streams go on): {}; slices so far are kept "
-                  "in {}/{}", plan.domain, plan.app, plan.stream, plan.endpoint, plan.bucket,
-                  failure_, spool_.FailedRoot(), plan.stream_id);
+    spdlog::error(
+        "recorder: {}/{}/{}: recording failed, the bucket {}/{} refuses its slices "
+        "(not an outage: not retried; other streams go on): {}; slices so far are kept "
+        "in {}/{}",
+        plan.domain, plan.app, plan.stream, plan.endpoint, plan.bucket, failure_,
+        spool_.FailedRoot(), plan.stream_id);
     if (metrics_) metrics_->RecordingFailed();
     cycles_.AnnounceError(plan, "the bucket refuses the recording: " + failure_);
   }
   Status moved = spool_.SetAside(slice, failure_);
   if (!moved.ok()) {
-    spdlog::error("recorder: {}/{}/{}: slice {} not set aside, left in the spool: {}",
-                  plan.domain, plan.app, plan.stream, slice.id, moved.ToString());
+    spdlog::error("recorder: {}/{}/{}: slice {} not set aside, left in the spool: {}", plan.domain,
+                  plan.app, plan.stream, slice.id, moved.ToString());
   }
   if (metrics_) metrics_->SliceSetAside();
 }

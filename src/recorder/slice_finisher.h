@@ -24,11 +24,14 @@ namespace liverec::recorder {
 class SliceFinisher {
  public:
   // `metrics` (may be null) is told of every attempt to store a slice.
-  SliceFinisher(metadata::RecordingRepository& recordings, CycleManager& cycles,
-                StoreLookup stores, const Spool& spool, const Clock& clock,
-                RecorderMetrics* metrics = nullptr)
-      : recordings_(recordings), cycles_(cycles), stores_(std::move(stores)), spool_(spool),
-        clock_(clock), metrics_(metrics) {}
+  SliceFinisher(metadata::RecordingRepository& recordings, CycleManager& cycles, StoreLookup stores,
+                const Spool& spool, const Clock& clock, RecorderMetrics* metrics = nullptr)
+      : recordings_(recordings),
+        cycles_(cycles),
+        stores_(std::move(stores)),
+        spool_(spool),
+        clock_(clock),
+        metrics_(metrics) {}
 
   // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
   // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.

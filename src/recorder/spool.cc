@@ -62,7 +62,8 @@ Status Spool::Hold(const SpoolSlice& slice) const {
   std::error_code ec;
   if (fs::exists(ClosedPath(slice), ec)) {
     fs::create_directories(fs::path(held).parent_path(), ec);
-    if (ec) return Status(ErrorCode::kStorageFailure, "", "mkdir for " + held + ": " + ec.message());
+    if (ec)
+      return Status(ErrorCode::kStorageFailure, "", "mkdir for " + held + ": " + ec.message());
     if (::rename(ClosedPath(slice).c_str(), held.c_str()) != 0) return IoError("rename to " + held);
     LIVEREC_RETURN_IF_ERROR(FsyncPath(fs::path(held).parent_path().string(), true));
   } else if (!fs::exists(held, ec)) {
@@ -111,8 +112,8 @@ std::vector<SpoolSlice> Spool::ScanSidecars() const {
   std::vector<SpoolSlice> slices;
   std::error_code ec;
   if (!fs::exists(root_, ec)) return slices;
-  for (auto it = fs::recursive_directory_iterator(root_, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root_, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const auto& entry = *it;
     if (it.depth() == 0 && entry.is_directory() && entry.path().filename() == "failed") {
       it.disable_recursion_pending();  // set aside for good: not recovered

@@ -25,12 +25,14 @@ void SpoolGuard::Observe(int64_t total) {
     double bound = static_cast<double>(max_bytes_) / kMiB;
     switch (level) {
       case Level::kFull:
-        spdlog::error("spool: {:.0f} MiB of its {:.0f} MiB bound: new recordings into unreachable "
-                      "buckets are refused until their backlog is stored", used, bound);
+        spdlog::error(
+            "spool: {:.0f} MiB of its {:.0f} MiB bound: new recordings into unreachable "
+            "buckets are refused until their backlog is stored",
+            used, bound);
         break;
       case Level::kWarning:
-        spdlog::warn("spool: {:.0f} MiB, {}% or more of its {:.0f} MiB bound", used,
-                     warn_percent_, bound);
+        spdlog::warn("spool: {:.0f} MiB, {}% or more of its {:.0f} MiB bound", used, warn_percent_,
+                     bound);
         break;
       case Level::kNormal:
         spdlog::info("spool: {:.0f} MiB, below {}% of its bound again", used, warn_percent_);

@@ -2,9 +2,10 @@
 // grows while a bucket is unreachable (slices wait in stream lanes) and with the held slices of
 // long MP4/FLV cycles. Measure() walks the spool (call it from a worker every few seconds) and
 // logs when the usage crosses the warning level (spool_warn_percent) and the bound, and when it
-// falls back. The walk is MeasureSpoolUsage's (spool_usage.h), bounded in entries. Recordings consult Full() before they start (the server refuses new recordings
-// into an unreachable bucket while the spool is full: docs/recording.md).
-// Thread-safety: Measure from one thread at a time; the getters from any thread.
+// falls back. The walk is MeasureSpoolUsage's (spool_usage.h), bounded in entries. Recordings
+// consult Full() before they start (the server refuses new recordings into an unreachable bucket
+// while the spool is full: docs/recording.md). Thread-safety: Measure from one thread at a time;
+// the getters from any thread.
 #pragma once
 
 #include <atomic>

@@ -37,7 +37,8 @@ class SpoolHealth {
   std::optional<int64_t> last_failure_ms_;
   int64_t last_success_ms_ = 0;
   std::string reason_;
-  LogRateLimiter warnings_{{.lines_per_window = 1, .window_ms = kWarningWindowMs, .max_sources = 8}};
+  LogRateLimiter warnings_{
+      {.lines_per_window = 1, .window_ms = kWarningWindowMs, .max_sources = 8}};
 };
 
 // The bytes an unprivileged writer may still use on the file system holding `dir` (statvfs).

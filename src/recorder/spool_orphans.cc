@@ -51,8 +51,10 @@ void SweepStreamDir(const Spool& spool, const fs::path& dir, OrphanSweep& out) {
       continue;
     }
     out.parts_moved++;
-    spdlog::error("recovery: {} ({} bytes) has no sidecar: it cannot be attributed to a "
-                  "recording; kept as {}", part.string(), size, target.string());
+    spdlog::error(
+        "recovery: {} ({} bytes) has no sidecar: it cannot be attributed to a "
+        "recording; kept as {}",
+        part.string(), size, target.string());
   }
 }
 

@@ -46,7 +46,8 @@ TEST(SpoolTest, ASidecarWhoseNamesAreNotPlainFileNamesIsRefused) {
     slice.id = id;
     auto parsed = Spool::ParseSidecar(ToJson(slice).dump());
     ASSERT_FALSE(parsed.has_value()) << "id " << id;
-    EXPECT_NE(parsed.error().Message().find("plain"), std::string::npos) << parsed.error().Message();
+    EXPECT_NE(parsed.error().Message().find("plain"), std::string::npos)
+        << parsed.error().Message();
   }
   for (std::string stream_id : {"../outside", "a/b", "", "..", "failed", "held", "orphans"}) {
     SpoolSlice slice = Slice();

@@ -17,8 +17,8 @@ namespace liverec::recorder {
 struct SpoolUsage {
   int64_t backlog_slices = 0;  // closed slices not finished yet
   int64_t backlog_bytes = 0;
-  int64_t total_bytes = 0;     // every file under the spool root
-  bool complete = true;        // false: the walk stopped at max_entries (the counts are lower)
+  int64_t total_bytes = 0;  // every file under the spool root
+  bool complete = true;     // false: the walk stopped at max_entries (the counts are lower)
 };
 
 SpoolUsage MeasureSpoolUsage(const Spool& spool, int64_t max_entries = 200'000);

@@ -99,12 +99,13 @@ void StreamLane::Drain() {
                          : item.begin_ms ? "the beginning of a publish not recorded yet"
                                          : "the end of a publish not recorded yet";
       if (failures == 1) {
-        spdlog::warn("recorder: {}/{}/{}: {}, kept in the spool with {} item(s) behind it; "
-                     "retrying: {}", plan.domain, plan.app, plan.stream, what, queued - 1,
-                     status.ToString());
+        spdlog::warn(
+            "recorder: {}/{}/{}: {}, kept in the spool with {} item(s) behind it; "
+            "retrying: {}",
+            plan.domain, plan.app, plan.stream, what, queued - 1, status.ToString());
       } else {
-        spdlog::debug("recorder: {}/{}/{}: {} (attempt {}): {}", plan.domain, plan.app,
-                      plan.stream, what, failures, status.ToString());
+        spdlog::debug("recorder: {}/{}/{}: {} (attempt {}): {}", plan.domain, plan.app, plan.stream,
+                      what, failures, status.ToString());
       }
       owner_.Waiting(shared_from_this(), BucketKey(plan));
       return;

@@ -12,9 +12,9 @@
 // timer, posts the retries that are due — and everything queued behind it (later slices, the
 // publish's end) waits. A publish's beginning is queued too (ahead of its slices): it claims
 // the cycles the publish continues, in order after the previous publish's end; it is not part of
-// the backlog (HasBacklog), so it never holds up closing the stream's files. Nothing is dropped: a slice leaves the lane only once it is finished.
-// While a stream has anything queued, HasBacklog is true and its cycles are not closed (the
-// playlist and the MP4/FLV files wait for their slices).
+// the backlog (HasBacklog), so it never holds up closing the stream's files. Nothing is dropped: a
+// slice leaves the lane only once it is finished. While a stream has anything queued, HasBacklog is
+// true and its cycles are not closed (the playlist and the MP4/FLV files wait for their slices).
 //
 // Thread-safety: every method may be called from any thread; the queued work runs on the lane's
 // serial executor. Lanes must not outlive their StreamLanes.
@@ -49,14 +49,17 @@ class StreamLanes;
 class StreamLane : public std::enable_shared_from_this<StreamLane> {
  public:
   StreamLane(StreamLanes& owner, std::string key, SerialPost post, SerialPost drain_post)
-      : owner_(owner), key_(std::move(key)), post_(std::move(post)),
+      : owner_(owner),
+        key_(std::move(key)),
+        post_(std::move(post)),
         drain_post_(std::move(drain_post)) {}
 
   // Runs `task` on the lane's local-work executor, after what was posted before.
   void Post(std::function<void()> task) { post_(std::move(task)); }
   // Queues the beginning of a publish of `plan` at `publish_ms` (`finisher`->Begin: it claims
   // the cycles the publish continues and tells the events), ahead of the publish's slices.
-  void Begin(const RecordingPlan& plan, int64_t publish_ms, std::shared_ptr<SliceFinisher> finisher);
+  void Begin(const RecordingPlan& plan, int64_t publish_ms,
+             std::shared_ptr<SliceFinisher> finisher);
   // Queues finishing the closed `slice` with `finisher` behind the lane's backlog.
   void Finish(SpoolSlice slice, std::shared_ptr<SliceFinisher> finisher);
   // Queues the end of a publish of `plan`: `finisher`->End() and then `after`, once every slice
@@ -103,7 +106,8 @@ class StreamLanes {
   // the executors their queues drain on (uploads: a pool of their own in the server).
   StreamLanes(const Clock& clock, std::function<SerialPost()> make_serial,
               std::function<SerialPost()> make_drain_serial = nullptr, LaneOptions options = {})
-      : clock_(clock), make_serial_(std::move(make_serial)),
+      : clock_(clock),
+        make_serial_(std::move(make_serial)),
         make_drain_serial_(make_drain_serial ? std::move(make_drain_serial) : make_serial_),
         options_(options) {}
 
@@ -133,7 +137,7 @@ class StreamLanes {
   const LaneOptions options_;
   mutable std::mutex mutex_;
   std::map<std::string, std::weak_ptr<StreamLane>> lanes_;        // by stream key
-  std::map<std::string, int64_t> queued_by_stream_;              // stream id -> items
+  std::map<std::string, int64_t> queued_by_stream_;               // stream id -> items
   std::map<std::string, std::shared_ptr<StreamLane>> waiting_;    // by stream key
   std::map<std::string, std::set<std::string>> failing_buckets_;  // bucket -> stream keys
   int64_t queued_slices_ = 0;

@@ -203,7 +203,8 @@ TEST_F(StreamLanesTest, CyclesWithABacklogAreNotClosedUntilItIsStored) {
   std::ifstream playlist(dir_ + "/bucket/" + Playlists()[0]);
   std::string text((std::istreambuf_iterator<char>(playlist)), std::istreambuf_iterator<char>());
   size_t segments = 0;
-  for (size_t at = text.find("#EXTINF"); at != std::string::npos; at = text.find("#EXTINF", at + 1)) {
+  for (size_t at = text.find("#EXTINF"); at != std::string::npos;
+       at = text.find("#EXTINF", at + 1)) {
     ++segments;
   }
   EXPECT_EQ(segments, 2u) << text;

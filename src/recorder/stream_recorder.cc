@@ -11,13 +11,20 @@ namespace liverec::recorder {
 
 StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
                                std::shared_ptr<SliceFinisher> finisher,
-                               std::shared_ptr<StreamLane> lane,
-                               const Clock& clock, RandomSource& random, int64_t previous_end_ms,
-                               std::function<void(int64_t)> on_slice_end,
-                               RecorderMetrics* metrics, ConfigChangeLimits limits)
-    : plan_(std::move(plan)), spool_(spool), finisher_(std::move(finisher)), lane_(std::move(lane)),
-      clock_(clock), random_(random), last_end_ms_(previous_end_ms),
-      on_slice_end_(std::move(on_slice_end)), metrics_(metrics), config_changes_(limits) {
+                               std::shared_ptr<StreamLane> lane, const Clock& clock,
+                               RandomSource& random, int64_t previous_end_ms,
+                               std::function<void(int64_t)> on_slice_end, RecorderMetrics* metrics,
+                               ConfigChangeLimits limits)
+    : plan_(std::move(plan)),
+      spool_(spool),
+      finisher_(std::move(finisher)),
+      lane_(std::move(lane)),
+      clock_(clock),
+      random_(random),
+      last_end_ms_(previous_end_ms),
+      on_slice_end_(std::move(on_slice_end)),
+      metrics_(metrics),
+      config_changes_(limits) {
   slice_clock_.SetFloor(previous_end_ms);
 }
 
@@ -61,9 +68,10 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
     if (status.ok()) return;
     spool->health().WriteFailed(clock->NowMs(), status.detail());
     if (spool->health().AdmitWarning("sidecar", clock->NowMs())) {
-      spdlog::warn("recorder: {}/{}/{}: sidecar not written (a crash would leave the slice an "
-                   "orphan): {}", meta.plan.domain, meta.plan.app, meta.plan.stream,
-                   status.ToString());
+      spdlog::warn(
+          "recorder: {}/{}/{}: sidecar not written (a crash would leave the slice an "
+          "orphan): {}",
+          meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
     }
   });
   opened_any_ = true;
@@ -101,9 +109,10 @@ void StreamRecorder::CloseAndFinish(const Spool& spool, const Clock& clock, Stre
   }
   if (!status.ok()) {  // the file is whole and in place; only its sidecar still says "open"
     if (spool.health().AdmitWarning("closed sidecar", clock.NowMs())) {
-      spdlog::warn("recorder: {}/{}/{}: slice closed but its sidecar not updated ({}); it is "
-                   "stored all the same (a crash before that recovers it as torn)",
-                   meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
+      spdlog::warn(
+          "recorder: {}/{}/{}: slice closed but its sidecar not updated ({}); it is "
+          "stored all the same (a crash before that recovers it as torn)",
+          meta.plan.domain, meta.plan.app, meta.plan.stream, status.ToString());
     }
   } else {
     spool.health().WriteSucceeded(clock.NowMs());
@@ -114,7 +123,7 @@ void StreamRecorder::CloseAndFinish(const Spool& spool, const Clock& clock, Stre
 void StreamRecorder::CutShort(const Status& why) {
   OpenSlice slice = std::move(*slice_);
   slice_.reset();
-  slice.writer.reset();     // nothing more reaches the file
+  slice.writer.reset();      // nothing more reaches the file
   slice.sink->Close().ok();  // what the failed write left is cut to whole packets below
   Salvage(std::move(slice.meta), why);
   cutter_->Reset();  // the next keyframe begins a new slice
@@ -144,9 +153,10 @@ void StreamRecorder::SpoolFailed(const Status& why, std::string_view what) {
   spool_.health().WriteFailed(clock_.NowMs(), why.detail());
   next_discontinuity_ = true;
   if (spool_.health().AdmitWarning("write", clock_.NowMs())) {
-    spdlog::warn("recorder: {}/{}/{}: the spool refused a write ({}): {}; recording goes on at "
-                 "the next keyframe, after a discontinuity", plan_.domain, plan_.app, plan_.stream,
-                 why.ToString(), what);
+    spdlog::warn(
+        "recorder: {}/{}/{}: the spool refused a write ({}): {}; recording goes on at "
+        "the next keyframe, after a discontinuity",
+        plan_.domain, plan_.app, plan_.stream, why.ToString(), what);
   }
 }
 
@@ -194,8 +204,10 @@ void StreamRecorder::OnMedia(const media::MediaPacket& packet,
       Close(utc);
       if (finisher_->Failed()) {  // the bucket refused this recording for good
         failed_ = true;
-        spdlog::warn("recorder: {}/{}/{}: recording stopped: it failed (see above); the "
-                     "publish goes on unrecorded", plan_.domain, plan_.app, plan_.stream);
+        spdlog::warn(
+            "recorder: {}/{}/{}: recording stopped: it failed (see above); the "
+            "publish goes on unrecorded",
+            plan_.domain, plan_.app, plan_.stream);
         return;
       }
       Open(packet, std::max(utc, last_end_ms_));
@@ -221,11 +233,11 @@ void StreamRecorder::DropUnderHeldOffChange() {
   if (metrics_) metrics_->ConfigChangePacketDropped();
   if (!AdmitWarning("config")) return;
   const ConfigChangeLimits& limits = config_changes_.limits();
-  spdlog::warn("recorder: {}/{}/{}: the codec configuration changes too often (a change may cut "
-               "a slice {} ms of media after the slice began, at most {} times a minute): "
-               "packets under the new configuration are dropped until it can be taken",
-               plan_.domain, plan_.app, plan_.stream, limits.min_slice_ms,
-               limits.max_per_minute);
+  spdlog::warn(
+      "recorder: {}/{}/{}: the codec configuration changes too often (a change may cut "
+      "a slice {} ms of media after the slice began, at most {} times a minute): "
+      "packets under the new configuration are dropped until it can be taken",
+      plan_.domain, plan_.app, plan_.stream, limits.min_slice_ms, limits.max_per_minute);
 }
 
 bool StreamRecorder::AdmitWarning(std::string_view source) {
@@ -243,9 +255,10 @@ void StreamRecorder::OnEnd() {
   ended_ = true;
   Close(last_utc_ms_ + frame_ms_);
   if (held_off_packets_ > 0) {
-    spdlog::warn("recorder: {}/{}/{}: {} packet(s) of this publish dropped under codec "
-                 "configuration changes held off", plan_.domain, plan_.app, plan_.stream,
-                 held_off_packets_);
+    spdlog::warn(
+        "recorder: {}/{}/{}: {} packet(s) of this publish dropped under codec "
+        "configuration changes held off",
+        plan_.domain, plan_.app, plan_.stream, held_off_packets_);
   }
   // Through the lane, behind the slice just closed: the publish ends once its slices are in.
   lane_->Post([lane = lane_, finisher = finisher_, plan = plan_] {

@@ -41,8 +41,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   // counts the packets dropped under held-off configuration changes.
   StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
                  std::shared_ptr<StreamLane> lane, const Clock& clock, RandomSource& random,
-                 int64_t previous_end_ms = 0,
-                 std::function<void(int64_t)> on_slice_end = nullptr,
+                 int64_t previous_end_ms = 0, std::function<void(int64_t)> on_slice_end = nullptr,
                  RecorderMetrics* metrics = nullptr, ConfigChangeLimits limits = {});
   ~StreamRecorder() override;
 
@@ -91,18 +90,18 @@ class StreamRecorder final : public ingest::StreamObserver {
   std::optional<media::CodecConfig> audio_;
   std::optional<OpenSlice> slice_;
   bool next_discontinuity_ = false;
-  bool opened_any_ = false;      // the first slice of the publish marks where a republish resumes
+  bool opened_any_ = false;  // the first slice of the publish marks where a republish resumes
   bool ended_ = false;
-  bool failed_ = false;          // the recording failed (SliceFinisher::Failed): no more slices
-  int64_t last_end_ms_ = 0;      // UTC end of the previous slice: slices never overlap
-  int64_t last_utc_ms_ = 0;      // UTC of the latest packet
-  int64_t frame_ms_ = 0;         // latest video (else audio) frame spacing, to end the last slice
+  bool failed_ = false;      // the recording failed (SliceFinisher::Failed): no more slices
+  int64_t last_end_ms_ = 0;  // UTC end of the previous slice: slices never overlap
+  int64_t last_utc_ms_ = 0;  // UTC of the latest packet
+  int64_t frame_ms_ = 0;     // latest video (else audio) frame spacing, to end the last slice
   int64_t last_dts_ = -1;
   std::function<void(int64_t)> on_slice_end_;
   RecorderMetrics* metrics_;
   ConfigChangeLimiter config_changes_;
-  bool held_off_ = false;        // packets were dropped since the last one taken (held-off change)
-  bool jump_pending_ = false;    // a dropped packet re-anchored the slice clock
+  bool held_off_ = false;         // packets were dropped since the last one taken (held-off change)
+  bool jump_pending_ = false;     // a dropped packet re-anchored the slice clock
   int64_t held_off_packets_ = 0;  // dropped under held-off changes, this publish
   LogRateLimiter log_limiter_{{.lines_per_window = 1, .window_ms = 60'000, .max_sources = 4}};
 };

@@ -29,8 +29,8 @@ void TsTimestampScanner::Packet(const uint8_t* p) {
   if (pes[0] != 0 || pes[1] != 0 || pes[2] != 1) return;
   if (!(pes[7] & 0x80)) return;  // no PTS
   const uint8_t* t = pes + 9;
-  int64_t pts = (int64_t{t[0] & 0x0e} << 29) | (int64_t{t[1]} << 22) | (int64_t{t[2] & 0xfe} << 14) |
-                (int64_t{t[3]} << 7) | (int64_t{t[4]} >> 1);
+  int64_t pts = (int64_t{t[0] & 0x0e} << 29) | (int64_t{t[1]} << 22) |
+                (int64_t{t[2] & 0xfe} << 14) | (int64_t{t[3]} << 7) | (int64_t{t[4]} >> 1);
   min_pts_ = min_pts_ ? std::min(*min_pts_, pts) : pts;
   max_pts_ = max_pts_ ? std::max(*max_pts_, pts) : pts;
 }

@@ -9,11 +9,12 @@ namespace liverec::relay {
 std::string RelayEventBody(const TaskEvent& event) {
   const RelayTask& t = event.task;
   const bool exit = event.kind == TaskEvent::Kind::kExited;
-  nlohmann::json body = {{"Event", exit ? kExitEventName : kStatusEventName},
-                         {"EventTime", std::to_string(event.at_ms / 1000)},
-                         {"TaskId", t.task_id},
-                         {"TaskInfo", TaskInfoJson(t)},
-                         {"TaskStatus", exit ? static_cast<int64_t>(TaskStatus::kExited) : t.status}};
+  nlohmann::json body = {
+      {"Event", exit ? kExitEventName : kStatusEventName},
+      {"EventTime", std::to_string(event.at_ms / 1000)},
+      {"TaskId", t.task_id},
+      {"TaskInfo", TaskInfoJson(t)},
+      {"TaskStatus", exit ? static_cast<int64_t>(TaskStatus::kExited) : t.status}};
   if (exit) {
     body["TaskExitTime"] = t.exit_time_ms / 1000;
     body["TaskExitReason"] = t.exit_reason;

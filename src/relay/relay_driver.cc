@@ -89,7 +89,8 @@ void RelayDriver::Save(const RelayTask& task, int depth) {
   RelayTask row = task;
   row.updated_at_ms = deps_.clock.NowMs();
   Status saved = deps_.tasks.Update(row);
-  if (saved.ok() || saved.code() == ErrorCode::kRelayTaskNotFound) return;  // deleted: Remove follows
+  if (saved.ok() || saved.code() == ErrorCode::kRelayTaskNotFound)
+    return;  // deleted: Remove follows
   if (saved.code() != ErrorCode::kRelayTaskConflict || depth >= kMaxSaveRounds) {
     spdlog::warn("relay: task {}: cannot save its state: {}", task.task_id, saved.ToString());
     return;

@@ -56,13 +56,13 @@ class RelayDriverTest : public metadata::TwoAccountDatabaseTest {
   }
 
   std::unique_ptr<RelayDriver> MakeDriver() {
-    return std::make_unique<RelayDriver>(RelayDriverDependencies{
-        *tasks_, runner_, outbox_.get(), clock_, SchedulerOptions{},
-        [this](std::function<void()> task) {
-          std::lock_guard lock(queue_mutex_);
-          queue_.push_back(std::move(task));
-        },
-        [this](std::optional<int64_t> at) { wake_ = at; }});
+    return std::make_unique<RelayDriver>(
+        RelayDriverDependencies{*tasks_, runner_, outbox_.get(), clock_, SchedulerOptions{},
+                                [this](std::function<void()> task) {
+                                  std::lock_guard lock(queue_mutex_);
+                                  queue_.push_back(std::move(task));
+                                },
+                                [this](std::optional<int64_t> at) { wake_ = at; }});
   }
 
   // Runs what was posted, as the server's strand would, one task at a time.

@@ -20,9 +20,9 @@ std::string_view FailureName(RelayFailure failure) {
 bool RuntimeDiffers(const RelayTask& a, const RelayTask& b) {
   return a.status != b.status || a.invalid_reason != b.invalid_reason ||
          a.exit_time_ms != b.exit_time_ms || a.exit_reason != b.exit_reason ||
-         a.current_file_index != b.current_file_index ||
-         a.current_offset_s != b.current_offset_s || a.remaining_repeats != b.remaining_repeats ||
-         a.retries_used != b.retries_used || a.next_attempt_ms != b.next_attempt_ms;
+         a.current_file_index != b.current_file_index || a.current_offset_s != b.current_offset_s ||
+         a.remaining_repeats != b.remaining_repeats || a.retries_used != b.retries_used ||
+         a.next_attempt_ms != b.next_attempt_ms;
 }
 
 // The relay's own fields (status, reasons, retries, progress) from `from` into `to`.
@@ -285,8 +285,8 @@ void RelayScheduler::Merge(Batch& batch, Entry& entry, const RelayTask& row) {
       merged.current_offset_s = row.current_offset_s;
       merged.remaining_repeats = row.remaining_repeats;
     } else if (row.repeat_number != before.repeat_number) {
-      merged.remaining_repeats = AdjustRemainingRepeats(before.repeat_number, row.repeat_number,
-                                                        before.remaining_repeats);
+      merged.remaining_repeats =
+          AdjustRemainingRepeats(before.repeat_number, row.repeat_number, before.remaining_repeats);
       if (entry.active && merged.source_type == "url") {
         batch.effects.set_repeats.emplace_back(merged.task_id,
                                                static_cast<int>(merged.remaining_repeats));

@@ -58,15 +58,15 @@ struct TaskEvent {
 };
 
 struct SchedulerEffects {
-  std::vector<std::string> stop;                          // RelayRunner::Stop, first
-  std::vector<RelayJob> start;                            // RelayRunner::Start
-  std::vector<std::pair<std::string, int>> set_repeats;   // RelayRunner::SetRemainingRepeats
+  std::vector<std::string> stop;                         // RelayRunner::Stop, first
+  std::vector<RelayJob> start;                           // RelayRunner::Start
+  std::vector<std::pair<std::string, int>> set_repeats;  // RelayRunner::SetRemainingRepeats
   std::vector<RelayTask> save;    // RelayTaskRepository::Update, compare-and-set on revision
   std::vector<RelayTask> remove;  // RelayTaskRepository::Delete (retention over)
   std::vector<TaskEvent> events;  // callbacks
   bool empty() const {
-    return stop.empty() && start.empty() && set_repeats.empty() && save.empty() &&
-           remove.empty() && events.empty();
+    return stop.empty() && start.empty() && set_repeats.empty() && save.empty() && remove.empty() &&
+           events.empty();
   }
 };
 
@@ -97,7 +97,7 @@ class RelayScheduler {
  private:
   struct Entry {
     RelayTask task;
-    bool active = false;  // an attempt is running in the runner
+    bool active = false;   // an attempt is running in the runner
     uint64_t attempt = 0;  // the task's latest attempt: 1, 2, 3, ... (RelayJob::attempt)
   };
   // The effects of one call, and the tasks it changed (saved once at the end).

@@ -126,8 +126,8 @@ TEST_F(RelaySchedulerTest, FailuresAreRetriedEveryIntervalThenTheTaskGoesOffline
   RelayTask task = MakeTask("t1");  // RetryCount 2, RetryInterval 60 s
   RelayJob job = AddAndStart(task);
   for (int retry = 1; retry <= 2; ++retry) {
-    SchedulerEffects e =
-        scheduler_.OnReport(Report(job, RelayReport::Kind::kFailed, RelayFailure::kPullStreamFailed));
+    SchedulerEffects e = scheduler_.OnReport(
+        Report(job, RelayReport::Kind::kFailed, RelayFailure::kPullStreamFailed));
     EXPECT_EQ(Status("t1"), TaskStatus::kRecovering);
     EXPECT_EQ(scheduler_.Find("t1")->retries_used, retry);
     EXPECT_EQ(e.events.size(), retry == 1 ? 1u : 0u);  // only the change to recovering
@@ -262,7 +262,7 @@ TEST_F(RelaySchedulerTest, AUserStopStopsTheRelayAndKeepsItStopped) {
   SchedulerEffects e = scheduler_.Upsert(row);
   EXPECT_EQ(e.stop, std::vector<std::string>{"t1"});
   EXPECT_TRUE(e.start.empty());
-  EXPECT_TRUE(e.save.empty());  // the row says it all
+  EXPECT_TRUE(e.save.empty());     // the row says it all
   ASSERT_EQ(e.events.size(), 1u);  // the offline callback, TriggerByUser
   EXPECT_EQ(e.events[0].kind, TaskEvent::Kind::kStatusChanged);
   EXPECT_EQ(StatusOf(e.events[0].task), TaskStatus::kOffline);

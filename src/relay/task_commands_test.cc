@@ -120,8 +120,8 @@ TEST(TaskCommandsTest, ARunningTaskTakesCallbackRepeatsAndEndTimeNowAndSourcesAt
   for (TaskStatus s : {TaskStatus::kRunning, TaskStatus::kRecovering}) {
     RelayTask t = UrlTask(s);
     ASSERT_TRUE(ApplyUpdate(t, Everything(), kNow).ok());
-    EXPECT_EQ(t.region, "cn-shanghai");            // ignored once started
-    EXPECT_EQ(t.start_time_ms, kNow - kHour);      // ignored once running
+    EXPECT_EQ(t.region, "cn-shanghai");        // ignored once started
+    EXPECT_EQ(t.start_time_ms, kNow - kHour);  // ignored once running
     EXPECT_EQ(t.end_time_ms, kNow + 3 * kHour);
     EXPECT_EQ(t.callback_url, "https://hooks.example.net/r");
     EXPECT_EQ(t.repeat_number, -1);

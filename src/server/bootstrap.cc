@@ -27,7 +27,8 @@ Status WriteCredentials(const std::string& data_dir, const DefaultCredentials& c
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status(ErrorCode::kInternalError, "", "cannot rename " + tmp + ": " + ec.message());
+  if (ec)
+    return Status(ErrorCode::kInternalError, "", "cannot rename " + tmp + ": " + ec.message());
   return Status::Ok();
 }
 

@@ -35,8 +35,8 @@ CallbackPump::CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clo
     : outbox_(outbox),
       clock_(clock),
       retention_ms_(config.history_retention_days * 24 * 3600'000LL),
-      deliverer_(std::make_unique<callbacks::Deliverer>(outbox, sender_, clock,
-                                                        OptionsOf(config, std::move(on_attempt)))) {}
+      deliverer_(std::make_unique<callbacks::Deliverer>(
+          outbox, sender_, clock, OptionsOf(config, std::move(on_attempt)))) {}
 
 void CallbackPump::LogPending() {
   auto pending = outbox_.CountPending();

@@ -22,17 +22,17 @@ callbacks::RecordStatusEvent ToEvent(recorder::RecordingStatus status) {
 }  // namespace
 
 Status RecordingCallbacks::FileCreated(const recorder::CreatedFile& file) {
-  callbacks::FileCreatedInfo info{file.domain,      file.app,      file.stream,
-                                  file.object_key,  file.duration_ms, file.start_ms,
-                                  file.end_ms,      callbacks::CallbackPushArgs(file.push_args)};
+  callbacks::FileCreatedInfo info{
+      file.domain,      file.app,      file.stream, file.object_key,
+      file.duration_ms, file.start_ms, file.end_ms, callbacks::CallbackPushArgs(file.push_args)};
   auto queued = notifier_.FileCreated(file.account_id, file.record_id, info);
   if (!queued) return queued.error().WithContext("file_created for " + file.object_key);
   return Status::Ok();
 }
 
 void RecordingCallbacks::StatusChanged(const recorder::StatusChange& change) {
-  auto queued = notifier_.StatusChanged(change.account_id, change.domain, change.app,
-                                        change.stream, ToEvent(change.status), change.reason);
+  auto queued = notifier_.StatusChanged(change.account_id, change.domain, change.app, change.stream,
+                                        ToEvent(change.status), change.reason);
   if (!queued) {
     spdlog::error("callbacks: {}/{}/{}: status event not queued: {}", change.domain, change.app,
                   change.stream, queued.error().ToString());

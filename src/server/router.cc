@@ -46,14 +46,14 @@ net::HttpResponse Router::Handle(const net::HttpRequest& request) {
 net::HttpResponse Router::Health() const {
   Status health = probes_.health ? probes_.health() : Status::Ok();
   if (health.ok()) return net::HttpResponse{200, std::string(kTextPlain), "ok\n", "", {}};
-  return net::HttpResponse{503, std::string(kTextPlain), "unavailable: " + health.detail() + "\n",
-                           "", {}};
+  return net::HttpResponse{
+      503, std::string(kTextPlain), "unavailable: " + health.detail() + "\n", "", {}};
 }
 
 net::HttpResponse Router::Metrics(const net::HttpRequest& request) const {
   if (request.method != "GET") return OnlyGet();
-  return net::HttpResponse{200, std::string(metrics::kExpositionContentType),
-                           probes_.metrics->Render(), "", {}};
+  return net::HttpResponse{
+      200, std::string(metrics::kExpositionContentType), probes_.metrics->Render(), "", {}};
 }
 
 net::HttpResponse Router::Version(const net::HttpRequest& request) const {

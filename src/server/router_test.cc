@@ -117,7 +117,8 @@ TEST_F(RouterTest, MetricsAreServedInTheTextFormatOnGetOnly) {
   net::HttpResponse response = Get("/metrics");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_EQ(response.body, "# HELP test_total A test counter.\n# TYPE test_total counter\ntest_total 7\n");
+  EXPECT_EQ(response.body,
+            "# HELP test_total A test counter.\n# TYPE test_total counter\ntest_total 7\n");
   response = router_->Handle(net::HttpRequest{"POST", "/metrics", {}, ""});
   EXPECT_EQ(response.status, 405);
   ASSERT_EQ(response.headers.size(), 1u);

@@ -2,61 +2,61 @@
 
 #include <algorithm>
 #include <atomic>
-#include <optional>
-#include <map>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <thread>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "api/api_service.h"
+#include "base/clock.h"
+#include "base/random.h"
 #include "callbacks/outbox.h"
 #include "callbacks/record_notifier.h"
+#include "callbacks/stream_event_notifier.h"
 #include "ingest/ingest_policy.h"
 #include "ingest/rtmp_connection.h"
+#include "ingest/stream_event_listener.h"
 #include "ingest/stream_registry.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/migrations.h"
 #include "metadata/notify_config_repository.h"
+#include "metadata/open_database.h"
+#include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
+#include "metadata/relay_task_repository.h"
+#include "metadata/streams_notify_config_repository.h"
+#include "metadata/tenant_repository.h"
+#include "net/descriptor_limits.h"
+#include "net/http_server.h"
 #include "net/tcp_server.h"
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder.h"
 #include "recorder/spool.h"
 #include "recorder/spool_guard.h"
-#include "server/object_stores.h"
-#include "base/clock.h"
-#include "base/random.h"
-#include "metadata/migrations.h"
-#include "metadata/record_config_repository.h"
-#include "metadata/open_database.h"
-#include "metadata/tenant_repository.h"
-#include "net/descriptor_limits.h"
-#include "net/http_server.h"
-#include "server/callback_pump.h"
-#include "server/directory_lock.h"
-#include "server/recording_callbacks.h"
-#include "server/health_check.h"
-#include "server/router.h"
-#include "server/server_metrics.h"
-#include "server/stream_event_callbacks.h"
-#include "callbacks/stream_event_notifier.h"
-#include "ingest/stream_event_listener.h"
-#include "metadata/streams_notify_config_repository.h"
-#include "metadata/relay_task_repository.h"
 #include "relay/egress/egress_proxy.h"
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
+#include "server/callback_pump.h"
+#include "server/directory_lock.h"
+#include "server/health_check.h"
+#include "server/object_stores.h"
+#include "server/recording_callbacks.h"
+#include "server/router.h"
+#include "server/server_metrics.h"
+#include "server/stream_event_callbacks.h"
 
 namespace liverec::server {
 
@@ -65,10 +65,11 @@ namespace {
 api::RecordLimits RecordLimitsOf(const config::Config& config) {
   api::RecordLimits limits;
   if (config.testing.enabled) {
-    spdlog::warn("testing section enabled: API minimums lowered (DelayTime >= {} s, "
-                 "CycleDuration >= {} s, SliceDuration >= {} s). Never use this in production.",
-                 config.testing.min_delay_time_s, config.testing.min_cycle_duration_s,
-                 config.testing.min_slice_duration_s);
+    spdlog::warn(
+        "testing section enabled: API minimums lowered (DelayTime >= {} s, "
+        "CycleDuration >= {} s, SliceDuration >= {} s). Never use this in production.",
+        config.testing.min_delay_time_s, config.testing.min_cycle_duration_s,
+        config.testing.min_slice_duration_s);
     limits = {config.testing.min_delay_time_s, config.testing.min_cycle_duration_s,
               config.testing.min_slice_duration_s};
   }
@@ -93,7 +94,8 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
   relay.exited_retention_ms = config.relay.exited_retention_s * 1000;
   relay.urls = RelayUrlPolicyOf(config);
   if (config.testing.enabled) {
-    spdlog::warn("testing section enabled: RetryInterval >= {} s", config.testing.min_retry_interval_s);
+    spdlog::warn("testing section enabled: RetryInterval >= {} s",
+                 config.testing.min_retry_interval_s);
     relay.min_retry_interval_s = config.testing.min_retry_interval_s;
     if (!config.testing.public_addresses.empty()) {
       spdlog::warn("testing section enabled: relays treat {} as public addresses",
@@ -101,8 +103,9 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
     }
   }
   if (config.relay.allow_private_addresses) {
-    spdlog::warn("relay: allow_private_addresses is on: relay sources and destinations may point "
-                 "into this network");
+    spdlog::warn(
+        "relay: allow_private_addresses is on: relay sources and destinations may point "
+        "into this network");
   }
   return relay;
 }
@@ -240,9 +243,9 @@ Status Server::Impl::StartRecording() {
   std::error_code ec;
   std::filesystem::create_directories(config.recording.spool_dir, ec);
   if (ec) {
-    return Status(ErrorCode::kStorageFailure, "",
-                  "cannot create the spool directory " + config.recording.spool_dir + ": " +
-                      ec.message());
+    return Status(
+        ErrorCode::kStorageFailure, "",
+        "cannot create the spool directory " + config.recording.spool_dir + ": " + ec.message());
   }
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
   auto lookup = StoreLookupFn();
@@ -263,23 +266,31 @@ Status Server::Impl::StartRecording() {
       *notify_configs, *callback_outbox, on_demand_sender, clock, random,
       recorder::OnDemandOptions{config.callbacks.allow_private_addresses,
                                 config.callbacks.on_demand_timeout_ms});
-  spool_guard = std::make_unique<recorder::SpoolGuard>(
-      *spool, config.recording.spool_max_mb * 1024 * 1024,
-      static_cast<int>(config.recording.spool_warn_percent));
+  spool_guard =
+      std::make_unique<recorder::SpoolGuard>(*spool, config.recording.spool_max_mb * 1024 * 1024,
+                                             static_cast<int>(config.recording.spool_warn_percent));
   recorder::RecorderDependencies recorder_deps{
-      *record_configs, *recordings, *cycles, *spool, lookup, clock, random, make_serial,
+      *record_configs,
+      *recordings,
+      *cycles,
+      *spool,
+      lookup,
+      clock,
+      random,
+      make_serial,
       config::ParseTimeZoneOffsetMinutes(config.recording.time_zone).value_or(0),
-      on_demand.get(), live_controls.get()};
+      on_demand.get(),
+      live_controls.get()};
   recorder_deps.make_upload_serial = make_upload_serial;
   recorder_deps.lanes.max_retry_ms = config.recording.upload_retry_max_s * 1000;
   recorder_deps.admit = [this](const recorder::RecordingPlan& plan) -> std::optional<std::string> {
     if (!spool_guard->Full() || !recorder->lanes().BucketFailing(plan.endpoint, plan.bucket)) {
       return std::nullopt;
     }
-    return fmt::format("the spool is full ({} of {} MiB) and bucket {}/{} is unreachable: new "
-                       "recordings into it start again once its backlog is stored",
-                       spool_guard->bytes() >> 20, spool_guard->max_bytes() >> 20,
-                       plan.endpoint, plan.bucket);
+    return fmt::format(
+        "the spool is full ({} of {} MiB) and bucket {}/{} is unreachable: new "
+        "recordings into it start again once its backlog is stored",
+        spool_guard->bytes() >> 20, spool_guard->max_bytes() >> 20, plan.endpoint, plan.bucket);
   };
   recorder_deps.metrics = &metrics.recorder();
   recorder = std::make_unique<recorder::Recorder>(std::move(recorder_deps));
@@ -360,8 +371,10 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
     boost::asio::post(*workers, [this] {
       constexpr int64_t kDayMs = 24 * 3600'000LL;
       int64_t now = clock.NowMs();
-      auto slices = index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
-      auto files = index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
+      auto slices =
+          index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
+      auto files =
+          index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
       if (!slices || !files) {
         spdlog::warn("retention: {}", (!slices ? slices.error() : files.error()).ToString());
       } else if (*slices > 0 || *files > 0) {
@@ -469,8 +482,10 @@ Server::~Server() {
   if (s.workers) s.workers->join();
   if (s.uploads) s.uploads->join();  // the slices the last tasks queued
   if (s.recorder && s.recorder->lanes().QueuedSlices() > 0) {
-    spdlog::warn("shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
-                 "stored at the next start", s.recorder->lanes().QueuedSlices());
+    spdlog::warn(
+        "shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
+        "stored at the next start",
+        s.recorder->lanes().QueuedSlices());
   }
 }
 
@@ -510,7 +525,8 @@ Result<StartInfo> Server::Start() {
 
   api::ApiOptions options{s.config.api.timestamp_window_s * 1000,
                           static_cast<size_t>(s.config.api.nonce_capacity)};
-  api::ApiDependencies deps{s.clock, s.random, *s.tenants, *s.record_configs, RecordLimitsOf(s.config)};
+  api::ApiDependencies deps{s.clock, s.random, *s.tenants, *s.record_configs,
+                            RecordLimitsOf(s.config)};
   deps.recordings = s.recordings.get();
   deps.index_files = s.index_files.get();
   deps.stores = s.StoreLookupFn();
@@ -522,8 +538,9 @@ Result<StartInfo> Server::Start() {
   deps.relay.tasks = s.relay_tasks.get();
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
   if (s.config.callbacks.allow_private_addresses) {
-    spdlog::warn("callbacks: allow_private_addresses is on: callback URLs may point into this "
-                 "network");
+    spdlog::warn(
+        "callbacks: allow_private_addresses is on: callback URLs may point into this "
+        "network");
   }
   deps.index.max_index_slices = s.config.api.max_index_slices;
   deps.index.bucket_urls = bucket_urls;
@@ -566,8 +583,8 @@ Result<StartInfo> Server::Start() {
   LIVEREC_RETURN_IF_ERROR(s.StartRecording());
   auto rtmp_port = s.StartRtmp();
   if (!rtmp_port) return Error(rtmp_port.error());
-  s.metrics.AddSources({s.registry, *s.live_controls, *s.spool, *s.callback_outbox,
-                        *s.relay_tasks, s.rtmp.get()});
+  s.metrics.AddSources(
+      {s.registry, *s.live_controls, *s.spool, *s.callback_outbox, *s.relay_tasks, s.rtmp.get()});
   s.http->Start();
 
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));
@@ -593,8 +610,10 @@ void Server::Wait() {
   // callback outbox are crash-safe and finished at the next start.
   std::thread([seconds = impl_->config.shutdown_timeout_s] {
     std::this_thread::sleep_for(std::chrono::seconds(seconds));
-    spdlog::warn("shutdown: work still in hand after {} s; exiting now, the spool and the callback "
-                 "outbox are finished at the next start", seconds);
+    spdlog::warn(
+        "shutdown: work still in hand after {} s; exiting now, the spool and the callback "
+        "outbox are finished at the next start",
+        seconds);
     spdlog::default_logger()->flush();
     std::_Exit(0);
   }).detach();

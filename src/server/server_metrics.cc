@@ -39,8 +39,9 @@ ServerMetrics::ServerMetrics(const Clock& clock)
           "Callback delivery attempts by outcome: delivered, retry (failed, tried again later), "
           "failed (failed and given up).",
           {"outcome"})) {
-  registry_.AddGauge("process_start_time_seconds",
-                     "Start time of the process since the Unix epoch in seconds.")
+  registry_
+      .AddGauge("process_start_time_seconds",
+                "Start time of the process since the Unix epoch in seconds.")
       .Set(static_cast<double>(clock_.NowMs()) / 1000.0);
   registry_
       .AddGaugeFamily("liverec_build_info", "The version and git commit liverec was built from.",
@@ -72,8 +73,9 @@ recorder::SpoolUsage ServerMetrics::SpoolUsageCached(const recorder::Spool& spoo
     spool_usage_ = recorder::MeasureSpoolUsage(spool);
     spool_measured_ms_ = now;
     if (!spool_usage_.complete) {
-      spdlog::warn("metrics: the spool holds too many files to count them all; spool metrics "
-                   "are lower bounds");
+      spdlog::warn(
+          "metrics: the spool holds too many files to count them all; spool metrics "
+          "are lower bounds");
     }
   }
   return spool_usage_;
@@ -88,8 +90,7 @@ void ServerMetrics::AddSources(const MetricSources& s) {
       MetricType::kGauge,
       [&controls = s.live_controls] { return One(double(controls.CountRecording())); });
   if (s.rtmp) {
-    registry_.AddCollected("liverec_rtmp_connections", "Open RTMP connections.",
-                           MetricType::kGauge,
+    registry_.AddCollected("liverec_rtmp_connections", "Open RTMP connections.", MetricType::kGauge,
                            [rtmp = s.rtmp] { return One(double(rtmp->connections())); });
   }
   const recorder::Spool* spool = &s.spool;
@@ -113,13 +114,12 @@ void ServerMetrics::AddSources(const MetricSources& s) {
                          MetricType::kGauge, [&outbox = s.callback_outbox] {
                            return CountOrNothing("callback outbox", outbox.CountPending());
                          });
-  registry_.AddCollected(
-      "liverec_callback_outbox_failed_events",
-      "Callback events given up on, kept until the history is purged "
-      "(callbacks.history_retention_days).",
-      MetricType::kGauge, [&outbox = s.callback_outbox] {
-        return CountOrNothing("callback outbox", outbox.CountFailed());
-      });
+  registry_.AddCollected("liverec_callback_outbox_failed_events",
+                         "Callback events given up on, kept until the history is purged "
+                         "(callbacks.history_retention_days).",
+                         MetricType::kGauge, [&outbox = s.callback_outbox] {
+                           return CountOrNothing("callback outbox", outbox.CountFailed());
+                         });
   registry_.AddCollected(
       "liverec_relay_tasks",
       "Pull-to-push relay tasks by status: -1 exited, 0 idle, 1 running, 2 recovering, 3 offline.",

@@ -116,8 +116,7 @@ TEST_F(ServerMetricsTest, OutboxAndRelayTasksComeFromTheDatabase) {
   EXPECT_TRUE(Shows("liverec_callback_outbox_pending_events 0")) << last_;
   EXPECT_TRUE(Shows("liverec_callback_outbox_failed_events 0")) << last_;
   for (int status : {-1, 0, 1, 2, 3}) {
-    EXPECT_TRUE(Shows("liverec_relay_tasks{status=\"" + std::to_string(status) + "\"} 0"))
-        << last_;
+    EXPECT_TRUE(Shows("liverec_relay_tasks{status=\"" + std::to_string(status) + "\"} 0")) << last_;
   }
   // A broken database leaves the metric out instead of showing a wrong number.
   ASSERT_TRUE(db_->Execute("DROP TABLE relay_tasks", {}).has_value());

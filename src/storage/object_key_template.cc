@@ -15,11 +15,13 @@ std::optional<std::string> Value(std::string_view name, const TemplateValues& v)
   if (name == "Sequence") return std::to_string(v.sequence);
   if (name == "StartTime") return FormatObjectNameTime(v.start_ms + v.display_offset_ms, ':');
   if (name == "EndTime") return FormatObjectNameTime(v.end_ms + v.display_offset_ms, ':');
-  if (name == "EscapedStartTime") return FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');
+  if (name == "EscapedStartTime")
+    return FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');
   if (name == "EscapedEndTime") return FormatObjectNameTime(v.end_ms + v.display_offset_ms, '-');
   if (name == "UnixTimestamp") return std::to_string(v.start_ms / 1000);
   if (name == "Date" || name == "Hour" || name == "Minute" || name == "Second") {
-    std::string t = FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');  // yyyy-MM-dd-HH-mm-ss
+    std::string t =
+        FormatObjectNameTime(v.start_ms + v.display_offset_ms, '-');  // yyyy-MM-dd-HH-mm-ss
     if (name == "Date") return t.substr(0, 10);
     if (name == "Hour") return t.substr(11, 2);
     if (name == "Minute") return t.substr(14, 2);
@@ -29,8 +31,8 @@ std::optional<std::string> Value(std::string_view name, const TemplateValues& v)
 }
 
 constexpr std::array<std::string_view, 7> kRecordVariables = {
-    "AppName", "StreamName", "Sequence", "StartTime", "EndTime", "EscapedStartTime",
-    "EscapedEndTime"};
+    "AppName", "StreamName",       "Sequence",      "StartTime",
+    "EndTime", "EscapedStartTime", "EscapedEndTime"};
 constexpr std::array<std::string_view, 4> kSliceVariables = {"AppName", "StreamName",
                                                              "UnixTimestamp", "Sequence"};
 constexpr std::array<std::string_view, 9> kIndexVariables = {
@@ -77,7 +79,8 @@ std::optional<std::string> CheckObjectKey(std::string_view key) {
   while (start <= key.size()) {
     auto slash = key.find('/', start);
     auto segment = key.substr(start, slash == std::string_view::npos ? key.npos : slash - start);
-    if (segment.empty()) return "the name must not contain an empty path segment ('//' or a trailing '/')";
+    if (segment.empty())
+      return "the name must not contain an empty path segment ('//' or a trailing '/')";
     if (segment == "." || segment == "..") return "the name must not contain a '.' or '..' segment";
     if (slash == std::string_view::npos) break;
     start = slash + 1;

@@ -25,8 +25,8 @@ struct TemplateValues {
   std::string app_name;
   std::string stream_name;
   int64_t sequence = 0;
-  int64_t start_ms = 0;  // {StartTime}, {EscapedStartTime}, {UnixTimestamp} (seconds)
-  int64_t end_ms = 0;    // {EndTime}, {EscapedEndTime}
+  int64_t start_ms = 0;           // {StartTime}, {EscapedStartTime}, {UnixTimestamp} (seconds)
+  int64_t end_ms = 0;             // {EndTime}, {EscapedEndTime}
   int64_t display_offset_ms = 0;  // added to the rendered {*StartTime}/{*EndTime} (time zone)
 };
 

@@ -24,9 +24,9 @@ TEST(ObjectKeyTemplateTest, IndexFileNamesUseDateAndClockParts) {
   TemplateValues v{"live", "s1", 0, 1488985786000, 1488985840000};
   EXPECT_EQ(RenderObjectKey("{AppName}/{StreamName}/{Date}/{Hour}/{Minute}_{Second}.m3u8", v, ""),
             "live/s1/2017-03-08/15/09_46.m3u8");
-  EXPECT_EQ(CheckObjectTemplate("{AppName}/{Date}/{Hour}.m3u8", TemplateKind::kIndex, "live",
-                                "s1", ""),
-            std::nullopt);
+  EXPECT_EQ(
+      CheckObjectTemplate("{AppName}/{Date}/{Hour}.m3u8", TemplateKind::kIndex, "live", "s1", ""),
+      std::nullopt);
   EXPECT_TRUE(CheckObjectTemplate("{Sequence}.m3u8", TemplateKind::kIndex, "live", "s1", ""));
   EXPECT_TRUE(CheckObjectTemplate("../x.m3u8", TemplateKind::kIndex, "live", "s1", ""));
 }
@@ -48,7 +48,8 @@ TEST(ObjectKeyTemplateTest, RefusesMissingAndUnknownVariables) {
   EXPECT_TRUE(CheckObjectTemplate("r/{UnixTimestamp}_{Sequence}_{StartTime}", TemplateKind::kSlice,
                                   "a", "b", ".ts"));
   EXPECT_TRUE(CheckObjectTemplate("r/{Sequence}", TemplateKind::kSlice, "a", "b", ".ts"));
-  EXPECT_TRUE(CheckObjectTemplate("r/{StartTime_{EndTime}", TemplateKind::kRecord, "a", "b", ".ts"));
+  EXPECT_TRUE(
+      CheckObjectTemplate("r/{StartTime_{EndTime}", TemplateKind::kRecord, "a", "b", ".ts"));
 }
 
 TEST(ObjectKeyTemplateTest, RefusesTemplatesThatRenderToBadKeys) {

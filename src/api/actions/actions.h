@@ -16,20 +16,24 @@ Result<nlohmann::json> DeleteLiveAppRecordConfig(ActionContext& context, const P
 Result<nlohmann::json> DescribeLiveRecordConfig(ActionContext& context, const Params& params);
 
 // Recorded content and index files (docs/api/record-index.md).
-Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context, const Params& params);
-Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
+                                                       const Params& params);
+Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
+                                                        const Params& params);
 Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context,
                                                           const Params& params);
 Result<nlohmann::json> DescribeLiveStreamRecordIndexFile(ActionContext& context,
                                                          const Params& params);
-Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context, const Params& params);
+Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context,
+                                                        const Params& params);
 
 // Recording callbacks (docs/api/notify-configs.md).
 Result<nlohmann::json> AddLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> UpdateLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DeleteLiveRecordNotifyConfig(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveRecordNotifyConfig(ActionContext& context, const Params& params);
-Result<nlohmann::json> DescribeLiveRecordNotifyRecords(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveRecordNotifyRecords(ActionContext& context,
+                                                       const Params& params);
 
 // Manual recording (docs/api/record-commands.md).
 Result<nlohmann::json> RealTimeRecordCommand(ActionContext& context, const Params& params);

@@ -15,8 +15,8 @@ constexpr int64_t kMaxTaskNameLength = 128;
 
 Result<std::string> ParseTaskName(const Params& params) {
   std::string name = params.Get("TaskName").value_or("");
-  bool control = std::any_of(name.begin(), name.end(),
-                             [](unsigned char c) { return c < 0x20 || c == 0x7F; });
+  bool control =
+      std::any_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; });
   if (static_cast<int64_t>(name.size()) > kMaxTaskNameLength || control) {
     return Error(ErrorCode::kInvalidTaskNameMalformed);
   }
@@ -126,7 +126,8 @@ Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params
   relay::ResetProgress(*task);
   task->created_at_ms = task->updated_at_ms = context.now_ms;
   const RelayServices& relay = context.deps.relay;
-  auto purged = relay.tasks->PurgeEnded(task->account_id, context.now_ms - relay.exited_retention_ms);
+  auto purged =
+      relay.tasks->PurgeEnded(task->account_id, context.now_ms - relay.exited_retention_ms);
   if (!purged) return Error(purged.error());
   LIVEREC_RETURN_IF_ERROR(relay.tasks->Insert(*task, relay.max_tasks, context.now_ms));
   if (relay.listener) relay.listener->TaskChanged(*task);

@@ -32,11 +32,12 @@ bool Breaks(const metadata::SliceRow& previous, const metadata::SliceRow& slice)
 
 // The SliceDuration of the stream around `at_ms` (the first slice from there), in ms.
 Result<int64_t> SliceLengthMs(ActionContext& context, const std::string& stream_id, int64_t at_ms) {
-  auto probe = context.deps.index_files->FirstSliceFrom(context.caller.account_id, stream_id, at_ms);
+  auto probe =
+      context.deps.index_files->FirstSliceFrom(context.caller.account_id, stream_id, at_ms);
   if (!probe) return Error(probe.error());
   if (!*probe) return kDefaultSliceMs;
-  auto seconds = context.deps.index_files->SliceDurationOfCycle(context.caller.account_id,
-                                                                (*probe)->cycle_id);
+  auto seconds =
+      context.deps.index_files->SliceDurationOfCycle(context.caller.account_id, (*probe)->cycle_id);
   if (!seconds) return Error(seconds.error());
   return *seconds ? **seconds * 1000 : kDefaultSliceMs;
 }
@@ -66,8 +67,9 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
   auto slice_ms = SliceLengthMs(context, stream->id, range->start_ms);
   if (!slice_ms) return Error(slice_ms.error());
   if (range->end_ms - range->start_ms < *slice_ms) {
-    return Error(ErrorCode::kInvalidEndTimeMismatch, "",
-                 "The range must be at least one slice (" + std::to_string(*slice_ms / 1000) + " s).");
+    return Error(
+        ErrorCode::kInvalidEndTimeMismatch, "",
+        "The range must be at least one slice (" + std::to_string(*slice_ms / 1000) + " s).");
   }
 
   const std::string& account = context.caller.account_id;
@@ -92,8 +94,12 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
     }
   }
 
-  storage::TemplateValues values{stream->app_name, stream->stream_name, 0, range->start_ms,
-                                 range->end_ms, int64_t{context.deps.index.time_zone_minutes} * 60'000};
+  storage::TemplateValues values{stream->app_name,
+                                 stream->stream_name,
+                                 0,
+                                 range->start_ms,
+                                 range->end_ms,
+                                 int64_t{context.deps.index.time_zone_minutes} * 60'000};
   std::string key = storage::RenderObjectKey(*object, values, "");
   if (auto problem = storage::CheckObjectKey(key)) {
     return Error(ErrorCode::kInvalidOssObjectMalformed, "", "OssObject: " + *problem + ".");
@@ -114,7 +120,8 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
           segments.push_back({std::move(uri), s.duration_ms, i > 0 && Breaks((*slices)[i - 1], s)});
         }
         std::string text = recorder::BuildPlaylist(segments, 0, true);
-        return store->PutBytes(k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+        return store->PutBytes(
+            k, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
       });
   if (!stored) return Error(stored.error());
 

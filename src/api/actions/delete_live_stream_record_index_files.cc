@@ -37,8 +37,8 @@ Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context,
     std::string message = "OK";
     if (flag == "true") {
       storage::ObjectStore* store = context.deps.stores((*file)->endpoint, (*file)->bucket);
-      Status removed = store ? store->Delete((*file)->object_key)
-                             : Status(ErrorCode::kInvalidOssBucketNotFound);
+      Status removed =
+          store ? store->Delete((*file)->object_key) : Status(ErrorCode::kInvalidOssBucketNotFound);
       if (!removed.ok() && removed.code() != ErrorCode::kObjectNotFound) {
         spdlog::warn("api: index file {}: object not removed: {}", id, removed.ToString());
         results.push_back({{"RecordId", id}, {"Message", removed.PublicCode()}});
@@ -49,9 +49,8 @@ Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context,
     if (!deleted) return Error(deleted.error());
     results.push_back({{"RecordId", id}, {"Message", message}});
   }
-  return nlohmann::json{{"Code", "OK"},
-                        {"Message", "OK"},
-                        {"RecordDeleteInfoList", {{"RecordDeleteInfo", results}}}};
+  return nlohmann::json{
+      {"Code", "OK"}, {"Message", "OK"}, {"RecordDeleteInfoList", {{"RecordDeleteInfo", results}}}};
 }
 
 }  // namespace liverec::api::actions

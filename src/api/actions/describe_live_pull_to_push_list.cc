@@ -43,7 +43,8 @@ Result<nlohmann::json> DescribeLivePullToPushList(ActionContext& context, const 
                                 context.now_ms - relay.exited_retention_ms, number, size);
   if (!page) return Error(page.error());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& task : page->tasks) list.push_back(relay::TaskJson(relay::ViewAt(task, context.now_ms)));
+  for (const auto& task : page->tasks)
+    list.push_back(relay::TaskJson(relay::ViewAt(task, context.now_ms)));
   return nlohmann::json{
       {"PageNumber", number}, {"PageSize", size}, {"Total", page->total}, {"TaskList", list}};
 }

@@ -50,7 +50,8 @@ Result<nlohmann::json> DescribeLiveRecordConfig(ActionContext& context, const Pa
   query.account_id = context.caller.account_id;
   query.domain_name = *domain;
   if (auto app = params.Get("AppName"); app && !app->empty()) query.app_name = *app;
-  if (auto stream = params.Get("StreamName"); stream && !stream->empty()) query.stream_name = *stream;
+  if (auto stream = params.Get("StreamName"); stream && !stream->empty())
+    query.stream_name = *stream;
   auto page_num = params.OptionalInt("PageNum", 1, 1'000'000, ErrorCode::kInvalidPageNumMalformed);
   if (!page_num) return Error(page_num.error());
   auto page_size = params.OptionalInt("PageSize", 5, 30, ErrorCode::kInvalidPageSizeMalformed);

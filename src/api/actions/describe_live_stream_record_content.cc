@@ -51,8 +51,8 @@ Result<nlohmann::json> DescribeLiveStreamRecordContent(ActionContext& context,
                                                           content.start_ms);
     if (!first) return Error(first.error());
     std::string cycle_id = *first ? (**first).cycle_id : std::string();
-    auto prefix = context.deps.index_files->SliceTemplateOfCycle(context.caller.account_id,
-                                                                 cycle_id);
+    auto prefix =
+        context.deps.index_files->SliceTemplateOfCycle(context.caller.account_id, cycle_id);
     if (!prefix) return Error(prefix.error());
     list.push_back({{"OssEndpoint", content.endpoint},
                     {"OssBucket", content.bucket},

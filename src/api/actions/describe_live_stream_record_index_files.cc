@@ -24,12 +24,12 @@ Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context
     return Error(ErrorCode::kInvalidOrderMalformed, "", "Order must be asc or desc.");
   }
   int64_t num = page_num->value_or(1), size = page_size->value_or(10);
-  auto page = context.deps.index_files->List(context.caller.account_id, stream->id,
-                                             range->start_ms, range->end_ms, num, size,
-                                             order == "asc");
+  auto page = context.deps.index_files->List(context.caller.account_id, stream->id, range->start_ms,
+                                             range->end_ms, num, size, order == "asc");
   if (!page) return Error(page.error());
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& file : page->files) list.push_back(IndexFileToJson(context, *stream, file, true));
+  for (const auto& file : page->files)
+    list.push_back(IndexFileToJson(context, *stream, file, true));
   return nlohmann::json{{"PageNum", num},
                         {"PageSize", size},
                         {"Order", order},

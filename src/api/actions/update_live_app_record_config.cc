@@ -27,7 +27,8 @@ Result<nlohmann::json> UpdateLiveAppRecordConfig(ActionContext& context, const P
     config.formats = std::move(*formats);
   }
   if (!params.ListIndices("TranscodeRecordFormat").empty()) {
-    auto formats = ParseFormats(context, params, "TranscodeRecordFormat", *key, &config.transcode_formats);
+    auto formats =
+        ParseFormats(context, params, "TranscodeRecordFormat", *key, &config.transcode_formats);
     if (!formats) return Error(formats.error());
     config.transcode_formats = std::move(*formats);
   }

@@ -33,8 +33,8 @@ Result<relay::TaskUpdate> ParseUpdate(ActionContext& context, const Params& para
   LIVEREC_RETURN_IF_ERROR(ParseNumber(params, "RepeatNumber", -1, 1'000'000,
                                       ErrorCode::kInvalidRepeatNumberMalformed,
                                       update.repeat_number));
-  LIVEREC_RETURN_IF_ERROR(
-      ParseNumber(params, "Offset", 0, kIntMax, ErrorCode::kInvalidOffsetMalformed, update.offset_s));
+  LIVEREC_RETURN_IF_ERROR(ParseNumber(params, "Offset", 0, kIntMax,
+                                      ErrorCode::kInvalidOffsetMalformed, update.offset_s));
   LIVEREC_RETURN_IF_ERROR(ParseNumber(params, "FileIndex", 0,
                                       static_cast<int64_t>(kMaxRelaySourceUrls) - 1,
                                       ErrorCode::kInvalidFileIndexMalformed, update.file_index));
@@ -57,8 +57,8 @@ Result<nlohmann::json> UpdateLivePullToPush(ActionContext& context, const Params
   update->region = *region;
   auto changed = ChangeRelayTask(context, *task_id, [&](relay::RelayTask& task) -> Result<bool> {
     if (update->source_urls) {
-      LIVEREC_RETURN_IF_ERROR(CheckSourceUrls(context, task.source_type, task.source_protocol,
-                                              *update->source_urls));
+      LIVEREC_RETURN_IF_ERROR(
+          CheckSourceUrls(context, task.source_type, task.source_protocol, *update->source_urls));
     }
     LIVEREC_RETURN_IF_ERROR(relay::ApplyUpdate(task, *update, context.now_ms));
     return true;

@@ -1,6 +1,6 @@
 // RtmpServerSession: NetConnection and NetStream commands (RTMP specification 1.0 §7.2.1,
-// §7.2.2 — publish, and play only to be refused — plus releaseStream/FCPublish/FCUnpublish that FMS, ffmpeg and OBS use), data messages
-// (§7.1.2) and audio/video (§7.1.5).
+// §7.2.2 — publish, and play only to be refused — plus releaseStream/FCPublish/FCUnpublish that
+// FMS, ffmpeg and OBS use), data messages (§7.1.2) and audio/video (§7.1.5).
 #include <spdlog/spdlog.h>
 
 #include "media/rtmp/protocol_control.h"

@@ -79,8 +79,8 @@ void LibavRelayRunner::Start(const RelayJob& job, ReportFn report) {
   if (spec && policy_) {
     spec->admit = [policy = *policy_, type = job.source_type, protocol = job.source_protocol](
                       const std::string& url, bool is_source) -> std::optional<std::string> {
-      callbacks::UrlCheck check = is_source ? CheckSourceUrl(type, protocol, url, policy)
-                                            : CheckDstUrl(url, policy);
+      callbacks::UrlCheck check =
+          is_source ? CheckSourceUrl(type, protocol, url, policy) : CheckDstUrl(url, policy);
       if (check.verdict == callbacks::UrlVerdict::kOk) return std::nullopt;
       return check.detail;
     };
@@ -91,7 +91,8 @@ void LibavRelayRunner::Start(const RelayJob& job, ReportFn report) {
       spec->gate = std::make_shared<egress::EgressProxyGate>(std::move(lease), *policy_, no_proxy_);
     }
   }
-  auto pipeline = std::make_unique<RelayPipeline>(std::move(spec), Reporter(job, std::move(report)));
+  auto pipeline =
+      std::make_unique<RelayPipeline>(std::move(spec), Reporter(job, std::move(report)));
   std::lock_guard lock(mutex_);
   ReapLocked();
   if (auto old = running_.find(job.task_id); old != running_.end()) {

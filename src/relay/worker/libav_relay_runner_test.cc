@@ -155,9 +155,7 @@ TEST(LibavRelayRunnerTest, AJobTheWorkerCannotRunFailsWithUnknownError) {
 TEST(LibavRelayRunnerTest, ThePolicyIsCheckedAgainWhenTheRelayConnects) {
   // Stored while the name was public; it resolves to loopback by the time the relay runs.
   UrlPolicy policy;
-  policy.resolve = [](const std::string&) {
-    return std::vector<std::string>{"127.0.0.1"};
-  };
+  policy.resolve = [](const std::string&) { return std::vector<std::string>{"127.0.0.1"}; };
   RelayJob job;
   job.task_id = "task-4";
   job.attempt = 1;

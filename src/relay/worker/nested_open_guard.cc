@@ -13,9 +13,9 @@ namespace {
 // libav's own io_open, apart: FFmpeg 5.1's httpproxy client (https through the egress proxy)
 // leaks a few bytes of every CONNECT answer it parses, which tests/sanitizers/lsan.supp names
 // by this function, so it must do nothing but call into libav.
-[[gnu::noinline]] int CallLibavIoOpen(NestedOpenGuard::IoOpenFunction open, AVFormatContext* context,
-                                      AVIOContext** pb, const char* url, int flags,
-                                      AVDictionary** options) {
+[[gnu::noinline]] int CallLibavIoOpen(NestedOpenGuard::IoOpenFunction open,
+                                      AVFormatContext* context, AVIOContext** pb, const char* url,
+                                      int flags, AVDictionary** options) {
   return open(context, pb, url, flags, options);
 }
 

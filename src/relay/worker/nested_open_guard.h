@@ -29,8 +29,7 @@ class NestedOpenGuard {
   // Becomes `context`'s io_open (and takes its opaque pointer).
   void Install(AVFormatContext* context);
 
-  using IoOpenFunction = int (*)(AVFormatContext*, AVIOContext**, const char*, int,
-                                 AVDictionary**);
+  using IoOpenFunction = int (*)(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**);
 
  private:
   static int IoOpen(AVFormatContext* context, AVIOContext** pb, const char* url, int flags,

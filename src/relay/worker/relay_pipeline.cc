@@ -92,7 +92,7 @@ void RelayPipeline::Run() {
     result = spec_.kind == SourceKind::kFiles ? RelayPlaylist() : RelayLive();
   }
   if (result && output_) result = output_->Finish();
-  output_.reset();  // unpublish before telling anyone
+  output_.reset();              // unpublish before telling anyone
   if (!result && spec_.gate) {  // a redirect, segment or key the egress checks refused
     if (std::string refused = spec_.gate->TakeRefusals(); !refused.empty()) {
       result.error().detail += "; refused by the relay address policy: " + refused;
@@ -271,8 +271,8 @@ RelayResult<RelayPipeline::ParametersPtr> RelayPipeline::AudioParametersWithConf
   if (!params || avcodec_parameters_copy(params.get(), audio->codecpar) < 0) {
     return PullFailed("out of memory");
   }
-  params->extradata = static_cast<uint8_t*>(
-      av_mallocz(config->size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  params->extradata =
+      static_cast<uint8_t*>(av_mallocz(config->size() + AV_INPUT_BUFFER_PADDING_SIZE));
   if (params->extradata == nullptr) return PullFailed("out of memory");
   std::memcpy(params->extradata, config->data(), config->size());
   params->extradata_size = static_cast<int>(config->size());

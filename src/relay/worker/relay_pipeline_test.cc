@@ -208,8 +208,8 @@ TEST(RelayPipelineTest, URLsTheAdmissionRefusesAreNeverOpened) {
     pipeline.Start();
     auto failed = events.WaitFor(Kind::kFailed, 5s);
     ASSERT_TRUE(failed);
-    EXPECT_EQ(failed->error.failure, refuse_source ? RelayFailure::kPullStreamFailed
-                                                   : RelayFailure::kPushStreamFailed);
+    EXPECT_EQ(failed->error.failure,
+              refuse_source ? RelayFailure::kPullStreamFailed : RelayFailure::kPushStreamFailed);
     EXPECT_NE(failed->error.detail.find("not allowed on this server"), std::string::npos)
         << failed->error.detail;
     EXPECT_EQ(pipeline.Status().packets, 0);

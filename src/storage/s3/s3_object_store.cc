@@ -89,9 +89,10 @@ Result<bool> S3ObjectStore::CheckFree(const std::string& key, const std::string&
   auto info = Head(key);
   if (info) {
     if (!own_etag.empty() && HasEtag(key, own_etag)) {
-      spdlog::info("s3: {}: the key already holds these very bytes (an earlier write whose answer "
-                   "was lost)",
-                   What("PUT", key));
+      spdlog::info(
+          "s3: {}: the key already holds these very bytes (an earlier write whose answer "
+          "was lost)",
+          What("PUT", key));
       return true;
     }
     return Error(ErrorCode::kObjectAlreadyExists, {}, "\"" + key + "\"");

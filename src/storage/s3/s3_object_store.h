@@ -28,8 +28,8 @@
 //   The HEAD before a single PUT does the same: an earlier call whose every attempt lost its
 //   answer (an outage that began during the upload) may have stored it, and the retry by the
 //   caller must find its own object rather than take another key. So a write that finds the key
-//   already holding exactly its bytes succeeds (a multipart upload: only from its 412/NoSuchUpload),
-//   unlike LocalObjectStore; any other existing object is ObjectAlreadyExists.
+//   already holding exactly its bytes succeeds (a multipart upload: only from its
+//   412/NoSuchUpload), unlike LocalObjectStore; any other existing object is ObjectAlreadyExists.
 // - S3 has no folders: `a` and `a/b` may both exist (no ObjectKeyConflict).
 // Delete asks HEAD first so that a missing key is NoSuchKey (S3's DELETE answers 204 either way).
 //
