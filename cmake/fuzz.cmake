@@ -1,9 +1,11 @@
 # LIVEREC_FUZZ=ON: the libFuzzer build (docs/fuzzing.md). clang only: every liverec library is
 # instrumented for libFuzzer's coverage (fuzzer-no-link) and checked by AddressSanitizer and
 # UndefinedBehaviorSanitizer; any undefined behaviour aborts, so the fuzzer reports it as a crash.
-# The targets themselves (fuzz/) link libFuzzer's main. Build only the fuzz targets from such a
-# build directory (`cmake --build build-fuzz --target liverec_fuzzers`); the ordinary build, tests
-# and benchmarks stay on the default compiler, in their own build directory.
+# The targets themselves (fuzz/) link libFuzzer's main. `make fuzz` builds only the fuzz targets
+# in its own build directory (`cmake --build build-fuzz --target liverec_fuzzers`). CI combines
+# this with LIVEREC_SANITIZE in one clang build (`make sanitize SANITIZE_FUZZ=ON`): the tests and
+# the fuzz targets then share every compiled library, and the tests carry the coverage
+# instrumentation too, which they do not use.
 if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   message(FATAL_ERROR "LIVEREC_FUZZ needs clang (CMAKE_CXX_COMPILER=clang++): libFuzzer is clang's")
 endif()
