@@ -27,9 +27,9 @@ Status DropCopyProgress(SqlDatabase& target) {
 }
 
 Result<std::map<std::string, TableProgress>> LoadCopyProgress(SqlSession& target) {
-  auto rows = target.Query(fmt::format(
-      "SELECT table_name, last_key, rows_copied, done FROM {} ORDER BY table_name",
-      kCopyProgressTable));
+  auto rows = target.Query(
+      fmt::format("SELECT table_name, last_key, rows_copied, done FROM {} ORDER BY table_name",
+                  kCopyProgressTable));
   if (!rows) return Error(rows.error());
   std::map<std::string, TableProgress> progress;
   for (const auto& row : *rows) {
@@ -45,8 +45,8 @@ Result<std::map<std::string, TableProgress>> LoadCopyProgress(SqlSession& target
   return progress;
 }
 
-Status SaveCopyProgress(SqlSession& target, const std::string& table,
-                        const TableProgress& progress, int64_t now_ms) {
+Status SaveCopyProgress(SqlSession& target, const std::string& table, const TableProgress& progress,
+                        int64_t now_ms) {
   SqlValue key;
   if (progress.last_key) key = EncodeCopyKey(*progress.last_key);
   auto saved = target.Execute(

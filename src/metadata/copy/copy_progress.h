@@ -33,8 +33,8 @@ Status DropCopyProgress(SqlDatabase& target);
 // Every table's row, by table name.
 Result<std::map<std::string, TableProgress>> LoadCopyProgress(SqlSession& target);
 // Writes `table`'s row; call it in the transaction of the batch it records.
-Status SaveCopyProgress(SqlSession& target, const std::string& table,
-                        const TableProgress& progress, int64_t now_ms);
+Status SaveCopyProgress(SqlSession& target, const std::string& table, const TableProgress& progress,
+                        int64_t now_ms);
 
 // A key as stored: a JSON array of integers, strings and nulls, and back.
 std::string EncodeCopyKey(const SqlRow& key);

@@ -35,10 +35,10 @@ Result<CopyTable> ReadSqliteTable(SqlSession& sqlite, const std::string& name) {
   }
   for (const auto& [rank, position] : key_by_rank) table.key.push_back(position);
   if (table.key.empty()) {
-    return Error(Refuse(fmt::format(
-        "table {} has no primary key: the copy pages through primary keys (teach "
-        "src/metadata/copy/ about it)",
-        name)));
+    return Error(Refuse(
+        fmt::format("table {} has no primary key: the copy pages through primary keys (teach "
+                    "src/metadata/copy/ about it)",
+                    name)));
   }
   auto parents = TextColumn(
       sqlite, "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?) ORDER BY 1", {name});
@@ -68,9 +68,8 @@ Result<std::vector<CopyTable>> OrderByDependencies(std::vector<CopyTable> tables
   std::vector<CopyTable> ordered;
   while (!tables.empty()) {
     auto ready = std::find_if(tables.begin(), tables.end(), [&](const CopyTable& table) {
-      return std::all_of(table.parents.begin(), table.parents.end(), [&](const std::string& p) {
-        return !listed.count(p) || placed.count(p);
-      });
+      return std::all_of(table.parents.begin(), table.parents.end(),
+                         [&](const std::string& p) { return !listed.count(p) || placed.count(p); });
     });
     if (ready == tables.end()) {
       return Error(Refuse(fmt::format("the foreign keys of table {} and others form a cycle",

@@ -23,8 +23,8 @@ CopyTable Table(std::string name, std::vector<std::string> parents) {
 }
 
 TEST(CopySchemaTest, OrdersEveryTableAfterTheTablesItReferences) {
-  auto ordered = OrderByDependencies({Table("c", {"b"}), Table("b", {"a"}), Table("a", {}),
-                                      Table("d", {"a", "outside"})});
+  auto ordered = OrderByDependencies(
+      {Table("c", {"b"}), Table("b", {"a"}), Table("a", {}), Table("d", {"a", "outside"})});
   ASSERT_TRUE(ordered.has_value());
   EXPECT_EQ(Names(*ordered), (std::vector<std::string>{"a", "b", "c", "d"}));
 }

@@ -93,9 +93,10 @@ Result<bool> PrepareTarget(SqlDatabase& target, const Clock& clock, CopyObserver
   auto version = StoredSchemaVersion(target);
   if (!version) return Error(version.error().WithContext("the target database"));
   if (*version > LatestVersion()) {
-    return Error(Refuse(fmt::format("the target database is at schema version {}, newer than "
-                                    "this liverec ({}): copy into a new, empty database",
-                                    *version, LatestVersion())));
+    return Error(
+        Refuse(fmt::format("the target database is at schema version {}, newer than "
+                           "this liverec ({}): copy into a new, empty database",
+                           *version, LatestVersion())));
   }
   auto resumed = CopyProgressExists(target);
   if (!resumed) return Error(resumed.error());
@@ -165,8 +166,8 @@ Result<Batch> ReadBatch(SqlSession& source, const CopyTable& table,
   std::vector<std::string> key_names;
   for (int position : table.key) key_names.push_back(table.columns[position]);
   std::string keys = ColumnList(key_names);
-  std::string sql = fmt::format("SELECT {} FROM {}", ColumnList(table.columns),
-                                QuoteIdentifier(table.name));
+  std::string sql =
+      fmt::format("SELECT {} FROM {}", ColumnList(table.columns), QuoteIdentifier(table.name));
   std::vector<SqlValue> args;
   if (after) {
     std::vector<std::string> marks(after->size(), "?");
@@ -189,17 +190,17 @@ Status InsertRows(SqlSession& target, const CopyTable& table, const std::vector<
   std::string tuple = fmt::format("({})", fmt::join(marks, ", "));
   std::vector<std::string> tuples(rows.size(), tuple);
   // OVERRIDING SYSTEM VALUE: identity columns GENERATED ALWAYS take the copied values too.
-  std::string sql = fmt::format("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES {}",
-                                QuoteIdentifier(table.name), ColumnList(table.columns),
-                                fmt::join(tuples, ", "));
+  std::string sql =
+      fmt::format("INSERT INTO {} ({}) OVERRIDING SYSTEM VALUE VALUES {}",
+                  QuoteIdentifier(table.name), ColumnList(table.columns), fmt::join(tuples, ", "));
   std::vector<SqlValue> args;
   args.reserve(rows.size() * table.columns.size());
   for (const auto& row : rows) args.insert(args.end(), row.begin(), row.end());
   auto inserted = target.Execute(sql, args);
   if (!inserted) return ShortenStatement(inserted.error());
   if (*inserted != static_cast<int64_t>(rows.size())) {
-    return Refuse(fmt::format("table {}: {} rows inserted of {}", table.name, *inserted,
-                              rows.size()));
+    return Refuse(
+        fmt::format("table {}: {} rows inserted of {}", table.name, *inserted, rows.size()));
   }
   return Status::Ok();
 }
@@ -242,9 +243,10 @@ Result<int> SetSequences(SqlDatabase& target) {
   auto columns = ListPostgresSequenceColumns(target);
   if (!columns) return Error(columns.error());
   for (const auto& [table, column] : *columns) {
-    auto set = target.Query(fmt::format(
-        "SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX({}), 0) + 1, false) FROM {}",
-        QuoteIdentifier(column), QuoteIdentifier(table)),
+    auto set = target.Query(
+        fmt::format(
+            "SELECT setval(pg_get_serial_sequence(?, ?), COALESCE(MAX({}), 0) + 1, false) FROM {}",
+            QuoteIdentifier(column), QuoteIdentifier(table)),
         {QuoteIdentifier(table), column});
     if (!set) return Error(set.error().WithContext("setting the sequence of " + table));
   }
@@ -265,18 +267,13 @@ Result<std::vector<TableCount>> CountBoth(SqlSession& source, SqlDatabase& targe
 }
 
 // The copy proper, inside the source's transaction.
-Status CopyAll(SqlSession& source, SqlDatabase& target, const Clock& clock,
+Status CopyAll(SqlSession& source, SqlDatabase& target, const std::vector<CopyTable>& tables,
+               std::map<std::string, TableProgress> progress, const Clock& clock,
                const CopyOptions& options, CopyObserver& observer, CopyReport& report) {
-  auto tables = ReadSqliteTables(source);
-  if (!tables) return tables.error();
-  LIVEREC_RETURN_IF_ERROR(MatchSchemas(*tables, target));
-  auto progress = LoadCopyProgress(target);
-  if (!progress) return progress.error();
-  LIVEREC_RETURN_IF_ERROR(CheckResumable(*tables, target, *progress));
-  for (const auto& table : *tables) {
+  for (const auto& table : tables) {
     auto total = CountRows(source, table.name);
     if (!total) return total.error();
-    TableRun run{table, (*progress)[table.name], *total};
+    TableRun run{table, progress[table.name], *total};
     observer.OnTableStart(table.name, run.progress.rows_copied, run.total);
     LIVEREC_RETURN_IF_ERROR(CopyTableRows(source, target, run, clock, options, observer));
     observer.OnTableDone(table.name, run.progress.rows_copied);
@@ -284,7 +281,7 @@ Status CopyAll(SqlSession& source, SqlDatabase& target, const Clock& clock,
   auto sequences = SetSequences(target);
   if (!sequences) return sequences.error();
   report.sequences_set = *sequences;
-  auto counts = CountBoth(source, target, *tables);
+  auto counts = CountBoth(source, target, tables);
   if (!counts) return counts.error();
   report.counts = std::move(*counts);
   return Status::Ok();
@@ -303,9 +300,20 @@ Result<CopyReport> CopyDatabase(SqlDatabase& source, SqlDatabase& target, const 
   CopyReport report;
   report.resumed = *resumed;
   if (report.resumed) observer.OnNote("the target holds an unfinished copy: resuming it");
-  LIVEREC_RETURN_IF_ERROR(source.InTransaction([&](SqlSession& session) {
-    return CopyAll(session, target, clock, options, observer, report);
-  }));
+  auto tables = ReadSqliteTables(source);
+  if (!tables) return Error(tables.error());
+  LIVEREC_RETURN_IF_ERROR(MatchSchemas(*tables, target));
+  auto progress = LoadCopyProgress(target);
+  if (!progress) return Error(progress.error());
+  LIVEREC_RETURN_IF_ERROR(CheckResumable(*tables, target, *progress));
+  Status copied = source.InTransaction([&](SqlSession& session) {
+    return CopyAll(session, target, *tables, *progress, clock, options, observer, report);
+  });
+  if (!copied.ok()) {
+    return Error(Status(copied.code(), copied.arg(),
+                        copied.detail() + "\nThe copy stopped; what it committed stays. Run it "
+                                          "again (same source, same target) to continue."));
+  }
   if (report.Verified()) LIVEREC_RETURN_IF_ERROR(DropCopyProgress(target));
   return report;
 }

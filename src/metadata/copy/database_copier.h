@@ -49,8 +49,8 @@ struct TableCount {
 };
 
 struct CopyReport {
-  bool resumed = false;           // the target held an unfinished copy
-  std::vector<TableCount> counts; // the verification, in copy order
+  bool resumed = false;            // the target held an unfinished copy
+  std::vector<TableCount> counts;  // the verification, in copy order
   int sequences_set = 0;
   // Every table has as many rows on the target as on the source.
   bool Verified() const;

@@ -24,11 +24,10 @@ constexpr int kRowsPerTable = 250;  // three batches of kBatchRows per table
 
 // The parent rows every child row points at: one account, stream, record config and domain.
 const std::map<std::string, std::string>& FixedColumns() {
-  static const std::map<std::string, std::string> kFixed = {
-      {"account_id", "acct-1"},
-      {"stream_id", "stream-1"},
-      {"config_id", "config-1"},
-      {"domain_name", "example.com"}};
+  static const std::map<std::string, std::string> kFixed = {{"account_id", "acct-1"},
+                                                            {"stream_id", "stream-1"},
+                                                            {"config_id", "config-1"},
+                                                            {"domain_name", "example.com"}};
   return kFixed;
 }
 
@@ -291,9 +290,10 @@ TEST_F(DatabaseCopierTest, RefusesASourceOfAnotherSchemaVersionAndSaysWhatToDo) 
 }
 
 TEST_F(DatabaseCopierTest, SetsSequencesPastTheCopiedMaximum) {
-  ASSERT_TRUE(source().ExecuteScript("CREATE TABLE copy_counter (id INTEGER PRIMARY KEY, note "
-                                     "TEXT NOT NULL); INSERT INTO copy_counter VALUES (3, 'a'), "
-                                     "(41, 'b');")
+  ASSERT_TRUE(source()
+                  .ExecuteScript("CREATE TABLE copy_counter (id INTEGER PRIMARY KEY, note "
+                                 "TEXT NOT NULL); INSERT INTO copy_counter VALUES (3, 'a'), "
+                                 "(41, 'b');")
                   .ok());
   ASSERT_TRUE(ApplyMigrations(target(), clock_).ok());
   ASSERT_TRUE(target()
