@@ -163,8 +163,7 @@ int RunDbCopy(const DbCopyOptions& options) {
   if (!source->data_dir.empty()) {
     auto locked = server::DirectoryLock::Acquire(source->data_dir);
     if (!locked) {
-      std::cerr << "liverec db copy: a server is running on the source: "
-                << locked.error().detail()
+      std::cerr << "liverec db copy: a server is running on the source: " << locked.error().detail()
                 << "\nStop it first: the source must not change while it is copied.\n";
       return 1;
     }

@@ -213,6 +213,32 @@ TEST_F(DatabaseCopierTest, InterruptedCopyResumesToCompletionWithoutDuplicates) 
   ExpectSameRows();
 }
 
+TEST_F(DatabaseCopierTest, ACopyWhoseConnectionIsCutBeforeACommitResumes) {
+  FillEveryTable(source());
+  bool cut = false;
+  options_.before_commit = [&](const std::string& table, int64_t batch) -> Status {
+    if (table == "slices" && batch == 2 && !cut) {
+      cut = true;  // the server ends the connection that holds the batch's transaction
+      return target_->Admin(fmt::format(
+          "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '{}'",
+          target_->name()));
+    }
+    return Status::Ok();
+  };
+  auto first = Copy();
+  ASSERT_FALSE(first.has_value());
+  EXPECT_EQ(first.error().code(), ErrorCode::kServiceUnavailable) << first.error().ToString();
+  EXPECT_NE(first.error().detail().find("Run it again"), std::string::npos);
+  clock_.AdvanceMs(60'000);  // past the pool's reconnection backoff
+  EXPECT_EQ(TargetRows("slices"), kBatchRows) << "the cut batch was rolled back";
+
+  auto second = Copy();
+  ASSERT_TRUE(second.has_value()) << second.error().ToString();
+  EXPECT_TRUE(second->resumed);
+  EXPECT_TRUE(second->Verified());
+  ExpectSameRows();
+}
+
 TEST_F(DatabaseCopierTest, ACopyInterruptedInEveryTableFinishesOverSeveralRuns) {
   FillEveryTable(source());
   std::set<std::string> interrupted;
