@@ -228,7 +228,8 @@ Status CopyTableRows(SqlSession& source, SqlDatabase& target, TableRun& run, con
     Status written = target.InTransaction([&](SqlSession& session) -> Status {
       if (!batch->rows.empty()) LIVEREC_RETURN_IF_ERROR(InsertRows(session, table, batch->rows));
       LIVEREC_RETURN_IF_ERROR(SaveCopyProgress(session, table.name, next, clock.NowMs()));
-      if (options.before_commit) return options.before_commit(table.name, batch_number);
+      if (options.before_commit_for_test)
+        return options.before_commit_for_test(table.name, batch_number);
       return Status::Ok();
     });
     if (!written.ok()) return written.WithContext("writing " + table.name);

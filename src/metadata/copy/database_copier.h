@@ -39,7 +39,7 @@ struct CopyOptions {
   // Called inside each batch's target transaction after its rows are written, before it commits
   // (`batch` counts from 1 per run and table). An error rolls the batch back and ends the copy
   // with that error: how tests interrupt a copy.
-  std::function<Status(const std::string& table, int64_t batch)> before_commit;
+  std::function<Status(const std::string& table, int64_t batch)> before_commit_for_test;
 };
 
 struct TableCount {

@@ -190,7 +190,7 @@ TEST_F(DatabaseCopierTest, CopiesEveryTableWithEqualCountsAndRows) {
 TEST_F(DatabaseCopierTest, InterruptedCopyResumesToCompletionWithoutDuplicates) {
   FillEveryTable(source());
   int failures = 0;
-  options_.before_commit = [&](const std::string& table, int64_t batch) -> Status {
+  options_.before_commit_for_test = [&](const std::string& table, int64_t batch) -> Status {
     if (table == "slices" && batch == 2) {
       ++failures;
       return Status(ErrorCode::kServiceUnavailable, "", "lost the connection (injected)");
@@ -203,7 +203,7 @@ TEST_F(DatabaseCopierTest, InterruptedCopyResumesToCompletionWithoutDuplicates) 
   EXPECT_EQ(TargetRows("slices"), kBatchRows) << "the first batch committed, the second not";
   EXPECT_EQ(TargetRows("accounts"), 1);
 
-  options_.before_commit = nullptr;
+  options_.before_commit_for_test = nullptr;
   auto second = Copy();
   ASSERT_TRUE(second.has_value()) << second.error().ToString();
   EXPECT_EQ(failures, 1);
@@ -216,7 +216,7 @@ TEST_F(DatabaseCopierTest, InterruptedCopyResumesToCompletionWithoutDuplicates) 
 TEST_F(DatabaseCopierTest, ACopyWhoseConnectionIsCutBeforeACommitResumes) {
   FillEveryTable(source());
   bool cut = false;
-  options_.before_commit = [&](const std::string& table, int64_t batch) -> Status {
+  options_.before_commit_for_test = [&](const std::string& table, int64_t batch) -> Status {
     if (table == "slices" && batch == 2 && !cut) {
       cut = true;  // the server ends the connection that holds the batch's transaction
       return target_->Admin(fmt::format(
@@ -242,7 +242,7 @@ TEST_F(DatabaseCopierTest, ACopyWhoseConnectionIsCutBeforeACommitResumes) {
 TEST_F(DatabaseCopierTest, ACopyInterruptedInEveryTableFinishesOverSeveralRuns) {
   FillEveryTable(source());
   std::set<std::string> interrupted;
-  options_.before_commit = [&](const std::string& table, int64_t batch) -> Status {
+  options_.before_commit_for_test = [&](const std::string& table, int64_t batch) -> Status {
     if (batch == 2 && interrupted.insert(table).second) {
       return Status(ErrorCode::kInternalError, "", "killed (injected)");
     }
@@ -282,14 +282,14 @@ TEST_F(DatabaseCopierTest, RefusesToCopyAgainIntoAFinishedCopy) {
 
 TEST_F(DatabaseCopierTest, RefusesToResumeWhenSomethingElseWroteToTheTarget) {
   FillEveryTable(source());
-  options_.before_commit = [](const std::string& table, int64_t) -> Status {
+  options_.before_commit_for_test = [](const std::string& table, int64_t) -> Status {
     return table == "streams" ? Status(ErrorCode::kInternalError, "", "stop") : Status::Ok();
   };
   ASSERT_FALSE(Copy().has_value());
   ASSERT_TRUE(target()
                   .Execute("INSERT INTO accounts (id, name, created_at_ms) VALUES ('x', 'x', 1)")
                   .has_value());
-  options_.before_commit = nullptr;
+  options_.before_commit_for_test = nullptr;
   auto report = Copy();
   ASSERT_FALSE(report.has_value());
   EXPECT_NE(report.error().detail().find("cannot resume: the target's table accounts has 2 rows"),
