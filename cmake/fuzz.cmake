@@ -14,7 +14,14 @@ set(LIVEREC_SANITIZERS "address,undefined")
 # C++20 coroutine ("Cannot represent a difference across sections", net/ and asio code).
 # _GLIBCXX_ASSERTIONS: libstdc++ checks operator[] of vectors, strings and spans, which ASan
 # cannot see inside a container's capacity.
-add_compile_options(-g -O1 -fsanitize=fuzzer-no-link,${LIVEREC_SANITIZERS}
-                    -fno-sanitize=function -fno-sanitize-recover=undefined
-                    -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS)
-add_link_options(-fsanitize=${LIVEREC_SANITIZERS})
+if(LIVEREC_SANITIZE)
+  # cmake/sanitize.cmake added the sanitizers already. Naming them again here would turn
+  # -fsanitize=function back on after its -fno-sanitize=function (CMake keeps only the first of
+  # two equal options), so only the coverage instrumentation is added.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+else()
+  add_compile_options(-g -O1 -fsanitize=fuzzer-no-link,${LIVEREC_SANITIZERS}
+                      -fno-sanitize=function -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS)
+  add_link_options(-fsanitize=${LIVEREC_SANITIZERS})
+endif()
