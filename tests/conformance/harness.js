@@ -4,6 +4,10 @@
 // - startServer(): runs `liverec serve` on 127.0.0.1 with a fresh data dir and a config that
 //   declares a second tenant ("tenant-b"), waits for the "HTTP API listening" line and returns
 //   the port. stop() kills it and removes the temp dir.
+// - The metadata backend (database.js): SQLite, or with LIVEREC_TEST_BACKEND=postgres a fresh
+//   PostgreSQL database per server (kept across opts.reuse restarts, dropped with the temp dir).
+//   server.backend says which; server.dbRows(sql) / server.dbExec(sql) read and write it directly
+//   on either (also once stopped with keep).
 // - In the sanitizer build (tests/README.md), a sanitizer report in a server's stderr fails:
 //   stop() and kill() throw it, and the test file's process exits 1 even when no test failed.
 // - SDK adapters (pop-core GET/POST, openapi-client V3 / V1) with one calling convention.
@@ -18,6 +22,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const database = require('./database.js');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const LIVEREC_BIN = process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec');
@@ -95,6 +100,13 @@ async function startServer(opts = {}) {
     // topToml: top-level keys (before the first table); extraToml: tables appended.
     fs.writeFileSync(configPath, (opts.topToml || '') + CONFIG_TOML + (opts.extraToml || ''));
   }
+  let db;
+  try {
+    db = serverDatabase(tmp, dataDir);
+  } catch (err) {
+    if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
   const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0',
@@ -108,6 +120,7 @@ async function startServer(opts = {}) {
     env: cleanEnv({
       LIVEREC_ACCESS_KEY_ID: DEFAULT_KEY.id,
       LIVEREC_ACCESS_KEY_SECRET: DEFAULT_KEY.secret,
+      ...(db.url ? { LIVEREC_DATABASE_URL: db.url } : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -168,7 +181,7 @@ async function startServer(opts = {}) {
     exitPromise.then((e) => finish(new Error(`liverec exited early (${JSON.stringify(e)}); output:\n${output}`)));
   }).catch((err) => {
     if (!exited) child.kill('SIGKILL');
-    if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
+    if (!opts.reuse) removeTmp(tmp, db);
     throw err;
   });
 
@@ -182,6 +195,13 @@ async function startServer(opts = {}) {
     dataDir,
     tmp,
     configPath,
+    backend: db.backend,
+    // PostgreSQL: this server's database URL (LIVEREC_DATABASE_URL); SQLite: undefined.
+    databaseUrl: db.url,
+    // Rows of a read query on the server's database, as objects; dbExec runs one writing
+    // statement and returns the number of rows it changed. Portable SQL only (database.js).
+    dbRows: (sql) => database.rows(db, sql),
+    dbExec: (sql) => database.exec(db, sql),
     pid: child.pid,
     output: () => output,
     // Everything the server wrote to each stream so far (unlike output, never trimmed).
@@ -213,12 +233,29 @@ async function startServer(opts = {}) {
           await waitExit(STOP_TIMEOUT_MS);
         }
       }
-      if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+      if (!keep) removeTmp(tmp, db);
       assertNoSanitizerReport(stderrText, `liverec (pid ${child.pid})`);
       return exited;
     },
   };
   return server;
+}
+
+// The database of the server in `tmp`: {backend, dataDir, url, name}. PostgreSQL: made at the
+// first start and named in <tmp>/test-database.json, so that a restart with opts.reuse finds it.
+function serverDatabase(tmp, dataDir) {
+  if (database.BACKEND === 'sqlite') return { backend: 'sqlite', dataDir };
+  const file = path.join(tmp, 'test-database.json');
+  if (fs.existsSync(file)) return Object.assign(JSON.parse(fs.readFileSync(file, 'utf8')), { dataDir });
+  const { name, url } = database.createDatabase();
+  fs.writeFileSync(file, JSON.stringify({ backend: 'postgres', name, url }));
+  return { backend: 'postgres', dataDir, name, url };
+}
+
+// Removes a server's temp dir and drops its PostgreSQL database.
+function removeTmp(tmp, db) {
+  fs.rmSync(tmp, { recursive: true, force: true });
+  if (db && db.name) database.dropDatabase(db.name);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -700,7 +737,7 @@ module.exports = {
   assertOnlyRequestId, expectActionError,
   REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
   DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
-  cleanEnv, startServer, assertNoSanitizerReport,
+  cleanEnv, startServer, assertNoSanitizerReport, BACKEND: database.BACKEND,
   pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
   buildV1, buildV3, send, v1Call, v3Call,
   SdkError, popClient, openApiClient, allClients, expectSdkError,
