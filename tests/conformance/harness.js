@@ -128,10 +128,12 @@ async function startServer(opts = {}) {
   let stdoutText = '';
   let stderrText = '';
   let exited = null;
+  let registered = false;  // counted in liveServers
   const exitPromise = new Promise((resolve) => {
     // 'close', not 'exit': by then all of the server's stderr has been read.
     child.on('close', (code, signal) => {
       exited = { code, signal };
+      if (registered) release(tmp);
       if (SANITIZER_REPORT_RE.test(stderrText)) {
         // Fails the file even if no test looks at this server again.
         process.exitCode = 1;
@@ -185,6 +187,10 @@ async function startServer(opts = {}) {
     throw err;
   });
 
+  if (!exited) {
+    liveServers.set(tmp, (liveServers.get(tmp) || 0) + 1);
+    registered = true;
+  }
   // The RTMP line is printed after the HTTP line: wait for it briefly.
   for (let i = 0; i < 50 && rtmpPort === null && !exited; i++) await sleep(20);
   const server = {
@@ -216,7 +222,8 @@ async function startServer(opts = {}) {
       return exited;
     },
     // Stops the server (SIGTERM, then SIGKILL after 5 s) and returns how it exited
-    // ({code, signal}); removes the temp dir unless keep.
+    // ({code, signal}); removes the temp dir (and drops its database) unless keep or another
+    // server started with opts.reuse still runs on it.
     async stop({ keep = false } = {}) {
       // Waits for the exit, at most ms; the timer is cleared so it keeps nothing alive.
       const waitExit = async (ms) => {
@@ -252,8 +259,20 @@ function serverDatabase(tmp, dataDir) {
   return { backend: 'postgres', dataDir, name, url };
 }
 
-// Removes a server's temp dir and drops its PostgreSQL database.
+// Servers running per temp dir: a server restarted with opts.reuse runs on the temp dir (and the
+// database) of one that has exited, whose stop() must then leave both to the running one.
+const liveServers = new Map();
+
+function release(tmp) {
+  const n = liveServers.get(tmp) - 1;
+  if (n > 0) liveServers.set(tmp, n);
+  else liveServers.delete(tmp);
+}
+
+// Removes a server's temp dir and drops its PostgreSQL database, unless a server still runs on
+// them (the last one's stop() removes them; a database left over goes when the process exits).
 function removeTmp(tmp, db) {
+  if (liveServers.has(tmp)) return;
   fs.rmSync(tmp, { recursive: true, force: true });
   if (db && db.name) database.dropDatabase(db.name);
 }
