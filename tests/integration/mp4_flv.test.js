@@ -55,7 +55,7 @@ async function waitForFiles(dir, ext, count, timeoutMs = 30000) {
 // the spool empty): a file more than expected is counted, not missed because it came later.
 async function settledFiles(server, dir, ext, count, timeoutMs = 30000) {
   await waitForFiles(dir, ext, count, timeoutMs);
-  await m.waitSettled(server.dataDir, timeoutMs);
+  await m.waitSettled(server, timeoutMs);
   return m.listFiles(dir, ext);
 }
 
@@ -97,7 +97,7 @@ describe('MP4 + FLV without m3u8', () => {
     const spool = path.join(server.dataDir, 'spool');
     await m.waitFor('an empty spool', () => (m.listFiles(spool, '.ts').length === 0
       && m.listFiles(spool, '.part').length === 0 && m.listFiles(spool, '.json').length === 0) || null, 10000);
-    assert.deepEqual(m.sliceIndex(server.dataDir), [], 'spool-only slices are not indexed');
+    assert.deepEqual(m.sliceIndex(server), [], 'spool-only slices are not indexed');
   });
 });
 
@@ -124,7 +124,7 @@ describe('m3u8 + MP4', () => {
     assert.equal(playlists.length, 1);
     assert.equal(mp4.length, 1);
     assert.equal(m.listFiles(bucket, '.ts').length, 2);
-    assert.equal(m.sliceIndex(server.dataDir).length, 2);
+    assert.equal(m.sliceIndex(server).length, 2);
     assertPlayable(mp4[0], PUSHED_S);
     assert.ok(Math.abs(duration(playlists[0]) - PUSHED_S) <= 0.5);
     const spool = path.join(server.dataDir, 'spool');

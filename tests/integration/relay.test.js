@@ -102,7 +102,7 @@ ${m.FAST_CALLBACKS}` });
   // Read once the outbox has nothing pending, so that a callback more than expected is seen.
   const callbackStatuses = async (TaskId, count) => {
     await m.waitFor(`${count} callbacks of ${TaskId}`, () => statuses(TaskId).length >= count, 5000, 50);
-    await m.waitFor('every callback delivered', () => m.inHand(server.dataDir).callbacks === 0, 5000, 50);
+    await m.waitFor('every callback delivered', () => m.inHand(server).callbacks === 0, 5000, 50);
     return statuses(TaskId);
   };
   const online = async () => {
