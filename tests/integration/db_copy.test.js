@@ -127,8 +127,8 @@ ${m.FAST_CALLBACKS}` });
     }
     // Every cycle closed, the spool empty, A's callbacks delivered; B's wait for their receiver.
     await m.waitFor('both recordings finished and A\'s callbacks delivered', () => {
-      const hand = m.inHand(server.dataDir);
-      const [{ a, b }] = m.dbRows(server.dataDir, 'SELECT ' +
+      const hand = m.inHand(server);
+      const [{ a, b }] = m.dbRows(server, 'SELECT ' +
         `(SELECT COUNT(*) FROM callback_outbox WHERE domain_name = '${DOMAIN_A}' AND state = 'pending') AS a, ` +
         `(SELECT COUNT(*) FROM callback_outbox WHERE domain_name = '${DOMAIN_B}' AND state = 'pending') AS b`);
       return hand.cycles === 0 && hand.spooled.length === 0 && a === 0 && b >= 2 && flaky.attempts >= 2;
