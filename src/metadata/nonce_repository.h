@@ -38,9 +38,9 @@ enum class NonceVerdict {
 };
 
 struct NoncePruneResult {
-  bool ran = false;      // false: another node was pruning
-  int64_t deleted = 0;   // rows deleted (expired, and below a raised floor)
-  int64_t live = 0;      // rows left
+  bool ran = false;     // false: another node was pruning
+  int64_t deleted = 0;  // rows deleted (expired, and below a raised floor)
+  int64_t live = 0;     // rows left
   std::optional<int64_t> raised_floor_ms;
 };
 

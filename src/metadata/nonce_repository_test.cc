@@ -74,7 +74,8 @@ TEST_P(NonceRepositoryTest, PruneDeletesOnlyExpiredMinutes) {
 }
 
 TEST_P(NonceRepositoryTest, OverTheCapPruneDropsTheOldestMinutesAndRefusesRequestsBeforeThem) {
-  for (int minute = 0; minute < 5; ++minute) Fill(fmt::format("m{}-", minute), 4, now() + minute * kMinute);
+  for (int minute = 0; minute < 5; ++minute)
+    Fill(fmt::format("m{}-", minute), 4, now() + minute * kMinute);
   int64_t at = now() + 5 * kMinute;
   auto pruned = repo_->Prune(at, 10);
   ASSERT_TRUE(pruned.has_value());
