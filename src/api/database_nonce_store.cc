@@ -10,9 +10,8 @@ bool DatabaseNonceStore::SeenHere(uint64_t hash, int64_t now_ms) {
   return local_.Contains(hash);
 }
 
-Status DatabaseNonceStore::CheckAndRemember(std::string_view access_key_id,
-                                            std::string_view nonce, int64_t request_ms,
-                                            int64_t now_ms) {
+Status DatabaseNonceStore::CheckAndRemember(std::string_view access_key_id, std::string_view nonce,
+                                            int64_t request_ms, int64_t now_ms) {
   std::string digest = NonceDigest(access_key_id, nonce);
   uint64_t hash = NonceHash(digest);
   if (SeenHere(hash, now_ms)) return Status(ErrorCode::kSignatureNonceUsed);

@@ -18,9 +18,8 @@ Result<std::unique_ptr<ReplayProtection>> ReplayProtection::Make(metadata::SqlDa
   }
   made->repository_ = std::make_unique<metadata::NonceRepository>(db, window_ms);
   LIVEREC_RETURN_IF_ERROR(made->repository_->Prepare());
-  made->store_ = std::make_unique<api::DatabaseNonceStore>(*made->repository_,
-                                                           std::min(capacity, kLocalNonces),
-                                                           window_ms);
+  made->store_ = std::make_unique<api::DatabaseNonceStore>(
+      *made->repository_, std::min(capacity, kLocalNonces), window_ms);
   return made;
 }
 
