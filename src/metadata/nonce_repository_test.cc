@@ -170,6 +170,49 @@ TEST_P(NonceRepositoryPostgresTest, PruneDoesNothingWhileAnotherNodeHoldsItsLock
   EXPECT_EQ(*repo_->CountForTest(), 0);
 }
 
+// The floor's promise under a race: while a prune deletes a nonce's minute (and raises the floor
+// past it), replays of that nonce hammer another node; none is ever accepted. Without the floor
+// row read FOR SHARE, a replay that started before the prune committed could pass the old floor
+// and insert once the row was deleted.
+TEST_P(NonceRepositoryPostgresTest, AReplayRacingAPruneThatDropsItsMinuteIsNeverAccepted) {
+  auto second_db = OpenSecondNode();
+  ASSERT_NE(second_db, nullptr);
+  NonceRepository second(*second_db, kWindow);
+  constexpr int kRounds = 5;
+  for (int round = 0; round < kRounds; ++round) {
+    int64_t old_minute = now() + round * 10 * kMinute;
+    int64_t at = old_minute + 5 * kMinute;
+    std::string victim = fmt::format("victim-{}", round);
+    ASSERT_EQ(*repo_->Remember(victim, old_minute, at), NonceVerdict::kNew);
+    // Many rows in the old minute make the prune's transaction long; one in a newer minute stays.
+    ASSERT_TRUE(db_->Execute(fmt::format("INSERT INTO signature_nonces (nonce_hash, minute_ms) "
+                                         "SELECT 'filler-{}-' || i, ? FROM generate_series(1, "
+                                         "30000) AS i",
+                                         round),
+                             {old_minute})
+                    .has_value());
+    ASSERT_EQ(*repo_->Remember(fmt::format("new-{}", round), at, at), NonceVerdict::kNew);
+    std::atomic<bool> pruned{false};
+    std::atomic<int> accepted{0}, tries{0};
+    std::thread replays([&] {
+      bool last = false;
+      while (!last) {
+        last = pruned.load();
+        auto verdict = second.Remember(victim, old_minute + 1000, at);
+        ++tries;
+        if (verdict && *verdict == NonceVerdict::kNew) ++accepted;
+      }
+    });
+    auto result = repo_->Prune(at, 1);
+    pruned = true;
+    replays.join();
+    ASSERT_TRUE(result.has_value()) << result.error().ToString();
+    ASSERT_TRUE(result->raised_floor_ms);
+    ASSERT_GT(*result->raised_floor_ms, old_minute);
+    EXPECT_EQ(accepted.load(), 0) << "round " << round << ", " << tries.load() << " replays";
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, NonceRepositoryPostgresTest,
                          ::testing::Values(testing::Backend::kPostgres),
                          testing::BackendParamName());
