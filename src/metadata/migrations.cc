@@ -416,7 +416,7 @@ CREATE TABLE signature_nonces (
 );
 CREATE INDEX signature_nonces_by_minute ON signature_nonces (minute_ms);
 CREATE TABLE signature_nonce_floor (
-  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  id       INTEGER PRIMARY KEY,  -- always 1
   floor_ms BIGINT NOT NULL
 );
 )sql";
