@@ -452,7 +452,9 @@ struct Backend {
   sqlite3_stmt* raw_rows = nullptr;
   sqlite3_stmt* raw_ranges = nullptr;
   sqlite3_stmt* raw_index_only = nullptr;
-  std::unique_ptr<PgRaw> pg;  // PostgreSQL: statistics, EXPLAIN
+  std::unique_ptr<PgRaw> pg;       // PostgreSQL: statistics, EXPLAIN
+  std::unique_ptr<PgRaw> pg_diag;  // PostgreSQL diagnostics (a connection the CPU sampler sees)
+  std::map<std::string, std::string> stream_ids;  // stream name -> id
   ServerCpu server_cpu;
 };
 
@@ -613,6 +615,10 @@ int main(int argc, char** argv) {
     // Index files made by earlier runs go first (the cycles' own index files stay).
     (void)b.shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
     if (b.postgres) {
+      b.pg_diag = std::make_unique<PgRaw>(b.target);
+      for (const auto& row : b.pg->Rows("SELECT stream_name, id FROM streams")) {
+        b.stream_ids[row[0]] = row[1];
+      }
       PgRaw* pg = b.pg.get();
       b.server_cpu = [pg] {
         double ms = 0;
@@ -720,6 +726,37 @@ int main(int argc, char** argv) {
       return Status::Ok();
     };
   };
+
+  // PostgreSQL diagnostics: `sql` (a format string of the account, the stream and the range) on
+  // a plain libpq connection, the whole result received at once and not read (the engine and
+  // protocol share, without liverec's row handling).
+  auto pg_call = [&](const std::vector<Range>& ranges, Backend& b, const std::string& sql) -> Call {
+    return [&ranges, &b, sql](Stack& stack, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      items = static_cast<double>(b.pg_diag->CountRows(
+          fmt::format(fmt::runtime(sql), stack.account_id,
+                      b.stream_ids.at(StreamName(range.stream)), range.start_ms, range.end_ms)));
+      return Status::Ok();
+    };
+  };
+  const std::string pg_where =
+      " FROM slices WHERE account_id = '{}' AND stream_id = '{}' AND start_ms >= {} AND "
+      "start_ms < {}";
+  const std::string pg_rows_sql =
+      "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
+      "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity" +
+      pg_where + " ORDER BY start_ms LIMIT 100001";
+  const std::string pg_spans_sql =
+      "SELECT start_ms, end_ms, duration_ms, endpoint, bucket" + pg_where + " ORDER BY start_ms";
+  const std::string pg_ranges_sql =
+      "WITH s AS (SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id, "
+      "CASE WHEN start_ms - LAG(end_ms) OVER w <= 100 AND endpoint = LAG(endpoint) OVER w AND "
+      "bucket = LAG(bucket) OVER w THEN 0 ELSE 1 END AS brk" +
+      pg_where +
+      " WINDOW w AS (ORDER BY start_ms)), "
+      "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
+      "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
+      "FROM g GROUP BY grp, endpoint, bucket ORDER BY grp";
 
   // The slice query alone (IndexFileRepository::SlicesStartingIn), for the cost breakdown.
   auto sql_call = [&](const std::vector<Range>& ranges) -> Call {
@@ -833,6 +870,21 @@ int main(int argc, char** argv) {
   diag("diag P7 raw sqlite step 4d", 20, p7_n, p7_ranges, &Backend::raw_rows);
   diag("diag P7 raw sqlite index-only 4d", 20, p7_n, p7_ranges, &Backend::raw_index_only);
   diag("diag P7 raw sqlite window ranges 4d", 10, p6_n, p7_ranges, &Backend::raw_ranges);
+
+  auto pg_diag = [&](const std::string& what, size_t warmup, size_t n,
+                     const std::vector<Range>& ranges, const std::string& sql) {
+    measurements.push_back([&, what, warmup, n, sql](Backend& b, int round, const std::string&) {
+      if (!b.pg_diag) return;
+      with_store(b, &memory_store, [&] {
+        return Run(b.name + " " + what, round, b.shared, 1, warmup, n, pg_call(ranges, b, sql),
+                   b.server_cpu);
+      });
+    });
+  };
+  pg_diag("diag P6 raw pg rows 4d", 10, p6_n, p6_ranges, pg_rows_sql);
+  pg_diag("diag P7 raw pg rows 4d", 20, p7_n, p7_ranges, pg_rows_sql);
+  pg_diag("diag P7 raw pg spans 4d", 20, p7_n, p7_ranges, pg_spans_sql);
+  pg_diag("diag P7 raw pg window ranges 4d", 20, p7_n, p7_ranges, pg_ranges_sql);
 
   for (int round = 1; round <= rounds; ++round) {
     fmt::print("round {}/{}\n", round, rounds);

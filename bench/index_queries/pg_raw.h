@@ -50,6 +50,17 @@ class PgRaw {
     PQclear(result);
     return rows;
   }
+  // Runs `sql` and returns how many rows it gave, copying nothing (for timings).
+  int64_t CountRows(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) {
+      PQclear(result);
+      Fail("SQL `" + sql + "`: " + PQerrorMessage(conn_));
+    }
+    int64_t rows = PQntuples(result);
+    PQclear(result);
+    return rows;
+  }
   // COPY ... FROM STDIN: `produce` appends rows (text format) to its buffer and returns false at
   // the end; the buffer is sent whenever it passes kCopyChunk.
   void Copy(const std::string& sql, const std::function<bool(std::string&)>& produce) {
