@@ -468,10 +468,13 @@ void DescribePostgres(Backend& b) {
            "ORDER BY 1")) {
     fmt::print("  {} = {}{}\n", row[0], row[1], row[2]);
   }
-  for (const auto& row : b.pg->Rows("SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)), "
-                                    "COALESCE(c.relallvisible::float / NULLIF(c.relpages, 0), 0) "
-                                    "FROM pg_class c WHERE c.relname LIKE 'slices%' ORDER BY 1")) {
-    fmt::print("  relation {}: {} (all-visible share {:.3f})\n", row[0], row[1], std::stod(row[2]));
+  for (const auto& row :
+       b.pg->Rows("SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)), c.relkind, "
+                  "COALESCE(c.relallvisible::float / NULLIF(c.relpages, 0), 0) "
+                  "FROM pg_class c WHERE c.relname LIKE 'slices%' ORDER BY 1")) {
+    fmt::print("  relation {}: {}", row[0], row[1]);
+    if (row[2] == "r") fmt::print(" (pages all-visible: {:.1f} %)", 100 * std::stod(row[3]));
+    fmt::print("\n");
   }
 }
 
