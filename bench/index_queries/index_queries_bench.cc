@@ -50,6 +50,7 @@
 #include "dataset.h"
 #include "memory_object_store.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/migrations.h"
 #include "metadata/postgres/postgres_database.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
@@ -190,6 +191,10 @@ struct Summary {
   // PostgreSQL: CPU time of the database's server processes per request (0 on SQLite, where the
   // engine runs in the request's thread).
   double server_cpu_mean = 0;
+  // PostgreSQL: buffer accesses per request (pg_stat_database of the bench's database): found in
+  // shared_buffers (hit) or read from the OS (the page cache or the disk). Approximate: backends
+  // report their counters at most once a second.
+  double blocks_hit = 0, blocks_read = 0;
   double mean_items = 0;  // slices per playlist (Create) or content ranges (Describe)
   std::string first_error;
 };
@@ -216,8 +221,13 @@ double LoadAverage1() {
 // One request: returns OK or the error; `items` gets what the reply counted.
 using Call = std::function<Status(Stack&, size_t index, double& items)>;
 
-// Cumulative CPU ms of the database server's processes serving the bench (empty: none).
-using ServerCpu = std::function<double()>;
+// Cumulative counters of the database server serving the bench (empty: none).
+struct ServerStats {
+  double cpu_ms = 0;  // CPU time of the database's server processes
+  double blocks_hit = 0;
+  double blocks_read = 0;
+};
+using ServerCpu = std::function<ServerStats()>;
 
 // Runs requests [0, n) over `threads` threads; thread t uses stacks[t % stacks.size()].
 Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stack>>& stacks,
@@ -257,7 +267,7 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
   Summary s;
   s.load1 = LoadAverage1();
   double process_cpu_began = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
-  double server_cpu_began = server_cpu ? server_cpu() : 0;
+  ServerStats server_began = server_cpu ? server_cpu() : ServerStats{};
   auto began = SteadyClock::now();
   if (threads == 1) {
     worker(0);
@@ -267,7 +277,8 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
     for (auto& thread : pool) thread.join();
   }
   double wall_ms = MsSince(began);
-  double server_cpu_ms = server_cpu ? server_cpu() - server_cpu_began : 0;
+  ServerStats server_end = server_cpu ? server_cpu() : ServerStats{};
+  double server_cpu_ms = server_end.cpu_ms - server_began.cpu_ms;
   s.cores_used = (CpuMs(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_began + server_cpu_ms) / wall_ms;
 
   s.name = name;
@@ -297,16 +308,22 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
   s.cpu_p50 = Percentile(all_cpu, 0.50);
   s.cpu_mean = all_cpu.empty() ? 0 : cpu_sum / static_cast<double>(all_cpu.size());
   s.rps = static_cast<double>(s.requests) / s.wall_s;
-  s.server_cpu_mean = s.requests ? server_cpu_ms / static_cast<double>(s.requests) : 0;
+  if (s.requests) {
+    const auto requests = static_cast<double>(s.requests);
+    s.server_cpu_mean = server_cpu_ms / requests;
+    s.blocks_hit = (server_end.blocks_hit - server_began.blocks_hit) / requests;
+    s.blocks_read = (server_end.blocks_read - server_began.blocks_read) / requests;
+  }
   size_t ok = s.requests - s.errors;
   s.mean_items = ok ? item_sum / static_cast<double>(ok) : 0;
   fmt::print(
       "  r{} {:<41} thr={} n={:>4} err={} p50={:7.3f} p90={:7.3f} p99={:8.3f} mean={:7.3f} "
       "max={:8.3f} cpu50={:7.3f} cpu_mean={:7.3f} server_cpu={:7.3f} ms {:7.1f} req/s "
+      "blocks hit={:.0f} read={:.0f} "
       "cores={:.2f} load={:.2f} items={:.1f}{}\n",
       round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.mean, s.max, s.cpu_p50,
-      s.cpu_mean, s.server_cpu_mean, s.rps, s.cores_used, s.load1, s.mean_items,
-      s.first_error.empty() ? "" : "  first error: " + s.first_error);
+      s.cpu_mean, s.server_cpu_mean, s.rps, s.blocks_hit, s.blocks_read, s.cores_used, s.load1,
+      s.mean_items, s.first_error.empty() ? "" : "  first error: " + s.first_error);
   std::fflush(stdout);
   return s;
 }
@@ -462,7 +479,8 @@ void DescribePostgres(Backend& b) {
   b.bytes = std::stoull(b.pg->Rows("SELECT pg_database_size(current_database())")[0][0]);
   fmt::print("postgres: {}\n", b.pg->Rows("SELECT version()")[0][0]);
   for (const auto& row : b.pg->Rows(
-           "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', "
+           "SELECT name, current_setting(name), '' FROM pg_settings WHERE name IN ("
+           "'shared_buffers', "
            "'effective_cache_size', 'work_mem', 'jit', 'fsync', 'synchronous_commit', "
            "'random_page_cost', 'wal_level', 'max_parallel_workers_per_gather', 'lc_collate') "
            "ORDER BY 1")) {
@@ -476,6 +494,16 @@ void DescribePostgres(Backend& b) {
     if (row[2] == "r") fmt::print(" (pages all-visible: {:.1f} %)", 100 * std::stod(row[3]));
     fmt::print("\n");
   }
+}
+
+// Applies the migrations this binary has and the database lacks, and says how long they took.
+void MigrateTimed(const std::string& backend, metadata::SqlDatabase& db, const Clock& clock) {
+  auto began = SteadyClock::now();
+  auto before = metadata::SchemaVersion(db);
+  if (!before) Die(before.error().ToString());
+  if (auto s = metadata::ApplyMigrations(db, clock); !s.ok()) Die(backend + ": " + s.ToString());
+  fmt::print("{}: schema version {} -> {} in {:.1f} s\n", backend, *before,
+             *metadata::SchemaVersion(db), MsSince(began) / 1000);
 }
 
 // EXPLAIN (ANALYZE, BUFFERS) of the statement the repository runs for `range`, prepared and run
@@ -511,6 +539,7 @@ int main(int argc, char** argv) {
   std::string work_dir = "/tmp/liverec-index-bench-work";
   std::string json_out;
   bool generate_only = false;
+  bool migrate = false;
   bool cold = false;
   size_t p5_n = 2000, p6_n = 60, p7_n = 200;  // latency requests per round
   app.add_option("--backends", backends_arg, "sqlite, postgres or sqlite,postgres")
@@ -527,6 +556,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--json", json_out, "write every summary to this JSON file");
   app.add_flag("--generate-only", generate_only, "make the database(s) and stop");
+  app.add_flag("--migrate", migrate,
+               "apply this binary's newer migrations to reused databases first (timed)");
   app.add_flag("--no-prewarm", cold, "do not read the SQLite file into the page cache first");
   app.add_option("--p5-requests", p5_n, "P5 latency requests per round")->capture_default_str();
   app.add_option("--p6-requests", p6_n, "P6 latency requests per round")->capture_default_str();
@@ -547,17 +578,21 @@ int main(int argc, char** argv) {
   }
   if (backends.empty()) Die("--backends names no backend (sqlite, postgres)");
 
+  SystemClock clock;
+  OsRandom random;
   const std::string bucket_dir = work_dir + "/records";
   for (auto& b : backends) {
     if (b.postgres) {
       if (postgres_url.empty()) Die("--backends postgres needs --postgres-url");
       b.info = EnsurePostgresDataset(postgres_url, spec, bucket_dir, &b.target);
+      if (migrate) MigrateTimed(b.name, *OpenStack(true, b.target, clock, random, {})->db, clock);
       b.pg = std::make_unique<PgRaw>(b.target);
       b.bytes = std::stoull(b.pg->Rows("SELECT pg_database_size(current_database())")[0][0]);
     } else {
       if (db_path.empty()) Die("--backends sqlite needs --db");
       b.target = db_path;
       b.info = EnsureDataset(db_path, spec, bucket_dir);
+      if (migrate) MigrateTimed(b.name, *OpenStack(false, db_path, clock, random, {})->db, clock);
       b.bytes = std::filesystem::file_size(db_path);
     }
     fmt::print(
@@ -607,8 +642,6 @@ int main(int argc, char** argv) {
     return endpoint == kEndpoint && bucket == kBucket ? current_store.load() : nullptr;
   };
 
-  SystemClock clock;
-  OsRandom random;
   const std::string where =
       " FROM slices WHERE account_id = ?1 AND stream_id = ?2 AND start_ms >= ?3 AND start_ms < ?4";
   for (auto& b : backends) {
@@ -624,13 +657,17 @@ int main(int argc, char** argv) {
       }
       PgRaw* pg = b.pg.get();
       b.server_cpu = [pg] {
-        double ms = 0;
+        ServerStats stats;
         for (const auto& row :
              pg->Rows("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
                       "backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
-          ms += ProcessCpuMs(row[0]);
+          stats.cpu_ms += ProcessCpuMs(row[0]);
         }
-        return ms;
+        auto blocks = pg->Rows(
+            "SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()");
+        stats.blocks_hit = std::stod(blocks[0][0]);
+        stats.blocks_read = std::stod(blocks[0][1]);
+        return stats;
       };
       continue;
     }
@@ -942,8 +979,10 @@ int main(int argc, char** argv) {
              spec.days, backends[0].info.slices);
   fmt::print(
       "| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | mean ms | CPU p50 ms "
-      "| CPU mean ms | server CPU mean ms | req/s | cores used | load1 | items/request | errors "
-      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "| CPU mean ms | server CPU mean ms | server blocks hit / read | req/s | cores used | load1 "
+      "| items/request | errors "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+      "\n");
   std::vector<std::pair<std::string, int>> keys;
   for (const auto& s : all) {
     if (std::find(keys.begin(), keys.end(), std::make_pair(s.name, s.threads)) == keys.end()) {
@@ -953,6 +992,7 @@ int main(int argc, char** argv) {
   nlohmann::json medians = nlohmann::json::array();
   for (const auto& [name, threads] : keys) {
     std::vector<double> p50, p90, p99, mean, cpu50, cpu_mean, server_cpu, rps, cores, load, items;
+    std::vector<double> hit, read;
     size_t requests = 0, errors = 0;
     std::string backend;
     for (size_t k = 0; k < all.size(); ++k) {
@@ -966,6 +1006,8 @@ int main(int argc, char** argv) {
       cpu50.push_back(s.cpu_p50);
       cpu_mean.push_back(s.cpu_mean);
       server_cpu.push_back(s.server_cpu_mean);
+      hit.push_back(s.blocks_hit);
+      read.push_back(s.blocks_read);
       cores.push_back(s.cores_used);
       load.push_back(s.load1);
       rps.push_back(s.rps);
@@ -974,11 +1016,11 @@ int main(int argc, char** argv) {
       errors += s.errors;
     }
     fmt::print(
-        "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | "
-        "{:.2f} | {:.2f} | {:.1f} | {} |\n",
+        "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} / "
+        "{:.0f} | {:.0f} | {:.2f} | {:.2f} | {:.1f} | {} |\n",
         name, threads, requests, Median(p50), Median(p90), Median(p99), Median(mean), Median(cpu50),
-        Median(cpu_mean), Median(server_cpu), Median(rps), Median(cores), Median(load),
-        Median(items), errors);
+        Median(cpu_mean), Median(server_cpu), Median(hit), Median(read), Median(rps), Median(cores),
+        Median(load), Median(items), errors);
     medians.push_back({{"backend", backend},
                        {"name", name},
                        {"threads", threads},
@@ -990,6 +1032,8 @@ int main(int argc, char** argv) {
                        {"cpu_p50_ms", Median(cpu50)},
                        {"cpu_mean_ms", Median(cpu_mean)},
                        {"server_cpu_mean_ms", Median(server_cpu)},
+                       {"server_blocks_hit", Median(hit)},
+                       {"server_blocks_read", Median(read)},
                        {"cores_used", Median(cores)},
                        {"load1", Median(load)},
                        {"rps", Median(rps)},
