@@ -46,12 +46,17 @@ unit: build
 
 # The sanitizer build (tests/README.md): clang++ with -fsanitize=address,undefined in its own
 # build dir, then the tests through CTest with longer timeouts; any sanitizer report fails.
+# SANITIZE_FUZZ=ON builds the libFuzzer targets in the same directory (CI: one clang build for
+# both; then `scripts/fuzz.sh --build $(SANITIZE_DIR)` runs them).
 SANITIZE_DIR ?= build-asan
 SANITIZE_CXX ?= clang++
 SANITIZE_CTEST_ARGS ?=
+SANITIZE_FUZZ ?= OFF
 sanitize: deps
+	@if [ "$(SANITIZE_FUZZ)" = ON ]; then bash scripts/install-deps.sh --fuzz --no-npm; fi
 	@mkdir -p $(SANITIZE_DIR)
 	@cmake -S . -B $(SANITIZE_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIVEREC_SANITIZE=ON \
+	  -DLIVEREC_FUZZ=$(SANITIZE_FUZZ) \
 	  -DCMAKE_CXX_COMPILER=$(SANITIZE_CXX) > $(SANITIZE_DIR).configure.log 2>&1 \
 	  || (cat $(SANITIZE_DIR).configure.log; exit 1)
 	@cmake --build $(SANITIZE_DIR) -j$(JOBS)

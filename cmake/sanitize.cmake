@@ -25,8 +25,10 @@ if(LIVEREC_SANITIZE)
               ${PROJECT_SOURCE_DIR}/tests/sanitizers/sanitizer_options.cc)
   target_compile_definitions(liverec_sanitizer_options PRIVATE
     LIVEREC_LSAN_SUPPRESSIONS="${PROJECT_SOURCE_DIR}/tests/sanitizers/lsan.supp")
-  # Every executable defined from here on links the options.
-  link_libraries("$<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:$<TARGET_OBJECTS:liverec_sanitizer_options>>")
+  # Every executable defined from here on links the options, except the libFuzzer targets
+  # (fuzz/, property LIVEREC_FUZZER) when LIVEREC_FUZZ shares this build: libFuzzer sets its own,
+  # and the slow unwinder would cost them most of their executions.
+  link_libraries("$<$<AND:$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>,$<NOT:$<BOOL:$<TARGET_PROPERTY:LIVEREC_FUZZER>>>>:$<TARGET_OBJECTS:liverec_sanitizer_options>>")
 else()
   set(LIVEREC_TIMEOUT_FACTOR 1 CACHE STRING "Multiplier of every test timeout")
 endif()

@@ -22,6 +22,9 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev sqlite3 libpq-dev libcurl4-openssl-dev libexpat1-dev
+  # The throwaway test cluster (scripts/test-postgres.sh) and psql, with which the Node tests
+  # make their databases and read them (tests/conformance/database.js; postgresql-client-15,
+  # a dependency of postgresql).
   postgresql
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg

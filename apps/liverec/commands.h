@@ -1,6 +1,7 @@
 // The subcommands of the liverec binary. Each returns the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,16 @@ struct CallOptions {
   std::vector<std::string> params;  // Key=Value
 };
 int RunCall(const CallOptions& options);
+
+struct DbCopyOptions {
+  std::string from;  // the SQLite file, or the data directory holding liverec.db
+  std::string to;    // postgresql:// URL of an empty database
+  int64_t batch_rows = 1000;
+};
+// Copies a single node's SQLite metadata into an empty PostgreSQL database (or finishes an
+// interrupted copy), verifies the row counts and prints them: 0 when they all match, 1 when the
+// copy was refused, failed or the counts differ, 2 for bad arguments. docs/operations.md.
+int RunDbCopy(const DbCopyOptions& options);
 
 // The process environment as a map (LIVEREC_* are read from it).
 std::map<std::string, std::string> Environment();

@@ -1,6 +1,7 @@
 // liverec: the one binary. `serve` runs the server, `check-config` validates its configuration,
-// `call` signs and sends one API request, `version` (or `--version`, `-V`) prints the version and
-// commit. See docs/configuration.md, docs/operations.md and docs/api/.
+// `call` signs and sends one API request, `db copy` moves the metadata from SQLite to PostgreSQL,
+// `version` (or `--version`, `-V`) prints the version and commit. See docs/configuration.md,
+// docs/operations.md and docs/api/.
 #include <iostream>
 #include <string>
 
@@ -57,6 +58,20 @@ int main(int argc, char** argv) {
       ->required();
   call_cmd->add_option("params", call.params, "parameters as Key=Value");
 
+  DbCopyOptions db_copy;
+  auto* db_cmd = app.add_subcommand("db", "metadata database maintenance");
+  db_cmd->require_subcommand(1);
+  auto* copy_cmd = db_cmd->add_subcommand(
+      "copy",
+      "copy a stopped node's SQLite metadata into an empty PostgreSQL database, verify the row "
+      "counts; run it again after an interruption and it continues");
+  copy_cmd->add_option("--from", db_copy.from, "the SQLite file, or the data directory")
+      ->required();
+  copy_cmd->add_option("--to", db_copy.to, "postgresql://user:password@host:port/dbname")
+      ->required();
+  copy_cmd->add_option("--batch-rows", db_copy.batch_rows, "rows per transaction (default 1000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -73,5 +88,6 @@ int main(int argc, char** argv) {
     serve.program = argv[0];
     return *serve_cmd ? RunServe(serve) : RunCheckConfig(serve);
   }
+  if (*copy_cmd) return RunDbCopy(db_copy);
   return RunCall(call);
 }

@@ -8,8 +8,7 @@
 #include "base/crypto.h"
 #include "base/percent_encoding.h"
 #include "base/time_format.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
+#include "testing/test_database.h"
 
 namespace liverec::api {
 namespace {
@@ -21,8 +20,9 @@ constexpr char kSecret[] = "testsecret000000000000000000001";
 class ApiServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     tenants_ = std::make_unique<metadata::TenantRepository>(*db_, clock_, random_);
     configs_ = std::make_unique<metadata::RecordConfigRepository>(*db_);
     auto a = tenants_->EnsureAccount("default");
@@ -116,7 +116,7 @@ class ApiServiceTest : public ::testing::Test {
   FakeClock clock_{kNow};
   OsRandom random_;
   int nonce_ = 0;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::TenantRepository> tenants_;
   std::unique_ptr<metadata::RecordConfigRepository> configs_;
   std::unique_ptr<ApiService> service_;

@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/actions/actions.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
+#include "testing/test_database.h"
 
 namespace liverec::api {
 namespace {
@@ -24,8 +23,9 @@ class RecordingListener : public relay::RelayTaskListener {
 class RelayActionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     tenants_ = std::make_unique<metadata::TenantRepository>(*db_, clock_, random_);
     record_configs_ = std::make_unique<metadata::RecordConfigRepository>(*db_);
     tasks_ = std::make_unique<metadata::RelayTaskRepository>(*db_);
@@ -82,7 +82,7 @@ class RelayActionsTest : public ::testing::Test {
 
   FakeClock clock_{kNow};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::TenantRepository> tenants_;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs_;
   std::unique_ptr<metadata::RelayTaskRepository> tasks_;

@@ -3,8 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/actions/actions.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
+#include "testing/test_database.h"
 
 namespace liverec::api {
 namespace {
@@ -16,8 +15,9 @@ constexpr int64_t kNow = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 class StreamsActionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     tenants_ = std::make_unique<metadata::TenantRepository>(*db_, clock_, random_);
     record_configs_ = std::make_unique<metadata::RecordConfigRepository>(*db_);
     configs_ = std::make_unique<metadata::StreamsNotifyConfigRepository>(*db_);
@@ -59,7 +59,7 @@ class StreamsActionsTest : public ::testing::Test {
 
   FakeClock clock_{kNow};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::TenantRepository> tenants_;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs_;
   std::unique_ptr<metadata::StreamsNotifyConfigRepository> configs_;

@@ -11,6 +11,7 @@
 #include "metadata/migrations.h"
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/temp_dir.h"
 
 namespace liverec::callbacks {
 namespace {
@@ -232,10 +233,8 @@ TEST_F(DelivererTest, AUrlCheckFailureIsAFailedAttemptWithoutSending) {
 }
 
 TEST_F(DelivererTest, PendingEventsSurviveARestartAndAreDeliveredExactlyOnce) {
-  std::string path = (std::filesystem::temp_directory_path() /
-                      ("deliverer_test_" + std::to_string(::getpid()) + ".db"))
-                         .string();
-  std::filesystem::remove(path);
+  liverec::testing::TempDir dir("deliverer");
+  std::string path = dir.File("liverec.db");
   Open(path);
   sender_.answers = {500};
   std::string id = Enqueue();
@@ -259,9 +258,6 @@ TEST_F(DelivererTest, PendingEventsSurviveARestartAndAreDeliveredExactlyOnce) {
   outbox_.reset();
   repo_.reset();
   db_.reset();
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
 }
 
 }  // namespace

@@ -5,9 +5,8 @@
 
 #include <regex>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/test_database.h"
 
 namespace liverec::callbacks {
 namespace {
@@ -15,10 +14,9 @@ namespace {
 class RecordNotifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = metadata::SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db.has_value());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
     metadata::TenantRepository tenants(*db_, clock_, random_);
     account_ = tenants.EnsureAccount("a")->id;
     configs_ = std::make_unique<metadata::NotifyConfigRepository>(*db_);
@@ -44,7 +42,7 @@ class RecordNotifierTest : public ::testing::Test {
 
   FakeClock clock_{1'767'225'600'000};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::NotifyConfigRepository> configs_;
   std::unique_ptr<metadata::CallbackOutboxRepository> repo_;
   std::unique_ptr<Outbox> outbox_;

@@ -4,9 +4,8 @@
 
 #include "base/crypto.h"
 #include "callbacks/deliverer.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/test_database.h"
 
 namespace liverec::callbacks {
 namespace {
@@ -23,8 +22,9 @@ class KeepingSender final : public HttpSender {
 class StreamEventNotifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     metadata::TenantRepository tenants(*db_, clock_, random_);
     account_ = tenants.EnsureAccount("a")->id;
     configs_ = std::make_unique<metadata::StreamsNotifyConfigRepository>(*db_);
@@ -65,7 +65,7 @@ class StreamEventNotifierTest : public ::testing::Test {
 
   FakeClock clock_{1609220387'000};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::StreamsNotifyConfigRepository> configs_;
   std::unique_ptr<metadata::CallbackOutboxRepository> repo_;
   std::unique_ptr<Outbox> outbox_;

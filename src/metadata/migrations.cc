@@ -322,7 +322,7 @@ CREATE INDEX record_files_by_stream ON record_files (account_id, stream_id, star
 // The content query (DescribeLiveStreamRecordContent) reads five narrow columns of every slice in
 // its range; on SQLite the clustered table's rows are ~300 bytes, so a covering index of ~110
 // bytes per slice walks a third of the pages (docs/benchmarks.md, P7). On PostgreSQL the
-// covering index of migration 4 served it (migration 11: the primary key's).
+// covering index of migration 4 served it (migration 12: the primary key's).
 constexpr std::string_view kSliceSpansPortable = "SELECT 1;";
 constexpr std::string_view kSliceSpansSqlite = R"sql(
 CREATE INDEX slices_spans ON slices (account_id, stream_id, start_ms, end_ms, duration_ms,
@@ -403,6 +403,24 @@ CREATE INDEX index_files_unannounced ON index_files (account_id, id) WHERE annou
 CREATE INDEX record_files_unannounced ON record_files (account_id, id) WHERE announced = 0;
 )sql";
 
+// Replay protection shared by the nodes of a cluster (NonceRepository): one row per accepted
+// signature nonce, keyed by a hash of (AccessKeyId, nonce), with the minute of the request's
+// timestamp; rows are deleted once a replay would fail the timestamp check anyway. The one row of
+// signature_nonce_floor (made by the first node that needs it, never by the migration, so that a
+// migrated database stays empty for `liverec db copy`) refuses requests stamped before it once
+// the table went over its cap. Only PostgreSQL installations write these tables.
+constexpr std::string_view kSignatureNonceSchema = R"sql(
+CREATE TABLE signature_nonces (
+  nonce_hash TEXT PRIMARY KEY,
+  minute_ms  BIGINT NOT NULL
+);
+CREATE INDEX signature_nonces_by_minute ON signature_nonces (minute_ms);
+CREATE TABLE signature_nonce_floor (
+  id       INTEGER PRIMARY KEY,  -- always 1
+  floor_ms BIGINT NOT NULL
+);
+)sql";
+
 // PostgreSQL keeps a table's rows in insertion order: the slices of all streams interleaved by
 // time, so a 4-day playlist (11 520 slices) visits one heap page per slice — 90 MB of 8 kB pages
 // per request on a 100-stream index, more than shared_buffers holds (docs/benchmarks.md, P6 on
@@ -434,7 +452,8 @@ const std::vector<Migration>& AllMigrations() {
       {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
       {9, "pull-to-push relay tasks", kRelayTasksSchema},
       {10, "announced flag of recording files", kAnnouncedFilesSchema},
-      {11, "slice key covering every column on PostgreSQL", kCoveringSliceKeyPostgres,
+      {11, "signature nonces shared by the nodes", kSignatureNonceSchema},
+      {12, "slice key covering every column on PostgreSQL", kCoveringSliceKeyPostgres,
        kCoveringSliceKeySqlite},
   };
   return kMigrations;

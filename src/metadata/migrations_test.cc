@@ -75,7 +75,7 @@ TEST_P(MigrationsTest, ClusteringTheSliceIndexKeepsEverySliceAndItsIndexes) {
     // slices_spans: migration 7's covering index.
     EXPECT_EQ(IndexNames("slices"),
               (std::vector<std::string>{"slices_by_age", "slices_by_cycle", "slices_spans"}));
-  } else {  // the same heap table; its key covers every column (migration 11)
+  } else {  // the same heap table; its key covers every column (migration 12)
     EXPECT_EQ(IndexNames("slices"), (std::vector<std::string>{"slices_by_age", "slices_by_cycle"}));
   }
 
@@ -154,8 +154,8 @@ TEST_P(MigrationsTest, SliceSpansAreReadInOrderWithoutBuildingRows) {
   EXPECT_EQ(recordings.ListStreamSlices(account, stream, 0, 40'000)->size(), 4u);
 }
 
-TEST_P(MigrationsTest, Migration11MakesTheSliceKeyCoverEveryColumnOnPostgres) {
-  ASSERT_TRUE(ApplyMigrationsUpTo(*db_, clock_, 10).ok());
+TEST_P(MigrationsTest, Migration12MakesTheSliceKeyCoverEveryColumnOnPostgres) {
+  ASSERT_TRUE(ApplyMigrationsUpTo(*db_, clock_, 11).ok());
   std::string account = TenantRepository(*db_, clock_, random_).EnsureAccount("a")->id;
   RecordingRepository recordings(*db_, clock_, random_);
   std::string stream = recordings.EnsureStream(account, "a.com", "live", "s1")->id;

@@ -8,12 +8,12 @@
 #include <filesystem>
 
 #include "media/compose/compose_test_support.h"
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
 #include "recorder/cycle_manager.h"
 #include "recorder/slice_finisher.h"
 #include "storage/local/local_object_store.h"
+#include "testing/temp_dir.h"
+#include "testing/test_database.h"
 
 namespace liverec::recorder {
 namespace {
@@ -59,12 +59,10 @@ class CycleFormatsTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_EQ(ts_->size(), 6u);
-    dir_ = fs::temp_directory_path() /
-           ("cycle_formats_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    dir_ = tmp_.path().string();
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     account_ = metadata::TenantRepository(*db_, clock_, random_).EnsureAccount("a")->id;
     recordings_ = std::make_unique<metadata::RecordingRepository>(*db_, clock_, random_);
     stream_id_ = recordings_->EnsureStream(account_, "a.com", "live", "s1")->id;
@@ -72,7 +70,6 @@ class CycleFormatsTest : public ::testing::Test {
     spool_ = std::make_unique<Spool>(dir_ + "/spool");
     MakeCycles();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   void MakeCycles() {
     cycles_ = std::make_unique<CycleManager>(
@@ -155,10 +152,11 @@ class CycleFormatsTest : public ::testing::Test {
 
   static std::string* media_dir_;
   static std::vector<std::string>* ts_;
+  liverec::testing::TempDir tmp_{"cycle_formats"};
   std::string dir_;
   FakeClock clock_{kStart};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::RecordingRepository> recordings_;
   std::unique_ptr<storage::LocalObjectStore> store_;
   std::unique_ptr<Spool> spool_;

@@ -3,10 +3,9 @@
 // "no", publisher gone) and LiveControls' stream and config look-ups.
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
 #include "recorder/live_controls.h"
+#include "testing/test_database.h"
 
 namespace liverec::recorder {
 namespace {
@@ -166,8 +165,9 @@ TEST(LiveControlTest, NoCommandsAfterThePublisherLeft) {
 class LiveControlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     metadata::TenantRepository tenants(*db_, clock_, random_);
     account_ = tenants.EnsureAccount("a")->id;
     other_ = tenants.EnsureAccount("b")->id;
@@ -176,7 +176,7 @@ class LiveControlsTest : public ::testing::Test {
   }
   FakeClock clock_{1'767'225'600'000};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::string account_, other_;
   std::unique_ptr<metadata::RecordConfigRepository> configs_;
   std::unique_ptr<LiveControls> controls_;

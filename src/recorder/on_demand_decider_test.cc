@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "metadata/migrations.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "testing/test_database.h"
 
 namespace liverec::recorder {
 namespace {
@@ -24,10 +23,9 @@ class ScriptedSender final : public callbacks::HttpSender {
 class OnDemandDeciderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = metadata::SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db.has_value()) << db.error().ToString();
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
     metadata::TenantRepository tenants(*db_, clock_, random_);
     account_ = tenants.EnsureAccount("a")->id;
     notify_configs_ = std::make_unique<metadata::NotifyConfigRepository>(*db_);
@@ -65,7 +63,7 @@ class OnDemandDeciderTest : public ::testing::Test {
 
   FakeClock clock_{1'767'225'600'000};
   OsRandom random_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::NotifyConfigRepository> notify_configs_;
   std::unique_ptr<metadata::CallbackOutboxRepository> history_;
   std::string account_;

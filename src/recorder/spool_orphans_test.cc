@@ -1,4 +1,5 @@
 #include "recorder/spool_orphans.h"
+#include "testing/temp_dir.h"
 
 #include <stdlib.h>
 
@@ -15,12 +16,9 @@ namespace fs = std::filesystem;
 class SpoolOrphansTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "spool_orphans_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    root_ = base;
+    root_ = tmp_.path();
     spool_ = std::make_unique<Spool>(root_.string());
   }
-  void TearDown() override { fs::remove_all(root_); }
 
   void Write(const std::string& relative, const std::string& content) {
     fs::create_directories((root_ / relative).parent_path());
@@ -45,6 +43,7 @@ class SpoolOrphansTest : public ::testing::Test {
     return ToJson(slice).dump();
   }
 
+  liverec::testing::TempDir tmp_{"spool_orphans"};
   fs::path root_;
   std::unique_ptr<Spool> spool_;
 };

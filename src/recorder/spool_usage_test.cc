@@ -1,4 +1,5 @@
 #include "recorder/spool_usage.h"
+#include "testing/temp_dir.h"
 
 #include <stdlib.h>
 
@@ -14,18 +15,14 @@ namespace fs = std::filesystem;
 
 class SpoolUsageTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "spool_usage_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    root_ = base;
-  }
-  void TearDown() override { fs::remove_all(root_); }
+  void SetUp() override { root_ = tmp_.path(); }
 
   void Write(const std::string& relative, size_t bytes) {
     fs::create_directories((root_ / relative).parent_path());
     std::ofstream(root_ / relative) << std::string(bytes, 'x');
   }
 
+  liverec::testing::TempDir tmp_{"spool_usage"};
   fs::path root_;
 };
 

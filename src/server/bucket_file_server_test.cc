@@ -1,4 +1,5 @@
 #include "server/bucket_file_server.h"
+#include "testing/temp_dir.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -94,9 +95,7 @@ TEST(ContentTypeForKeyTest, NamesTheMediaTypesOfRecordings) {
 class BucketFileServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "bucket_file_server_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    base_ = base;
+    base_ = tmp_.path();
     dir_ = (base_ / "media").string();
     Write("live/s1/index.m3u8", "#EXTM3U\n");
     Write("live/s1/0.ts", Pattern(1000));
@@ -104,7 +103,6 @@ class BucketFileServerTest : public ::testing::Test {
     Write("empty.ts", "");
     server_.emplace(std::map<std::string, std::string>{{"media", dir_}});
   }
-  void TearDown() override { fs::remove_all(base_); }
 
   void Write(const std::string& key, const std::string& bytes) {
     fs::path path = fs::path(dir_) / key;
@@ -119,6 +117,7 @@ class BucketFileServerTest : public ::testing::Test {
     return server_->Serve(request, path);
   }
 
+  liverec::testing::TempDir tmp_{"bucket_file_server"};
   fs::path base_;
   std::string dir_;
   std::optional<BucketFileServer> server_;  // built in SetUp, over dir_

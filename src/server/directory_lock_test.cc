@@ -1,6 +1,7 @@
 // One server per data directory: a second lock is refused naming the holder; a released or
 // crashed holder's lock is taken again.
 #include "server/directory_lock.h"
+#include "testing/temp_dir.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -18,17 +19,14 @@ namespace fs = std::filesystem;
 
 class DirectoryLockTest : public ::testing::Test {
  protected:
-  DirectoryLockTest() {
-    char tmpl[] = "/tmp/liverec-lock-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-  }
-  ~DirectoryLockTest() override { fs::remove_all(dir_); }
+  DirectoryLockTest() : dir_(tmp_.path().string()) {}
 
   std::string LockFileContents() const {
     std::ifstream in(dir_ + "/liverec.lock");
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
 
+  liverec::testing::TempDir tmp_{"lock"};
   std::string dir_;
 };
 

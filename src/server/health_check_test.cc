@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "metadata/migrations.h"
 #include "metadata/sqlite/sqlite_database.h"
+#include "testing/test_database.h"
 
 namespace liverec::server {
 namespace {
@@ -11,17 +11,16 @@ namespace {
 class HealthCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = metadata::SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db);
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
   }
   Status Check() { return HealthCheck(*db_, stopping_, &spool_, clock_).Check(); }
 
   FakeClock clock_{1'767'225'600'000};
   std::atomic<bool> stopping_{false};
   recorder::Spool spool_{"/tmp"};
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
 };
 
 TEST_F(HealthCheckTest, AServerWithAWorkingDatabaseAndSpoolIsHealthy) {

@@ -14,11 +14,11 @@
 #include "base/build_info.h"
 #include "base/clock.h"
 #include "base/random.h"
-#include "metadata/migrations.h"
 #include "metadata/record_config_repository.h"
-#include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
 #include "server/health_check.h"
+#include "testing/temp_dir.h"
+#include "testing/test_database.h"
 
 namespace liverec::server {
 namespace {
@@ -28,16 +28,13 @@ namespace fs = std::filesystem;
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "router_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    dir_ = base;
+    dir_ = tmp_.path();
     fs::create_directories(dir_ / "records" / "live");
     std::ofstream(dir_ / "records" / "live" / "a+b 直播.ts") << "plus";
 
-    auto db = metadata::SqliteDatabase::Open(":memory:");
-    ASSERT_TRUE(db);
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
     db_ = std::move(*db);
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
     tenants_ = std::make_unique<metadata::TenantRepository>(*db_, clock_, random_);
     configs_ = std::make_unique<metadata::RecordConfigRepository>(*db_);
     api_ = std::make_unique<api::ApiService>(
@@ -49,16 +46,16 @@ class RouterTest : public ::testing::Test {
         {"default", "elsewhere", "remote", "local", (dir_ / "records").string()});
     router_ = std::make_unique<Router>(*api_, config);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   net::HttpResponse Get(const std::string& target) {
     return router_->Handle(net::HttpRequest{"GET", target, {}, ""});
   }
 
+  liverec::testing::TempDir tmp_{"router"};
   fs::path dir_;
   FakeClock clock_{1'767'225'600'000};
   SeededRandom random_{1};
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::TenantRepository> tenants_;
   std::unique_ptr<metadata::RecordConfigRepository> configs_;
   std::unique_ptr<api::ApiService> api_;

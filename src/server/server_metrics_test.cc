@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "base/build_info.h"
-#include "metadata/migrations.h"
 #include "metadata/record_config_repository.h"
-#include "metadata/sqlite/sqlite_database.h"
+#include "testing/temp_dir.h"
+#include "testing/test_database.h"
 
 namespace liverec::server {
 namespace {
@@ -21,11 +21,10 @@ namespace fs = std::filesystem;
 class ServerMetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "server_metrics_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    spool_dir_ = base;
-    db_ = std::move(*metadata::SqliteDatabase::Open(":memory:"));
-    ASSERT_TRUE(metadata::ApplyMigrations(*db_, clock_).ok());
+    spool_dir_ = tmp_.path();
+    auto db = liverec::testing::OpenMigratedSqlite(clock_);
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
     configs_ = std::make_unique<metadata::RecordConfigRepository>(*db_);
     controls_ = std::make_unique<recorder::LiveControls>(*configs_, clock_);
     outbox_ = std::make_unique<metadata::CallbackOutboxRepository>(*db_);
@@ -34,7 +33,6 @@ class ServerMetricsTest : public ::testing::Test {
     metrics_ = std::make_unique<ServerMetrics>(clock_);
     metrics_->AddSources({registry_, *controls_, *spool_, *outbox_, *relay_tasks_, nullptr});
   }
-  void TearDown() override { fs::remove_all(spool_dir_); }
 
   void WriteSpoolFile(const std::string& relative, size_t bytes) {
     fs::create_directories((spool_dir_ / relative).parent_path());
@@ -47,8 +45,9 @@ class ServerMetricsTest : public ::testing::Test {
   }
 
   FakeClock clock_{1'767'225'600'250};
+  liverec::testing::TempDir tmp_{"server_metrics"};
   fs::path spool_dir_;
-  std::unique_ptr<metadata::SqliteDatabase> db_;
+  std::unique_ptr<metadata::SqlDatabase> db_;
   std::unique_ptr<metadata::RecordConfigRepository> configs_;
   std::unique_ptr<recorder::LiveControls> controls_;
   std::unique_ptr<metadata::CallbackOutboxRepository> outbox_;

@@ -4,6 +4,10 @@
 // - startServer(): runs `liverec serve` on 127.0.0.1 with a fresh data dir and a config that
 //   declares a second tenant ("tenant-b"), waits for the "HTTP API listening" line and returns
 //   the port. stop() kills it and removes the temp dir.
+// - The metadata backend (database.js): SQLite, or with LIVEREC_TEST_BACKEND=postgres a fresh
+//   PostgreSQL database per server (kept across opts.reuse restarts, dropped with the temp dir).
+//   server.backend says which; server.dbRows(sql) / server.dbExec(sql) read and write it directly
+//   on either (also once stopped with keep).
 // - In the sanitizer build (tests/README.md), a sanitizer report in a server's stderr fails:
 //   stop() and kill() throw it, and the test file's process exits 1 even when no test failed.
 // - SDK adapters (pop-core GET/POST, openapi-client V3 / V1) with one calling convention.
@@ -18,6 +22,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const database = require('./database.js');
 
 const REPO = path.resolve(__dirname, '..', '..');
 const LIVEREC_BIN = process.env.LIVEREC_BIN || path.join(REPO, 'build', 'apps', 'liverec', 'liverec');
@@ -95,6 +100,13 @@ async function startServer(opts = {}) {
     // topToml: top-level keys (before the first table); extraToml: tables appended.
     fs.writeFileSync(configPath, (opts.topToml || '') + CONFIG_TOML + (opts.extraToml || ''));
   }
+  let db;
+  try {
+    db = serverDatabase(tmp, dataDir);
+  } catch (err) {
+    if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
 
   // --rtmp-listen on port 0 too, so that test files running in parallel never collide.
   const args = ['serve', '--data-dir', dataDir, '--http-listen', '127.0.0.1:0',
@@ -108,6 +120,7 @@ async function startServer(opts = {}) {
     env: cleanEnv({
       LIVEREC_ACCESS_KEY_ID: DEFAULT_KEY.id,
       LIVEREC_ACCESS_KEY_SECRET: DEFAULT_KEY.secret,
+      ...(db.url ? { LIVEREC_DATABASE_URL: db.url } : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -115,10 +128,12 @@ async function startServer(opts = {}) {
   let stdoutText = '';
   let stderrText = '';
   let exited = null;
+  let registered = false;  // counted in liveServers
   const exitPromise = new Promise((resolve) => {
     // 'close', not 'exit': by then all of the server's stderr has been read.
     child.on('close', (code, signal) => {
       exited = { code, signal };
+      if (registered) release(tmp);
       if (SANITIZER_REPORT_RE.test(stderrText)) {
         // Fails the file even if no test looks at this server again.
         process.exitCode = 1;
@@ -168,10 +183,14 @@ async function startServer(opts = {}) {
     exitPromise.then((e) => finish(new Error(`liverec exited early (${JSON.stringify(e)}); output:\n${output}`)));
   }).catch((err) => {
     if (!exited) child.kill('SIGKILL');
-    if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
+    if (!opts.reuse) removeTmp(tmp, db);
     throw err;
   });
 
+  if (!exited) {
+    liveServers.set(tmp, (liveServers.get(tmp) || 0) + 1);
+    registered = true;
+  }
   // The RTMP line is printed after the HTTP line: wait for it briefly.
   for (let i = 0; i < 50 && rtmpPort === null && !exited; i++) await sleep(20);
   const server = {
@@ -182,6 +201,13 @@ async function startServer(opts = {}) {
     dataDir,
     tmp,
     configPath,
+    backend: db.backend,
+    // PostgreSQL: this server's database URL (LIVEREC_DATABASE_URL); SQLite: undefined.
+    databaseUrl: db.url,
+    // Rows of a read query on the server's database, as objects; dbExec runs one writing
+    // statement and returns the number of rows it changed. Portable SQL only (database.js).
+    dbRows: (sql) => database.rows(db, sql),
+    dbExec: (sql) => database.exec(db, sql),
     pid: child.pid,
     output: () => output,
     // Everything the server wrote to each stream so far (unlike output, never trimmed).
@@ -196,7 +222,8 @@ async function startServer(opts = {}) {
       return exited;
     },
     // Stops the server (SIGTERM, then SIGKILL after 5 s) and returns how it exited
-    // ({code, signal}); removes the temp dir unless keep.
+    // ({code, signal}); removes the temp dir (and drops its database) unless keep or another
+    // server started with opts.reuse still runs on it.
     async stop({ keep = false } = {}) {
       // Waits for the exit, at most ms; the timer is cleared so it keeps nothing alive.
       const waitExit = async (ms) => {
@@ -213,12 +240,41 @@ async function startServer(opts = {}) {
           await waitExit(STOP_TIMEOUT_MS);
         }
       }
-      if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+      if (!keep) removeTmp(tmp, db);
       assertNoSanitizerReport(stderrText, `liverec (pid ${child.pid})`);
       return exited;
     },
   };
   return server;
+}
+
+// The database of the server in `tmp`: {backend, dataDir, url, name}. PostgreSQL: made at the
+// first start and named in <tmp>/test-database.json, so that a restart with opts.reuse finds it.
+function serverDatabase(tmp, dataDir) {
+  if (database.BACKEND === 'sqlite') return { backend: 'sqlite', dataDir };
+  const file = path.join(tmp, 'test-database.json');
+  if (fs.existsSync(file)) return Object.assign(JSON.parse(fs.readFileSync(file, 'utf8')), { dataDir });
+  const { name, url } = database.createDatabase();
+  fs.writeFileSync(file, JSON.stringify({ backend: 'postgres', name, url }));
+  return { backend: 'postgres', dataDir, name, url };
+}
+
+// Servers running per temp dir: a server restarted with opts.reuse runs on the temp dir (and the
+// database) of one that has exited, whose stop() must then leave both to the running one.
+const liveServers = new Map();
+
+function release(tmp) {
+  const n = liveServers.get(tmp) - 1;
+  if (n > 0) liveServers.set(tmp, n);
+  else liveServers.delete(tmp);
+}
+
+// Removes a server's temp dir and drops its PostgreSQL database, unless a server still runs on
+// them (the last one's stop() removes them; a database left over goes when the process exits).
+function removeTmp(tmp, db) {
+  if (liveServers.has(tmp)) return;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  if (db && db.name) database.dropDatabase(db.name);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -700,7 +756,7 @@ module.exports = {
   assertOnlyRequestId, expectActionError,
   REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
   DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
-  cleanEnv, startServer, assertNoSanitizerReport,
+  cleanEnv, startServer, assertNoSanitizerReport, BACKEND: database.BACKEND,
   pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
   buildV1, buildV3, send, v1Call, v3Call,
   SdkError, popClient, openApiClient, allClients, expectSdkError,

@@ -12,8 +12,6 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const http = require('node:http');
-const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const h = require('./harness');
 
 const EXTRA_TOML = `
@@ -57,27 +55,21 @@ function startReceiver() {
   });
 }
 
-function sql(dataDir, statement) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dataDir, 'liverec.db'), statement],
-    { encoding: 'utf8' }).trim();
-}
-
 function q(s) { return `'${String(s).replace(/'/g, "''")}'`; }
 
 // Writes the row Outbox::Enqueue writes: pending, due now, unsigned unless signKey.
-function enqueue(dataDir, { id, body, signKey = '', stream = 's1', url }) {
-  const account = sql(dataDir, "SELECT id FROM accounts WHERE name = 'default'");
+function enqueue(srv, { id, body, signKey = '', stream = 's1', url }) {
+  const [{ id: account }] = srv.dbRows("SELECT id FROM accounts WHERE name = 'default'");
   const now = Date.now();
-  sql(dataDir, `INSERT INTO callback_outbox (account_id, id, domain_name, app_name, stream_name, kind, url, method,
+  assert.equal(srv.dbExec(`INSERT INTO callback_outbox (account_id, id, domain_name, app_name, stream_name, kind, url, method,
     body, sign_key, state, attempts, next_attempt_ms, last_attempt_ms, last_status, last_error, last_headers,
     last_response, created_at_ms, delivered_at_ms) VALUES (${q(account)}, ${q(id)}, ${q(DOMAIN)}, 'live', ${q(stream)},
-    'file_created', ${q(url)}, 'POST', ${q(body)}, ${q(signKey)}, 'pending', 0, ${now}, NULL, 0, '', '{}', '', ${now}, NULL)`);
+    'file_created', ${q(url)}, 'POST', ${q(body)}, ${q(signKey)}, 'pending', 0, ${now}, NULL, 0, '', '{}', '', ${now}, NULL)`), 1);
 }
 
-function eventRow(dataDir, id) {
-  const out = sql(dataDir, `SELECT state, attempts FROM callback_outbox WHERE id = ${q(id)}`);
-  const [state, attempts] = out.split('|');
-  return { state, attempts: Number(attempts) };
+function eventRow(srv, id) {
+  const [row] = srv.dbRows(`SELECT state, attempts FROM callback_outbox WHERE id = ${q(id)}`);
+  return row ? { state: row.state, attempts: row.attempts } : { state: undefined, attempts: NaN };
 }
 
 function uuidv7() {
@@ -123,8 +115,8 @@ describe('delivery through the outbox', () => {
     const id = uuidv7();
     const body = fileCreatedBody('retry');
     receiver.script.set(id, [500, 503]);
-    enqueue(server.dataDir, { id, body, signKey: KEY, stream: 'retry', url: receiver.url });
-    await waitFor('delivery', () => eventRow(server.dataDir, id).state === 'delivered');
+    enqueue(server, { id, body, signKey: KEY, stream: 'retry', url: receiver.url });
+    await waitFor('delivery', () => eventRow(server, id).state === 'delivered');
     const reqs = receiver.forEvent(id);
     assert.equal(reqs.length, 3, 'two failures, then one success');
     reqs.forEach((r, i) => {
@@ -143,7 +135,7 @@ describe('delivery through the outbox', () => {
     });
     assert.ok(reqs[1].at - reqs[0].at >= 180, `backoff before the 2nd attempt (${reqs[1].at - reqs[0].at} ms)`);
     assert.ok(reqs[2].at - reqs[1].at >= 350, `doubled backoff before the 3rd attempt (${reqs[2].at - reqs[1].at} ms)`);
-    assert.deepEqual(eventRow(server.dataDir, id), { state: 'delivered', attempts: 3 });
+    assert.deepEqual(eventRow(server, id), { state: 'delivered', attempts: 3 });
     // Nothing more is sent for a delivered event (the deliverer polls every 50 ms).
     await h.sleep(500);
     assert.equal(receiver.forEvent(id).length, 3);
@@ -176,23 +168,23 @@ describe('delivery through the outbox', () => {
     const id = uuidv7();
     const body = fileCreatedBody('restart');
     receiver.script.set(id, [500]);
-    enqueue(server.dataDir, { id, body, stream: 'restart', url: receiver.url });
-    await waitFor('first attempt', () => eventRow(server.dataDir, id).attempts === 1);
+    enqueue(server, { id, body, stream: 'restart', url: receiver.url });
+    await waitFor('first attempt', () => eventRow(server, id).attempts === 1);
     // Stop before the retry can succeed: make the receiver fail anything until the restart.
     receiver.script.set(id, new Array(1000).fill(500));
     const exit = await server.stop({ keep: true });
     assert.deepEqual(exit, { code: 0, signal: null });
-    const row = eventRow(server.dataDir, id);
+    const row = eventRow(server, id);
     assert.equal(row.state, 'pending', 'still pending after the stop');
     const before = receiver.forEvent(id).length;
 
     // A second event written while liverec is down is picked up at start too.
     const offline = uuidv7();
-    enqueue(server.dataDir, { id: offline, body: fileCreatedBody('offline'), stream: 'offline', url: receiver.url });
+    enqueue(server, { id: offline, body: fileCreatedBody('offline'), stream: 'offline', url: receiver.url });
     receiver.script.set(id, []);
     server = await h.startServer({ reuse: tmp });
-    await waitFor('delivery after restart', () => eventRow(server.dataDir, id).state === 'delivered'
-      && eventRow(server.dataDir, offline).state === 'delivered');
+    await waitFor('delivery after restart', () => eventRow(server, id).state === 'delivered'
+      && eventRow(server, offline).state === 'delivered');
     const reqs = receiver.forEvent(id);
     assert.equal(reqs.length, before + 1, 'exactly one attempt after the restart, which succeeded');
     assert.ok(reqs.every((r) => r.headers['x-liverec-event-id'] === id));

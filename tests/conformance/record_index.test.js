@@ -5,14 +5,13 @@
 // SDK clients, over streams recorded from real ffmpeg pushes (faster than real time).
 // Contract: docs/api/record-index.md, docs/api/README.md, docs/recording.md.
 //
-// Ground truth for the expected answers is the slice index, read straight from the SQLite file
-// (read-only, sqlite3 CLI), and the bucket files on disk.
+// Ground truth for the expected answers is the slice index, read straight from the server's
+// database (SQLite or PostgreSQL: server.dbRows, harness.js), and the bucket files on disk.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const h = require('./harness');
 const m = require('../integration/media.js');
 
@@ -50,10 +49,7 @@ function sliceRows(server, stream, { domain = DOMAIN, app = 'live' } = {}) {
     'ON st.account_id = s.account_id AND st.id = s.stream_id ' +
     `WHERE st.domain_name = ${q(domain)} AND st.app_name = ${q(app)} AND st.stream_name = ${q(stream)} ` +
     'ORDER BY s.start_ms';
-  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(server.dataDir, 'liverec.db'), sql],
-    { encoding: 'utf8', timeout: 10000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return server.dbRows(sql);
 }
 
 // Slices whose start is in [S, E).
@@ -1108,17 +1104,12 @@ slice_retention_days = 10
     const fresh = (await ok(c, CREATE, Object.assign({}, range, { OssObject: 'ret/fresh.m3u8' }))).RecordInfo;
     const tmp = srv.tmp;
     await srv.stop({ keep: true });
-    const sql = (q) => {
-      const r = spawnSync('sqlite3', [path.join(tmp, 'data', 'liverec.db'), q], { encoding: 'utf8', timeout: 10000 });
-      assert.equal(r.status, 0, r.stderr);
-      return r.stdout.trim();
-    };
     const d11 = 11 * DAY;
     const d200 = 200 * DAY;
-    assert.equal(sql(`UPDATE slices SET start_ms = start_ms - ${d11}, end_ms = end_ms - ${d11} ` +
-      `WHERE start_ms < ${rows[2].start_ms} AND start_ms >= ${rows[0].start_ms}; SELECT changes();`), '2');
-    assert.equal(sql(`UPDATE index_files SET created_at_ms = created_at_ms - ${d200}, start_ms = start_ms - ${d200}, ` +
-      `end_ms = end_ms - ${d200} WHERE id = '${old.RecordId}'; SELECT changes();`), '1',
+    assert.equal(srv.dbExec(`UPDATE slices SET start_ms = start_ms - ${d11}, end_ms = end_ms - ${d11} ` +
+      `WHERE start_ms < ${rows[2].start_ms} AND start_ms >= ${rows[0].start_ms}`), 2);
+    assert.equal(srv.dbExec(`UPDATE index_files SET created_at_ms = created_at_ms - ${d200}, start_ms = start_ms - ${d200}, ` +
+      `end_ms = end_ms - ${d200} WHERE id = '${old.RecordId}'`), 1,
     'the index_files row of the RecordId (test assumption about the schema)');
     srv = await h.startServer({ reuse: tmp });
     c = h.popClient(srv, h.DEFAULT_KEY, 'POST');

@@ -74,7 +74,7 @@ ${m.FAST_CALLBACKS}` });
       () => (delivered('record_started').length && delivered('record_paused').length) || null, 30000);
     // Counted once every cycle is closed and every callback delivered: a second file or a repeated
     // delivery would be here by then.
-    await m.waitSettled(server.dataDir);
+    await m.waitSettled(server);
     assert.deepEqual(m.listFiles(bucket, '.mp4'), mp4, 'one MP4');
 
     const created = delivered('file_created');

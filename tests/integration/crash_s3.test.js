@@ -79,9 +79,9 @@ ${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
     }
     const flv = m.makeTestFlv(30);
     const pushers = STREAMS.map((s) => pushWithProgress(flv, `rtmp://127.0.0.1:${first.rtmpPort}/live/${s.name}?vhost=${DOMAIN}`));
-    const rowsOf = (dataDir, s) => m.sliceIndex(dataDir).filter((r) => r.object_key.includes(`/${s.name}/`));
+    const rowsOf = (srv, s) => m.sliceIndex(srv).filter((r) => r.object_key.includes(`/${s.name}/`));
     await m.waitFor('two slices of every stream indexed',
-      () => STREAMS.every((s) => rowsOf(first.dataDir, s).length >= 2), 30000, 250);
+      () => STREAMS.every((s) => rowsOf(first, s).length >= 2), 30000, 250);
     // The endpoint goes away: the S3 streams' next slices close into the spool and wait there.
     await peer.down();
     const mark = first.output().length;
@@ -90,7 +90,7 @@ ${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
       return out.includes('live/a: slice') && out.includes('live/b: slice') ? true : null;
     }, 15000);
     await h.sleep(1500); // more slices close into the spool; one is half written at the kill
-    const indexedBefore = new Map(STREAMS.map((s) => [s.name, rowsOf(first.dataDir, s)]));
+    const indexedBefore = new Map(STREAMS.map((s) => [s.name, rowsOf(first, s)]));
     await first.kill('SIGKILL');
     const sentMs = pushers.map((p) => Math.floor(p.sentUs / 1000));
     for (const p of pushers) p.child.kill('SIGKILL');
@@ -110,13 +110,13 @@ ${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
     await m.waitFor('every cycle file', () => STREAMS.every((s) => s.formats.every((f) => filesOf(s, `.${f}`).length >= 1)),
       60000, 500);
     // Counted once the server has nothing left in hand: a file made twice would be here by then.
-    await m.waitSettled(second.dataDir);
+    await m.waitSettled(second);
     for (const s of STREAMS) {
       for (const f of s.formats) assert.equal(filesOf(s, `.${f}`).length, 1, `${s.name}: one ${f} file`);
     }
 
     STREAMS.forEach((s, i) => {
-      const rows = rowsOf(second.dataDir, s);
+      const rows = rowsOf(second, s);
       for (const before of indexedBefore.get(s.name)) {
         assert.ok(rows.some((r) => r.object_key === before.object_key), `${s.name}: ${before.object_key} lost`);
       }
@@ -180,7 +180,7 @@ ${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}`;
     const second = await h.startServer({ reuse: first.tmp, extraToml: toml });
     servers.push(second);
     const playlist = await m.waitFor('the playlist', () => peer.ls('record/live/h/').find((o) => o.key.endsWith('.m3u8')), 30000, 500);
-    const rows = m.sliceIndex(second.dataDir).filter((r) => r.object_key.startsWith('record/live/h/'));
+    const rows = m.sliceIndex(second).filter((r) => r.object_key.startsWith('record/live/h/'));
     assert.equal(rows.length, PUSHED_S / 2);
     const probe = m.ffprobe(`${peer.publicUrl}/${playlist.key}`);
     assert.ok(Math.abs(Number(probe.format.duration) - PUSHED_S) <= 0.5, `playlist of ${probe.format.duration} s`);

@@ -33,16 +33,16 @@ async function configure(server, receiver, domain, bucket, endpoint) {
 }
 
 function openCycles(server) {
-  return Number(m.dbRows(server.dataDir, "SELECT count(*) AS n FROM record_cycles WHERE state = 'open'")[0].n);
+  return Number(m.dbRows(server, "SELECT count(*) AS n FROM record_cycles WHERE state = 'open'")[0].n);
 }
 
 function recordFiles(server, stream) {
-  return m.dbRows(server.dataDir, `SELECT f.object_key, f.duration_ms FROM record_files f
+  return m.dbRows(server, `SELECT f.object_key, f.duration_ms FROM record_files f
     JOIN streams s ON s.id = f.stream_id WHERE s.stream_name = '${stream}' ORDER BY f.object_key`);
 }
 
 function playlists(server, stream) {
-  return m.dbRows(server.dataDir, `SELECT i.object_key, i.duration_ms FROM index_files i
+  return m.dbRows(server, `SELECT i.object_key, i.duration_ms FROM index_files i
     JOIN streams s ON s.id = i.stream_id WHERE s.stream_name = '${stream}' AND i.source = 'cycle'`);
 }
 

@@ -52,7 +52,7 @@ describe('recording HEVC + AAC from liverec-publish', () => {
       const key = path.relative(path.join(server.dataDir, 'buckets', 'records'), playlists[0]);
       const played = m.decodeAll(`${server.endpoint}/records/${key}`);
       assert.equal(played.status, 0, played.stderr);
-      const rows = m.sliceIndex(server.dataDir).filter((row) => row.object_key.includes(`/${stream}/`));
+      const rows = m.sliceIndex(server).filter((row) => row.object_key.includes(`/${stream}/`));
       assert.equal(rows.length, slices.length);
       for (const row of rows) assert.equal(row.video_codec, 'hevc');
       assert.ok(fs.readFileSync(playlists[0], 'utf8').endsWith('#EXT-X-ENDLIST\n'));

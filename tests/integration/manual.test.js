@@ -132,7 +132,7 @@ describe('manual recording and time windows', () => {
     await witnessed('witness2', 'pushed with the republish of m1');
     // The slice index has each slice's start to the millisecond (the {UnixTimestamp} of a name has
     // whole seconds: the last slice before the leave may start in the second of the republish).
-    const after = m.sliceIndex(server.dataDir)
+    const after = m.sliceIndex(server)
       .filter((r) => r.object_key.startsWith('man/m1/') && r.start_ms >= republished).map((r) => r.object_key);
     assert.deepEqual(after, [], 'nothing recorded after the republish');
     // Seconds after the leave (the cycle checks run every second): the third file still waits.

@@ -82,7 +82,12 @@ function listFiles(dir, ext) {
   return out.sort();
 }
 
+// Waits scale with LIVEREC_TIMEOUT_FACTOR, which CTest sets for the sanitizer build (3: sanitized
+// code is slower; tests/README.md); 1 elsewhere.
+const TIMEOUT_FACTOR = Math.max(1, Number(process.env.LIVEREC_TIMEOUT_FACTOR) || 1);
+
 async function waitFor(what, fn, timeoutMs = 30000, stepMs = 100) {
+  timeoutMs *= TIMEOUT_FACTOR;
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const v = await fn();
@@ -92,17 +97,15 @@ async function waitFor(what, fn, timeoutMs = 30000, stepMs = 100) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-// The rows of a query, straight from the SQLite file (read-only), as objects.
-function dbRows(dataDir, sql) {
-  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(dataDir, 'liverec.db'), sql],
-    { encoding: 'utf8', timeout: 10000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+// The rows of a query on the server's database (SQLite or PostgreSQL: server.dbRows, harness.js),
+// as objects. Portable SQL only.
+function dbRows(server, sql) {
+  return server.dbRows(sql);
 }
 
 // Rows of the slice index.
-function sliceIndex(dataDir) {
-  return dbRows(dataDir,
+function sliceIndex(server) {
+  return dbRows(server,
     'SELECT start_ms, end_ms, duration_ms, bytes, endpoint, bucket, object_key, video_codec, ' +
     'audio_codec, width, height, sequence, cycle_id, discontinuity FROM slices ORDER BY start_ms');
 }
@@ -110,11 +113,11 @@ function sliceIndex(dataDir) {
 // What the server still has in hand for recordings: the record cycles not closed yet, the slices
 // in its spool (being written, waiting to be stored, or held for an MP4/FLV cycle), the files
 // being composed, and the callbacks not delivered yet.
-function inHand(dataDir) {
-  const [{ cycles, callbacks }] = dbRows(dataDir,
+function inHand(server) {
+  const [{ cycles, callbacks }] = dbRows(server,
     "SELECT (SELECT COUNT(*) FROM record_cycles WHERE state <> 'closed') AS cycles, " +
     "(SELECT COUNT(*) FROM callback_outbox WHERE state = 'pending') AS callbacks");
-  const spool = path.join(dataDir, 'spool');
+  const spool = path.join(server.dataDir, 'spool');
   const orphans = path.join(spool, 'orphans') + path.sep;
   const spooled = listFiles(spool, '').filter((f) => !f.startsWith(orphans) &&
     /\.(ts|part|json|tmp|mp4|flv|m3u8)$/.test(f));
@@ -125,11 +128,11 @@ function inHand(dataDir) {
 // every callback delivered. Counts of files or callbacks taken after it see everything the server
 // was going to make, so an extra file or delivery fails the test instead of arriving after the
 // check. Only for servers whose publishers have all left.
-async function waitSettled(dataDir, timeoutMs = 30000) {
+async function waitSettled(server, timeoutMs = 30000) {
   let last;
   try {
     await waitFor('the server to settle', () => {
-      last = inHand(dataDir);
+      last = inHand(server);
       return last.cycles === 0 && last.callbacks === 0 && last.spooled.length === 0;
     }, timeoutMs, 200);
   } catch (err) {

@@ -141,7 +141,7 @@ describe('metrics, health and JSON logs', () => {
       return s.get('liverec_streams_live') === 0 && s.get('liverec_slices_stored_total') >= 2 &&
         s.get('liverec_spool_backlog_slices') === 0 ? s : null;
     }, 20000, 200);
-    const stored = m.sliceIndex(server.dataDir).length;
+    const stored = m.sliceIndex(server).length;
     assert.equal(done.get('liverec_slices_stored_total'), stored, 'one count per indexed slice');
     assert.equal(done.get('liverec_slice_store_duration_seconds_count'), stored);
     assert.equal(done.get('liverec_slice_store_failures_total'), 0);

@@ -104,9 +104,9 @@ poll_interval_ms = 50
   // The server's database: a recording makes its stream's row when it starts
   // (Recorder::StartRecording), then a cycle per format.
   const quoted = (text) => `'${text.replace(/'/g, "''")}'`;
-  const streamRows = (stream) => m.dbRows(server.dataDir, 'SELECT id FROM streams WHERE ' +
+  const streamRows = (stream) => m.dbRows(server, 'SELECT id FROM streams WHERE ' +
     `domain_name = ${quoted(DOMAIN)} AND app_name = 'live' AND stream_name = ${quoted(stream)}`);
-  const cycles = (stream) => m.dbRows(server.dataDir, 'SELECT c.format, c.state FROM record_cycles c ' +
+  const cycles = (stream) => m.dbRows(server, 'SELECT c.format, c.state FROM record_cycles c ' +
     'JOIN streams s ON s.account_id = c.account_id AND s.id = c.stream_id WHERE ' +
     `s.domain_name = ${quoted(DOMAIN)} AND s.app_name = 'live' AND s.stream_name = ${quoted(stream)} ` +
     'ORDER BY c.format');

@@ -51,7 +51,7 @@ ${m.FAST_CALLBACKS}${bucketToml(peer, { endpoint: 's3.test', name: 's3rec' })}` 
   const spooled = () => m.listFiles(spool, '.ts').filter((f) => !f.includes(`${path.sep}held${path.sep}`));
   const objects = (stream, ext) => peer.ls(`out/${stream}/`).filter((o) => o.key.endsWith(ext));
   const events = (stream) => receiver.events.filter((e) => e.stream === stream);
-  const rowsOf = (stream) => m.sliceIndex(server.dataDir).filter((r) => r.object_key.startsWith(`out/${stream}/`));
+  const rowsOf = (stream) => m.sliceIndex(server).filter((r) => r.object_key.startsWith(`out/${stream}/`));
 
   // Every slice of `stream` is indexed and in the bucket, back to back, numbered without gaps,
   // and the playlist plays the whole push (read anonymously from s3rver, like a player would).

@@ -6,7 +6,6 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { describe, it, before, after } = require('node:test');
 const h = require('../conformance/harness.js');
 const m = require('./media.js');
@@ -24,14 +23,11 @@ const ceilS = (ms) => Math.ceil(ms / SEC) * SEC;
 const iso = (ms) => h.isoSeconds(floorS(ms));
 const sumMs = (rows) => rows.reduce((a, r) => a + r.duration_ms, 0);
 
-function sliceRows(dataDir) {
+function sliceRows(server) {
   const sql = 'SELECT s.start_ms, s.end_ms, s.duration_ms, s.bucket, s.object_key, s.width, s.height ' +
     'FROM slices s JOIN streams st ON st.account_id = s.account_id AND st.id = s.stream_id ' +
     `WHERE st.domain_name = '${DOMAIN}' AND st.app_name = 'live' AND st.stream_name = '${STREAM}' ORDER BY s.start_ms`;
-  const r = spawnSync('sqlite3', ['-json', '-readonly', path.join(dataDir, 'liverec.db'), sql],
-    { encoding: 'utf8', timeout: 10000 });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return server.dbRows(sql);
 }
 
 function parsePlaylist(text) {
@@ -110,7 +106,7 @@ name = "records-2"
     const dir = path.join(server.dataDir, 'buckets', 'records', 'record', 'live', STREAM);
     await m.waitFor('two cycle playlists', () => m.listFiles(dir, '.m3u8').length >= 2, 20000);
 
-    rows = sliceRows(server.dataDir);
+    rows = sliceRows(server);
     first = rows.filter((r) => r.start_ms < wall.s2);
     second = rows.filter((r) => r.start_ms >= wall.s2);
     assert.ok(first.length >= PUSH_S / SLICE_S && second.length >= PUSH_S / SLICE_S,

@@ -36,7 +36,7 @@ describe('recording H.264 + AAC pushed by ffmpeg', () => {
 
     const bucket = path.join(server.dataDir, 'buckets', 'records');
     await m.waitFor('the cycle playlist', () => m.listFiles(bucket, '.m3u8').length || null, 30000);
-    await m.waitSettled(server.dataDir);  // counted when a file more would be here
+    await m.waitSettled(server);  // counted when a file more would be here
     const playlists = m.listFiles(bucket, '.m3u8');
     assert.equal(playlists.length, 1);
     const playlistKey = path.relative(bucket, playlists[0]);
@@ -75,7 +75,7 @@ describe('recording H.264 + AAC pushed by ffmpeg', () => {
     assert.equal(played.status, 0, played.stderr);
 
     // The slice index matches the files.
-    const rows = m.sliceIndex(server.dataDir);
+    const rows = m.sliceIndex(server);
     assert.equal(rows.length, slices.length);
     for (const [i, row] of rows.entries()) {
       const file = path.join(bucket, row.object_key);
@@ -114,7 +114,7 @@ describe('publishes pushed faster than real time, back to back', () => {
       assert.equal(r.code, 0, r.stderr);
     }
     const rows = await m.waitFor('4 indexed slices', () => {
-      const r = m.sliceIndex(server.dataDir);
+      const r = m.sliceIndex(server);
       return r.length >= 4 ? r : null;
     }, 20000);
     for (let i = 1; i < rows.length; i++) {

@@ -44,7 +44,7 @@ describe('restart after SIGKILL during a push', () => {
     const closedInSpool = m.listFiles(spool, '.ts').filter((f) => !f.endsWith('.part'));
     const torn = m.listFiles(spool, '.ts.part').filter((f) => fs.statSync(f).size >= 188);
     assert.ok(torn.length >= 1, 'no torn slice in the spool at the kill');
-    const indexedBefore = m.sliceIndex(first.dataDir).length;
+    const indexedBefore = m.sliceIndex(first).length;
     assert.ok(indexedBefore >= 2);
     // What a kill between two spool writes leaves (src/recorder/spool_orphans.h):
     // - the torn slice as if it had just been renamed to .ts, its sidecar still the open one;
@@ -69,7 +69,7 @@ describe('restart after SIGKILL during a push', () => {
       `before ${storedBefore.length}, closed in spool ${closedInSpool.length}, torn ${torn.length}`);
     assert.deepEqual(m.listFiles(spool, '.ts'), [], 'the spool was not drained');
 
-    const rows = m.sliceIndex(second.dataDir);
+    const rows = m.sliceIndex(second);
     assert.equal(rows.length, expected);
     const last = rows[rows.length - 1];
     assert.ok(last.duration_ms > 0, 'the torn slice has no duration');

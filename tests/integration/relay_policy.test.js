@@ -145,7 +145,7 @@ ${m.FAST_CALLBACKS}` });
   const statuses = async (TaskId, count) => {
     await m.waitFor(`${count} callbacks of ${TaskId}`,
       () => receiver.events.filter((e) => e.TaskId === TaskId).length >= count, 5000, 50);
-    await m.waitFor('every callback delivered', () => m.inHand(server.dataDir).callbacks === 0, 5000, 50);
+    await m.waitFor('every callback delivered', () => m.inHand(server).callbacks === 0, 5000, 50);
     return receiver.events.filter((e) => e.TaskId === TaskId).map((e) => e.TaskStatus);
   };
   async function recordedSeconds(stream) {

@@ -58,8 +58,8 @@ async function publishRaw(server, name, tags, sameWrite) {
   }
 }
 
-function sliceRows(dataDir, stream) {
-  return m.dbRows(dataDir,
+function sliceRows(server, stream) {
+  return m.dbRows(server,
     'SELECT s.start_ms, s.end_ms, s.duration_ms, s.object_key, s.video_codec, s.audio_codec ' +
     'FROM slices s JOIN streams st ON st.account_id = s.account_id AND st.id = s.stream_id ' +
     `WHERE st.domain_name = '${DOMAIN}' AND st.app_name = 'live' ` +
@@ -74,11 +74,11 @@ async function waitRecorded(server, stream, bucket) {
       () => m.listFiles(bucket, '.m3u8').length, 20000);
   } catch (err) {
     const log = server.output().split('\n').filter((l) => l.includes(`/${stream}`));
-    err.message += ` (slices: ${JSON.stringify(sliceRows(server.dataDir, stream))}; ` +
+    err.message += ` (slices: ${JSON.stringify(sliceRows(server, stream))}; ` +
       `server log:\n${log.slice(-8).join('\n')})`;
     throw err;
   }
-  await m.waitSettled(server.dataDir);
+  await m.waitSettled(server);
 }
 
 // Checks one indexed slice against its file (H.264 640x360 + AAC, SLICE_S long); returns the
@@ -141,7 +141,7 @@ describe('media in the same TCP write as publish', () => {
 
         const files = m.listFiles(bucket, '.ts');
         assert.equal(files.length, MEDIA_S / SLICE_S, `slices: ${JSON.stringify(files)}`);
-        const rows = sliceRows(server.dataDir, stream);
+        const rows = sliceRows(server, stream);
         assert.deepEqual(rows.map((r) => path.join(server.dataDir, 'buckets', 'records',
           r.object_key)), files, 'every slice is indexed');
         const [playlist] = m.listFiles(bucket, '.m3u8');

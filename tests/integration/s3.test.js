@@ -55,7 +55,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
     listing = await m.waitFor('the playlist, three slices and the whole MP4 in the bucket', () => {
       const objects = peer.ls('record/');
       const has = (ext, n) => objects.filter((o) => o.key.endsWith(ext)).length >= n;
-      const files = m.dbRows(server.dataDir, "SELECT object_key, bytes FROM record_files WHERE object_key LIKE '%.mp4'");
+      const files = m.dbRows(server, "SELECT object_key, bytes FROM record_files WHERE object_key LIKE '%.mp4'");
       const mp4 = objects.find((o) => o.key.endsWith('.mp4'));
       const whole = files.length === 1 && mp4 && mp4.key === files[0].object_key && mp4.size === Number(files[0].bytes);
       return has('.m3u8', 1) && has('.ts', 3) && whole ? objects : null;
@@ -68,7 +68,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
   });
 
   it('stores slices and playlist that aws s3 ls/cp see exactly as liverec indexed them', async () => {
-    const rows = m.sliceIndex(server.dataDir);
+    const rows = m.sliceIndex(server);
     assert.equal(rows.length, 3, JSON.stringify(rows));
     const slices = listing.filter((o) => o.key.endsWith('.ts'));
     assert.deepEqual(slices.map((o) => o.key).sort(), rows.map((r) => r.object_key).sort());
@@ -139,7 +139,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
   it('gives RecordUrls at the bucket public URL, for cycle recordings and index files', async () => {
     const client = popClient(server, DEFAULT_KEY, 'POST');
     const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const rows = m.sliceIndex(server.dataDir);
+    const rows = m.sliceIndex(server);
     const range = { StartTime: iso(rows[0].start_ms - 60000), EndTime: iso(rows[rows.length - 1].end_ms + 60000) };
     const base = { DomainName: DOMAIN, AppName: 'live', StreamName: 's1' };
     const list = (await client.call('DescribeLiveStreamRecordIndexFiles', Object.assign({}, base, range)))
@@ -187,7 +187,7 @@ describe('an S3 bucket whose secret is wrong', () => {
     assert.ok(stats.refused >= 1);
     assert.equal(stats.verified, 0, 'nothing signed with the wrong secret got through');
     for (const refusal of stats.refusals) assert.match(refusal, /SignatureDoesNotMatch$/);
-    assert.deepEqual(m.sliceIndex(server.dataDir), [], 'nothing is indexed');
+    assert.deepEqual(m.sliceIndex(server), [], 'nothing is indexed');
     // A refusal for good fails the recording alone; its slices are kept aside in the spool.
     assert.ok(m.listFiles(path.join(server.dataDir, 'spool', 'failed'), '.ts').length >= 1,
       'the slices are kept in spool/failed');

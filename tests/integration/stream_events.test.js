@@ -86,7 +86,7 @@ name = "${DIRECT}"
     await m.waitFor('publish and publish_done accepted', () =>
       (accepted(receiver, 's1', 'publish').length && accepted(receiver, 's1', 'publish_done').length) || null, WAIT_MS);
     // Counted once the outbox has nothing pending: a repeated delivery would be here by then.
-    await m.waitSettled(server.dataDir);
+    await m.waitSettled(server);
 
     for (const action of ['publish', 'publish_done']) {
       const ok = accepted(receiver, 's1', action);
@@ -143,7 +143,7 @@ name = "${DIRECT}"
       { realtime: true }).done;
     assert.equal(pushed.code, 0, `ffmpeg push failed: ${pushed.stderr}`);
     await m.waitFor('s3 publish_done accepted', () => accepted(receiver, 's3', 'publish_done').length || null, WAIT_MS);
-    await m.waitSettled(server.dataDir);
+    await m.waitSettled(server);
 
     assert.ok(server.output().includes('events.example.com/live/s2 ended'),
       'the short publish was accepted and ended (server log)');

@@ -1,4 +1,5 @@
 #include "storage/local/local_object_store.h"
+#include "testing/temp_dir.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -43,13 +44,11 @@ std::set<std::string> ListTree(const fs::path& dir) {
 class LocalObjectStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "local_object_store_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    base_ = base;
+    base_ = tmp_.path();
     root_ = base_ / "bucket";
   }
-  void TearDown() override { fs::remove_all(base_); }
 
+  liverec::testing::TempDir tmp_{"local_object_store"};
   fs::path base_;
   fs::path root_;
 };

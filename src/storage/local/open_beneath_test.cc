@@ -1,4 +1,5 @@
 #include "storage/local/open_beneath.h"
+#include "testing/temp_dir.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -20,9 +21,7 @@ using Opener = std::function<UniqueFd(const std::string&, const std::string&, in
 class OpenBeneathTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
-    std::string base = (fs::temp_directory_path() / "open_beneath_test-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(base.data()), nullptr);
-    base_ = base;
+    base_ = tmp_.path();
     root_ = base_ / "bucket";
     fs::create_directories(root_ / "a" / "b");
     std::ofstream(root_ / "a" / "b" / "c.ts") << "inside";
@@ -30,7 +29,6 @@ class OpenBeneathTest : public ::testing::TestWithParam<bool> {
     fs::create_directories(base_ / "outside");
     std::ofstream(base_ / "outside" / "db") << "secret";
   }
-  void TearDown() override { fs::remove_all(base_); }
 
   // Opens `relative` beneath the bucket with openat2 (false) or the per-component walk (true).
   UniqueFd Open(const std::string& relative) {
@@ -38,6 +36,7 @@ class OpenBeneathTest : public ::testing::TestWithParam<bool> {
     return open(root_.string(), relative, O_RDONLY);
   }
 
+  liverec::testing::TempDir tmp_{"open_beneath"};
   fs::path base_;
   fs::path root_;
 };

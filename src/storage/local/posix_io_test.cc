@@ -1,4 +1,5 @@
 #include "storage/local/posix_io.h"
+#include "testing/temp_dir.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -65,12 +66,7 @@ TEST(PosixIoTest, CopyToEndIntoAFullDiskIsAStorageFailure) {
 
 class PosixIoDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char dir[] = "/tmp/posix_io_test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { dir_ = tmp_.path().string(); }
 
   std::string MakeFile(const std::string& name, std::string_view text) {
     std::string path = dir_ + "/" + name;
@@ -82,6 +78,7 @@ class PosixIoDirTest : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
+  liverec::testing::TempDir tmp_{"posix_io"};
   std::string dir_;
 };
 
