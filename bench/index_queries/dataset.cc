@@ -98,30 +98,18 @@ void BindText(sqlite3_stmt* stmt, int index, const std::string& value) {
   sqlite3_bind_text(stmt, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
 }
 
-// Account, domain and bucket through the project's own repositories; returns the account id.
-std::string CreateTenant(const std::string& db_path, const DatasetSpec& spec,
-                         const std::string& bucket_dir) {
+std::string CreateSqliteTenant(const std::string& db_path, const DatasetSpec& spec,
+                               const std::string& bucket_dir) {
   auto db = metadata::SqliteDatabase::Open(db_path);
   if (!db) Die(db.error().ToString());
-  FakeClock clock(kEpochMs - 2 * kDayMs);
-  SeededRandom random(spec.seed);
-  if (auto s = metadata::ApplyMigrations(**db, clock); !s.ok()) Die(s.ToString());
-  metadata::TenantRepository tenants(**db, clock, random);
-  auto account = tenants.EnsureAccount(kAccountName);
-  if (!account) Die(account.error().ToString());
-  if (auto s = tenants.ReplaceDomains({{account->id, kDomain, {}}}); !s.ok()) Die(s.ToString());
-  if (auto s = tenants.ReplaceBuckets({{account->id, kEndpoint, kBucket, "local", bucket_dir}});
-      !s.ok()) {
-    Die(s.ToString());
-  }
-  return account->id;
+  return CreateTenant(**db, spec, bucket_dir);
 }
 
 DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
                      const std::string& bucket_dir) {
   auto began = std::chrono::steady_clock::now();
   RemoveDatabase(db_path);
-  std::string account_id = CreateTenant(db_path, spec, bucket_dir);
+  std::string account_id = CreateSqliteTenant(db_path, spec, bucket_dir);
 
   Raw raw(db_path);
   raw.Exec(
@@ -166,98 +154,67 @@ DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
   };
 
   for (int i = 0; i < spec.streams; ++i) {
-    // Ids are UUIDv7 stamped before the data, increasing with i: rows go in primary-key order.
-    SeededRandom random(spec.seed * 7919 + static_cast<uint64_t>(i));
-    FakeClock id_clock(kEpochMs - kDayMs + i);
-    std::string stream_id = NewId(id_clock, random);
-    std::string config_id = NewId(id_clock, random);
-    std::string name = StreamName(i);
-    auto sessions = StreamSessions(spec, i);
-
-    recorder::RecordingPlan plan{
-        account_id, stream_id,         config_id,      kDomain, kApp, name, endpoint,
-        bucket,     kPlaylistTemplate, kSliceTemplate, 21600,   30,   180,  0};
-    const std::string config_json = recorder::ToJson(plan).dump();
-
-    int64_t slice_sequence = 0;
-    int64_t cycle_sequence = 0;
+    StreamPlan plan = PlanStream(spec, i, account_id);
     char key[128];
-    for (const auto& session : sessions) {
-      for (int64_t first = 0; first < session.count; first += kCycleSlices) {
-        int64_t n = std::min(kCycleSlices, session.count - first);
-        int64_t cycle_start = session.start_ms + first * kSliceMs;
-        int64_t cycle_end = cycle_start + n * kSliceMs;
-        FakeClock cycle_clock(cycle_start);
-        std::string cycle_id = NewId(cycle_clock, random);
-        std::string cycle_key = fmt::format("record/{}/{}/{}_{}_{}.m3u8", kApp, name,
-                                            cycle_sequence, FormatObjectNameTime(cycle_start, '-'),
-                                            FormatObjectNameTime(cycle_end, '-'));
-        BindText(insert_cycle, 1, account_id);
-        BindText(insert_cycle, 2, cycle_id);
-        BindText(insert_cycle, 3, stream_id);
-        BindText(insert_cycle, 4, config_id);
-        sqlite3_bind_int64(insert_cycle, 5, cycle_sequence);
-        BindText(insert_cycle, 6, config_json);
-        sqlite3_bind_int64(insert_cycle, 7, cycle_start);
-        sqlite3_bind_int64(insert_cycle, 8, cycle_end);
-        sqlite3_bind_int64(insert_cycle, 9, cycle_end);
-        BindText(insert_cycle, 10, cycle_key);
-        sqlite3_bind_int64(insert_cycle, 11, cycle_end + 180'000);
-        raw.Step(insert_cycle);
-        row_done();
+    for (const auto& cycle : plan.cycles) {
+      BindText(insert_cycle, 1, account_id);
+      BindText(insert_cycle, 2, cycle.id);
+      BindText(insert_cycle, 3, plan.id);
+      BindText(insert_cycle, 4, plan.config_id);
+      sqlite3_bind_int64(insert_cycle, 5, cycle.sequence);
+      BindText(insert_cycle, 6, plan.config_json);
+      sqlite3_bind_int64(insert_cycle, 7, cycle.start_ms);
+      sqlite3_bind_int64(insert_cycle, 8, cycle.end_ms);
+      sqlite3_bind_int64(insert_cycle, 9, cycle.end_ms);
+      BindText(insert_cycle, 10, cycle.key);
+      sqlite3_bind_int64(insert_cycle, 11, cycle.end_ms + kCycleCloseDelayMs);
+      raw.Step(insert_cycle);
+      row_done();
 
-        FakeClock file_clock(cycle_end + 180'000);
-        std::string file_id = NewId(file_clock, random);
-        BindText(insert_file, 1, account_id);
-        BindText(insert_file, 2, file_id);
-        BindText(insert_file, 3, stream_id);
-        BindText(insert_file, 4, endpoint);
-        BindText(insert_file, 5, bucket);
-        BindText(insert_file, 6, cycle_key);
-        sqlite3_bind_int64(insert_file, 7, cycle_start);
-        sqlite3_bind_int64(insert_file, 8, cycle_end);
-        sqlite3_bind_int64(insert_file, 9, n * kSliceMs);
-        sqlite3_bind_int64(insert_file, 10, cycle_end + 180'000);
-        raw.Step(insert_file);
-        row_done();
-        ++cycle_sequence;
-        ++info.cycles;
+      BindText(insert_file, 1, account_id);
+      BindText(insert_file, 2, cycle.file_id);
+      BindText(insert_file, 3, plan.id);
+      BindText(insert_file, 4, endpoint);
+      BindText(insert_file, 5, bucket);
+      BindText(insert_file, 6, cycle.key);
+      sqlite3_bind_int64(insert_file, 7, cycle.start_ms);
+      sqlite3_bind_int64(insert_file, 8, cycle.end_ms);
+      sqlite3_bind_int64(insert_file, 9, cycle.slices * kSliceMs);
+      sqlite3_bind_int64(insert_file, 10, cycle.end_ms + kCycleCloseDelayMs);
+      raw.Step(insert_file);
+      row_done();
+      ++info.cycles;
 
-        for (int64_t k = 0; k < n; ++k) {
-          int64_t start = cycle_start + k * kSliceMs;
-          int length = std::snprintf(key, sizeof key, "record/%s/%s/%lld_%lld.ts", kApp,
-                                     name.c_str(), static_cast<long long>(start / 1000),
-                                     static_cast<long long>(slice_sequence));
-          BindText(insert_slice, 1, account_id);
-          BindText(insert_slice, 2, stream_id);
-          sqlite3_bind_int64(insert_slice, 3, start);
-          sqlite3_bind_int64(insert_slice, 4, start + kSliceMs);
-          sqlite3_bind_int64(insert_slice, 5, kSliceMs);
-          // ~2 Mbit/s with some spread.
-          sqlite3_bind_int64(insert_slice, 6, 7'400'000 + (start / 1000 * 7919) % 200'000);
-          BindText(insert_slice, 7, endpoint);
-          BindText(insert_slice, 8, bucket);
-          sqlite3_bind_text(insert_slice, 9, key, length, SQLITE_STATIC);
-          sqlite3_bind_int64(insert_slice, 10, slice_sequence);
-          BindText(insert_slice, 11, cycle_id);
-          sqlite3_bind_int64(insert_slice, 12, first == 0 && k == 0 ? 1 : 0);
-          raw.Step(insert_slice);
-          row_done();
-          ++slice_sequence;
-          ++info.slices;
-        }
+      for (int64_t k = 0; k < cycle.slices; ++k) {
+        int64_t start = cycle.start_ms + k * kSliceMs;
+        int64_t sequence = cycle.first_slice_sequence + k;
+        int length = FormatSliceKey(key, sizeof key, plan.name, start, sequence);
+        BindText(insert_slice, 1, account_id);
+        BindText(insert_slice, 2, plan.id);
+        sqlite3_bind_int64(insert_slice, 3, start);
+        sqlite3_bind_int64(insert_slice, 4, start + kSliceMs);
+        sqlite3_bind_int64(insert_slice, 5, kSliceMs);
+        sqlite3_bind_int64(insert_slice, 6, SliceBytes(start));
+        BindText(insert_slice, 7, endpoint);
+        BindText(insert_slice, 8, bucket);
+        sqlite3_bind_text(insert_slice, 9, key, length, SQLITE_STATIC);
+        sqlite3_bind_int64(insert_slice, 10, sequence);
+        BindText(insert_slice, 11, cycle.id);
+        sqlite3_bind_int64(insert_slice, 12, cycle.starts_session && k == 0 ? 1 : 0);
+        raw.Step(insert_slice);
+        row_done();
+        ++info.slices;
       }
     }
     BindText(insert_stream, 1, account_id);
-    BindText(insert_stream, 2, stream_id);
+    BindText(insert_stream, 2, plan.id);
     sqlite3_bind_text(insert_stream, 3, kDomain, -1, SQLITE_STATIC);
     sqlite3_bind_text(insert_stream, 4, kApp, -1, SQLITE_STATIC);
-    BindText(insert_stream, 5, name);
+    BindText(insert_stream, 5, plan.name);
     sqlite3_bind_int64(insert_stream, 6, spec.StartMs());
-    sqlite3_bind_int64(insert_stream, 7,
-                       sessions.empty() ? spec.StartMs() : sessions.back().start_ms);
-    sqlite3_bind_int64(insert_stream, 8, slice_sequence);
-    sqlite3_bind_int64(insert_stream, 9, cycle_sequence);
+    sqlite3_bind_int64(insert_stream, 7, plan.last_publish_ms);
+    sqlite3_bind_int64(insert_stream, 8, plan.slices);
+    sqlite3_bind_int64(insert_stream, 9, static_cast<int64_t>(plan.cycles.size()));
     raw.Step(insert_stream);
     row_done();
     fmt::print(stderr, "  stream {}/{}: {} slices so far ({:.0f} s)\n", i + 1, spec.streams,
@@ -289,7 +246,69 @@ DatasetInfo Generate(const std::string& db_path, const DatasetSpec& spec,
 
 }  // namespace
 
+std::string CreateTenant(metadata::SqlDatabase& db, const DatasetSpec& spec,
+                         const std::string& bucket_dir) {
+  FakeClock clock(kEpochMs - 2 * kDayMs);
+  SeededRandom random(spec.seed);
+  if (auto s = metadata::ApplyMigrations(db, clock); !s.ok()) Die(s.ToString());
+  metadata::TenantRepository tenants(db, clock, random);
+  auto account = tenants.EnsureAccount(kAccountName);
+  if (!account) Die(account.error().ToString());
+  if (auto s = tenants.ReplaceDomains({{account->id, kDomain, {}}}); !s.ok()) Die(s.ToString());
+  if (auto s = tenants.ReplaceBuckets({{account->id, kEndpoint, kBucket, "local", bucket_dir}});
+      !s.ok()) {
+    Die(s.ToString());
+  }
+  return account->id;
+}
+
 std::string StreamName(int index) { return fmt::format("s{:03d}", index); }
+
+StreamPlan PlanStream(const DatasetSpec& spec, int index, const std::string& account_id) {
+  StreamPlan plan;
+  // Ids are UUIDv7 stamped before the data, increasing with the index: rows go in key order.
+  SeededRandom random(spec.seed * 7919 + static_cast<uint64_t>(index));
+  FakeClock id_clock(kEpochMs - kDayMs + index);
+  plan.id = NewId(id_clock, random);
+  plan.config_id = NewId(id_clock, random);
+  plan.name = StreamName(index);
+  plan.sessions = StreamSessions(spec, index);
+  plan.last_publish_ms = plan.sessions.empty() ? spec.StartMs() : plan.sessions.back().start_ms;
+  recorder::RecordingPlan recording{
+      account_id, plan.id,           plan.config_id, kDomain, kApp, plan.name, kEndpoint,
+      kBucket,    kPlaylistTemplate, kSliceTemplate, 21600,   30,   180,       0};
+  plan.config_json = recorder::ToJson(recording).dump();
+  for (const auto& session : plan.sessions) {
+    for (int64_t first = 0; first < session.count; first += kCycleSlices) {
+      CyclePlan cycle;
+      cycle.sequence = static_cast<int64_t>(plan.cycles.size());
+      cycle.slices = std::min(kCycleSlices, session.count - first);
+      cycle.start_ms = session.start_ms + first * kSliceMs;
+      cycle.end_ms = cycle.start_ms + cycle.slices * kSliceMs;
+      cycle.first_slice_sequence = plan.slices;
+      cycle.starts_session = first == 0;
+      FakeClock cycle_clock(cycle.start_ms);
+      cycle.id = NewId(cycle_clock, random);
+      cycle.key = fmt::format("record/{}/{}/{}_{}_{}.m3u8", kApp, plan.name, cycle.sequence,
+                              FormatObjectNameTime(cycle.start_ms, '-'),
+                              FormatObjectNameTime(cycle.end_ms, '-'));
+      FakeClock file_clock(cycle.end_ms + kCycleCloseDelayMs);
+      cycle.file_id = NewId(file_clock, random);
+      plan.slices += cycle.slices;
+      plan.cycles.push_back(std::move(cycle));
+    }
+  }
+  return plan;
+}
+
+int FormatSliceKey(char* out, size_t size, const std::string& stream_name, int64_t start_ms,
+                   int64_t sequence) {
+  return std::snprintf(out, size, "record/%s/%s/%lld_%lld.ts", kApp, stream_name.c_str(),
+                       static_cast<long long>(start_ms / 1000), static_cast<long long>(sequence));
+}
+
+// ~2 Mbit/s with some spread.
+int64_t SliceBytes(int64_t start_ms) { return 7'400'000 + (start_ms / 1000 * 7919) % 200'000; }
 
 bool IsContinuous(int index) { return index % 5 == 0; }
 

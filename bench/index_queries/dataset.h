@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace liverec::metadata {
+class SqlDatabase;
+}
+
 namespace liverec::bench {
 
 inline constexpr int64_t kSliceMs = 30'000;
@@ -24,6 +28,8 @@ inline constexpr const char* kApp = "live";
 inline constexpr const char* kEndpoint = "local";
 inline constexpr const char* kBucket = "records";
 inline constexpr const char* kAccountName = "bench";
+// A cycle is closed (and its index file made) this long after its last slice.
+inline constexpr int64_t kCycleCloseDelayMs = 180'000;
 
 struct DatasetSpec {
   int streams = 100;
@@ -46,6 +52,41 @@ std::vector<Session> StreamSessions(const DatasetSpec& spec, int index);
 // How many slices of `sessions` start in [from_ms, to_ms).
 int64_t SlicesStartingIn(const std::vector<Session>& sessions, int64_t from_ms, int64_t to_ms);
 
+// One record cycle of a stream: `slices` touching slices from `start_ms`, numbered from
+// `first_slice_sequence`; its "cycle" index file has the id `file_id` and the key `key`.
+struct CyclePlan {
+  std::string id;
+  std::string file_id;
+  std::string key;
+  int64_t sequence = 0;
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  int64_t slices = 0;
+  int64_t first_slice_sequence = 0;
+  bool starts_session = false;  // its first slice is a discontinuity
+};
+
+// Everything about stream `index` but its slice rows, which follow from the cycles. The same on
+// every backend: ids come from a generator seeded by (seed, index).
+struct StreamPlan {
+  std::string id;
+  std::string config_id;
+  std::string name;
+  std::string config_json;  // the RecordingPlan of every cycle
+  std::vector<Session> sessions;
+  std::vector<CyclePlan> cycles;
+  int64_t slices = 0;
+  int64_t last_publish_ms = 0;
+};
+// Migrates `db` and makes the account, domain and bucket through TenantRepository; the account id.
+std::string CreateTenant(metadata::SqlDatabase& db, const DatasetSpec& spec,
+                         const std::string& bucket_dir);
+StreamPlan PlanStream(const DatasetSpec& spec, int index, const std::string& account_id);
+// The slice's object key into `out` (snprintf); its length.
+int FormatSliceKey(char* out, size_t size, const std::string& stream_name, int64_t start_ms,
+                   int64_t sequence);
+int64_t SliceBytes(int64_t start_ms);
+
 struct DatasetInfo {
   DatasetSpec spec;
   int64_t slices = 0;
@@ -61,5 +102,16 @@ struct DatasetInfo {
 // end). `bucket_dir` is the bucket's declared location. Exits the process on failure.
 DatasetInfo EnsureDataset(const std::string& db_path, const DatasetSpec& spec,
                           const std::string& bucket_dir);
+
+// The same index in PostgreSQL: the database PostgresDatabaseName(spec) on the server of
+// `server_url` (a URL whose database the bench may connect to and create databases from), reused
+// when its bench_meta row matches `spec`, else dropped and made anew: schema by
+// metadata::ApplyMigrations, tenant by TenantRepository, then the rows by COPY FROM STDIN (slices
+// in time order, all streams interleaved, as a live server inserts them), the slice table's
+// constraints and indexes re-made from their own definitions after the load, VACUUM ANALYZE.
+// Returns the dataset's URL in `db_url`. Exits the process on failure.
+std::string PostgresDatabaseName(const DatasetSpec& spec);
+DatasetInfo EnsurePostgresDataset(const std::string& server_url, const DatasetSpec& spec,
+                                  const std::string& bucket_dir, std::string* db_url);
 
 }  // namespace liverec::bench

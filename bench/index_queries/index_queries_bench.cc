@@ -28,9 +28,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,10 +50,13 @@
 #include "dataset.h"
 #include "memory_object_store.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/migrations.h"
+#include "metadata/postgres/postgres_database.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/sqlite/sqlite_database.h"
 #include "metadata/tenant_repository.h"
+#include "pg_raw.h"
 #include "storage/local/local_object_store.h"
 
 namespace liverec::bench {
@@ -72,7 +77,7 @@ double MsSince(SteadyClock::time_point t) {
 // The server's composition of the index actions' dependencies, over one SQLite connection.
 
 struct Stack {
-  std::unique_ptr<metadata::SqliteDatabase> db;
+  std::unique_ptr<metadata::SqlDatabase> db;
   std::unique_ptr<metadata::TenantRepository> tenants;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs;
   std::unique_ptr<metadata::RecordingRepository> recordings;
@@ -81,12 +86,22 @@ struct Stack {
   std::string account_id;
 };
 
-std::unique_ptr<Stack> OpenStack(const std::string& path, const liverec::Clock& clock,
-                                 RandomSource& random, recorder::StoreLookup stores) {
+// `target`: the SQLite file, or the PostgreSQL URL (a pool of the server's default size, 8).
+std::unique_ptr<Stack> OpenStack(bool postgres, const std::string& target,
+                                 const liverec::Clock& clock, RandomSource& random,
+                                 recorder::StoreLookup stores) {
   auto stack = std::make_unique<Stack>();
-  auto db = metadata::SqliteDatabase::Open(path);
-  if (!db) Die(db.error().ToString());
-  stack->db = std::move(*db);
+  if (postgres) {
+    metadata::PostgresOptions options;
+    options.url = target;
+    auto db = metadata::PostgresDatabase::Open(options, clock);
+    if (!db) Die(db.error().ToString());
+    stack->db = std::move(*db);
+  } else {
+    auto db = metadata::SqliteDatabase::Open(target);
+    if (!db) Die(db.error().ToString());
+    stack->db = std::move(*db);
+  }
   stack->tenants = std::make_unique<metadata::TenantRepository>(*stack->db, clock, random);
   stack->record_configs = std::make_unique<metadata::RecordConfigRepository>(*stack->db);
   stack->recordings = std::make_unique<metadata::RecordingRepository>(*stack->db, clock, random);
@@ -173,6 +188,13 @@ struct Summary {
   double rps = 0;
   double cores_used = 0;  // process CPU time / wall time during the run
   double load1 = 0;       // 1-minute load average when the run began
+  // PostgreSQL: CPU time of the database's server processes per request (0 on SQLite, where the
+  // engine runs in the request's thread).
+  double server_cpu_mean = 0;
+  // PostgreSQL: buffer accesses per request (pg_stat_database of the bench's database): found in
+  // shared_buffers (hit) or read from the OS (the page cache or the disk). Approximate: backends
+  // report their counters at most once a second.
+  double blocks_hit = 0, blocks_read = 0;
   double mean_items = 0;  // slices per playlist (Create) or content ranges (Describe)
   std::string first_error;
 };
@@ -199,9 +221,18 @@ double LoadAverage1() {
 // One request: returns OK or the error; `items` gets what the reply counted.
 using Call = std::function<Status(Stack&, size_t index, double& items)>;
 
+// Cumulative counters of the database server serving the bench (empty: none).
+struct ServerStats {
+  double cpu_ms = 0;  // CPU time of the database's server processes
+  double blocks_hit = 0;
+  double blocks_read = 0;
+};
+using ServerCpu = std::function<ServerStats()>;
+
 // Runs requests [0, n) over `threads` threads; thread t uses stacks[t % stacks.size()].
 Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stack>>& stacks,
-            int threads, size_t warmup, size_t n, const Call& call) {
+            int threads, size_t warmup, size_t n, const Call& call,
+            const ServerCpu& server_cpu = {}) {
   for (size_t i = 0; i < warmup; ++i) {
     double items = 0;
     (void)call(*stacks[0], i, items);
@@ -236,6 +267,7 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
   Summary s;
   s.load1 = LoadAverage1();
   double process_cpu_began = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
+  ServerStats server_began = server_cpu ? server_cpu() : ServerStats{};
   auto began = SteadyClock::now();
   if (threads == 1) {
     worker(0);
@@ -245,7 +277,9 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
     for (auto& thread : pool) thread.join();
   }
   double wall_ms = MsSince(began);
-  s.cores_used = (CpuMs(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_began) / wall_ms;
+  ServerStats server_end = server_cpu ? server_cpu() : ServerStats{};
+  double server_cpu_ms = server_end.cpu_ms - server_began.cpu_ms;
+  s.cores_used = (CpuMs(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_began + server_cpu_ms) / wall_ms;
 
   s.name = name;
   s.round = round;
@@ -274,15 +308,22 @@ Summary Run(const std::string& name, int round, std::vector<std::unique_ptr<Stac
   s.cpu_p50 = Percentile(all_cpu, 0.50);
   s.cpu_mean = all_cpu.empty() ? 0 : cpu_sum / static_cast<double>(all_cpu.size());
   s.rps = static_cast<double>(s.requests) / s.wall_s;
+  if (s.requests) {
+    const auto requests = static_cast<double>(s.requests);
+    s.server_cpu_mean = server_cpu_ms / requests;
+    s.blocks_hit = (server_end.blocks_hit - server_began.blocks_hit) / requests;
+    s.blocks_read = (server_end.blocks_read - server_began.blocks_read) / requests;
+  }
   size_t ok = s.requests - s.errors;
   s.mean_items = ok ? item_sum / static_cast<double>(ok) : 0;
   fmt::print(
-      "  r{} {:<32} thr={} n={:>4} err={} p50={:7.3f} p90={:7.3f} p99={:8.3f} mean={:7.3f} "
-      "max={:8.3f} cpu50={:7.3f} cpu_mean={:7.3f} ms {:7.1f} req/s cores={:.2f} load={:.2f} "
-      "items={:.1f}{}\n",
+      "  r{} {:<41} thr={} n={:>4} err={} p50={:7.3f} p90={:7.3f} p99={:8.3f} mean={:7.3f} "
+      "max={:8.3f} cpu50={:7.3f} cpu_mean={:7.3f} server_cpu={:7.3f} ms {:7.1f} req/s "
+      "blocks hit={:.0f} read={:.0f} "
+      "cores={:.2f} load={:.2f} items={:.1f}{}\n",
       round, name, threads, s.requests, s.errors, s.p50, s.p90, s.p99, s.mean, s.max, s.cpu_p50,
-      s.cpu_mean, s.rps, s.cores_used, s.load1, s.mean_items,
-      s.first_error.empty() ? "" : "  first error: " + s.first_error);
+      s.cpu_mean, s.server_cpu_mean, s.rps, s.blocks_hit, s.blocks_read, s.cores_used, s.load1,
+      s.mean_items, s.first_error.empty() ? "" : "  first error: " + s.first_error);
   std::fflush(stdout);
   return s;
 }
@@ -395,6 +436,93 @@ std::string ReadFirstLine(const std::string& path, const std::string& prefix = "
   return "";
 }
 
+// ---------------------------------------------------------------------------------------------
+// Backends.
+
+// CPU ms (user + system) of process `pid` so far, from /proc; 0 if it cannot be read (a server on
+// another machine).
+double ProcessCpuMs(const std::string& pid) {
+  std::ifstream in("/proc/" + pid + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  // After the command: state is field 3; utime and stime are fields 14 and 15.
+  for (int n = 3; n <= 15 && fields >> field; ++n) {
+    if (n >= 14) ticks += std::stod(field);
+  }
+  return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// One metadata backend under test, with its copy of the index.
+struct Backend {
+  std::string name;  // "sqlite" | "postgres"
+  bool postgres = false;
+  std::string target;  // the SQLite file or the PostgreSQL database URL
+  DatasetInfo info;
+  uintmax_t bytes = 0;
+  std::vector<std::unique_ptr<Stack>> shared;  // the server's set-up: one database object
+  std::vector<std::unique_ptr<Stack>> pooled;  // SQLite what-if: a connection per thread
+  std::unique_ptr<RawReader> raw;              // SQLite diagnostics
+  sqlite3_stmt* raw_rows = nullptr;
+  sqlite3_stmt* raw_ranges = nullptr;
+  sqlite3_stmt* raw_index_only = nullptr;
+  std::unique_ptr<PgRaw> pg;       // PostgreSQL: statistics, EXPLAIN
+  std::unique_ptr<PgRaw> pg_diag;  // PostgreSQL diagnostics (a connection the CPU sampler sees)
+  std::map<std::string, std::string> stream_ids;  // stream name -> id
+  ServerCpu server_cpu;
+};
+
+void DescribePostgres(Backend& b) {
+  b.bytes = std::stoull(b.pg->Rows("SELECT pg_database_size(current_database())")[0][0]);
+  fmt::print("postgres: {}\n", b.pg->Rows("SELECT version()")[0][0]);
+  for (const auto& row : b.pg->Rows(
+           "SELECT name, current_setting(name), '' FROM pg_settings WHERE name IN ("
+           "'shared_buffers', "
+           "'effective_cache_size', 'work_mem', 'jit', 'fsync', 'synchronous_commit', "
+           "'random_page_cost', 'wal_level', 'max_parallel_workers_per_gather', 'lc_collate') "
+           "ORDER BY 1")) {
+    fmt::print("  {} = {}{}\n", row[0], row[1], row[2]);
+  }
+  for (const auto& row :
+       b.pg->Rows("SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)), c.relkind, "
+                  "COALESCE(c.relallvisible::float / NULLIF(c.relpages, 0), 0) "
+                  "FROM pg_class c WHERE c.relname LIKE 'slices%' ORDER BY 1")) {
+    fmt::print("  relation {}: {}", row[0], row[1]);
+    if (row[2] == "r") fmt::print(" (pages all-visible: {:.1f} %)", 100 * std::stod(row[3]));
+    fmt::print("\n");
+  }
+}
+
+// Applies the migrations this binary has and the database lacks, and says how long they took.
+void MigrateTimed(const std::string& backend, metadata::SqlDatabase& db, const Clock& clock) {
+  auto began = SteadyClock::now();
+  auto before = metadata::SchemaVersion(db);
+  if (!before) Die(before.error().ToString());
+  if (auto s = metadata::ApplyMigrations(db, clock); !s.ok()) Die(backend + ": " + s.ToString());
+  fmt::print("{}: schema version {} -> {} in {:.1f} s\n", backend, *before,
+             *metadata::SchemaVersion(db), MsSince(began) / 1000);
+}
+
+// EXPLAIN (ANALYZE, BUFFERS) of the statement the repository runs for `range`, prepared and run
+// 6 times first so that the plan shown is the one the plan cache settles on (generic or custom).
+std::string ExplainPostgres(PgRaw& pg, const std::string& name, const std::string& sql,
+                            const std::string& account_id, const std::string& stream_id,
+                            int64_t from_ms, int64_t to_ms, bool with_limit) {
+  pg.Exec("DEALLOCATE ALL");
+  pg.Exec("PREPARE " + name + " AS " + sql);
+  std::string args = fmt::format("'{}', '{}', {}, {}{}", account_id, stream_id, from_ms, to_ms,
+                                 with_limit ? ", 100001" : "");
+  for (int i = 0; i < 6; ++i) pg.Exec("EXECUTE " + name + "(" + args + ")");
+  std::string out;
+  for (const auto& row : pg.Rows("EXPLAIN (ANALYZE, BUFFERS) EXECUTE " + name + "(" + args + ")")) {
+    out += row[0] + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 }  // namespace liverec::bench
 
@@ -404,14 +532,22 @@ int main(int argc, char** argv) {
 
   CLI::App app{"index_queries_bench: P5-P7 (index queries) on a synthetic slice index"};
   std::string db_path;
+  std::string backends_arg = "sqlite";
+  std::string postgres_url;
   DatasetSpec spec;
   int rounds = 3;
   std::string work_dir = "/tmp/liverec-index-bench-work";
   std::string json_out;
   bool generate_only = false;
+  bool migrate = false;
   bool cold = false;
   size_t p5_n = 2000, p6_n = 60, p7_n = 200;  // latency requests per round
-  app.add_option("--db", db_path, "SQLite file of the index (generated if missing)")->required();
+  app.add_option("--backends", backends_arg, "sqlite, postgres or sqlite,postgres")
+      ->capture_default_str();
+  app.add_option("--db", db_path, "SQLite file of the index (generated if missing)");
+  app.add_option("--postgres-url", postgres_url,
+                 "PostgreSQL server (postgresql://...; the bench creates and reuses the database "
+                 "liverec_bench_<streams>x<days> on it)");
   app.add_option("--streams", spec.streams, "streams in the index")->capture_default_str();
   app.add_option("--days", spec.days, "days of 30 s slices per stream")->capture_default_str();
   app.add_option("--seed", spec.seed, "data and request seed")->capture_default_str();
@@ -419,8 +555,10 @@ int main(int argc, char** argv) {
   app.add_option("--work-dir", work_dir, "local bucket root (emptied first and at the end)")
       ->capture_default_str();
   app.add_option("--json", json_out, "write every summary to this JSON file");
-  app.add_flag("--generate-only", generate_only, "make the database and stop");
-  app.add_flag("--no-prewarm", cold, "do not read the database file into the page cache first");
+  app.add_flag("--generate-only", generate_only, "make the database(s) and stop");
+  app.add_flag("--migrate", migrate,
+               "apply this binary's newer migrations to reused databases first (timed)");
+  app.add_flag("--no-prewarm", cold, "do not read the SQLite file into the page cache first");
   app.add_option("--p5-requests", p5_n, "P5 latency requests per round")->capture_default_str();
   app.add_option("--p6-requests", p6_n, "P6 latency requests per round")->capture_default_str();
   app.add_option("--p7-requests", p7_n, "P7 latency requests per round")->capture_default_str();
@@ -430,15 +568,43 @@ int main(int argc, char** argv) {
   const size_t p6_throughput_n = p6_n + p6_n / 3;
   const size_t p7_throughput_n = p7_n;
 
+  std::vector<Backend> backends;
+  for (const std::string name : {"sqlite", "postgres"}) {
+    if (("," + backends_arg + ",").find("," + name + ",") == std::string::npos) continue;
+    Backend b;
+    b.name = name;
+    b.postgres = name == "postgres";
+    backends.push_back(std::move(b));
+  }
+  if (backends.empty()) Die("--backends names no backend (sqlite, postgres)");
+
+  SystemClock clock;
+  OsRandom random;
   const std::string bucket_dir = work_dir + "/records";
-  DatasetInfo info = EnsureDataset(db_path, spec, bucket_dir);
-  uintmax_t db_bytes = std::filesystem::file_size(db_path);
-  fmt::print(
-      "dataset: {} streams x {} days, {} slices, {} cycles, {} bytes ({:.2f} GiB), "
-      "generated in {:.1f} s{}\n",
-      spec.streams, spec.days, info.slices, info.cycles, db_bytes,
-      static_cast<double>(db_bytes) / (1 << 30), info.generation_s,
-      info.generated_now ? " (now)" : " (earlier; reused)");
+  for (auto& b : backends) {
+    if (b.postgres) {
+      if (postgres_url.empty()) Die("--backends postgres needs --postgres-url");
+      b.info = EnsurePostgresDataset(postgres_url, spec, bucket_dir, &b.target);
+      if (migrate) MigrateTimed(b.name, *OpenStack(true, b.target, clock, random, {})->db, clock);
+      b.pg = std::make_unique<PgRaw>(b.target);
+      b.bytes = std::stoull(b.pg->Rows("SELECT pg_database_size(current_database())")[0][0]);
+    } else {
+      if (db_path.empty()) Die("--backends sqlite needs --db");
+      b.target = db_path;
+      b.info = EnsureDataset(db_path, spec, bucket_dir);
+      if (migrate) MigrateTimed(b.name, *OpenStack(false, db_path, clock, random, {})->db, clock);
+      b.bytes = std::filesystem::file_size(db_path);
+    }
+    fmt::print(
+        "{} dataset: {} streams x {} days, {} slices, {} cycles, {} bytes ({:.2f} GiB), "
+        "generated in {:.1f} s{}\n",
+        b.name, spec.streams, spec.days, b.info.slices, b.info.cycles, b.bytes,
+        static_cast<double>(b.bytes) / (1 << 30), b.info.generation_s,
+        b.info.generated_now ? " (now)" : " (earlier; reused)");
+  }
+  if (backends.size() == 2 && backends[0].info.slices != backends[1].info.slices) {
+    Die("the SQLite and PostgreSQL indexes differ in their slice counts");
+  }
   if (generate_only) return 0;
 
   // Environment.
@@ -450,14 +616,20 @@ int main(int argc, char** argv) {
   fmt::print("kernel {} {}; SQLite {}; compiler {}\n", uts.sysname, uts.release,
              sqlite3_libversion(), __VERSION__);
   fmt::print("load average at start: {}\n", ReadFirstLine("/proc/loadavg"));
-  fmt::print("database pages in the page cache: {:.1f} %", 100 * ResidentShare(db_path));
-  if (!cold) {
-    auto began = SteadyClock::now();
-    Prewarm(db_path);
-    fmt::print("; read once in {:.1f} s: {:.1f} %", MsSince(began) / 1000,
-               100 * ResidentShare(db_path));
+  for (auto& b : backends) {
+    if (b.postgres) {
+      DescribePostgres(b);
+      continue;
+    }
+    fmt::print("database pages in the page cache: {:.1f} %", 100 * ResidentShare(db_path));
+    if (!cold) {
+      auto began = SteadyClock::now();
+      Prewarm(db_path);
+      fmt::print("; read once in {:.1f} s: {:.1f} %", MsSince(began) / 1000,
+                 100 * ResidentShare(db_path));
+    }
+    fmt::print("\n");
   }
-  fmt::print("\n");
 
   std::error_code ec;
   std::filesystem::remove_all(work_dir, ec);
@@ -470,30 +642,69 @@ int main(int argc, char** argv) {
     return endpoint == kEndpoint && bucket == kBucket ? current_store.load() : nullptr;
   };
 
-  SystemClock clock;
-  OsRandom random;
-  // The server's setup: one SqliteDatabase shared by every worker thread...
-  std::vector<std::unique_ptr<Stack>> shared;
-  shared.push_back(OpenStack(db_path, clock, random, lookup));
-  // ...and, as a what-if, one connection per thread.
-  std::vector<std::unique_ptr<Stack>> pooled;
-  pooled.push_back(OpenStack(db_path, clock, random, lookup));
-  pooled.push_back(OpenStack(db_path, clock, random, lookup));
-
-  // Index files made by earlier runs go first (the cycles' own index files stay).
-  (void)shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
-  {
-    auto plan = shared[0]->db->Query(
+  const std::string where =
+      " FROM slices WHERE account_id = ?1 AND stream_id = ?2 AND start_ms >= ?3 AND start_ms < ?4";
+  for (auto& b : backends) {
+    // The server's set-up: one database object shared by every worker thread (SQLite: one
+    // connection behind a mutex; PostgreSQL: the pool)...
+    b.shared.push_back(OpenStack(b.postgres, b.target, clock, random, lookup));
+    // Index files made by earlier runs go first (the cycles' own index files stay).
+    (void)b.shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
+    if (b.postgres) {
+      b.pg_diag = std::make_unique<PgRaw>(b.target);
+      for (const auto& row : b.pg->Rows("SELECT stream_name, id FROM streams")) {
+        b.stream_ids[row[0]] = row[1];
+      }
+      PgRaw* pg = b.pg.get();
+      b.server_cpu = [pg] {
+        ServerStats stats;
+        for (const auto& row :
+             pg->Rows("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "
+                      "backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+          stats.cpu_ms += ProcessCpuMs(row[0]);
+        }
+        auto blocks = pg->Rows(
+            "SELECT blks_hit, blks_read FROM pg_stat_database WHERE datname = current_database()");
+        stats.blocks_hit = std::stod(blocks[0][0]);
+        stats.blocks_read = std::stod(blocks[0][1]);
+        return stats;
+      };
+      continue;
+    }
+    // ...and, as a what-if on SQLite, one connection per thread.
+    b.pooled.push_back(OpenStack(false, b.target, clock, random, lookup));
+    b.pooled.push_back(OpenStack(false, b.target, clock, random, lookup));
+    auto plan = b.shared[0]->db->Query(
         "EXPLAIN QUERY PLAN SELECT * FROM slices WHERE account_id = ? AND stream_id = ? AND "
         "start_ms >= ? AND start_ms < ? ORDER BY start_ms LIMIT ?",
         {std::string("a"), std::string("s"), int64_t{0}, int64_t{1}, int64_t{1}});
     if (plan) {
       for (const auto& row : *plan) fmt::print("query plan: {}\n", metadata::AsText(row.back()));
     }
+    // Diagnostics under the repository: the SQLite engine alone, on its own read-only
+    // connection with statements prepared once, stepping every row and reading every column.
+    b.raw = std::make_unique<RawReader>(db_path, b.shared[0]->account_id);
+    b.raw_rows = b.raw->Prepare(
+        "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
+        "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity" +
+        where + " ORDER BY start_ms LIMIT 100001");
+    // DescribeLiveStreamRecordContent's merge done by SQL (gaps and islands with window
+    // functions): one row per content range instead of one per slice.
+    b.raw_ranges = b.raw->Prepare(
+        "WITH s AS (SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id, "
+        "CASE WHEN start_ms - LAG(end_ms) OVER w <= 100 AND endpoint = LAG(endpoint) OVER w AND "
+        "bucket = LAG(bucket) OVER w THEN 0 ELSE 1 END AS brk" +
+        where +
+        " WINDOW w AS (ORDER BY start_ms)), "
+        "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
+        "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
+        "FROM g GROUP BY grp ORDER BY grp");
+    // The same range read from the primary-key index alone (covering): no table row is visited.
+    b.raw_index_only = b.raw->Prepare("SELECT start_ms" + where + " ORDER BY start_ms");
   }
 
   const int64_t now_ms = spec.EndMs();  // "now" is the end of the data: all 90 days retained
-  const int64_t retention_ms = shared[0]->deps->index.slice_retention_ms;
+  const int64_t retention_ms = backends[0].shared[0]->deps->index.slice_retention_ms;
   std::vector<std::vector<Session>> sessions;
   for (int i = 0; i < spec.streams; ++i) sessions.push_back(StreamSessions(spec, i));
 
@@ -545,37 +756,47 @@ int main(int argc, char** argv) {
       return Status::Ok();
     };
   };
-  // Diagnostics under the repository: the SQLite engine alone, on its own read-only connection
-  // with statements prepared once, stepping every row and reading every column it selects.
-  RawReader raw(db_path, shared[0]->account_id);
-  const std::string where =
-      " FROM slices WHERE account_id = ?1 AND stream_id = ?2 AND start_ms >= ?3 AND start_ms < ?4";
-  sqlite3_stmt* raw_rows = raw.Prepare(
-      "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
-      "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity" +
-      where + " ORDER BY start_ms LIMIT 100001");
-  // DescribeLiveStreamRecordContent's merge done by SQL (gaps and islands with window
-  // functions): one row per content range instead of one per slice.
-  sqlite3_stmt* raw_ranges = raw.Prepare(
-      "WITH s AS (SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id, "
-      "CASE WHEN start_ms - LAG(end_ms) OVER w <= 100 AND endpoint = LAG(endpoint) OVER w AND "
-      "bucket = LAG(bucket) OVER w THEN 0 ELSE 1 END AS brk" +
-      where +
-      " WINDOW w AS (ORDER BY start_ms)), "
-      "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
-      "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
-      "FROM g GROUP BY grp ORDER BY grp");
-  // The same range read from the primary-key index alone (covering): no table row is visited.
-  sqlite3_stmt* raw_index_only = raw.Prepare("SELECT start_ms" + where + " ORDER BY start_ms");
-  auto raw_call = [&](const std::vector<Range>& ranges, sqlite3_stmt* stmt) -> Call {
-    return [&ranges, &raw, stmt](Stack&, size_t i, double& items) -> Status {
+  auto raw_call = [&](const std::vector<Range>& ranges, Backend& b, sqlite3_stmt* stmt) -> Call {
+    RawReader* raw = b.raw.get();
+    return [&ranges, raw, stmt](Stack&, size_t i, double& items) -> Status {
       const Range& range = ranges[i % ranges.size()];
-      int64_t rows = raw.StepAll(stmt, StreamName(range.stream), range.start_ms, range.end_ms);
+      int64_t rows = raw->StepAll(stmt, StreamName(range.stream), range.start_ms, range.end_ms);
       if (rows < 0) return Status(ErrorCode::kInternalError, "", "raw query failed");
       items = static_cast<double>(rows);
       return Status::Ok();
     };
   };
+
+  // PostgreSQL diagnostics: `sql` (a format string of the account, the stream and the range) on
+  // a plain libpq connection, the whole result received at once and not read (the engine and
+  // protocol share, without liverec's row handling).
+  auto pg_call = [&](const std::vector<Range>& ranges, Backend& b, const std::string& sql) -> Call {
+    return [&ranges, &b, sql](Stack& stack, size_t i, double& items) -> Status {
+      const Range& range = ranges[i % ranges.size()];
+      items = static_cast<double>(b.pg_diag->CountRows(
+          fmt::format(fmt::runtime(sql), stack.account_id,
+                      b.stream_ids.at(StreamName(range.stream)), range.start_ms, range.end_ms)));
+      return Status::Ok();
+    };
+  };
+  const std::string pg_where =
+      " FROM slices WHERE account_id = '{}' AND stream_id = '{}' AND start_ms >= {} AND "
+      "start_ms < {}";
+  const std::string pg_rows_sql =
+      "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
+      "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity" +
+      pg_where + " ORDER BY start_ms LIMIT 100001";
+  const std::string pg_spans_sql =
+      "SELECT start_ms, end_ms, duration_ms, endpoint, bucket" + pg_where + " ORDER BY start_ms";
+  const std::string pg_ranges_sql =
+      "WITH s AS (SELECT start_ms, end_ms, duration_ms, endpoint, bucket, cycle_id, "
+      "CASE WHEN start_ms - LAG(end_ms) OVER w <= 100 AND endpoint = LAG(endpoint) OVER w AND "
+      "bucket = LAG(bucket) OVER w THEN 0 ELSE 1 END AS brk" +
+      pg_where +
+      " WINDOW w AS (ORDER BY start_ms)), "
+      "g AS (SELECT *, SUM(brk) OVER (ORDER BY start_ms) AS grp FROM s) "
+      "SELECT endpoint, bucket, MIN(cycle_id), MIN(start_ms), MAX(end_ms), SUM(duration_ms) "
+      "FROM g GROUP BY grp, endpoint, bucket ORDER BY grp";
 
   // The slice query alone (IndexFileRepository::SlicesStartingIn), for the cost breakdown.
   auto sql_call = [&](const std::vector<Range>& ranges) -> Call {
@@ -592,101 +813,176 @@ int main(int argc, char** argv) {
     };
   };
 
+  // Every range each measurement uses, read once per backend before the rounds, so every
+  // backend starts with its working set in memory (the SQLite file read above aside, PostgreSQL
+  // pages come into shared_buffers from disk or the page cache here).
+  for (auto& b : backends) {
+    auto began = SteadyClock::now();
+    for (const auto* ranges : {&p5_ranges, &p6_ranges, &p7_ranges}) {
+      auto call = sql_call(*ranges);
+      for (size_t i = 0; i < ranges->size(); ++i) {
+        double items = 0;
+        if (auto s = call(*b.shared[0], i, items); !s.ok()) Die(b.name + ": " + s.ToString());
+      }
+    }
+    auto describe = describe_call(p7_ranges);
+    for (size_t i = 0; i < p7_ranges.size(); ++i) {
+      double items = 0;
+      if (auto s = describe(*b.shared[0], i, items); !s.ok()) Die(b.name + ": " + s.ToString());
+    }
+    fmt::print("{}: every range read once in {:.1f} s\n", b.name, MsSince(began) / 1000);
+  }
+
   std::vector<Summary> all;
-  auto with_store = [&](storage::ObjectStore* store, const std::function<Summary()>& body) {
+  std::vector<std::string> backend_of;  // all[i]'s backend
+  auto with_store = [&](Backend& b, storage::ObjectStore* store,
+                        const std::function<Summary()>& body) {
     current_store.store(store);
     all.push_back(body());
+    backend_of.push_back(b.name);
     memory_store.Clear();
   };
+  using Measurement = std::function<void(Backend&, int round, const std::string& r)>;
+  // Each measurement runs on every backend in turn (sqlite, postgres, sqlite, ...).
+  std::vector<Measurement> measurements;
+  auto latency = [&](const std::string& what, bool local, int threads, size_t warmup,
+                     const std::vector<Range>& ranges, size_t n, const std::string& tag) {
+    measurements.push_back([&, what, local, threads, warmup, n, tag](Backend& b, int round,
+                                                                     const std::string& r) {
+      with_store(b, local ? static_cast<storage::ObjectStore*>(&local_store) : &memory_store, [&] {
+        return Run(b.name + " " + what, round, b.shared, threads, warmup, n,
+                   create_call(ranges, b.name + tag + r), b.server_cpu);
+      });
+    });
+  };
+  latency("P5 create 1h memory", false, 1, 200, p5_ranges, p5_n, "p5m");
+  latency("P5 create 1h local", true, 1, 200, p5_ranges, p5_n, "p5l");
+  latency("P5 create 1h memory", false, 2, 200, p5_ranges, p5_throughput_n, "p5m2");
+  latency("P5 create 1h local", true, 2, 200, p5_ranges, p5_throughput_n, "p5l2");
+  measurements.push_back([&](Backend& b, int round, const std::string& r) {
+    if (b.pooled.empty()) return;
+    with_store(b, &memory_store, [&] {
+      return Run(b.name + " P5 create 1h memory conn/thread", round, b.pooled, 2, 200,
+                 p5_throughput_n, create_call(p5_ranges, b.name + "p5p" + r));
+    });
+  });
+  auto other = [&](const std::string& what, int threads, size_t warmup, size_t n,
+                   const std::function<Call(Backend&)>& make, bool pooled = false) {
+    measurements.push_back(
+        [&, what, threads, warmup, n, make, pooled](Backend& b, int round, const std::string&) {
+          if (pooled && b.pooled.empty()) return;
+          with_store(b, &memory_store, [&] {
+            return Run(b.name + " " + what, round, pooled ? b.pooled : b.shared, threads, warmup, n,
+                       make(b), pooled ? ServerCpu{} : b.server_cpu);
+          });
+        });
+  };
+  other("P5 sql only 1h", 1, 200, p5_n, [&](Backend&) { return sql_call(p5_ranges); });
+  latency("P6 create 4d memory", false, 1, 10, p6_ranges, p6_n, "p6m");
+  latency("P6 create 4d local", true, 1, 10, p6_ranges, p6_n, "p6l");
+  latency("P6 create 4d memory", false, 2, 10, p6_ranges, p6_throughput_n, "p6m2");
+  measurements.push_back([&](Backend& b, int round, const std::string& r) {
+    if (b.pooled.empty()) return;
+    with_store(b, &memory_store, [&] {
+      return Run(b.name + " P6 create 4d memory conn/thread", round, b.pooled, 2, 10,
+                 p6_throughput_n, create_call(p6_ranges, b.name + "p6p" + r));
+    });
+  });
+  other("P6 sql only 4d", 1, 10, p6_n, [&](Backend&) { return sql_call(p6_ranges); });
+  other("P7 describe 4d", 1, 20, p7_n, [&](Backend&) { return describe_call(p7_ranges); });
+  other("P7 describe 4d", 2, 20, p7_throughput_n,
+        [&](Backend&) { return describe_call(p7_ranges); });
+  other(
+      "P7 describe 4d conn/thread", 2, 20, p7_throughput_n,
+      [&](Backend&) { return describe_call(p7_ranges); }, true);
+  other("P7 sql only 4d", 1, 20, p7_n, [&](Backend&) { return sql_call(p7_ranges); });
+  auto diag = [&](const std::string& what, size_t warmup, size_t n,
+                  const std::vector<Range>& ranges, sqlite3_stmt* Backend::*stmt) {
+    measurements.push_back([&, what, warmup, n, stmt](Backend& b, int round, const std::string&) {
+      if (!b.raw) return;
+      with_store(b, &memory_store, [&] {
+        return Run(b.name + " " + what, round, b.shared, 1, warmup, n,
+                   raw_call(ranges, b, b.*stmt));
+      });
+    });
+  };
+  diag("diag P6 raw sqlite step 4d", 10, p6_n, p6_ranges, &Backend::raw_rows);
+  diag("diag P7 raw sqlite step 4d", 20, p7_n, p7_ranges, &Backend::raw_rows);
+  diag("diag P7 raw sqlite index-only 4d", 20, p7_n, p7_ranges, &Backend::raw_index_only);
+  diag("diag P7 raw sqlite window ranges 4d", 10, p6_n, p7_ranges, &Backend::raw_ranges);
+
+  auto pg_diag = [&](const std::string& what, size_t warmup, size_t n,
+                     const std::vector<Range>& ranges, const std::string& sql) {
+    measurements.push_back([&, what, warmup, n, sql](Backend& b, int round, const std::string&) {
+      if (!b.pg_diag) return;
+      with_store(b, &memory_store, [&] {
+        return Run(b.name + " " + what, round, b.shared, 1, warmup, n, pg_call(ranges, b, sql),
+                   b.server_cpu);
+      });
+    });
+  };
+  pg_diag("diag P6 raw pg rows 4d", 10, p6_n, p6_ranges, pg_rows_sql);
+  pg_diag("diag P7 raw pg rows 4d", 20, p7_n, p7_ranges, pg_rows_sql);
+  pg_diag("diag P7 raw pg spans 4d", 20, p7_n, p7_ranges, pg_spans_sql);
+  pg_diag("diag P7 raw pg window ranges 4d", 20, p7_n, p7_ranges, pg_ranges_sql);
+
   for (int round = 1; round <= rounds; ++round) {
     fmt::print("round {}/{}\n", round, rounds);
     const std::string r = std::to_string(round);
-    // P5
-    with_store(&memory_store, [&] {
-      return Run("P5 create 1h memory", round, shared, 1, 200, p5_n,
-                 create_call(p5_ranges, "p5m" + r));
-    });
-    with_store(&local_store, [&] {
-      return Run("P5 create 1h local", round, shared, 1, 200, p5_n,
-                 create_call(p5_ranges, "p5l" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P5 create 1h memory", round, shared, 2, 200, p5_throughput_n,
-                 create_call(p5_ranges, "p5m2" + r));
-    });
-    with_store(&local_store, [&] {
-      return Run("P5 create 1h local", round, shared, 2, 200, p5_throughput_n,
-                 create_call(p5_ranges, "p5l2" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P5 create 1h memory conn/thread", round, pooled, 2, 200, p5_throughput_n,
-                 create_call(p5_ranges, "p5p" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P5 sql only 1h", round, shared, 1, 200, p5_n, sql_call(p5_ranges));
-    });
-    // P6
-    with_store(&memory_store, [&] {
-      return Run("P6 create 4d memory", round, shared, 1, 10, p6_n,
-                 create_call(p6_ranges, "p6m" + r));
-    });
-    with_store(&local_store, [&] {
-      return Run("P6 create 4d local", round, shared, 1, 10, p6_n,
-                 create_call(p6_ranges, "p6l" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P6 create 4d memory", round, shared, 2, 10, p6_throughput_n,
-                 create_call(p6_ranges, "p6m2" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P6 create 4d memory conn/thread", round, pooled, 2, 10, p6_throughput_n,
-                 create_call(p6_ranges, "p6p" + r));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P6 sql only 4d", round, shared, 1, 10, p6_n, sql_call(p6_ranges));
-    });
-    // P7
-    with_store(&memory_store, [&] {
-      return Run("P7 describe 4d", round, shared, 1, 20, p7_n, describe_call(p7_ranges));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P7 describe 4d", round, shared, 2, 20, p7_throughput_n, describe_call(p7_ranges));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P7 describe 4d conn/thread", round, pooled, 2, 20, p7_throughput_n,
-                 describe_call(p7_ranges));
-    });
-    with_store(&memory_store, [&] {
-      return Run("P7 sql only 4d", round, shared, 1, 20, p7_n, sql_call(p7_ranges));
-    });
-    with_store(&memory_store, [&] {
-      return Run("diag P6 raw sqlite step 4d", round, shared, 1, 10, p6_n,
-                 raw_call(p6_ranges, raw_rows));
-    });
-    with_store(&memory_store, [&] {
-      return Run("diag P7 raw sqlite step 4d", round, shared, 1, 20, p7_n,
-                 raw_call(p7_ranges, raw_rows));
-    });
-    with_store(&memory_store, [&] {
-      return Run("diag P7 raw sqlite index-only 4d", round, shared, 1, 20, p7_n,
-                 raw_call(p7_ranges, raw_index_only));
-    });
-    with_store(&memory_store, [&] {
-      return Run("diag P7 raw sqlite window ranges 4d", round, shared, 1, 10, p6_n,
-                 raw_call(p7_ranges, raw_ranges));
-    });
+    for (const auto& measure : measurements) {
+      for (auto& b : backends) measure(b, round, r);
+    }
   }
   fmt::print("load average at end: {}\n", ReadFirstLine("/proc/loadavg"));
-  fmt::print("database pages in the page cache at end: {:.1f} %\n", 100 * ResidentShare(db_path));
+  if (!backends[0].postgres) {
+    fmt::print("database pages in the page cache at end: {:.1f} %\n", 100 * ResidentShare(db_path));
+  }
+
+  // PostgreSQL: the plans and buffers of the three queries, on the first range of each.
+  nlohmann::json plans = nlohmann::json::object();
+  for (auto& b : backends) {
+    if (!b.postgres) continue;
+    const std::string& account = b.shared[0]->account_id;
+    auto stream_id = [&](const Range& range) {
+      auto stream =
+          b.shared[0]->recordings->FindStream(account, kDomain, kApp, StreamName(range.stream));
+      if (!stream || !*stream) Die("no stream " + StreamName(range.stream));
+      return (*stream)->id;
+    };
+    const std::string rows_sql =
+        "SELECT account_id, stream_id, start_ms, end_ms, duration_ms, bytes, endpoint, bucket, "
+        "object_key, video_codec, audio_codec, width, height, sequence, cycle_id, discontinuity "
+        "FROM slices WHERE account_id = $1 AND stream_id = $2 AND start_ms >= $3 AND start_ms < "
+        "$4 ORDER BY start_ms LIMIT $5";
+    const std::string spans_sql =
+        "SELECT start_ms, end_ms, duration_ms, endpoint, bucket FROM slices WHERE account_id = $1 "
+        "AND stream_id = $2 AND start_ms >= $3 AND start_ms < $4 ORDER BY start_ms";
+    struct Item {
+      const char* key;
+      const Range* range;
+      const std::string* sql;
+      bool limit;
+    };
+    for (const Item& item :
+         {Item{"P5", &p5_ranges[0], &rows_sql, true}, Item{"P6", &p6_ranges[0], &rows_sql, true},
+          Item{"P7", &p7_ranges[0], &spans_sql, false}}) {
+      std::string text = ExplainPostgres(*b.pg, std::string("bench_") + item.key, *item.sql,
+                                         account, stream_id(*item.range), item.range->start_ms,
+                                         item.range->end_ms, item.limit);
+      fmt::print("\npostgres EXPLAIN (ANALYZE, BUFFERS), {}:\n{}", item.key, text);
+      plans[item.key] = text;
+    }
+  }
 
   // Medians over the rounds, per (name, threads).
   fmt::print("\nmedian of {} rounds ({} streams x {} days, {} slices)\n", rounds, spec.streams,
-             spec.days, info.slices);
+             spec.days, backends[0].info.slices);
   fmt::print(
       "| measurement | threads | requests/round | p50 ms | p90 ms | p99 ms | mean ms | CPU p50 ms "
-      "| "
-      "CPU mean ms | req/s | cores used | load1 | items/request | errors |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "| CPU mean ms | server CPU mean ms | server blocks hit / read | req/s | cores used | load1 "
+      "| items/request | errors "
+      "|\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+      "\n");
   std::vector<std::pair<std::string, int>> keys;
   for (const auto& s : all) {
     if (std::find(keys.begin(), keys.end(), std::make_pair(s.name, s.threads)) == keys.end()) {
@@ -695,16 +991,23 @@ int main(int argc, char** argv) {
   }
   nlohmann::json medians = nlohmann::json::array();
   for (const auto& [name, threads] : keys) {
-    std::vector<double> p50, p90, p99, mean, cpu50, cpu_mean, rps, cores, load, items;
+    std::vector<double> p50, p90, p99, mean, cpu50, cpu_mean, server_cpu, rps, cores, load, items;
+    std::vector<double> hit, read;
     size_t requests = 0, errors = 0;
-    for (const auto& s : all) {
+    std::string backend;
+    for (size_t k = 0; k < all.size(); ++k) {
+      const Summary& s = all[k];
       if (s.name != name || s.threads != threads) continue;
+      backend = backend_of[k];
       p50.push_back(s.p50);
       p90.push_back(s.p90);
       p99.push_back(s.p99);
       mean.push_back(s.mean);
       cpu50.push_back(s.cpu_p50);
       cpu_mean.push_back(s.cpu_mean);
+      server_cpu.push_back(s.server_cpu_mean);
+      hit.push_back(s.blocks_hit);
+      read.push_back(s.blocks_read);
       cores.push_back(s.cores_used);
       load.push_back(s.load1);
       rps.push_back(s.rps);
@@ -713,11 +1016,13 @@ int main(int argc, char** argv) {
       errors += s.errors;
     }
     fmt::print(
-        "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} | {:.2f} | "
-        "{:.2f} | {:.1f} | {} |\n",
+        "| {} | {} | {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.0f} / "
+        "{:.0f} | {:.0f} | {:.2f} | {:.2f} | {:.1f} | {} |\n",
         name, threads, requests, Median(p50), Median(p90), Median(p99), Median(mean), Median(cpu50),
-        Median(cpu_mean), Median(rps), Median(cores), Median(load), Median(items), errors);
-    medians.push_back({{"name", name},
+        Median(cpu_mean), Median(server_cpu), Median(hit), Median(read), Median(rps), Median(cores),
+        Median(load), Median(items), errors);
+    medians.push_back({{"backend", backend},
+                       {"name", name},
                        {"threads", threads},
                        {"requests_per_round", requests},
                        {"p50_ms", Median(p50)},
@@ -726,6 +1031,9 @@ int main(int argc, char** argv) {
                        {"mean_ms", Median(mean)},
                        {"cpu_p50_ms", Median(cpu50)},
                        {"cpu_mean_ms", Median(cpu_mean)},
+                       {"server_cpu_mean_ms", Median(server_cpu)},
+                       {"server_blocks_hit", Median(hit)},
+                       {"server_blocks_read", Median(read)},
                        {"cores_used", Median(cores)},
                        {"load1", Median(load)},
                        {"rps", Median(rps)},
@@ -736,13 +1044,22 @@ int main(int argc, char** argv) {
   }
 
   if (!json_out.empty()) {
+    nlohmann::json datasets = nlohmann::json::array();
+    for (const auto& b : backends) {
+      datasets.push_back({{"backend", b.name},
+                          {"slices", b.info.slices},
+                          {"cycles", b.info.cycles},
+                          {"bytes", b.bytes},
+                          {"generation_s", b.info.generation_s}});
+    }
     nlohmann::json out = {{"streams", spec.streams}, {"days", spec.days},
-                          {"slices", info.slices},   {"cycles", info.cycles},
-                          {"db_bytes", db_bytes},    {"generation_s", info.generation_s},
-                          {"rounds", rounds},        {"medians", medians}};
+                          {"rounds", rounds},        {"datasets", datasets},
+                          {"medians", medians},      {"postgres_plans", plans}};
     std::ofstream(json_out) << out.dump(2) << "\n";
   }
-  (void)shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
+  for (auto& b : backends) {
+    (void)b.shared[0]->db->Execute("DELETE FROM index_files WHERE source = 'index'", {});
+  }
   std::filesystem::remove_all(work_dir, ec);
   return 0;
 }

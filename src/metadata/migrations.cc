@@ -322,7 +322,7 @@ CREATE INDEX record_files_by_stream ON record_files (account_id, stream_id, star
 // The content query (DescribeLiveStreamRecordContent) reads five narrow columns of every slice in
 // its range; on SQLite the clustered table's rows are ~300 bytes, so a covering index of ~110
 // bytes per slice walks a third of the pages (docs/benchmarks.md, P7). On PostgreSQL the
-// covering index of migration 4 already serves it.
+// covering index of migration 4 served it (migration 12: the primary key's).
 constexpr std::string_view kSliceSpansPortable = "SELECT 1;";
 constexpr std::string_view kSliceSpansSqlite = R"sql(
 CREATE INDEX slices_spans ON slices (account_id, stream_id, start_ms, end_ms, duration_ms,
@@ -421,6 +421,22 @@ CREATE TABLE signature_nonce_floor (
 );
 )sql";
 
+// PostgreSQL keeps a table's rows in insertion order: the slices of all streams interleaved by
+// time, so a 4-day playlist (11 520 slices) visits one heap page per slice — 90 MB of 8 kB pages
+// per request on a 100-stream index, more than shared_buffers holds (docs/benchmarks.md, P6 on
+// PostgreSQL). The primary key's index carries every other column instead (INCLUDE), so every
+// range query over a stream is an index-only scan of contiguous index pages — what SQLite's
+// WITHOUT ROWID table gives (migration 4) — and slices_content, now a narrower copy of it, goes.
+// Index tuples stay far below the B-tree limit (~2.7 kB): object keys are at most 255 bytes.
+constexpr std::string_view kCoveringSliceKeyPostgres = R"sql(
+ALTER TABLE slices DROP CONSTRAINT slices_pkey;
+ALTER TABLE slices ADD CONSTRAINT slices_pkey PRIMARY KEY (account_id, stream_id, start_ms)
+  INCLUDE (end_ms, duration_ms, bytes, endpoint, bucket, object_key, video_codec, audio_codec,
+           width, height, sequence, cycle_id, discontinuity);
+DROP INDEX slices_content;
+)sql";
+constexpr std::string_view kCoveringSliceKeySqlite = "SELECT 1;";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -437,6 +453,8 @@ const std::vector<Migration>& AllMigrations() {
       {9, "pull-to-push relay tasks", kRelayTasksSchema},
       {10, "announced flag of recording files", kAnnouncedFilesSchema},
       {11, "signature nonces shared by the nodes", kSignatureNonceSchema},
+      {12, "slice key covering every column on PostgreSQL", kCoveringSliceKeyPostgres,
+       kCoveringSliceKeySqlite},
   };
   return kMigrations;
 }
