@@ -403,6 +403,33 @@ CREATE INDEX index_files_unannounced ON index_files (account_id, id) WHERE annou
 CREATE INDEX record_files_unannounced ON record_files (account_id, id) WHERE announced = 0;
 )sql";
 
+// Cluster mode (docs/cluster.md). `leases`: named leases with fencing epochs (LeaseRepository);
+// holder '' = free. `nodes`: each node's registration and load, written at start and at every
+// heartbeat (NodeRepository); a node is live while its lease ('node', node_id) is.
+constexpr std::string_view kClusterSchema = R"sql(
+CREATE TABLE leases (
+  kind           TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  holder         TEXT NOT NULL,
+  epoch          BIGINT NOT NULL,
+  expires_at_ms  BIGINT NOT NULL,
+  acquired_at_ms BIGINT NOT NULL,
+  renewed_at_ms  BIGINT NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+
+CREATE TABLE nodes (
+  node_id         TEXT PRIMARY KEY,
+  advertise_http  TEXT NOT NULL,
+  advertise_rtmp  TEXT NOT NULL,
+  version         TEXT NOT NULL,
+  started_at_ms   BIGINT NOT NULL,
+  heartbeat_at_ms BIGINT NOT NULL,
+  live_streams    BIGINT NOT NULL,
+  relays_running  BIGINT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -418,6 +445,7 @@ const std::vector<Migration>& AllMigrations() {
       {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
       {9, "pull-to-push relay tasks", kRelayTasksSchema},
       {10, "announced flag of recording files", kAnnouncedFilesSchema},
+      {11, "cluster leases and nodes", kClusterSchema},
   };
   return kMigrations;
 }
