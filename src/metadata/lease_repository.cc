@@ -52,7 +52,8 @@ bool HeldAt(const std::optional<Lease>& lease, const std::string& holder, int64_
 }  // namespace
 
 std::string DescribeLease(const Lease& lease) {
-  if (lease.holder.empty()) return fmt::format("{} free (epoch {})", KeyName(lease.key), lease.epoch);
+  if (lease.holder.empty())
+    return fmt::format("{} free (epoch {})", KeyName(lease.key), lease.epoch);
   return fmt::format("{} held by {} at epoch {} until {}", KeyName(lease.key), lease.holder,
                      lease.epoch, FormatIsoUtc(lease.expires_at_ms));
 }
@@ -72,8 +73,8 @@ Result<std::optional<Lease>> LeaseRepository::ReadLocked(SqlSession& tx, const L
   std::string_view lock = db_.Dialect() != "postgres" ? ""
                           : for_update                ? " FOR UPDATE"
                                                       : " FOR SHARE";
-  auto rows =
-      tx.Query(fmt::format("{} WHERE kind = ? AND name = ?{}", kSelect, lock), {key.kind, key.name});
+  auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND name = ?{}", kSelect, lock),
+                       {key.kind, key.name});
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<Lease>();
   return std::optional<Lease>(FromRow(rows->front()));
@@ -106,8 +107,8 @@ Result<Lease> LeaseRepository::Acquire(const LeaseKey& key, const std::string& h
   return taken;
 }
 
-Result<Lease> LeaseRepository::Renew(const LeaseKey& key, const std::string& holder,
-                                     int64_t epoch, int64_t duration_ms) {
+Result<Lease> LeaseRepository::Renew(const LeaseKey& key, const std::string& holder, int64_t epoch,
+                                     int64_t duration_ms) {
   Lease renewed;
   Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
     auto row = ReadLocked(tx, key, /*for_update=*/true);

@@ -87,8 +87,9 @@ TEST_P(LeaseRepositoryTest, AStaleHolderCannotRenewOnceAnotherTookTheLeaseOver) 
   auto renewed = leases_->Renew(key_, "n1", 1, kLeaseMs);
   ASSERT_FALSE(renewed.has_value());
   EXPECT_EQ(renewed.error().code(), ErrorCode::kLeaseLost);
-  EXPECT_NE(renewed.error().detail().find("now stream/acc/example.com/live/s1 held by n2 at epoch 2"),
-            std::string::npos)
+  EXPECT_NE(
+      renewed.error().detail().find("now stream/acc/example.com/live/s1 held by n2 at epoch 2"),
+      std::string::npos)
       << renewed.error().detail();
   auto stored = leases_->Get(key_);
   EXPECT_EQ((*stored)->holder, "n2");  // the failed renewal changed nothing
@@ -163,8 +164,8 @@ TEST_P(LeaseRepositoryTest, LeasesOfAKindAreListedByNameAndKindsStayApart) {
 TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLapses) {
   NodeRepository nodes(*db_);
   ASSERT_TRUE(leases_->Acquire({"node", "a"}, "pa", kLeaseMs).has_value());
-  ASSERT_TRUE(NodeRepository::Save(*db_, {"a", "10.0.0.1:8080", "10.0.0.1:1935", "1.2.3",
-                                          kStartMs, kStartMs, 4, 1})
+  ASSERT_TRUE(NodeRepository::Save(
+                  *db_, {"a", "10.0.0.1:8080", "10.0.0.1:1935", "1.2.3", kStartMs, kStartMs, 4, 1})
                   .ok());
   clock_.AdvanceMs(5000);
   ASSERT_TRUE(leases_->Acquire({"node", "b"}, "pb", kLeaseMs).has_value());

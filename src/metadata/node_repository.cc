@@ -38,9 +38,9 @@ Result<std::vector<NodeStatus>> NodeRepository::List(int64_t now_ms) {
 }
 
 Result<int64_t> NodeRepository::CountLive(int64_t now_ms) {
-  auto rows = db_.Query(
-      "SELECT COUNT(*) FROM leases WHERE kind = ? AND holder <> '' AND expires_at_ms > ?",
-      {std::string(kNodeLeaseKind), now_ms});
+  auto rows =
+      db_.Query("SELECT COUNT(*) FROM leases WHERE kind = ? AND holder <> '' AND expires_at_ms > ?",
+                {std::string(kNodeLeaseKind), now_ms});
   if (!rows) return Error(rows.error());
   return AsInt(rows->at(0).at(0));
 }
