@@ -24,6 +24,22 @@ metadata::LeaseKey Membership::Key() const {
   return {std::string(metadata::kNodeLeaseKind), identity_.node_id};
 }
 
+NodeIdentity Membership::identity() const {
+  std::lock_guard lock(mutex_);
+  return identity_;
+}
+
+Status Membership::SetAddresses(std::string advertise_http, std::string advertise_rtmp) {
+  int64_t epoch;
+  {
+    std::lock_guard lock(mutex_);
+    identity_.advertise_http = std::move(advertise_http);
+    identity_.advertise_rtmp = std::move(advertise_rtmp);
+    epoch = epoch_;
+  }
+  return WriteRow(epoch);
+}
+
 int64_t Membership::epoch() const {
   std::lock_guard lock(mutex_);
   return epoch_;
@@ -71,14 +87,9 @@ Status Membership::Join(const std::function<void(int64_t)>& sleep_ms) {
 
 Status Membership::WriteRow(int64_t epoch) {
   NodeLoad load = load_ ? load_() : NodeLoad{};
-  metadata::NodeRow row{identity_.node_id,
-                        identity_.advertise_http,
-                        identity_.advertise_rtmp,
-                        identity_.version,
-                        started_at_ms_,
-                        clock_.NowMs(),
-                        load.live_streams,
-                        load.relays_running};
+  NodeIdentity id = identity();
+  metadata::NodeRow row{id.node_id,     id.advertise_http, id.advertise_rtmp, id.version,
+                        started_at_ms_, clock_.NowMs(),    load.live_streams, load.relays_running};
   return db_.InTransaction([&](metadata::SqlSession& tx) -> Status {
     LIVEREC_RETURN_IF_ERROR(leases_.CheckFence(tx, Key(), instance_id_, epoch));
     return metadata::NodeRepository::Save(tx, row);
@@ -113,9 +124,10 @@ void Membership::Beat() {
     return;
   }
   if (now >= held_until) {
-    spdlog::warn("cluster: node {} renewed its lease {} ms after it lapsed (paused, or the "
-                 "database was unreachable); no other process took it (epoch {})",
-                 identity_.node_id, now - held_until, epoch);
+    spdlog::warn(
+        "cluster: node {} renewed its lease {} ms after it lapsed (paused, or the "
+        "database was unreachable); no other process took it (epoch {})",
+        identity_.node_id, now - held_until, epoch);
   }
   {
     std::lock_guard lock(mutex_);
@@ -138,8 +150,7 @@ void Membership::TakeBack() {
     std::lock_guard lock(mutex_);
     Hold(*taken);
   }
-  spdlog::warn("cluster: node {} took its lease back at epoch {}", identity_.node_id,
-               taken->epoch);
+  spdlog::warn("cluster: node {} took its lease back at epoch {}", identity_.node_id, taken->epoch);
   if (Status row = WriteRow(taken->epoch); !row.ok()) {
     spdlog::warn("cluster: node {}: heartbeat row: {}", identity_.node_id, row.ToString());
   }

@@ -53,6 +53,9 @@ class Membership {
   // stops renewing within that; one that keeps renewing is running, and Join fails with
   // NodeIdInUse naming its instance. Other errors (the database) are returned as they are.
   Status Join(const std::function<void(int64_t)>& sleep_ms);
+  // Sets the addresses the row carries (known once the listeners are bound, after Join) and
+  // writes the row.
+  Status SetAddresses(std::string advertise_http, std::string advertise_rtmp);
   // One heartbeat: renews the lease (or tries to take a lost one back) and writes the row.
   void Beat();
   // Releases the lease (at shutdown), so that the node id is free at once. The row stays.
@@ -61,7 +64,7 @@ class Membership {
   Status Health() const;
 
   int64_t beat_interval_ms() const { return lease_ms_ / 3; }
-  const NodeIdentity& identity() const { return identity_; }
+  NodeIdentity identity() const;
   const std::string& instance_id() const { return instance_id_; }
   int64_t epoch() const;  // of the lease held or last held; 0 before Join
 
@@ -75,7 +78,7 @@ class Membership {
   metadata::LeaseRepository leases_;
   const Clock& clock_;
   const std::string instance_id_;
-  const NodeIdentity identity_;
+  NodeIdentity identity_;  // the addresses change under mutex_ (SetAddresses)
   const int64_t lease_ms_;
   const LoadFn load_;
   const int64_t started_at_ms_;

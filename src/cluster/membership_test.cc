@@ -87,7 +87,8 @@ TEST_P(MembershipTest, HealthFailsOnceTheLeaseLapsesAndRecoversAtTheNextBeat) {
   clock_.AdvanceMs(1);  // paused, or the database did not answer: no beat for a whole lease
   Status health = m->Health();
   EXPECT_EQ(health.code(), ErrorCode::kServiceUnavailable);
-  EXPECT_NE(health.detail().find("cluster: node lease lapsed"), std::string::npos) << health.detail();
+  EXPECT_NE(health.detail().find("cluster: node lease lapsed"), std::string::npos)
+      << health.detail();
   EXPECT_FALSE(Row().live);  // the others count it dead
   m->Beat();                 // nobody took it: renewed at the same epoch
   EXPECT_TRUE(m->Health().ok());

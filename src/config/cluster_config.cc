@@ -37,8 +37,8 @@ void ValidateCluster(ClusterConfig& cluster, int64_t min_lease_seconds,
           cluster.node_id));
     }
   } else if (!IsValidNodeId(cluster.node_id)) {
-    problems.push_back(fmt::format(
-        "cluster.node_id: '{}' must be 1-64 of letters, digits, . _ -", cluster.node_id));
+    problems.push_back(fmt::format("cluster.node_id: '{}' must be 1-64 of letters, digits, . _ -",
+                                   cluster.node_id));
   }
   if (cluster.lease_seconds < min_lease_seconds || cluster.lease_seconds > kMaxLeaseSeconds) {
     problems.push_back(

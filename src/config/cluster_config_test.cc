@@ -56,7 +56,8 @@ TEST(ClusterConfigTest, BadValuesAndUnknownKeysAreReportedTogether) {
 TEST(ClusterConfigTest, OnlyTheTestingSectionLowersTheLeaseMinimum) {
   EXPECT_FALSE(Load("[cluster]\nlease_seconds = 2\n").has_value());
   // min_lease_seconds is ignored unless the testing section is enabled.
-  EXPECT_FALSE(Load("[cluster]\nlease_seconds = 2\n[testing]\nmin_lease_seconds = 1\n").has_value());
+  EXPECT_FALSE(
+      Load("[cluster]\nlease_seconds = 2\n[testing]\nmin_lease_seconds = 1\n").has_value());
   auto lowered =
       Load("[cluster]\nlease_seconds = 2\n[testing]\nenabled = true\nmin_lease_seconds = 1\n");
   ASSERT_TRUE(lowered.has_value()) << lowered.error().ToString();

@@ -2,7 +2,9 @@
 // own connections) on one database.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <barrier>
+#include <chrono>
 #include <thread>
 
 #include "config/config.h"
@@ -98,6 +100,37 @@ TEST_F(LeaseRaceTest, TwoNodesRacingToTakeOverALapsedLeaseExactlyOneWins) {
     EXPECT_EQ(a.Renew({"takeover", std::to_string(i)}, "old", 1, 1000).error().code(),
               ErrorCode::kLeaseLost);
   }
+}
+
+// A holder paused inside a fenced transaction (its lease row locked FOR SHARE) holds up a
+// takeover for at most about kLockIdleTimeoutMs: the server ends the idle transaction, whose
+// write then fails, and the takeover goes through at the next epoch.
+TEST_F(LeaseRaceTest, AHolderPausedInsideAFencedWriteCannotBlockATakeover) {
+  LeaseRepository a(*nodes_[0], clock_), b(*nodes_[1], clock_);
+  LeaseKey key{"stream", "s1"};
+  ASSERT_TRUE(a.Acquire(key, "a", 1000).has_value());
+  std::atomic<bool> fenced{false};
+  Status paused_write;
+  std::thread paused([&] {
+    paused_write = nodes_[0]->InTransaction([&](SqlSession& tx) -> Status {
+      LIVEREC_RETURN_IF_ERROR(a.CheckFence(tx, key, "a", 1));
+      fenced = true;
+      std::this_thread::sleep_for(std::chrono::seconds(4));  // "paused" with the row locked
+      auto written = tx.Execute("UPDATE leases SET holder = 'stale' WHERE kind = 'stream'");
+      return written ? Status::Ok() : written.error();
+    });
+  });
+  while (!fenced) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  clock_.AdvanceMs(1000);
+  auto started = std::chrono::steady_clock::now();
+  auto taken = b.Acquire(key, "b", 10'000);
+  auto waited = std::chrono::steady_clock::now() - started;
+  paused.join();
+  ASSERT_TRUE(taken.has_value()) << taken.error().ToString();
+  EXPECT_EQ(taken->epoch, 2);
+  EXPECT_LT(waited, std::chrono::milliseconds(3000));
+  EXPECT_FALSE(paused_write.ok());
+  EXPECT_EQ(a.Get(key)->value().holder, "b");
 }
 
 }  // namespace

@@ -70,9 +70,15 @@ Status LeaseRepository::EnsureRow(const LeaseKey& key) {
 Result<std::optional<Lease>> LeaseRepository::ReadLocked(SqlSession& tx, const LeaseKey& key,
                                                          bool for_update) const {
   // SQLite has no row locks and needs none: its transactions take the one write lock.
-  std::string_view lock = db_.Dialect() != "postgres" ? ""
-                          : for_update                ? " FOR UPDATE"
-                                                      : " FOR SHARE";
+  bool postgres = db_.Dialect() == "postgres";
+  std::string_view lock = !postgres ? "" : for_update ? " FOR UPDATE" : " FOR SHARE";
+  if (postgres) {
+    // A holder paused inside this transaction must not hold the lease row, and so a takeover,
+    // for longer than this: the server ends its session once it idles that long.
+    auto set = tx.Query("SELECT set_config('idle_in_transaction_session_timeout', ?, true)",
+                        {std::to_string(kLockIdleTimeoutMs)});
+    if (!set) return Error(set.error());
+  }
   auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND name = ?{}", kSelect, lock),
                        {key.kind, key.name});
   if (!rows) return Error(rows.error());

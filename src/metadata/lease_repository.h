@@ -19,6 +19,8 @@
 //     return ...the write, through tx...;
 //   });
 //
+// Keep fenced transactions short: on PostgreSQL one that idles kLockIdleTimeoutMs between its
+// statements loses its connection (and rolls back).
 // A lease whose holder let it lapse but that nobody took yet still passes the fence for that
 // holder and epoch: whoever takes it over moves the epoch in a transaction that serializes with
 // the fenced write, so no write of the old epoch can land after the takeover.
@@ -55,6 +57,11 @@ struct Lease {
 
 class LeaseRepository {
  public:
+  // PostgreSQL: a transaction that locked a lease row (Acquire, Renew, Release, CheckFence) and
+  // then waits this long for its client (a process paused mid-transaction) is ended by the
+  // server, releasing the row: a paused holder cannot block a takeover for longer.
+  static constexpr int64_t kLockIdleTimeoutMs = 1000;
+
   LeaseRepository(SqlDatabase& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Takes the lease for `holder` until now + duration_ms: when it is free, released or expired
