@@ -50,7 +50,8 @@ nlohmann::json ToJson(const metadata::NodeStatus& n) {
 }
 
 void PrintTable(const std::vector<metadata::NodeStatus>& nodes, int64_t now_ms) {
-  constexpr std::string_view kRow = "{:<20} {:<5} {:<22} {:<22} {:<10} {:<21} {:<12} {:>7} {:>6}  {}\n";
+  constexpr std::string_view kRow =
+      "{:<20} {:<5} {:<22} {:<22} {:<10} {:<21} {:<12} {:>7} {:>6}  {}\n";
   std::cout << fmt::format(kRow, "node_id", "state", "http", "rtmp", "version", "started",
                            "heartbeat", "streams", "relays", "lease");
   for (const auto& n : nodes) {

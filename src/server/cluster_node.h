@@ -46,8 +46,9 @@ class ClusterNode {
               const config::ClusterConfig& config, cluster::LoadFn load)
       : clock_(clock),
         config_(config),
-        membership_(db, clock, std::move(instance_id), {config.node_id, config.advertise_http,
-                    config.advertise_rtmp, std::string(BuildVersion())},
+        membership_(db, clock, std::move(instance_id),
+                    {config.node_id, config.advertise_http, config.advertise_rtmp,
+                     std::string(BuildVersion())},
                     config.lease_seconds * 1000, std::move(load)),
         heartbeat_(membership_),
         nodes_(db) {}
