@@ -18,7 +18,7 @@ namespace liverec::apps {
 namespace {
 
 // The first schema version with the cluster tables.
-constexpr int kClusterSchemaVersion = 11;
+constexpr int kClusterSchemaVersion = 12;
 
 std::string Ago(int64_t now_ms, int64_t at_ms) {
   if (at_ms <= 0) return "-";

@@ -91,6 +91,9 @@ struct ApiDependencies {
   recorder::LiveControls* live_controls = nullptr;
   StreamServices streams;
   RelayServices relay;
+  // Replay protection (the composition root chooses; must outlive the service). Null: the service
+  // keeps a MemoryNonceStore of ApiOptions::nonce_capacity.
+  NonceStore* nonces = nullptr;
 };
 
 struct ActionContext {

@@ -36,9 +36,12 @@ ResponseFormat FormatOf(const ParsedRequest& parsed) {
 
 ApiService::ApiService(ApiDependencies deps, ApiOptions options, ApiMetrics* metrics)
     : deps_(deps),
-      nonces_(options.nonce_capacity, options.timestamp_window_ms),
+      own_nonces_(deps.nonces ? nullptr
+                              : std::make_unique<MemoryNonceStore>(options.nonce_capacity,
+                                                                   options.timestamp_window_ms)),
       authenticator_([this](const std::string& id) { return deps_.tenants.FindAccessKey(id); },
-                     deps.clock, nonces_, options.timestamp_window_ms),
+                     deps.clock, deps.nonces ? *deps.nonces : *own_nonces_,
+                     options.timestamp_window_ms),
       error_docs_url_(std::move(options.error_docs_url)),
       metrics_(metrics) {}
 

@@ -6,6 +6,7 @@
 // when one is given.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -14,13 +15,13 @@
 #include "api/api_metrics.h"
 #include "api/api_request.h"
 #include "api/authenticator.h"
-#include "api/nonce_store.h"
+#include "api/memory_nonce_store.h"
 
 namespace liverec::api {
 
 struct ApiOptions {
   int64_t timestamp_window_ms = 15 * 60'000;
-  size_t nonce_capacity = 1'000'000;
+  size_t nonce_capacity = 1'000'000;  // of the MemoryNonceStore made when deps.nonces is null
   // Every error's Recommend is <error_docs_url>#<Code> ([api] error_docs_url; the server makes
   // it absolute: <public URL>/docs/errors by default).
   std::string error_docs_url = "/docs/errors";
@@ -40,7 +41,7 @@ class ApiService {
                              const std::string& request_id, std::string& action_name);
 
   ApiDependencies deps_;
-  NonceStore nonces_;
+  std::unique_ptr<MemoryNonceStore> own_nonces_;  // when deps.nonces is null
   Authenticator authenticator_;
   std::string error_docs_url_;
   ApiMetrics* metrics_;

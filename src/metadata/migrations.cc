@@ -403,6 +403,24 @@ CREATE INDEX index_files_unannounced ON index_files (account_id, id) WHERE annou
 CREATE INDEX record_files_unannounced ON record_files (account_id, id) WHERE announced = 0;
 )sql";
 
+// Replay protection shared by the nodes of a cluster (NonceRepository): one row per accepted
+// signature nonce, keyed by a hash of (AccessKeyId, nonce), with the minute of the request's
+// timestamp; rows are deleted once a replay would fail the timestamp check anyway. The one row of
+// signature_nonce_floor (made by the first node that needs it, never by the migration, so that a
+// migrated database stays empty for `liverec db copy`) refuses requests stamped before it once
+// the table went over its cap. Only PostgreSQL installations write these tables.
+constexpr std::string_view kSignatureNonceSchema = R"sql(
+CREATE TABLE signature_nonces (
+  nonce_hash TEXT PRIMARY KEY,
+  minute_ms  BIGINT NOT NULL
+);
+CREATE INDEX signature_nonces_by_minute ON signature_nonces (minute_ms);
+CREATE TABLE signature_nonce_floor (
+  id       INTEGER PRIMARY KEY,  -- always 1
+  floor_ms BIGINT NOT NULL
+);
+)sql";
+
 // Cluster mode (docs/cluster.md). `leases`: named leases with fencing epochs (LeaseRepository);
 // holder '' = free. `nodes`: each node's registration and load, written at start and at every
 // heartbeat (NodeRepository); a node is live while its lease ('node', node_id) is.
@@ -445,7 +463,8 @@ const std::vector<Migration>& AllMigrations() {
       {8, "stream notify configs, GET callbacks", kStreamsNotifySchema},
       {9, "pull-to-push relay tasks", kRelayTasksSchema},
       {10, "announced flag of recording files", kAnnouncedFilesSchema},
-      {11, "cluster leases and nodes", kClusterSchema},
+      {11, "signature nonces shared by the nodes", kSignatureNonceSchema},
+      {12, "cluster leases and nodes", kClusterSchema},
   };
   return kMigrations;
 }

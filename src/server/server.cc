@@ -56,6 +56,7 @@
 #include "server/health_check.h"
 #include "server/object_stores.h"
 #include "server/recording_callbacks.h"
+#include "server/replay_protection.h"
 #include "server/router.h"
 #include "server/server_metrics.h"
 #include "server/stream_event_callbacks.h"
@@ -124,6 +125,8 @@ struct Server::Impl {
   std::unique_ptr<metadata::SqlDatabase> db;
   std::unique_ptr<metadata::TenantRepository> tenants;
   std::unique_ptr<metadata::RecordConfigRepository> record_configs;
+  std::unique_ptr<ReplayProtection> replay;  // the API's nonce store; outlives the workers
+  std::unique_ptr<boost::asio::steady_timer> replay_timer;
   std::unique_ptr<api::ApiService> api;
   std::unique_ptr<Router> router;
   // Destroyed explicitly in ~Server, after the servers and before the workers finish.
@@ -200,6 +203,7 @@ struct Server::Impl {
   void StartCallbacks();
   void ScheduleCallbacks(std::chrono::milliseconds after);
   void ScheduleRetention(std::chrono::seconds after);
+  void ScheduleNoncePrune();
   Status StartRelay();
   void WakeRelayAt(std::optional<int64_t> at_ms);
   recorder::StoreLookup StoreLookupFn() {
@@ -417,6 +421,20 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
   });
 }
 
+// Replay protection on PostgreSQL: the shared nonce table's upkeep (ReplayProtection::Prune).
+void Server::Impl::ScheduleNoncePrune() {
+  if (stopping || !replay->shared()) return;
+  if (!replay_timer) replay_timer = std::make_unique<boost::asio::steady_timer>(*io);
+  replay_timer->expires_after(ReplayProtection::kPruneInterval);
+  replay_timer->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    boost::asio::post(*workers, [this] {
+      replay->Prune(clock.NowMs());
+      ScheduleNoncePrune();
+    });
+  });
+}
+
 // Delivery rounds: at once (events left from before a restart), then every poll interval, and
 // whenever an event is enqueued.
 void Server::Impl::StartCallbacks() {
@@ -514,6 +532,7 @@ Server::~Server() {
   s.cycle_timer.reset();
   s.callback_timer.reset();
   s.retention_timer.reset();
+  s.replay_timer.reset();
   s.io.reset();
   if (s.workers) s.workers->join();
   if (s.uploads) s.uploads->join();  // the slices the last tasks queued
@@ -565,6 +584,10 @@ Result<StartInfo> Server::Start() {
                           static_cast<size_t>(s.config.api.nonce_capacity)};
   api::ApiDependencies deps{s.clock, s.random, *s.tenants, *s.record_configs,
                             RecordLimitsOf(s.config)};
+  auto replay = ReplayProtection::Make(*s.db, options.timestamp_window_ms, options.nonce_capacity);
+  if (!replay) return Error(replay.error());
+  s.replay = std::move(*replay);
+  deps.nonces = &s.replay->store();
   deps.recordings = s.recordings.get();
   deps.index_files = s.index_files.get();
   deps.stores = s.StoreLookupFn();
@@ -622,6 +645,7 @@ Result<StartInfo> Server::Start() {
                    s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
+  s.ScheduleNoncePrune();
   LIVEREC_RETURN_IF_ERROR(s.StartRecording());
   auto rtmp_port = s.StartRtmp();
   if (!rtmp_port) return Error(rtmp_port.error());
@@ -674,6 +698,7 @@ void Server::Stop() {
   if (impl_->cycle_timer) impl_->cycle_timer->cancel();
   if (impl_->callback_timer) impl_->callback_timer->cancel();
   if (impl_->retention_timer) impl_->retention_timer->cancel();
+  if (impl_->replay_timer) impl_->replay_timer->cancel();
   if (impl_->io) impl_->io->stop();
 }
 

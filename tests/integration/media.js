@@ -82,7 +82,12 @@ function listFiles(dir, ext) {
   return out.sort();
 }
 
+// Waits scale with LIVEREC_TIMEOUT_FACTOR, which CTest sets for the sanitizer build (3: sanitized
+// code is slower; tests/README.md); 1 elsewhere.
+const TIMEOUT_FACTOR = Math.max(1, Number(process.env.LIVEREC_TIMEOUT_FACTOR) || 1);
+
 async function waitFor(what, fn, timeoutMs = 30000, stepMs = 100) {
+  timeoutMs *= TIMEOUT_FACTOR;
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const v = await fn();

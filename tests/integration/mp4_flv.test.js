@@ -18,6 +18,17 @@ async function addConfig(server, params) {
   }, params));
 }
 
+// Resolves once the server has let go of a stream's publish (it is no longer online), so that the
+// next publish of it is a new one, not refused as a second publisher while the server is still
+// ending the first (which takes longer in the sanitizer build).
+async function untilOffline(server, domain, stream) {
+  const client = popClient(server, DEFAULT_KEY, 'POST');
+  await m.waitFor(`${stream} offline`, async () => {
+    const res = await client.call('DescribeLiveStreamsOnlineList', { DomainName: domain, PageSize: 100 });
+    return !res.body.OnlineInfo.LiveStreamOnlineInfo.some((i) => i.StreamName === stream);
+  }, 10000, 20);
+}
+
 // Top-level box types of an MP4 file, in order.
 function mp4Boxes(file) {
   const data = fs.readFileSync(file);
@@ -149,6 +160,7 @@ describe('MP4 across a republish', () => {
     const bucket = path.join(server.dataDir, 'buckets', 'records');
     const first = await m.push(flv, url).done;
     assert.equal(first.code, 0, first.stderr);
+    await untilOffline(server, 'rp.example.com', 's1');
     const second = await m.push(flv, url).done;  // back at once: well within DelayTime
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(m.listFiles(bucket, '.mp4'), [], 'the cycle waits DelayTime');

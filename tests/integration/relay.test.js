@@ -262,9 +262,15 @@ ${m.FAST_CALLBACKS}` });
   it('a relay cut by a crash of liverec resumes where its playlist was', async () => {
     const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify([fileUrl(media.b), fileUrl(media.a)]),
       RepeatNumber: -1, DstUrl: nginx.url('live', 'out6') });
-    const before = await m.waitFor('the relay to play into a.mp4', async () => {
+    // Killed once the database holds a position inside a.mp4: a crash resumes from what was saved
+    // (about every second), not from what the API last showed.
+    const before = await m.waitFor('the relay to play into a.mp4, its position saved', async () => {
       const t = await describeTask(TaskId);
-      return t.TaskStatus === 1 && t.CurrentFileIndex === 1 && t.CurrentOffset >= 2 ? t : null;
+      if (!(t.TaskStatus === 1 && t.CurrentFileIndex === 1 && t.CurrentOffset >= 2)) return null;
+      const [saved] = server.dbRows('SELECT current_file_index AS i, current_offset_s AS s ' +
+        `FROM relay_tasks WHERE id = '${TaskId}'`);
+      return saved && Number(saved.i) === 1 && Number(saved.s) >= 2 ?
+        { CurrentOffset: Number(saved.s) } : null;
     }, 20000, 100);
     await server.kill('SIGKILL');
     server = await h.startServer({ reuse: server.tmp });

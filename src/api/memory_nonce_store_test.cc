@@ -1,4 +1,4 @@
-#include "api/nonce_store.h"
+#include "api/memory_nonce_store.h"
 
 #include <gtest/gtest.h>
 
@@ -8,21 +8,21 @@ namespace {
 constexpr int64_t kWindow = 15 * 60'000;
 constexpr int64_t kNow = 1'767'225'600'000;
 
-TEST(NonceStoreTest, RefusesANonceSeenBeforeForTheSameKey) {
-  NonceStore store(100, kWindow);
+TEST(MemoryNonceStoreTest, RefusesANonceSeenBeforeForTheSameKey) {
+  MemoryNonceStore store(100, kWindow);
   EXPECT_TRUE(store.CheckAndRemember("AK", "n1", kNow, kNow).ok());
   Status again = store.CheckAndRemember("AK", "n1", kNow + 1000, kNow + 1000);
   EXPECT_EQ(again.PublicCode(), "SignatureNonceUsed");
 }
 
-TEST(NonceStoreTest, SameNonceFromAnotherKeyIsIndependent) {
-  NonceStore store(100, kWindow);
+TEST(MemoryNonceStoreTest, SameNonceFromAnotherKeyIsIndependent) {
+  MemoryNonceStore store(100, kWindow);
   EXPECT_TRUE(store.CheckAndRemember("AK1", "n1", kNow, kNow).ok());
   EXPECT_TRUE(store.CheckAndRemember("AK2", "n1", kNow, kNow).ok());
 }
 
-TEST(NonceStoreTest, ForgetsNoncesOnlyAfterTheyAreOutsideTheWindow) {
-  NonceStore store(100, kWindow);
+TEST(MemoryNonceStoreTest, ForgetsNoncesOnlyAfterTheyAreOutsideTheWindow) {
+  MemoryNonceStore store(100, kWindow);
   ASSERT_TRUE(store.CheckAndRemember("AK", "n1", kNow, kNow).ok());
   EXPECT_EQ(store.CheckAndRemember("AK", "n1", kNow, kNow + kWindow - 60'000).PublicCode(),
             "SignatureNonceUsed");
@@ -30,8 +30,8 @@ TEST(NonceStoreTest, ForgetsNoncesOnlyAfterTheyAreOutsideTheWindow) {
   EXPECT_EQ(store.SizeForTest(), 1u);
 }
 
-TEST(NonceStoreTest, StaysWithinCapacityAndRefusesRequestsOlderThanWhatItDropped) {
-  NonceStore store(10, kWindow);
+TEST(MemoryNonceStoreTest, StaysWithinCapacityAndRefusesRequestsOlderThanWhatItDropped) {
+  MemoryNonceStore store(10, kWindow);
   for (int minute = 0; minute < 5; ++minute) {
     for (int i = 0; i < 4; ++i) {
       int64_t ts = kNow + minute * 60'000;
