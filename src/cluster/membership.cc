@@ -52,11 +52,12 @@ void Membership::Hold(const metadata::Lease& lease) {
   lost_reason_.clear();
 }
 
-Status Membership::Join(const std::function<void(int64_t)>& sleep_ms) {
+Status Membership::Join(const std::function<void(int64_t)>& sleep_ms,
+                        const std::string& previous_instance) {
   const int64_t deadline = clock_.NowMs() + lease_ms_ + beat_interval_ms();
   bool told = false;
   while (true) {
-    auto lease = leases_.Acquire(Key(), instance_id_, lease_ms_);
+    auto lease = leases_.Acquire(Key(), instance_id_, lease_ms_, previous_instance);
     if (lease) {
       {
         std::lock_guard lock(mutex_);

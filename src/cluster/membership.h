@@ -52,7 +52,11 @@ class Membership {
   // it to lapse (through `sleep_ms`, polling), up to one lease and one beat: a process that died
   // stops renewing within that; one that keeps renewing is running, and Join fails with
   // NodeIdInUse naming its instance. Other errors (the database) are returned as they are.
-  Status Join(const std::function<void(int64_t)>& sleep_ms);
+  // `previous_instance`: the instance id of this node's previous run when it is known to have
+  // ended (the server remembers it in its data directory, whose lock proves the run is over); a
+  // lease that run left behind is taken over at once instead of waited out.
+  Status Join(const std::function<void(int64_t)>& sleep_ms,
+              const std::string& previous_instance = "");
   // Sets the addresses the row carries (known once the listeners are bound, after Join) and
   // writes the row.
   Status SetAddresses(std::string advertise_http, std::string advertise_rtmp);

@@ -123,6 +123,18 @@ TEST_P(MembershipTest, AProcessThatDiedLeavesItsNodeIdFreeOnceItsLeaseLapses) {
   EXPECT_EQ(Row().holder, "i2");
 }
 
+TEST_P(MembershipTest, ARestartAfterACrashTakesOverTheLeaseItsPreviousRunLeftAtOnce) {
+  auto crashed = Make("i1");
+  ASSERT_TRUE(crashed->Join(no_wait_).ok());
+  auto restarted = Make("i2");
+  ASSERT_TRUE(restarted->Join(no_wait_, "i1").ok());
+  EXPECT_EQ(restarted->epoch(), 2);
+  EXPECT_EQ(Row().holder, "i2");
+  // Naming some other run as the previous one proves nothing: still refused while i2 renews.
+  auto third = Make("i3");
+  EXPECT_EQ(third->Join(Sleeper(restarted.get()), "i1").code(), ErrorCode::kNodeIdInUse);
+}
+
 TEST_P(MembershipTest, LeavingFreesTheNodeIdAtOnce) {
   auto first = Make("i1");
   ASSERT_TRUE(first->Join(no_wait_).ok());

@@ -87,7 +87,7 @@ Result<std::optional<Lease>> LeaseRepository::ReadLocked(SqlSession& tx, const L
 }
 
 Result<Lease> LeaseRepository::Acquire(const LeaseKey& key, const std::string& holder,
-                                       int64_t duration_ms) {
+                                       int64_t duration_ms, const std::string& replaces) {
   if (holder.empty()) return Error(ErrorCode::kInternalError, "", "a lease holder is never empty");
   LIVEREC_RETURN_IF_ERROR(EnsureRow(key));
   Lease taken;
@@ -98,7 +98,8 @@ Result<Lease> LeaseRepository::Acquire(const LeaseKey& key, const std::string& h
     Lease lease = **row;
     int64_t now = clock_.NowMs();
     if (lease.holder != holder) {
-      if (lease.Live(now)) return Status(ErrorCode::kLeaseHeld, "", DescribeLease(lease));
+      bool gone = !replaces.empty() && lease.holder == replaces;
+      if (lease.Live(now) && !gone) return Status(ErrorCode::kLeaseHeld, "", DescribeLease(lease));
       lease.holder = holder;
       lease.epoch += 1;
       lease.acquired_at_ms = now;

@@ -67,7 +67,11 @@ class LeaseRepository {
   // Takes the lease for `holder` until now + duration_ms: when it is free, released or expired
   // (a new holder: epoch + 1), or held by `holder` already (the same epoch, extended). LeaseHeld
   // when another holder's lease is live; its detail names the holder and the expiry.
-  Result<Lease> Acquire(const LeaseKey& key, const std::string& holder, int64_t duration_ms);
+  // `replaces`, when not empty, names a holder known to be gone (an earlier run of the same
+  // process that crashed: the caller has proof, such as a lock only one process can hold): its
+  // lease is taken over at once, even while live, at the next epoch.
+  Result<Lease> Acquire(const LeaseKey& key, const std::string& holder, int64_t duration_ms,
+                        const std::string& replaces = "");
   // Extends the lease to now + duration_ms if `holder` still holds it at `epoch` (even past its
   // expiry, as long as nobody took it over). LeaseLost otherwise, saying who holds it now.
   Result<Lease> Renew(const LeaseKey& key, const std::string& holder, int64_t epoch,

@@ -62,6 +62,19 @@ TEST_P(LeaseRepositoryTest, AnotherHolderIsRefusedUntilTheLeaseExpiresThenTakesI
   EXPECT_EQ(taken->acquired_at_ms, clock_.NowMs());
 }
 
+TEST_P(LeaseRepositoryTest, AHolderKnownToBeGoneIsReplacedAtOnceAndOnlyThatHolder) {
+  ASSERT_TRUE(leases_->Acquire(key_, "run-1", kLeaseMs).has_value());
+  // Another holder naming the wrong predecessor is refused while the lease is live.
+  EXPECT_EQ(leases_->Acquire(key_, "run-2", kLeaseMs, "run-0").error().code(),
+            ErrorCode::kLeaseHeld);
+  auto taken = leases_->Acquire(key_, "run-2", kLeaseMs, "run-1");
+  ASSERT_TRUE(taken.has_value()) << taken.error().ToString();
+  EXPECT_EQ(taken->holder, "run-2");
+  EXPECT_EQ(taken->epoch, 2);
+  EXPECT_EQ(leases_->Renew(key_, "run-1", 1, kLeaseMs).error().code(), ErrorCode::kLeaseLost);
+  EXPECT_EQ(FencedWrite("run-1", 1, "x").code(), ErrorCode::kLeaseLost);
+}
+
 TEST_P(LeaseRepositoryTest, TheHolderRenewsAndReacquiresWithoutMovingTheEpoch) {
   ASSERT_TRUE(leases_->Acquire(key_, "n1", kLeaseMs).has_value());
   clock_.AdvanceMs(3000);

@@ -23,11 +23,15 @@ class ClusterNode {
  public:
   // Joins (waiting up to one lease for a lapsed holder, see Membership::Join) and starts the
   // heartbeat: early in the start, before the node does any work. `load` is called on the
-  // heartbeat thread.
+  // heartbeat thread. `data_dir` (locked by this process, DirectoryLock) keeps the instance id
+  // of the run in kInstanceFile: a restart after a crash takes over the lease that run left at
+  // once, since the lock proves that run has ended. "" = not remembered.
   static Result<std::unique_ptr<ClusterNode>> Start(metadata::SqlDatabase& db, const Clock& clock,
                                                     RandomSource& random,
                                                     const config::ClusterConfig& config,
+                                                    const std::string& data_dir,
                                                     cluster::LoadFn load);
+  static constexpr std::string_view kInstanceFile = "cluster-instance";
   // Once the listeners are bound: registers the addresses ([cluster] advertise_*, or each
   // listen address with its bound port).
   Status SetListeners(const std::string& http_listen, uint16_t http_port,

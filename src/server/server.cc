@@ -343,7 +343,7 @@ Status Server::Impl::JoinCluster() {
     spdlog::warn("testing section enabled: cluster lease of {} s, below the minimum of {} s",
                  config.cluster.lease_seconds, config::kMinLeaseSeconds);
   }
-  auto node = ClusterNode::Start(*db, clock, random, config.cluster, [this] {
+  auto node = ClusterNode::Start(*db, clock, random, config.cluster, config.data_dir, [this] {
     std::lock_guard lock(relays_for_load_mutex);
     return cluster::NodeLoad{
         static_cast<int64_t>(registry.LiveCount()),

@@ -75,7 +75,7 @@ TEST_F(ServerMetricsTest, TheNodeIdIsALabelOnEveryNode) {
 TEST_F(ServerMetricsTest, AClusterNodeShowsTheLiveNodesAndWhetherItHoldsItsLease) {
   OsRandom random;
   config::ClusterConfig config{.node_id = "rec-1", .lease_seconds = 10};
-  auto node = ClusterNode::Start(*db_, clock_, random, config, {});
+  auto node = ClusterNode::Start(*db_, clock_, random, config, "", {});
   ASSERT_TRUE(node.has_value()) << node.error().ToString();
   ASSERT_TRUE((*node)->SetListeners("127.0.0.1:0", 8080, "127.0.0.1:0", 1935).ok());
   metrics_->AddNode("rec-1", node->get());

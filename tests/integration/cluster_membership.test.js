@@ -3,7 +3,8 @@
 // `liverec cluster nodes` and in /metrics; a node paused past its lease (SIGSTOP) is listed dead
 // and comes back live after SIGCONT; a second process with a running node's node_id is refused
 // (Cluster.NodeIdInUse); a process that takes over a paused node's id makes the paused one
-// report 503 "cluster: node lease lost" on /healthz after SIGCONT, until the other releases it.
+// report 503 "cluster: node lease lost" on /healthz after SIGCONT, until the other releases it; a
+// node killed and restarted on its data directory takes its lease over without waiting.
 // PostgreSQL only (LIVEREC_TEST_BACKEND=postgres, tests/CMakeLists.txt).
 
 const assert = require('node:assert/strict');
@@ -165,5 +166,17 @@ describe('cluster membership on one PostgreSQL', () => {
     assert.equal(back.lease_epoch, 3);
     await m.waitFor('node-b healthy', async () => (await get(b, '/healthz')).status === 200, 10000);
     assert.match(b.stderr(), /took its lease back at epoch 3/);
+  });
+
+  it('a node killed and restarted on its data directory takes its lease over at once', async () => {
+    await b.kill('SIGKILL'); // its lease stays live for up to LEASE_S
+    b = await h.startServer({ reuse: b.tmp, shareDatabaseOf: a });
+    // The data directory's lock proves the previous run is over: no wait for its lease.
+    assert.doesNotMatch(b.stderr(), /is held by another process/);
+    const n = listNodes(a.databaseUrl)['node-b'];
+    assert.equal(n.live, true);
+    assert.equal(n.lease_epoch, 4);
+    assert.equal(n.advertise_http, b.host);
+    assert.equal((await get(b, '/healthz')).status, 200);
   });
 });
