@@ -44,6 +44,14 @@ struct DbCopyOptions {
 // copy was refused, failed or the counts differ, 2 for bad arguments. docs/operations.md.
 int RunDbCopy(const DbCopyOptions& options);
 
+struct ClusterNodesOptions {
+  std::optional<std::string> config_file;  // for [database] (or LIVEREC_DATABASE_URL)
+  bool json = false;
+};
+// Lists the cluster's nodes from the database: 0 and the list, 1 when the database cannot be
+// read, 2 for a bad config or one on SQLite (no cluster). docs/cluster.md.
+int RunClusterNodes(const ClusterNodesOptions& options);
+
 // The process environment as a map (LIVEREC_* are read from it).
 std::map<std::string, std::string> Environment();
 

@@ -1,5 +1,6 @@
 // liverec: the one binary. `serve` runs the server, `check-config` validates its configuration,
 // `call` signs and sends one API request, `db copy` moves the metadata from SQLite to PostgreSQL,
+// `cluster nodes` lists the nodes of a cluster (docs/cluster.md),
 // `version` (or `--version`, `-V`) prints the version and commit. See docs/configuration.md,
 // docs/operations.md and docs/api/.
 #include <iostream>
@@ -72,6 +73,15 @@ int main(int argc, char** argv) {
   copy_cmd->add_option("--batch-rows", db_copy.batch_rows, "rows per transaction (default 1000)")
       ->check(CLI::Range(int64_t{1}, int64_t{100000}));
 
+  ClusterNodesOptions cluster_nodes;
+  auto* cluster_cmd = app.add_subcommand("cluster", "the nodes of a cluster on PostgreSQL");
+  cluster_cmd->require_subcommand(1);
+  auto* nodes_cmd = cluster_cmd->add_subcommand(
+      "nodes", "list the nodes: live or dead by their lease, addresses, version, load");
+  nodes_cmd->add_option("--config", cluster_nodes.config_file,
+                        "TOML config file (or LIVEREC_CONFIG), for [database]");
+  nodes_cmd->add_flag("--json", cluster_nodes.json, "print JSON instead of a table");
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -89,5 +99,6 @@ int main(int argc, char** argv) {
     return *serve_cmd ? RunServe(serve) : RunCheckConfig(serve);
   }
   if (*copy_cmd) return RunDbCopy(db_copy);
+  if (*nodes_cmd) return RunClusterNodes(cluster_nodes);
   return RunCall(call);
 }

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -71,6 +72,7 @@ void ApplyOverrides(const std::map<std::string, std::string>& values, Config& co
   set("log_format", config.log_format);
   set("database_path", config.database.path);
   set("database_url", config.database.url);
+  set("node_id", config.cluster.node_id);
 }
 
 void Validate(Config& config, Problems& problems) {
@@ -254,6 +256,13 @@ void Validate(Config& config, Problems& problems) {
   if (config.recording.spool_dir.empty()) config.recording.spool_dir = config.data_dir + "/spool";
   if (config.database.path.empty()) config.database.path = config.data_dir + "/liverec.db";
   ValidateDatabase(config.database, problems);
+  if (config.testing.enabled && config.testing.min_lease_seconds < 1) {
+    problems.push_back("testing.min_lease_seconds: at least 1");
+  }
+  ValidateCluster(config.cluster,
+                  config.testing.enabled ? std::max<int64_t>(1, config.testing.min_lease_seconds)
+                                         : kMinLeaseSeconds,
+                  problems);
 }
 
 }  // namespace
@@ -318,6 +327,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   env_values["log_format"] = env("LIVEREC_LOG_FORMAT");
   env_values["database_path"] = env("LIVEREC_DATABASE_PATH");
   env_values["database_url"] = env("LIVEREC_DATABASE_URL");
+  env_values["node_id"] = env("LIVEREC_NODE_ID");
   ApplyOverrides(env_values, config);
   ApplyOverrides(sources.flags, config);
 

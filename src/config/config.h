@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/cluster_config.h"
 #include "config/s3_bucket_config.h"
 
 namespace liverec::config {
@@ -89,6 +90,8 @@ struct TestingConfig {
   // Numeric IP addresses that the relay URL policy treats as public although they are not (e.g.
   // 127.0.0.2), so that tests can show a private address refused without leaving 127.0.0.0/8.
   std::vector<std::string> public_addresses;
+  // The lowest [cluster] lease_seconds allowed (production: kMinLeaseSeconds).
+  int64_t min_lease_seconds = kMinLeaseSeconds;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).
@@ -165,6 +168,7 @@ struct Config {
   TestingConfig testing;
   CallbacksConfig callbacks;
   RelayConfig relay;
+  ClusterConfig cluster;                // [cluster]: used on PostgreSQL only
   std::vector<AccountConfig> accounts;  // other than "default", which always exists
   std::vector<BucketConfig> buckets;    // besides the default local bucket "records"
   std::vector<DomainConfig> domains;

@@ -61,6 +61,14 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["min_retry_interval_s"], t.min_retry_interval_s, "testing.min_retry_interval_s");
   in.Read(node["http_idle_timeout_s"], t.http_idle_timeout_s, "testing.http_idle_timeout_s");
   in.ReadStrings(node["public_addresses"], t.public_addresses, "testing.public_addresses");
+  in.Read(node["min_lease_seconds"], t.min_lease_seconds, "testing.min_lease_seconds");
+}
+
+void ReadCluster(const TomlView& node, ClusterConfig& c, TomlReader& in) {
+  in.Read(node["node_id"], c.node_id, "cluster.node_id");
+  in.Read(node["lease_seconds"], c.lease_seconds, "cluster.lease_seconds");
+  in.Read(node["advertise_http"], c.advertise_http, "cluster.advertise_http");
+  in.Read(node["advertise_rtmp"], c.advertise_rtmp, "cluster.advertise_rtmp");
 }
 
 void ReadCallbacks(const TomlView& node, CallbacksConfig& c, TomlReader& in) {
@@ -167,6 +175,7 @@ void ReadConfigTable(const toml::table& root, Config& config, std::vector<std::s
   ReadTesting(view["testing"], config.testing, in);
   ReadCallbacks(view["callbacks"], config.callbacks, in);
   ReadRelay(view["relay"], config.relay, in);
+  ReadCluster(view["cluster"], config.cluster, in);
   ReadAccounts(view, config, in);
   ReadBuckets(view, config, in);
   ReadDomains(view, config, in);

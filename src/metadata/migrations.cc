@@ -437,6 +437,33 @@ DROP INDEX slices_content;
 )sql";
 constexpr std::string_view kCoveringSliceKeySqlite = "SELECT 1;";
 
+// Cluster mode (docs/cluster.md). `leases`: named leases with fencing epochs (LeaseRepository);
+// holder '' = free. `nodes`: each node's registration and load, written at start and at every
+// heartbeat (NodeRepository); a node is live while its lease ('node', node_id) is.
+constexpr std::string_view kClusterSchema = R"sql(
+CREATE TABLE leases (
+  kind           TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  holder         TEXT NOT NULL,
+  epoch          BIGINT NOT NULL,
+  expires_at_ms  BIGINT NOT NULL,
+  acquired_at_ms BIGINT NOT NULL,
+  renewed_at_ms  BIGINT NOT NULL,
+  PRIMARY KEY (kind, name)
+);
+
+CREATE TABLE nodes (
+  node_id         TEXT PRIMARY KEY,
+  advertise_http  TEXT NOT NULL,
+  advertise_rtmp  TEXT NOT NULL,
+  version         TEXT NOT NULL,
+  started_at_ms   BIGINT NOT NULL,
+  heartbeat_at_ms BIGINT NOT NULL,
+  live_streams    BIGINT NOT NULL,
+  relays_running  BIGINT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -455,6 +482,7 @@ const std::vector<Migration>& AllMigrations() {
       {11, "signature nonces shared by the nodes", kSignatureNonceSchema},
       {12, "slice key covering every column on PostgreSQL", kCoveringSliceKeyPostgres,
        kCoveringSliceKeySqlite},
+      {13, "cluster leases and nodes", kClusterSchema},
   };
   return kMigrations;
 }

@@ -14,6 +14,7 @@ Status HealthCheck::Check() const {
   if (rows->empty()) {
     return Status(ErrorCode::kServiceUnavailable, "", "database has no schema");
   }
+  if (membership_ != nullptr) LIVEREC_RETURN_IF_ERROR(membership_->Health());
   return CheckSpool();
 }
 

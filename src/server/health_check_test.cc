@@ -56,6 +56,21 @@ TEST_F(HealthCheckTest, ASpoolDirectoryThatCannotBeReadIsUnhealthy) {
   EXPECT_EQ(status.detail(), "spool cannot be read");
 }
 
+TEST_F(HealthCheckTest, ANodeWithoutItsMembershipLeaseIsUnhealthy) {
+  cluster::Membership membership(*db_, clock_, "i1", {"n1", "h:1", "h:2", "v"}, 3000, {});
+  auto check = [&] { return HealthCheck(*db_, stopping_, &spool_, clock_, &membership).Check(); };
+  EXPECT_EQ(check().detail(), "cluster: not joined");
+  ASSERT_TRUE(membership.Join([](int64_t) {}).ok());
+  EXPECT_TRUE(check().ok()) << check().ToString();
+  clock_.AdvanceMs(3000);
+  Status lapsed = check();
+  EXPECT_EQ(lapsed.code(), ErrorCode::kServiceUnavailable);
+  EXPECT_TRUE(lapsed.detail().starts_with("cluster: node lease lapsed at 2026-01-01T00:00:03Z"))
+      << lapsed.detail();
+  membership.Beat();
+  EXPECT_TRUE(check().ok()) << check().ToString();
+}
+
 TEST_F(HealthCheckTest, ShuttingDownComesFirst) {
   stopping_ = true;
   EXPECT_EQ(Check().detail(), "shutting down");

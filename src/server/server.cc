@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <thread>
 
@@ -50,6 +51,7 @@
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
 #include "server/callback_pump.h"
+#include "server/cluster_node.h"
 #include "server/directory_lock.h"
 #include "server/health_check.h"
 #include "server/object_stores.h"
@@ -187,8 +189,15 @@ struct Server::Impl {
   std::unique_ptr<relay::worker::LibavRelayRunner> relay_runner;
   std::unique_ptr<relay::RelayDriver> relay_driver;
   std::unique_ptr<boost::asio::steady_timer> relay_timer;
+  // The relay runner as the heartbeat thread sees it (its load): set once made, cleared first
+  // at shutdown.
+  std::mutex relays_for_load_mutex;
+  relay::worker::LibavRelayRunner* relays_for_load = nullptr;
+  // On PostgreSQL: this node's membership of the cluster (docs/cluster.md); null on SQLite.
+  std::unique_ptr<ClusterNode> cluster_node;
 
   Status StartRecording();
+  Status JoinCluster();
   Result<uint16_t> StartRtmp();
   void ScheduleCycleCheck();
   void StartCallbacks();
@@ -326,6 +335,25 @@ Status Server::Impl::StartRecording() {
   return Status::Ok();
 }
 
+// On PostgreSQL, before the node does any work: a second process with this node_id is refused
+// here (NodeIdInUse). The heartbeat reports the node's live streams and running relays.
+Status Server::Impl::JoinCluster() {
+  if (db->Dialect() != "postgres") return Status::Ok();
+  if (config.cluster.lease_seconds < config::kMinLeaseSeconds) {
+    spdlog::warn("testing section enabled: cluster lease of {} s, below the minimum of {} s",
+                 config.cluster.lease_seconds, config::kMinLeaseSeconds);
+  }
+  auto node = ClusterNode::Start(*db, clock, random, config.cluster, config.data_dir, [this] {
+    std::lock_guard lock(relays_for_load_mutex);
+    return cluster::NodeLoad{
+        static_cast<int64_t>(registry.LiveCount()),
+        relays_for_load ? static_cast<int64_t>(relays_for_load->RunningCount()) : 0};
+  });
+  if (!node) return node.error();
+  cluster_node = std::move(*node);
+  return Status::Ok();
+}
+
 // The relay driver's strand runs its decisions, database writes and timer; Start loads the
 // stored tasks (resuming those that were running) in the background. While private addresses
 // are refused, every connection of a relay is checked (docs/api/relay.md, "Security").
@@ -342,6 +370,10 @@ Status Server::Impl::StartRelay() {
   }
   relay_runner = std::make_unique<relay::worker::LibavRelayRunner>(
       relay::worker::RelayTimeouts{}, RelayUrlPolicyOf(config), relay_egress.get());
+  {
+    std::lock_guard lock(relays_for_load_mutex);
+    relays_for_load = relay_runner.get();
+  }
   auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
       workers->get_executor());
   relay_timer = std::make_unique<boost::asio::steady_timer>(*strand);
@@ -488,6 +520,10 @@ Server::~Server() {
   // Relays stop (their state stays stored, so the next start resumes them) while the workers
   // still run the driver's strand; the runner joins its threads.
   if (s.relay_driver) s.relay_driver->Shutdown();
+  {
+    std::lock_guard lock(s.relays_for_load_mutex);
+    s.relays_for_load = nullptr;
+  }
   s.relay_runner.reset();
   s.relay_egress.reset();
   s.http.reset();
@@ -506,6 +542,7 @@ Server::~Server() {
         "stored at the next start",
         s.recorder->lanes().QueuedSlices());
   }
+  s.cluster_node.reset();  // the last: stops the heartbeat and releases the node's lease
 }
 
 Result<StartInfo> Server::Start() {
@@ -518,6 +555,7 @@ Result<StartInfo> Server::Start() {
   if (!db) return Error(db.error());
   s.db = std::move(*db);
   LIVEREC_RETURN_IF_ERROR(metadata::ApplyMigrations(*s.db, s.clock));
+  LIVEREC_RETURN_IF_ERROR(s.JoinCluster());
   s.tenants = std::make_unique<metadata::TenantRepository>(*s.db, s.clock, s.random);
   s.record_configs = std::make_unique<metadata::RecordConfigRepository>(*s.db);
   s.live_controls = std::make_unique<recorder::LiveControls>(*s.record_configs, s.clock);
@@ -599,7 +637,11 @@ Result<StartInfo> Server::Start() {
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
       *s.api, s.config,
-      RouterProbes{[&s] { return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock).Check(); },
+      RouterProbes{[&s] {
+                     return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock,
+                                        s.cluster_node ? &s.cluster_node->membership() : nullptr)
+                         .Check();
+                   },
                    s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
@@ -609,6 +651,11 @@ Result<StartInfo> Server::Start() {
   if (!rtmp_port) return Error(rtmp_port.error());
   s.metrics.AddSources(
       {s.registry, *s.live_controls, *s.spool, *s.callback_outbox, *s.relay_tasks, s.rtmp.get()});
+  s.metrics.AddNode(s.config.cluster.node_id, s.cluster_node.get());
+  if (s.cluster_node) {
+    LIVEREC_RETURN_IF_ERROR(s.cluster_node->SetListeners(s.config.http_listen, *port,
+                                                         s.config.rtmp_listen, *rtmp_port));
+  }
   s.http->Start();
 
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));

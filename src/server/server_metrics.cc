@@ -139,4 +139,23 @@ void ServerMetrics::AddSources(const MetricSources& s) {
       });
 }
 
+void ServerMetrics::AddNode(const std::string& node_id, ClusterNode* cluster) {
+  registry_
+      .AddGaugeFamily("liverec_node_info",
+                      "This node's [cluster] node_id, as a label to join other series on.",
+                      {"node_id"})
+      .With({node_id})
+      .Set(1);
+  if (cluster == nullptr) return;
+  registry_.AddCollected(
+      "liverec_cluster_nodes_live",
+      "Nodes of the cluster whose membership lease is live now, this one included.",
+      MetricType::kGauge,
+      [cluster] { return CountOrNothing("cluster nodes", cluster->CountLiveNodes()); });
+  registry_.AddCollected("liverec_cluster_lease_held",
+                         "1 while this node holds its membership lease (else /healthz is 503).",
+                         MetricType::kGauge,
+                         [cluster] { return One(cluster->Health().ok() ? 1.0 : 0.0); });
+}
+
 }  // namespace liverec::server

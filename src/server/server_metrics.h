@@ -21,6 +21,7 @@
 #include "recorder/recorder_metrics.h"
 #include "recorder/spool.h"
 #include "recorder/spool_usage.h"
+#include "server/cluster_node.h"
 
 namespace liverec::server {
 
@@ -53,6 +54,9 @@ class ServerMetrics {
   void CallbackAttempted(metadata::CallbackState new_state);
 
   void AddSources(const MetricSources& sources);
+  // liverec_node_info{node_id} 1, and on a cluster node (`cluster` not null, PostgreSQL) the
+  // live nodes and whether this one holds its lease, read at scrape time. Once.
+  void AddNode(const std::string& node_id, ClusterNode* cluster);
 
  private:
   recorder::SpoolUsage SpoolUsageCached(const recorder::Spool& spool);

@@ -66,6 +66,30 @@ TEST_F(ServerMetricsTest, ProcessAndBuildInfo) {
   EXPECT_FALSE(BuildVersion().empty());
 }
 
+TEST_F(ServerMetricsTest, TheNodeIdIsALabelOnEveryNode) {
+  metrics_->AddNode("rec-1", nullptr);
+  EXPECT_TRUE(Shows("liverec_node_info{node_id=\"rec-1\"} 1")) << last_;
+  EXPECT_EQ(last_.find("liverec_cluster_"), std::string::npos) << "no cluster on SQLite";
+}
+
+TEST_F(ServerMetricsTest, AClusterNodeShowsTheLiveNodesAndWhetherItHoldsItsLease) {
+  OsRandom random;
+  config::ClusterConfig config{.node_id = "rec-1", .lease_seconds = 10};
+  auto node = ClusterNode::Start(*db_, clock_, random, config, "", {});
+  ASSERT_TRUE(node.has_value()) << node.error().ToString();
+  ASSERT_TRUE((*node)->SetListeners("127.0.0.1:0", 8080, "127.0.0.1:0", 1935).ok());
+  metrics_->AddNode("rec-1", node->get());
+  EXPECT_TRUE(Shows("liverec_cluster_nodes_live 1")) << last_;
+  EXPECT_TRUE(Shows("liverec_cluster_lease_held 1")) << last_;
+  auto rows = metadata::NodeRepository(*db_).List(clock_.NowMs());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().node.advertise_http, "127.0.0.1:8080");
+  EXPECT_EQ(rows->front().node.version, BuildVersion());
+  clock_.AdvanceMs(10'000);  // no heartbeat in fake time: the lease lapses
+  EXPECT_TRUE(Shows("liverec_cluster_nodes_live 0")) << last_;
+  EXPECT_TRUE(Shows("liverec_cluster_lease_held 0")) << last_;
+}
+
 TEST_F(ServerMetricsTest, LiveStreamsAndRecordingTasksAreCountedAtScrapeTime) {
   EXPECT_TRUE(Shows("liverec_streams_live 0")) << last_;
   ingest::LiveStream stream;

@@ -88,6 +88,8 @@ function cleanEnv(extra = {}) {
 
 // opts.reuse: the `tmp` of a stopped server (stop({keep: true})) to start again on the same
 // data dir. opts.rtmpHost: the loopback address the RTMP ingest listens on (127.0.0.1).
+// opts.shareDatabaseOf: (PostgreSQL) a server whose database this one uses too, as the nodes of
+// a cluster do; it stays that server's, dropped with it, never by this one.
 async function startServer(opts = {}) {
   if (!fs.existsSync(LIVEREC_BIN)) {
     throw new Error(`liverec binary not found at ${LIVEREC_BIN} (set LIVEREC_BIN)`);
@@ -102,7 +104,7 @@ async function startServer(opts = {}) {
   }
   let db;
   try {
-    db = serverDatabase(tmp, dataDir);
+    db = serverDatabase(tmp, dataDir, opts.shareDatabaseOf);
   } catch (err) {
     if (!opts.reuse) fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
@@ -250,10 +252,18 @@ async function startServer(opts = {}) {
 
 // The database of the server in `tmp`: {backend, dataDir, url, name}. PostgreSQL: made at the
 // first start and named in <tmp>/test-database.json, so that a restart with opts.reuse finds it.
-function serverDatabase(tmp, dataDir) {
+function serverDatabase(tmp, dataDir, shareOf) {
+  if (shareOf && shareOf.backend !== 'postgres') {
+    throw new Error('shareDatabaseOf: only servers on PostgreSQL share a database');
+  }
   if (database.BACKEND === 'sqlite') return { backend: 'sqlite', dataDir };
   const file = path.join(tmp, 'test-database.json');
   if (fs.existsSync(file)) return Object.assign(JSON.parse(fs.readFileSync(file, 'utf8')), { dataDir });
+  if (shareOf) {
+    // No name: removeTmp drops only databases it names.
+    fs.writeFileSync(file, JSON.stringify({ backend: 'postgres', url: shareOf.databaseUrl }));
+    return { backend: 'postgres', dataDir, url: shareOf.databaseUrl };
+  }
   const { name, url } = database.createDatabase();
   fs.writeFileSync(file, JSON.stringify({ backend: 'postgres', name, url }));
   return { backend: 'postgres', dataDir, name, url };

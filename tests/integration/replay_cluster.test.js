@@ -52,9 +52,10 @@ describe('replay protection across two nodes on one PostgreSQL database', () => 
 
   before(async () => {
     db = database.createDatabase();
-    const extraToml = `\n[database]\nurl = "${db.url}"\n`;
-    node1 = await h.startServer({ extraToml });
-    node2 = await h.startServer({ extraToml });
+    // Each node has a node id of its own: two processes with one id are refused (docs/cluster.md).
+    const extraToml = (id) => `\n[database]\nurl = "${db.url}"\n\n[cluster]\nnode_id = "${id}"\n`;
+    node1 = await h.startServer({ extraToml: extraToml('node-1') });
+    node2 = await h.startServer({ extraToml: extraToml('node-2') });
   });
 
   after(async () => {

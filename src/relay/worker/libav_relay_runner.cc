@@ -1,5 +1,6 @@
 #include "relay/worker/libav_relay_runner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <utility>
@@ -130,6 +131,12 @@ void LibavRelayRunner::ReapLocked() {
 size_t LibavRelayRunner::PipelineCountForTest() const {
   std::lock_guard lock(mutex_);
   return running_.size() + stopping_.size();
+}
+
+size_t LibavRelayRunner::RunningCount() const {
+  std::lock_guard lock(mutex_);
+  return std::count_if(running_.begin(), running_.end(),
+                       [](const auto& entry) { return !entry.second->Done(); });
 }
 
 }  // namespace liverec::relay::worker

@@ -45,6 +45,8 @@ class LibavRelayRunner final : public RelayRunner {
 
   // Pipelines that exist (running, or stopped but not yet joined).
   size_t PipelineCountForTest() const;
+  // Tasks whose pipeline runs (started and not stopped): the node's relay load.
+  size_t RunningCount() const;
 
  private:
   void ReapLocked();  // joins pipelines whose thread has ended
