@@ -31,6 +31,26 @@ class LeaseRaceTest : public ::testing::Test {
     }
   }
 
+  // Rounds 0..rounds-1: `a` (as holder "a") and `b` (as "b") ask for the lease (kind, round) at
+  // the same moment, each from a thread of its own; what each got, per round.
+  static std::pair<std::vector<Result<Lease>>, std::vector<Result<Lease>>> Race(
+      LeaseRepository& a, LeaseRepository& b, const std::string& kind, int rounds) {
+    std::barrier start(2);
+    std::vector<Result<Lease>> got_a, got_b;
+    auto race = [&](LeaseRepository& leases, const std::string& holder,
+                    std::vector<Result<Lease>>& out) {
+      for (int i = 0; i < rounds; ++i) {
+        start.arrive_and_wait();
+        out.push_back(leases.Acquire({kind, std::to_string(i)}, holder, 10'000));
+      }
+    };
+    std::thread ta([&] { race(a, "a", got_a); });
+    std::thread tb([&] { race(b, "b", got_b); });
+    ta.join();
+    tb.join();
+    return {std::move(got_a), std::move(got_b)};
+  }
+
   FakeClock clock_{1'767'225'600'000};
   std::unique_ptr<testing::TestDatabase> database_;
   std::unique_ptr<SqlDatabase> nodes_[2];
@@ -41,19 +61,7 @@ class LeaseRaceTest : public ::testing::Test {
 TEST_F(LeaseRaceTest, TwoNodesRacingForAFreeLeaseExactlyOneWinsEveryTime) {
   constexpr int kRounds = 100;
   LeaseRepository a(*nodes_[0], clock_), b(*nodes_[1], clock_);
-  std::barrier start(2);
-  std::vector<Result<Lease>> got_a, got_b;
-  auto race = [&](LeaseRepository& leases, const std::string& holder,
-                  std::vector<Result<Lease>>& out) {
-    for (int i = 0; i < kRounds; ++i) {
-      start.arrive_and_wait();
-      out.push_back(leases.Acquire({"race", std::to_string(i)}, holder, 10'000));
-    }
-  };
-  std::thread ta([&] { race(a, "a", got_a); });
-  std::thread tb([&] { race(b, "b", got_b); });
-  ta.join();
-  tb.join();
+  auto [got_a, got_b] = Race(a, b, "race", kRounds);
   int a_wins = 0;
   for (int i = 0; i < kRounds; ++i) {
     const Result<Lease>& winner = got_a[i].has_value() ? got_a[i] : got_b[i];
@@ -80,19 +88,7 @@ TEST_F(LeaseRaceTest, TwoNodesRacingToTakeOverALapsedLeaseExactlyOneWins) {
     ASSERT_TRUE(a.Acquire({"takeover", std::to_string(i)}, "old", 1000).has_value());
   }
   clock_.AdvanceMs(1000);
-  std::barrier start(2);
-  std::vector<Result<Lease>> got_a, got_b;
-  auto race = [&](LeaseRepository& leases, const std::string& holder,
-                  std::vector<Result<Lease>>& out) {
-    for (int i = 0; i < kRounds; ++i) {
-      start.arrive_and_wait();
-      out.push_back(leases.Acquire({"takeover", std::to_string(i)}, holder, 10'000));
-    }
-  };
-  std::thread ta([&] { race(a, "a", got_a); });
-  std::thread tb([&] { race(b, "b", got_b); });
-  ta.join();
-  tb.join();
+  auto [got_a, got_b] = Race(a, b, "takeover", kRounds);
   for (int i = 0; i < kRounds; ++i) {
     ASSERT_NE(got_a[i].has_value(), got_b[i].has_value()) << "round " << i;
     const Result<Lease>& winner = got_a[i].has_value() ? got_a[i] : got_b[i];
