@@ -16,8 +16,8 @@ class CountingDatabase final : public metadata::SqlDatabase {
   CountingDatabase(std::unique_ptr<metadata::SqlDatabase> inner, const std::atomic<bool>& measuring)
       : inner_(std::move(inner)), measuring_(measuring) {}
 
-  Result<std::vector<metadata::SqlRow>> Query(std::string_view sql,
-                                              const std::vector<metadata::SqlValue>& args) override {
+  Result<std::vector<metadata::SqlRow>> Query(
+      std::string_view sql, const std::vector<metadata::SqlValue>& args) override {
     Count();
     return inner_->Query(sql, args);
   }

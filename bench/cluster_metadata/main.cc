@@ -7,6 +7,7 @@
 // --quick: a few seconds at a small N, as the CTest smoke test (bench.cluster_metadata): fails
 // when any operation failed or nothing was done, never on speed.
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -32,9 +33,10 @@ const OpLog::OpSummary& OpOf(const RunResult& r, Op op) { return r.ops[static_ca
 
 void PrintSummaryHeader() {
   fmt::print(
-      "| N streams | M relays | K nodes | ops/s offered → done | lag p99 (ms) | statements/s | "
+      "| N streams | M relays | K nodes | ops/s offered → done | lag p99 streams / relays (ms) | "
+      "statements/s | "
       "commits/s | rows written/s (ins+upd+del) | rows read/s | WAL MB/s | PostgreSQL CPU "
-      "(% of a core) | bench CPU | machine busy | sustained |\n"
+      "(% of a core) | bench CPU | rest of the machine | sustained |\n"
       "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 }
 
@@ -47,12 +49,14 @@ void PrintSummaryRow(const RunResult& r) {
                      r);
   double written = r.pg.inserted + r.pg.updated + r.pg.deleted;
   fmt::print(
-      "| {} | {} | {} | {:.0f} → {:.0f} | {:.0f} | {:.0f} | {:.0f} | {:.0f} ({:.0f}+{:.0f}+{:.0f}) "
-      "| {:.0f} | {:.2f} | {:.0f} % | {:.0f} % | {:.0f} % of {} cores | {} |\n",
-      o.streams, o.relays, o.nodes, offered, done, r.lag.p99, PerS(r.statements, r),
-      PerS(r.pg.commits, r), PerS(written, r), PerS(r.pg.inserted, r), PerS(r.pg.updated, r),
-      PerS(r.pg.deleted, r), PerS(r.pg.returned + r.pg.fetched, r), PerS(r.pg.wal_bytes, r) / 1e6,
-      CorePct(r.cpu.postgres_s, r), CorePct(r.cpu.self_s, r),
+      "| {} | {} | {} | {:.0f} → {:.0f} | {:.0f} / {:.0f} | {:.0f} | {:.0f} | {:.0f} "
+      "({:.0f}+{:.0f}+{:.0f}) "
+      "| {:.0f} | {:.2f} | {:.0f} % | {:.0f} % | {:.0f} % ({:.0f} % busy of {} cores) | {} |\n",
+      o.streams, o.relays, o.nodes, offered, done, r.lag.p99, r.relay_lag.p99,
+      PerS(r.statements, r), PerS(r.pg.commits, r), PerS(written, r), PerS(r.pg.inserted, r),
+      PerS(r.pg.updated, r), PerS(r.pg.deleted, r), PerS(r.pg.returned + r.pg.fetched, r),
+      PerS(r.pg.wal_bytes, r) / 1e6, CorePct(r.cpu.postgres_s, r), CorePct(r.cpu.self_s, r),
+      CorePct(r.cpu.machine_busy_s - std::max(r.cpu.postgres_s, 0.0) - r.cpu.self_s, r),
       100.0 * r.cpu.machine_busy_s / std::max(r.cpu.machine_total_s, 1e-9), CpuCount(),
       r.sustained ? "yes" : fmt::format("**no** ({:.0f} % done)", 100 * r.achieved_ratio));
 }
@@ -70,15 +74,17 @@ void PrintOps(const RunResult& r) {
                s.latency.max, s.errors);
   }
   fmt::print(
-      "\nschedule lag p50/p99/max {:.0f}/{:.0f}/{:.0f} ms, {} due and not started at the end; "
+      "\nlag p50/p99/max: streams {:.0f}/{:.0f}/{:.0f} ms, relays {:.0f}/{:.0f}/{:.0f} ms; {} due "
+      "and "
+      "not started at the end; "
       "lease rows renewed {:.0f}/s; callbacks: {} created, {} delivered (p50/p99/max "
       "{:.0f}/{:.0f}/{:.0f} ms), {} pending at the end; database {:.0f} MB; seed {:.0f} s; "
       "PostgreSQL blocks read {:.0f}/s, hit {:.0f}/s; rollbacks {:.1f}/s; iowait {:.0f} % of the "
       "machine\n\n",
-      r.lag.p50, r.lag.p99, r.lag.max, r.backlog, PerS(static_cast<double>(r.renewed), r),
-      r.callbacks_created, r.callbacks_delivered, r.delivery_p50_ms, r.delivery_p99_ms,
-      r.delivery_max_ms, r.callbacks_pending, r.database_mb, r.seed_s, PerS(r.pg.blks_read, r),
-      PerS(r.pg.blks_hit, r), PerS(r.pg.rollbacks, r),
+      r.lag.p50, r.lag.p99, r.lag.max, r.relay_lag.p50, r.relay_lag.p99, r.relay_lag.max, r.backlog,
+      PerS(static_cast<double>(r.renewed), r), r.callbacks_created, r.callbacks_delivered,
+      r.delivery_p50_ms, r.delivery_p99_ms, r.delivery_max_ms, r.callbacks_pending, r.database_mb,
+      r.seed_s, PerS(r.pg.blks_read, r), PerS(r.pg.blks_hit, r), PerS(r.pg.rollbacks, r),
       100.0 * r.cpu.machine_iowait_s / std::max(r.cpu.machine_total_s, 1e-9));
 }
 
@@ -87,33 +93,57 @@ nlohmann::json ToJson(const RunResult& r) {
   nlohmann::json ops = nlohmann::json::object();
   for (size_t i = 0; i < kOpCount; ++i) {
     const auto& s = r.ops[i];
-    ops[std::string(OpName(static_cast<Op>(i)))] = {
-        {"count", s.latency.count}, {"errors", s.errors}, {"p50_ms", s.latency.p50},
-        {"p99_ms", s.latency.p99},  {"max_ms", s.latency.max}};
+    ops[std::string(OpName(static_cast<Op>(i)))] = {{"count", s.latency.count},
+                                                    {"errors", s.errors},
+                                                    {"p50_ms", s.latency.p50},
+                                                    {"p99_ms", s.latency.p99},
+                                                    {"max_ms", s.latency.max}};
   }
-  return {{"streams", o.streams}, {"relays", o.relays}, {"nodes", o.nodes},
-          {"slice_s", o.slice_s}, {"mp4", o.mp4}, {"sweep", o.sweep}, {"fence", o.fence},
+  return {{"streams", o.streams},
+          {"relays", o.relays},
+          {"nodes", o.nodes},
+          {"slice_s", o.slice_s},
+          {"mp4", o.mp4},
+          {"sweep", o.sweep},
+          {"fence", o.fence},
           {"renew", o.renew == RenewMode::kBulk ? "bulk" : "each"},
-          {"window_s", r.window_s}, {"seed_s", r.seed_s}, {"operations", ops},
+          {"window_s", r.window_s},
+          {"seed_s", r.seed_s},
+          {"operations", ops},
           {"offered_scheduled_per_s", r.offered.scheduled()},
           {"lag_ms", {{"p50", r.lag.p50}, {"p99", r.lag.p99}, {"max", r.lag.max}}},
-          {"backlog", r.backlog}, {"statements", r.statements},
-          {"transactions", r.transactions}, {"lease_rows_renewed", r.renewed},
-          {"pg", {{"commits", r.pg.commits}, {"rollbacks", r.pg.rollbacks},
-                  {"returned", r.pg.returned}, {"fetched", r.pg.fetched},
-                  {"inserted", r.pg.inserted}, {"updated", r.pg.updated},
-                  {"deleted", r.pg.deleted}, {"blks_read", r.pg.blks_read},
-                  {"blks_hit", r.pg.blks_hit}, {"wal_bytes", r.pg.wal_bytes}}},
-          {"cpu_s", {{"postgres", r.cpu.postgres_s}, {"bench", r.cpu.self_s},
-                     {"machine_busy", r.cpu.machine_busy_s},
-                     {"machine_total", r.cpu.machine_total_s},
-                     {"machine_iowait", r.cpu.machine_iowait_s}}},
-          {"callbacks", {{"created", r.callbacks_created}, {"delivered", r.callbacks_delivered},
-                         {"pending_at_end", r.callbacks_pending},
-                         {"delivery_p50_ms", r.delivery_p50_ms},
-                         {"delivery_p99_ms", r.delivery_p99_ms},
-                         {"delivery_max_ms", r.delivery_max_ms}}},
-          {"database_mb", r.database_mb}, {"achieved_ratio", r.achieved_ratio},
+          {"relay_lag_ms",
+           {{"p50", r.relay_lag.p50}, {"p99", r.relay_lag.p99}, {"max", r.relay_lag.max}}},
+          {"backlog", r.backlog},
+          {"statements", r.statements},
+          {"transactions", r.transactions},
+          {"lease_rows_renewed", r.renewed},
+          {"pg",
+           {{"commits", r.pg.commits},
+            {"rollbacks", r.pg.rollbacks},
+            {"returned", r.pg.returned},
+            {"fetched", r.pg.fetched},
+            {"inserted", r.pg.inserted},
+            {"updated", r.pg.updated},
+            {"deleted", r.pg.deleted},
+            {"blks_read", r.pg.blks_read},
+            {"blks_hit", r.pg.blks_hit},
+            {"wal_bytes", r.pg.wal_bytes}}},
+          {"cpu_s",
+           {{"postgres", r.cpu.postgres_s},
+            {"bench", r.cpu.self_s},
+            {"machine_busy", r.cpu.machine_busy_s},
+            {"machine_total", r.cpu.machine_total_s},
+            {"machine_iowait", r.cpu.machine_iowait_s}}},
+          {"callbacks",
+           {{"created", r.callbacks_created},
+            {"delivered", r.callbacks_delivered},
+            {"pending_at_end", r.callbacks_pending},
+            {"delivery_p50_ms", r.delivery_p50_ms},
+            {"delivery_p99_ms", r.delivery_p99_ms},
+            {"delivery_max_ms", r.delivery_max_ms}}},
+          {"database_mb", r.database_mb},
+          {"achieved_ratio", r.achieved_ratio},
           {"sustained", r.sustained}};
 }
 
@@ -128,7 +158,8 @@ bool SmokeOk(const RunResult& r) {
   }
   for (size_t i = 0; i < kOpCount; ++i) {
     if (r.ops[i].errors > 0) {
-      fmt::print(stderr, "smoke: {} failed {} times\n", OpName(static_cast<Op>(i)), r.ops[i].errors);
+      fmt::print(stderr, "smoke: {} failed {} times\n", OpName(static_cast<Op>(i)),
+                 r.ops[i].errors);
       ok = false;
     }
   }
@@ -166,7 +197,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sweep", no_sweep, "without CloseExpired's ListOpenCycles every second");
   app.add_flag("--no-fence", no_fence, "without the fenced transaction per slice");
   app.add_option("--renew", renew, "bulk (one UPDATE per node and kind) or each (Renew per lease)");
-  app.add_option("--workers", o.workers, "threads per node for stream and relay work");
+  app.add_option("--workers", o.workers,
+                 "threads per node for stream work (default 8, as recording.upload_threads)");
   app.add_option("--pool", o.pool_size, "PostgreSQL connections per node");
   app.add_option("--lag-bound-ms", o.lag_bound_ms, "sustained: p99 lag under this");
   app.add_option("--database", database, "the name of the run's database");
@@ -174,6 +206,7 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_path, "write every run's numbers here");
   app.add_flag("--quick", quick, "smoke test: N=300, K=2, 5 s slices, short cycles, 6 s window");
   CLI11_PARSE(app, argc, argv);
+  spdlog::set_default_logger(spdlog::stderr_color_mt("bench"));  // stdout is the tables
   spdlog::set_level(spdlog::level::warn);
   o.mp4 = !m3u8_only;
   o.sweep = !no_sweep;
@@ -192,7 +225,8 @@ int main(int argc, char** argv) {
       SimOptions run = o;
       run.streams = n;
       run.nodes = static_cast<int>(k);
-      run.relays = relays >= 0 ? relays : static_cast<int64_t>(static_cast<double>(n) * relay_ratio);
+      run.relays =
+          relays >= 0 ? relays : static_cast<int64_t>(static_cast<double>(n) * relay_ratio);
       fmt::print(stderr, "run: N={} M={} K={} ({} s + {} s)\n", n, run.relays, k, run.warmup_s,
                  run.duration_s);
       auto result = RunSim(run, url, database, keep);

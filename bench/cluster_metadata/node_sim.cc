@@ -41,22 +41,27 @@ Status NodeSim::Start(const std::string& url) {
   for (const auto& r : world_.relays) relays += r.node == index_;
   membership_ = std::make_unique<cluster::Membership>(
       *repos_->db, clock_, world_.holders[static_cast<size_t>(index_)],
-      cluster::NodeIdentity{"sim-node-" + std::to_string(index_), "10.0.0.1:8080",
-                            "10.0.0.1:1935", "simbench"},
-      o_.lease_s * 1000, [streams, relays] { return cluster::NodeLoad{streams, relays}; });
+      cluster::NodeIdentity{"sim-node-" + std::to_string(index_), "10.0.0.1:8080", "10.0.0.1:1935",
+                            "simbench"},
+      o_.lease_s * 1000, [streams, relays] {
+        return cluster::NodeLoad{streams, relays};
+      });
   LIVEREC_RETURN_IF_ERROR(membership_->Join(
       [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }));
   for (size_t i = 0; i < world_.streams.size(); ++i) {
     if (world_.streams[i].node == index_) schedule_.push({world_.streams[i].next_due_ms, false, i});
   }
   for (size_t i = 0; i < world_.relays.size(); ++i) {
-    if (world_.relays[i].node == index_) schedule_.push({world_.relays[i].next_due_ms, true, i});
+    if (world_.relays[i].node == index_) {
+      relay_schedule_.push({world_.relays[i].next_due_ms, true, i});
+    }
   }
   repos_->outbox.SetWakeUp([this] {
     deliver_again_ = true;
     changed_.notify_all();
   });
-  for (int i = 0; i < o_.workers; ++i) threads_.emplace_back([this] { Work(); });
+  for (int i = 0; i < o_.workers; ++i) threads_.emplace_back([this] { Work(schedule_); });
+  threads_.emplace_back([this] { Work(relay_schedule_); });
   threads_.emplace_back([this] { Heartbeat(); });
   if (o_.sweep) threads_.emplace_back([this] { Sweep(); });
   threads_.emplace_back([this] { Deliver(); });
@@ -70,11 +75,12 @@ int64_t NodeSim::Stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
-    auto copy = schedule_;
     int64_t now = clock_.NowMs();
-    while (!copy.empty() && copy.top().due_ms <= now) {
-      ++backlog;
-      copy.pop();
+    for (auto copy : {schedule_, relay_schedule_}) {
+      while (!copy.empty() && copy.top().due_ms <= now) {
+        ++backlog;
+        copy.pop();
+      }
     }
   }
   changed_.notify_all();
@@ -94,25 +100,25 @@ bool NodeSim::SleepUntil(int64_t until_ms) {
   return false;
 }
 
-void NodeSim::Work() {
+void NodeSim::Work(std::priority_queue<Event, std::vector<Event>, std::greater<>>& queue) {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    if (schedule_.empty()) {
+    if (queue.empty()) {
       changed_.wait(lock);
       continue;
     }
-    int64_t wait = schedule_.top().due_ms - clock_.NowMs();
+    int64_t wait = queue.top().due_ms - clock_.NowMs();
     if (wait > 0) {
       changed_.wait_for(lock, std::chrono::milliseconds(wait));
       continue;
     }
-    Event event = schedule_.top();
-    schedule_.pop();
+    Event event = queue.top();
+    queue.pop();
     lock.unlock();
-    log_.RecordLag(static_cast<double>(clock_.NowMs() - event.due_ms));
+    log_.RecordLag(event.relay, static_cast<double>(clock_.NowMs() - event.due_ms));
     Run(event);
     lock.lock();
-    schedule_.push(event);
+    queue.push(event);
   }
 }
 

@@ -1,7 +1,8 @@
 // NodeSim: one simulated liverec node of the cluster: its own PostgreSQL pool (pool_size
-// connections, as a server has), its streams' and relays' work on `workers` threads taken from a
-// schedule ordered by due time (each stream and relay has one pending entry, so a stream's
-// writes stay in order, as on the server's per-stream queue), and the node's background work on
+// connections, as a server has), its streams' work on `workers` threads (recording.upload_threads,
+// 8) taken from a schedule ordered by due time (each stream has one pending entry, so a stream's
+// writes stay in order, as on the server's per-stream queue), its relays' progress saves on one
+// thread (the server's RelayDriver runs on one strand), and the node's background work on
 // threads of their own: the heartbeat (cluster::Membership::Beat, then the stream and relay
 // lease renewals) every lease / 3, the cycle sweep (ListOpenCycles, what CloseExpired reads)
 // every second, and the callback deliverer (callbacks::Deliverer over an HTTP sender that
@@ -50,7 +51,8 @@ class NodeSim {
     bool operator>(const Event& other) const { return due_ms > other.due_ms; }
   };
 
-  void Work();
+  // Takes due work from `queue` until Stop (worker threads: the streams'; the relay thread).
+  void Work(std::priority_queue<Event, std::vector<Event>, std::greater<>>& queue);
   void Run(Event& event);  // and moves its due time to the next occurrence
   void Heartbeat();
   void RenewLeases();
@@ -70,7 +72,8 @@ class NodeSim {
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> schedule_;
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> schedule_;  // streams
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> relay_schedule_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> deliver_again_{false};
   std::vector<std::thread> threads_;

@@ -7,8 +7,8 @@ namespace liverec::bench {
 
 std::string_view OpName(Op op) {
   static constexpr std::array<std::string_view, kOpCount> kNames = {
-      "slice",      "fence",      "m3u8 close", "mp4 close", "publish",      "unpublish",
-      "relay save", "node beat",  "lease renew", "sweep",    "deliver round"};
+      "slice",      "fence",     "m3u8 close",  "mp4 close", "publish",      "unpublish",
+      "relay save", "node beat", "lease renew", "sweep",     "deliver round"};
   return kNames[static_cast<size_t>(op)];
 }
 
@@ -35,10 +35,11 @@ void OpLog::Record(Op op, double ms, bool ok) {
   if (!ok) ++slot.errors;
 }
 
-void OpLog::RecordLag(double ms) {
+void OpLog::RecordLag(bool relay, double ms) {
   if (!measuring()) return;
-  std::lock_guard lock(lag_.mutex);
-  lag_.ms.push_back(static_cast<float>(ms));
+  Slot& slot = relay ? relay_lag_ : lag_;
+  std::lock_guard lock(slot.mutex);
+  slot.ms.push_back(static_cast<float>(ms));
 }
 
 OpLog::OpSummary OpLog::Summary(Op op) {
@@ -47,9 +48,10 @@ OpLog::OpSummary OpLog::Summary(Op op) {
   return {Summarize(slot.ms), slot.errors};
 }
 
-Percentiles OpLog::Lag() {
-  std::lock_guard lock(lag_.mutex);
-  return Summarize(lag_.ms);
+Percentiles OpLog::Lag(bool relay) {
+  Slot& slot = relay ? relay_lag_ : lag_;
+  std::lock_guard lock(slot.mutex);
+  return Summarize(slot.ms);
 }
 
 }  // namespace liverec::bench

@@ -10,7 +10,7 @@
 namespace liverec::bench {
 
 struct CpuTimes {
-  double postgres_s = 0;       // user + system seconds
+  double postgres_s = 0;  // user + system seconds
   double self_s = 0;
   double machine_busy_s = 0;   // all CPUs, not idle and not waiting for I/O
   double machine_total_s = 0;  // all CPUs

@@ -28,7 +28,7 @@ struct RunResult {
   double seed_s = 0;
   double window_s = 0;
   std::array<OpLog::OpSummary, kOpCount> ops;
-  Percentiles lag;
+  Percentiles lag, relay_lag;
   int64_t backlog = 0;  // scheduled work due but not started at the end
   int64_t renewed = 0;  // lease rows renewed in the window
   int64_t statements = 0, transactions = 0;

@@ -78,12 +78,12 @@ Status SeedStreams(metadata::SqlDatabase& db, const SimOptions& o, int64_t t0, W
     s.node = static_cast<int>(i % o.nodes);
     s.next_due_ms = t0 + phase(rng) + 1;
     s.session_end_ms = t0 + session(rng);
-    LIVEREC_RETURN_IF_ERROR(streams.Add(
-        {w.account_id, s.id, std::string(kDomain), std::string(kApp), s.name, t0 - 86'400'000,
-         t0 - 3'600'000, int64_t{100'000}, int64_t{100}}));
-    LIVEREC_RETURN_IF_ERROR(leases.Add({std::string(kStreamLeaseKind), s.id,
-                                        w.holders[static_cast<size_t>(s.node)], s.lease_epoch,
-                                        t0 + o.lease_s * 1000, t0, t0}));
+    LIVEREC_RETURN_IF_ERROR(
+        streams.Add({w.account_id, s.id, std::string(kDomain), std::string(kApp), s.name,
+                     t0 - 86'400'000, t0 - 3'600'000, int64_t{100'000}, int64_t{100}}));
+    LIVEREC_RETURN_IF_ERROR(
+        leases.Add({std::string(kStreamLeaseKind), s.id, w.holders[static_cast<size_t>(s.node)],
+                    s.lease_epoch, t0 + o.lease_s * 1000, t0, t0}));
   }
   LIVEREC_RETURN_IF_ERROR(streams.Flush());
   return leases.Flush();
@@ -113,11 +113,11 @@ Status SeedCycles(metadata::SqlDatabase& db, const Clock& clock, RandomSource& r
     if (n >= per_cycle - run_slices) preload[i] = n;
     auto start = n ? std::optional<int64_t>(first_start - n * slice_ms) : std::nullopt;
     auto end = n ? std::optional<int64_t>(first_start) : std::nullopt;
-    LIVEREC_RETURN_IF_ERROR(cycles.Add({w.account_id, id, s.id, std::string("sim-config"), format,
-                                        int64_t{99}, PlanJson(o, w.account_id, s),
-                                        std::string("open"), int64_t{1}, metadata::OptionalInt(start),
-                                        metadata::OptionalInt(end),
-                                        first_start, std::string(), SqlValue()}));
+    LIVEREC_RETURN_IF_ERROR(
+        cycles.Add({w.account_id, id, s.id, std::string("sim-config"), format, int64_t{99},
+                    PlanJson(o, w.account_id, s), std::string("open"), int64_t{1},
+                    metadata::OptionalInt(start), metadata::OptionalInt(end), first_start,
+                    std::string(), SqlValue()}));
   }
   return cycles.Flush();
 }
@@ -142,16 +142,15 @@ Status SeedCycleSlices(metadata::SqlDatabase& db, const SimOptions& o, World& w,
       LIVEREC_RETURN_IF_ERROR(slices.Add(
           {w.account_id, s.id, start, start + slice_ms, slice_ms, int64_t{7'500'000},
            std::string("oss-cn-shanghai.aliyuncs.com"), std::string("sim-bucket"),
-           fmt::format("record/live/{}/{}_{}.ts", s.name, start / 1000, k),
-           std::string("h264"), std::string("aac"), int64_t{1280}, int64_t{720}, k,
-           s.m3u8_cycle, int64_t{0}}));
+           fmt::format("record/live/{}/{}_{}.ts", s.name, start / 1000, k), std::string("h264"),
+           std::string("aac"), int64_t{1280}, int64_t{720}, k, s.m3u8_cycle, int64_t{0}}));
     }
     for (int64_t k = mp4.empty() ? 0 : mp4[i]; k >= 1; --k) {
       int64_t start = first_start - k * slice_ms;
-      LIVEREC_RETURN_IF_ERROR(held.Add({w.account_id, s.mp4_cycle,
-                                        fmt::format("{}-held-{}", s.id, k), s.id, start,
-                                        start + slice_ms, std::string("h264"), std::string("aac"),
-                                        int64_t{1280}, int64_t{720}, int64_t{0}, int64_t{0}}));
+      LIVEREC_RETURN_IF_ERROR(
+          held.Add({w.account_id, s.mp4_cycle, fmt::format("{}-held-{}", s.id, k), s.id, start,
+                    start + slice_ms, std::string("h264"), std::string("aac"), int64_t{1280},
+                    int64_t{720}, int64_t{0}, int64_t{0}}));
     }
   }
   LIVEREC_RETURN_IF_ERROR(slices.Flush());
@@ -185,9 +184,9 @@ Status SeedRelays(metadata::SqlDatabase& db, const SimOptions& o, int64_t t0, Wo
     t.remaining_repeats = -1;
     t.created_at_ms = t.updated_at_ms = t0;
     LIVEREC_RETURN_IF_ERROR(relays.Insert(t, o.relays + 1, t0));
-    LIVEREC_RETURN_IF_ERROR(leases.Add({std::string(kRelayLeaseKind), t.task_id,
-                                        w.holders[static_cast<size_t>(r.node)], int64_t{1},
-                                        t0 + o.lease_s * 1000, t0, t0}));
+    LIVEREC_RETURN_IF_ERROR(
+        leases.Add({std::string(kRelayLeaseKind), t.task_id, w.holders[static_cast<size_t>(r.node)],
+                    int64_t{1}, t0 + o.lease_s * 1000, t0, t0}));
   }
   return leases.Flush();
 }
@@ -195,7 +194,8 @@ Status SeedRelays(metadata::SqlDatabase& db, const SimOptions& o, int64_t t0, Wo
 }  // namespace
 
 Result<std::string> CreateDatabase(const std::string& admin_url, const std::string& name) {
-  LIVEREC_RETURN_IF_ERROR(Admin(admin_url, fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)));
+  LIVEREC_RETURN_IF_ERROR(
+      Admin(admin_url, fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)));
   LIVEREC_RETURN_IF_ERROR(Admin(admin_url, fmt::format("CREATE DATABASE {}", name)));
   return metadata::WithDatabaseName(admin_url, name);
 }
@@ -233,8 +233,7 @@ Status Seed(metadata::SqlDatabase& db, const Clock& clock, RandomSource& random,
   std::mt19937_64 rng(o.seed);
   LIVEREC_RETURN_IF_ERROR(SeedStreams(db, o, t0_ms, w, rng));
   std::vector<int64_t> m3u8, mp4;
-  LIVEREC_RETURN_IF_ERROR(
-      SeedCycles(db, clock, random, o, w, rng, "m3u8", o.m3u8_cycle_s, m3u8));
+  LIVEREC_RETURN_IF_ERROR(SeedCycles(db, clock, random, o, w, rng, "m3u8", o.m3u8_cycle_s, m3u8));
   if (o.mp4) {
     LIVEREC_RETURN_IF_ERROR(SeedCycles(db, clock, random, o, w, rng, "mp4", o.mp4_cycle_s, mp4));
   }

@@ -42,8 +42,8 @@ struct SimOptions {
   bool sweep = true;  // CloseExpired's ListOpenCycles every second per node
   bool fence = true;  // one fenced transaction (CheckFence of the stream lease) per slice
   RenewMode renew = RenewMode::kBulk;
-  int workers = 8;    // threads per node running stream and relay work
-  int pool_size = 8;  // PostgreSQL connections per node (the server's default)
+  int workers = 8;             // threads per node running stream work (recording.upload_threads)
+  int pool_size = 8;           // PostgreSQL connections per node (the server's default)
   double lag_bound_ms = 1000;  // sustained: p99 lag of scheduled work under this
   uint64_t seed = 1;
 };

@@ -25,11 +25,10 @@ void Warn(const char* what, const StreamState& s, const Status& status) {
 
 // A file_created body of the size liverec sends (docs/callbacks.md).
 std::string FileBody(const StreamState& s, const std::string& key) {
-  return fmt::format(
-      R"({{"domain":"{}","app":"{}","stream":"{}","uri":"{}","duration":3600.0,)"
-      R"("start_time":1765000000,"stop_time":1765003600,"push_args":{{}},)"
-      R"("file_size":2700000000,"width":1280,"height":720,"record_id":"{}"}})",
-      kDomain, kApp, s.name, key, s.id);
+  return fmt::format(R"({{"domain":"{}","app":"{}","stream":"{}","uri":"{}","duration":3600.0,)"
+                     R"("start_time":1765000000,"stop_time":1765003600,"push_args":{{}},)"
+                     R"("file_size":2700000000,"width":1280,"height":720,"record_id":"{}"}})",
+                     kDomain, kApp, s.name, key, s.id);
 }
 
 }  // namespace
@@ -82,8 +81,8 @@ Status StreamOps::SliceWrites(StreamState& s, int64_t start_ms, int64_t end_ms,
   if (!o_.mp4) return Status::Ok();
   auto mp4 = Attach(s, "mp4", start_ms, closing_ms);
   if (!mp4) return mp4.error();
-  metadata::HeldSliceRow held{account, mp4->id, NewId(clock_, r_.random), s.id, start_ms, end_ms,
-                              "h264",  "aac",   1280,                      720};
+  metadata::HeldSliceRow held{
+      account, mp4->id, NewId(clock_, r_.random), s.id, start_ms, end_ms, "h264", "aac", 1280, 720};
   LIVEREC_RETURN_IF_ERROR(r_.recordings.InsertHeldSlice(held));
   return r_.recordings.TouchCycle(account, mp4->id, start_ms, end_ms, clock_.NowMs());
 }
@@ -131,11 +130,19 @@ Status StreamOps::CloseM3u8(const StreamState& s, const metadata::RecordCycleRow
   if (slices->empty()) return Status::Ok();
   key = fmt::format("record/live/{}/{}_{}.m3u8", s.name, slices->front().start_ms / 1000,
                     slices->back().end_ms / 1000);
-  metadata::IndexFileRow file{cycle.account_id, cycle.id,  cycle.stream_id,
-                              "cycle",          "oss-cn-shanghai.aliyuncs.com",
-                              "sim-bucket",     key,       "m3u8",
-                              slices->front().start_ms,    slices->back().end_ms,
-                              0,                1280,      720,
+  metadata::IndexFileRow file{cycle.account_id,
+                              cycle.id,
+                              cycle.stream_id,
+                              "cycle",
+                              "oss-cn-shanghai.aliyuncs.com",
+                              "sim-bucket",
+                              key,
+                              "m3u8",
+                              slices->front().start_ms,
+                              slices->back().end_ms,
+                              0,
+                              1280,
+                              720,
                               clock_.NowMs()};
   for (const auto& slice : *slices) file.duration_ms += slice.duration_ms;
   file.announced = false;
@@ -154,17 +161,24 @@ Status StreamOps::CloseMp4(const StreamState& s, const metadata::RecordCycleRow&
   if (!held->empty()) {
     key = fmt::format("record/live/{}/{}_{}.mp4", s.name, held->front().start_ms / 1000,
                       held->back().end_ms / 1000);
-    metadata::RecordFileRow row{cycle.account_id, NewId(clock_, r_.random),
-                                cycle.stream_id,  cycle.id,
-                                0,                0,
+    metadata::RecordFileRow row{cycle.account_id,
+                                NewId(clock_, r_.random),
+                                cycle.stream_id,
+                                cycle.id,
+                                0,
+                                0,
                                 static_cast<int64_t>(held->size()),
-                                "mp4",            "oss-cn-shanghai.aliyuncs.com",
-                                "sim-bucket",     key,
+                                "mp4",
+                                "oss-cn-shanghai.aliyuncs.com",
+                                "sim-bucket",
+                                key,
                                 held->front().start_ms,
                                 held->back().end_ms,
                                 held->back().end_ms - held->front().start_ms,
-                                1280,             720,
-                                2'700'000'000,    clock_.NowMs()};
+                                1280,
+                                720,
+                                2'700'000'000,
+                                clock_.NowMs()};
     row.announced = false;
     LIVEREC_RETURN_IF_ERROR(r_.recordings.InsertRecordFile(row));
     LIVEREC_RETURN_IF_ERROR(
@@ -184,14 +198,20 @@ Result<metadata::RecordCycleRow> StreamOps::Open(const StreamState& s, const std
       r_.recordings.TakeSequence(world_.account_id, s.id, metadata::SequenceKind::kCycle);
   if (!sequence) return Error(sequence.error());
   int64_t now = clock_.NowMs();
-  metadata::RecordCycleRow cycle{world_.account_id, NewId(clock_, r_.random),
-                                 s.id,              "sim-config",
-                                 format,            *sequence,
+  metadata::RecordCycleRow cycle{world_.account_id,
+                                 NewId(clock_, r_.random),
+                                 s.id,
+                                 "sim-config",
+                                 format,
+                                 *sequence,
                                  PlanJson(o_, world_.account_id, s),
                                  metadata::CycleState::kOpen,
-                                 true,              std::nullopt,
-                                 std::nullopt,      now,
-                                 "",                std::nullopt};
+                                 true,
+                                 std::nullopt,
+                                 std::nullopt,
+                                 now,
+                                 "",
+                                 std::nullopt};
   LIVEREC_RETURN_IF_ERROR(r_.recordings.InsertCycle(cycle));
   return cycle;
 }

@@ -43,8 +43,7 @@ class StreamOps {
   Result<metadata::RecordCycleRow> Attach(StreamState& s, const std::string& format,
                                           int64_t start_ms, double& closing_ms);
   Status Close(const StreamState& s, const metadata::RecordCycleRow& cycle);
-  Status CloseM3u8(const StreamState& s, const metadata::RecordCycleRow& cycle,
-                   std::string& key);
+  Status CloseM3u8(const StreamState& s, const metadata::RecordCycleRow& cycle, std::string& key);
   Status CloseMp4(const StreamState& s, const metadata::RecordCycleRow& cycle, std::string& key);
   Result<metadata::RecordCycleRow> Open(const StreamState& s, const std::string& format);
   Status SliceWrites(StreamState& s, int64_t start_ms, int64_t end_ms, double& closing_ms);
