@@ -64,7 +64,7 @@ sanitize: deps
 
 # Benchmarks (docs/benchmarks.md): run by hand, never part of `make test`. Each target runs one
 # bench with the arguments of its documented run unless BENCH_ARGS is given; `make bench` runs
-# them all in turn (about 1 h 45 min, plus the index generation the first time) and writes
+# them all in turn (about 1 h 55 min, plus the index generation the first time) and writes
 # every table (Markdown) and JSON to $(BENCH_OUT)/.
 BENCH_ARGS ?=
 BENCH_OUT ?= bench-results
