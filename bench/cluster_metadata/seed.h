@@ -32,7 +32,7 @@ std::string PlanJson(const SimOptions& options, const std::string& account_id,
                      const StreamState& stream);
 
 // Migrates `db` and writes the rows above; fills `world`. `t0_ms`: when the schedule starts (the
-// first slices close in [t0, t0 + slice_s)). `holders`: each node's instance id.
+// first slices close in [t0, t0 + slice_s)); world.holders: each node's instance id, set before.
 Status Seed(metadata::SqlDatabase& db, const Clock& clock, RandomSource& random,
             const SimOptions& options, int64_t t0_ms, World& world);
 
