@@ -22,8 +22,7 @@ class CycleOwnershipTest : public M3u8CycleTest {
 
   Node MakeNode(const std::string& holder) {
     Node node;
-    node.leases =
-        std::make_unique<cluster::StreamLeases>(*db_, clock_, "record", holder, kLeaseMs);
+    node.leases = std::make_unique<cluster::StreamLeases>(*db_, clock_, "record", holder, kLeaseMs);
     node.cycles = std::make_unique<CycleManager>(
         *recordings_, [this](const std::string&, const std::string&) { return store_.get(); },
         *spool_, clock_, random_, index_files_.get());
