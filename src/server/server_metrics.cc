@@ -108,8 +108,7 @@ void ServerMetrics::AddSources(const MetricSources& s) {
   registry_.AddCollected(
       "liverec_upload_lag_seconds",
       "How long the oldest closed slice in this node's spool has waited to be stored and indexed "
-      "(0 when none waits): what this node would lose if it never came back is at most this "
-      "much recording.",
+      "(0 when none waits): the upload lag, which bounds what only this node's spool holds.",
       MetricType::kGauge, [this, spool] {
         auto oldest = SpoolUsageCached(*spool).oldest_backlog_ms;
         int64_t lag_ms = oldest ? std::max<int64_t>(0, clock_.NowMs() - *oldest) : 0;
