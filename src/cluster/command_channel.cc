@@ -13,8 +13,8 @@ namespace liverec::cluster {
 
 using metadata::StreamCommandRow;
 
-CommandChannel::CommandChannel(metadata::SqlDatabase& db, const Clock& clock,
-                               RandomSource& random, CommandOptions options)
+CommandChannel::CommandChannel(metadata::SqlDatabase& db, const Clock& clock, RandomSource& random,
+                               CommandOptions options)
     : repo_(db), clock_(clock), random_(random), options_(std::move(options)) {}
 
 std::string CommandChannel::ChannelOf(const std::string& node_id) {
@@ -135,13 +135,12 @@ Result<std::string> CommandChannel::ResultOf(const StreamCommandRow& row) const 
 StreamCommandRow CommandChannel::Run(StreamCommandRow row) {
   auto handler = handlers_.find(row.kind);
   Result<std::string> result =
-      handler == handlers_.end()
-          ? Error(ErrorCode::kInternalError, "",
-                  fmt::format("node {} does not know the command kind '{}'", options_.node_id,
-                              row.kind))
-          : handler->second(CommandTarget{row.account_id, row.domain_name, row.app_name,
-                                          row.stream_name},
-                            row.payload);
+      handler == handlers_.end() ? Error(ErrorCode::kInternalError, "",
+                                         fmt::format("node {} does not know the command kind '{}'",
+                                                     options_.node_id, row.kind))
+                                 : handler->second(CommandTarget{row.account_id, row.domain_name,
+                                                                 row.app_name, row.stream_name},
+                                                   row.payload);
   if (result) {
     row.result = *result;
   } else {
@@ -167,8 +166,8 @@ Result<int> CommandChannel::Serve() {
       continue;
     }
     Status woke = repo_.Notify(ChannelOf(done.origin_node), std::string(kReplyPrefix) + done.id);
-    if (!woke.ok()) spdlog::warn("cluster: cannot wake node {}: {}", done.origin_node,
-                                 woke.ToString());
+    if (!woke.ok())
+      spdlog::warn("cluster: cannot wake node {}: {}", done.origin_node, woke.ToString());
   }
   return static_cast<int>(claimed->size());
 }

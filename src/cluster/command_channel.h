@@ -48,10 +48,10 @@ using CommandHandler =
     std::function<Result<std::string>(const CommandTarget& target, const std::string& payload)>;
 
 struct CommandOptions {
-  std::string node_id;                   // this node
-  int64_t timeout_ms = 1000;             // Send answers within this
-  int64_t reply_poll_ms = 100;           // Send reads the row at least this often
-  int64_t retention_ms = 10 * 60'000;    // rows are purged this long after their creation
+  std::string node_id;                 // this node
+  int64_t timeout_ms = 1000;           // Send answers within this
+  int64_t reply_poll_ms = 100;         // Send reads the row at least this often
+  int64_t retention_ms = 10 * 60'000;  // rows are purged this long after their creation
 };
 
 class CommandChannel {

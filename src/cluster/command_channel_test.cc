@@ -23,15 +23,16 @@ class CommandChannelTest : public testing::DatabaseTest {
     if (HasFatalFailure()) return;
     a_ = std::make_unique<CommandChannel>(*db_, clock_, random_, CommandOptions{"a", kTimeoutMs});
     b_ = std::make_unique<CommandChannel>(*db_, clock_, random_, CommandOptions{"b", kTimeoutMs});
-    a_->Handle("Echo", [this](const CommandTarget& target, const std::string& payload)
-                           -> Result<std::string> {
-      ++ran_;
-      seen_ = target;
-      if (payload == "fail") {
-        return Error(ErrorCode::kInvalidTaskState, "", "stop is valid only while recording");
-      }
-      return "echo " + payload;
-    });
+    a_->Handle(
+        "Echo",
+        [this](const CommandTarget& target, const std::string& payload) -> Result<std::string> {
+          ++ran_;
+          seen_ = target;
+          if (payload == "fail") {
+            return Error(ErrorCode::kInvalidTaskState, "", "stop is valid only while recording");
+          }
+          return "echo " + payload;
+        });
     b_->SetWaitForTest([this](const std::string& id, int64_t ms) {
       waits_.push_back(ms);
       clock_.AdvanceMs(ms);

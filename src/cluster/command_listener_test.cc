@@ -35,8 +35,10 @@ class CommandListenerTest : public ::testing::Test {
     database_ = std::move(*made);
     a_ = MakeNode("a", /*poll_ms=*/250);
     b_ = MakeNode("b", 250);
-    a_.channel->Handle("Echo", [](const CommandTarget& t, const std::string& payload)
-                                   -> Result<std::string> { return t.stream + " " + payload; });
+    a_.channel->Handle(
+        "Echo", [](const CommandTarget& t, const std::string& payload) -> Result<std::string> {
+          return t.stream + " " + payload;
+        });
   }
 
   Node MakeNode(const std::string& id, int64_t poll_ms) {
@@ -47,8 +49,8 @@ class CommandListenerTest : public ::testing::Test {
     auto db = metadata::OpenDatabase(config, clock_);
     EXPECT_TRUE(db.has_value()) << db.error().ToString();
     node.db = std::move(*db);
-    node.channel = std::make_unique<CommandChannel>(*node.db, clock_, random_,
-                                                    CommandOptions{id, 1000, 100});
+    node.channel =
+        std::make_unique<CommandChannel>(*node.db, clock_, random_, CommandOptions{id, 1000, 100});
     node.listener =
         std::make_unique<CommandListener>(*node.channel, clock_, database_->url(), poll_ms);
     return node;

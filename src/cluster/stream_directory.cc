@@ -16,8 +16,8 @@ constexpr int64_t kRetryMs = 1000;  // after a failed round
 
 }  // namespace
 
-StreamDirectory::StreamDirectory(metadata::SqlDatabase& db, const Clock& clock,
-                                 std::string node_id, std::string holder, DirectoryOptions options)
+StreamDirectory::StreamDirectory(metadata::SqlDatabase& db, const Clock& clock, std::string node_id,
+                                 std::string holder, DirectoryOptions options)
     : db_(db),
       clock_(clock),
       node_id_(std::move(node_id)),
@@ -155,8 +155,7 @@ Status StreamDirectory::WriteRound() {
     if (!purged) {
       if (first.ok()) first = purged.error();
     } else if (*purged > 0) {
-      spdlog::info("cluster: online streams: removed {} rows of nodes whose lease lapsed",
-                   *purged);
+      spdlog::info("cluster: online streams: removed {} rows of nodes whose lease lapsed", *purged);
     }
   }
   return first;
@@ -192,8 +191,8 @@ Result<std::optional<std::string>> StreamDirectory::FindOwner(const std::string&
                                                               const std::string& domain,
                                                               const std::string& app,
                                                               const std::string& stream) {
-  auto rows = OnlineStreamRepository(db_).FindLive(account_id, domain, app, stream,
-                                                   clock_.NowMs(), node_id_);
+  auto rows = OnlineStreamRepository(db_).FindLive(account_id, domain, app, stream, clock_.NowMs(),
+                                                   node_id_);
   if (!rows) return Error(rows.error());
   if (rows->empty()) return std::optional<std::string>();
   return std::optional<std::string>(rows->front().node_id);

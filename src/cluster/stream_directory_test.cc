@@ -137,9 +137,8 @@ TEST_P(StreamDirectoryTest, StreamsOfANodeWhoseLeaseLapsedGoAndAreWrittenAgainIf
   Round(*a_);
   // Node a pauses past its lease: b no longer lists its stream, and b's purge deletes the row.
   clock_.AdvanceMs(kLeaseMs);
-  ASSERT_TRUE(metadata::LeaseRepository(*db_, clock_)
-                  .Acquire({"node", "b"}, "hb", kLeaseMs)
-                  .has_value());
+  ASSERT_TRUE(
+      metadata::LeaseRepository(*db_, clock_).Acquire({"node", "b"}, "hb", kLeaseMs).has_value());
   EXPECT_EQ(SeenFromB(), std::vector<std::string>{});
   Round(*b_);  // its first round purges
   EXPECT_EQ(metadata::AsInt(db_->Query("SELECT COUNT(*) FROM online_streams")->at(0).at(0)), 0);

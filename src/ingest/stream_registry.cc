@@ -4,17 +4,25 @@ namespace liverec::ingest {
 
 bool StreamRegistry::TryAcquire(const LiveStream& stream) {
   std::lock_guard lock(mutex_);
-  return live_.emplace(stream.Key(), stream).second;
+  bool added = live_.emplace(stream.Key(), stream).second;
+  if (added && observer_) observer_->Live(stream);
+  return added;
 }
 
 void StreamRegistry::Release(const std::string& key) {
   std::lock_guard lock(mutex_);
-  live_.erase(key);
+  auto it = live_.find(key);
+  if (it == live_.end()) return;
+  if (observer_) observer_->Gone(it->second);
+  live_.erase(it);
 }
 
 void StreamRegistry::UpdateStats(const std::string& key, const StreamStats& stats) {
   std::lock_guard lock(mutex_);
-  if (auto it = live_.find(key); it != live_.end()) it->second.stats = stats;
+  auto it = live_.find(key);
+  if (it == live_.end()) return;
+  it->second.stats = stats;
+  if (observer_) observer_->Measured(it->second);
 }
 
 bool StreamRegistry::IsLive(const std::string& key) const {

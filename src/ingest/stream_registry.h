@@ -1,9 +1,11 @@
 // StreamRegistry: which streams are live on this node, and what DescribeLiveStreamsOnlineList
 // shows of each (docs/api/streams.md): who publishes it, since when, its codecs, size, frame rate
 // and data rates. A second publisher of a live stream is refused.
+// An observer (cluster mode: the cluster-wide directory of live streams) is told of every change.
 // Thread-safety: any thread; one mutex. A publish's I/O thread takes it when the publish starts
 // and ends, and about once a second to store fresh measurements (StreamMeter); the API takes it to
-// list.
+// list. The observer is called with the mutex held (so it sees one stream's changes in order):
+// it must not block nor call the registry.
 #pragma once
 
 #include <cstdint>
@@ -40,8 +42,22 @@ struct LiveStream {
   std::string Key() const { return domain + "/" + app + "/" + stream; }
 };
 
+class StreamRegistryObserver {
+ public:
+  virtual ~StreamRegistryObserver() = default;
+  virtual void Live(const LiveStream& stream) = 0;      // a publish was accepted
+  virtual void Measured(const LiveStream& stream) = 0;  // its stats were refreshed
+  virtual void Gone(const LiveStream& stream) = 0;      // the publisher left
+};
+
 class StreamRegistry {
  public:
+  // Null: none.
+  void SetObserver(StreamRegistryObserver* observer) {
+    std::lock_guard lock(mutex_);
+    observer_ = observer;
+  }
+
   // True if `stream` was not live and now is.
   bool TryAcquire(const LiveStream& stream);
   void Release(const std::string& key);
@@ -57,6 +73,7 @@ class StreamRegistry {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, LiveStream> live_;  // by Key()
+  StreamRegistryObserver* observer_ = nullptr;
 };
 
 }  // namespace liverec::ingest

@@ -464,12 +464,12 @@ CREATE TABLE nodes (
 );
 )sql";
 
-
 // Commands reach the owner (docs/cluster.md "Live streams and commands across nodes").
-// `online_streams`: one row per stream live on a node, written by that node (OnlineStreamRepository)
-// with its membership holder; a row counts only while that holder holds the node's lease.
-// `stream_commands`: a command for a stream live on another node (StreamCommandRepository): the
-// target node claims it, runs it and writes its result; purged after a while.
+// `online_streams`: one row per stream live on a node, written by that node
+// (OnlineStreamRepository) with its membership holder; a row counts only while that holder holds
+// the node's lease. `stream_commands`: a command for a stream live on another node
+// (StreamCommandRepository): the target node claims it, runs it and writes its result; purged after
+// a while.
 constexpr std::string_view kStreamCommandsSchema = R"sql(
 CREATE TABLE online_streams (
   account_id      TEXT NOT NULL,

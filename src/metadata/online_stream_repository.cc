@@ -17,11 +17,10 @@ constexpr std::string_view kLiveJoin =
     "l.holder = s.holder AND l.expires_at_ms > ? ";
 
 OnlineStreamRow FromRow(const SqlRow& r) {
-  return OnlineStreamRow{AsText(r[0]),  AsText(r[1]),  AsText(r[2]),  AsText(r[3]),
-                         AsText(r[4]),  AsText(r[5]),  AsText(r[6]),  AsText(r[7]),
-                         AsText(r[8]),  AsInt(r[9]),   AsText(r[10]), AsText(r[11]),
-                         AsInt(r[12]),  AsInt(r[13]),  AsInt(r[14]),  AsInt(r[15]),
-                         AsInt(r[16]),  AsInt(r[17])};
+  return OnlineStreamRow{AsText(r[0]),  AsText(r[1]),  AsText(r[2]), AsText(r[3]), AsText(r[4]),
+                         AsText(r[5]),  AsText(r[6]),  AsText(r[7]), AsText(r[8]), AsInt(r[9]),
+                         AsText(r[10]), AsText(r[11]), AsInt(r[12]), AsInt(r[13]), AsInt(r[14]),
+                         AsInt(r[15]),  AsInt(r[16]),  AsInt(r[17])};
 }
 
 }  // namespace
@@ -39,10 +38,9 @@ Status OnlineStreamRepository::Upsert(const OnlineStreamRow& r) {
       "audio_codec = excluded.audio_codec, width = excluded.width, height = excluded.height, "
       "frame_rate = excluded.frame_rate, video_kbps = excluded.video_kbps, "
       "audio_kbps = excluded.audio_kbps, updated_at_ms = excluded.updated_at_ms",
-      {r.account_id, r.domain_name, r.app_name, r.stream_name, r.node_id, r.holder,
-       r.ingest_domain, r.client_ip, r.server_ip, r.publish_time_ms, r.video_codec,
-       r.audio_codec, r.width, r.height, r.frame_rate, r.video_kbps, r.audio_kbps,
-       r.updated_at_ms});
+      {r.account_id, r.domain_name, r.app_name, r.stream_name, r.node_id, r.holder, r.ingest_domain,
+       r.client_ip, r.server_ip, r.publish_time_ms, r.video_codec, r.audio_codec, r.width, r.height,
+       r.frame_rate, r.video_kbps, r.audio_kbps, r.updated_at_ms});
   if (!changed) return changed.error();
   return Status::Ok();
 }
@@ -62,11 +60,12 @@ Result<int64_t> OnlineStreamRepository::RemoveOtherHolders(const std::string& no
                      {node_id, holder});
 }
 
-Result<std::vector<OnlineStreamRow>> OnlineStreamRepository::Select(
-    int64_t now_ms, const std::string& where, std::vector<SqlValue> args) {
+Result<std::vector<OnlineStreamRow>> OnlineStreamRepository::Select(int64_t now_ms,
+                                                                    const std::string& where,
+                                                                    std::vector<SqlValue> args) {
   args.insert(args.begin(), {std::string(kNodeLeaseKind), now_ms});
-  auto rows = db_.Query(std::string("SELECT ").append(kColumns).append(kLiveJoin).append(where),
-                        args);
+  auto rows =
+      db_.Query(std::string("SELECT ").append(kColumns).append(kLiveJoin).append(where), args);
   if (!rows) return Error(rows.error());
   std::vector<OnlineStreamRow> out;
   out.reserve(rows->size());

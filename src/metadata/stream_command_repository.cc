@@ -9,23 +9,22 @@ constexpr std::string_view kColumns =
     "deadline_ms, done_at_ms";
 
 StreamCommandRow FromRow(const SqlRow& r) {
-  return StreamCommandRow{AsText(r[0]),  AsText(r[1]),  AsText(r[2]),  AsText(r[3]),
-                          AsText(r[4]),  AsText(r[5]),  AsText(r[6]),  AsText(r[7]),
-                          AsText(r[8]),  AsText(r[9]),  AsText(r[10]), AsText(r[11]),
-                          AsText(r[12]), AsText(r[13]), AsInt(r[14]),  AsInt(r[15]),
-                          AsInt(r[16])};
+  return StreamCommandRow{AsText(r[0]),  AsText(r[1]),  AsText(r[2]),  AsText(r[3]),  AsText(r[4]),
+                          AsText(r[5]),  AsText(r[6]),  AsText(r[7]),  AsText(r[8]),  AsText(r[9]),
+                          AsText(r[10]), AsText(r[11]), AsText(r[12]), AsText(r[13]), AsInt(r[14]),
+                          AsInt(r[15]),  AsInt(r[16])};
 }
 
 }  // namespace
 
 Status StreamCommandRepository::Insert(const StreamCommandRow& r) {
-  auto changed = db_.Execute(
-      std::string("INSERT INTO stream_commands (")
-          .append(kColumns)
-          .append(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-      {r.id, r.target_node, r.origin_node, r.account_id, r.domain_name, r.app_name,
-       r.stream_name, r.kind, r.payload, r.state, r.result_code, r.result_arg, r.result_detail,
-       r.result, r.created_at_ms, r.deadline_ms, r.done_at_ms});
+  auto changed =
+      db_.Execute(std::string("INSERT INTO stream_commands (")
+                      .append(kColumns)
+                      .append(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                  {r.id, r.target_node, r.origin_node, r.account_id, r.domain_name, r.app_name,
+                   r.stream_name, r.kind, r.payload, r.state, r.result_code, r.result_arg,
+                   r.result_detail, r.result, r.created_at_ms, r.deadline_ms, r.done_at_ms});
   if (!changed) return changed.error();
   return Status::Ok();
 }
@@ -37,22 +36,21 @@ Status StreamCommandRepository::Notify(const std::string& channel, const std::st
   return Status::Ok();
 }
 
-Result<std::vector<StreamCommandRow>> StreamCommandRepository::ClaimPending(
-    const std::string& node, int64_t now_ms, int limit) {
-  auto rows = db_.Query(std::string("SELECT ")
-                            .append(kColumns)
-                            .append(
-                                " FROM stream_commands WHERE target_node = ? AND state = ? AND "
-                                "deadline_ms > ? ORDER BY created_at_ms, id LIMIT ?"),
+Result<std::vector<StreamCommandRow>> StreamCommandRepository::ClaimPending(const std::string& node,
+                                                                            int64_t now_ms,
+                                                                            int limit) {
+  auto rows = db_.Query(std::string("SELECT ").append(kColumns).append(
+                            " FROM stream_commands WHERE target_node = ? AND state = ? AND "
+                            "deadline_ms > ? ORDER BY created_at_ms, id LIMIT ?"),
                         {node, std::string(kCommandPending), now_ms, int64_t{limit}});
   if (!rows) return Error(rows.error());
   std::vector<StreamCommandRow> claimed;
   for (const auto& r : *rows) {
     StreamCommandRow row = FromRow(r);
     // The claim: only one of it and the origin's Cancel changes the pending row.
-    auto changed = db_.Execute("UPDATE stream_commands SET state = ? WHERE id = ? AND state = ?",
-                               {std::string(kCommandRunning), row.id,
-                                std::string(kCommandPending)});
+    auto changed =
+        db_.Execute("UPDATE stream_commands SET state = ? WHERE id = ? AND state = ?",
+                    {std::string(kCommandRunning), row.id, std::string(kCommandPending)});
     if (!changed) return Error(changed.error());
     if (*changed == 0) continue;
     row.state = std::string(kCommandRunning);
@@ -72,9 +70,9 @@ Result<bool> StreamCommandRepository::Complete(const StreamCommandRow& r, int64_
 }
 
 Result<bool> StreamCommandRepository::Cancel(const std::string& id, int64_t now_ms) {
-  auto changed = db_.Execute(
-      "UPDATE stream_commands SET state = ?, done_at_ms = ? WHERE id = ? AND state = ?",
-      {std::string(kCommandCancelled), now_ms, id, std::string(kCommandPending)});
+  auto changed =
+      db_.Execute("UPDATE stream_commands SET state = ?, done_at_ms = ? WHERE id = ? AND state = ?",
+                  {std::string(kCommandCancelled), now_ms, id, std::string(kCommandPending)});
   if (!changed) return Error(changed.error());
   return *changed > 0;
 }

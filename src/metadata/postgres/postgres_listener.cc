@@ -60,8 +60,8 @@ void PostgresListener::Interrupt() {
 Status PostgresListener::Connect() {
   // The URL comes last and so overrides these defaults when it sets them itself. Keepalives
   // notice a peer gone silent (a broken network) in about 5 + 2 * 3 s.
-  const char* keys[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
-                        "keepalives_interval", "keepalives_count", "dbname", nullptr};
+  const char* keys[] = {"connect_timeout",     "application_name", "keepalives", "keepalives_idle",
+                        "keepalives_interval", "keepalives_count", "dbname",     nullptr};
   const char* values[] = {"5", "liverec-listener", "1", "5", "2", "3", url_.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
@@ -83,9 +83,9 @@ Status PostgresListener::Connect() {
     PQclear(result);
     if (!ok) {
       PQfinish(conn);
-      return Status(ErrorCode::kServiceUnavailable, "",
-                    fmt::format("cannot LISTEN on {} at {}: {}", name, MaskDatabaseUrl(url_),
-                                reason));
+      return Status(
+          ErrorCode::kServiceUnavailable, "",
+          fmt::format("cannot LISTEN on {} at {}: {}", name, MaskDatabaseUrl(url_), reason));
     }
   }
   conn_ = conn;
@@ -115,8 +115,8 @@ bool PostgresListener::Drain(ListenerWake& wake) {
     return false;
   }
   while (PGnotify* notify = PQnotifies(conn_)) {
-    wake.notifications.push_back({notify->relname ? notify->relname : "",
-                                  notify->extra ? notify->extra : ""});
+    wake.notifications.push_back(
+        {notify->relname ? notify->relname : "", notify->extra ? notify->extra : ""});
     PQfreemem(notify);
   }
   return true;

@@ -6,9 +6,9 @@
 // was terminated, the network broke: TCP keepalives notice a silent peer in about 10 s) is
 // dropped and made again at a later Wait, at most once a second; the Wait that made a connection
 // (the first one too) says so (`new_connection`), since notifications sent while nobody listened
-// are lost: the caller then reads whatever it would have been woken for. Notifications are only hints: whoever uses them also
-// polls, so a lost one only delays.
-// Thread-safety: Wait from one thread at a time; Interrupt from any thread.
+// are lost: the caller then reads whatever it would have been woken for. Notifications are only
+// hints: whoever uses them also polls, so a lost one only delays. Thread-safety: Wait from one
+// thread at a time; Interrupt from any thread.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,7 @@ struct PostgresNotification {
 struct ListenerWake {
   std::vector<PostgresNotification> notifications;
   bool new_connection = false;  // a new connection listens now; anything sent before was missed
-  bool interrupted = false;  // Interrupt was called
+  bool interrupted = false;     // Interrupt was called
 };
 
 class PostgresListener {
