@@ -42,6 +42,9 @@ class CountingDatabase final : public metadata::SqlDatabase {
   Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) override {
     return inner_->WithAdvisoryLock(key, body);
   }
+  Result<bool> TryWithAdvisoryLock(int64_t key, const std::function<Status()>& body) override {
+    return inner_->TryWithAdvisoryLock(key, body);
+  }
   std::string_view Dialect() const override { return inner_->Dialect(); }
 
   int64_t statements() const { return statements_.load(); }

@@ -10,6 +10,8 @@
 #include "base/clock.h"
 #include "base/random.h"
 #include "callbacks/url_safety.h"
+#include "cluster/command_channel.h"
+#include "cluster/stream_directory.h"
 #include "ingest/stream_registry.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
@@ -70,6 +72,13 @@ struct RelayServices {
   relay::RelayTaskListener* listener = nullptr;
 };
 
+// Cluster mode (PostgreSQL; docs/cluster.md): the streams live on the other nodes, and the
+// channel that runs a command on the node a stream is live on. Null on a single node (SQLite).
+struct ClusterServices {
+  cluster::StreamDirectory* directory = nullptr;
+  cluster::CommandChannel* commands = nullptr;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -90,6 +99,7 @@ struct ApiDependencies {
   // use it).
   recorder::LiveControls* live_controls = nullptr;
   StreamServices streams;
+  ClusterServices cluster;
   RelayServices relay;
   // Replay protection (the composition root chooses; must outlive the service). Null: the service
   // keeps a MemoryNonceStore of ApiOptions::nonce_capacity.

@@ -15,6 +15,12 @@ constexpr std::array kCatalogue = {
 #undef LIVEREC_ERROR
 };
 
+constexpr std::array<std::string_view, kCatalogue.size()> kNames = {
+#define LIVEREC_ERROR(name, code, http, message) #name,
+#include "base/error_codes.def"
+#undef LIVEREC_ERROR
+};
+
 std::string Substitute(std::string_view pattern, const std::string& arg) {
   std::string out(pattern);
   for (auto pos = out.find("{}"); pos != std::string::npos;
@@ -30,6 +36,19 @@ const ErrorInfo& LookUpError(ErrorCode code) {
   if (code == ErrorCode::kOk) return kOkInfo;
   auto index = static_cast<size_t>(code) - 1;
   return kCatalogue.at(index);
+}
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  if (code == ErrorCode::kOk) return "kOk";
+  return kNames.at(static_cast<size_t>(code) - 1);
+}
+
+std::optional<ErrorCode> ErrorCodeFromName(std::string_view name) {
+  if (name == "kOk") return ErrorCode::kOk;
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (kNames[i] == name) return kCatalogue[i].code;
+  }
+  return std::nullopt;
 }
 
 std::string Status::PublicCode() const { return Substitute(LookUpError(code_).public_code, arg_); }

@@ -6,6 +6,7 @@
 // Thread-safety: plain values; safe to copy between threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,12 @@ struct ErrorInfo {
 
 // The catalogue row for `code`; kOk yields {kOk, "OK", 200, "OK"}.
 const ErrorInfo& LookUpError(ErrorCode code);
+
+// The catalogue's internal name of `code` ("kLiveStreamNotFound"; "kOk"), and back (nullopt for
+// a name this build does not know): how a Status travels between nodes (public codes are not
+// unique).
+std::string_view ErrorCodeName(ErrorCode code);
+std::optional<ErrorCode> ErrorCodeFromName(std::string_view name);
 
 class [[nodiscard]] Status {
  public:

@@ -44,6 +44,11 @@ void ValidateCluster(ClusterConfig& cluster, int64_t min_lease_seconds,
     problems.push_back(
         fmt::format("cluster.lease_seconds: must be {}-{}", min_lease_seconds, kMaxLeaseSeconds));
   }
+  if (cluster.command_timeout_ms < kMinCommandTimeoutMs ||
+      cluster.command_timeout_ms > kMaxCommandTimeoutMs) {
+    problems.push_back(fmt::format("cluster.command_timeout_ms: must be {}-{}",
+                                   kMinCommandTimeoutMs, kMaxCommandTimeoutMs));
+  }
   if (!cluster.advertise_http.empty() && !IsValidListenAddress(cluster.advertise_http)) {
     problems.push_back(
         fmt::format("cluster.advertise_http: '{}' is not host:port", cluster.advertise_http));

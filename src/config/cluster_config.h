@@ -21,11 +21,16 @@ struct ClusterConfig {
   // bound port, the host name standing in for a wildcard host (0.0.0.0, [::]).
   std::string advertise_http;
   std::string advertise_rtmp;
+  // How long an API call waits for the node a stream is live on to answer a command for it
+  // (RealTimeRecordCommand; Cluster.CommandTimeout after that).
+  int64_t command_timeout_ms = 1000;
 };
 
 // Production bounds of lease_seconds; [testing] min_lease_seconds may lower the minimum.
 inline constexpr int64_t kMinLeaseSeconds = 5;
 inline constexpr int64_t kMaxLeaseSeconds = 300;
+inline constexpr int64_t kMinCommandTimeoutMs = 100;
+inline constexpr int64_t kMaxCommandTimeoutMs = 60'000;
 
 // 1-64 of A-Z a-z 0-9 . _ - (a label value, a file name, a lease name).
 bool IsValidNodeId(std::string_view node_id);

@@ -64,6 +64,17 @@ TEST(ClusterConfigTest, OnlyTheTestingSectionLowersTheLeaseMinimum) {
   EXPECT_EQ(lowered->cluster.lease_seconds, 2);
 }
 
+TEST(ClusterConfigTest, TheCommandTimeoutIsASecondByDefaultAndBounded) {
+  EXPECT_EQ(Load("")->cluster.command_timeout_ms, 1000);
+  EXPECT_EQ(Load("[cluster]\ncommand_timeout_ms = 2500\n")->cluster.command_timeout_ms, 2500);
+  auto low = Load("[cluster]\ncommand_timeout_ms = 99\n");
+  ASSERT_FALSE(low.has_value());
+  EXPECT_NE(low.error().Message().find("cluster.command_timeout_ms: must be 100-60000"),
+            std::string::npos)
+      << low.error().Message();
+  EXPECT_FALSE(Load("[cluster]\ncommand_timeout_ms = 60001\n").has_value());
+}
+
 TEST(ClusterConfigTest, NodeIdsAreShortNamesOfSafeCharacters) {
   EXPECT_TRUE(IsValidNodeId("rec-1.eu_west"));
   EXPECT_FALSE(IsValidNodeId(""));

@@ -69,6 +69,7 @@ void ReadCluster(const TomlView& node, ClusterConfig& c, TomlReader& in) {
   in.Read(node["lease_seconds"], c.lease_seconds, "cluster.lease_seconds");
   in.Read(node["advertise_http"], c.advertise_http, "cluster.advertise_http");
   in.Read(node["advertise_rtmp"], c.advertise_rtmp, "cluster.advertise_rtmp");
+  in.Read(node["command_timeout_ms"], c.command_timeout_ms, "cluster.command_timeout_ms");
 }
 
 void ReadCallbacks(const TomlView& node, CallbacksConfig& c, TomlReader& in) {

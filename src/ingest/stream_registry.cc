@@ -12,12 +12,16 @@ bool StreamRegistry::TryAcquire(const LiveStream& stream, std::string* refusal) 
       if (refusal) *refusal = "stream is already being published";
       return false;
     }
+    if (!claims_) {
+      if (observer_) observer_->Live(stream);
+      return true;
+    }
   }
-  if (!claims_) return true;
   auto claim = claims_->Acquire(key);
   std::lock_guard lock(mutex_);
   if (claim) {
     claimed_[key] = *claim;
+    if (observer_) observer_->Live(stream);  // only a publish accepted cluster-wide is listed
     return true;
   }
   live_.erase(key);
@@ -33,10 +37,13 @@ void StreamRegistry::Release(const std::string& key) {
   std::optional<metadata::Fence> claim;
   {
     std::lock_guard lock(mutex_);
-    live_.erase(key);
-    if (auto it = claimed_.find(key); it != claimed_.end()) {
-      claim = it->second;
-      claimed_.erase(it);
+    auto it = live_.find(key);
+    if (it == live_.end()) return;
+    if (observer_) observer_->Gone(it->second);
+    live_.erase(it);
+    if (auto c = claimed_.find(key); c != claimed_.end()) {
+      claim = c->second;
+      claimed_.erase(c);
     }
   }
   if (claim && claims_) claims_->Release(*claim);
@@ -44,7 +51,10 @@ void StreamRegistry::Release(const std::string& key) {
 
 void StreamRegistry::UpdateStats(const std::string& key, const StreamStats& stats) {
   std::lock_guard lock(mutex_);
-  if (auto it = live_.find(key); it != live_.end()) it->second.stats = stats;
+  auto it = live_.find(key);
+  if (it == live_.end()) return;
+  it->second.stats = stats;
+  if (observer_) observer_->Measured(it->second);
 }
 
 bool StreamRegistry::IsLive(const std::string& key) const {

@@ -4,9 +4,11 @@
 // refusal holds cluster-wide: a publish also takes the stream's "publish" lease, refused while
 // another live node holds it (docs/cluster.md "Stream ownership"); that is one short database
 // transaction on the publish's I/O thread, like the recorder's reading of the stream's config.
+// An observer (cluster mode: the cluster-wide directory of live streams) is told of every change.
 // Thread-safety: any thread; one mutex. A publish's I/O thread takes it when the publish starts
 // and ends, and about once a second to store fresh measurements (StreamMeter); the API takes it to
-// list.
+// list. The observer is called with the mutex held (so it sees one stream's changes in order):
+// it must not block nor call the registry.
 #pragma once
 
 #include <cstdint>
@@ -44,11 +46,25 @@ struct LiveStream {
   std::string Key() const { return domain + "/" + app + "/" + stream; }
 };
 
+class StreamRegistryObserver {
+ public:
+  virtual ~StreamRegistryObserver() = default;
+  virtual void Live(const LiveStream& stream) = 0;      // a publish was accepted
+  virtual void Measured(const LiveStream& stream) = 0;  // its stats were refreshed
+  virtual void Gone(const LiveStream& stream) = 0;      // the publisher left
+};
+
 class StreamRegistry {
  public:
   // In a cluster: the node's "publish" leases, named by LiveStream::Key(). Set before any
   // publish (not synchronized).
   void SetClaims(cluster::StreamLeases* claims) { claims_ = claims; }
+  // Null: none.
+  void SetObserver(StreamRegistryObserver* observer) {
+    std::lock_guard lock(mutex_);
+    observer_ = observer;
+  }
+
   // True if `stream` was not live and now is. False: `refusal` (when given) says why.
   bool TryAcquire(const LiveStream& stream, std::string* refusal = nullptr);
   void Release(const std::string& key);
@@ -66,6 +82,7 @@ class StreamRegistry {
   mutable std::mutex mutex_;
   std::map<std::string, LiveStream> live_;          // by Key()
   std::map<std::string, metadata::Fence> claimed_;  // by Key(), in a cluster
+  StreamRegistryObserver* observer_ = nullptr;
 };
 
 }  // namespace liverec::ingest

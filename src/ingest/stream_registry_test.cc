@@ -55,6 +55,36 @@ TEST(StreamRegistryTest, StatsOfALiveStreamAreStoredAndOfAGoneOneIgnored) {
   EXPECT_EQ(registry.LiveKeys(), std::vector<std::string>{"example.com/live/s1"});
 }
 
+// Records what the registry tells its observer, in order.
+class RecordingObserver final : public StreamRegistryObserver {
+ public:
+  void Live(const LiveStream& s) override { events.push_back("live " + s.Key()); }
+  void Measured(const LiveStream& s) override {
+    events.push_back("measured " + s.Key() + " " + std::to_string(s.stats.video_kbps));
+  }
+  void Gone(const LiveStream& s) override {
+    events.push_back("gone " + s.Key() + " " + s.client_ip);
+  }
+  std::vector<std::string> events;
+};
+
+TEST(StreamRegistryTest, TheObserverHearsOfEachAcceptedPublishMeasurementAndLeave) {
+  StreamRegistry registry;
+  RecordingObserver observer;
+  registry.SetObserver(&observer);
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));
+  EXPECT_FALSE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));  // refused: silent
+  StreamStats stats;
+  stats.video_kbps = 900;
+  registry.UpdateStats("example.com/live/s1", stats);
+  registry.UpdateStats("example.com/live/other", stats);  // not live: silent
+  registry.Release("example.com/live/s1");
+  registry.Release("example.com/live/s1");  // twice: silent
+  EXPECT_EQ(observer.events, (std::vector<std::string>{"live example.com/live/s1",
+                                                       "measured example.com/live/s1 900",
+                                                       "gone example.com/live/s1 10.0.0.7"}));
+}
+
 TEST(StreamMeterTest, RatesComeOncePerWindowFromWhatWasCounted) {
   StreamMeter meter(10'000);
   StreamStats stats;

@@ -464,6 +464,65 @@ CREATE TABLE nodes (
 );
 )sql";
 
+// Commands reach the owner (docs/cluster.md "Live streams and commands across nodes").
+// `online_streams`: one row per stream live on a node, written by that node
+// (OnlineStreamRepository) with its membership holder; a row counts only while that holder holds
+// the node's lease. `stream_commands`: a command for a stream live on another node
+// (StreamCommandRepository): the target node claims it, runs it and writes its result; purged after
+// a while.
+// A node renews all its leases of a kind in one statement (LeaseRepository::RenewAllOf):
+// found by holder, not by scanning every lease of the kind.
+constexpr std::string_view kLeaseHolderIndex = R"sql(
+CREATE INDEX leases_by_holder ON leases (kind, holder);
+)sql";
+
+constexpr std::string_view kStreamCommandsSchema = R"sql(
+CREATE TABLE online_streams (
+  account_id      TEXT NOT NULL,
+  domain_name     TEXT NOT NULL,
+  app_name        TEXT NOT NULL,
+  stream_name     TEXT NOT NULL,
+  node_id         TEXT NOT NULL,
+  holder          TEXT NOT NULL,
+  ingest_domain   TEXT NOT NULL,
+  client_ip       TEXT NOT NULL,
+  server_ip       TEXT NOT NULL,
+  publish_time_ms BIGINT NOT NULL,
+  video_codec     TEXT NOT NULL,
+  audio_codec     TEXT NOT NULL,
+  width           INTEGER NOT NULL,
+  height          INTEGER NOT NULL,
+  frame_rate      INTEGER NOT NULL,
+  video_kbps      INTEGER NOT NULL,
+  audio_kbps      INTEGER NOT NULL,
+  updated_at_ms   BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name, app_name, stream_name, node_id)
+);
+CREATE INDEX online_streams_by_node ON online_streams (node_id, holder);
+
+CREATE TABLE stream_commands (
+  id            TEXT PRIMARY KEY,
+  target_node   TEXT NOT NULL,
+  origin_node   TEXT NOT NULL,
+  account_id    TEXT NOT NULL,
+  domain_name   TEXT NOT NULL,
+  app_name      TEXT NOT NULL,
+  stream_name   TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  payload       TEXT NOT NULL,
+  state         TEXT NOT NULL,
+  result_code   TEXT NOT NULL,
+  result_arg    TEXT NOT NULL,
+  result_detail TEXT NOT NULL,
+  result        TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  deadline_ms   BIGINT NOT NULL,
+  done_at_ms    BIGINT NOT NULL
+);
+CREATE INDEX stream_commands_pending ON stream_commands (target_node, state);
+CREATE INDEX stream_commands_by_age ON stream_commands (created_at_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -483,6 +542,8 @@ const std::vector<Migration>& AllMigrations() {
       {12, "slice key covering every column on PostgreSQL", kCoveringSliceKeyPostgres,
        kCoveringSliceKeySqlite},
       {13, "cluster leases and nodes", kClusterSchema},
+      {14, "online streams and stream commands across nodes", kStreamCommandsSchema},
+      {15, "leases found by holder", kLeaseHolderIndex},
   };
   return kMigrations;
 }

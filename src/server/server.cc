@@ -53,6 +53,7 @@
 #include "relay/worker/libav_relay_runner.h"
 #include "server/callback_pump.h"
 #include "server/cluster_node.h"
+#include "server/cluster_streams.h"
 #include "server/directory_lock.h"
 #include "server/health_check.h"
 #include "server/object_stores.h"
@@ -196,9 +197,12 @@ struct Server::Impl {
   relay::worker::LibavRelayRunner* relays_for_load = nullptr;
   // On PostgreSQL: this node's membership of the cluster (docs/cluster.md); null on SQLite.
   std::unique_ptr<ClusterNode> cluster_node;
+  // On PostgreSQL: live streams and commands across the nodes; null on SQLite.
+  std::unique_ptr<ClusterStreams> cluster_streams;
 
   Status StartRecording();
   Status JoinCluster();
+  void StartClusterStreams();
   Result<uint16_t> StartRtmp();
   void ScheduleCycleCheck();
   void StartCallbacks();
@@ -359,6 +363,17 @@ Status Server::Impl::JoinCluster() {
   cluster_node = std::move(*node);
   registry.SetClaims(&cluster_node->publish_leases());
   return Status::Ok();
+}
+
+// On PostgreSQL, before the first publish and the first API call: the directory of live streams
+// and the command channel (docs/cluster.md "Live streams and commands across nodes").
+void Server::Impl::StartClusterStreams() {
+  if (!cluster_node) return;
+  cluster_streams = std::make_unique<ClusterStreams>(
+      *db, clock, random,
+      ClusterStreamsOptions{config.cluster.node_id, cluster_node->membership().instance_id(),
+                            config.database.url, config.cluster.command_timeout_ms});
+  cluster_streams->Start(registry, *live_controls);
 }
 
 // The relay driver's strand runs its decisions, database writes and timer; Start loads the
@@ -562,7 +577,8 @@ Server::~Server() {
         "stored at the next start",
         s.recorder->lanes().QueuedSlices());
   }
-  s.cluster_node.reset();  // the last: stops the heartbeat and releases the node's lease
+  s.cluster_streams.reset();  // after the last publish ended: its row's delete is written
+  s.cluster_node.reset();     // the last: stops the heartbeat and releases the node's lease
 }
 
 Result<StartInfo> Server::Start() {
@@ -579,6 +595,7 @@ Result<StartInfo> Server::Start() {
   s.tenants = std::make_unique<metadata::TenantRepository>(*s.db, s.clock, s.random);
   s.record_configs = std::make_unique<metadata::RecordConfigRepository>(*s.db);
   s.live_controls = std::make_unique<recorder::LiveControls>(*s.record_configs, s.clock);
+  s.StartClusterStreams();
   s.recordings = std::make_unique<metadata::RecordingRepository>(*s.db, s.clock, s.random);
   s.index_files = std::make_unique<metadata::IndexFileRepository>(*s.db);
   s.notify_configs = std::make_unique<metadata::NotifyConfigRepository>(*s.db);
@@ -615,6 +632,7 @@ Result<StartInfo> Server::Start() {
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
   deps.streams = {&s.registry, s.streams_notify_configs.get()};
+  if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;

@@ -1,10 +1,13 @@
-// DescribeLiveStreamsOnlineList: the streams being published on a streaming domain on this node,
-// from the ingest StreamRegistry (docs/api/streams.md). AppName matches exactly; StreamName
-// matches as a substring (QueryType=fuzzy, the default) or exactly (strict). Only the caller's
-// streams are listed. liverec does not transcode: StreamType=trans lists nothing.
+// DescribeLiveStreamsOnlineList: the streams being published on a streaming domain, from the
+// ingest StreamRegistry (this node's) and, in cluster mode, the cluster-wide directory (the other
+// nodes') (docs/api/streams.md). AppName matches exactly; StreamName matches as a substring
+// (QueryType=fuzzy, the default) or exactly (strict). Only the caller's streams are listed.
+// liverec does not transcode: StreamType=trans lists nothing.
 #include <algorithm>
+#include <tuple>
 
 #include "api/actions/actions.h"
+#include "api/online_streams.h"
 #include "api/record_config_params.h"
 #include "base/names.h"
 #include "base/time_format.h"
@@ -125,8 +128,18 @@ Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, con
   }
   auto q = ParseQuery(context, params);
   if (!q) return Error(q.error());
+  const std::string& account = context.caller.account_id;
+  std::vector<ingest::LiveStream> live = context.deps.streams.registry->List(account, q->domain);
+  if (auto* directory = context.deps.cluster.directory) {
+    auto others = directory->ListOthers(account, q->domain);
+    if (!others) return Error(others.error());
+    for (const auto& row : *others) live.push_back(LiveStreamOf(row));
+    std::stable_sort(live.begin(), live.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.app, a.stream) < std::tie(b.app, b.stream);
+    });
+  }
   std::vector<ingest::LiveStream> matching;
-  for (auto& stream : context.deps.streams.registry->List(context.caller.account_id, q->domain)) {
+  for (auto& stream : live) {
     if (Matches(*q, stream)) matching.push_back(std::move(stream));
   }
   auto total = static_cast<int64_t>(matching.size());

@@ -1,7 +1,9 @@
 // RealTimeRecordCommand: start, stop, cancel_delay or restart the recording of a live stream
 // (docs/api/record-commands.md). The state machine and what each command does to the files:
-// docs/recording.md.
+// docs/recording.md. In cluster mode a stream live on another node gets the command there,
+// through the database (docs/cluster.md "Live streams and commands across nodes").
 #include "api/actions/actions.h"
+#include "api/online_streams.h"
 #include "api/record_config_params.h"
 #include "base/names.h"
 
@@ -28,8 +30,20 @@ Result<nlohmann::json> RealTimeRecordCommand(ActionContext& context, const Param
   if (!context.deps.live_controls) {
     return Error(ErrorCode::kInternalError, "", "recording control is not available");
   }
-  LIVEREC_RETURN_IF_ERROR(context.deps.live_controls->Command(context.caller.account_id, *domain,
-                                                              *app, *stream, *command));
+  const std::string& account = context.caller.account_id;
+  Status local = context.deps.live_controls->Command(account, *domain, *app, *stream, *command);
+  const ClusterServices& nodes = context.deps.cluster;
+  if (local.code() != ErrorCode::kLiveStreamNotFound || !nodes.directory || !nodes.commands) {
+    LIVEREC_RETURN_IF_ERROR(local);
+    return nlohmann::json::object();
+  }
+  // Not live here: on another node, if any (else InvalidStream.NotFound, as on a single node).
+  auto owner = nodes.directory->FindOwner(account, *domain, *app, *stream);
+  if (!owner) return Error(owner.error());
+  if (!*owner) return Error(local);
+  auto sent = nodes.commands->Send(**owner, cluster::CommandTarget{account, *domain, *app, *stream},
+                                   std::string(kRecordCommandKind), *command_text);
+  if (!sent) return Error(sent.error());
   return nlohmann::json::object();
 }
 

@@ -1,0 +1,48 @@
+#include "server/cluster_streams.h"
+
+#include <algorithm>
+
+#include "api/online_streams.h"
+
+namespace liverec::server {
+
+ClusterStreams::ClusterStreams(metadata::SqlDatabase& db, const Clock& clock, RandomSource& random,
+                               const ClusterStreamsOptions& options)
+    : directory_(db, clock, options.node_id, options.holder),
+      channel_(db, clock, random,
+               cluster::CommandOptions{options.node_id, options.command_timeout_ms}),
+      listener_(channel_, clock, options.database_url, PollMsFor(options.command_timeout_ms)) {}
+
+int64_t ClusterStreams::PollMsFor(int64_t command_timeout_ms) {
+  return std::clamp<int64_t>(command_timeout_ms / 4, 50, 1000);
+}
+
+void ClusterStreams::Start(ingest::StreamRegistry& registry, recorder::LiveControls& controls) {
+  api::HandleRemoteRecordCommands(channel_, controls);
+  directory_.Start();
+  registry.SetObserver(this);
+  registry_ = &registry;
+  listener_.Start();
+}
+
+void ClusterStreams::Stop() {
+  if (!registry_) return;
+  registry_->SetObserver(nullptr);
+  registry_ = nullptr;
+  listener_.Stop();
+  directory_.Stop();
+}
+
+void ClusterStreams::Live(const ingest::LiveStream& stream) {
+  directory_.Published(api::OnlineRowOf(stream));
+}
+
+void ClusterStreams::Measured(const ingest::LiveStream& stream) {
+  directory_.Measured(api::OnlineRowOf(stream));
+}
+
+void ClusterStreams::Gone(const ingest::LiveStream& stream) {
+  directory_.Ended(api::OnlineRowOf(stream));
+}
+
+}  // namespace liverec::server
