@@ -22,7 +22,8 @@ Status FetchStagedSlice(storage::ObjectStore& store, const std::string& stream_i
   auto bytes = store.Get(StagedSliceKey(stream_id, slice_id));
   if (!bytes) return bytes.error();
   std::ofstream out(into_path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+  out.write(reinterpret_cast<const char*>(bytes->data()),
+            static_cast<std::streamsize>(bytes->size()));
   out.close();
   if (!out) {
     return Status(ErrorCode::kStorageFailure, "", "cannot write the fetched slice " + into_path);
