@@ -151,6 +151,28 @@ Result<bool> LeaseRepository::Release(const LeaseKey& key, const std::string& ho
   return released;
 }
 
+Result<std::vector<Lease>> LeaseRepository::RenewAll(const std::string& kind,
+                                                     const std::string& holder,
+                                                     int64_t duration_ms) {
+  if (holder.empty()) return Error(ErrorCode::kInternalError, "", "a lease holder is never empty");
+  std::vector<Lease> renewed;
+  Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
+    renewed.clear();
+    int64_t now = clock_.NowMs();
+    auto updated = tx.Execute(
+        "UPDATE leases SET expires_at_ms = ?, renewed_at_ms = ? WHERE kind = ? AND holder = ?",
+        {now + duration_ms, now, kind, holder});
+    if (!updated) return updated.error();
+    auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND holder = ? ORDER BY name", kSelect),
+                         {kind, holder});
+    if (!rows) return rows.error();
+    for (const auto& row : *rows) renewed.push_back(FromRow(row));
+    return Status::Ok();
+  });
+  if (!status.ok()) return Error(status);
+  return renewed;
+}
+
 Result<std::optional<Lease>> LeaseRepository::Get(const LeaseKey& key) {
   auto rows =
       db_.Query(fmt::format("{} WHERE kind = ? AND name = ?", kSelect), {key.kind, key.name});

@@ -79,6 +79,12 @@ class LeaseRepository {
   // Frees the lease if `holder` holds it at `epoch`, so another may take it at once (the epoch
   // stays; the next holder moves it). False when it was not held so (nothing changed).
   Result<bool> Release(const LeaseKey& key, const std::string& holder, int64_t epoch);
+  // Extends to now + duration_ms every lease of `kind` that names `holder` (live or lapsed, as
+  // long as nobody took it over), in one statement, and returns them as renewed: the leases of
+  // that kind `holder` holds now. A lease the caller believes it holds and that is missing was
+  // taken over or released. For holders of many leases of one kind (a node's relay tasks).
+  Result<std::vector<Lease>> RenewAll(const std::string& kind, const std::string& holder,
+                                      int64_t duration_ms);
   Result<std::optional<Lease>> Get(const LeaseKey& key);
   // Every lease of `kind`, by name.
   Result<std::vector<Lease>> List(const std::string& kind);

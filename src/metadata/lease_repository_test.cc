@@ -174,6 +174,41 @@ TEST_P(LeaseRepositoryTest, LeasesOfAKindAreListedByNameAndKindsStayApart) {
   EXPECT_EQ(leases_->Get({"relay", "n1"})->value().epoch, 1);
 }
 
+TEST_P(LeaseRepositoryTest, RenewAllExtendsEveryLeaseOfTheKindTheHolderHoldsAndOnlyThose) {
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t1"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t3"}, "n2", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"node", "x"}, "n1", kLeaseMs).has_value());
+  clock_.AdvanceMs(3000);
+  auto renewed = leases_->RenewAll("relay", "n1", kLeaseMs);
+  ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
+  ASSERT_EQ(renewed->size(), 2u);
+  EXPECT_EQ((*renewed)[0].key.name, "a/t1");
+  EXPECT_EQ((*renewed)[1].key.name, "a/t2");
+  EXPECT_EQ((*renewed)[0].expires_at_ms, clock_.NowMs() + kLeaseMs);
+  EXPECT_EQ((*renewed)[0].epoch, 1);
+  // Another holder's lease and another kind's stay as they were.
+  EXPECT_EQ(leases_->Get({"relay", "a/t3"})->value().expires_at_ms, kStartMs + kLeaseMs);
+  EXPECT_EQ(leases_->Get({"node", "x"})->value().expires_at_ms, kStartMs + kLeaseMs);
+}
+
+TEST_P(LeaseRepositoryTest, RenewAllRevivesALapsedLeaseNobodyTookButNotOneTakenOverOrReleased) {
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t1"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t3"}, "n1", kLeaseMs).has_value());
+  clock_.AdvanceMs(kLeaseMs + 1);  // n1 was paused past its leases
+  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n2", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Release({"relay", "a/t3"}, "n1", 1).value());
+  auto renewed = leases_->RenewAll("relay", "n1", kLeaseMs);
+  ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
+  ASSERT_EQ(renewed->size(), 1u);
+  EXPECT_EQ((*renewed)[0].key.name, "a/t1");
+  EXPECT_TRUE((*renewed)[0].Live(clock_.NowMs()));
+  EXPECT_EQ(leases_->Get({"relay", "a/t2"})->value().holder, "n2");
+  EXPECT_EQ(leases_->Get({"relay", "a/t3"})->value().holder, "");
+  EXPECT_TRUE(leases_->RenewAll("relay", "nobody", kLeaseMs)->empty());
+}
+
 TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLapses) {
   NodeRepository nodes(*db_);
   ASSERT_TRUE(leases_->Acquire({"node", "a"}, "pa", kLeaseMs).has_value());
