@@ -1,6 +1,7 @@
 #include "relay/relay_claims.h"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 
 #include "relay/relay_task.h"
@@ -39,21 +40,23 @@ ClaimPlan PlanClaims(const ClaimInputs& in) {
     }
     bool gone = lease && !in.previous_holder.empty() && lease->holder == in.previous_holder;
     if (lease && lease->Live(in.now_ms) && !gone) continue;
-    // Free since it lapsed or was released (its expiry; 0 when released) or was created.
-    int64_t since = task.created_at_ms;
-    if (lease && !gone) since = std::max(since, lease->expires_at_ms);
-    free.push_back({task, since});
+    std::string name = RelayLeaseKey(task.account_id, task.task_id).name;
+    auto seen = in.seen_free_since.find(name);
+    int64_t since = seen == in.seen_free_since.end() ? in.now_ms : seen->second;
+    plan.free[name] = since;
+    // This node's own tasks of its previous run: taken back at once, first.
+    free.push_back({task, gone ? INT64_MIN : since});
   }
   int64_t nodes = std::max<int64_t>(in.live_nodes, 1);
   plan.fair_share = (plan.wanting + nodes - 1) / nodes;
-  std::stable_sort(free.begin(), free.end(), [](const Free& a, const Free& b) {
-    return a.free_since_ms < b.free_since_ms;
-  });
+  std::stable_sort(free.begin(), free.end(),
+                   [](const Free& a, const Free& b) { return a.free_since_ms < b.free_since_ms; });
   auto capped = [&](int64_t count) { return in.max_per_node > 0 && count >= in.max_per_node; };
   int64_t count = plan.held;
   for (const auto& candidate : free) {
     if (capped(count)) break;
-    bool overdue = in.now_ms - candidate.free_since_ms >= in.grace_ms;
+    bool overdue =
+        candidate.free_since_ms == INT64_MIN || in.now_ms - candidate.free_since_ms >= in.grace_ms;
     if (count >= plan.fair_share && !overdue) continue;
     plan.take.push_back(candidate.task);
     count += 1;

@@ -6,14 +6,19 @@
 //   spread    while it holds fewer than ceil(tasks wanting a holder / live nodes), so that the
 //             tasks spread over the live nodes as they are created and taken over;
 //   cap       never more than max_per_node (0: no cap).
-// A task left free for longer than `grace` (the nodes whose share it is do not take it: they
-// are at their cap, or the count of live nodes still includes one that died) is taken by any
-// node under its cap, so that a dead node's tasks resume within lease + grace + one pass.
-// Tasks are taken in the order they became free (longest first).
+// A task this node has seen free for longer than `grace` (the nodes whose share it is do not
+// take it: they are at their cap, or the count of live nodes still includes one that died) is
+// taken by any node under its cap, so that a dead node's tasks resume within lease + grace + one
+// pass. How long a task has been free is what this node saw (the caller keeps when it first saw
+// each free, ClaimPlan::free): the database cannot say for tasks never held or released at a
+// shutdown, and a node that just started must not take every old task at once. Tasks are taken
+// in the order they were first seen free (longest first); those of this node's previous run
+// first of all.
 // Thread-safety: pure functions over values.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,9 +44,11 @@ struct ClaimInputs {
   // A holder known to be gone (this node's previous run, which crashed): its leases are free.
   std::string previous_holder;
   int64_t now_ms = 0;
-  int64_t live_nodes = 1;   // counted by their membership leases (at least this one)
-  int64_t max_per_node = 0; // 0: no cap
-  int64_t grace_ms = 0;     // a task free this long is taken by any node under its cap
+  int64_t live_nodes = 1;    // counted by their membership leases (at least this one)
+  int64_t max_per_node = 0;  // 0: no cap
+  int64_t grace_ms = 0;      // a task free this long is taken by any node under its cap
+  // When this node first saw each task free, by lease name (absent: now, first seen).
+  std::map<std::string, int64_t> seen_free_since;
 };
 
 struct ClaimPlan {
@@ -49,6 +56,8 @@ struct ClaimPlan {
   int64_t wanting = 0;                         // tasks wanting a holder
   int64_t held = 0;                            // of them, held by this node
   int64_t fair_share = 0;                      // ceil(wanting / live nodes)
+  // Every free task's lease name, with when this node first saw it free (to pass back).
+  std::map<std::string, int64_t> free;
 };
 
 ClaimPlan PlanClaims(const ClaimInputs& in);

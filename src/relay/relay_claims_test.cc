@@ -23,8 +23,8 @@ metadata::Lease Lease(const std::string& id, const std::string& holder, int64_t 
   return lease;
 }
 
-ClaimInputs Inputs(std::vector<metadata::RelayTaskState> tasks,
-                   std::vector<metadata::Lease> leases, int64_t live_nodes) {
+ClaimInputs Inputs(std::vector<metadata::RelayTaskState> tasks, std::vector<metadata::Lease> leases,
+                   int64_t live_nodes) {
   ClaimInputs in;
   in.tasks = std::move(tasks);
   in.leases = std::move(leases);
@@ -68,16 +68,18 @@ TEST(RelayClaimsTest, NewTasksSpreadOverTheLiveNodesByTheFairShare) {
   EXPECT_EQ(first.fair_share, 2);
   EXPECT_EQ(Taken(first), (std::vector<std::string>{"a", "b"}));
   // The second node sees the first's two leases.
-  ClaimInputs second = Inputs(tasks, {Lease("a", "n1", kNow + kLeaseMs), Lease("b", "n1", kNow + kLeaseMs)}, 3);
+  ClaimInputs second =
+      Inputs(tasks, {Lease("a", "n1", kNow + kLeaseMs), Lease("b", "n1", kNow + kLeaseMs)}, 3);
   EXPECT_EQ(Taken(PlanClaims(second)), (std::vector<std::string>{"c", "d"}));
   // A node holding its share takes no more.
-  ClaimInputs full = Inputs(tasks, {Lease("a", "me", kNow + kLeaseMs), Lease("b", "me", kNow + kLeaseMs)}, 3);
+  ClaimInputs full =
+      Inputs(tasks, {Lease("a", "me", kNow + kLeaseMs), Lease("b", "me", kNow + kLeaseMs)}, 3);
   ClaimPlan none = PlanClaims(full);
   EXPECT_TRUE(none.take.empty());
   EXPECT_EQ(none.held, 2);
 }
 
-TEST(RelayClaimsTest, ATaskFreeLongerThanTheGraceIsTakenBeyondTheFairShare) {
+TEST(RelayClaimsTest, ATaskSeenFreeLongerThanTheGraceIsTakenBeyondTheFairShare) {
   // Two tasks per node on two nodes; the dead third node's two tasks lapsed. While the dead node
   // still counts live, the share is ceil(6 / 3) = 2 and this node holds 2 already.
   std::vector<metadata::RelayTaskState> tasks;
@@ -85,14 +87,37 @@ TEST(RelayClaimsTest, ATaskFreeLongerThanTheGraceIsTakenBeyondTheFairShare) {
   std::vector<metadata::Lease> leases = {
       Lease("a", "me", kNow + kLeaseMs), Lease("b", "me", kNow + kLeaseMs),
       Lease("c", "n2", kNow + kLeaseMs), Lease("d", "n2", kNow + kLeaseMs),
-      Lease("e", "dead", kNow - 1'000), Lease("f", "dead", kNow - 1'500)};
-  EXPECT_TRUE(PlanClaims(Inputs(tasks, leases, 3)).take.empty());
+      Lease("e", "dead", kNow - 1'000),  Lease("f", "dead", kNow - 1'500)};
+  ClaimPlan first = PlanClaims(Inputs(tasks, leases, 3));
+  EXPECT_TRUE(first.take.empty());
+  EXPECT_EQ(first.free, (std::map<std::string, int64_t>{{"acct/e", kNow}, {"acct/f", kNow}}));
   // Counted dead: the share is 3, one each.
-  EXPECT_EQ(Taken(PlanClaims(Inputs(tasks, leases, 2))), (std::vector<std::string>{"f"}));
-  // Past the grace, whoever looks first takes them, the longest free first.
+  EXPECT_EQ(Taken(PlanClaims(Inputs(tasks, leases, 2))), (std::vector<std::string>{"e"}));
+  // Seen free for the grace, whoever looks first takes them.
   ClaimInputs later = Inputs(tasks, leases, 3);
+  later.now_ms = kNow + kGraceMs - 1;
+  later.seen_free_since = first.free;
+  EXPECT_TRUE(PlanClaims(later).take.empty());
   later.now_ms = kNow + kGraceMs;
-  EXPECT_EQ(Taken(PlanClaims(later)), (std::vector<std::string>{"f", "e"}));
+  ClaimPlan taken = PlanClaims(later);
+  EXPECT_EQ(Taken(taken), (std::vector<std::string>{"e", "f"}));
+  EXPECT_EQ(taken.free.at("acct/e"), kNow) << "the first sighting is kept";
+}
+
+TEST(RelayClaimsTest, ANodeThatJustStartedTakesOnlyItsShareOfOldFreeTasks) {
+  // Tasks created long ago that no node holds (every node was stopped): a node that starts
+  // first takes its share, and the rest only once it has seen them free for the grace.
+  std::vector<metadata::RelayTaskState> tasks;
+  for (const char* id : {"a", "b", "c", "d", "e", "f"})
+    tasks.push_back(Task(id, 1, kNow - 86'400'000));
+  std::vector<metadata::Lease> released;
+  for (const char* id : {"a", "b", "c"}) released.push_back(Lease(id, "", 0));
+  ClaimPlan first = PlanClaims(Inputs(tasks, released, 3));
+  EXPECT_EQ(Taken(first), (std::vector<std::string>{"a", "b"}));
+  ClaimInputs later = Inputs(tasks, released, 3);
+  later.now_ms = kNow + kGraceMs;
+  later.seen_free_since = first.free;
+  EXPECT_EQ(Taken(PlanClaims(later)).size(), 6u);
 }
 
 TEST(RelayClaimsTest, TheCapPerNodeHoldsEvenForOverdueTasks) {
@@ -112,7 +137,7 @@ TEST(RelayClaimsTest, AReleasedOrLapsedLeaseIsFreeAndThePreviousRunsLeasesAreFre
   ClaimInputs in = Inputs(tasks, leases, 1);
   EXPECT_EQ(Taken(PlanClaims(in)), (std::vector<std::string>{"a", "b"}));
   in.previous_holder = "my-last-run";
-  EXPECT_EQ(Taken(PlanClaims(in)), (std::vector<std::string>{"a", "c", "b"}));
+  EXPECT_EQ(Taken(PlanClaims(in)), (std::vector<std::string>{"c", "a", "b"}));
 }
 
 TEST(RelayClaimsTest, TasksStillHeldByThisNodeCountTowardsItsShareAndAreNotTakenAgain) {

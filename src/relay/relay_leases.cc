@@ -67,8 +67,10 @@ std::vector<metadata::RelayTaskState> RelayLeases::Claim(
                  clock_.NowMs(),
                  options_.live_nodes ? options_.live_nodes() : 1,
                  options_.max_per_node,
-                 options_.grace_ms};
+                 options_.grace_ms,
+                 seen_free_since_};
   ClaimPlan plan = PlanClaims(in);
+  seen_free_since_ = plan.free;
   for (const auto& task : plan.take) {
     auto lease = leases_.Acquire(RelayLeaseKey(task.account_id, task.task_id), options_.holder,
                                  options_.lease_ms, options_.previous_holder);

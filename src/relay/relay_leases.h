@@ -27,8 +27,8 @@ struct RelayLeaseOptions {
   std::string holder;           // this process (the node's membership holder)
   std::string previous_holder;  // this node's previous run, known to be gone ("" = none)
   int64_t lease_ms = 10'000;
-  int64_t max_per_node = 0;   // 0: no cap
-  int64_t grace_ms = 2'000;   // see relay_claims.h
+  int64_t max_per_node = 0;             // 0: no cap
+  int64_t grace_ms = 2'000;             // see relay_claims.h
   std::function<int64_t()> live_nodes;  // nodes whose membership lease is live (>= 1)
 };
 
@@ -65,8 +65,9 @@ class RelayLeases {
   metadata::LeaseRepository& leases_;
   const Clock& clock_;
   RelayLeaseOptions options_;
-  std::map<std::string, Held> held_;  // by task id
-  int64_t held_until_ms_ = 0;         // the expiry of the last renewal (or acquisition)
+  std::map<std::string, Held> held_;                // by task id
+  std::map<std::string, int64_t> seen_free_since_;  // by lease name (relay_claims.h)
+  int64_t held_until_ms_ = 0;  // the expiry of the last renewal (or acquisition)
 };
 
 }  // namespace liverec::relay
