@@ -6,7 +6,8 @@
 // another node resumes the playlist within 15 s at the position stored (±5 s); no task ever runs
 // on two nodes at once (nginx never sees a second publisher of a stream, and each task's stream
 // is published once, the killed node's twice); the killed task's callbacks are sent once each;
-// a Stop made through a node that does not run a task stops its relay within about 2 s.
+// a Stop made through a node that does not run a task stops its relay within about 2 s; the
+// cluster's cap on tasks refuses one more task through any node.
 // PostgreSQL only (LIVEREC_TEST_BACKEND=postgres, tests/CMakeLists.txt).
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -31,6 +32,7 @@ node_id = "${nodeId}"
 [relay]
 allow_private_addresses = true
 media_root = "${mediaRoot}"
+max_tasks_per_cluster = ${TASKS}
 
 ${m.FAST_CALLBACKS}`;
 }
@@ -206,5 +208,16 @@ describe('relay tasks on a cluster of three nodes', () => {
     const offline = receiver.events.filter((e) => e.TaskId === id && e.TaskStatus === 3);
     assert.equal(offline.length, 1, 'the offline callback is sent once');
     assert.equal(offline[0].TaskInvalidReason, 'TriggerByUser');
+  });
+
+  it('refuses a task beyond relay.max_tasks_per_cluster through any node', async () => {
+    // Six tasks that have not exited (one offline by the Stop above) fill the cluster's cap.
+    const other = NODES.find((n) => !nodes[n].exited());
+    const err = await h.expectSdkError(api(nodes[other]).call('CreateLivePullToPush', {
+      Region: REGION, StartTime: h.isoSeconds(Date.now() - 1000), EndTime: h.isoSeconds(Date.now() + 600000),
+      SourceType: 'url', SourceUrls: JSON.stringify([`file:${media.short}`]), DstUrl: nginx.url('live', 'c-extra'),
+    }));
+    h.assertSdkError(err, 400, 'CodeNotEnoughResource');
+    assert.equal(Number(rows('SELECT COUNT(*) AS n FROM relay_tasks')[0].n), TASKS);
   });
 });
