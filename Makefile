@@ -13,7 +13,7 @@ TEST_JOBS ?= $(shell echo $$(( 2 * $(JOBS) )))
 ARGS ?=
 
 .PHONY: all deps build compile run test unit sanitize clean bench bench-recording bench-availability \
-        bench-api bench-restart bench-relay bench-index format
+        bench-api bench-restart bench-relay bench-index bench-cluster format
 
 all: build
 
@@ -64,7 +64,7 @@ sanitize: deps
 
 # Benchmarks (docs/benchmarks.md): run by hand, never part of `make test`. Each target runs one
 # bench with the arguments of its documented run unless BENCH_ARGS is given; `make bench` runs
-# them all in turn (about 1 h 45 min, plus the index generation the first time) and writes
+# them all in turn (about 1 h 55 min, plus the index generation the first time) and writes
 # every table (Markdown) and JSON to $(BENCH_OUT)/.
 BENCH_ARGS ?=
 BENCH_OUT ?= bench-results
@@ -81,7 +81,13 @@ P4_ARGS = --streams 10 --window 60 --json $(BENCH_OUT)/p4-10.json
 P8_ARGS = --c 1,4,16,64 --rounds 3 --window 10 --procs 2 --json $(BENCH_OUT)/p8.json
 P9_ARGS = --n 10,50,100 --rounds 3 --json $(BENCH_OUT)/p9.json
 P11_ARGS = --slices 1000 --streams 50 --rounds 3 --json $(BENCH_OUT)/p11.json
-BENCH_TARGETS = bench-recording bench-availability bench-api bench-restart bench-relay bench-index
+# The cluster metadata simulation: its own PostgreSQL cluster, durable commits (synchronous_commit
+# on, wal_level replica), in BENCH_CLUSTER_PG_DIR.
+BENCH_CLUSTER_PG_DIR ?= $(BENCH_DB_DIR)/postgres-sim
+CLUSTER_ARGS = --streams 1000,10000,50000 --nodes 3 --duration 60 --warmup 30 \
+               --json $(BENCH_OUT)/cluster-metadata.json
+BENCH_TARGETS = bench-recording bench-availability bench-api bench-restart bench-relay bench-index \
+                bench-cluster
 
 # P1-P3: liverec against nginx-rtmp with N light RTMP publishers (about 22 min).
 bench-recording: build
@@ -125,6 +131,19 @@ bench-index: build
 	    $(or $(BENCH_ARGS),--rounds 3) || status=1; \
 	done; \
 	if [ -n "$$url" ]; then bench/index_queries/postgres-cluster.sh stop $(BENCH_PG_DIR); fi; \
+	exit $$status
+
+# Cluster metadata traffic, simulated: N = 1 000, 10 000, 50 000 streams over 3 nodes against
+# one PostgreSQL (about 7 min; the database is made and dropped per run).
+bench-cluster: build
+	@mkdir -p $(BENCH_OUT) $(BENCH_DB_DIR)
+	@url=$$(BENCH_PG_SYNCHRONOUS_COMMIT=on BENCH_PG_WAL_LEVEL=replica BENCH_PG_MAX_CONNECTIONS=200 \
+	  BENCH_PG_SHARED_BUFFERS=$${BENCH_PG_SHARED_BUFFERS:-2GB} \
+	  bench/index_queries/postgres-cluster.sh start $(BENCH_CLUSTER_PG_DIR)) || exit 1; \
+	status=0; \
+	$(BUILD_DIR)/bench/cluster_metadata/cluster_metadata_bench --postgres-url "$$url" \
+	  $(or $(BENCH_ARGS),$(CLUSTER_ARGS)) || status=1; \
+	bench/index_queries/postgres-cluster.sh stop $(BENCH_CLUSTER_PG_DIR); \
 	exit $$status
 
 bench: build

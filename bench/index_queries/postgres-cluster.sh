@@ -10,7 +10,9 @@
 # so the generated index (several GB at full size) is made once and reused. It listens on a Unix
 # socket in <dir> only (no TCP port) and trusts local connections. Settings are for a read-mostly
 # benchmark on a shared 2-core, 23 GB machine and are documented in docs/benchmarks.md
-# ("Index queries on PostgreSQL"); BENCH_PG_SHARED_BUFFERS etc. override the memory sizes. As root
+# ("Index queries on PostgreSQL"); BENCH_PG_SHARED_BUFFERS etc. override the memory sizes, and
+# BENCH_PG_SYNCHRONOUS_COMMIT, BENCH_PG_WAL_LEVEL and BENCH_PG_MAX_CONNECTIONS the durability and
+# connection settings (the cluster metadata simulation runs with on, replica and 200). As root
 # the server runs as the `postgres` user (initdb refuses root).
 set -euo pipefail
 
@@ -40,7 +42,7 @@ settings() {
 listen_addresses = ''
 unix_socket_directories = '$dir'
 port = 5432
-max_connections = 50
+max_connections = ${BENCH_PG_MAX_CONNECTIONS:-50}
 shared_buffers = ${BENCH_PG_SHARED_BUFFERS:-4GB}
 effective_cache_size = ${BENCH_PG_EFFECTIVE_CACHE_SIZE:-12GB}
 work_mem = ${BENCH_PG_WORK_MEM:-64MB}
@@ -49,9 +51,9 @@ max_parallel_maintenance_workers = 2
 random_page_cost = 1.1
 jit = off
 fsync = on
-synchronous_commit = off
+synchronous_commit = ${BENCH_PG_SYNCHRONOUS_COMMIT:-off}
 full_page_writes = on
-wal_level = minimal
+wal_level = ${BENCH_PG_WAL_LEVEL:-minimal}
 max_wal_senders = 0
 max_wal_size = 8GB
 checkpoint_timeout = 30min

@@ -27,6 +27,7 @@ void HeartbeatThread::Run() {
   while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
     lock.unlock();
     membership_.Beat();
+    if (after_beat_) after_beat_();
     lock.lock();
   }
 }

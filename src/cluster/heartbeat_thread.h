@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -14,7 +15,10 @@ namespace liverec::cluster {
 
 class HeartbeatThread {
  public:
-  explicit HeartbeatThread(Membership& membership) : membership_(membership) {}
+  // `after_beat` (may be empty) runs on the thread after every beat: renewing the node's other
+  // leases (ClusterNode's stream leases).
+  explicit HeartbeatThread(Membership& membership, std::function<void()> after_beat = {})
+      : membership_(membership), after_beat_(std::move(after_beat)) {}
   ~HeartbeatThread() { Stop(); }
   HeartbeatThread(const HeartbeatThread&) = delete;
   HeartbeatThread& operator=(const HeartbeatThread&) = delete;
@@ -27,6 +31,7 @@ class HeartbeatThread {
   void Run();
 
   Membership& membership_;
+  const std::function<void()> after_beat_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

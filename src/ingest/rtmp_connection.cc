@@ -102,10 +102,10 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
                   .client_ip = PeerIp(peer_),
                   .server_ip = policy_.server_ip,
                   .publish_time_ms = clock_.NowMs()};
-  if (!registry_.TryAcquire(live)) {
-    spdlog::warn("rtmp: {}: publish of {} refused: already being published", peer_, key);
-    session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName",
-                           "stream is already being published");
+  std::string refusal;
+  if (!registry_.TryAcquire(live, &refusal)) {
+    spdlog::warn("rtmp: {}: publish of {} refused: {}", peer_, key, refusal);
+    session_.RejectPublish(event.stream_id, "NetStream.Publish.BadName", refusal);
     return;
   }
   stream_id_ = event.stream_id;

@@ -1,15 +1,45 @@
 #include "ingest/stream_registry.h"
 
+#include <optional>
+
 namespace liverec::ingest {
 
-bool StreamRegistry::TryAcquire(const LiveStream& stream) {
+bool StreamRegistry::TryAcquire(const LiveStream& stream, std::string* refusal) {
+  std::string key = stream.Key();
+  {
+    std::lock_guard lock(mutex_);
+    if (!live_.emplace(key, stream).second) {
+      if (refusal) *refusal = "stream is already being published";
+      return false;
+    }
+  }
+  if (!claims_) return true;
+  auto claim = claims_->Acquire(key);
   std::lock_guard lock(mutex_);
-  return live_.emplace(stream.Key(), stream).second;
+  if (claim) {
+    claimed_[key] = *claim;
+    return true;
+  }
+  live_.erase(key);
+  if (refusal) {
+    *refusal = claim.error().code() == ErrorCode::kLeaseHeld
+                   ? "stream is already being published (on another node)"
+                   : "the stream cannot be claimed in the cluster: " + claim.error().ToString();
+  }
+  return false;
 }
 
 void StreamRegistry::Release(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  live_.erase(key);
+  std::optional<metadata::Fence> claim;
+  {
+    std::lock_guard lock(mutex_);
+    live_.erase(key);
+    if (auto it = claimed_.find(key); it != claimed_.end()) {
+      claim = it->second;
+      claimed_.erase(it);
+    }
+  }
+  if (claim && claims_) claims_->Release(*claim);
 }
 
 void StreamRegistry::UpdateStats(const std::string& key, const StreamStats& stats) {

@@ -1,6 +1,9 @@
 // StreamRegistry: which streams are live on this node, and what DescribeLiveStreamsOnlineList
 // shows of each (docs/api/streams.md): who publishes it, since when, its codecs, size, frame rate
-// and data rates. A second publisher of a live stream is refused.
+// and data rates. A second publisher of a live stream is refused. In a cluster (SetClaims) the
+// refusal holds cluster-wide: a publish also takes the stream's "publish" lease, refused while
+// another live node holds it (docs/cluster.md "Stream ownership"); that is one short database
+// transaction on the publish's I/O thread, like the recorder's reading of the stream's config.
 // Thread-safety: any thread; one mutex. A publish's I/O thread takes it when the publish starts
 // and ends, and about once a second to store fresh measurements (StreamMeter); the API takes it to
 // list.
@@ -12,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "cluster/stream_leases.h"
 #include "media/media_packet.h"
 
 namespace liverec::ingest {
@@ -42,8 +46,11 @@ struct LiveStream {
 
 class StreamRegistry {
  public:
-  // True if `stream` was not live and now is.
-  bool TryAcquire(const LiveStream& stream);
+  // In a cluster: the node's "publish" leases, named by LiveStream::Key(). Set before any
+  // publish (not synchronized).
+  void SetClaims(cluster::StreamLeases* claims) { claims_ = claims; }
+  // True if `stream` was not live and now is. False: `refusal` (when given) says why.
+  bool TryAcquire(const LiveStream& stream, std::string* refusal = nullptr);
   void Release(const std::string& key);
   // Stores the latest measurements of a live stream (ignored when it is not live).
   void UpdateStats(const std::string& key, const StreamStats& stats);
@@ -55,8 +62,10 @@ class StreamRegistry {
   std::vector<LiveStream> List(const std::string& account_id, const std::string& domain) const;
 
  private:
+  cluster::StreamLeases* claims_ = nullptr;
   mutable std::mutex mutex_;
-  std::map<std::string, LiveStream> live_;  // by Key()
+  std::map<std::string, LiveStream> live_;          // by Key()
+  std::map<std::string, metadata::Fence> claimed_;  // by Key(), in a cluster
 };
 
 }  // namespace liverec::ingest

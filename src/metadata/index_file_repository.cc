@@ -96,14 +96,16 @@ Result<std::optional<int64_t>> IndexFileRepository::SliceDurationOfCycle(
   return std::optional<int64_t>(json["slice_duration_s"].get<int64_t>());
 }
 
-Status IndexFileRepository::Insert(const IndexFileRow& f) {
-  auto r =
-      db_.Execute("INSERT INTO index_files (" + Cols(kFileColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {f.account_id, f.id, f.stream_id, f.source, f.endpoint, f.bucket, f.object_key,
-                   f.format, f.start_ms, f.end_ms, f.duration_ms, int64_t{f.width},
-                   int64_t{f.height}, f.created_at_ms, int64_t{f.announced ? 1 : 0}});
-  return r ? Status::Ok() : r.error();
+Status IndexFileRepository::Insert(const IndexFileRow& f, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r =
+        db.Execute("INSERT INTO index_files (" + Cols(kFileColumns) +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {f.account_id, f.id, f.stream_id, f.source, f.endpoint, f.bucket, f.object_key,
+                    f.format, f.start_ms, f.end_ms, f.duration_ms, int64_t{f.width},
+                    int64_t{f.height}, f.created_at_ms, int64_t{f.announced ? 1 : 0}});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<std::vector<IndexFileRow>> IndexFileRepository::ListUnannounced() {

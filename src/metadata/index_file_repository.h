@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "metadata/lease_repository.h"
 #include "metadata/rows.h"
 #include "metadata/sql_database.h"
 
@@ -53,7 +54,7 @@ class IndexFileRepository {
   Result<std::optional<int64_t>> SliceDurationOfCycle(const std::string& account_id,
                                                       const std::string& cycle_id);
 
-  Status Insert(const IndexFileRow& file);
+  Status Insert(const IndexFileRow& file, const Fence* fence = nullptr);
   // Rows whose file_created event is not yet known to be enqueued (announced = 0), of every
   // account, by account and id (creation). Served by the partial index index_files_unannounced.
   Result<std::vector<IndexFileRow>> ListUnannounced();

@@ -49,7 +49,45 @@ bool HeldAt(const std::optional<Lease>& lease, const std::string& holder, int64_
   return lease && lease->holder == holder && lease->epoch == epoch;
 }
 
+// The lease row read in `tx`, locked for update (PostgreSQL) when `for_update`, else shared.
+Result<std::optional<Lease>> ReadLocked(SqlSession& tx, std::string_view dialect,
+                                        const LeaseKey& key, bool for_update) {
+  // SQLite has no row locks and needs none: its transactions take the one write lock.
+  bool postgres = dialect == "postgres";
+  std::string_view lock = !postgres ? "" : for_update ? " FOR UPDATE" : " FOR SHARE";
+  if (postgres) {
+    // A holder paused inside this transaction must not hold the lease row, and so a takeover,
+    // for longer than this: the server ends its session once it idles that long.
+    auto set = tx.Query("SELECT set_config('idle_in_transaction_session_timeout', ?, true)",
+                        {std::to_string(LeaseRepository::kLockIdleTimeoutMs)});
+    if (!set) return Error(set.error());
+  }
+  auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND name = ?{}", kSelect, lock),
+                       {key.kind, key.name});
+  if (!rows) return Error(rows.error());
+  if (rows->empty()) return std::optional<Lease>();
+  return std::optional<Lease>(FromRow(rows->front()));
+}
+
 }  // namespace
+
+Status CheckFence(SqlSession& tx, std::string_view dialect, const Fence& fence) {
+  auto row = ReadLocked(tx, dialect, fence.key, /*for_update=*/false);
+  if (!row) return row.error();
+  if (!HeldAt(*row, fence.holder, fence.epoch)) {
+    return Lost(fence.key, fence.holder, fence.epoch, *row);
+  }
+  return Status::Ok();
+}
+
+Status FencedWrite(SqlDatabase& db, const Fence* fence,
+                   const std::function<Status(SqlSession&)>& write) {
+  if (!fence) return write(db);
+  return db.InTransaction([&](SqlSession& tx) -> Status {
+    LIVEREC_RETURN_IF_ERROR(CheckFence(tx, db.Dialect(), *fence));
+    return write(tx);
+  });
+}
 
 std::string DescribeLease(const Lease& lease) {
   if (lease.holder.empty())
@@ -67,32 +105,13 @@ Status LeaseRepository::EnsureRow(const LeaseKey& key) {
   return Status::Ok();
 }
 
-Result<std::optional<Lease>> LeaseRepository::ReadLocked(SqlSession& tx, const LeaseKey& key,
-                                                         bool for_update) const {
-  // SQLite has no row locks and needs none: its transactions take the one write lock.
-  bool postgres = db_.Dialect() == "postgres";
-  std::string_view lock = !postgres ? "" : for_update ? " FOR UPDATE" : " FOR SHARE";
-  if (postgres) {
-    // A holder paused inside this transaction must not hold the lease row, and so a takeover,
-    // for longer than this: the server ends its session once it idles that long.
-    auto set = tx.Query("SELECT set_config('idle_in_transaction_session_timeout', ?, true)",
-                        {std::to_string(kLockIdleTimeoutMs)});
-    if (!set) return Error(set.error());
-  }
-  auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND name = ?{}", kSelect, lock),
-                       {key.kind, key.name});
-  if (!rows) return Error(rows.error());
-  if (rows->empty()) return std::optional<Lease>();
-  return std::optional<Lease>(FromRow(rows->front()));
-}
-
 Result<Lease> LeaseRepository::Acquire(const LeaseKey& key, const std::string& holder,
                                        int64_t duration_ms, const std::string& replaces) {
   if (holder.empty()) return Error(ErrorCode::kInternalError, "", "a lease holder is never empty");
   LIVEREC_RETURN_IF_ERROR(EnsureRow(key));
   Lease taken;
   Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
-    auto row = ReadLocked(tx, key, /*for_update=*/true);
+    auto row = ReadLocked(tx, db_.Dialect(), key, /*for_update=*/true);
     if (!row) return row.error();
     if (!*row) return Status(ErrorCode::kInternalError, "", KeyName(key) + ": no lease row");
     Lease lease = **row;
@@ -118,7 +137,7 @@ Result<Lease> LeaseRepository::Renew(const LeaseKey& key, const std::string& hol
                                      int64_t duration_ms) {
   Lease renewed;
   Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
-    auto row = ReadLocked(tx, key, /*for_update=*/true);
+    auto row = ReadLocked(tx, db_.Dialect(), key, /*for_update=*/true);
     if (!row) return row.error();
     if (!HeldAt(*row, holder, epoch)) return Lost(key, holder, epoch, *row);
     Lease lease = **row;
@@ -137,7 +156,7 @@ Result<bool> LeaseRepository::Release(const LeaseKey& key, const std::string& ho
   bool released = false;
   Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
     released = false;
-    auto row = ReadLocked(tx, key, /*for_update=*/true);
+    auto row = ReadLocked(tx, db_.Dialect(), key, /*for_update=*/true);
     if (!row) return row.error();
     if (!HeldAt(*row, holder, epoch)) return Status::Ok();
     Lease lease = **row;
@@ -151,26 +170,22 @@ Result<bool> LeaseRepository::Release(const LeaseKey& key, const std::string& ho
   return released;
 }
 
-Result<std::vector<Lease>> LeaseRepository::RenewAll(const std::string& kind,
-                                                     const std::string& holder,
-                                                     int64_t duration_ms) {
-  if (holder.empty()) return Error(ErrorCode::kInternalError, "", "a lease holder is never empty");
-  std::vector<Lease> renewed;
-  Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
-    renewed.clear();
-    int64_t now = clock_.NowMs();
-    auto updated = tx.Execute(
-        "UPDATE leases SET expires_at_ms = ?, renewed_at_ms = ? WHERE kind = ? AND holder = ?",
-        {now + duration_ms, now, kind, holder});
-    if (!updated) return updated.error();
-    auto rows = tx.Query(fmt::format("{} WHERE kind = ? AND holder = ? ORDER BY name", kSelect),
-                         {kind, holder});
-    if (!rows) return rows.error();
-    for (const auto& row : *rows) renewed.push_back(FromRow(row));
-    return Status::Ok();
-  });
-  if (!status.ok()) return Error(status);
-  return renewed;
+Result<std::vector<std::string>> LeaseRepository::RenewAllOf(const std::string& kind,
+                                                             const std::string& holder,
+                                                             int64_t duration_ms) {
+  if (holder.empty()) return std::vector<std::string>();
+  int64_t now = clock_.NowMs();
+  // One statement: each row it updates is locked as Renew's would be, so a takeover racing with
+  // it either comes first (the row no longer names the holder) or waits and sees the renewal.
+  auto rows = db_.Query(
+      "UPDATE leases SET expires_at_ms = ?, renewed_at_ms = ? WHERE kind = ? AND holder = ? "
+      "RETURNING name",
+      {now + duration_ms, now, kind, holder});
+  if (!rows) return Error(rows.error());
+  std::vector<std::string> names;
+  names.reserve(rows->size());
+  for (const auto& row : *rows) names.push_back(AsText(row[0]));
+  return names;
 }
 
 Result<std::optional<Lease>> LeaseRepository::Get(const LeaseKey& key) {
@@ -187,14 +202,6 @@ Result<std::vector<Lease>> LeaseRepository::List(const std::string& kind) {
   std::vector<Lease> leases;
   for (const auto& row : *rows) leases.push_back(FromRow(row));
   return leases;
-}
-
-Status LeaseRepository::CheckFence(SqlSession& tx, const LeaseKey& key, const std::string& holder,
-                                   int64_t epoch) const {
-  auto row = ReadLocked(tx, key, /*for_update=*/false);
-  if (!row) return row.error();
-  if (!HeldAt(*row, holder, epoch)) return Lost(key, holder, epoch, *row);
-  return Status::Ok();
 }
 
 }  // namespace liverec::metadata

@@ -28,8 +28,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -55,6 +57,25 @@ struct Lease {
   bool Live(int64_t now_ms) const { return !holder.empty() && now_ms < expires_at_ms; }
 };
 
+// What a write made on behalf of a lease carries: the lease, its holder and the epoch the holder
+// was given. Repositories whose writes take an optional `const Fence*` run each such write in a
+// transaction that first checks it (CheckFence below); null: unfenced (a single node).
+struct Fence {
+  LeaseKey key;
+  std::string holder;
+  int64_t epoch = 0;
+};
+
+// Inside `tx` (a transaction of a database whose Dialect() is `dialect`): OK when `fence.holder`
+// holds the lease at `fence.epoch`, with the row locked until the transaction ends; LeaseLost
+// otherwise. LeaseRepository::CheckFence is the same check.
+Status CheckFence(SqlSession& tx, std::string_view dialect, const Fence& fence);
+
+// Runs `write` on `db` itself when `fence` is null, else in one transaction of `db` that first
+// checks the fence: the way repositories fence their writes.
+Status FencedWrite(SqlDatabase& db, const Fence* fence,
+                   const std::function<Status(SqlSession&)>& write);
+
 class LeaseRepository {
  public:
   // PostgreSQL: a transaction that locked a lease row (Acquire, Renew, Release, CheckFence) and
@@ -79,12 +100,12 @@ class LeaseRepository {
   // Frees the lease if `holder` holds it at `epoch`, so another may take it at once (the epoch
   // stays; the next holder moves it). False when it was not held so (nothing changed).
   Result<bool> Release(const LeaseKey& key, const std::string& holder, int64_t epoch);
-  // Extends to now + duration_ms every lease of `kind` that names `holder` (live or lapsed, as
-  // long as nobody took it over), in one statement, and returns them as renewed: the leases of
-  // that kind `holder` holds now. A lease the caller believes it holds and that is missing was
-  // taken over or released. For holders of many leases of one kind (a node's relay tasks).
-  Result<std::vector<Lease>> RenewAll(const std::string& kind, const std::string& holder,
-                                      int64_t duration_ms);
+  // Extends every lease of `kind` that `holder` holds (at any epoch, even lapsed, as long as
+  // nobody took it over) to now + duration_ms, in one statement: a node renews all its leases of
+  // a kind at each heartbeat. Returns the names renewed; a lease the caller believes it holds and
+  // that is not among them was taken over or released.
+  Result<std::vector<std::string>> RenewAllOf(const std::string& kind, const std::string& holder,
+                                              int64_t duration_ms);
   Result<std::optional<Lease>> Get(const LeaseKey& key);
   // Every lease of `kind`, by name.
   Result<std::vector<Lease>> List(const std::string& kind);
@@ -92,12 +113,11 @@ class LeaseRepository {
   // Inside `tx` (a transaction of this repository's database): OK when `holder` holds the lease
   // at `epoch`, with the row locked until the transaction ends; LeaseLost otherwise. See above.
   Status CheckFence(SqlSession& tx, const LeaseKey& key, const std::string& holder,
-                    int64_t epoch) const;
+                    int64_t epoch) const {
+    return metadata::CheckFence(tx, db_.Dialect(), Fence{key, holder, epoch});
+  }
 
  private:
-  // The lease row read in `tx`, locked for update (PostgreSQL) when `for_update`, else shared.
-  Result<std::optional<Lease>> ReadLocked(SqlSession& tx, const LeaseKey& key,
-                                          bool for_update) const;
   Status EnsureRow(const LeaseKey& key);
 
   SqlDatabase& db_;

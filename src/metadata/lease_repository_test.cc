@@ -161,6 +161,40 @@ TEST_P(LeaseRepositoryTest, RenewingOrFencingALeaseThatNeverExistedIsLost) {
   EXPECT_FALSE(leases_->Get(key_)->has_value());
 }
 
+TEST_P(LeaseRepositoryTest, RenewAllOfExtendsEveryLeaseOfTheKindTheHolderStillHolds) {
+  ASSERT_TRUE(leases_->Acquire({"record", "a"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"record", "b"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"record", "c"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"record", "d"}, "n2", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"publish", "a"}, "n1", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Release({"record", "b"}, "n1", 1).value());
+  clock_.AdvanceMs(kLeaseMs + 1);  // "c" lapsed: n2 takes it over; "a" lapsed, nobody took it
+  ASSERT_EQ(leases_->Acquire({"record", "c"}, "n2", kLeaseMs)->epoch, 2);
+  auto renewed = leases_->RenewAllOf("record", "n1", kLeaseMs);
+  ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
+  EXPECT_EQ(*renewed, std::vector<std::string>{"a"});
+  auto a = leases_->Get({"record", "a"})->value();
+  EXPECT_EQ(a.epoch, 1);
+  EXPECT_EQ(a.expires_at_ms, clock_.NowMs() + kLeaseMs);
+  EXPECT_EQ(leases_->Get({"record", "c"})->value().holder, "n2");
+  EXPECT_FALSE(leases_->Get({"publish", "a"})->value().Live(clock_.NowMs()));  // another kind
+  EXPECT_TRUE(leases_->RenewAllOf("record", "nobody", kLeaseMs)->empty());
+}
+
+TEST_P(LeaseRepositoryTest, FencedWriteRunsUnfencedWithoutAFenceAndChecksTheFenceWithOne) {
+  auto write = [&](const std::string& id) {
+    return [id](SqlSession& tx) { return NodeRepository::Save(tx, NodeRow{.node_id = id}); };
+  };
+  EXPECT_TRUE(metadata::FencedWrite(*db_, nullptr, write("free")).ok());
+  ASSERT_TRUE(leases_->Acquire(key_, "n1", kLeaseMs).has_value());
+  Fence n1{key_, "n1", 1};
+  EXPECT_TRUE(metadata::FencedWrite(*db_, &n1, write("fenced")).ok());
+  clock_.AdvanceMs(kLeaseMs);
+  ASSERT_TRUE(leases_->Acquire(key_, "n2", kLeaseMs).has_value());
+  EXPECT_EQ(metadata::FencedWrite(*db_, &n1, write("stale")).code(), ErrorCode::kLeaseLost);
+  EXPECT_EQ(NodeRows(), 2);
+}
+
 TEST_P(LeaseRepositoryTest, LeasesOfAKindAreListedByNameAndKindsStayApart) {
   ASSERT_TRUE(leases_->Acquire({"node", "n2"}, "p2", kLeaseMs).has_value());
   ASSERT_TRUE(leases_->Acquire({"node", "n1"}, "p1", kLeaseMs).has_value());
@@ -172,41 +206,6 @@ TEST_P(LeaseRepositoryTest, LeasesOfAKindAreListedByNameAndKindsStayApart) {
   EXPECT_EQ((*nodes)[0].holder, "p1");
   EXPECT_EQ((*nodes)[1].holder, "p2");
   EXPECT_EQ(leases_->Get({"relay", "n1"})->value().epoch, 1);
-}
-
-TEST_P(LeaseRepositoryTest, RenewAllExtendsEveryLeaseOfTheKindTheHolderHoldsAndOnlyThose) {
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t1"}, "n1", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n1", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t3"}, "n2", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Acquire({"node", "x"}, "n1", kLeaseMs).has_value());
-  clock_.AdvanceMs(3000);
-  auto renewed = leases_->RenewAll("relay", "n1", kLeaseMs);
-  ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
-  ASSERT_EQ(renewed->size(), 2u);
-  EXPECT_EQ((*renewed)[0].key.name, "a/t1");
-  EXPECT_EQ((*renewed)[1].key.name, "a/t2");
-  EXPECT_EQ((*renewed)[0].expires_at_ms, clock_.NowMs() + kLeaseMs);
-  EXPECT_EQ((*renewed)[0].epoch, 1);
-  // Another holder's lease and another kind's stay as they were.
-  EXPECT_EQ(leases_->Get({"relay", "a/t3"})->value().expires_at_ms, kStartMs + kLeaseMs);
-  EXPECT_EQ(leases_->Get({"node", "x"})->value().expires_at_ms, kStartMs + kLeaseMs);
-}
-
-TEST_P(LeaseRepositoryTest, RenewAllRevivesALapsedLeaseNobodyTookButNotOneTakenOverOrReleased) {
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t1"}, "n1", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n1", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t3"}, "n1", kLeaseMs).has_value());
-  clock_.AdvanceMs(kLeaseMs + 1);  // n1 was paused past its leases
-  ASSERT_TRUE(leases_->Acquire({"relay", "a/t2"}, "n2", kLeaseMs).has_value());
-  ASSERT_TRUE(leases_->Release({"relay", "a/t3"}, "n1", 1).value());
-  auto renewed = leases_->RenewAll("relay", "n1", kLeaseMs);
-  ASSERT_TRUE(renewed.has_value()) << renewed.error().ToString();
-  ASSERT_EQ(renewed->size(), 1u);
-  EXPECT_EQ((*renewed)[0].key.name, "a/t1");
-  EXPECT_TRUE((*renewed)[0].Live(clock_.NowMs()));
-  EXPECT_EQ(leases_->Get({"relay", "a/t2"})->value().holder, "n2");
-  EXPECT_EQ(leases_->Get({"relay", "a/t3"})->value().holder, "");
-  EXPECT_TRUE(leases_->RenewAll("relay", "nobody", kLeaseMs)->empty());
 }
 
 TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLapses) {

@@ -101,41 +101,51 @@ Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
   return value;
 }
 
-Status RecordingRepository::InsertCycle(const RecordCycleRow& c) {
-  auto r =
-      db_.Execute("INSERT INTO record_cycles (" + Cols(kCycleColumns) +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence,
-                   c.config_json, std::string(c.state == CycleState::kOpen ? "open" : "closed"),
-                   int64_t{c.live ? 1 : 0}, OptionalInt(c.start_ms), OptionalInt(c.end_ms),
-                   c.last_activity_ms, c.object_key, OptionalInt(c.closed_at_ms)});
-  return r ? Status::Ok() : r.error();
+Status RecordingRepository::InsertCycle(const RecordCycleRow& c, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r =
+        db.Execute("INSERT INTO record_cycles (" + Cols(kCycleColumns) +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence,
+                    c.config_json, std::string(c.state == CycleState::kOpen ? "open" : "closed"),
+                    int64_t{c.live ? 1 : 0}, OptionalInt(c.start_ms), OptionalInt(c.end_ms),
+                    c.last_activity_ms, c.object_key, OptionalInt(c.closed_at_ms)});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Status RecordingRepository::TouchCycle(const std::string& account_id, const std::string& cycle_id,
-                                       int64_t start_ms, int64_t end_ms, int64_t now_ms) {
-  auto r = db_.Execute(
-      "UPDATE record_cycles SET start_ms = COALESCE(start_ms, ?), end_ms = ?, "
-      "last_activity_ms = ? WHERE account_id = ? AND id = ?",
-      {start_ms, end_ms, now_ms, account_id, cycle_id});
-  return r ? Status::Ok() : r.error();
+                                       int64_t start_ms, int64_t end_ms, int64_t now_ms,
+                                       const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute(
+        "UPDATE record_cycles SET start_ms = COALESCE(start_ms, ?), end_ms = ?, "
+        "last_activity_ms = ? WHERE account_id = ? AND id = ?",
+        {start_ms, end_ms, now_ms, account_id, cycle_id});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Status RecordingRepository::SetCycleLive(const std::string& account_id, const std::string& cycle_id,
-                                         bool live, int64_t now_ms) {
-  auto r = db_.Execute(
-      "UPDATE record_cycles SET live = ?, last_activity_ms = ? WHERE account_id = ? AND id = ?",
-      {int64_t{live ? 1 : 0}, now_ms, account_id, cycle_id});
-  return r ? Status::Ok() : r.error();
+                                         bool live, int64_t now_ms, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute(
+        "UPDATE record_cycles SET live = ?, last_activity_ms = ? WHERE account_id = ? AND id = ?",
+        {int64_t{live ? 1 : 0}, now_ms, account_id, cycle_id});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Status RecordingRepository::CloseCycle(const std::string& account_id, const std::string& cycle_id,
-                                       const std::string& object_key, int64_t now_ms) {
-  auto r = db_.Execute(
-      "UPDATE record_cycles SET state = 'closed', live = 0, object_key = ?, closed_at_ms = ? "
-      "WHERE account_id = ? AND id = ?",
-      {object_key, now_ms, account_id, cycle_id});
-  return r ? Status::Ok() : r.error();
+                                       const std::string& object_key, int64_t now_ms,
+                                       const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute(
+        "UPDATE record_cycles SET state = 'closed', live = 0, object_key = ?, closed_at_ms = ? "
+        "WHERE account_id = ? AND id = ?",
+        {object_key, now_ms, account_id, cycle_id});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<std::optional<RecordCycleRow>> RecordingRepository::FindCycle(const std::string& account_id,
@@ -175,16 +185,18 @@ Result<std::vector<RecordCycleRow>> RecordingRepository::ListOpenCycles() {
   return cycles;
 }
 
-Status RecordingRepository::InsertSlice(const SliceRow& s) {
-  auto r = db_.Execute(
-      "INSERT INTO slices (" + Cols(kSliceColumns) +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (account_id, stream_id, start_ms) DO NOTHING",
-      {s.account_id, s.stream_id, s.start_ms, s.end_ms, s.duration_ms, s.bytes, s.endpoint,
-       s.bucket, s.object_key, s.video_codec, s.audio_codec, int64_t{s.width}, int64_t{s.height},
-       s.sequence, s.cycle_id.empty() ? SqlValue(std::monostate{}) : SqlValue(s.cycle_id),
-       int64_t{s.discontinuity ? 1 : 0}});
-  return r ? Status::Ok() : r.error();
+Status RecordingRepository::InsertSlice(const SliceRow& s, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute(
+        "INSERT INTO slices (" + Cols(kSliceColumns) +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id, stream_id, start_ms) DO NOTHING",
+        {s.account_id, s.stream_id, s.start_ms, s.end_ms, s.duration_ms, s.bytes, s.endpoint,
+         s.bucket, s.object_key, s.video_codec, s.audio_codec, int64_t{s.width}, int64_t{s.height},
+         s.sequence, s.cycle_id.empty() ? SqlValue(std::monostate{}) : SqlValue(s.cycle_id),
+         int64_t{s.discontinuity ? 1 : 0}});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<int64_t> RecordingRepository::LastSliceEnd(const std::string& account_id,
@@ -275,14 +287,16 @@ Result<std::vector<RecordFileRow>> QueryFiles(SqlDatabase& db, const std::string
 
 }  // namespace
 
-Status RecordingRepository::InsertHeldSlice(const HeldSliceRow& h) {
-  auto r = db_.Execute("INSERT INTO held_slices (" + Cols(kHeldColumns) +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                           "ON CONFLICT (account_id, cycle_id, slice_id) DO NOTHING",
-                       {h.account_id, h.cycle_id, h.slice_id, h.stream_id, h.start_ms, h.end_ms,
-                        h.video_codec, h.audio_codec, int64_t{h.width}, int64_t{h.height},
-                        int64_t{h.resumed ? 1 : 0}, int64_t{h.torn ? 1 : 0}});
-  return r ? Status::Ok() : r.error();
+Status RecordingRepository::InsertHeldSlice(const HeldSliceRow& h, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute("INSERT INTO held_slices (" + Cols(kHeldColumns) +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (account_id, cycle_id, slice_id) DO NOTHING",
+                        {h.account_id, h.cycle_id, h.slice_id, h.stream_id, h.start_ms, h.end_ms,
+                         h.video_codec, h.audio_codec, int64_t{h.width}, int64_t{h.height},
+                         int64_t{h.resumed ? 1 : 0}, int64_t{h.torn ? 1 : 0}});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<std::vector<HeldSliceRow>> RecordingRepository::ListHeldSlices(const std::string& account_id,
@@ -298,10 +312,12 @@ Result<std::vector<HeldSliceRow>> RecordingRepository::ListHeldSlices(const std:
 }
 
 Status RecordingRepository::DeleteHeldSlices(const std::string& account_id,
-                                             const std::string& cycle_id) {
-  auto r = db_.Execute("DELETE FROM held_slices WHERE account_id = ? AND cycle_id = ?",
-                       {account_id, cycle_id});
-  return r ? Status::Ok() : r.error();
+                                             const std::string& cycle_id, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute("DELETE FROM held_slices WHERE account_id = ? AND cycle_id = ?",
+                        {account_id, cycle_id});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<int64_t> RecordingRepository::CountHeldSliceUses(const std::string& account_id,
@@ -328,14 +344,16 @@ Result<int64_t> RecordingRepository::LastHeldSliceEnd(const std::string& account
   return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
 }
 
-Status RecordingRepository::InsertRecordFile(const RecordFileRow& f) {
-  auto r = db_.Execute(
-      "INSERT INTO record_files (" + Cols(kFileColumns) +
-          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {f.account_id, f.id, f.stream_id, f.cycle_id, f.part, f.first_slice, f.slice_count, f.format,
-       f.endpoint, f.bucket, f.object_key, f.start_ms, f.end_ms, f.duration_ms, int64_t{f.width},
-       int64_t{f.height}, f.bytes, f.created_at_ms, int64_t{f.announced ? 1 : 0}});
-  return r ? Status::Ok() : r.error();
+Status RecordingRepository::InsertRecordFile(const RecordFileRow& f, const Fence* fence) {
+  return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute("INSERT INTO record_files (" + Cols(kFileColumns) +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        {f.account_id, f.id, f.stream_id, f.cycle_id, f.part, f.first_slice,
+                         f.slice_count, f.format, f.endpoint, f.bucket, f.object_key, f.start_ms,
+                         f.end_ms, f.duration_ms, int64_t{f.width}, int64_t{f.height}, f.bytes,
+                         f.created_at_ms, int64_t{f.announced ? 1 : 0}});
+    return r ? Status::Ok() : r.error();
+  });
 }
 
 Result<std::vector<RecordFileRow>> RecordingRepository::ListUnannouncedRecordFiles() {

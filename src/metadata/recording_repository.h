@@ -2,6 +2,9 @@
 // index, the spool slices held for MP4/FLV cycles, and the MP4/FLV files stored. Every call names
 // the account, except the node-wide ListOpenCycles and ListUnannouncedRecordFiles used by
 // maintenance and recovery.
+// The writes of a stream's recording take an optional Fence (lease_repository.h): in a cluster the
+// stream's recording lease, so that a node that lost the stream cannot write into its cycles
+// (docs/cluster.md "Stream ownership"); null on a single node.
 // Thread-safety: any thread (the SqlDatabase serializes; multi-step writes are transactions).
 #pragma once
 
@@ -11,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "metadata/lease_repository.h"
 #include "metadata/rows.h"
 #include "metadata/sql_database.h"
 
@@ -76,15 +80,15 @@ class RecordingRepository {
   Result<int64_t> TakeSequence(const std::string& account_id, const std::string& stream_id,
                                SequenceKind kind);
 
-  Status InsertCycle(const RecordCycleRow& cycle);
+  Status InsertCycle(const RecordCycleRow& cycle, const Fence* fence = nullptr);
   // Records a slice into the cycle: extends end_ms, sets start_ms if unset, last_activity_ms.
   Status TouchCycle(const std::string& account_id, const std::string& cycle_id, int64_t start_ms,
-                    int64_t end_ms, int64_t now_ms);
+                    int64_t end_ms, int64_t now_ms, const Fence* fence = nullptr);
   // Marks whether a publisher feeds the cycle; last_activity_ms = now.
   Status SetCycleLive(const std::string& account_id, const std::string& cycle_id, bool live,
-                      int64_t now_ms);
+                      int64_t now_ms, const Fence* fence = nullptr);
   Status CloseCycle(const std::string& account_id, const std::string& cycle_id,
-                    const std::string& object_key, int64_t now_ms);
+                    const std::string& object_key, int64_t now_ms, const Fence* fence = nullptr);
   Result<std::optional<RecordCycleRow>> FindCycle(const std::string& account_id,
                                                   const std::string& cycle_id);
   // The open cycle of (stream, config, format), if any.
@@ -99,7 +103,7 @@ class RecordingRepository {
   Result<std::vector<RecordCycleRow>> ListOpenCycles();
 
   // Idempotent: a slice already indexed (same stream and start) is left as it is.
-  Status InsertSlice(const SliceRow& slice);
+  Status InsertSlice(const SliceRow& slice, const Fence* fence = nullptr);
   // The latest end_ms of the stream's indexed slices (0 when none).
   Result<int64_t> LastSliceEnd(const std::string& account_id, const std::string& stream_id);
   Result<std::vector<SliceRow>> ListCycleSlices(const std::string& account_id,
@@ -109,11 +113,12 @@ class RecordingRepository {
                                                  int64_t to_ms);
 
   // Idempotent: a slice already held for the cycle is left as it is.
-  Status InsertHeldSlice(const HeldSliceRow& slice);
+  Status InsertHeldSlice(const HeldSliceRow& slice, const Fence* fence = nullptr);
   // The cycle's held slices in time order.
   Result<std::vector<HeldSliceRow>> ListHeldSlices(const std::string& account_id,
                                                    const std::string& cycle_id);
-  Status DeleteHeldSlices(const std::string& account_id, const std::string& cycle_id);
+  Status DeleteHeldSlices(const std::string& account_id, const std::string& cycle_id,
+                          const Fence* fence = nullptr);
   // How many cycles still hold the slice (0: its spool file may go).
   Result<int64_t> CountHeldSliceUses(const std::string& account_id, const std::string& slice_id);
   // Whether any cycle of any account holds the slice (node-wide, for the spool sweep).
@@ -121,7 +126,7 @@ class RecordingRepository {
   // The latest end_ms of the stream's held slices (0 when none).
   Result<int64_t> LastHeldSliceEnd(const std::string& account_id, const std::string& stream_id);
 
-  Status InsertRecordFile(const RecordFileRow& file);
+  Status InsertRecordFile(const RecordFileRow& file, const Fence* fence = nullptr);
   // The files stored for a cycle, by part.
   Result<std::vector<RecordFileRow>> ListCycleRecordFiles(const std::string& account_id,
                                                           const std::string& cycle_id);

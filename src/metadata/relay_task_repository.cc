@@ -144,11 +144,13 @@ Result<std::optional<RelayTaskRow>> RelayTaskRepository::Find(const std::string&
   return std::optional<RelayTaskRow>(FromRow(rows->front()));
 }
 
-Status RelayTaskRepository::Update(const RelayTaskRow& t) { return Update(t, nullptr); }
+Status RelayTaskRepository::Update(const RelayTaskRow& t) {
+  return Update(t, static_cast<const Fence*>(nullptr));
+}
 
-Status RelayTaskRepository::Update(const RelayTaskRow& t, const WriteFence& fence) {
+Status RelayTaskRepository::Update(const RelayTaskRow& t, const Fence* fence) {
   return db_.InTransaction([&](SqlSession& session) -> Status {
-    if (fence) LIVEREC_RETURN_IF_ERROR(fence(session));
+    if (fence) LIVEREC_RETURN_IF_ERROR(CheckFence(session, db_.Dialect(), *fence));
     std::vector<SqlValue> values = MutableValues(t);
     values.insert(values.end(), {t.updated_at_ms, t.account_id, t.task_id, t.revision});
     auto r = session.Execute(

@@ -8,12 +8,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "metadata/lease_repository.h"
 #include "metadata/sql_database.h"
 
 namespace liverec::metadata {
@@ -71,10 +71,6 @@ struct RelayTaskState {
   int64_t created_at_ms = 0;
 };
 
-// Runs first inside the transaction of a write (LeaseRepository::CheckFence on the writer's
-// lease): when it fails, nothing is written and its status is returned.
-using WriteFence = std::function<Status(SqlSession& tx)>;
-
 struct RelayTaskPage {
   std::vector<RelayTaskRow> tasks;
   int64_t total = 0;
@@ -99,8 +95,9 @@ class RelayTaskRepository {
   // task.revision, and stores revision + 1. InvalidTask.NotFound when the task is gone,
   // InvalidTask.Conflict when it was changed since it was read.
   Status Update(const RelayTaskRow& task);
-  // The same, with `fence` run first in the same transaction (a write on behalf of a lease).
-  Status Update(const RelayTaskRow& task, const WriteFence& fence);
+  // The same, fenced (a write on behalf of a lease, docs/cluster.md): checked first in the same
+  // transaction; LeaseLost and nothing written when the fence's holder lost the lease.
+  Status Update(const RelayTaskRow& task, const Fence* fence);
 
   // InvalidTask.NotFound when there is none.
   Status Delete(const std::string& account_id, const std::string& task_id);

@@ -150,21 +150,18 @@ TEST_P(RelayTaskRepositoryTest, AFencedUpdateLandsOnlyForTheLeasesHolderAtItsEpo
   LeaseRepository leases(*db_, clock_);
   LeaseKey key{"relay", account_a_ + "/t1"};
   ASSERT_TRUE(leases.Acquire(key, "n1", 10'000).has_value());
-  auto fence = [&](const std::string& holder, int64_t epoch) -> WriteFence {
-    return [&leases, key, holder, epoch](SqlSession& tx) {
-      return leases.CheckFence(tx, key, holder, epoch);
-    };
-  };
+  Fence n1{key, "n1", 1};
+  Fence n2{key, "n2", 2};
   RelayTaskRow row = *repo_->Find(account_a_, "t1").value();
   row.current_offset_s = 7;
-  ASSERT_TRUE(repo_->Update(row, fence("n1", 1)).ok());
+  ASSERT_TRUE(repo_->Update(row, &n1).ok());
   clock_.AdvanceMs(10'001);
   ASSERT_TRUE(leases.Acquire(key, "n2", 10'000).has_value());  // n1 was paused: n2 took over
   row.revision += 1;
   row.current_offset_s = 3;
-  EXPECT_EQ(repo_->Update(row, fence("n1", 1)).code(), ErrorCode::kLeaseLost);
+  EXPECT_EQ(repo_->Update(row, &n1).code(), ErrorCode::kLeaseLost);
   EXPECT_EQ(repo_->Find(account_a_, "t1").value()->current_offset_s, 7);
-  EXPECT_TRUE(repo_->Update(row, fence("n2", 2)).ok());
+  EXPECT_TRUE(repo_->Update(row, &n2).ok());
 }
 
 TEST_P(RelayTaskRepositoryTest, StatesListEveryAccountsTasksWithTheirRevision) {

@@ -25,7 +25,8 @@ bool IsPermanent(const Status& error) {
 }  // namespace
 
 Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
-                                         const RecordingPlan& plan, std::string& first_key) {
+                                         const RecordingPlan& plan, std::string& first_key,
+                                         const metadata::Fence* fence) {
   auto listed = recordings_.ListHeldSlices(cycle.account_id, cycle.id);
   if (!listed) return listed.error();
   std::vector<metadata::HeldSliceRow> held;
@@ -49,7 +50,7 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     AnnounceLocked(plan, f);  // if the crash came before its mark
   }
   while (begin < held.size()) {
-    auto file = ComposePartLocked(cycle, plan, held, begin, part);
+    auto file = ComposePartLocked(cycle, plan, held, begin, part, fence);
     if (!file && storage::IsPermanentStorageError(file.error())) {
       // The bucket refuses the file for good: its slices are kept aside, the cycle closes.
       std::string reason = file.error().ToString();
@@ -75,14 +76,15 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     begin += static_cast<size_t>(file->slice_count);
     ++part;
   }
-  LIVEREC_RETURN_IF_ERROR(recordings_.DeleteHeldSlices(cycle.account_id, cycle.id));
+  LIVEREC_RETURN_IF_ERROR(recordings_.DeleteHeldSlices(cycle.account_id, cycle.id, fence));
   ReleaseHeldLocked(*listed);
   return Status::Ok();
 }
 
 Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
     const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-    const std::vector<metadata::HeldSliceRow>& held, size_t begin, int64_t part) {
+    const std::vector<metadata::HeldSliceRow>& held, size_t begin, int64_t part,
+    const metadata::Fence* fence) {
   storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
   if (!store) {
     return Error(ErrorCode::kInvalidOssBucketNotFound, "",
@@ -139,7 +141,9 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
                               static_cast<int64_t>(report->bytes),
                               clock_.NowMs()};
   row.announced = events_ == nullptr;  // nobody to tell
-  LIVEREC_RETURN_IF_ERROR(recordings_.InsertRecordFile(row));
+  Status inserted = recordings_.InsertRecordFile(row, fence);
+  if (inserted.code() == ErrorCode::kLeaseLost) DeleteStaleObject(*store, *key, inserted);
+  LIVEREC_RETURN_IF_ERROR(inserted);
   spdlog::info("recorder: {}/{}/{}: {} stored ({} slices, {} ms{})", plan.domain, plan.app,
                plan.stream, *key, row.slice_count, row.duration_ms,
                report->parameter_change_at ? ", the next slice changes parameters" : "");

@@ -35,8 +35,24 @@ std::string PartSuffix(int64_t part) {
   return part > 0 ? "_p" + std::to_string(part) : std::string();
 }
 
+std::string RecordLeaseName(const std::string& account_id, const std::string& stream_id) {
+  return account_id + "/" + stream_id;
+}
+
+namespace {
+
+// Whether the DelayTime of a cycle without a publisher has passed since its last activity.
+bool DelayPassed(const metadata::RecordCycleRow& cycle, int64_t now) {
+  auto plan = PlanOfCycleRow(cycle);
+  int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
+  return now - cycle.last_activity_ms >= delay_ms;
+}
+
+}  // namespace
+
 Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& plan,
-                                                          const std::string& format) {
+                                                          const std::string& format,
+                                                          const metadata::Fence* fence) {
   auto sequence =
       recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kCycle);
   if (!sequence) return Error(sequence.error());
@@ -55,7 +71,7 @@ Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& p
                                  now,
                                  "",
                                  std::nullopt};
-  LIVEREC_RETURN_IF_ERROR(recordings_.InsertCycle(cycle));
+  LIVEREC_RETURN_IF_ERROR(recordings_.InsertCycle(cycle, fence));
   spdlog::info("recorder: {}/{}/{}: {} cycle {} (sequence {}) opened", plan.domain, plan.app,
                plan.stream, format, cycle.id, cycle.sequence);
   return cycle;
@@ -63,7 +79,8 @@ Result<metadata::RecordCycleRow> CycleManager::OpenLocked(const RecordingPlan& p
 
 Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
                                                       const std::string& format,
-                                                      int64_t slice_start_ms) {
+                                                      int64_t slice_start_ms,
+                                                      const metadata::Fence* fence) {
   std::lock_guard lock(mutex_);
   auto open = recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, format);
   if (!open) return Error(open.error());
@@ -82,22 +99,23 @@ Result<metadata::RecordCycleRow> CycleManager::Attach(const RecordingPlan& plan,
     if (!full) {
       if (!cycle.live) {
         LIVEREC_RETURN_IF_ERROR(
-            recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs()));
+            recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs(), fence));
       }
       return cycle;
     }
-    LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle));
+    LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle, fence));
   }
-  return OpenLocked(plan, format);
+  return OpenLocked(plan, format, fence);
 }
 
-Status CycleManager::Detach(const std::string& account_id, const std::string& cycle_id) {
+Status CycleManager::Detach(const std::string& account_id, const std::string& cycle_id,
+                            const metadata::Fence* fence) {
   std::lock_guard lock(mutex_);
-  return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs());
+  return recordings_.SetCycleLive(account_id, cycle_id, false, clock_.NowMs(), fence);
 }
 
-Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(const RecordingPlan& plan,
-                                                                         int64_t publish_ms) {
+Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(
+    const RecordingPlan& plan, int64_t publish_ms, const metadata::Fence* fence) {
   std::lock_guard lock(mutex_);
   std::vector<metadata::RecordCycleRow> claimed;
   for (const auto& f : plan.formats) {
@@ -105,7 +123,7 @@ Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(const R
         recordings_.FindOpenCycle(plan.account_id, plan.stream_id, plan.config_id, f.format);
     if (!open) return Error(open.error());
     if (!*open) continue;
-    auto continues = ClaimLocked(plan, **open, publish_ms);
+    auto continues = ClaimLocked(plan, **open, publish_ms, fence);
     if (!continues) return Error(continues.error());
     if (*continues) claimed.push_back(**open);
   }
@@ -118,14 +136,17 @@ Result<std::vector<metadata::RecordCycleRow>> CycleManager::BeginPublish(const R
 }
 
 Result<bool> CycleManager::ClaimLocked(const RecordingPlan& plan,
-                                       const metadata::RecordCycleRow& cycle, int64_t publish_ms) {
+                                       const metadata::RecordCycleRow& cycle, int64_t publish_ms,
+                                       const metadata::Fence* fence) {
   // The cycle's own plan: DelayTime and CycleDuration as they were when it opened.
   auto own = PlanOfCycleRow(cycle);
   const RecordingPlan& rules = own ? *own : plan;
   const PlanFormat* f = rules.Find(cycle.format);
   int64_t cycle_ms = (f ? f->cycle_duration_s : rules.cycle_duration_s) * 1000;
-  // A live cycle here was claimed by an earlier attempt of this same call.
-  bool within = cycle.live || publish_ms - cycle.last_activity_ms < rules.delay_time_s * 1000;
+  // A live cycle here was claimed by an earlier attempt of this same call (which also moved its
+  // last activity to then). In a cluster it may also be a dead node's: the time decides alone.
+  bool within =
+      (cycle.live && !fence) || publish_ms - cycle.last_activity_ms < rules.delay_time_s * 1000;
   // The next slice starts at the return, or after the last slice if that ends later (a publish
   // pushed faster than real time).
   int64_t next_start = std::max(publish_ms, cycle.end_ms.value_or(publish_ms));
@@ -136,13 +157,13 @@ Result<bool> CycleManager::ClaimLocked(const RecordingPlan& plan,
     full = *interrupted;
   }
   if (within && !full) {
-    if (!cycle.live) {
+    if (!cycle.live || fence) {
       LIVEREC_RETURN_IF_ERROR(
-          recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs()));
+          recordings_.SetCycleLive(cycle.account_id, cycle.id, true, clock_.NowMs(), fence));
     }
     return true;
   }
-  LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle));
+  LIVEREC_RETURN_IF_ERROR(CloseLocked(cycle, fence));
   retry_after_ms_.erase(cycle.id);
   return false;
 }
@@ -167,7 +188,8 @@ void CycleManager::AnnounceError(const RecordingPlan& plan, const std::string& r
 }
 
 Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
-                                         const RecordingPlan& plan, std::string& key) {
+                                         const RecordingPlan& plan, std::string& key,
+                                         const metadata::Fence* fence) {
   if (index_files_) {
     // Stored before a crash that came before the cycle was marked closed: reused, not stored
     // again (the row's key is the cycle id, so a second row could not be written anyway).
@@ -232,17 +254,22 @@ Status CycleManager::ClosePlaylistLocked(const metadata::RecordCycleRow& cycle,
     }
   }
   file.announced = events_ == nullptr;  // nobody to tell
-  if (index_files_) LIVEREC_RETURN_IF_ERROR(index_files_->Insert(file));
+  if (index_files_) {
+    Status inserted = index_files_->Insert(file, fence);
+    if (inserted.code() == ErrorCode::kLeaseLost) DeleteStaleObject(*store, key, inserted);
+    LIVEREC_RETURN_IF_ERROR(inserted);
+  }
   AnnounceLocked(plan, file);
   return Status::Ok();
 }
 
-Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
+Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle,
+                                 const metadata::Fence* fence) {
   auto plan = PlanOfCycleRow(cycle);
   if (!plan) return plan.error();
   std::string key;
   if (cycle.format == "m3u8") {
-    Status written = ClosePlaylistLocked(cycle, *plan, key);
+    Status written = ClosePlaylistLocked(cycle, *plan, key, fence);
     if (!written.ok() && !storage::IsPermanentStorageError(written)) return written;
     if (!written.ok()) {
       // The bucket refuses the playlist for good: the cycle closes without one (its slices are
@@ -254,9 +281,10 @@ Status CycleManager::CloseLocked(const metadata::RecordCycleRow& cycle) {
       AnnounceError(*plan, "the bucket refuses the playlist: " + written.ToString());
     }
   } else {
-    LIVEREC_RETURN_IF_ERROR(CloseComposedLocked(cycle, *plan, key));
+    LIVEREC_RETURN_IF_ERROR(CloseComposedLocked(cycle, *plan, key, fence));
   }
-  LIVEREC_RETURN_IF_ERROR(recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs()));
+  LIVEREC_RETURN_IF_ERROR(
+      recordings_.CloseCycle(cycle.account_id, cycle.id, key, clock_.NowMs(), fence));
   std::error_code ec;  // the spool playlist of an earlier version, if there is one
   std::filesystem::remove(spool_.CyclePlaylistPath(cycle.id), ec);
   spdlog::info("recorder: {}/{}/{}: {} cycle {} closed: {}", plan->domain, plan->app, plan->stream,
@@ -276,16 +304,11 @@ Status CycleManager::CloseExpired() {
     if (!announced.ok()) spdlog::error("recorder: announcing files: {}", announced.ToString());
   }
   for (const auto& cycle : *open) {
-    if (cycle.live) continue;
-    if (has_backlog_ && has_backlog_(cycle.stream_id)) continue;  // its slices are not all in
-    auto plan = PlanOfCycleRow(cycle);
-    int64_t delay_ms = plan ? plan->delay_time_s * 1000 : 180'000;
-    if (now - cycle.last_activity_ms < delay_ms) continue;
     if (auto retry = retry_after_ms_.find(cycle.id);
         retry != retry_after_ms_.end() && now < retry->second) {
       continue;
     }
-    Status status = CloseLocked(cycle);
+    Status status = CloseIfDueLocked(cycle, now);
     if (!status.ok()) {
       spdlog::error("recorder: cannot close cycle {}: {} (retrying in 60 s)", cycle.id,
                     status.ToString());
@@ -296,6 +319,37 @@ Status CycleManager::CloseExpired() {
     }
   }
   return first_error;
+}
+
+Status CycleManager::CloseIfDueLocked(const metadata::RecordCycleRow& listed, int64_t now) {
+  std::string lease = RecordLeaseName(listed.account_id, listed.stream_id);
+  // A publisher of this node feeds it (on a single node: any publisher).
+  bool here = leases_ && leases_->HeldHere(lease);
+  if (listed.live && (!leases_ || here)) return Status::Ok();
+  if (has_backlog_ && has_backlog_(listed.stream_id)) return Status::Ok();  // slices not all in
+  if (!DelayPassed(listed, now)) return Status::Ok();
+  if (!leases_) return CloseLocked(listed, nullptr);
+  // A live cycle of another node counts as left at its last activity once nobody holds the
+  // stream's lease: its node died (or lost the stream while paused).
+  auto fence = leases_->Acquire(lease);
+  if (!fence) {
+    return fence.error().code() == ErrorCode::kLeaseHeld ? Status::Ok() : fence.error();
+  }
+  // Read again under the lease: no other node changes the cycle now.
+  auto cycle = recordings_.FindCycle(listed.account_id, listed.id);
+  Status status = cycle ? Status::Ok() : cycle.error();
+  if (cycle && *cycle && (*cycle)->state == metadata::CycleState::kOpen &&
+      !((*cycle)->live && here) && DelayPassed(**cycle, now)) {
+    status = CloseLocked(**cycle, &*fence);
+  }
+  leases_->Release(*fence);
+  return status;
+}
+
+void DeleteStaleObject(storage::ObjectStore& store, const std::string& key, const Status& why) {
+  Status deleted = store.Delete(key);
+  spdlog::warn("recorder: {}: stored by a node that lost the stream ({}); {}", key, why.ToString(),
+               deleted.ok() ? "deleted" : "not deleted: " + deleted.ToString());
 }
 
 Status CycleManager::CloseStreamNow(const std::string& account_id, const std::string& stream_id) {
@@ -310,15 +364,22 @@ Status CycleManager::CloseStreamNow(const std::string& account_id, const std::st
   auto open = recordings_.ListOpenCycles();
   if (!open) return open.error();
   Status first_error;
+  std::optional<metadata::Fence> fence;
+  if (leases_) {
+    auto taken = leases_->Acquire(RecordLeaseName(account_id, stream_id));
+    if (!taken) return taken.error();  // another node publishes it again: its cycles now
+    fence = *taken;
+  }
   for (const auto& cycle : *open) {
     if (cycle.account_id != account_id || cycle.stream_id != stream_id) continue;
-    Status status = CloseLocked(cycle);
+    Status status = CloseLocked(cycle, fence ? &*fence : nullptr);
     if (!status.ok()) {
       // CloseExpired retries it once its DelayTime has passed.
       spdlog::error("recorder: cannot close cycle {} now: {}", cycle.id, status.ToString());
       if (first_error.ok()) first_error = status;
     }
   }
+  if (fence) leases_->Release(*fence);
   return first_error;
 }
 

@@ -11,6 +11,11 @@
 // idempotent: a cycle closed again after a crash reuses the files and rows already stored. Cycles
 // without a publisher close DelayTime after their last activity (CloseExpired, run periodically
 // and at start).
+// In a cluster (SetLeases) a stream's cycles are written only under its recording lease
+// (docs/cluster.md "Stream ownership"): the publish's SliceFinisher holds it and passes its fence
+// to BeginPublish, Attach and Detach; CloseExpired and CloseStreamNow take it themselves (and
+// skip a stream another live node holds), so a cycle is closed by one node, once, including the
+// cycles of a node that died (its live cycles count as left at their last activity).
 // Thread-safety: any worker thread; cycle changes are serialized by one mutex. Blocks on the
 // database and the bucket: never call from an I/O thread.
 #pragma once
@@ -23,6 +28,7 @@
 
 #include "base/clock.h"
 #include "base/random.h"
+#include "cluster/stream_leases.h"
 #include "metadata/index_file_repository.h"
 #include "metadata/recording_repository.h"
 #include "recorder/recording_events.h"
@@ -47,6 +53,13 @@ Result<std::string> PutWithoutOverwrite(const std::string& key_without_extension
 // have distinct names by construction (docs/object-keys.md).
 std::string PartSuffix(int64_t part);
 
+// An object this node stored for a stream whose index row the fence then refused (another node
+// took the stream over meanwhile): deleted, so the bucket holds no file the index does not know.
+void DeleteStaleObject(storage::ObjectStore& store, const std::string& key, const Status& why);
+
+// The name of a stream's recording lease (kind "record"): "<account id>/<stream id>".
+std::string RecordLeaseName(const std::string& account_id, const std::string& stream_id);
+
 class CycleManager {
  public:
   // `index_files` (optional) gets a record for every closed cycle's playlist; `events`
@@ -65,6 +78,9 @@ class CycleManager {
 
   // Set before recording starts (not synchronized).
   void SetEvents(RecordingEvents* events) { events_ = events; }
+  // In a cluster: the node's recording leases (kind "record"). Set before recording starts (not
+  // synchronized); none set: a single node, nothing fenced.
+  void SetLeases(cluster::StreamLeases* leases) { leases_ = leases; }
   // Whether a stream (metadata stream id) still has slices waiting to be finished: its cycles
   // are not closed while it does (their files would miss those slices). Set before recording
   // starts (not synchronized); none set: never.
@@ -78,9 +94,10 @@ class CycleManager {
   // takes) and returned; an open cycle past its DelayTime or its CycleDuration is closed now, so
   // the publish starts new files. Then tells the events "resumed" when a cycle continues,
   // otherwise "started". Idempotent (a retry claims the same cycles); the events are told only
-  // once everything else succeeded. Blocks (database, composing a closed cycle).
-  Result<std::vector<metadata::RecordCycleRow>> BeginPublish(const RecordingPlan& plan,
-                                                             int64_t publish_ms);
+  // once everything else succeeded. Blocks (database, composing a closed cycle). `fence`: the
+  // stream's recording lease in a cluster (null on a single node), carried by every write.
+  Result<std::vector<metadata::RecordCycleRow>> BeginPublish(
+      const RecordingPlan& plan, int64_t publish_ms, const metadata::Fence* fence = nullptr);
   // Tells the events the publisher left ("paused").
   void AnnounceLeave(const RecordingPlan& plan);
   // Tells the events a recording of `plan` could not start ("error", with the reason).
@@ -89,9 +106,11 @@ class CycleManager {
   // The `format` cycle a slice starting at `slice_start_ms` belongs to; marks it live. May close
   // the previous cycle (CycleDuration reached), which for MP4/FLV composes it.
   Result<metadata::RecordCycleRow> Attach(const RecordingPlan& plan, const std::string& format,
-                                          int64_t slice_start_ms);
+                                          int64_t slice_start_ms,
+                                          const metadata::Fence* fence = nullptr);
   // The publisher left: the cycle waits DelayTime for it.
-  Status Detach(const std::string& account_id, const std::string& cycle_id);
+  Status Detach(const std::string& account_id, const std::string& cycle_id,
+                const metadata::Fence* fence = nullptr);
   // Closes every cycle without a publisher whose DelayTime has passed.
   Status CloseExpired();
   // Closes every open cycle of the stream now, without waiting DelayTime (RealTimeRecordCommand
@@ -108,22 +127,27 @@ class CycleManager {
   static constexpr int64_t kAnnounceRetryMs = 60'000;
 
  private:
-  Status CloseLocked(const metadata::RecordCycleRow& cycle);
+  Status CloseLocked(const metadata::RecordCycleRow& cycle, const metadata::Fence* fence);
+  // CloseExpired for one cycle: closes it if it is due (in a cluster: under the stream's
+  // recording lease, unless another live node holds that). Not due or held elsewhere: OK.
+  Status CloseIfDueLocked(const metadata::RecordCycleRow& cycle, int64_t now);
   // BeginPublish for one open cycle: whether the publish continues it (else it is closed now).
   Result<bool> ClaimLocked(const RecordingPlan& plan, const metadata::RecordCycleRow& cycle,
-                           int64_t publish_ms);
-  Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan, const std::string& format);
+                           int64_t publish_ms, const metadata::Fence* fence);
+  Result<metadata::RecordCycleRow> OpenLocked(const RecordingPlan& plan, const std::string& format,
+                                              const metadata::Fence* fence);
   Status ClosePlaylistLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-                             std::string& key);
+                             std::string& key, const metadata::Fence* fence);
   // Whether an open m3u8 cycle's playlist is stored already (a crash interrupted its close).
   Result<bool> PlaylistStoredLocked(const metadata::RecordCycleRow& cycle);
   // cycle_composition.cc: MP4/FLV.
   Status CloseComposedLocked(const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-                             std::string& first_key);
+                             std::string& first_key, const metadata::Fence* fence);
   Result<metadata::RecordFileRow> ComposePartLocked(const metadata::RecordCycleRow& cycle,
                                                     const RecordingPlan& plan,
                                                     const std::vector<metadata::HeldSliceRow>& held,
-                                                    size_t begin, int64_t part);
+                                                    size_t begin, int64_t part,
+                                                    const metadata::Fence* fence);
   void ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held);
   // cycle_announcements.cc: tells the events about a stored file whose row is unannounced and
   // marks the row; true when both happened. A failure is logged and schedules AnnouncePending.
@@ -140,6 +164,7 @@ class CycleManager {
   RandomSource& random_;
   metadata::IndexFileRepository* index_files_;
   RecordingEvents* events_;
+  cluster::StreamLeases* leases_ = nullptr;
   std::function<bool(const std::string& stream_id)> has_backlog_;
   std::mutex mutex_;
   std::map<std::string, int64_t> retry_after_ms_;  // cycles that failed to close, and when to retry

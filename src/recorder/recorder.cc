@@ -223,8 +223,9 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     int64_t& value = ends->by_stream[id];
     value = std::max(value, end_ms);
   };
-  auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
-                                                  deps_.spool, deps_.clock, deps_.metrics);
+  auto finisher =
+      std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool,
+                                      deps_.clock, deps_.metrics, deps_.recording_leases);
   // The publish claims the cycles it continues (within DelayTime) now, not when its first slice
   // closes (a SliceDuration later, when the sweep may have closed them), and says "started" or
   // "resumed": queued on the stream's lane behind the previous publish's end, ahead of this
@@ -238,7 +239,10 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
 }
 
 Result<int> Recorder::Recover() {
-  LIVEREC_RETURN_IF_ERROR(deps_.recordings.MarkAllCyclesNotLive());
+  // A single node's cycles all lost their publishers with its last run. In a cluster the other
+  // nodes' cycles are live, and this node's previous run's cycles count as left once their
+  // recording leases are free (CycleManager::CloseExpired, BeginPublish).
+  if (!deps_.recording_leases) LIVEREC_RETURN_IF_ERROR(deps_.recordings.MarkAllCyclesNotLive());
   std::vector<SpoolSlice> slices;
   OrphanSweep orphans = SweepSpoolOrphans(deps_.spool);
   if (orphans.parts_moved > 0) {
@@ -283,8 +287,9 @@ Result<int> Recorder::Recover() {
   for (size_t i = 0; i < slices.size();) {
     const RecordingPlan plan = slices[i].plan;
     auto lane = lanes_.Lane(plan.account_id, plan.domain, plan.app, plan.stream);
-    auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
-                                                    deps_.spool, deps_.clock, deps_.metrics);
+    auto finisher =
+        std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool,
+                                        deps_.clock, deps_.metrics, deps_.recording_leases);
     RecordingPlan ended = plan;
     for (; i < slices.size() && slices[i].plan.account_id == plan.account_id &&
            slices[i].plan.stream_id == plan.stream_id && slices[i].plan.config_id == plan.config_id;

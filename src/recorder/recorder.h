@@ -57,6 +57,10 @@ struct RecorderDependencies {
   std::function<std::optional<std::string>(const RecordingPlan&)> admit;
   // Told of every attempt to store a slice (/metrics); null: nobody.
   RecorderMetrics* metrics = nullptr;
+  // In a cluster: the node's recording leases (kind "record"), which fence every write of a
+  // stream's recording (docs/cluster.md "Stream ownership"); null on a single node. The
+  // CycleManager must have the same (SetLeases).
+  cluster::StreamLeases* recording_leases = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {

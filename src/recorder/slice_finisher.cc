@@ -9,9 +9,19 @@
 
 namespace liverec::recorder {
 
+Status SliceFinisher::TakeLease(const RecordingPlan& plan) {
+  if (!leases_ || fence_) return Status::Ok();
+  auto fence = leases_->Acquire(RecordLeaseName(plan.account_id, plan.stream_id));
+  if (!fence) return fence.error();
+  fence_ = *fence;
+  return Status::Ok();
+}
+
 Status SliceFinisher::Begin(const RecordingPlan& plan, int64_t publish_ms) {
   account_id_ = plan.account_id;
-  auto claimed = cycles_.BeginPublish(plan, publish_ms);
+  LIVEREC_RETURN_IF_ERROR(TakeLease(plan));
+  auto claimed = cycles_.BeginPublish(plan, publish_ms, fence());
+  if (!claimed && claimed.error().code() == ErrorCode::kLeaseLost) fence_.reset();  // retry anew
   if (!claimed) return claimed.error();
   for (const auto& cycle : *claimed) cycle_ids_[cycle.format] = cycle.id;
   return Status::Ok();
@@ -25,9 +35,10 @@ Status SliceFinisher::Finish(SpoolSlice& slice) {
                   "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
   }
   account_id_ = plan.account_id;
+  LIVEREC_RETURN_IF_ERROR(TakeLease(plan));
   std::vector<metadata::RecordCycleRow> cycles;
   for (const auto& format : plan.formats) {
-    auto cycle = cycles_.Attach(plan, format.format, slice.start_ms);
+    auto cycle = cycles_.Attach(plan, format.format, slice.start_ms, fence());
     if (!cycle) return cycle.error();
     cycle_ids_[format.format] = cycle->id;
     cycles.push_back(std::move(*cycle));
@@ -93,9 +104,11 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
                          slice.sequence,
                          cycle.id,
                          slice.discontinuity || resumed};
-  LIVEREC_RETURN_IF_ERROR(recordings_.InsertSlice(row));
+  Status indexed = recordings_.InsertSlice(row, fence());
+  if (indexed.code() == ErrorCode::kLeaseLost) DeleteStaleObject(store, *key, indexed);
+  LIVEREC_RETURN_IF_ERROR(indexed);
   LIVEREC_RETURN_IF_ERROR(recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms,
-                                                 slice.end_ms, clock_.NowMs()));
+                                                 slice.end_ms, clock_.NowMs(), fence()));
   spdlog::debug("recorder: {}/{}/{}: slice {} stored as {} ({} ms)", plan.domain, plan.app,
                 plan.stream, slice.sequence, *key, row.duration_ms);
   return Status::Ok();
@@ -115,9 +128,9 @@ Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleR
                              slice.height,
                              slice.publish_start || slice.discontinuity,
                              slice.torn};
-  LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row));
+  LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row, fence()));
   return recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms, slice.end_ms,
-                                clock_.NowMs());
+                                clock_.NowMs(), fence());
 }
 
 void SliceFinisher::Fail(SpoolSlice& slice, const Status& why) {
@@ -125,14 +138,18 @@ void SliceFinisher::Fail(SpoolSlice& slice, const Status& why) {
   if (!failed_.load()) {
     failure_ = why.ToString();
     failed_.store(true);
+    bool lost = why.code() == ErrorCode::kLeaseLost;
+    std::string cause = lost ? "another node took the stream over"
+                             : "the bucket " + plan.endpoint + "/" + plan.bucket +
+                                   " refuses its slices (not an outage: not retried)";
     spdlog::error(
-        "recorder: {}/{}/{}: recording failed, the bucket {}/{} refuses its slices "
-        "(not an outage: not retried; other streams go on): {}; slices so far are kept "
-        "in {}/{}",
-        plan.domain, plan.app, plan.stream, plan.endpoint, plan.bucket, failure_,
-        spool_.FailedRoot(), plan.stream_id);
+        "recorder: {}/{}/{}: recording failed, {}; other streams go on: {}; slices not "
+        "recorded are kept in {}/{}",
+        plan.domain, plan.app, plan.stream, cause, failure_, spool_.FailedRoot(), plan.stream_id);
     if (metrics_) metrics_->RecordingFailed();
-    cycles_.AnnounceError(plan, "the bucket refuses the recording: " + failure_);
+    cycles_.AnnounceError(plan, (lost ? "another node took the stream over: "
+                                      : "the bucket refuses the recording: ") +
+                                    failure_);
   }
   Status moved = spool_.SetAside(slice, failure_);
   if (!moved.ok()) {
@@ -145,8 +162,15 @@ void SliceFinisher::Fail(SpoolSlice& slice, const Status& why) {
 Status SliceFinisher::End() {
   Status first_error;
   for (const auto& [format, cycle_id] : cycle_ids_) {
-    Status status = cycles_.Detach(account_id_, cycle_id);
-    if (!status.ok() && first_error.ok()) first_error = status;
+    Status status = cycles_.Detach(account_id_, cycle_id, fence());
+    // Lost: the node that took the stream over decides about its cycles now.
+    if (!status.ok() && status.code() != ErrorCode::kLeaseLost && first_error.ok()) {
+      first_error = status;
+    }
+  }
+  if (first_error.ok() && fence_) {
+    leases_->Release(*fence_);
+    fence_.reset();
   }
   return first_error;
 }

@@ -7,11 +7,18 @@
 // nor indexed. Otherwise the slice leaves the spool. A slice that cannot be finished stays in
 // the spool for the next start to retry (every step is idempotent). A publish's Begin comes
 // before its slices and claims the cycles it continues; its End releases them.
+// In a cluster (`leases`), the publish's writes are fenced by the stream's recording lease
+// (docs/cluster.md "Stream ownership"): Begin takes it (the first Finish, for a recovered stream)
+// and End frees it; while another live node holds it they fail with LeaseHeld and the lane
+// retries. A write the fence refuses (LeaseLost: another node took the stream over while this one
+// was paused or cut off) fails this recording alone: its slices are set aside, never written into
+// the cycle the other node now records, and a slice it stored just before is deleted again.
 // Thread-safety: calls for one stream must be serialized (a strand); blocks (database, disk).
 #pragma once
 
 #include <atomic>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "metadata/recording_repository.h"
@@ -24,14 +31,17 @@ namespace liverec::recorder {
 class SliceFinisher {
  public:
   // `metrics` (may be null) is told of every attempt to store a slice.
+  // `leases` (null on a single node): the node's recording leases.
   SliceFinisher(metadata::RecordingRepository& recordings, CycleManager& cycles, StoreLookup stores,
-                const Spool& spool, const Clock& clock, RecorderMetrics* metrics = nullptr)
+                const Spool& spool, const Clock& clock, RecorderMetrics* metrics = nullptr,
+                cluster::StreamLeases* leases = nullptr)
       : recordings_(recordings),
         cycles_(cycles),
         stores_(std::move(stores)),
         spool_(spool),
         clock_(clock),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        leases_(leases) {}
 
   // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
   // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.
@@ -40,9 +50,10 @@ class SliceFinisher {
   Status Finish(SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.
   Status End();
-  // The bucket refused `slice` for good (storage::IsPermanentStorageError), or this recording
-  // failed already: the recording fails alone. The slice is set aside in the spool's failed/
-  // (kept, not retried); the first time, the failure is logged, counted and told to the events
+  // The bucket refused `slice` for good (storage::IsPermanentStorageError), the stream's lease was
+  // lost (LeaseLost), or this recording failed already: the recording fails alone. The slice is set
+  // aside in the spool's failed/ (kept, not retried); the first time, the failure is logged,
+  // counted and told to the events
   // ("error", with the reason), and Failed() turns true so the stream stops cutting slices.
   void Fail(SpoolSlice& slice, const Status& why);
   // Whether this publish's recording failed (any thread).
@@ -54,6 +65,9 @@ class SliceFinisher {
   Status Store(SpoolSlice& slice, storage::ObjectStore& store,
                const metadata::RecordCycleRow& cycle);
   Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle);
+  // In a cluster: takes the stream's recording lease unless this publish holds it already.
+  Status TakeLease(const RecordingPlan& plan);
+  const metadata::Fence* fence() const { return fence_ ? &*fence_ : nullptr; }
 
   metadata::RecordingRepository& recordings_;
   CycleManager& cycles_;
@@ -61,6 +75,8 @@ class SliceFinisher {
   const Spool& spool_;
   const Clock& clock_;
   RecorderMetrics* metrics_;
+  cluster::StreamLeases* leases_;
+  std::optional<metadata::Fence> fence_;  // the lease held (on the lane only)
   std::string account_id_;
   std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
   std::atomic<bool> failed_{false};

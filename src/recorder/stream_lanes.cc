@@ -59,8 +59,10 @@ Status StreamLane::Run(Item& item) {
   if (item.begin_ms) return item.finisher->Begin(item.plan, *item.begin_ms);
   if (!item.slice) return item.finisher->End();
   Status status = item.finisher->Failed() ? Status::Ok() : item.finisher->Finish(*item.slice);
-  if (item.finisher->Failed() || storage::IsPermanentStorageError(status)) {
-    // Refused for good: the recording fails alone, its slices are set aside, nothing waits.
+  if (item.finisher->Failed() || storage::IsPermanentStorageError(status) ||
+      status.code() == ErrorCode::kLeaseLost) {
+    // Refused for good (or the stream now recorded by another node): the recording fails alone,
+    // its slices are set aside, nothing waits.
     item.finisher->Fail(*item.slice, status);
     return Status::Ok();
   }
@@ -107,7 +109,9 @@ void StreamLane::Drain() {
         spdlog::debug("recorder: {}/{}/{}: {} (attempt {}): {}", plan.domain, plan.app, plan.stream,
                       what, failures, status.ToString());
       }
-      owner_.Waiting(shared_from_this(), BucketKey(plan));
+      // Waiting for another node to let the stream go is no sign of the bucket's health.
+      bool lease = status.code() == ErrorCode::kLeaseHeld;
+      owner_.Waiting(shared_from_this(), lease ? std::string() : BucketKey(plan));
       return;
     }
     if (item.after) item.after();
@@ -198,7 +202,7 @@ void StreamLanes::Done(const std::string& stream_id, bool slice) {
 void StreamLanes::Waiting(const std::shared_ptr<StreamLane>& lane, const std::string& bucket_key) {
   std::lock_guard lock(mutex_);
   waiting_[lane->key_] = lane;
-  failing_buckets_[bucket_key].insert(lane->key_);
+  if (!bucket_key.empty()) failing_buckets_[bucket_key].insert(lane->key_);
 }
 
 void StreamLanes::Resumed(const StreamLane& lane, const std::string& bucket_key) {

@@ -120,8 +120,9 @@ void RelayDriver::Apply(SchedulerEffects effects, int depth) {
 void RelayDriver::Save(const RelayTask& task, int depth) {
   RelayTask row = task;
   row.updated_at_ms = deps_.clock.NowMs();
-  Status saved = deps_.leases ? deps_.tasks.Update(row, deps_.leases->Fence(task.task_id))
-                              : deps_.tasks.Update(row);
+  std::optional<metadata::Fence> fence;
+  if (deps_.leases) fence = deps_.leases->FenceOf(task.task_id);
+  Status saved = deps_.tasks.Update(row, fence ? &*fence : nullptr);
   if (saved.ok() || saved.code() == ErrorCode::kRelayTaskNotFound)
     return;  // deleted: Remove follows
   if (saved.code() == ErrorCode::kLeaseLost) {

@@ -15,7 +15,8 @@ RelayLeases::RelayLeases(metadata::LeaseRepository& leases, const Clock& clock,
 std::vector<std::string> RelayLeases::Renew() {
   std::vector<std::string> lost;
   int64_t now = clock_.NowMs();
-  auto renewed = leases_.RenewAll(std::string(kRelayLeaseKind), options_.holder, options_.lease_ms);
+  auto renewed =
+      leases_.RenewAllOf(std::string(kRelayLeaseKind), options_.holder, options_.lease_ms);
   if (!renewed) {
     if (held_.empty() || now < held_until_ms_) {
       spdlog::warn("relay: cannot renew the task leases: {}", renewed.error().ToString());
@@ -29,14 +30,12 @@ std::vector<std::string> RelayLeases::Renew() {
     return lost;
   }
   held_until_ms_ = now + options_.lease_ms;
-  std::map<std::string, int64_t> epochs;  // by lease name
-  for (const auto& lease : *renewed) epochs[lease.key.name] = lease.epoch;
+  std::set<std::string> names(renewed->begin(), renewed->end());
   std::set<std::string> tracked;
   for (auto it = held_.begin(); it != held_.end();) {
     std::string name = RelayLeaseKey(it->second.account_id, it->first).name;
     tracked.insert(name);
-    auto found = epochs.find(name);
-    if (found != epochs.end() && found->second == it->second.epoch) {
+    if (names.count(name)) {
       ++it;
       continue;
     }
@@ -44,10 +43,9 @@ std::vector<std::string> RelayLeases::Renew() {
     lost.push_back(it->first);
     it = held_.erase(it);
   }
-  for (const auto& lease : *renewed) {
-    if (tracked.count(lease.key.name)) continue;
-    auto released = leases_.Release(lease.key, options_.holder, lease.epoch);
-    if (!released) spdlog::warn("relay: cannot release {}", metadata::DescribeLease(lease));
+  // A lease of this holder it does not track (a release that failed): let it go.
+  for (const auto& name : names) {
+    if (!tracked.count(name)) ReleaseUntracked(name);
   }
   return lost;
 }
@@ -97,17 +95,10 @@ std::vector<std::string> RelayLeases::HeldIds() const {
   return ids;
 }
 
-metadata::WriteFence RelayLeases::Fence(const std::string& task_id) const {
+metadata::Fence RelayLeases::FenceOf(const std::string& task_id) const {
   auto it = held_.find(task_id);
-  if (it == held_.end()) {
-    return [task_id](metadata::SqlSession&) {
-      return Status(ErrorCode::kLeaseLost, "", "relay/" + task_id + ": not held by this node");
-    };
-  }
-  return [this, key = RelayLeaseKey(it->second.account_id, task_id),
-          epoch = it->second.epoch](metadata::SqlSession& tx) {
-    return leases_.CheckFence(tx, key, options_.holder, epoch);
-  };
+  if (it == held_.end()) return {{std::string(kRelayLeaseKind), task_id}, options_.holder, -1};
+  return {RelayLeaseKey(it->second.account_id, task_id), options_.holder, it->second.epoch};
 }
 
 void RelayLeases::Release(const std::string& task_id) {
@@ -120,6 +111,14 @@ void RelayLeases::Release(const std::string& task_id) {
                  released.error().ToString());
   }
   held_.erase(it);
+}
+
+void RelayLeases::ReleaseUntracked(const std::string& name) {
+  metadata::LeaseKey key{std::string(kRelayLeaseKind), name};
+  auto lease = leases_.Get(key);
+  if (!lease || !*lease || (*lease)->holder != options_.holder) return;
+  auto released = leases_.Release(key, options_.holder, (*lease)->epoch);
+  if (!released) spdlog::warn("relay: cannot release {}", metadata::DescribeLease(**lease));
 }
 
 void RelayLeases::ReleaseAll() {

@@ -1,6 +1,6 @@
 // RelayLeases: the leases this node holds on relay tasks in cluster mode (docs/cluster.md
 // "Relay tasks"), one per task, ('relay', <account>/<task id>), all under this node's holder
-// string. The relay driver asks it to renew them all (one statement, LeaseRepository::RenewAll),
+// string. The relay driver asks it to renew them all (one statement, LeaseRepository::RenewAllOf),
 // to take the free tasks the claim rule gives it (relay_claims.h), for the fence of every write
 // of a held task's row, and to release a task it is done with.
 //
@@ -45,8 +45,9 @@ class RelayLeases {
   bool Holds(const std::string& task_id) const { return held_.count(task_id) > 0; }
   std::vector<std::string> HeldIds() const;
   size_t size() const { return held_.size(); }
-  // CheckFence on the task's lease at the epoch this node holds it (LeaseLost when not held).
-  metadata::WriteFence Fence(const std::string& task_id) const;
+  // The fence of a write of the task's row: its lease at the epoch this node holds it (one that
+  // never passes when this node does not hold it).
+  metadata::Fence FenceOf(const std::string& task_id) const;
   // Frees the task's lease so that another node may take it at once.
   void Release(const std::string& task_id);
   // Forgets a lease found lost, without writing.
@@ -57,6 +58,8 @@ class RelayLeases {
   const RelayLeaseOptions& options() const { return options_; }
 
  private:
+  void ReleaseUntracked(const std::string& lease_name);
+
   struct Held {
     std::string account_id;
     int64_t epoch = 0;

@@ -55,8 +55,19 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(metadata::SqlDatabase& d
   if (!joined.ok()) return Error(joined);
   node->previous_instance_ = previous;
   if (!file.empty()) RememberInstance(file, config.node_id, node->membership_.instance_id());
+  // Held by this run's instance id; the previous run's leases are taken over at once.
+  for (auto [kind, leases] :
+       {std::pair{"publish", &node->publish_leases_}, std::pair{"record", &node->record_leases_}}) {
+    *leases = std::make_unique<cluster::StreamLeases>(
+        db, clock, kind, node->membership_.instance_id(), config.lease_seconds * 1000, previous);
+  }
   node->heartbeat_.Start();
   return node;
+}
+
+void ClusterNode::RenewStreamLeases() {
+  publish_leases_->RenewAll();
+  record_leases_->RenewAll();
 }
 
 Status ClusterNode::SetListeners(const std::string& http_listen, uint16_t http_port,

@@ -13,6 +13,7 @@
 #include "base/random.h"
 #include "cluster/heartbeat_thread.h"
 #include "cluster/membership.h"
+#include "cluster/stream_leases.h"
 #include "config/config.h"
 #include "metadata/node_repository.h"
 #include "metadata/sql_database.h"
@@ -41,6 +42,11 @@ class ClusterNode {
   // Stops the heartbeat and releases the lease. Idempotent.
   void Stop() { heartbeat_.Stop(); }
   Status Health() const { return membership_.Health(); }
+  // The node's stream leases (docs/cluster.md "Stream ownership"), renewed after every beat:
+  // "publish" (one publisher per stream cluster-wide) and "record" (the fence of a stream's
+  // recording writes).
+  cluster::StreamLeases& publish_leases() { return *publish_leases_; }
+  cluster::StreamLeases& record_leases() { return *record_leases_; }
   // Nodes whose lease is live now (one query).
   Result<int64_t> CountLiveNodes() { return nodes_.CountLive(clock_.NowMs()); }
   const cluster::Membership& membership() const { return membership_; }
@@ -57,14 +63,18 @@ class ClusterNode {
                     {config.node_id, config.advertise_http, config.advertise_rtmp,
                      std::string(BuildVersion())},
                     config.lease_seconds * 1000, std::move(load)),
-        heartbeat_(membership_),
+        heartbeat_(membership_, [this] { RenewStreamLeases(); }),
         nodes_(db) {}
+
+  void RenewStreamLeases();
 
   const Clock& clock_;
   config::ClusterConfig config_;
   cluster::Membership membership_;
   cluster::HeartbeatThread heartbeat_;
   metadata::NodeRepository nodes_;
+  std::unique_ptr<cluster::StreamLeases> publish_leases_;  // made before the heartbeat starts
+  std::unique_ptr<cluster::StreamLeases> record_leases_;
   std::string previous_instance_;
 };
 

@@ -311,6 +311,10 @@ Status Server::Impl::StartRecording() {
         spool_guard->bytes() >> 20, spool_guard->max_bytes() >> 20, plan.endpoint, plan.bucket);
   };
   recorder_deps.metrics = &metrics.recorder();
+  if (cluster_node) {  // every write of a stream's recording fenced by its recording lease
+    recorder_deps.recording_leases = &cluster_node->record_leases();
+    cycles->SetLeases(&cluster_node->record_leases());
+  }
   recorder = std::make_unique<recorder::Recorder>(std::move(recorder_deps));
   spool_guard->Measure();
 
@@ -356,6 +360,7 @@ Status Server::Impl::JoinCluster() {
   });
   if (!node) return node.error();
   cluster_node = std::move(*node);
+  registry.SetClaims(&cluster_node->publish_leases());
   return Status::Ok();
 }
 

@@ -176,7 +176,7 @@ validity_s = 60
     await m.waitFor('the first publisher', () => /publishing open\.example\.com\/live\/dup/.test(server.output()), 15000);
     const second = await m.push(flv, url).done;
     assert.notEqual(second.code, 0, 'the second publisher was accepted');
-    assert.match(server.output(), /open\.example\.com\/live\/dup refused: already being published/);
+    assert.match(server.output(), /open\.example\.com\/live\/dup refused: stream is already being published$/m);
     first.child.kill('SIGKILL');
     await first.done;
   });

@@ -1,0 +1,191 @@
+'use strict';
+// Stream ownership in a cluster (docs/cluster.md "Stream ownership"): two nodes on one
+// PostgreSQL database and one S3 bucket (s3rver behind the SigV4-verifying proxy), m3u8
+// recordings.
+// - A second publisher of a stream live on one node is refused on the other, as on one node.
+// - A publisher that moves from one node to the other within DelayTime continues the same
+//   cycle: one playlist, with one discontinuity, that plays whole for the time pushed.
+// - A node paused (SIGSTOP) past its lease while recording loses the stream to the other node,
+//   where the publisher comes back; woken (SIGCONT), it writes nothing into the cycle the other
+//   node took over: no row, no object the index does not know.
+// - A node killed (SIGKILL) while recording: the other node closes its cycle, once, after its
+//   lease and DelayTime.
+// PostgreSQL only (LIVEREC_TEST_BACKEND=postgres, tests/CMakeLists.txt).
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { describe, it, before, after } = require('node:test');
+const h = require('../conformance/harness.js');
+const { startS3Peer, bucketToml } = require('./s3_peer.js');
+const m = require('./media.js');
+
+const LEASE_S = 2;
+const DELAY_S = 8;
+const SLICE_S = 2;
+const DOMAIN = 'cluster.example.com';
+const SECRET_ENV = 'CLUSTER_STREAMS_TEST_S3_SECRET'; // LIVEREC_* variables are not passed on
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function nodeToml(nodeId, peer) {
+  return `${m.TESTING}min_lease_seconds = 1
+
+[cluster]
+node_id = "${nodeId}"
+lease_seconds = ${LEASE_S}
+${bucketToml(peer, { endpoint: 's3.test', name: 's3rec', secretEnv: SECRET_ENV })}`;
+}
+
+const rtmp = (server, stream) =>
+  `rtmp://127.0.0.1:${server.rtmpPort}/live/${stream}?vhost=${DOMAIN}`;
+
+function cycles(server, stream) {
+  return m.dbRows(server, `SELECT c.id, c.state, c.object_key FROM record_cycles c
+    JOIN streams s ON s.id = c.stream_id WHERE s.stream_name = '${stream}' ORDER BY c.sequence`);
+}
+
+function slices(server, stream) {
+  return m.dbRows(server, `SELECT sl.start_ms, sl.object_key, sl.cycle_id FROM slices sl
+    JOIN streams s ON s.id = sl.stream_id WHERE s.stream_name = '${stream}' ORDER BY sl.start_ms`);
+}
+
+function playlists(server, stream) {
+  return m.dbRows(server, `SELECT i.id, i.object_key, i.duration_ms FROM index_files i
+    JOIN streams s ON s.id = i.stream_id WHERE s.stream_name = '${stream}' AND i.source = 'cycle'`);
+}
+
+// The live holder of the stream's lease of `kind`, or null.
+function leaseHolder(server, kind, stream) {
+  const rows = m.dbRows(server, `SELECT holder, expires_at_ms FROM leases
+    WHERE kind = '${kind}' AND name LIKE '%/live/${stream}'`);
+  const live = rows.find((r) => r.holder && Number(r.expires_at_ms) > Date.now());
+  return live ? live.holder : null;
+}
+
+async function closedCycles(server, stream, timeoutMs) {
+  return m.waitFor(`the cycles of ${stream} closed`, () => {
+    const c = cycles(server, stream);
+    return c.length > 0 && c.every((x) => x.state === 'closed') ? c : null;
+  }, timeoutMs, 250);
+}
+
+// Pushes `file` in real time to `url`, retrying a refused publish (the stream still claimed by a
+// node that lost its publisher) for up to `retryMs`.
+async function pushRetrying(file, url, retryMs) {
+  const until = Date.now() + retryMs;
+  for (;;) {
+    const started = Date.now();
+    const r = await m.push(file, url, { realtime: true }).done;
+    if (r.code === 0 || Date.now() > until) return r;
+    if (Date.now() - started > 3000) return r; // it was publishing: a real failure
+    await sleep(250);
+  }
+}
+
+describe('streams owned across two nodes', () => {
+  let peer;
+  let a;
+  let b;
+  let flv;
+  let longFlv;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-cluster-streams-'));
+
+  before(async () => {
+    assert.equal(h.BACKEND, 'postgres', 'this file runs on PostgreSQL only');
+    flv = m.makeTestFlv(6);
+    longFlv = m.makeTestFlv(30);
+    peer = await startS3Peer({ bucket: 'liverec-cluster' });
+    process.env[SECRET_ENV] = peer.secret;
+    a = await h.startServer({ extraToml: nodeToml('node-a', peer) });
+    b = await h.startServer({ extraToml: nodeToml('node-b', peer), shareDatabaseOf: a });
+    const client = h.popClient(a, h.DEFAULT_KEY, 'POST');
+    await client.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'live',
+      StreamName: '*', OssEndpoint: 's3.test', OssBucket: 's3rec', DelayTime: DELAY_S,
+      'RecordFormat.1.Format': 'm3u8', 'RecordFormat.1.SliceDuration': SLICE_S,
+      'RecordFormat.1.CycleDuration': 3600 });
+  });
+
+  after(async () => {
+    for (const s of [b, a]) {
+      if (s && !s.exited()) {
+        process.kill(s.pid, 'SIGCONT');
+        await s.stop();
+      }
+    }
+    if (peer) await peer.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses a second publisher of a stream live on the other node', async () => {
+    const first = m.push(longFlv, rtmp(a, 'dup'), { realtime: true });
+    await m.waitFor('dup published on node a', () => leaseHolder(a, 'publish', 'dup'), 15000);
+    const second = await m.push(flv, rtmp(b, 'dup'), { realtime: true, timeoutMs: 20000 }).done;
+    assert.notEqual(second.code, 0, 'the second publisher was accepted');
+    assert.match(b.output(), /publish of cluster\.example\.com\/live\/dup refused: stream is already being published \(on another node\)/);
+    first.child.kill('SIGINT');
+    await first.done;
+  });
+
+  it('continues one playlist when the publisher moves to the other node within DelayTime', async () => {
+    const onA = await m.push(flv, rtmp(a, 'moved'), { realtime: true }).done;
+    assert.equal(onA.code, 0, onA.stderr);
+    const onB = await pushRetrying(flv, rtmp(b, 'moved'), 5000);
+    assert.equal(onB.code, 0, onB.stderr);
+    const [cycle, ...more] = await closedCycles(a, 'moved', (DELAY_S + 30) * 1000);
+    assert.equal(more.length, 0, 'one cycle');
+    const lists = playlists(b, 'moved');
+    assert.equal(lists.length, 1, JSON.stringify(lists));
+    assert.equal(cycle.object_key, lists[0].object_key);
+    const text = peer.cp(lists[0].object_key, path.join(tmp, 'moved.m3u8')).toString();
+    assert.equal(text.split('#EXT-X-DISCONTINUITY').length - 1, 1, text);
+    const url = `${peer.publicUrl}/${lists[0].object_key}`;
+    const seconds = Number(m.ffprobe(url).format.duration);
+    assert.ok(Math.abs(seconds - 12) <= 0.5, `the playlist lasts ${seconds} s, pushed 12 s`);
+    const decoded = m.decodeAll(url);
+    assert.equal(decoded.status, 0, decoded.stderr);
+    // Every node answers the same: the slices of both nodes are in the one cycle.
+    const rows = slices(b, 'moved');
+    assert.ok(rows.length >= 6 && rows.every((s) => s.cycle_id === cycle.id), JSON.stringify(rows));
+  });
+
+  it('a node paused past its lease writes nothing into the cycle the other node took over', async () => {
+    const first = m.push(longFlv, rtmp(a, 'paused'), { realtime: true });
+    await m.waitFor('slices of paused indexed', () => slices(a, 'paused').length >= 2 || null, 20000);
+    process.kill(a.pid, 'SIGSTOP');
+    first.child.kill('SIGKILL'); // the encoder gives up on the frozen node
+    await first.done;
+    // The publisher comes back on node b once node a's publish lease has lapsed.
+    const onB = await pushRetrying(flv, rtmp(b, 'paused'), (LEASE_S + 10) * 1000);
+    assert.equal(onB.code, 0, onB.stderr);
+    assert.ok(leaseHolder(b, 'record', 'paused') !== null || true);
+    process.kill(a.pid, 'SIGCONT');
+    await m.waitFor('node a to give up the stream', () =>
+      /recording failed, another node took the stream over/.test(a.output()) || null, 20000);
+    const [cycle, ...more] = await closedCycles(b, 'paused', (DELAY_S + 30) * 1000);
+    assert.equal(more.length, 0, 'one cycle');
+    assert.equal(playlists(a, 'paused').length, 1);
+    // No slice twice, none outside the cycle, and no object the index does not know.
+    const rows = slices(a, 'paused');
+    assert.ok(rows.every((s) => s.cycle_id === cycle.id), JSON.stringify(rows));
+    assert.equal(new Set(rows.map((s) => s.object_key)).size, rows.length);
+    const stored = peer.ls('record/live/paused/').map((o) => o.key).filter((k) => k.endsWith('.ts')).sort();
+    assert.deepEqual(stored, rows.map((s) => s.object_key).sort());
+  });
+
+  it('closes the cycle of a node killed while recording once, on the other node', async () => {
+    const first = m.push(longFlv, rtmp(b, 'killed'), { realtime: true });
+    await m.waitFor('slices of killed indexed', () => slices(a, 'killed').length >= 2 || null, 20000);
+    await b.kill('SIGKILL');
+    await first.done;
+    const [cycle, ...more] = await closedCycles(a, 'killed', (LEASE_S + DELAY_S + 30) * 1000);
+    assert.equal(more.length, 0, 'one cycle');
+    const lists = playlists(a, 'killed');
+    assert.equal(lists.length, 1, JSON.stringify(lists));
+    const text = peer.cp(lists[0].object_key, path.join(tmp, 'killed.m3u8')).toString();
+    const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
+    assert.equal(segments.length, slices(a, 'killed').length);
+    assert.ok(cycle.object_key.endsWith('.m3u8'));
+  });
+});
