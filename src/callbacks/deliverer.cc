@@ -10,7 +10,10 @@ namespace {
 
 constexpr size_t kMaxStoredResponse = 1024;
 constexpr size_t kMaxResponseBytes = 1024 * 1024;
+// A claim's lease: the attempt's timeout and this margin (per event claimed before it too).
 constexpr int64_t kLeaseMarginMs = 30'000;
+// RunBatch sends a claimed event only while this much of the margin is left after its attempt.
+constexpr int64_t kLateMarginMs = 10'000;
 
 std::string HeadersJson(const std::map<std::string, std::string>& headers) {
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
@@ -45,7 +48,34 @@ std::string RequestUrl(const metadata::CallbackEventRow& event) {
   return url + event.query + fragment;
 }
 
-Result<int> Deliverer::RunOnce() {
+Result<int> Deliverer::RunOnce() { return outbox_.ClaimsInBatches() ? RunBatch() : RunOneByOne(); }
+
+// Nodes sharing PostgreSQL: the batch is claimed at once, each event leased long enough for the
+// attempts before it and its own. An event whose turn comes too late to finish within its lease
+// (the attempts before it took longer than planned) is given back rather than sent, so that it
+// is never sent here while another node, seeing its lease over, sends it too.
+Result<int> Deliverer::RunBatch() {
+  int64_t now = clock_.NowMs();
+  auto claimed = outbox_.ClaimDue(now, options_.batch, now + options_.timeout_ms + kLeaseMarginMs,
+                                  options_.timeout_ms);
+  if (!claimed) return Error(claimed.error());
+  int attempted = 0;
+  for (const auto& event : *claimed) {
+    int64_t lease_until = event.next_attempt_ms;
+    if (clock_.NowMs() + options_.timeout_ms + kLateMarginMs > lease_until) {
+      auto given_back = outbox_.Unclaim(event.account_id, event.id, lease_until, clock_.NowMs());
+      if (!given_back) return Error(given_back.error());
+      continue;
+    }
+    LIVEREC_RETURN_IF_ERROR(Attempt(event));
+    ++attempted;
+  }
+  return attempted;
+}
+
+// One node (SQLite): each event is claimed right before its attempt, so a crash leaves the
+// events after it due at once.
+Result<int> Deliverer::RunOneByOne() {
   auto due = outbox_.ListDue(clock_.NowMs(), options_.batch);
   if (!due) return Error(due.error());
   int attempted = 0;

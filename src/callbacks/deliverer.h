@@ -1,6 +1,9 @@
 // Deliverer: sends due callbacks from the outbox (docs/callbacks.md). Each round (RunOnce) takes
 // the events due now, claims each for a lease (so a crash mid-attempt means a retry, never a
-// loss), sends it, and records the outcome: a 2xx answer marks it delivered; anything else
+// loss), sends it, and records the outcome. On PostgreSQL, where several nodes deliver from one
+// outbox, the round claims its batch in one statement that skips other nodes' claims
+// (CallbackOutboxRepository::ClaimDue); on SQLite it claims each event right before sending it.
+// Outcomes: a 2xx answer marks it delivered; anything else
 // (other status, refused, timeout, an unsafe address) schedules the next attempt by the
 // RetryPolicy, or marks it failed past the horizon. Delivery is at-least-once: a receiver may see
 // an event again (after a lost answer or a crash) and tells repeats apart by X-Liverec-Event-Id.
@@ -58,6 +61,8 @@ class Deliverer {
   Result<int> RunOnce();
 
  private:
+  Result<int> RunBatch();
+  Result<int> RunOneByOne();
   Status Attempt(const metadata::CallbackEventRow& event);
 
   metadata::CallbackOutboxRepository& outbox_;

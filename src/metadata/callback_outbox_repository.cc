@@ -1,5 +1,8 @@
 #include "metadata/callback_outbox_repository.h"
 
+#include <algorithm>
+#include <tuple>
+
 namespace liverec::metadata {
 namespace {
 
@@ -129,6 +132,73 @@ Result<bool> CallbackOutboxRepository::Claim(const std::string& account_id, cons
       "UPDATE callback_outbox SET next_attempt_ms = ? WHERE account_id = ? AND id = ? AND "
       "state = 'pending' AND next_attempt_ms <= ?",
       {lease_until_ms, account_id, id, now_ms});
+  if (!r) return Error(r.error());
+  return *r == 1;
+}
+
+Result<std::vector<CallbackEventRow>> CallbackOutboxRepository::ClaimDue(
+    int64_t now_ms, int64_t limit, int64_t first_lease_until_ms, int64_t lease_step_ms) {
+  if (ClaimsInBatches()) {
+    return ClaimDuePostgres(now_ms, limit, first_lease_until_ms, lease_step_ms);
+  }
+  return ClaimDuePortable(now_ms, limit, first_lease_until_ms, lease_step_ms);
+}
+
+// The inner SELECT locks the due rows it returns and skips those another transaction holds
+// locked (another node's claim in flight); a row another claim committed meanwhile is checked
+// again against the WHERE (READ COMMITTED) and dropped, its next attempt being in the future.
+// row_number() numbers the locked rows in send order (FOR UPDATE may not sit beside a window
+// function, hence the two levels); RETURNING has no order, so the rows are sorted by their lease.
+Result<std::vector<CallbackEventRow>> CallbackOutboxRepository::ClaimDuePostgres(
+    int64_t now_ms, int64_t limit, int64_t first_lease_until_ms, int64_t lease_step_ms) {
+  auto events = ToEvents(
+      db_.Query("UPDATE callback_outbox SET next_attempt_ms = ? + (c.claim_rank - 1) * ? "
+                "FROM (SELECT claim_account, claim_id, "
+                "row_number() OVER (ORDER BY claim_due, claim_id) AS claim_rank FROM ("
+                "SELECT account_id AS claim_account, id AS claim_id, next_attempt_ms AS claim_due "
+                "FROM callback_outbox WHERE state = 'pending' AND next_attempt_ms <= ? "
+                "ORDER BY next_attempt_ms, id LIMIT ? FOR UPDATE SKIP LOCKED) AS due) AS c "
+                "WHERE account_id = c.claim_account AND id = c.claim_id RETURNING " +
+                    std::string(kColumns),
+                {first_lease_until_ms, lease_step_ms, now_ms, limit}));
+  if (!events) return events;
+  std::sort(events->begin(), events->end(), [](const auto& a, const auto& b) {
+    return std::tie(a.next_attempt_ms, a.id) < std::tie(b.next_attempt_ms, b.id);
+  });
+  return events;
+}
+
+// SQLite has one writer at a time: the transaction alone keeps two claims apart.
+Result<std::vector<CallbackEventRow>> CallbackOutboxRepository::ClaimDuePortable(
+    int64_t now_ms, int64_t limit, int64_t first_lease_until_ms, int64_t lease_step_ms) {
+  std::vector<CallbackEventRow> claimed;
+  Status status = db_.InTransaction([&](SqlSession& tx) -> Status {
+    claimed.clear();
+    auto due = ToEvents(tx.Query(
+        Select("state = 'pending' AND next_attempt_ms <= ? ORDER BY next_attempt_ms, id LIMIT ?"),
+        {now_ms, limit}));
+    if (!due) return due.error();
+    for (auto& event : *due) {
+      event.next_attempt_ms =
+          first_lease_until_ms + static_cast<int64_t>(claimed.size()) * lease_step_ms;
+      auto r = tx.Execute(
+          "UPDATE callback_outbox SET next_attempt_ms = ? WHERE account_id = ? AND id = ?",
+          {event.next_attempt_ms, event.account_id, event.id});
+      if (!r) return r.error();
+      claimed.push_back(std::move(event));
+    }
+    return Status::Ok();
+  });
+  if (!status.ok()) return Error(status);
+  return claimed;
+}
+
+Result<bool> CallbackOutboxRepository::Unclaim(const std::string& account_id, const std::string& id,
+                                               int64_t lease_until_ms, int64_t due_ms) {
+  auto r = db_.Execute(
+      "UPDATE callback_outbox SET next_attempt_ms = ? WHERE account_id = ? AND id = ? AND "
+      "state = 'pending' AND next_attempt_ms = ?",
+      {due_ms, account_id, id, lease_until_ms});
   if (!r) return Error(r.error());
   return *r == 1;
 }

@@ -2,8 +2,10 @@
 // callback liverec must send is a row here before anything goes on the wire; the deliverer picks
 // due rows, claims them, sends, and records each attempt's outcome. Rows stay after delivery (or
 // giving up) as the history DescribeLiveRecordNotifyRecords lists, until purged.
-// Thread-safety: any thread (the SqlDatabase serializes). Claim makes a row one sender's for a
-// lease, so concurrent deliverers never send the same event at once.
+// Thread-safety: any thread (the SqlDatabase serializes). Claim and ClaimDue make a row one
+// sender's for a lease, so concurrent deliverers (of one node or of several sharing PostgreSQL)
+// never send the same event at once, and an event whose sender died is due again when its lease
+// ends.
 #pragma once
 
 #include <cstdint>
@@ -106,6 +108,24 @@ class CallbackOutboxRepository {
   // then). False when it is no longer due or no longer pending.
   Result<bool> Claim(const std::string& account_id, const std::string& id, int64_t now_ms,
                      int64_t lease_until_ms);
+  // Whether ClaimDue takes its batch in one statement that skips rows other nodes are claiming
+  // (PostgreSQL), rather than in a transaction that holds the one writer (SQLite).
+  bool ClaimsInBatches() const { return db_.Dialect() == "postgres"; }
+  // Claims up to `limit` pending events due at `now_ms`, the most overdue first, and returns
+  // them in that order, the order to send them in: the i-th (from 0) is leased until
+  // `first_lease_until_ms + i * lease_step_ms` (its next_attempt_ms, returned as such), so each
+  // lease covers the attempts before it. On PostgreSQL one statement (UPDATE ... FROM (SELECT
+  // ... FOR UPDATE SKIP LOCKED)): rows another node is claiming at that moment are skipped, not
+  // waited for, and no event is claimed twice. On SQLite one transaction. An event claimed by a
+  // sender that dies is due again when its lease ends (at-least-once).
+  Result<std::vector<CallbackEventRow>> ClaimDue(int64_t now_ms, int64_t limit,
+                                                 int64_t first_lease_until_ms,
+                                                 int64_t lease_step_ms);
+  // Gives back a claimed event that will not be attempted under this claim: due again at
+  // `due_ms`, unless its claim changed meanwhile (its next attempt is no longer
+  // `lease_until_ms`: another sender took it after the lease, or an attempt was recorded).
+  Result<bool> Unclaim(const std::string& account_id, const std::string& id, int64_t lease_until_ms,
+                       int64_t due_ms);
   // Counts the attempt and stores its outcome. Only pending events change: a delivered or
   // failed event is final: false when nothing changed.
   Result<bool> RecordAttempt(const CallbackAttempt& attempt);
@@ -119,6 +139,12 @@ class CallbackOutboxRepository {
 
  private:
   Result<int64_t> InsertRow(const CallbackEventRow& event, bool if_absent);
+  Result<std::vector<CallbackEventRow>> ClaimDuePostgres(int64_t now_ms, int64_t limit,
+                                                         int64_t first_lease_until_ms,
+                                                         int64_t lease_step_ms);
+  Result<std::vector<CallbackEventRow>> ClaimDuePortable(int64_t now_ms, int64_t limit,
+                                                         int64_t first_lease_until_ms,
+                                                         int64_t lease_step_ms);
 
   SqlDatabase& db_;
 };

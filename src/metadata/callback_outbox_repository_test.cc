@@ -114,6 +114,59 @@ TEST_P(CallbackOutboxRepositoryTest, ClaimTakesAnEventOnceUntilTheLeaseEnds) {
   EXPECT_EQ(repo_->Claim(account_a_, e.id, now + 30'000, now + 60'000).value(), true);
 }
 
+TEST_P(CallbackOutboxRepositoryTest, ClaimDueTakesTheMostOverdueFirstEachLeasedAfterThoseBefore) {
+  CallbackEventRow a = Add(account_a_);
+  CallbackEventRow b = Add(account_b_);
+  CallbackEventRow c = Add(account_a_);
+  CallbackEventRow later = Add(account_a_);
+  ASSERT_TRUE(Attempt(later, CallbackState::kPending, clock_.NowMs() + 60'000).ok());
+  int64_t now = clock_.NowMs();
+  EXPECT_EQ(repo_->ClaimsInBatches(), backend() == testing::Backend::kPostgres);
+  auto first = repo_->ClaimDue(now, 2, now + 35'000, 5'000);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].id, a.id);
+  EXPECT_EQ((*first)[0].next_attempt_ms, now + 35'000);
+  EXPECT_EQ((*first)[1].id, b.id);
+  EXPECT_EQ((*first)[1].account_id, account_b_);
+  EXPECT_EQ((*first)[1].next_attempt_ms, now + 40'000);
+  EXPECT_EQ((*first)[1].body, b.body) << "a claimed event comes whole, ready to send";
+  auto second = repo_->ClaimDue(now, 10, now + 35'000, 5'000);
+  ASSERT_TRUE(second.has_value());
+  ASSERT_EQ(second->size(), 1u) << "claimed events and events not due yet are not taken";
+  EXPECT_EQ((*second)[0].id, c.id);
+  EXPECT_TRUE(repo_->ClaimDue(now, 10, now + 35'000, 5'000)->empty());
+  EXPECT_EQ(repo_->CountPending().value(), 4) << "a claim leaves events pending";
+}
+
+TEST_P(CallbackOutboxRepositoryTest, AnExpiredClaimIsClaimableAgainAndAnAttemptEndsIt) {
+  CallbackEventRow a = Add(account_a_);
+  CallbackEventRow b = Add(account_a_);
+  int64_t now = clock_.NowMs();
+  ASSERT_EQ(repo_->ClaimDue(now, 10, now + 35'000, 5'000)->size(), 2u);
+  // The claimer sends `a`, then dies before `b`: `b` is due again when its own lease ends.
+  ASSERT_TRUE(Attempt(a, CallbackState::kDelivered).ok());
+  clock_.AdvanceMs(39'999);
+  EXPECT_TRUE(repo_->ClaimDue(clock_.NowMs(), 10, clock_.NowMs() + 35'000, 5'000)->empty());
+  clock_.AdvanceMs(1);
+  auto again = repo_->ClaimDue(clock_.NowMs(), 10, clock_.NowMs() + 35'000, 5'000);
+  ASSERT_TRUE(again.has_value());
+  ASSERT_EQ(again->size(), 1u) << "a delivered event is never claimed again";
+  EXPECT_EQ((*again)[0].id, b.id);
+  EXPECT_EQ((*again)[0].next_attempt_ms, clock_.NowMs() + 35'000);
+}
+
+TEST_P(CallbackOutboxRepositoryTest, UnclaimGivesBackOnlyAClaimThatDidNotChange) {
+  CallbackEventRow a = Add(account_a_);
+  int64_t now = clock_.NowMs();
+  auto claimed = repo_->ClaimDue(now, 10, now + 35'000, 5'000);
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_FALSE(repo_->Unclaim(account_a_, a.id, now + 1, now).value()) << "not this claim";
+  EXPECT_TRUE(repo_->Unclaim(account_a_, a.id, now + 35'000, now).value());
+  EXPECT_EQ(repo_->ListDue(now, 10)->size(), 1u) << "due again at once";
+  EXPECT_FALSE(repo_->Unclaim(account_a_, a.id, now + 35'000, now).value());
+}
+
 TEST_P(CallbackOutboxRepositoryTest, DeliveredEventIsFinalAndCountsItsAttempts) {
   CallbackEventRow e = Add(account_a_);
   ASSERT_TRUE(Attempt(e, CallbackState::kPending, clock_.NowMs() + 1000).ok());

@@ -86,12 +86,6 @@ Result<NoncePruneResult> NonceRepository::Prune(int64_t now_ms, int64_t cap) {
   int64_t expired_before = NonceMinuteStart(now_ms - window_ms_);
   Status status = db_.InTransaction([&](SqlSession& session) -> Status {
     result = NoncePruneResult{};
-    if (db_.Dialect() == "postgres") {
-      auto locked = session.Query("SELECT pg_try_advisory_xact_lock(?)", {kNoncePruneLockKey});
-      if (!locked) return locked.error();
-      if (AsInt(locked->at(0).at(0)) == 0) return Status::Ok();
-    }
-    result.ran = true;
     auto minutes = session.Query(
         "SELECT minute_ms, COUNT(*) FROM signature_nonces WHERE minute_ms >= ? "
         "GROUP BY minute_ms ORDER BY minute_ms DESC",

@@ -14,9 +14,9 @@
 // the end of the last one dropped: from then on Remember refuses requests stamped before the floor
 // (kBeforeFloor), so a dropped nonce is never accepted again. Remember reads the floor row FOR
 // SHARE on PostgreSQL, so a prune that raises it and a replay of a nonce it deletes cannot
-// interleave. Between runs the table grows by what the nodes accept meanwhile. Prune runs on one
-// node at a time: on PostgreSQL it takes the transaction advisory lock kNoncePruneLockKey with
-// pg_try_advisory_xact_lock and does nothing when another node holds it.
+// interleave. Between runs the table grows by what the nodes accept meanwhile. Prune is safe on
+// two nodes at once (one serializable transaction) but meant to run on one at a time: the server
+// runs it as a one-node job (cluster::kNoncePruneJob).
 // Thread-safety: any thread.
 #pragma once
 
@@ -28,9 +28,6 @@
 
 namespace liverec::metadata {
 
-// The advisory lock of Prune ("liverec" and 'n' in its bytes).
-inline constexpr int64_t kNoncePruneLockKey = 0x6c6976657265636e;
-
 enum class NonceVerdict {
   kNew,          // remembered now: accept the request
   kReplayed,     // a live row has this key: SignatureNonceUsed
@@ -38,7 +35,6 @@ enum class NonceVerdict {
 };
 
 struct NoncePruneResult {
-  bool ran = false;     // false: another node was pruning
   int64_t deleted = 0;  // rows deleted (expired, and below a raised floor)
   int64_t live = 0;     // rows left
   std::optional<int64_t> raised_floor_ms;

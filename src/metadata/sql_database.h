@@ -72,6 +72,15 @@ class SqlDatabase : public SqlSession {
   // goes with the connection if this process dies), on SQLite a mutex of this object (one
   // process per database file). Not reentrant. For one-time work such as migrations.
   virtual Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) = 0;
+  // Runs `body` only if the lock `key` is free now, holding it meanwhile, without waiting: true
+  // when the body ran (its error is returned instead when it failed), false when another holder
+  // has the lock (the body did not run). On PostgreSQL a session advisory lock
+  // (pg_try_advisory_lock) taken on one connection this object keeps for such locks, so every
+  // node respects it; if that connection is lost mid-body the lock goes with it and another node
+  // may start the same work meanwhile. On SQLite (one process per file) a lock of this object.
+  // In both, one holder per key in this process too. For periodic jobs that should run on one
+  // node at a time (cluster/one_node_job.h).
+  virtual Result<bool> TryWithAdvisoryLock(int64_t key, const std::function<Status()>& body) = 0;
   // "sqlite" or "postgres": for the few statements and migrations that differ.
   virtual std::string_view Dialect() const = 0;
 };

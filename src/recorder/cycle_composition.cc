@@ -8,6 +8,7 @@
 #include "base/ids.h"
 #include "media/compose/cycle_composer.h"
 #include "recorder/cycle_manager.h"
+#include "recorder/slice_staging.h"
 #include "storage/object_key_template.h"
 #include "storage/object_store.h"
 
@@ -30,14 +31,17 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
   auto listed = recordings_.ListHeldSlices(cycle.account_id, cycle.id);
   if (!listed) return listed.error();
   std::vector<metadata::HeldSliceRow> held;
+  std::vector<std::string> paths;  // of each held slice: the spool's copy, or a fetched one
   for (const auto& h : *listed) {
-    std::error_code ec;
-    if (fs::exists(spool_.HeldPath(h.stream_id, h.slice_id), ec)) {
-      held.push_back(h);
-    } else {
-      spdlog::error("recorder: cycle {}: held slice {} is missing from the spool; left out",
-                    cycle.id, h.slice_id);
+    auto path = HeldSliceFileLocked(cycle, plan, h);
+    if (!path) return path.error();  // retried later
+    if (path->empty()) {
+      spdlog::error("recorder: cycle {}: held slice {} is missing from the spool{}; left out",
+                    cycle.id, h.slice_id, leases_ ? " and the bucket" : "");
+      continue;
     }
+    held.push_back(h);
+    paths.push_back(*path);
   }
   auto stored = recordings_.ListCycleRecordFiles(cycle.account_id, cycle.id);
   if (!stored) return stored.error();
@@ -50,7 +54,7 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     AnnounceLocked(plan, f);  // if the crash came before its mark
   }
   while (begin < held.size()) {
-    auto file = ComposePartLocked(cycle, plan, held, begin, part, fence);
+    auto file = ComposePartLocked(cycle, plan, held, paths, begin, part, fence);
     if (!file && storage::IsPermanentStorageError(file.error())) {
       // The bucket refuses the file for good: its slices are kept aside, the cycle closes.
       std::string reason = file.error().ToString();
@@ -77,14 +81,41 @@ Status CycleManager::CloseComposedLocked(const metadata::RecordCycleRow& cycle,
     ++part;
   }
   LIVEREC_RETURN_IF_ERROR(recordings_.DeleteHeldSlices(cycle.account_id, cycle.id, fence));
-  ReleaseHeldLocked(*listed);
+  ReleaseHeldLocked(*listed, stores_(plan.endpoint, plan.bucket));
+  std::error_code ec;
+  fs::remove_all(FetchedDir(cycle), ec);
   return Status::Ok();
+}
+
+std::string CycleManager::FetchedDir(const metadata::RecordCycleRow& cycle) const {
+  return spool_.ComposeRoot() + "/" + cycle.id + "-fetched";
+}
+
+Result<std::string> CycleManager::HeldSliceFileLocked(const metadata::RecordCycleRow& cycle,
+                                                      const RecordingPlan& plan,
+                                                      const metadata::HeldSliceRow& held) {
+  std::string local = spool_.HeldPath(held.stream_id, held.slice_id);
+  std::error_code ec;
+  if (fs::exists(local, ec)) return local;
+  if (!leases_) return std::string();
+  // Another node recorded it (a publisher that moved, a node that died): its staged copy.
+  storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
+  if (!store) {
+    return Error(ErrorCode::kInvalidOssBucketNotFound, "",
+                 "bucket " + plan.endpoint + "/" + plan.bucket + " is not declared");
+  }
+  fs::create_directories(FetchedDir(cycle), ec);
+  std::string fetched = FetchedDir(cycle) + "/" + held.slice_id + ".ts";
+  Status status = FetchStagedSlice(*store, held.stream_id, held.slice_id, fetched);
+  if (status.code() == ErrorCode::kObjectNotFound) return std::string();
+  if (!status.ok()) return Error(status);
+  return fetched;
 }
 
 Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
     const metadata::RecordCycleRow& cycle, const RecordingPlan& plan,
-    const std::vector<metadata::HeldSliceRow>& held, size_t begin, int64_t part,
-    const metadata::Fence* fence) {
+    const std::vector<metadata::HeldSliceRow>& held, const std::vector<std::string>& held_paths,
+    size_t begin, int64_t part, const metadata::Fence* fence) {
   storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
   if (!store) {
     return Error(ErrorCode::kInvalidOssBucketNotFound, "",
@@ -93,7 +124,7 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
   std::vector<std::string> paths;
   media::compose::ComposeOptions options;
   for (size_t i = begin; i < held.size(); ++i) {
-    paths.push_back(spool_.HeldPath(held[i].stream_id, held[i].slice_id));
+    paths.push_back(held_paths[i]);
     if (i > begin && held[i].resumed) options.resumed_slices.push_back(i - begin);
     if (held[i].torn) options.torn_slices.push_back(i - begin);
   }
@@ -151,12 +182,14 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
   return row;
 }
 
-void CycleManager::ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held) {
+void CycleManager::ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held,
+                                     storage::ObjectStore* store) {
   for (const auto& h : held) {
     auto uses = recordings_.CountHeldSliceUses(h.account_id, h.slice_id);
     if (!uses || *uses > 0) continue;  // another format's cycle still needs it
     std::error_code ec;
     fs::remove(spool_.HeldPath(h.stream_id, h.slice_id), ec);
+    if (leases_ && store) DeleteStagedSlice(*store, h.stream_id, h.slice_id);
   }
 }
 

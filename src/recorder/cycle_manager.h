@@ -146,9 +146,19 @@ class CycleManager {
   Result<metadata::RecordFileRow> ComposePartLocked(const metadata::RecordCycleRow& cycle,
                                                     const RecordingPlan& plan,
                                                     const std::vector<metadata::HeldSliceRow>& held,
+                                                    const std::vector<std::string>& held_paths,
                                                     size_t begin, int64_t part,
                                                     const metadata::Fence* fence);
-  void ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held);
+  // The file to compose a held slice from: the spool's copy, else (in a cluster) its staged
+  // copy fetched from the bucket into FetchedDir; "" when neither exists.
+  Result<std::string> HeldSliceFileLocked(const metadata::RecordCycleRow& cycle,
+                                          const RecordingPlan& plan,
+                                          const metadata::HeldSliceRow& held);
+  std::string FetchedDir(const metadata::RecordCycleRow& cycle) const;
+  // Deletes the spool copy (and, in a cluster, the staged object in `store`) of every slice no
+  // cycle holds any more.
+  void ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& held,
+                         storage::ObjectStore* store);
   // cycle_announcements.cc: tells the events about a stored file whose row is unannounced and
   // marks the row; true when both happened. A failure is logged and schedules AnnouncePending.
   bool AnnounceLocked(const RecordingPlan& plan, const metadata::IndexFileRow& playlist);

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "recorder/slice_staging.h"
 #include "storage/object_key_template.h"
 
 namespace liverec::recorder {
@@ -49,8 +50,12 @@ Status SliceFinisher::Finish(SpoolSlice& slice) {
   for (const auto& cycle : cycles) {
     if (cycle.format == "m3u8") LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle));
   }
+  // In a cluster, an MP4/FLV cycle may be closed by another node: its slices go to the bucket.
+  if (leases_ && plan.ComposesFiles()) {
+    LIVEREC_RETURN_IF_ERROR(StageSlice(*store, plan.stream_id, slice.id, spool_.ClosedPath(slice)));
+  }
   for (const auto& cycle : cycles) {
-    if (cycle.format != "m3u8") LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle));
+    if (cycle.format != "m3u8") LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle, *store));
   }
   if (plan.ComposesFiles()) return spool_.Hold(slice);
   spool_.Remove(slice);
@@ -114,7 +119,8 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
   return Status::Ok();
 }
 
-Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle) {
+Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle,
+                           storage::ObjectStore& store) {
   const RecordingPlan& plan = slice.plan;
   metadata::HeldSliceRow row{plan.account_id,
                              cycle.id,
@@ -128,7 +134,11 @@ Status SliceFinisher::Hold(const SpoolSlice& slice, const metadata::RecordCycleR
                              slice.height,
                              slice.publish_start || slice.discontinuity,
                              slice.torn};
-  LIVEREC_RETURN_IF_ERROR(recordings_.InsertHeldSlice(row, fence()));
+  Status held = recordings_.InsertHeldSlice(row, fence());
+  if (held.code() == ErrorCode::kLeaseLost && leases_) {
+    DeleteStaleObject(store, StagedSliceKey(plan.stream_id, slice.id), held);
+  }
+  LIVEREC_RETURN_IF_ERROR(held);
   return recordings_.TouchCycle(plan.account_id, cycle.id, slice.start_ms, slice.end_ms,
                                 clock_.NowMs(), fence());
 }

@@ -3,17 +3,19 @@
 // its {Sequence}, stores it in the bucket under the rendered SliceOssObjectPrefix (never
 // overwriting) and indexes it in the m3u8 cycle. With MP4/FLV: records it as held by each of
 // those cycles (held_slices) and moves it to the spool's held directory, where it stays until
-// every cycle holding it has composed it; slices only MP4/FLV use are never stored in the bucket
-// nor indexed. Otherwise the slice leaves the spool. A slice that cannot be finished stays in
-// the spool for the next start to retry (every step is idempotent). A publish's Begin comes
-// before its slices and claims the cycles it continues; its End releases them.
-// In a cluster (`leases`), the publish's writes are fenced by the stream's recording lease
-// (docs/cluster.md "Stream ownership"): Begin takes it (the first Finish, for a recovered stream)
-// and End frees it; while another live node holds it they fail with LeaseHeld and the lane
-// retries. A write the fence refuses (LeaseLost: another node took the stream over while this one
-// was paused or cut off) fails this recording alone: its slices are set aside, never written into
-// the cycle the other node now records, and a slice it stored just before is deleted again.
-// Thread-safety: calls for one stream must be serialized (a strand); blocks (database, disk).
+// every cycle holding it has composed it; slices only MP4/FLV use are never indexed, nor stored
+// in the bucket on a single node. Otherwise the slice leaves the spool. A slice that cannot be
+// finished stays in the spool for the next start to retry (every step is idempotent). In a cluster
+// a slice MP4/FLV cycles hold is also staged in the bucket (slice_staging.h), so any node can
+// compose them. A publish's Begin comes before its slices and claims the cycles it continues; its
+// End releases them. In a cluster (`leases`), the publish's writes are fenced by the stream's
+// recording lease (docs/cluster.md "Stream ownership"): Begin takes it (the first Finish, for a
+// recovered stream) and End frees it; while another live node holds it they fail with LeaseHeld and
+// the lane retries. A write the fence refuses (LeaseLost: another node took the stream over while
+// this one was paused or cut off) fails this recording alone: its slices are set aside, never
+// written into the cycle the other node now records, and a slice it stored just before is deleted
+// again. Thread-safety: calls for one stream must be serialized (a strand); blocks (database,
+// disk).
 #pragma once
 
 #include <atomic>
@@ -64,7 +66,8 @@ class SliceFinisher {
  private:
   Status Store(SpoolSlice& slice, storage::ObjectStore& store,
                const metadata::RecordCycleRow& cycle);
-  Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle);
+  Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle,
+              storage::ObjectStore& store);
   // In a cluster: takes the stream's recording lease unless this publish holds it already.
   Status TakeLease(const RecordingPlan& plan);
   const metadata::Fence* fence() const { return fence_ ? &*fence_ : nullptr; }

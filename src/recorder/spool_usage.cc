@@ -1,10 +1,20 @@
 #include "recorder/spool_usage.h"
 
+#include <chrono>
 #include <filesystem>
 
 namespace liverec::recorder {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+int64_t UnixMs(fs::file_time_type time) {
+  auto system = std::chrono::file_clock::to_sys(time);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(system.time_since_epoch()).count();
+}
+
+}  // namespace
 
 SpoolUsage MeasureSpoolUsage(const Spool& spool, int64_t max_entries) {
   SpoolUsage usage;
@@ -28,6 +38,12 @@ SpoolUsage MeasureSpoolUsage(const Spool& spool, int64_t max_entries) {
     if (it.depth() == 1 && path.extension() == ".ts" && !Spool::IsReservedDir(dir.string())) {
       ++usage.backlog_slices;
       usage.backlog_bytes += size;
+      auto written = it->last_write_time(file_ec);
+      if (file_ec) continue;
+      int64_t written_ms = UnixMs(written);
+      if (!usage.oldest_backlog_ms || written_ms < *usage.oldest_backlog_ms) {
+        usage.oldest_backlog_ms = written_ms;
+      }
     }
   }
   return usage;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "callbacks/url_safety.h"
+#include "cluster/one_node_job.h"
 
 namespace liverec::server {
 namespace {
@@ -29,10 +30,11 @@ callbacks::DeliveryOptions OptionsOf(const config::CallbacksConfig& c,
 
 }  // namespace
 
-CallbackPump::CallbackPump(metadata::CallbackOutboxRepository& outbox, const Clock& clock,
-                           const config::CallbacksConfig& config,
+CallbackPump::CallbackPump(metadata::SqlDatabase& db, metadata::CallbackOutboxRepository& outbox,
+                           const Clock& clock, const config::CallbacksConfig& config,
                            std::function<void(metadata::CallbackState)> on_attempt)
-    : outbox_(outbox),
+    : db_(db),
+      outbox_(outbox),
       clock_(clock),
       retention_ms_(config.history_retention_days * 24 * 3600'000LL),
       deliverer_(std::make_unique<callbacks::Deliverer>(
@@ -71,12 +73,22 @@ void CallbackPump::RunRounds() {
   int64_t now = clock_.NowMs();
   if (now - last_purge_ms_ >= kPurgeEveryMs) {
     last_purge_ms_ = now;
-    auto purged = outbox_.PurgeFinishedBefore(now - retention_ms_);
-    if (!purged) {
-      spdlog::warn("callbacks: purging history: {}", purged.error().ToString());
-    } else if (*purged > 0) {
-      spdlog::info("callbacks: purged {} delivered or failed events", *purged);
-    }
+    PurgeHistory(now);
+  }
+}
+
+void CallbackPump::PurgeHistory(int64_t now_ms) {
+  int64_t purged = 0;
+  auto ran = cluster::RunOnOneNode(db_, cluster::kCallbackHistoryPurgeJob, [&]() -> Status {
+    auto deleted = outbox_.PurgeFinishedBefore(now_ms - retention_ms_);
+    if (!deleted) return deleted.error();
+    purged = *deleted;
+    return Status::Ok();
+  });
+  if (!ran) {
+    spdlog::warn("callbacks: purging history: {}", ran.error().ToString());
+  } else if (purged > 0) {
+    spdlog::info("callbacks: purged {} delivered or failed events", purged);
   }
 }
 

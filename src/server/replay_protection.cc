@@ -4,6 +4,7 @@
 
 #include "api/database_nonce_store.h"
 #include "api/memory_nonce_store.h"
+#include "cluster/one_node_job.h"
 
 namespace liverec::server {
 
@@ -11,6 +12,7 @@ Result<std::unique_ptr<ReplayProtection>> ReplayProtection::Make(metadata::SqlDa
                                                                  int64_t window_ms,
                                                                  size_t capacity) {
   std::unique_ptr<ReplayProtection> made(new ReplayProtection());
+  made->db_ = &db;
   made->capacity_ = static_cast<int64_t>(capacity);
   if (db.Dialect() != "postgres") {
     made->store_ = std::make_unique<api::MemoryNonceStore>(capacity, window_ms);
@@ -25,11 +27,16 @@ Result<std::unique_ptr<ReplayProtection>> ReplayProtection::Make(metadata::SqlDa
 
 void ReplayProtection::Prune(int64_t now_ms) {
   if (!repository_) return;
-  auto pruned = repository_->Prune(now_ms, capacity_);
-  if (!pruned) {
-    spdlog::warn("replay protection: pruning signature nonces: {}", pruned.error().ToString());
+  Result<metadata::NoncePruneResult> pruned = metadata::NoncePruneResult{};
+  auto ran = cluster::RunOnOneNode(*db_, cluster::kNoncePruneJob, [&]() -> Status {
+    pruned = repository_->Prune(now_ms, capacity_);
+    return pruned ? Status::Ok() : pruned.error();
+  });
+  if (!ran) {
+    spdlog::warn("replay protection: pruning signature nonces: {}", ran.error().ToString());
     return;
   }
+  if (!*ran) return;
   if (pruned->raised_floor_ms) {
     spdlog::warn(
         "replay protection: more than {} signature nonces in the window; requests stamped "

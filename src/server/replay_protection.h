@@ -4,7 +4,8 @@
 // - SQLite (one node per database): MemoryNonceStore of `capacity` nonces; no write per request.
 // - PostgreSQL (the nodes of a cluster share it): DatabaseNonceStore over NonceRepository, with a
 //   local layer of kLocalNonces; the server calls Prune every kPruneInterval, which deletes the
-//   expired rows and keeps the table near `capacity` rows (the floor), on one node at a time.
+//   expired rows and keeps the table near `capacity` rows (the floor), on one node at a time
+//   (cluster::kNoncePruneJob: a node whose round finds another pruning skips it).
 // Thread-safety: store() from any thread; Prune from one thread at a time (the server's timer).
 #pragma once
 
@@ -37,6 +38,7 @@ class ReplayProtection {
  private:
   ReplayProtection() = default;
 
+  metadata::SqlDatabase* db_ = nullptr;
   std::unique_ptr<metadata::NonceRepository> repository_;  // shared stores only
   std::unique_ptr<api::NonceStore> store_;
   int64_t capacity_ = 0;

@@ -26,6 +26,7 @@
 #include "callbacks/outbox.h"
 #include "callbacks/record_notifier.h"
 #include "callbacks/stream_event_notifier.h"
+#include "cluster/one_node_job.h"
 #include "ingest/ingest_policy.h"
 #include "ingest/rtmp_connection.h"
 #include "ingest/stream_event_listener.h"
@@ -207,6 +208,7 @@ struct Server::Impl {
   void StartCallbacks();
   void ScheduleCallbacks(std::chrono::milliseconds after);
   void ScheduleRetention(std::chrono::seconds after);
+  void PurgePastRetention();
   void ScheduleNoncePrune();
   Status StartRelay();
   relay::RelayLeases* MakeRelayLeases();
@@ -430,6 +432,7 @@ void Server::Impl::WakeRelayAt(std::optional<int64_t> at_ms) {
 }
 
 // Purges slice-index rows and index-file records past their retention; never bucket objects.
+// On one node of a cluster at a time (cluster::kRetentionJob).
 void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
   if (stopping) return;
   if (!retention_timer) retention_timer = std::make_unique<boost::asio::steady_timer>(*io);
@@ -437,20 +440,32 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
   retention_timer->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
     boost::asio::post(*workers, [this] {
-      constexpr int64_t kDayMs = 24 * 3600'000LL;
-      int64_t now = clock.NowMs();
-      auto slices =
-          index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
-      auto files =
-          index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
-      if (!slices || !files) {
-        spdlog::warn("retention: {}", (!slices ? slices.error() : files.error()).ToString());
-      } else if (*slices > 0 || *files > 0) {
-        spdlog::info("retention: purged {} slice rows and {} index-file records", *slices, *files);
-      }
+      PurgePastRetention();
       ScheduleRetention(std::chrono::hours(1));
     });
   });
+}
+
+void Server::Impl::PurgePastRetention() {
+  constexpr int64_t kDayMs = 24 * 3600'000LL;
+  int64_t now = clock.NowMs();
+  int64_t slices = 0, files = 0;
+  auto ran = cluster::RunOnOneNode(*db, cluster::kRetentionJob, [&]() -> Status {
+    auto purged =
+        index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
+    if (!purged) return purged.error();
+    slices = *purged;
+    purged =
+        index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
+    if (!purged) return purged.error();
+    files = *purged;
+    return Status::Ok();
+  });
+  if (!ran) {
+    spdlog::warn("retention: {}", ran.error().ToString());
+  } else if (slices > 0 || files > 0) {
+    spdlog::info("retention: purged {} slice rows and {} index-file records", slices, files);
+  }
 }
 
 // Replay protection on PostgreSQL: the shared nonce table's upkeep (ReplayProtection::Prune).
@@ -471,7 +486,7 @@ void Server::Impl::ScheduleNoncePrune() {
 // whenever an event is enqueued.
 void Server::Impl::StartCallbacks() {
   callback_pump = std::make_unique<CallbackPump>(
-      *callback_outbox, clock, config.callbacks,
+      *db, *callback_outbox, clock, config.callbacks,
       [this](metadata::CallbackState state) { metrics.CallbackAttempted(state); });
   callback_pump->LogPending();
   outbox->SetWakeUp([this] {

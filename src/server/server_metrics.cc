@@ -1,5 +1,7 @@
 #include "server/server_metrics.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "base/build_info.h"
@@ -103,6 +105,15 @@ void ServerMetrics::AddSources(const MetricSources& s) {
       "liverec_spool_backlog_bytes", "Bytes of the closed slices waiting in the spool.",
       MetricType::kGauge,
       [this, spool] { return One(double(SpoolUsageCached(*spool).backlog_bytes)); });
+  registry_.AddCollected(
+      "liverec_upload_lag_seconds",
+      "How long the oldest closed slice in this node's spool has waited to be stored and indexed "
+      "(0 when none waits): the upload lag, which bounds what only this node's spool holds.",
+      MetricType::kGauge, [this, spool] {
+        auto oldest = SpoolUsageCached(*spool).oldest_backlog_ms;
+        int64_t lag_ms = oldest ? std::max<int64_t>(0, clock_.NowMs() - *oldest) : 0;
+        return One(double(lag_ms) / 1000.0);
+      });
   registry_.AddCollected(
       "liverec_spool_bytes",
       "Bytes of every file in the spool (backlog, slices being written, held slices of MP4/FLV "

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -133,6 +134,25 @@ TEST_F(ServerMetricsTest, SpoolBacklogIsMeasuredAndReusedForTwoSeconds) {
   EXPECT_TRUE(Shows("liverec_spool_backlog_slices 1")) << "cached: " << last_;
   clock_.AdvanceMs(1);
   EXPECT_TRUE(Shows("liverec_spool_backlog_slices 2")) << last_;
+}
+
+TEST_F(ServerMetricsTest, UploadLagIsTheAgeOfTheOldestClosedSliceWaitingInTheSpool) {
+  EXPECT_TRUE(Shows("liverec_upload_lag_seconds 0")) << "nothing waits: " << last_;
+  auto at = [&](int64_t unix_ms) {
+    return std::chrono::file_clock::from_sys(
+        std::chrono::sys_time<std::chrono::milliseconds>(std::chrono::milliseconds(unix_ms)));
+  };
+  WriteSpoolFile("stream-a/slice-1.ts", 10);
+  fs::last_write_time(spool_dir_ / "stream-a/slice-1.ts", at(clock_.NowMs() - 4'000));
+  WriteSpoolFile("stream-b/slice-2.ts", 10);
+  fs::last_write_time(spool_dir_ / "stream-b/slice-2.ts", at(clock_.NowMs() - 12'500));
+  WriteSpoolFile("held/stream-a/slice-0.ts", 10);  // held for an MP4/FLV file: not uploaded
+  fs::last_write_time(spool_dir_ / "held/stream-a/slice-0.ts", at(clock_.NowMs() - 60'000));
+  clock_.AdvanceMs(ServerMetrics::kSpoolCacheMs);
+  EXPECT_TRUE(Shows("liverec_upload_lag_seconds 14.5")) << last_;
+  fs::remove(spool_dir_ / "stream-b/slice-2.ts");  // stored
+  clock_.AdvanceMs(ServerMetrics::kSpoolCacheMs);
+  EXPECT_TRUE(Shows("liverec_upload_lag_seconds 8")) << last_;
 }
 
 TEST_F(ServerMetricsTest, OutboxAndRelayTasksComeFromTheDatabase) {

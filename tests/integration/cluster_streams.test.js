@@ -1,15 +1,16 @@
 'use strict';
 // Stream ownership in a cluster (docs/cluster.md "Stream ownership"): two nodes on one
-// PostgreSQL database and one S3 bucket (s3rver behind the SigV4-verifying proxy), m3u8
-// recordings.
+// PostgreSQL database and one S3 bucket (s3rver behind the SigV4-verifying proxy), m3u8 and MP4
+// recordings (the MP4's slices staged in the bucket, so that any node can compose it).
 // - A second publisher of a stream live on one node is refused on the other, as on one node.
 // - A publisher that moves from one node to the other within DelayTime continues the same
-//   cycle: one playlist, with one discontinuity, that plays whole for the time pushed.
+//   cycle: one playlist, with one discontinuity, and one MP4, both lasting the time pushed.
 // - A node paused (SIGSTOP) past its lease while recording loses the stream to the other node,
 //   where the publisher comes back; woken (SIGCONT), it writes nothing into the cycle the other
 //   node took over: no row, no object the index does not know.
-// - A node killed (SIGKILL) while recording: the other node closes its cycle, once, after its
-//   lease and DelayTime.
+// - A node killed (SIGKILL) while recording: the other node closes its cycles, once, after its
+//   lease and DelayTime, composing the MP4 from the slices the dead node staged.
+// Once every cycle is closed no staged slice is left in the bucket.
 // PostgreSQL only (LIVEREC_TEST_BACKEND=postgres, tests/CMakeLists.txt).
 
 const assert = require('node:assert/strict');
@@ -51,6 +52,11 @@ function slices(server, stream) {
     JOIN streams s ON s.id = sl.stream_id WHERE s.stream_name = '${stream}' ORDER BY sl.start_ms`);
 }
 
+function mp4s(server, stream) {
+  return m.dbRows(server, `SELECT f.object_key, f.duration_ms FROM record_files f
+    JOIN streams s ON s.id = f.stream_id WHERE s.stream_name = '${stream}' AND f.format = 'mp4'`);
+}
+
 function playlists(server, stream) {
   return m.dbRows(server, `SELECT i.id, i.object_key, i.duration_ms FROM index_files i
     JOIN streams s ON s.id = i.stream_id WHERE s.stream_name = '${stream}' AND i.source = 'cycle'`);
@@ -64,11 +70,20 @@ function leaseHolder(server, kind, stream) {
   return live ? live.holder : null;
 }
 
+// The stream's cycles once all are closed: [m3u8 cycles..., mp4 cycles...] by sequence.
 async function closedCycles(server, stream, timeoutMs) {
   return m.waitFor(`the cycles of ${stream} closed`, () => {
     const c = cycles(server, stream);
     return c.length > 0 && c.every((x) => x.state === 'closed') ? c : null;
   }, timeoutMs, 250);
+}
+
+// The MP4 of `stream`, alone, and its length by ffprobe (read straight from s3rver).
+function oneMp4(server, stream) {
+  const files = mp4s(server, stream);
+  assert.equal(files.length, 1, `one MP4 of ${stream}: ${JSON.stringify(files)}`);
+  const url = `${peer.publicUrl}/${files[0].object_key}`;
+  return { url, seconds: Number(m.ffprobe(url).format.duration) };
 }
 
 // Pushes `file` in real time to `url`, retrying a refused publish (the stream still claimed by a
@@ -84,8 +99,9 @@ async function pushRetrying(file, url, retryMs) {
   }
 }
 
+let peer;
+
 describe('streams owned across two nodes', () => {
-  let peer;
   let a;
   let b;
   let flv;
@@ -104,7 +120,8 @@ describe('streams owned across two nodes', () => {
     await client.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'live',
       StreamName: '*', OssEndpoint: 's3.test', OssBucket: 's3rec', DelayTime: DELAY_S,
       'RecordFormat.1.Format': 'm3u8', 'RecordFormat.1.SliceDuration': SLICE_S,
-      'RecordFormat.1.CycleDuration': 3600 });
+      'RecordFormat.1.CycleDuration': 3600, 'RecordFormat.2.Format': 'mp4',
+      'RecordFormat.2.CycleDuration': 3600 });
   });
 
   after(async () => {
@@ -133,11 +150,12 @@ describe('streams owned across two nodes', () => {
     assert.equal(onA.code, 0, onA.stderr);
     const onB = await pushRetrying(flv, rtmp(b, 'moved'), 5000);
     assert.equal(onB.code, 0, onB.stderr);
-    const [cycle, ...more] = await closedCycles(a, 'moved', (DELAY_S + 30) * 1000);
-    assert.equal(more.length, 0, 'one cycle');
+    const closed = await closedCycles(a, 'moved', (DELAY_S + 30) * 1000);
+    assert.equal(closed.length, 2, `one m3u8 and one MP4 cycle: ${JSON.stringify(closed)}`);
     const lists = playlists(b, 'moved');
     assert.equal(lists.length, 1, JSON.stringify(lists));
-    assert.equal(cycle.object_key, lists[0].object_key);
+    const cycle = closed.find((c) => c.object_key === lists[0].object_key);
+    assert.ok(cycle, JSON.stringify(closed));
     const text = peer.cp(lists[0].object_key, path.join(tmp, 'moved.m3u8')).toString();
     assert.equal(text.split('#EXT-X-DISCONTINUITY').length - 1, 1, text);
     const url = `${peer.publicUrl}/${lists[0].object_key}`;
@@ -145,6 +163,10 @@ describe('streams owned across two nodes', () => {
     assert.ok(Math.abs(seconds - 12) <= 0.5, `the playlist lasts ${seconds} s, pushed 12 s`);
     const decoded = m.decodeAll(url);
     assert.equal(decoded.status, 0, decoded.stderr);
+    const mp4 = oneMp4(a, 'moved');
+    assert.ok(Math.abs(mp4.seconds - 12) <= 0.5, `the MP4 lasts ${mp4.seconds} s, pushed 12 s`);
+    const whole = m.decodeAll(mp4.url);
+    assert.equal(whole.status, 0, whole.stderr);
     // Every node answers the same: the slices of both nodes are in the one cycle.
     const rows = slices(b, 'moved');
     assert.ok(rows.length >= 6 && rows.every((s) => s.cycle_id === cycle.id), JSON.stringify(rows));
@@ -163,9 +185,12 @@ describe('streams owned across two nodes', () => {
     process.kill(a.pid, 'SIGCONT');
     await m.waitFor('node a to give up the stream', () =>
       /recording failed, another node took the stream over/.test(a.output()) || null, 20000);
-    const [cycle, ...more] = await closedCycles(b, 'paused', (DELAY_S + 30) * 1000);
-    assert.equal(more.length, 0, 'one cycle');
-    assert.equal(playlists(a, 'paused').length, 1);
+    const closed = await closedCycles(b, 'paused', (DELAY_S + 30) * 1000);
+    assert.equal(closed.length, 2, `one m3u8 and one MP4 cycle: ${JSON.stringify(closed)}`);
+    const lists = playlists(a, 'paused');
+    assert.equal(lists.length, 1);
+    const cycle = closed.find((c) => c.object_key === lists[0].object_key);
+    oneMp4(a, 'paused');
     // No slice twice, none outside the cycle, and no object the index does not know.
     const rows = slices(a, 'paused');
     assert.ok(rows.every((s) => s.cycle_id === cycle.id), JSON.stringify(rows));
@@ -179,13 +204,27 @@ describe('streams owned across two nodes', () => {
     await m.waitFor('slices of killed indexed', () => slices(a, 'killed').length >= 2 || null, 20000);
     await b.kill('SIGKILL');
     await first.done;
-    const [cycle, ...more] = await closedCycles(a, 'killed', (LEASE_S + DELAY_S + 30) * 1000);
-    assert.equal(more.length, 0, 'one cycle');
+    const closed = await closedCycles(a, 'killed', (LEASE_S + DELAY_S + 30) * 1000);
+    assert.equal(closed.length, 2, `one m3u8 and one MP4 cycle: ${JSON.stringify(closed)}`);
     const lists = playlists(a, 'killed');
     assert.equal(lists.length, 1, JSON.stringify(lists));
     const text = peer.cp(lists[0].object_key, path.join(tmp, 'killed.m3u8')).toString();
     const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
-    assert.equal(segments.length, slices(a, 'killed').length);
-    assert.ok(cycle.object_key.endsWith('.m3u8'));
+    const indexed = slices(a, 'killed');
+    assert.equal(segments.length, indexed.length);
+    // The MP4 composed by node a from what node b staged holds at least what b indexed.
+    const mp4 = oneMp4(a, 'killed');
+    assert.ok(mp4.seconds >= indexed.length * SLICE_S - 1,
+      `the MP4 lasts ${mp4.seconds} s, ${indexed.length} slices of ${SLICE_S} s indexed`);
+    const whole = m.decodeAll(mp4.url);
+    assert.equal(whole.status, 0, whole.stderr);
+  });
+
+  it('leaves no staged slice in the bucket once every cycle is closed', () => {
+    // Only the killed node may have left one: a slice it staged and died before recording.
+    const [killed] = m.dbRows(a, "SELECT id FROM streams WHERE stream_name = 'killed'");
+    const left = peer.ls('.liverec/staging/').map((o) => o.key);
+    assert.ok(left.length <= 1 && left.every((k) => k.startsWith(`.liverec/staging/${killed.id}/`)),
+      JSON.stringify(left));
   });
 });

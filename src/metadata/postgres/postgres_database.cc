@@ -224,4 +224,39 @@ Status PostgresDatabase::WithAdvisoryLock(int64_t key, const std::function<Statu
   return status;
 }
 
+Result<bool> PostgresDatabase::TryLockKey(int64_t key) {
+  std::lock_guard lock(lock_mutex_);
+  if (held_keys_.contains(key)) return false;  // session locks are reentrant: refuse here
+  if (lock_conn_ && !lock_conn_->CheckAlive()) {
+    lock_conn_.reset();  // the locks held on it went with it
+  }
+  if (!lock_conn_) {
+    auto conn = PostgresConnection::Connect(options_.url);
+    if (!conn) return Error(conn.error().WithContext("advisory lock"));
+    lock_conn_ = std::move(*conn);
+  }
+  auto locked = lock_conn_->Query("SELECT pg_try_advisory_lock(?)", {key});
+  if (!locked) return Error(locked.error().WithContext("advisory lock"));
+  if (AsInt(locked->at(0).at(0)) == 0) return false;
+  held_keys_.insert(key);
+  return true;
+}
+
+Result<bool> PostgresDatabase::TryWithAdvisoryLock(int64_t key,
+                                                   const std::function<Status()>& body) {
+  auto locked = TryLockKey(key);
+  if (!locked || !*locked) return locked;
+  Status status = body();
+  {
+    std::lock_guard lock(lock_mutex_);
+    held_keys_.erase(key);
+    // A connection lost meanwhile took the lock with it (a new one does not hold it).
+    if (lock_conn_ && !lock_conn_->Broken()) {
+      (void)lock_conn_->Query("SELECT pg_advisory_unlock(?)", {key});
+    }
+  }
+  if (!status.ok()) return Error(status);
+  return true;
+}
+
 }  // namespace liverec::metadata

@@ -21,6 +21,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ class PostgresDatabase final : public SqlDatabase {
   Status InTransaction(const std::function<Status(SqlSession&)>& body) override;
   Status ExecuteScript(std::string_view sql) override;
   Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) override;
+  Result<bool> TryWithAdvisoryLock(int64_t key, const std::function<Status()>& body) override;
   std::string_view Dialect() const override { return "postgres"; }
 
   // Connections open now (idle and in use), for tests.
@@ -71,6 +73,8 @@ class PostgresDatabase final : public SqlDatabase {
   // A new connection, unless the last attempt failed less than a backoff period ago.
   Result<std::unique_ptr<PostgresConnection>> Connect();
   Status RunTransaction(PostgresConnection& conn, const std::function<Status(SqlSession&)>& body);
+  // TryWithAdvisoryLock's first half: takes `key` on the lock connection (opened when needed).
+  Result<bool> TryLockKey(int64_t key);
 
   const PostgresOptions options_;
   const Clock& clock_;
@@ -82,6 +86,11 @@ class PostgresDatabase final : public SqlDatabase {
   int64_t backoff_ms_ = 0;
   int64_t next_attempt_ms_ = 0;
   std::string last_failure_;
+  // TryWithAdvisoryLock: a connection outside the pool that holds the session advisory locks,
+  // and the keys held on it now.
+  std::mutex lock_mutex_;
+  std::unique_ptr<PostgresConnection> lock_conn_;
+  std::set<int64_t> held_keys_;
 };
 
 }  // namespace liverec::metadata

@@ -225,4 +225,18 @@ Status SqliteDatabase::WithAdvisoryLock(int64_t /*key*/, const std::function<Sta
   return body();
 }
 
+Result<bool> SqliteDatabase::TryWithAdvisoryLock(int64_t key, const std::function<Status()>& body) {
+  {
+    std::lock_guard lock(held_mutex_);
+    if (!held_keys_.insert(key).second) return false;
+  }
+  Status status = body();
+  {
+    std::lock_guard lock(held_mutex_);
+    held_keys_.erase(key);
+  }
+  if (!status.ok()) return Error(status);
+  return true;
+}
+
 }  // namespace liverec::metadata

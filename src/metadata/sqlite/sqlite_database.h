@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -30,6 +31,7 @@ class SqliteDatabase final : public SqlDatabase {
   Status InTransaction(const std::function<Status(SqlSession&)>& body) override;
   Status ExecuteScript(std::string_view sql) override;
   Status WithAdvisoryLock(int64_t key, const std::function<Status()>& body) override;
+  Result<bool> TryWithAdvisoryLock(int64_t key, const std::function<Status()>& body) override;
   std::string_view Dialect() const override { return "sqlite"; }
 
  private:
@@ -47,6 +49,8 @@ class SqliteDatabase final : public SqlDatabase {
   sqlite3* db_;
   std::recursive_mutex mutex_;
   std::mutex advisory_mutex_;  // WithAdvisoryLock: one process per file, so a mutex suffices
+  std::mutex held_mutex_;
+  std::set<int64_t> held_keys_;  // TryWithAdvisoryLock's keys held now
   // Idle prepared statements. A statement in use is taken out, so a nested query with the same
   // text (from a row callback) prepares its own.
   std::unordered_map<std::string, sqlite3_stmt*> idle_statements_;
