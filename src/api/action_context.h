@@ -67,6 +67,7 @@ struct RelayServices {
   metadata::RelayTaskRepository* tasks = nullptr;
   relay::UrlPolicy urls;
   int64_t max_tasks = 100;            // per account, tasks that have not exited
+  int64_t max_cluster_tasks = 0;      // all accounts together (0: no limit)
   int64_t min_retry_interval_s = 60;  // lowered only by the config's [testing] section
   int64_t exited_retention_ms = relay::kDefaultExitedRetentionMs;
   relay::RelayTaskListener* listener = nullptr;

@@ -50,6 +50,10 @@ void ValidateRelay(const RelayConfig& r, Problems& problems) {
   if (r.exited_retention_s < 1 || r.exited_retention_s > 30 * 86'400) {
     problems.push_back("relay.exited_retention_s: must be 1-2592000");
   }
+  if (r.max_tasks_per_node < 0 || r.max_tasks_per_node > 1'000'000)
+    problems.push_back("relay.max_tasks_per_node: must be 0-1000000");
+  if (r.max_tasks_per_cluster < 0 || r.max_tasks_per_cluster > 10'000'000)
+    problems.push_back("relay.max_tasks_per_cluster: must be 0-10000000");
 }
 
 void ValidateDatabase(const DatabaseConfig& d, Problems& problems) {

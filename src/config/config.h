@@ -103,6 +103,10 @@ struct RelayConfig {
   // link-local addresses. Off by default, as for callbacks.
   bool allow_private_addresses = false;
   int64_t exited_retention_s = 86'400;  // an exited task stays answerable this long
+  // Cluster mode: tasks one node holds (runs) at most; 0 = no cap (docs/cluster.md).
+  int64_t max_tasks_per_node = 0;
+  // Tasks that have not exited, all accounts together, at most (CodeNotEnoughResource); 0 = none.
+  int64_t max_tasks_per_cluster = 0;
 };
 
 // Recording callbacks (docs/callbacks.md): URL policy and the delivery schedule.

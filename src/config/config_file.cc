@@ -92,6 +92,8 @@ void ReadRelay(const TomlView& node, RelayConfig& r, TomlReader& in) {
   in.Read(node["allow_private_addresses"], r.allow_private_addresses,
           "relay.allow_private_addresses");
   in.Read(node["exited_retention_s"], r.exited_retention_s, "relay.exited_retention_s");
+  in.Read(node["max_tasks_per_node"], r.max_tasks_per_node, "relay.max_tasks_per_node");
+  in.Read(node["max_tasks_per_cluster"], r.max_tasks_per_cluster, "relay.max_tasks_per_cluster");
 }
 
 // The tables of the array `name` ([[name]]), or none, with a problem when it is something else.

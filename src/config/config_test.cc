@@ -264,6 +264,8 @@ TEST(ConfigTest, RelaySectionDefaultsReadsAndValidates) {
   EXPECT_EQ(defaults->relay.media_root, "");
   EXPECT_FALSE(defaults->relay.allow_private_addresses);
   EXPECT_EQ(defaults->relay.exited_retention_s, 86'400);
+  EXPECT_EQ(defaults->relay.max_tasks_per_node, 0);
+  EXPECT_EQ(defaults->relay.max_tasks_per_cluster, 0);
   EXPECT_EQ(defaults->testing.min_retry_interval_s, 60);
   std::string file = WriteTemp(R"(
 [relay]
@@ -271,6 +273,8 @@ max_tasks = 3
 media_root = "/srv/media"
 allow_private_addresses = true
 exited_retention_s = 5
+max_tasks_per_node = 20
+max_tasks_per_cluster = 50
 [testing]
 enabled = true
 min_retry_interval_s = 1
@@ -281,14 +285,18 @@ min_retry_interval_s = 1
   EXPECT_EQ(config->relay.media_root, "/srv/media");
   EXPECT_TRUE(config->relay.allow_private_addresses);
   EXPECT_EQ(config->relay.exited_retention_s, 5);
+  EXPECT_EQ(config->relay.max_tasks_per_node, 20);
+  EXPECT_EQ(config->relay.max_tasks_per_cluster, 50);
   EXPECT_EQ(config->testing.min_retry_interval_s, 1);
   std::remove(file.c_str());
   file = WriteTemp(
       "[relay]\nmax_tasks = 0\nmedia_root = \"media\"\nexited_retention_s = 0\n"
+      "max_tasks_per_node = -1\nmax_tasks_per_cluster = -1\n"
       "[testing]\nenabled = true\nmin_retry_interval_s = 0\n");
   config = LoadConfig({.file = file});
   ASSERT_FALSE(config.has_value());
   for (const char* key : {"relay.max_tasks", "relay.media_root", "relay.exited_retention_s",
+                          "relay.max_tasks_per_node", "relay.max_tasks_per_cluster",
                           "testing.min_retry_interval_s"}) {
     EXPECT_NE(config.error().Message().find(key), std::string::npos) << key;
   }

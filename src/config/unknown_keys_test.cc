@@ -169,6 +169,8 @@ max_tasks = 100
 media_root = "/srv/media"
 allow_private_addresses = false
 exited_retention_s = 86400
+max_tasks_per_node = 200
+max_tasks_per_cluster = 1000
 [[accounts]]
 name = "tenant-b"
 [[accounts.access_keys]]

@@ -98,7 +98,8 @@ std::string Contains(const std::string& part) {
 
 }  // namespace
 
-Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks, int64_t now_ms) {
+Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks, int64_t now_ms,
+                                   int64_t max_cluster_tasks) {
   return db_.InTransaction([&](SqlSession& session) -> Status {
     auto live = session.Query(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN dst_url = ? THEN 1 ELSE 0 END), 0) "
@@ -110,6 +111,17 @@ Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks
       return Status(ErrorCode::kRelayNotEnoughResource, "",
                     "This account has " + std::to_string(max_live_tasks) +
                         " tasks that have not ended, the most this server allows.");
+    }
+    if (max_cluster_tasks > 0) {
+      auto all = session.Query(
+          "SELECT COUNT(*) FROM relay_tasks WHERE status <> -1 AND end_time_ms > ?", {now_ms});
+      if (!all) return all.error();
+      if (AsInt(all->at(0).at(0)) >= max_cluster_tasks) {
+        return Status(ErrorCode::kRelayNotEnoughResource, "",
+                      "The service has " + std::to_string(max_cluster_tasks) +
+                          " tasks that have not ended (all accounts together), the most it "
+                          "allows (relay.max_tasks_per_cluster).");
+      }
     }
     std::vector<SqlValue> values = {t.account_id, t.task_id};
     for (auto& v : MutableValues(t)) values.push_back(std::move(v));
@@ -133,7 +145,12 @@ Result<std::optional<RelayTaskRow>> RelayTaskRepository::Find(const std::string&
 }
 
 Status RelayTaskRepository::Update(const RelayTaskRow& t) {
+  return Update(t, static_cast<const Fence*>(nullptr));
+}
+
+Status RelayTaskRepository::Update(const RelayTaskRow& t, const Fence* fence) {
   return db_.InTransaction([&](SqlSession& session) -> Status {
+    if (fence) LIVEREC_RETURN_IF_ERROR(CheckFence(session, db_.Dialect(), *fence));
     std::vector<SqlValue> values = MutableValues(t);
     values.insert(values.end(), {t.updated_at_ms, t.account_id, t.task_id, t.revision});
     auto r = session.Execute(
@@ -196,6 +213,20 @@ Result<std::vector<RelayTaskRow>> RelayTaskRepository::ListAll() {
   std::vector<RelayTaskRow> tasks;
   for (const auto& row : *rows) tasks.push_back(FromRow(row));
   return tasks;
+}
+
+Result<std::vector<RelayTaskState>> RelayTaskRepository::ListStates() {
+  auto rows = db_.Query(
+      "SELECT account_id, id, status, end_time_ms, revision, created_at_ms FROM relay_tasks "
+      "ORDER BY account_id, id");
+  if (!rows) return Error(rows.error());
+  std::vector<RelayTaskState> states;
+  states.reserve(rows->size());
+  for (const auto& r : *rows) {
+    states.push_back(
+        {AsText(r[0]), AsText(r[1]), AsInt(r[2]), AsInt(r[3]), AsInt(r[4]), AsInt(r[5])});
+  }
+  return states;
 }
 
 Result<int64_t> RelayTaskRepository::PurgeEnded(const std::string& account_id,

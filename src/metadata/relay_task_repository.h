@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "metadata/lease_repository.h"
 #include "metadata/sql_database.h"
 
 namespace liverec::metadata {
@@ -59,6 +60,17 @@ struct RelayTaskFilter {
   std::string dst_url_part;
 };
 
+// What the relay tasks' holders need to know of every task, without its configuration: whether
+// it wants a holder, and whether it changed since a holder read it (its revision).
+struct RelayTaskState {
+  std::string account_id;
+  std::string task_id;
+  int64_t status = 0;
+  int64_t end_time_ms = 0;
+  int64_t revision = 0;
+  int64_t created_at_ms = 0;
+};
+
 struct RelayTaskPage {
   std::vector<RelayTaskRow> tasks;
   int64_t total = 0;
@@ -68,10 +80,12 @@ class RelayTaskRepository {
  public:
   explicit RelayTaskRepository(SqlDatabase& db) : db_(db) {}
 
-  // Inserts `task` in one transaction with two checks over the account's live tasks (status not
-  // -1 and end_time_ms > now_ms): CodeNotEnoughResource when it has `max_live_tasks` already,
-  // CodeConfigAlreadyExists when one of them pushes to the same dst_url.
-  Status Insert(const RelayTaskRow& task, int64_t max_live_tasks, int64_t now_ms);
+  // Inserts `task` in one transaction with checks over the live tasks (status not -1 and
+  // end_time_ms > now_ms): CodeNotEnoughResource when the account has `max_live_tasks` already,
+  // or when every account together has `max_cluster_tasks` (0: no such limit),
+  // CodeConfigAlreadyExists when one of the account's pushes to the same dst_url.
+  Status Insert(const RelayTaskRow& task, int64_t max_live_tasks, int64_t now_ms,
+                int64_t max_cluster_tasks = 0);
 
   // The task, or nullopt.
   Result<std::optional<RelayTaskRow>> Find(const std::string& account_id,
@@ -81,6 +95,9 @@ class RelayTaskRepository {
   // task.revision, and stores revision + 1. InvalidTask.NotFound when the task is gone,
   // InvalidTask.Conflict when it was changed since it was read.
   Status Update(const RelayTaskRow& task);
+  // The same, fenced (a write on behalf of a lease, docs/cluster.md): checked first in the same
+  // transaction; LeaseLost and nothing written when the fence's holder lost the lease.
+  Status Update(const RelayTaskRow& task, const Fence* fence);
 
   // InvalidTask.NotFound when there is none.
   Status Delete(const std::string& account_id, const std::string& task_id);
@@ -92,6 +109,8 @@ class RelayTaskRepository {
 
   // Every task of every account, for the scheduler's start.
   Result<std::vector<RelayTaskRow>> ListAll();
+  // Every task of every account, only the columns of RelayTaskState, by account and id.
+  Result<std::vector<RelayTaskState>> ListStates();
 
   // Deletes the account's tasks (all accounts' when account_id is empty) whose end time is at
   // or before `ended_by_ms`; returns how many.

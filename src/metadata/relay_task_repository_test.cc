@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "metadata/lease_repository.h"
 #include "metadata/two_account_test_fixture.h"
 
 namespace liverec::metadata {
@@ -128,6 +129,57 @@ TEST_P(RelayTaskRepositoryTest, TaskLimitCountsOnlyTheAccountsLiveTasks) {
   EXPECT_TRUE(Insert(Make(account_b_, "t3", "rtmp://h/a/3"), 2).ok());
   ASSERT_TRUE(repo_->Delete(account_a_, "t2").ok());
   EXPECT_TRUE(Insert(Make(account_a_, "t3", "rtmp://h/a/3"), 2).ok());
+}
+
+TEST_P(RelayTaskRepositoryTest, TheClusterLimitCountsEveryAccountsLiveTasks) {
+  auto insert = [&](const RelayTaskRow& t) { return repo_->Insert(t, 100, clock_.NowMs(), 2); };
+  ASSERT_TRUE(insert(Make(account_a_, "t1", "rtmp://h/a/1")).ok());
+  RelayTaskRow exited = Make(account_a_, "t0", "rtmp://h/a/0");
+  exited.status = -1;
+  ASSERT_TRUE(insert(exited).ok());  // an exited task does not count
+  ASSERT_TRUE(insert(Make(account_b_, "t2", "rtmp://h/a/2")).ok());
+  Status refused = insert(Make(account_b_, "t3", "rtmp://h/a/3"));
+  EXPECT_EQ(refused.PublicCode(), "CodeNotEnoughResource");
+  EXPECT_NE(refused.detail().find("relay.max_tasks_per_cluster"), std::string::npos);
+  EXPECT_FALSE(repo_->Find(account_b_, "t3")->has_value());
+  EXPECT_TRUE(repo_->Insert(Make(account_b_, "t3", "rtmp://h/a/3"), 100, clock_.NowMs()).ok());
+}
+
+TEST_P(RelayTaskRepositoryTest, AFencedUpdateLandsOnlyForTheLeasesHolderAtItsEpoch) {
+  ASSERT_TRUE(Insert(Make(account_a_, "t1")).ok());
+  LeaseRepository leases(*db_, clock_);
+  LeaseKey key{"relay", account_a_ + "/t1"};
+  ASSERT_TRUE(leases.Acquire(key, "n1", 10'000).has_value());
+  Fence n1{key, "n1", 1};
+  Fence n2{key, "n2", 2};
+  RelayTaskRow row = *repo_->Find(account_a_, "t1").value();
+  row.current_offset_s = 7;
+  ASSERT_TRUE(repo_->Update(row, &n1).ok());
+  clock_.AdvanceMs(10'001);
+  ASSERT_TRUE(leases.Acquire(key, "n2", 10'000).has_value());  // n1 was paused: n2 took over
+  row.revision += 1;
+  row.current_offset_s = 3;
+  EXPECT_EQ(repo_->Update(row, &n1).code(), ErrorCode::kLeaseLost);
+  EXPECT_EQ(repo_->Find(account_a_, "t1").value()->current_offset_s, 7);
+  EXPECT_TRUE(repo_->Update(row, &n2).ok());
+}
+
+TEST_P(RelayTaskRepositoryTest, StatesListEveryAccountsTasksWithTheirRevision) {
+  RelayTaskRow a = Make(account_a_, "t1", "rtmp://h/a/1");
+  a.status = 2;
+  ASSERT_TRUE(Insert(a).ok());
+  ASSERT_TRUE(Insert(Make(account_b_, "t2", "rtmp://h/a/2")).ok());
+  RelayTaskRow stored = *repo_->Find(account_a_, "t1").value();
+  ASSERT_TRUE(repo_->Update(stored).ok());
+  auto states = repo_->ListStates();
+  ASSERT_TRUE(states.has_value()) << states.error().ToString();
+  ASSERT_EQ(states->size(), 2u);
+  const RelayTaskState& first = account_a_ < account_b_ ? (*states)[0] : (*states)[1];
+  EXPECT_EQ(first.task_id, "t1");
+  EXPECT_EQ(first.status, 2);
+  EXPECT_EQ(first.revision, stored.revision + 1);
+  EXPECT_EQ(first.end_time_ms, a.end_time_ms);
+  EXPECT_EQ(first.created_at_ms, a.created_at_ms);
 }
 
 TEST_P(RelayTaskRepositoryTest, UpdateIsCompareAndSetOnTheRevision) {

@@ -20,6 +20,15 @@ RelayDriver::RelayDriver(RelayDriverDependencies deps)
     : deps_(std::move(deps)), scheduler_(deps_.clock, deps_.options) {}
 
 void RelayDriver::Start() {
+  if (deps_.leases) {
+    Run([this]() -> SchedulerEffects {
+      spdlog::info("relay: cluster mode: tasks are held under leases ({} ms), polled every {} ms",
+                   deps_.leases->options().lease_ms, deps_.poll_ms);
+      ClusterPass();
+      return {};
+    });
+    return;
+  }
   Run([this]() -> SchedulerEffects {
     auto tasks = deps_.tasks.ListAll();
     if (!tasks) {
@@ -32,14 +41,25 @@ void RelayDriver::Start() {
 }
 
 void RelayDriver::Tick() {
-  Run([this] { return scheduler_.Tick(); });
+  Run([this] {
+    if (deps_.leases && deps_.clock.NowMs() >= next_poll_ms_) ClusterPass();
+    return scheduler_.Tick();
+  });
 }
 
 void RelayDriver::TaskChanged(const RelayTask& task) {
+  if (deps_.leases) {
+    Run([this, task] { return ClusterTaskChanged(task); });
+    return;
+  }
   Run([this, task] { return scheduler_.Upsert(task); });
 }
 
 void RelayDriver::TaskDeleted(const RelayTask& task) {
+  if (deps_.leases) {
+    Run([this, task] { return ClusterTaskDeleted(task); });
+    return;
+  }
   Run([this, id = task.task_id] { return scheduler_.Remove(id); });
 }
 
@@ -51,6 +71,8 @@ void RelayDriver::Shutdown() {
       shut_down_ = true;
       // Stop the relays without changing the stored state: a restart resumes them.
       for (const auto& id : scheduler_.ActiveAttempts()) deps_.runner.Stop(id);
+      // Cluster mode: other nodes take the tasks over at once (and resume them).
+      if (deps_.leases) deps_.leases->ReleaseAll();
       deps_.wake_at(std::nullopt);
     }
     done->set_value();
@@ -62,11 +84,19 @@ void RelayDriver::Run(std::function<SchedulerEffects()> decide) {
   deps_.post([this, decide = std::move(decide)] {
     if (shut_down_) return;
     Apply(decide(), 0);
-    deps_.wake_at(scheduler_.NextWakeMs());
+    if (deps_.leases) ReleaseFinished();
+    deps_.wake_at(NextWakeMs());
   });
 }
 
+std::optional<int64_t> RelayDriver::NextWakeMs() const {
+  std::optional<int64_t> next = scheduler_.NextWakeMs();
+  if (!deps_.leases) return next;
+  return next ? std::min(*next, next_poll_ms_) : next_poll_ms_;
+}
+
 void RelayDriver::Apply(SchedulerEffects effects, int depth) {
+  if (depth == 0) fenced_out_.clear();
   for (const auto& id : effects.stop) deps_.runner.Stop(id);
   for (const auto& job : effects.start) {
     spdlog::info("relay: task {} attempt {} starting", job.task_id, job.attempt);
@@ -82,15 +112,26 @@ void RelayDriver::Apply(SchedulerEffects effects, int depth) {
       spdlog::warn("relay: task {}: cannot remove: {}", task.task_id, removed.ToString());
     }
   }
-  for (const auto& event : effects.events) Notify(event);
+  for (const auto& event : effects.events) {
+    if (!fenced_out_.count(event.task.task_id)) Notify(event);
+  }
 }
 
 void RelayDriver::Save(const RelayTask& task, int depth) {
   RelayTask row = task;
   row.updated_at_ms = deps_.clock.NowMs();
-  Status saved = deps_.tasks.Update(row);
+  std::optional<metadata::Fence> fence;
+  if (deps_.leases) fence = deps_.leases->FenceOf(task.task_id);
+  Status saved = deps_.tasks.Update(row, fence ? &*fence : nullptr);
   if (saved.ok() || saved.code() == ErrorCode::kRelayTaskNotFound)
     return;  // deleted: Remove follows
+  if (saved.code() == ErrorCode::kLeaseLost) {
+    spdlog::warn("relay: task {}: not saved, another node holds it now: {}", task.task_id,
+                 saved.ToString());
+    fenced_out_.insert(task.task_id);
+    Lost(task.task_id);
+    return;
+  }
   if (saved.code() != ErrorCode::kRelayTaskConflict || depth >= kMaxSaveRounds) {
     spdlog::warn("relay: task {}: cannot save its state: {}", task.task_id, saved.ToString());
     return;

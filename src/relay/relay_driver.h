@@ -14,6 +14,17 @@
 // writes happen there, never on an I/O thread) and the timer (`wake_at`: called on the executor
 // with the time of the next Tick, or nullopt for none; the server calls Tick when it fires).
 //
+// Cluster mode (`leases` set; docs/cluster.md "Relay tasks"): the scheduler knows only the tasks
+// this node holds under a lease (RelayLeases). Every poll_ms the driver reads every task's state
+// (one query): a held task the user changed through any node (its revision moved) or deleted
+// reaches the scheduler; free tasks are claimed by the spread rule (relay_claims.h) and adopted
+// (a running one resumes at its saved position); a task that exited is released. Every
+// lease / 3 the leases are renewed (one statement); a lost one stops its relay without writing.
+// Every save of a held task is fenced by its lease, and the callbacks of a save found fenced out
+// are dropped, so only the holder sends them. A change made through this node's API reaches the
+// scheduler at once when this node holds the task, and starts a claim pass when it does not.
+// Shutdown releases the leases, so that other nodes resume the tasks at once.
+//
 // Thread-safety: Start, Tick, TaskChanged, TaskDeleted and the runner's reports may come from any
 // thread; they only post. Shutdown blocks until the executor has run it; after it, nothing is
 // started again and reports are ignored. The owner destroys the runner (which joins its
@@ -23,10 +34,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
+#include <string>
 
 #include "base/clock.h"
 #include "callbacks/outbox.h"
 #include "metadata/relay_task_repository.h"
+#include "relay/relay_leases.h"
 #include "relay/relay_runner.h"
 #include "relay/relay_scheduler.h"
 #include "relay/relay_task_listener.h"
@@ -44,6 +58,8 @@ struct RelayDriverDependencies {
   SchedulerOptions options;
   SerialPost post;
   WakeAt wake_at;
+  RelayLeases* leases = nullptr;  // cluster mode when set
+  int64_t poll_ms = 1000;         // cluster mode: how often tasks' states are read
 };
 
 class RelayDriver final : public RelayTaskListener {
@@ -64,12 +80,28 @@ class RelayDriver final : public RelayTaskListener {
   void Run(std::function<SchedulerEffects()> decide);  // on the executor
   void Apply(SchedulerEffects effects, int depth);
   void Save(const RelayTask& task, int depth);
+  std::optional<int64_t> NextWakeMs() const;
+  // Cluster mode (relay_driver_cluster.cc), on the executor.
+  void ClusterPass();
+  void RenewLeases();
+  void FollowHeldTasks(const std::vector<metadata::RelayTaskState>& states);
+  void ClaimFreeTasks(const std::vector<metadata::RelayTaskState>& states);
+  void ReleaseFinished();
+  void Adopt(const std::string& account_id, const std::string& task_id);
+  void Lost(const std::string& task_id);
+  SchedulerEffects ClusterTaskChanged(const RelayTask& task);
+  SchedulerEffects ClusterTaskDeleted(const RelayTask& task);
   void Notify(const TaskEvent& event);
   ReportFn Reporter();
 
   RelayDriverDependencies deps_;
   RelayScheduler scheduler_;
   bool shut_down_ = false;  // executor only
+  // Cluster mode, executor only: when the next poll and renewal are due, and the tasks whose
+  // save was fenced out in the current Apply (their callbacks are not sent).
+  int64_t next_poll_ms_ = 0;
+  int64_t next_renew_ms_ = 0;
+  std::set<std::string> fenced_out_;
 };
 
 }  // namespace liverec::relay

@@ -73,17 +73,11 @@ SchedulerEffects RelayScheduler::Load(std::vector<RelayTask> tasks) {
     attempts[id] = entry.attempt;
   }
   entries_.clear();
-  int64_t now = clock_.NowMs();
   for (auto& task : tasks) {
     Entry& entry = entries_[task.task_id];
     entry.attempt = attempts[task.task_id];
     entry.task = std::move(task);
-    if (StatusOf(entry.task) == TaskStatus::kRunning) {
-      // The relay died with the previous process: resume at once, not counted as a retry.
-      // (A recovering task keeps its pending retry time.)
-      entry.task.next_attempt_ms = now;
-      ChangeStatus(batch, entry, TaskStatus::kRecovering, "");
-    }
+    Resume(batch, entry);
   }
   for (auto it = entries_.begin(); it != entries_.end();) {
     std::string id = (it++)->first;
@@ -119,6 +113,42 @@ SchedulerEffects RelayScheduler::Remove(const std::string& task_id) {
   entries_.erase(it);
   batch.dirty.erase(task_id);
   return Finish(batch);
+}
+
+SchedulerEffects RelayScheduler::Adopt(const RelayTask& task) {
+  Batch batch;
+  auto [it, added] = entries_.try_emplace(task.task_id);
+  Entry& entry = it->second;
+  if (added) {
+    auto past = past_attempts_.find(task.task_id);
+    if (past != past_attempts_.end()) {
+      entry.attempt = past->second;
+      past_attempts_.erase(past);
+    }
+  }
+  if (entry.active) StopAttempt(batch, entry);
+  entry.task = task;
+  Resume(batch, entry);
+  Evaluate(batch, task.task_id);
+  return Finish(batch);
+}
+
+SchedulerEffects RelayScheduler::Forget(const std::string& task_id) {
+  Batch batch;
+  auto it = entries_.find(task_id);
+  if (it == entries_.end()) return Finish(batch);
+  if (it->second.active) StopAttempt(batch, it->second);
+  past_attempts_[task_id] = it->second.attempt;
+  entries_.erase(it);
+  return Finish(batch);
+}
+
+// The relay died with the process (or node) that ran it: resume at once, not counted as a
+// retry. A recovering task keeps its pending retry time.
+void RelayScheduler::Resume(Batch& batch, Entry& entry) {
+  if (StatusOf(entry.task) != TaskStatus::kRunning) return;
+  entry.task.next_attempt_ms = clock_.NowMs();
+  ChangeStatus(batch, entry, TaskStatus::kRecovering, "");
 }
 
 SchedulerEffects RelayScheduler::OnReport(const RelayReport& report) {

@@ -13,7 +13,8 @@
 //   url done   a playlist that finished goes offline with an empty TaskInvalidReason
 //   EndTime    stop the relay, exited (-1, OverEndTime, TaskExitTime = EndTime); the row is
 //              deleted once the exited-task retention has passed
-//   restart    (server) Load turns running and recovering tasks into recovering, due at once
+//   restart    (server) Load turns running and recovering tasks into recovering, due at once;
+//              so does Adopt, for one task another node held (cluster mode)
 //   user       Upsert adopts the stored row: a new `restarts` count stops the relay and starts
 //              it again, a user Stop (offline) stops it and reports offline (TriggerByUser), a
 //              RepeatNumber change reaches the running relay; Remove stops it and reports an
@@ -80,6 +81,12 @@ class RelayScheduler {
   SchedulerEffects Upsert(const RelayTask& task);
   // A task the user deleted (its row is gone already).
   SchedulerEffects Remove(const std::string& task_id);
+  // Cluster mode: a task this node has just taken over (its lease), as stored. Like Load for one
+  // task: one that was running (on the node that held it before) is recovering, due at once.
+  SchedulerEffects Adopt(const RelayTask& task);
+  // Cluster mode: this node no longer holds the task. Its relay stops (if any); nothing is
+  // saved and no callback is sent: the task's state is the new holder's business.
+  SchedulerEffects Forget(const std::string& task_id);
   // What a runner reported; reports of attempts that are over are ignored.
   SchedulerEffects OnReport(const RelayReport& report);
   // Time passed: starts, retries, EndTime, retention.
@@ -106,6 +113,7 @@ class RelayScheduler {
     std::set<std::string> dirty;
   };
 
+  void Resume(Batch& batch, Entry& entry);
   void Evaluate(Batch& batch, const std::string& task_id);
   void StartAttempt(Batch& batch, Entry& entry);
   void StopAttempt(Batch& batch, Entry& entry);
@@ -117,6 +125,9 @@ class RelayScheduler {
   const Clock& clock_;
   SchedulerOptions options_;
   std::map<std::string, Entry> entries_;  // by task id
+  // The last attempt of tasks forgotten (Forget), so that an Adopt later goes on numbering and
+  // the forgotten attempt's late reports stay stale.
+  std::map<std::string, uint64_t> past_attempts_;
 };
 
 }  // namespace liverec::relay

@@ -382,6 +382,51 @@ TEST_F(RelaySchedulerTest, LoadResumesInterruptedTasksAndKeepsTheRest) {
   EXPECT_EQ(e.start[0].task_id, "waiting");
 }
 
+TEST_F(RelaySchedulerTest, AdoptResumesATaskAnotherNodeRanAtItsSavedPositionAtOnce) {
+  clock_.SetMs(kNow + 30 * kMinute);
+  RelayTask task = MakeTask("t1", "url");
+  task.status = 1;  // running on the node that died
+  task.current_file_index = 0;
+  task.current_offset_s = 42;
+  task.remaining_repeats = 1;
+  SchedulerEffects e = scheduler_.Adopt(task);
+  ASSERT_EQ(e.start.size(), 1u);
+  EXPECT_EQ(e.start[0].file_index, 0);
+  EXPECT_EQ(e.start[0].offset_s, 42);
+  EXPECT_EQ(e.start[0].repeat_number, 1);
+  EXPECT_EQ(Status("t1"), TaskStatus::kRecovering);
+  EXPECT_EQ(scheduler_.Find("t1")->retries_used, 0) << "a takeover is not a retry";
+  ASSERT_EQ(e.save.size(), 1u);
+  ASSERT_EQ(e.events.size(), 1u);
+  EXPECT_EQ(e.events[0].task.status, 2);
+  // A recovering task keeps its retry time; an offline one waits for the user.
+  RelayTask waiting = MakeTask("t2");
+  waiting.status = 2;
+  waiting.next_attempt_ms = clock_.NowMs() + 5000;
+  EXPECT_TRUE(scheduler_.Adopt(waiting).start.empty());
+  RelayTask offline = MakeTask("t3");
+  offline.status = 3;
+  EXPECT_TRUE(scheduler_.Adopt(offline).empty());
+  EXPECT_EQ(scheduler_.size(), 3u);
+}
+
+TEST_F(RelaySchedulerTest, ForgetStopsTheRelayQuietlyAndAnAdoptLaterGoesOnNumbering) {
+  RelayJob first = AddAndStart(MakeTask("t1"));
+  scheduler_.OnReport(Report(first, RelayReport::Kind::kRunning));
+  RelayTask row = *scheduler_.Find("t1");
+  SchedulerEffects e = scheduler_.Forget("t1");
+  EXPECT_EQ(e.stop, std::vector<std::string>{"t1"});
+  EXPECT_TRUE(e.save.empty());
+  EXPECT_TRUE(e.events.empty());
+  EXPECT_EQ(scheduler_.Find("t1"), nullptr);
+  EXPECT_TRUE(scheduler_.Forget("t1").empty());
+  e = scheduler_.Adopt(row);
+  ASSERT_EQ(e.start.size(), 1u);
+  EXPECT_EQ(e.start[0].attempt, first.attempt + 1);
+  EXPECT_TRUE(scheduler_.OnReport(Report(first, RelayReport::Kind::kFailed)).empty());
+  EXPECT_TRUE(scheduler_.IsAttemptActive("t1"));
+}
+
 // Server restart: what the scheduler saved is what the next process loads.
 TEST_F(RelaySchedulerTest, StateSurvivesARestartThroughTheRepository) {
   auto opened = testing::OpenMigratedSqlite(clock_);

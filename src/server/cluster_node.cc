@@ -53,6 +53,7 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(metadata::SqlDatabase& d
   Status joined = node->membership_.Join(
       [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }, previous);
   if (!joined.ok()) return Error(joined);
+  node->previous_instance_ = previous;
   if (!file.empty()) RememberInstance(file, config.node_id, node->membership_.instance_id());
   // Held by this run's instance id; the previous run's leases are taken over at once.
   for (auto [kind, leases] :

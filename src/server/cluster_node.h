@@ -50,6 +50,9 @@ class ClusterNode {
   // Nodes whose lease is live now (one query).
   Result<int64_t> CountLiveNodes() { return nodes_.CountLive(clock_.NowMs()); }
   const cluster::Membership& membership() const { return membership_; }
+  // The instance id of this node's previous run on its data directory, which has ended (the
+  // directory lock): the leases it held are free ("" = none known).
+  const std::string& previous_instance() const { return previous_instance_; }
 
  private:
   ClusterNode(metadata::SqlDatabase& db, const Clock& clock, std::string instance_id,
@@ -72,6 +75,7 @@ class ClusterNode {
   metadata::NodeRepository nodes_;
   std::unique_ptr<cluster::StreamLeases> publish_leases_;  // made before the heartbeat starts
   std::unique_ptr<cluster::StreamLeases> record_leases_;
+  std::string previous_instance_;
 };
 
 }  // namespace liverec::server

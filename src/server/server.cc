@@ -96,6 +96,7 @@ relay::UrlPolicy RelayUrlPolicyOf(const config::Config& config) {
 api::RelayServices RelayServicesOf(const config::Config& config) {
   api::RelayServices relay;
   relay.max_tasks = config.relay.max_tasks;
+  relay.max_cluster_tasks = config.relay.max_tasks_per_cluster;
   relay.exited_retention_ms = config.relay.exited_retention_s * 1000;
   relay.urls = RelayUrlPolicyOf(config);
   if (config.testing.enabled) {
@@ -190,6 +191,9 @@ struct Server::Impl {
   std::unique_ptr<relay::egress::EgressProxy> relay_egress;
   std::unique_ptr<relay::worker::LibavRelayRunner> relay_runner;
   std::unique_ptr<relay::RelayDriver> relay_driver;
+  // Cluster mode: the leases this node holds on relay tasks (docs/cluster.md "Relay tasks").
+  std::unique_ptr<metadata::LeaseRepository> relay_lease_store;
+  std::unique_ptr<relay::RelayLeases> relay_leases;
   std::unique_ptr<boost::asio::steady_timer> relay_timer;
   // The relay runner as the heartbeat thread sees it (its load): set once made, cleared first
   // at shutdown.
@@ -211,6 +215,7 @@ struct Server::Impl {
   void PurgePastRetention();
   void ScheduleNoncePrune();
   Status StartRelay();
+  relay::RelayLeases* MakeRelayLeases();
   void WakeRelayAt(std::optional<int64_t> at_ms);
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
@@ -399,13 +404,35 @@ Status Server::Impl::StartRelay() {
   auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
       workers->get_executor());
   relay_timer = std::make_unique<boost::asio::steady_timer>(*strand);
-  relay_driver = std::make_unique<relay::RelayDriver>(relay::RelayDriverDependencies{
-      *relay_tasks, *relay_runner, outbox.get(), clock,
+  relay::RelayDriverDependencies relay_deps{
+      *relay_tasks,
+      *relay_runner,
+      outbox.get(),
+      clock,
       relay::SchedulerOptions{config.relay.exited_retention_s * 1000},
       [strand](std::function<void()> task) { boost::asio::post(*strand, std::move(task)); },
-      [this](std::optional<int64_t> at_ms) { WakeRelayAt(at_ms); }});
+      [this](std::optional<int64_t> at_ms) { WakeRelayAt(at_ms); }};
+  if (cluster_node) relay_deps.leases = MakeRelayLeases();
+  relay_driver = std::make_unique<relay::RelayDriver>(std::move(relay_deps));
   relay_driver->Start();
   return Status::Ok();
+}
+
+// Cluster mode: relay tasks are held under leases of the node's holder, as long as its
+// membership lease; a crashed previous run's leases are taken over at once.
+relay::RelayLeases* Server::Impl::MakeRelayLeases() {
+  relay_lease_store = std::make_unique<metadata::LeaseRepository>(*db, clock);
+  relay::RelayLeaseOptions options;
+  options.holder = cluster_node->membership().instance_id();
+  options.previous_holder = cluster_node->previous_instance();
+  options.lease_ms = config.cluster.lease_seconds * 1000;
+  options.max_per_node = config.relay.max_tasks_per_node;
+  options.live_nodes = [this]() -> int64_t {
+    auto live = cluster_node->CountLiveNodes();
+    return live ? std::max<int64_t>(*live, 1) : 1;
+  };
+  relay_leases = std::make_unique<relay::RelayLeases>(*relay_lease_store, clock, options);
+  return relay_leases.get();
 }
 
 // On the relay strand. At most a minute ahead, so a clock step never leaves a task waiting long.

@@ -129,7 +129,8 @@ Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params
   auto purged =
       relay.tasks->PurgeEnded(task->account_id, context.now_ms - relay.exited_retention_ms);
   if (!purged) return Error(purged.error());
-  LIVEREC_RETURN_IF_ERROR(relay.tasks->Insert(*task, relay.max_tasks, context.now_ms));
+  LIVEREC_RETURN_IF_ERROR(
+      relay.tasks->Insert(*task, relay.max_tasks, context.now_ms, relay.max_cluster_tasks));
   if (relay.listener) relay.listener->TaskChanged(*task);
   return nlohmann::json{{"RetCode", 0}, {"Description", "OK"}, {"TaskId", task->task_id}};
 }
