@@ -16,15 +16,7 @@ const TIMEOUT_MS = 1000; // callbacks.timeout_ms: the first claimed event's leas
 const LEASE_MARGIN_MS = 30000;
 
 function nodeToml(nodeId) {
-  return `
-[testing]
-enabled = true
-min_lease_seconds = 1
-
-[cluster]
-node_id = "${nodeId}"
-lease_seconds = 2
-
+  return `${m.clusterToml(nodeId)}
 ${m.FAST_CALLBACKS}timeout_ms = ${TIMEOUT_MS}
 `;
 }

@@ -16,17 +16,7 @@ const m = require('./media.js');
 
 const LEASE_S = 2; // beats every ~0.67 s; the [testing] minimum is lowered to allow it
 
-function nodeToml(nodeId) {
-  return `
-[testing]
-enabled = true
-min_lease_seconds = 1
-
-[cluster]
-node_id = "${nodeId}"
-lease_seconds = ${LEASE_S}
-`;
-}
+const nodeToml = (nodeId) => m.clusterToml(nodeId, LEASE_S);
 
 // `liverec cluster nodes --json` on the shared database, by node id.
 function listNodes(databaseUrl) {

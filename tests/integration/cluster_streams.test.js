@@ -31,12 +31,8 @@ const SECRET_ENV = 'CLUSTER_STREAMS_TEST_S3_SECRET'; // LIVEREC_* variables are 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function nodeToml(nodeId, peer) {
-  return `${m.TESTING}min_lease_seconds = 1
-
-[cluster]
-node_id = "${nodeId}"
-lease_seconds = ${LEASE_S}
-${bucketToml(peer, { endpoint: 's3.test', name: 's3rec', secretEnv: SECRET_ENV })}`;
+  return m.clusterToml(nodeId, LEASE_S) +
+    bucketToml(peer, { endpoint: 's3.test', name: 's3rec', secretEnv: SECRET_ENV });
 }
 
 const rtmp = (server, stream) =>

@@ -141,13 +141,24 @@ async function waitSettled(server, timeoutMs = 30000) {
   }
 }
 
+// A cluster node's part of the config for the cluster tests (PostgreSQL): its node id and a short
+// lease, which the test section (TESTING, whose other minimums come with it) allows.
+function clusterToml(nodeId, leaseSeconds = 2) {
+  return `${TESTING}min_lease_seconds = 1
+
+[cluster]
+node_id = "${nodeId}"
+lease_seconds = ${leaseSeconds}
+`;
+}
+
 function authKey(uri, timestamp, key, rand = '0', uid = '0') {
   const md5 = crypto.createHash('md5').update(`${uri}-${timestamp}-${rand}-${uid}-${key}`).digest('hex');
   return `${timestamp}-${rand}-${uid}-${md5}`;
 }
 
 module.exports = { TESTING, FAST_CALLBACKS, makeTestFlv, push, ffprobe, decodeAll, listFiles, waitFor, dbRows, sliceIndex, authKey,
-  inHand, waitSettled };
+  inHand, waitSettled, clusterToml };
 
 // A 640x360 25 fps HEVC + AAC MP4 (GOP 1 s), cached by duration. FFmpeg 5.1 cannot put HEVC
 // into FLV/RTMP, so HEVC is published with liverec-publish.
