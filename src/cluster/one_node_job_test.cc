@@ -7,8 +7,6 @@
 #include <chrono>
 #include <thread>
 
-#include "config/config.h"
-#include "metadata/open_database.h"
 #include "testing/database_test.h"
 
 namespace liverec::cluster {
@@ -67,10 +65,7 @@ class OneNodeJobPostgresTest : public ::testing::Test {
     ASSERT_TRUE(made.has_value()) << made.error().ToString();
     database_ = std::move(*made);
     for (auto& node : nodes_) {
-      config::DatabaseConfig config;
-      config.url = database_->url();
-      config.pool_size = 2;
-      auto db = metadata::OpenDatabase(config, clock_);
+      auto db = database_->OpenNode(clock_);
       ASSERT_TRUE(db.has_value()) << db.error().ToString();
       node = std::move(*db);
     }

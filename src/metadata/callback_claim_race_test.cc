@@ -11,9 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/random.h"
-#include "config/config.h"
 #include "metadata/callback_outbox_repository.h"
-#include "metadata/open_database.h"
 #include "metadata/tenant_repository.h"
 #include "testing/test_database.h"
 
@@ -27,10 +25,7 @@ class CallbackClaimRaceTest : public ::testing::Test {
     ASSERT_TRUE(made.has_value()) << made.error().ToString();
     database_ = std::move(*made);
     for (auto& node : nodes_) {
-      config::DatabaseConfig config;
-      config.url = database_->url();
-      config.pool_size = 2;
-      auto db = OpenDatabase(config, clock_);
+      auto db = database_->OpenNode(clock_);
       ASSERT_TRUE(db.has_value()) << db.error().ToString();
       node = std::move(*db);
     }

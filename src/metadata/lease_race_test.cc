@@ -7,9 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "config/config.h"
 #include "metadata/lease_repository.h"
-#include "metadata/open_database.h"
 #include "testing/test_database.h"
 
 namespace liverec::metadata {
@@ -22,10 +20,7 @@ class LeaseRaceTest : public ::testing::Test {
     ASSERT_TRUE(made.has_value()) << made.error().ToString();
     database_ = std::move(*made);
     for (auto& node : nodes_) {
-      config::DatabaseConfig config;
-      config.url = database_->url();
-      config.pool_size = 2;
-      auto db = OpenDatabase(config, clock_);
+      auto db = database_->OpenNode(clock_);
       ASSERT_TRUE(db.has_value()) << db.error().ToString();
       node = std::move(*db);
     }

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 
 #include "base/random.h"
+#include "config/config.h"
 #include "metadata/migrations.h"
+#include "metadata/open_database.h"
 #include "metadata/postgres/postgres_connection.h"
 #include "metadata/postgres/postgres_database.h"
 #include "metadata/postgres/postgres_url.h"
@@ -100,6 +102,14 @@ Status TestDatabase::Admin(std::string_view sql) {
   auto admin = metadata::PostgresConnection::Connect(admin_url_);
   if (!admin) return admin.error().WithContext("the test PostgreSQL server");
   return (*admin)->Exec(sql);
+}
+
+Result<std::unique_ptr<metadata::SqlDatabase>> TestDatabase::OpenNode(const Clock& clock,
+                                                                      int pool_size) const {
+  config::DatabaseConfig config;
+  config.url = url_;
+  config.pool_size = pool_size;
+  return metadata::OpenDatabase(config, clock);
 }
 
 Result<std::unique_ptr<metadata::SqlDatabase>> OpenMigratedSqlite(const Clock& clock) {

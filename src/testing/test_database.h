@@ -46,6 +46,10 @@ class TestDatabase {
   Status Admin(std::string_view sql);
   // PostgreSQL: this database's name.
   const std::string& name() const { return name_; }
+  // PostgreSQL: another node's door to this database (a pool of `pool_size` connections of its
+  // own), for tests of several nodes on one database.
+  Result<std::unique_ptr<metadata::SqlDatabase>> OpenNode(const Clock& clock,
+                                                          int pool_size = 2) const;
 
  private:
   TestDatabase(Backend backend) : backend_(backend) {}
