@@ -208,9 +208,11 @@ describe('streams owned across two nodes', () => {
     const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
     const indexed = slices(a, 'killed');
     assert.equal(segments.length, indexed.length);
-    // The MP4 composed by node a from what node b staged holds at least what b indexed.
+    // The MP4 composed by node a from what node b staged holds what b indexed, but for the slice
+    // the kill may have caught between its m3u8 index row and its MP4 hold (a slice is indexed
+    // first, then held).
     const mp4 = oneMp4(a, 'killed');
-    assert.ok(mp4.seconds >= indexed.length * SLICE_S - 1,
+    assert.ok(indexed.length >= 2 && mp4.seconds >= (indexed.length - 1) * SLICE_S - 0.5,
       `the MP4 lasts ${mp4.seconds} s, ${indexed.length} slices of ${SLICE_S} s indexed`);
     const whole = m.decodeAll(mp4.url);
     assert.equal(whole.status, 0, whole.stderr);
