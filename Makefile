@@ -13,7 +13,8 @@ TEST_JOBS ?= $(shell echo $$(( 2 * $(JOBS) )))
 ARGS ?=
 
 .PHONY: all deps build compile run test unit sanitize clean bench bench-recording bench-availability \
-        bench-api bench-restart bench-relay bench-index bench-cluster format
+        bench-api bench-restart bench-relay bench-index bench-cluster bench-ts-muxer bench-compose \
+        format
 
 all: build
 
@@ -87,7 +88,7 @@ BENCH_CLUSTER_PG_DIR ?= $(BENCH_DB_DIR)/postgres-sim
 CLUSTER_ARGS = --streams 1000,10000,50000 --nodes 3 --duration 60 --warmup 30 \
                --json $(BENCH_OUT)/cluster-metadata.json
 BENCH_TARGETS = bench-recording bench-availability bench-api bench-restart bench-relay bench-index \
-                bench-cluster
+                bench-cluster bench-ts-muxer bench-compose
 
 # P1-P3: liverec against nginx-rtmp with N light RTMP publishers (about 22 min).
 bench-recording: build
@@ -115,6 +116,22 @@ bench-relay: build
 	@mkdir -p $(BENCH_OUT)
 	node bench/relay/run.js --bin $(BENCH_BIN) \
 	  $(or $(BENCH_ARGS),$(P9_ARGS))
+# P1, the TS muxer alone: liverec's own against libavformat's on a 2.3 Mbit/s file (under a minute).
+bench-ts-muxer: build
+	@mkdir -p $(BENCH_OUT)
+	@f=$(BENCH_OUT)/ts-muxer-input.flv; [ -s $$f ] || ffmpeg -v error -y -f lavfi \
+	  -i testsrc2=size=1280x720:rate=25 -f lavfi -i sine=sample_rate=44100 -t 30 -c:v libx264 \
+	  -preset veryfast -b:v 2200k -g 50 -c:a aac -b:a 64k -f flv $$f
+	$(BUILD_DIR)/bench/ts_muxer/ts_muxer_bench --input $(BENCH_OUT)/ts-muxer-input.flv \
+	  $(or $(BENCH_ARGS),--repeat 20 --rounds 5)
+# P10: an MP4 of a 1 h cycle (360 slices of 10 s, 2 Mbit/s) beside ffmpeg -c copy (about 1 min).
+bench-compose: build
+	@mkdir -p $(BENCH_OUT)
+	@f=$(BENCH_OUT)/compose-input.flv; [ -s $$f ] || ffmpeg -v error -y -f lavfi \
+	  -i testsrc2=size=640x360:rate=25 -f lavfi -i sine=sample_rate=44100 -t 60 -c:v libx264 \
+	  -preset veryfast -b:v 2000k -g 50 -c:a aac -b:a 64k -f flv $$f
+	$(BUILD_DIR)/bench/compose/compose_bench --input $(BENCH_OUT)/compose-input.flv \
+	  --work $(BENCH_OUT)/compose-work $(or $(BENCH_ARGS),--repeat 60 --rounds 2)
 # P5-P7: index queries on a generated index, 10x smaller and full, on SQLite and PostgreSQL side
 # by side (about 25 min once generated; the first time adds ~17 min of generation and ~30 GB on
 # disk; the databases stay in $(BENCH_DB_DIR) and $(BENCH_PG_DIR) for the next run).
@@ -164,7 +181,7 @@ clean:
 
 # Fuzzing (docs/fuzzing.md): the libFuzzer targets of fuzz/, built with clang (ASan + UBSan +
 # libFuzzer) in $(FUZZ_BUILD_DIR), apart from the g++ build. `make fuzz` runs every target for
-# FUZZ_SECONDS (default 180 s: about 50 min for the 16 targets), `make fuzz-smoke` for
+# FUZZ_SECONDS (default 180 s: about 51 min for the 17 targets), `make fuzz-smoke` for
 # FUZZ_SMOKE_SECONDS (10 s each, after its seed corpus: CI). FUZZ_TARGETS=a,b picks targets.
 # Both print executions, speed, corpus size and findings per target and fail on any finding.
 FUZZ_BUILD_DIR ?= build-fuzz

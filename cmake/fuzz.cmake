@@ -20,7 +20,7 @@ if(LIVEREC_SANITIZE)
   # two equal options), so only the coverage instrumentation is added.
   add_compile_options(-fsanitize=fuzzer-no-link)
 else()
-  add_compile_options(-g -O1 -fsanitize=fuzzer-no-link,${LIVEREC_SANITIZERS}
+  add_compile_options(${LIVEREC_DEBUG_FLAG} -O1 -fsanitize=fuzzer-no-link,${LIVEREC_SANITIZERS}
                       -fno-sanitize=function -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS)
   add_link_options(-fsanitize=${LIVEREC_SANITIZERS})

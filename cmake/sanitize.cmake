@@ -19,7 +19,7 @@ if(LIVEREC_SANITIZE)
   # -O1 (after the build type's -O2): fast enough, with exact stacks. _GLIBCXX_ASSERTIONS
   # checks operator[] of std::vector, std::string, std::span..., which ASan cannot see inside
   # a container's capacity.
-  add_compile_options(${sanitize_flags} -O1 -g -D_GLIBCXX_ASSERTIONS)
+  add_compile_options(${sanitize_flags} -O1 ${LIVEREC_DEBUG_FLAG} -D_GLIBCXX_ASSERTIONS)
   add_link_options(${sanitize_flags})
   add_library(liverec_sanitizer_options OBJECT
               ${PROJECT_SOURCE_DIR}/tests/sanitizers/sanitizer_options.cc)

@@ -10,7 +10,8 @@
 //     rtmp_chunk (the chunk stream after the handshake); the same FLV files are flv seeds, and
 //     their tags give codec_config and amf0 seeds;
 //   - the spool's sidecars while the server records (spool_sidecar), its recorded TS slices, one
-//     of them cut short as a crash leaves it (ts_slice);
+//     of them cut short as a crash leaves it (ts_compose, and the same files for ts_timestamps,
+//     whose input starts with 2 bytes too);
 //   - s3rver's replies (s3_xml), the example config (config), on-demand replies as the docs show
 //     them (on_demand_reply).
 // Every seed file starts with the bytes its target reads first (see each fuzz/<target>_fuzz.cc:
@@ -182,10 +183,12 @@ async function main() {
     // Recorded slices; the smallest whole, and one torn as a crash leaves it.
     const slices = media.listFiles(path.join(server.dataDir, 'buckets', 'records'), '.ts')
       .map((f) => fs.readFileSync(f)).sort((a, b) => a.length - b.length);
-    seed('ts_slice', 'slice-whole', Buffer.from([0x01, 0x00]), slices[0]);
-    seed('ts_slice', 'slice-torn-two', Buffer.from([0x07, 0x20]), slices[1] || slices[0],
-      (slices[2] || slices[0]).subarray(0, Math.floor((slices[2] || slices[0]).length * 0.6)));
-    seed('ts_slice', 'slice-flv', Buffer.from([0x00, 0x00]), slices[slices.length - 1]);
+    for (const target of ['ts_compose', 'ts_timestamps']) {
+      seed(target, 'slice-whole', Buffer.from([0x01, 0x00]), slices[0]);
+      seed(target, 'slice-torn-two', Buffer.from([0x07, 0x20]), slices[1] || slices[0],
+        (slices[2] || slices[0]).subarray(0, Math.floor((slices[2] || slices[0]).length * 0.6)));
+      seed(target, 'slice-flv', Buffer.from([0x00, 0x00]), slices[slices.length - 1]);
+    }
   } finally {
     await server.stop();
   }

@@ -29,6 +29,9 @@ APT_PACKAGES=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
   libavformat-dev libavcodec-dev libavutil-dev ffmpeg
   nginx libnginx-mod-rtmp
+  # The example load balancer (docs/deploy/haproxy.cfg) and its cluster test
+  # (tests/integration/cluster_lb.test.js runs it unprivileged in the foreground).
+  haproxy
   awscli
   libgtest-dev libgmock-dev libbenchmark-dev
   # The sanitizer build (make sanitize): clang and its sanitizer runtimes (only recommended by
@@ -39,6 +42,11 @@ APT_PACKAGES=(
   nodejs npm curl ca-certificates openssl
 )
 if ((FUZZ)); then APT_PACKAGES+=(clang libclang-rt-14-dev llvm-14); fi
+# The players of the playback tests, tests only: Chromium for hls.js
+# (tests/integration/hls_playback.test.js: headless, through playwright-core, which never
+# downloads a browser of its own) and VLC (tests/integration/vlc_playback.test.js: its command
+# line and base plugins, HLS and MPEG-TS among them).
+if ((NPM)); then APT_PACKAGES+=(chromium vlc-bin vlc-plugin-base); fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

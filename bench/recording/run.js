@@ -31,8 +31,11 @@
 //   --loadpub PATH (default: next to the liverec binary's build, bench/loadpub/liverec-loadpub)
 //   --strace S (after the last round's window of each N: `strace -c -f` of liverec / nginx for S
 //   seconds, summary written to --strace-dir, default $TMPDIR) --perf S (likewise `perf record -g`
-//   of liverec, the flat profile written there) --threads T (liverec's I/O
-//   threads; default: its own, one per core) --label TEXT --json FILE
+//   of liverec, the flat profile written there; PERF_CALL_GRAPH=dwarf,16384 in the environment
+//   records call chains through libc, `--call-graph` of perf) --threads T (liverec's I/O
+//   threads; default: its own, one per core) --ts-muxers LIST (own: liverec's [recording] ts_muxer;
+//   `own,libavformat` runs liverec once with each, the second as side C) --nginx 0 (liverec alone:
+//   a capacity run, no ratio) --label TEXT --json FILE
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -48,7 +51,7 @@ const {
 const opts = parseOptions(process.argv, __filename, {
   n: [20, 50], rounds: 1, window: 30, warmup: 10, idleWindow: 10, slice: 10, mediaSeconds: 60,
   videoKbps: 450, tickMs: 20, staggerMs: 20, toleranceMs: 600, bin: defaultBin(), loadpub: null, strace: 0, perf: 0,
-  threads: 0, straceDir: os.tmpdir(), label: '', json: null,
+  threads: 0, straceDir: os.tmpdir(), label: '', json: null, tsMuxers: 'own', nginx: 1,
 }, {
   '--n': ['n', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'],
   '--warmup': ['warmup', 'number'], '--idle-window': ['idleWindow', 'number'], '--slice': ['slice', 'number'],
@@ -56,8 +59,14 @@ const opts = parseOptions(process.argv, __filename, {
   '--tick-ms': ['tickMs', 'number'], '--stagger-ms': ['staggerMs', 'number'], '--tolerance-ms': ['toleranceMs', 'number'],
   '--strace': ['strace', 'number'], '--perf': ['perf', 'number'], '--threads': ['threads', 'number'],
   '--bin': ['bin', 'path'], '--loadpub': ['loadpub', 'path'], '--strace-dir': ['straceDir', 'path'],
-  '--label': ['label', 'text'], '--json': ['json', 'path'],
+  '--label': ['label', 'text'], '--json': ['json', 'path'], '--ts-muxers': ['tsMuxers', 'text'],
+  '--nginx': ['nginx', 'number'],
 });
+// liverec runs once per TS muxer listed ([recording] ts_muxer): own, libavformat or both.
+opts.tsMuxerList = opts.tsMuxers.split(',').filter(Boolean);
+if (!opts.tsMuxerList.length || opts.tsMuxerList.some((m) => !['own', 'libavformat'].includes(m))) {
+  throw new Error('bad --ts-muxers: own, libavformat or both (comma-separated)');
+}
 opts.loadpub = opts.loadpub || loadpubBeside(opts.bin);
 if (!opts.n.length || opts.rounds < 1 || opts.window < 5) throw new Error('bad --n/--rounds/--window');
 process.env.LIVEREC_BIN = opts.bin;  // read by the harness when it is loaded
@@ -75,7 +84,7 @@ const DOMAIN = 'bench.example.com';
 async function startLoad(file, urlTemplate, n, dir) {
   const summaryPath = path.join(dir, `loadpub-${Date.now()}.json`);
   const child = track(spawn(opts.loadpub, [urlTemplate, '--input', file, '--streams', String(n),
-    '--tick-ms', String(opts.tickMs), '--stagger-ms', String(opts.staggerMs), '--grace-ms', '10000',
+    '--tick-ms', String(opts.tickMs), '--stagger-ms', String(opts.staggerMs), '--grace-ms', String(10000 + n * 20),
     '--json', summaryPath], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -95,7 +104,9 @@ async function startLoad(file, urlTemplate, n, dir) {
   return {
     pid: child.pid,
     async stop() {
-      await stopChild(child, 'SIGTERM', 20000);
+      // Unpublishing every stream takes a while when the machine is saturated (N = 1000 at
+      // 2 Mbit/s needed more than 20 s): the wait grows with N.
+      await stopChild(child, 'SIGTERM', 20000 + n * 40);
       const e = await exited;
       if (!fs.existsSync(summaryPath)) throw new Error(`liverec-loadpub left no summary (${JSON.stringify(e)}): ${stderr.slice(-2000)}`);
       const summary = JSON.parse(fs.readFileSync(summaryPath, 'utf8'));
@@ -160,15 +171,15 @@ async function straceSummary(tag, pid) {
   return out;
 }
 
-// `perf record -g` of liverec for --perf seconds (after the last round's window), then the
-// flat profile (`perf report --no-children`, top symbols) next to the strace summaries.
+// `perf record -g` (or `--call-graph $PERF_CALL_GRAPH`) of liverec for --perf seconds (after the
+// last round's window), then the flat profile (`perf report --no-children`, top symbols) next to the strace summaries.
 async function perfProfile(tag, pid) {
   if (!opts.perf) return null;
   fs.mkdirSync(opts.straceDir, { recursive: true });
   const data = path.join(opts.straceDir, `recording-bench-${tag}.perf.data`);
   const out = path.join(opts.straceDir, `recording-bench-${tag}.perf.txt`);
   log(`  perf record -g ${tag} pid ${pid} (${opts.perf} s) -> ${out}`);
-  const rec = spawnSync('perf', ['record', '-g', '-o', data, '-p', String(pid), '--', 'sleep', String(opts.perf)],
+  const rec = spawnSync('perf', ['record', ...(process.env.PERF_CALL_GRAPH ? ['--call-graph', process.env.PERF_CALL_GRAPH] : ['-g']), '-o', data, '-p', String(pid), '--', 'sleep', String(opts.perf)],
     { encoding: 'utf8', timeout: (opts.perf + 30) * 1000 });
   if (rec.status !== 0) { log(`  perf record failed: ${rec.stderr.trim().split('\n').pop()}`); return null; }
   const rep = spawnSync('perf', ['report', '-i', data, '--no-children', '--stdio', '--percent-limit', '0.5',
@@ -216,8 +227,11 @@ async function settle(read, summary) {
 // ----------------------------------------------------------------------------------------------
 // Side A: liverec
 
-async function sideLiverec(file, n, r, last) {
-  const server = await h.startServer({ topToml: opts.threads ? `threads = ${opts.threads}\n` : '' });
+async function sideLiverec(file, n, r, last, tsMuxer) {
+  const server = await h.startServer({
+    topToml: opts.threads ? `threads = ${opts.threads}\n` : '',
+    extraToml: `\n[recording]\nts_muxer = "${tsMuxer}"\n`,
+  });
   tmpDirs.add(server.tmp);
   const pid = procfs.findPidByArg(server.dataDir);
   if (!pid) { await server.stop(); throw new Error('cannot find the liverec pid'); }
@@ -237,15 +251,15 @@ async function sideLiverec(file, n, r, last) {
     log(`  A${r} liverec pid ${pid}: ${n} streams publishing after ${startup.toFixed(1)} s; warm-up ${opts.warmup} s, window ${opts.window} s`);
     await sleep(opts.warmup * 1000);
     const m = await measure(() => [pid], load.pid, n, opts.window);
-    m.strace = last ? await straceSummary(`liverec-n${n}`, pid) : null;
-    m.perf = last ? await perfProfile(`liverec-n${n}`, pid) : null;
+    m.strace = last ? await straceSummary(`liverec-${tsMuxer}-n${n}`, pid) : null;
+    m.perf = last ? await perfProfile(`liverec-${tsMuxer}-n${n}`, pid) : null;
     const summary = await load.stop();
     const sql = 'SELECT st.stream_name AS name, COUNT(*) AS slices, SUM(sl.duration_ms) AS ms, ' +
       'SUM(sl.bytes) AS bytes FROM slices sl JOIN streams st ON st.account_id = sl.account_id AND st.id = sl.stream_id ' +
       'GROUP BY st.stream_name';
     let rows = [];
     const rec = await settle(() => {
-      rows = dbRows(server.dataDir, sql);
+      rows = dbRows(server, sql);
       return Object.fromEntries(rows.map((x) => [x.name, x.ms]));
     }, summary);
     m.loss = lossCheck(summary, rec, n);
@@ -413,7 +427,7 @@ function summarizeN(results, n) {
   return {
     n, rounds: as.length,
     liverec_pct_per_stream: round(lr, 4), nginx_pct_per_stream: round(ng, 4), ratio: round(lr / ng, 3),
-    ratio_per_round: as.map((m, i) => round(m.cpu_pct_per_stream / bs[i].cpu_pct_per_stream, 3)),
+    ratio_per_round: bs.length ? as.map((m, i) => round(m.cpu_pct_per_stream / bs[i].cpu_pct_per_stream, 3)) : [],
     liverec_rss_mb_per_stream: round(lrRss, 3), nginx_rss_mb_per_stream: round(median(bs.map(perStreamRss)), 3),
     p1_met: lr <= 0.15 && lr <= 0.5 * ng, p3_met: lrRss <= 0.5,
     no_loss: [...as, ...bs].every((m) => m.loss.out_of_tolerance === 0),
@@ -433,10 +447,15 @@ async function main() {
     for (let r = 1; r <= opts.rounds; r++) {
       const last = r === opts.rounds;
       log(`N = ${n}, round ${r}`);
-      const a = await sideLiverec(file, n, r, last);
-      results.rows.push({ n, side: 'A liverec', round: r, m: a });
-      log(`  A${r}: liverec ${a.cpu_pct_per_stream} % per stream (${a.cpu_pct_core} % all), RSS ${a.rss_mb} MB, ` +
-        `recorded ${a.loss.recorded_s}/${a.loss.pushed_s} s, ${a.loss.out_of_tolerance} streams out of tolerance, load ${a.loadavg_start[0]}`);
+      for (const tsMuxer of opts.tsMuxerList) {
+        // The first muxer listed is side A (the summary's liverec); others are side C.
+        const side = tsMuxer === opts.tsMuxerList[0] ? 'A liverec' : `C liverec ${tsMuxer}`;
+        const a = await sideLiverec(file, n, r, last, tsMuxer);
+        results.rows.push({ n, side, round: r, ts_muxer: tsMuxer, m: a });
+        log(`  ${side} ${r} (ts_muxer ${tsMuxer}): ${a.cpu_pct_per_stream} % per stream (${a.cpu_pct_core} % all), RSS ${a.rss_mb} MB, ` +
+          `recorded ${a.loss.recorded_s}/${a.loss.pushed_s} s, ${a.loss.out_of_tolerance} streams out of tolerance, load ${a.loadavg_start[0]}`);
+      }
+      if (!opts.nginx) continue;  // --nginx 0: liverec alone (a capacity run, no ratio)
       const b = await sideNginx(file, n, r, last);
       results.rows.push({ n, side: 'B nginx', round: r, m: b });
       log(`  B${r}: nginx ${b.cpu_pct_per_stream} % per stream (${b.cpu_pct_core} % all), RSS ${b.rss_mb} MB, ` +

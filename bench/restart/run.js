@@ -84,8 +84,8 @@ function leftovers(spool) {
   return out;
 }
 
-function sliceRows(dataDir) {
-  return m.dbRows(dataDir, 'SELECT COUNT(*) AS n FROM slices')[0].n;
+function sliceRows(server) {
+  return m.dbRows(server, 'SELECT COUNT(*) AS n FROM slices')[0].n;
 }
 
 // A V1-signed DescribeLiveRecordConfig; resolves {ok, ms}.
@@ -133,7 +133,7 @@ async function round1(file, r) {
     load.kill('SIGKILL');
     out.record_s = round((Date.now() - t0) / 1000, 1);
     out.at_kill = spoolSlices(spool);
-    out.rows_at_kill = sliceRows(first.dataDir);
+    out.rows_at_kill = sliceRows(first);
     log(`  round ${r}: SIGKILL after ${out.record_s} s of recording: spool ${JSON.stringify(out.at_kill)}, ${out.rows_at_kill} slices indexed`);
 
     await peer.up();
@@ -194,7 +194,7 @@ async function round1(file, r) {
     for (;;) {
       const s = spoolSlices(path.join(first.dataDir, 'spool'));
       let rows = null;
-      try { rows = sliceRows(first.dataDir); } catch { /* busy */ }
+      try { rows = sliceRows(first); } catch { /* busy */ }
       const t = performance.now() - spawnAt;
       timeline.push({ t_ms: Math.round(t), closed: s.closed, torn: s.torn, rows });
       // Drained: no closed slice left and every one indexed. A torn slice with no whole media is
@@ -224,7 +224,7 @@ async function round1(file, r) {
     out.liverec_cpu_s = round((cpu1 - cpu0) / procfs.CLK_TCK, 2);
     out.peer_cpu_s = round((peer1 - peer0) / procfs.CLK_TCK, 2);
     await sleep(3000);
-    out.rows_3s_later = sliceRows(first.dataDir);
+    out.rows_3s_later = sliceRows(first);
     out.spool_3s_later = spoolSlices(path.join(first.dataDir, 'spool'));
     out.spool_leftovers = leftovers(path.join(first.dataDir, 'spool'));
     const lat = probe.filter((x) => x.ok).map((x) => x.ms).sort((a, b) => a - b);

@@ -14,8 +14,9 @@ StreamLeases::StreamLeases(metadata::SqlDatabase& db, const Clock& clock, std::s
       lease_ms_(lease_ms),
       replaces_(std::move(replaces)) {}
 
-Result<metadata::Fence> StreamLeases::Acquire(const std::string& name) {
+Result<metadata::Fence> StreamLeases::Acquire(const std::string& name, bool* fresh) {
   std::lock_guard lock(mutex_);
+  if (fresh) *fresh = false;
   if (auto it = held_.find(name); it != held_.end()) {
     ++it->second.users;
     return it->second.fence;
@@ -24,6 +25,7 @@ Result<metadata::Fence> StreamLeases::Acquire(const std::string& name) {
   if (!lease) return Error(lease.error());
   metadata::Fence fence{lease->key, holder_, lease->epoch};
   held_[name] = Held{fence, 1};
+  if (fresh) *fresh = true;
   return fence;
 }
 

@@ -29,7 +29,8 @@ class StreamLeases {
   StreamLeases(metadata::SqlDatabase& db, const Clock& clock, std::string kind, std::string holder,
                int64_t lease_ms, std::string replaces = "");
 
-  Result<metadata::Fence> Acquire(const std::string& name);
+  // `fresh` (optional) tells whether this call took the lease (true) or shared it (false).
+  Result<metadata::Fence> Acquire(const std::string& name, bool* fresh = nullptr);
   // One user is done with the lease; the last one frees it (a failure to is logged: the lease
   // then lapses by itself). A fence this node no longer holds at that epoch is ignored.
   void Release(const metadata::Fence& fence);

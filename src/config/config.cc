@@ -248,6 +248,9 @@ void Validate(Config& config, Problems& problems) {
   if (config.recording.upload_threads < 1 || config.recording.upload_threads > 256) {
     problems.push_back("recording.upload_threads: must be 1-256");
   }
+  if (config.recording.ts_muxer != "own" && config.recording.ts_muxer != "libavformat") {
+    problems.push_back("recording.ts_muxer: must be \"own\" or \"libavformat\"");
+  }
   if (!config.api.error_docs_url.empty() && !config.api.error_docs_url.starts_with("http://") &&
       !config.api.error_docs_url.starts_with("https://")) {
     problems.push_back("api.error_docs_url: must start with http:// or https://");

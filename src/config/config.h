@@ -76,6 +76,9 @@ struct RecordingConfig {
   // Threads that store and index slices (each stream's in order), apart from the worker pool
   // that answers the API: an upload that hangs holds one of these, never an API worker.
   int64_t upload_threads = 8;
+  // What writes TS slices: "own" (liverec's MPEG-TS muxer) or "libavformat" (its mpegts muxer,
+  // the path before the own one; a fallback, docs/recording.md "Slices").
+  std::string ts_muxer = "own";
 };
 
 // Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.

@@ -51,6 +51,7 @@ void ReadRecording(const TomlView& node, RecordingConfig& r, TomlReader& in) {
   in.Read(node["spool_warn_percent"], r.spool_warn_percent, "recording.spool_warn_percent");
   in.Read(node["upload_retry_max_s"], r.upload_retry_max_s, "recording.upload_retry_max_s");
   in.Read(node["upload_threads"], r.upload_threads, "recording.upload_threads");
+  in.Read(node["ts_muxer"], r.ts_muxer, "recording.ts_muxer");
 }
 
 void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {

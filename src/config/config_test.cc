@@ -208,6 +208,22 @@ http_idle_timeout_s = 2
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TheTsMuxerIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->recording.ts_muxer, "own");
+  std::string file = WriteTemp("[recording]\nts_muxer = \"libavformat\"\n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->recording.ts_muxer, "libavformat");
+  std::remove(file.c_str());
+  file = WriteTemp("[recording]\nts_muxer = \"ffmpeg\"\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("recording.ts_muxer"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TestingPublicAddressesAreReadAndMustBeNumeric) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -145,6 +145,7 @@ spool_max_mb = 16384
 spool_warn_percent = 80
 upload_retry_max_s = 30
 upload_threads = 8
+ts_muxer = "own"
 time_zone = "UTC"
 slice_retention_days = 90
 index_retention_days = 180

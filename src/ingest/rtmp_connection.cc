@@ -35,6 +35,11 @@ RtmpConnection::~RtmpConnection() { EndPublish("connection destroyed"); }
 
 Status RtmpConnection::OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) {
   if (received_bytes_) received_bytes_->Add(in.size());
+  if (revocation_ && revocation_->revoked()) {
+    Status why = revocation_->why();
+    EndPublish("ended from outside: " + why.ToString());
+    return why;
+  }
   auto events = session_.Feed(in);
   // Publish is answered while its event is handled; messages read behind it are then fed on.
   while (events) {
@@ -110,6 +115,7 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   }
   stream_id_ = event.stream_id;
   stream_key_ = key;
+  revocation_ = registry_.RevocationOf(key);
   meter_ = StreamMeter(live.publish_time_ms);
   stats_ = {};
   session_.AcceptPublish(event.stream_id);
@@ -163,6 +169,7 @@ void RtmpConnection::EndPublish(const std::string& why) {
   if (observer_) observer_->OnEnd();
   observer_.reset();
   registry_.Release(stream_key_);
+  revocation_.reset();
   spdlog::info("rtmp: {}: {} ended ({})", peer_, stream_key_, why);
   stream_id_.reset();
 }

@@ -6,7 +6,8 @@
 // logged and dropped, never fatal to other streams. liverec serves no RTMP playback: `play` is
 // answered with an error status (NetStream.Play.Failed, level "error", saying why), logged, and
 // the connection is closed. Every byte read is added to `received_bytes` (one relaxed atomic add
-// per read; liverec_rtmp_received_bytes_total).
+// per read; liverec_rtmp_received_bytes_total). A publish revoked from outside
+// (StreamRegistry::Revoke) is ended at the next read, as a leave, and the connection closes.
 // Thread-safety: none; the connection's coroutine (strand) owns it.
 #pragma once
 
@@ -56,6 +57,7 @@ class RtmpConnection final : public net::ConnectionHandler {
   // The one publishing stream of this connection (ffmpeg and OBS publish one per connection).
   std::optional<uint32_t> stream_id_;
   std::string stream_key_;
+  std::shared_ptr<const Revocation> revocation_;  // of the publish
   std::unique_ptr<StreamObserver> observer_;
   media::flv::FlvTagParser parser_;
   StreamMeter meter_;

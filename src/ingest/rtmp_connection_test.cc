@@ -81,5 +81,36 @@ TEST_F(RtmpConnectionTest, APlayOfALiveStreamLeavesItsPublisherAlone) {
   EXPECT_EQ(listener_.publishes, 1);
 }
 
+TEST_F(RtmpConnectionTest, ARevokedPublishEndsAtTheNextReadAndTheConnectionCloses) {
+  LogCapture log;
+  ScriptedClient publisher;
+  publisher.UpToPublish();
+  RtmpConnection publishing = Connection();
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(publishing.OnData(publisher.bytes(), out).ok());
+  ASSERT_EQ(registry_.LiveKeys(), std::vector<std::string>{"a.com/live/s1"});
+  ASSERT_TRUE(publishing.OnData({}, out).ok()) << "not revoked: reads go on";
+
+  ASSERT_TRUE(registry_.Revoke(
+      "a.com/live/s1", Status(ErrorCode::kLeaseLost, "", "another node took the stream over")));
+  EXPECT_EQ(registry_.LiveKeys(), std::vector<std::string>{"a.com/live/s1"})
+      << "the connection ends it, on its own thread";
+  Status status = publishing.OnData({}, out);
+  EXPECT_EQ(status.code(), ErrorCode::kLeaseLost) << "the connection closes";
+  EXPECT_TRUE(registry_.LiveKeys().empty()) << "the publish ended as a leave";
+  EXPECT_EQ(log.Lines("ended").size(), 1u);
+  EXPECT_NE(log.Lines("ended")[0].find("another node took the stream over"), std::string::npos)
+      << log.Lines("ended")[0];
+  publishing.OnClose(status.ToString());
+
+  // The stream can be published again at once, on a new connection.
+  ScriptedClient again;
+  again.UpToPublish();
+  RtmpConnection republishing = Connection();
+  ASSERT_TRUE(republishing.OnData(again.bytes(), out).ok());
+  EXPECT_EQ(registry_.LiveKeys(), std::vector<std::string>{"a.com/live/s1"});
+  EXPECT_EQ(listener_.publishes, 2);
+}
+
 }  // namespace
 }  // namespace liverec::ingest

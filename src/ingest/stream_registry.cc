@@ -12,6 +12,7 @@ bool StreamRegistry::TryAcquire(const LiveStream& stream, std::string* refusal) 
       if (refusal) *refusal = "stream is already being published";
       return false;
     }
+    revocations_[key] = std::make_shared<Revocation>();
     if (!claims_) {
       if (observer_) observer_->Live(stream);
       return true;
@@ -25,6 +26,7 @@ bool StreamRegistry::TryAcquire(const LiveStream& stream, std::string* refusal) 
     return true;
   }
   live_.erase(key);
+  revocations_.erase(key);
   if (refusal) {
     *refusal = claim.error().code() == ErrorCode::kLeaseHeld
                    ? "stream is already being published (on another node)"
@@ -41,12 +43,28 @@ void StreamRegistry::Release(const std::string& key) {
     if (it == live_.end()) return;
     if (observer_) observer_->Gone(it->second);
     live_.erase(it);
+    revocations_.erase(key);
     if (auto c = claimed_.find(key); c != claimed_.end()) {
       claim = c->second;
       claimed_.erase(c);
     }
   }
   if (claim && claims_) claims_->Release(*claim);
+}
+
+std::shared_ptr<const Revocation> StreamRegistry::RevocationOf(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = revocations_.find(key);
+  return it == revocations_.end() ? nullptr : it->second;
+}
+
+bool StreamRegistry::Revoke(const std::string& key, const Status& why) {
+  std::lock_guard lock(mutex_);
+  auto it = revocations_.find(key);
+  if (it == revocations_.end() || it->second->revoked()) return false;
+  it->second->why_ = why;
+  it->second->revoked_.store(true, std::memory_order_release);
+  return true;
 }
 
 void StreamRegistry::UpdateStats(const std::string& key, const StreamStats& stats) {

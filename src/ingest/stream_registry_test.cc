@@ -85,6 +85,37 @@ TEST(StreamRegistryTest, TheObserverHearsOfEachAcceptedPublishMeasurementAndLeav
                                                        "gone example.com/live/s1 10.0.0.7"}));
 }
 
+TEST(StreamRegistryTest, ARevocationReachesThatPublishOnlyAndOnce) {
+  StreamRegistry registry;
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s2")));
+  auto s1 = registry.RevocationOf("example.com/live/s1");
+  auto s2 = registry.RevocationOf("example.com/live/s2");
+  ASSERT_NE(s1, nullptr);
+  ASSERT_NE(s2, nullptr);
+  EXPECT_EQ(registry.RevocationOf("example.com/live/none"), nullptr);
+  EXPECT_FALSE(s1->revoked());
+
+  Status why(ErrorCode::kLeaseLost, "", "another node took the stream over");
+  EXPECT_TRUE(registry.Revoke("example.com/live/s1", why));
+  EXPECT_TRUE(s1->revoked());
+  EXPECT_EQ(s1->why().code(), ErrorCode::kLeaseLost);
+  EXPECT_EQ(s1->why().detail(), "another node took the stream over");
+  EXPECT_FALSE(s2->revoked()) << "another stream goes on";
+  EXPECT_FALSE(
+      registry.Revoke("example.com/live/s1", Status(ErrorCode::kInternalError, "", "again")))
+      << "once";
+  EXPECT_EQ(s1->why().code(), ErrorCode::kLeaseLost);
+  EXPECT_FALSE(registry.Revoke("example.com/live/none", why)) << "not live";
+
+  // A new publish of the stream after the revoked one left starts unrevoked.
+  registry.Release("example.com/live/s1");
+  EXPECT_EQ(registry.RevocationOf("example.com/live/s1"), nullptr);
+  ASSERT_TRUE(registry.TryAcquire(Stream("a", "example.com", "live", "s1")));
+  EXPECT_FALSE(registry.RevocationOf("example.com/live/s1")->revoked());
+  EXPECT_TRUE(s1->revoked()) << "the old publish keeps its flag";
+}
+
 TEST(StreamMeterTest, RatesComeOncePerWindowFromWhatWasCounted) {
   StreamMeter meter(10'000);
   StreamStats stats;

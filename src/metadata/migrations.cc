@@ -476,6 +476,34 @@ constexpr std::string_view kLeaseHolderIndex = R"sql(
 CREATE INDEX leases_by_holder ON leases (kind, holder);
 )sql";
 
+// In a cluster, what a node is about to store for a slice (docs/cluster.md "Slices caught by a
+// node's death"): written before the slice's objects, deleted once they are indexed, so that the
+// node that takes the stream over indexes what a dead node stored but could not index.
+constexpr std::string_view kSliceIntentsSchema = R"sql(
+CREATE TABLE slice_intents (
+  account_id      TEXT NOT NULL,
+  stream_id       TEXT NOT NULL,
+  slice_id        TEXT NOT NULL,
+  start_ms        BIGINT NOT NULL,
+  end_ms          BIGINT NOT NULL,
+  endpoint        TEXT NOT NULL,
+  bucket          TEXT NOT NULL,
+  key_base        TEXT NOT NULL,
+  video_codec     TEXT NOT NULL,
+  audio_codec     TEXT NOT NULL,
+  width           INTEGER NOT NULL,
+  height          INTEGER NOT NULL,
+  sequence        BIGINT NOT NULL,
+  m3u8_cycle_id   TEXT NOT NULL,
+  discontinuity   INTEGER NOT NULL,
+  held_cycle_ids  TEXT NOT NULL,
+  resumed         INTEGER NOT NULL,
+  torn            INTEGER NOT NULL,
+  created_at_ms   BIGINT NOT NULL,
+  PRIMARY KEY (account_id, stream_id, slice_id)
+);
+)sql";
+
 constexpr std::string_view kStreamCommandsSchema = R"sql(
 CREATE TABLE online_streams (
   account_id      TEXT NOT NULL,
@@ -544,6 +572,7 @@ const std::vector<Migration>& AllMigrations() {
       {13, "cluster leases and nodes", kClusterSchema},
       {14, "online streams and stream commands across nodes", kStreamCommandsSchema},
       {15, "leases found by holder", kLeaseHolderIndex},
+      {16, "slice intents of cluster nodes", kSliceIntentsSchema},
   };
   return kMigrations;
 }

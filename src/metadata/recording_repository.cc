@@ -19,6 +19,18 @@ StreamRow ToStream(const SqlRow& r) {
           AsText(r[4]), AsInt(r[5]),  AsInt(r[6])};
 }
 
+std::string StateText(CycleState state) {
+  switch (state) {
+    case CycleState::kOpen:
+      return "open";
+    case CycleState::kClosing:
+      return "closing";
+    case CycleState::kClosed:
+      return "closed";
+  }
+  return "open";
+}
+
 RecordCycleRow ToCycle(const SqlRow& r) {
   RecordCycleRow c;
   c.account_id = AsText(r[0]);
@@ -28,7 +40,10 @@ RecordCycleRow ToCycle(const SqlRow& r) {
   c.format = AsText(r[4]);
   c.sequence = AsInt(r[5]);
   c.config_json = AsText(r[6]);
-  c.state = AsText(r[7]) == "closed" ? CycleState::kClosed : CycleState::kOpen;
+  std::string state = AsText(r[7]);
+  c.state = state == "closed"    ? CycleState::kClosed
+            : state == "closing" ? CycleState::kClosing
+                                 : CycleState::kOpen;
   c.live = AsInt(r[8]) != 0;
   c.start_ms = AsOptionalInt(r[9]);
   c.end_ms = AsOptionalInt(r[10]);
@@ -103,13 +118,12 @@ Result<int64_t> RecordingRepository::TakeSequence(const std::string& account_id,
 
 Status RecordingRepository::InsertCycle(const RecordCycleRow& c, const Fence* fence) {
   return FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
-    auto r =
-        db.Execute("INSERT INTO record_cycles (" + Cols(kCycleColumns) +
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence,
-                    c.config_json, std::string(c.state == CycleState::kOpen ? "open" : "closed"),
-                    int64_t{c.live ? 1 : 0}, OptionalInt(c.start_ms), OptionalInt(c.end_ms),
-                    c.last_activity_ms, c.object_key, OptionalInt(c.closed_at_ms)});
+    auto r = db.Execute(
+        "INSERT INTO record_cycles (" + Cols(kCycleColumns) +
+            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {c.account_id, c.id, c.stream_id, c.config_id, c.format, c.sequence, c.config_json,
+         StateText(c.state), int64_t{c.live ? 1 : 0}, OptionalInt(c.start_ms),
+         OptionalInt(c.end_ms), c.last_activity_ms, c.object_key, OptionalInt(c.closed_at_ms)});
     return r ? Status::Ok() : r.error();
   });
 }
@@ -148,6 +162,23 @@ Status RecordingRepository::CloseCycle(const std::string& account_id, const std:
   });
 }
 
+Result<bool> RecordingRepository::MarkCycleClosing(const std::string& account_id,
+                                                   const std::string& cycle_id,
+                                                   const Fence* fence) {
+  bool marked = false;
+  Status status = FencedWrite(db_, fence, [&](SqlSession& db) -> Status {
+    auto r = db.Execute(
+        "UPDATE record_cycles SET state = 'closing', live = 0 "
+        "WHERE account_id = ? AND id = ? AND state = 'open'",
+        {account_id, cycle_id});
+    if (!r) return r.error();
+    marked = *r > 0;
+    return Status::Ok();
+  });
+  if (!status.ok()) return Error(status);
+  return marked;
+}
+
 Result<std::optional<RecordCycleRow>> RecordingRepository::FindCycle(const std::string& account_id,
                                                                      const std::string& cycle_id) {
   auto rows = db_.Query(
@@ -177,7 +208,8 @@ Status RecordingRepository::MarkAllCyclesNotLive() {
 
 Result<std::vector<RecordCycleRow>> RecordingRepository::ListOpenCycles() {
   auto rows = db_.Query("SELECT " + Cols(kCycleColumns) +
-                            " FROM record_cycles WHERE state = 'open' ORDER BY last_activity_ms",
+                            " FROM record_cycles WHERE state IN ('open', 'closing') "
+                            "ORDER BY last_activity_ms",
                         {});
   if (!rows) return Error(rows.error());
   std::vector<RecordCycleRow> cycles;

@@ -68,6 +68,9 @@ class RecordingRepository {
   RecordingRepository(SqlDatabase& db, const Clock& clock, RandomSource& random)
       : db_(db), clock_(clock), random_(random) {}
 
+  // The database it works on (for the repositories of the same recordings).
+  SqlDatabase& database() { return db_; }
+
   // The stream row, created on first publish; last_publish_ms is set to now.
   Result<StreamRow> EnsureStream(const std::string& account_id, const std::string& domain,
                                  const std::string& app, const std::string& stream);
@@ -87,6 +90,11 @@ class RecordingRepository {
   // Marks whether a publisher feeds the cycle; last_activity_ms = now.
   Status SetCycleLive(const std::string& account_id, const std::string& cycle_id, bool live,
                       int64_t now_ms, const Fence* fence = nullptr);
+  // An open cycle takes no more slices: its files are to be written (state closing, not live).
+  // True when it was open; false when it was closing or closed already (nothing changes).
+  Result<bool> MarkCycleClosing(const std::string& account_id, const std::string& cycle_id,
+                                const Fence* fence = nullptr);
+  // Its files are stored (state closed); `object_key` names the first.
   Status CloseCycle(const std::string& account_id, const std::string& cycle_id,
                     const std::string& object_key, int64_t now_ms, const Fence* fence = nullptr);
   Result<std::optional<RecordCycleRow>> FindCycle(const std::string& account_id,
@@ -99,7 +107,8 @@ class RecordingRepository {
   // At start: no publisher feeds any cycle of this node any more (last_activity_ms is kept, so
   // cycles whose DelayTime passed while the server was down close at once).
   Status MarkAllCyclesNotLive();
-  // Open cycles of every account (for closing those past DelayTime, and for recovery).
+  // Cycles of every account not closed yet, open and closing (for closing those past DelayTime
+  // and those left closing by a crash or a failed close), by last activity.
   Result<std::vector<RecordCycleRow>> ListOpenCycles();
 
   // Idempotent: a slice already indexed (same stream and start) is left as it is.

@@ -74,7 +74,10 @@ struct StreamRow {
   int64_t last_publish_ms = 0;
 };
 
-enum class CycleState { kOpen, kClosed };
+// kOpen: slices join it. kClosing: no slice joins it any more (its CycleDuration was reached, its
+// DelayTime passed, or it was closed on command) and its files are being written; a crash leaves it
+// to be closed at the next start. kClosed: its files are stored.
+enum class CycleState { kOpen, kClosing, kClosed };
 
 // One recording file being built (m3u8 now; mp4/flv later) for one stream and config.
 struct RecordCycleRow {

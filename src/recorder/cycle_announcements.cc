@@ -3,7 +3,9 @@
 // told, and the row is marked announced. A crash or a failed call between the row and the mark
 // leaves the row unannounced; AnnouncePending (at start, and a minute after a failed call) tells
 // the events again, rebuilding the event from the row and the plan kept in its cycle. The events
-// are idempotent per file (recording_events.h), so a file is never announced twice.
+// are idempotent per file (recording_events.h), so a file is never announced twice. A file is
+// announced under its cycle's claim: by the task closing the cycle, or by AnnouncePending when
+// no task has it.
 #include <spdlog/spdlog.h>
 
 #include "recorder/cycle_manager.h"
@@ -38,6 +40,7 @@ bool CycleManager::TellLocked(const CreatedFile& file, const std::function<Statu
                 told.ok() ? "announced but not marked: " + marked.ToString()
                           : "not announced: " + told.ToString(),
                 kAnnounceRetryMs / 1000);
+  std::lock_guard lock(state_mutex_);
   if (!announce_retry_ms_) announce_retry_ms_ = clock_.NowMs() + kAnnounceRetryMs;
   return false;
 }
@@ -50,17 +53,17 @@ Result<RecordingPlan> CycleManager::PlanOfCycle(const std::string& account_id,
   return PlanOfCycleRow(**cycle);
 }
 
-Status CycleManager::AnnouncePending() {
-  std::lock_guard lock(mutex_);
-  return AnnouncePendingLocked();
-}
+Status CycleManager::AnnouncePending() { return AnnouncePendingNow(); }
 
-Status CycleManager::AnnouncePendingLocked() {
+Status CycleManager::AnnouncePendingNow() {
   if (!events_) return Status::Ok();
   int announced = 0;
   int left = 0;
   auto announce = [&](const std::string& account_id, const std::string& cycle_id,
                       const std::string& key, const auto& row) {
+    // A task closing the cycle now announces its files itself.
+    auto claim = cycle_claims_.TryLock(cycle_id);
+    if (!claim) return;
     auto plan = PlanOfCycle(account_id, cycle_id);
     if (!plan) {
       spdlog::error("recorder: stored file {} cannot be announced: {}", key,

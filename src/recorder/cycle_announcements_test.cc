@@ -97,11 +97,12 @@ TEST_F(CycleAnnouncementsTest, ACrashBeforeTheCallIsAnnouncedAtStartAndTheCycleR
   std::string cycle = Record(Plan(), 3);
   events_.next = ScriptedEvents::Next::kCrashBefore;
   CloseAndCrash();
-  // What the crash left: the playlist stored and its row written, unannounced; the cycle open.
+  // What the crash left: the playlist stored and its row written, unannounced; the cycle
+  // closing.
   ASSERT_EQ(Playlists().size(), 1u);
   std::string key = Playlists()[0];
   EXPECT_FALSE(Playlist(cycle).announced);
-  EXPECT_EQ(Cycle(cycle).state, metadata::CycleState::kOpen);
+  EXPECT_EQ(Cycle(cycle).state, metadata::CycleState::kClosing);
   EXPECT_TRUE(events_.files.empty());
 
   Restart(&events_);
@@ -135,8 +136,9 @@ TEST_F(CycleAnnouncementsTest, ACycleClosedAfterACrashAnnouncesItsUnannouncedPla
 }
 
 TEST_F(CycleAnnouncementsTest, APublishBackBeforeTheInterruptedCloseIsDoneStartsANewCycle) {
-  // After the restart a publish comes back before the periodic close ran: the cycle whose
-  // playlist is stored is closed on it, not continued (its playlist would miss the new slices).
+  // After the restart a publish comes back before the periodic close ran: the cycle whose close
+  // began is not continued (its playlist would miss the new slices); the next periodic close
+  // closes it on its stored playlist.
   std::string first = Record(Plan(), 2);
   events_.next = ScriptedEvents::Next::kCrashBefore;
   CloseAndCrash();
@@ -144,6 +146,8 @@ TEST_F(CycleAnnouncementsTest, APublishBackBeforeTheInterruptedCloseIsDoneStarts
   Restart(&events_);
   std::string second = Record(Plan(), 2);
   EXPECT_NE(second, first);
+  EXPECT_EQ(Cycle(first).state, metadata::CycleState::kClosing);
+  ASSERT_TRUE(cycles_->CloseExpired().ok());
   EXPECT_EQ(Cycle(first).state, metadata::CycleState::kClosed);
   EXPECT_EQ(Cycle(first).object_key, key);
   ASSERT_EQ(events_.files.size(), 1u);

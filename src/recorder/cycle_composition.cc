@@ -194,9 +194,9 @@ void CycleManager::ReleaseHeldLocked(const std::vector<metadata::HeldSliceRow>& 
 }
 
 Status CycleManager::SweepSpool() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock gate(compose_gate_);  // no composition runs now
   std::error_code ec;
-  fs::remove_all(spool_.ComposeRoot(), ec);  // compositions only run under this lock
+  fs::remove_all(spool_.ComposeRoot(), ec);
   if (!fs::exists(spool_.HeldRoot(), ec)) return Status::Ok();
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(spool_.HeldRoot(), ec)) {

@@ -233,9 +233,9 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   lane->Post([lane, finisher, plan, publish_ms = deps_.clock.NowMs()] {
     lane->Begin(plan, publish_ms, finisher);
   });
-  return std::make_unique<StreamRecorder>(std::move(plan), deps_.spool, std::move(finisher),
-                                          std::move(lane), deps_.clock, deps_.random, previous_end,
-                                          on_slice_end, deps_.metrics);
+  return std::make_unique<StreamRecorder>(
+      std::move(plan), deps_.spool, std::move(finisher), std::move(lane), deps_.clock, deps_.random,
+      previous_end, on_slice_end, deps_.metrics, ConfigChangeLimits{}, deps_.ts_muxer);
 }
 
 Result<int> Recorder::Recover() {

@@ -61,6 +61,8 @@ struct RecorderDependencies {
   // stream's recording (docs/cluster.md "Stream ownership"); null on a single node. The
   // CycleManager must have the same (SetLeases).
   cluster::StreamLeases* recording_leases = nullptr;
+  // What writes the TS slices ([recording] ts_muxer).
+  media::ts::TsMuxerKind ts_muxer = media::ts::TsMuxerKind::kOwn;
 };
 
 class Recorder final : public ingest::PublishListener {

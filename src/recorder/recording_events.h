@@ -19,8 +19,9 @@
 // under a `_1` name, with its own row and call). Implementations should only record the event
 // (e.g. one INSERT) and return: delivery belongs elsewhere.
 //
-// Thread-safety: called from worker threads, with the CycleManager's lock held (never from an I/O
-// thread); implementations must be thread-safe and must not call back into the recorder.
+// Thread-safety: called from worker threads and the close executor's, for different streams at
+// once (never from an I/O thread); implementations must be thread-safe and must not call back
+// into the recorder.
 #pragma once
 
 #include <cstdint>

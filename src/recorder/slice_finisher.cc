@@ -1,19 +1,30 @@
 #include "recorder/slice_finisher.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
 
+#include "recorder/slice_intents.h"
 #include "recorder/slice_staging.h"
-#include "storage/object_key_template.h"
 
 namespace liverec::recorder {
 
 Status SliceFinisher::TakeLease(const RecordingPlan& plan) {
   if (!leases_ || fence_) return Status::Ok();
-  auto fence = leases_->Acquire(RecordLeaseName(plan.account_id, plan.stream_id));
+  bool fresh = false;
+  auto fence = leases_->Acquire(RecordLeaseName(plan.account_id, plan.stream_id), &fresh);
   if (!fence) return fence.error();
+  if (fresh) {
+    // What a node that lost the stream left half-stored comes first (its slices are older).
+    Status adopted =
+        AdoptSliceIntents(intents_, recordings_, stores_, plan.account_id, plan.stream_id, *fence);
+    if (!adopted.ok()) {
+      leases_->Release(*fence);
+      return adopted;
+    }
+  }
   fence_ = *fence;
   return Status::Ok();
 }
@@ -29,6 +40,30 @@ Status SliceFinisher::Begin(const RecordingPlan& plan, int64_t publish_ms) {
 }
 
 Status SliceFinisher::Finish(SpoolSlice& slice) {
+  Status status = FinishOnce(slice);
+  if (status.ok()) after_loss_ = false;
+  if (status.code() != ErrorCode::kLeaseLost || !Clustered()) return status;
+  // Another node took the stream's recording lease while this node could not renew it (cut off
+  // from the database, or paused, longer than the lease). If it let the lease go again (it
+  // closed the cycles it found without activity), this node's recording goes on in new cycles.
+  const RecordingPlan& plan = slice.plan;
+  fence_.reset();
+  cycle_ids_.clear();
+  after_loss_ = true;
+  Status taken = TakeLease(plan);
+  // Held by another node: it records the stream now (this recording fails). Another error (the
+  // database, the bucket while settling intents): the lane tries again.
+  if (!taken.ok()) return taken.code() == ErrorCode::kLeaseHeld ? status : taken;
+  spdlog::warn(
+      "recorder: {}/{}/{}: another node took this stream's recording over while this node could "
+      "not renew its lease, and let it go; recording goes on here in new cycles from slice {}",
+      plan.domain, plan.app, plan.stream, slice.id);
+  status = FinishOnce(slice);
+  if (status.ok()) after_loss_ = false;
+  return status;
+}
+
+Status SliceFinisher::FinishOnce(SpoolSlice& slice) {
   const RecordingPlan& plan = slice.plan;
   storage::ObjectStore* store = stores_(plan.endpoint, plan.bucket);
   if (!store) {
@@ -41,14 +76,27 @@ Status SliceFinisher::Finish(SpoolSlice& slice) {
   for (const auto& format : plan.formats) {
     auto cycle = cycles_.Attach(plan, format.format, slice.start_ms, fence());
     if (!cycle) return cycle.error();
+    // Back after losing the stream: never into a cycle that holds later media than this slice
+    // (another node recorded the publisher there meanwhile).
+    if (after_loss_ && cycle->end_ms.value_or(0) > slice.start_ms) {
+      return Status(ErrorCode::kLeaseLost, "",
+                    "another node recorded the stream after this slice began");
+    }
     cycle_ids_[format.format] = cycle->id;
     cycles.push_back(std::move(*cycle));
   }
   // The database first, then the files: replaying a slice after a crash repeats nothing twice.
   // The bucket first (m3u8), then the holds: a slice the bucket refuses for good is held by no
-  // cycle when it is set aside.
+  // cycle when it is set aside. In a cluster the intent comes before both and goes after.
+  bool retry = slice.sequence >= 0;
+  bool m3u8 = std::any_of(cycles.begin(), cycles.end(),
+                          [](const auto& cycle) { return cycle.format == "m3u8"; });
+  if (m3u8) LIVEREC_RETURN_IF_ERROR(TakeSequence(slice));
+  if (Clustered()) {
+    LIVEREC_RETURN_IF_ERROR(intents_.Insert(IntentOf(slice, cycles, clock_.NowMs()), fence()));
+  }
   for (const auto& cycle : cycles) {
-    if (cycle.format == "m3u8") LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle));
+    if (cycle.format == "m3u8") LIVEREC_RETURN_IF_ERROR(Store(slice, *store, cycle, retry));
   }
   // In a cluster, an MP4/FLV cycle may be closed by another node: its slices go to the bucket.
   if (leases_ && plan.ComposesFiles()) {
@@ -57,31 +105,42 @@ Status SliceFinisher::Finish(SpoolSlice& slice) {
   for (const auto& cycle : cycles) {
     if (cycle.format != "m3u8") LIVEREC_RETURN_IF_ERROR(Hold(slice, cycle, *store));
   }
+  if (Clustered()) {
+    LIVEREC_RETURN_IF_ERROR(intents_.Delete(plan.account_id, plan.stream_id, slice.id, fence()));
+  }
   if (plan.ComposesFiles()) return spool_.Hold(slice);
   spool_.Remove(slice);
   return Status::Ok();
 }
 
-Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
-                            const metadata::RecordCycleRow& cycle) {
+Status SliceFinisher::TakeSequence(SpoolSlice& slice) {
+  if (slice.sequence >= 0) return Status::Ok();  // retries and recovery keep the number
   const RecordingPlan& plan = slice.plan;
-  if (slice.sequence < 0) {  // the first attempt: retries and recovery keep the number
-    auto taken =
-        recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kSlice);
-    if (!taken) return taken.error();
-    slice.sequence = *taken;
-    Status saved = spool_.WriteSidecar(slice);
-    if (!saved.ok()) {
-      spool_.health().WriteFailed(clock_.NowMs(), saved.detail());
-      if (spool_.health().AdmitWarning("sidecar", clock_.NowMs())) {
-        spdlog::warn("recorder: slice {}: sidecar: {}", slice.id, saved.ToString());
-      }
+  auto taken =
+      recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kSlice);
+  if (!taken) return taken.error();
+  slice.sequence = *taken;
+  Status saved = spool_.WriteSidecar(slice);
+  if (!saved.ok()) {
+    spool_.health().WriteFailed(clock_.NowMs(), saved.detail());
+    if (spool_.health().AdmitWarning("sidecar", clock_.NowMs())) {
+      spdlog::warn("recorder: slice {}: sidecar: {}", slice.id, saved.ToString());
     }
   }
-  storage::TemplateValues values{plan.app,       plan.stream,
-                                 slice.sequence, slice.start_ms,
-                                 slice.end_ms,   int64_t{plan.time_zone_minutes} * 60'000};
-  std::string base = storage::RenderObjectKey(plan.slice_template, values, "");
+  return Status::Ok();
+}
+
+Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
+                            const metadata::RecordCycleRow& cycle, bool retry) {
+  const RecordingPlan& plan = slice.plan;
+  if (retry && Clustered()) {
+    // A slice tried before may have been indexed since by the node that settled its intent
+    // (this node's restart, or another node's takeover): storing it again would leave a copy.
+    auto indexed = intents_.IndexedKey(plan.account_id, plan.stream_id, slice.start_ms);
+    if (!indexed) return indexed.error();
+    if (*indexed) return Status::Ok();
+  }
+  std::string base = SliceKeyBase(slice);
   std::string path = spool_.ClosedPath(slice);
   auto started = std::chrono::steady_clock::now();
   auto key = PutWithoutOverwrite(base, ".ts",
@@ -92,23 +151,7 @@ Status SliceFinisher::Store(SpoolSlice& slice, storage::ObjectStore& store,
   std::error_code ec;
   auto bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
   // A republish continuing the cycle gets #EXT-X-DISCONTINUITY.
-  bool resumed = slice.publish_start && cycle.start_ms.has_value();
-  metadata::SliceRow row{plan.account_id,
-                         plan.stream_id,
-                         slice.start_ms,
-                         slice.end_ms,
-                         slice.end_ms - slice.start_ms,
-                         ec ? 0 : bytes,
-                         plan.endpoint,
-                         plan.bucket,
-                         *key,
-                         slice.video_codec,
-                         slice.audio_codec,
-                         slice.width,
-                         slice.height,
-                         slice.sequence,
-                         cycle.id,
-                         slice.discontinuity || resumed};
+  metadata::SliceRow row = SliceRowOf(slice, cycle, *key, ec ? 0 : bytes);
   Status indexed = recordings_.InsertSlice(row, fence());
   if (indexed.code() == ErrorCode::kLeaseLost) DeleteStaleObject(store, *key, indexed);
   LIVEREC_RETURN_IF_ERROR(indexed);

@@ -11,11 +11,15 @@
 // End releases them. In a cluster (`leases`), the publish's writes are fenced by the stream's
 // recording lease (docs/cluster.md "Stream ownership"): Begin takes it (the first Finish, for a
 // recovered stream) and End frees it; while another live node holds it they fail with LeaseHeld and
-// the lane retries. A write the fence refuses (LeaseLost: another node took the stream over while
-// this one was paused or cut off) fails this recording alone: its slices are set aside, never
-// written into the cycle the other node now records, and a slice it stored just before is deleted
-// again. Thread-safety: calls for one stream must be serialized (a strand); blocks (database,
-// disk).
+// the lane retries. In a cluster each slice's intent (slice_intents.h) is written before its
+// objects and deleted after its index rows; taking a stream's lease afresh settles the intents a
+// node that lost the stream left. A write the fence refuses (LeaseLost: another node took the
+// stream over while this one was paused or cut off) fails this recording alone: its slices are set
+// aside, never written into the cycle the other node now records, and a slice it stored just before
+// is deleted again — unless the other node let the lease go again (it closed the cycles that had no
+// activity while this node was cut off): then this node takes the lease anew and the recording
+// goes on in new cycles. Thread-safety: calls for one stream must be serialized (a strand); blocks
+// (database, disk).
 #pragma once
 
 #include <atomic>
@@ -24,6 +28,7 @@
 #include <string>
 
 #include "metadata/recording_repository.h"
+#include "metadata/slice_intent_repository.h"
 #include "recorder/cycle_manager.h"
 #include "recorder/recorder_metrics.h"
 #include "recorder/spool.h"
@@ -43,7 +48,8 @@ class SliceFinisher {
         spool_(spool),
         clock_(clock),
         metrics_(metrics),
-        leases_(leases) {}
+        leases_(leases),
+        intents_(recordings.database()) {}
 
   // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
   // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.
@@ -64,13 +70,18 @@ class SliceFinisher {
   void AnnounceLeave(const RecordingPlan& plan) { cycles_.AnnounceLeave(plan); }
 
  private:
+  // One attempt of Finish.
+  Status FinishOnce(SpoolSlice& slice);
   Status Store(SpoolSlice& slice, storage::ObjectStore& store,
-               const metadata::RecordCycleRow& cycle);
+               const metadata::RecordCycleRow& cycle, bool retry);
+  // The first attempt of an m3u8 slice takes its {Sequence} (kept in its sidecar).
+  Status TakeSequence(SpoolSlice& slice);
   Status Hold(const SpoolSlice& slice, const metadata::RecordCycleRow& cycle,
               storage::ObjectStore& store);
   // In a cluster: takes the stream's recording lease unless this publish holds it already.
   Status TakeLease(const RecordingPlan& plan);
   const metadata::Fence* fence() const { return fence_ ? &*fence_ : nullptr; }
+  bool Clustered() const { return leases_ != nullptr; }
 
   metadata::RecordingRepository& recordings_;
   CycleManager& cycles_;
@@ -79,7 +90,10 @@ class SliceFinisher {
   const Clock& clock_;
   RecorderMetrics* metrics_;
   cluster::StreamLeases* leases_;
-  std::optional<metadata::Fence> fence_;  // the lease held (on the lane only)
+  metadata::SliceIntentRepository intents_;  // used in a cluster only
+  std::optional<metadata::Fence> fence_;     // the lease held (on the lane only)
+  // The lease was lost and no slice finished since: a slice goes into no cycle with later media.
+  bool after_loss_ = false;
   std::string account_id_;
   std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
   std::atomic<bool> failed_{false};

@@ -14,8 +14,11 @@
 //                                            key, access denied, ...): kept, with its sidecar
 //                                            (.json) and the reason (.reason.txt); never
 //                                            retried by itself (spool_failed.cc)
-// Files are written to a temporary name, fsynced and renamed. Thread-safety: the functions may
-// be called from any thread for different slices.
+// Sidecars are written to a temporary name, fsynced, renamed, and their directory fsynced; a
+// closed slice's file is fsynced before its rename. Folders are created only when an open or a
+// rename finds them missing, and then the parent of each is fsynced. docs/recording.md
+// ("File-system work per slice") lists every fsync and what it protects. Thread-safety: the
+// functions may be called from any thread for different slices.
 #pragma once
 
 #include <atomic>
@@ -33,6 +36,15 @@ namespace liverec::recorder {
 
 class SpoolFileSink;
 
+// The fsyncs a Spool made, of files and of directories (tests; shared by copies of the Spool).
+struct SpoolSyncs {
+  std::atomic<int64_t> files{0};
+  std::atomic<int64_t> directories{0};
+  void Count(bool directory) {
+    (directory ? directories : files).fetch_add(1, std::memory_order_relaxed);
+  }
+};
+
 class Spool {
  public:
   explicit Spool(std::string root) : root_(std::move(root)) {}
@@ -49,18 +61,21 @@ class Spool {
   std::string ComposeRoot() const { return root_ + "/compose"; }
   std::string FailedRoot() const { return root_ + "/failed"; }
 
-  // Writes the sidecar atomically (temp file, fsync, rename).
+  // Writes the sidecar atomically and durably (temp file, fsync, rename, directory fsync).
+  // Creates the stream's folder when it is missing.
   Status WriteSidecar(const SpoolSlice& slice) const;
-  // fsyncs the .part file, renames it to .ts, rewrites the sidecar as closed. `slice.closed`
-  // says whether the .ts is in place, also when the sidecar could not be rewritten.
+  // fsyncs the .part file, renames it to .ts, rewrites the sidecar as closed (durably: the
+  // directory fsync covers both renames). `slice.closed` says whether the .ts is in place, also
+  // when the sidecar could not be rewritten.
   Status CloseSlice(SpoolSlice& slice) const;
   // Cuts the slice's .part file (torn by a crash or by a failed write) to whole 188-byte TS
   // packets and returns the duration of what it holds in ms; -1 when no whole media is left.
   int64_t CutTornToWholePackets(const SpoolSlice& slice) const;
-  // Removes the slice's files (after it is stored and indexed).
+  // Removes the slice's files (after it is stored and indexed). Not fsynced: a power cut may
+  // bring them back, and recovery then finishes the slice again.
   void Remove(const SpoolSlice& slice) const;
-  // Moves the closed slice to its held path (for MP4/FLV cycles) and removes its sidecar.
-  // Idempotent: a slice already moved is left as it is.
+  // Moves the closed slice to its held path (for MP4/FLV cycles), fsyncs the held folder, and
+  // removes its sidecar. Idempotent: a slice already moved is left as it is.
   Status Hold(const SpoolSlice& slice) const;
   // Moves the closed (or torn) slice and its sidecar to failed/<stream_id>/ and writes `reason`
   // beside them. Idempotent.
@@ -81,7 +96,7 @@ class Spool {
   // Whether a directory directly under the root is one of the spool's own (cycles, held,
   // compose, orphans, failed) rather than a stream's.
   static bool IsReservedDir(std::string_view name);
-  // Atomic write of a whole small file.
+  // Atomic and durable write of a whole small file (temp file, fsync, rename, directory fsync).
   static Status WriteFileAtomically(const std::string& path, const std::string& content);
   // Failed and successful writes into the spool, for /healthz (shared by copies of the Spool).
   SpoolHealth& health() const { return *health_; }
@@ -90,20 +105,28 @@ class Spool {
   // While on, every write to a .part file opened by OpenPart fails with ENOSPC, as on a full
   // disk (simulations of a full disk; shared by copies of the Spool).
   void FailPartWritesForTest(bool fail) const { fail_part_writes_->store(fail); }
+  const SpoolSyncs& SyncsForTest() const { return *syncs_; }
 
  private:
+  // Writes `content` to `<path>.tmp`, fsyncs it, renames it to `path`, fsyncs the directory.
+  static Status WriteFile(const std::string& path, const std::string& content, SpoolSyncs& syncs);
+
   std::string root_;
+  std::shared_ptr<SpoolSyncs> syncs_ = std::make_shared<SpoolSyncs>();
   std::shared_ptr<SpoolHealth> health_ = std::make_shared<SpoolHealth>();
   std::shared_ptr<std::atomic<bool>> fail_part_writes_ = std::make_shared<std::atomic<bool>>();
 };
 
 // A ByteSink over a spool file (unbuffered: each Write is one write(2), the TS writer batches
-// 32 KiB or 500 ms of media at a time; Close fsyncs).
+// 32 KiB or 500 ms of media at a time). Close does not fsync: Spool::CloseSlice does, on the
+// stream's lane, off the connection's thread.
 class SpoolFileSink final : public media::ByteSink {
  public:
-  // `fail_writes` (optional) makes every Write fail with ENOSPC while it is true.
+  // `fail_writes` (optional) makes every Write fail with ENOSPC while it is true. The folder is
+  // created when missing (its parent fsynced, counted in `syncs` when given).
   static Result<std::unique_ptr<SpoolFileSink>> Open(
-      const std::string& path, std::shared_ptr<const std::atomic<bool>> fail_writes = nullptr);
+      const std::string& path, std::shared_ptr<const std::atomic<bool>> fail_writes = nullptr,
+      SpoolSyncs* syncs = nullptr);
   ~SpoolFileSink() override;
   Status Write(std::span<const uint8_t> bytes) override;
   Status Close();

@@ -1,4 +1,8 @@
 #include "recorder/spool.h"
+#include "testing/temp_dir.h"
+
+#include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -77,6 +81,89 @@ TEST(SpoolTest, ASidecarWithAFloatOrOutOfRangeIntegerIsRefused) {
   plan = ToJson(Slice());
   plan["plan"]["time_zone_minutes"] = 1e30;
   EXPECT_FALSE(Spool::ParseSidecar(plan.dump()).has_value());
+}
+
+// The file-system work of a slice (docs/recording.md, "File-system work per slice"): each fsync
+// durability needs, made once, and no folder made again for every file.
+class SpoolFilesTest : public ::testing::Test {
+ protected:
+  SpoolFilesTest() : spool_((tmp_.path() / "spool").string()) {}
+
+  SpoolSlice Open(const std::string& id) {
+    SpoolSlice slice = Slice();
+    slice.id = id;
+    slice.closed = false;
+    slice.torn = false;
+    slice.sequence = -1;
+    auto sink = spool_.OpenPart(slice);
+    EXPECT_TRUE(sink.has_value()) << sink.error().ToString();
+    if (!sink) return slice;
+    std::vector<uint8_t> packet(188, 0x47);
+    EXPECT_TRUE((*sink)->Write(packet).ok());
+    EXPECT_TRUE((*sink)->Close().ok());
+    EXPECT_TRUE(spool_.WriteSidecar(slice).ok());
+    return slice;
+  }
+  int64_t Files() const { return spool_.SyncsForTest().files.load(); }
+  int64_t Directories() const { return spool_.SyncsForTest().directories.load(); }
+
+  liverec::testing::TempDir tmp_{"spool_files"};
+  Spool spool_;
+};
+
+TEST_F(SpoolFilesTest, TheFirstSliceMakesTheFoldersAndFsyncsTheirParentsOnce) {
+  Open("slice-1");
+  EXPECT_TRUE(std::filesystem::exists(spool_.StreamDir("stream-a") + "/slice-1.ts.part"));
+  // The spool root and the stream's folder are new: their parents are fsynced (2), then the
+  // sidecar (1 file) and its folder (1).
+  EXPECT_EQ(Files(), 1);
+  EXPECT_EQ(Directories(), 3);
+  Open("slice-2");  // the folders exist: only the sidecar and its folder
+  EXPECT_EQ(Files(), 2);
+  EXPECT_EQ(Directories(), 4);
+}
+
+TEST_F(SpoolFilesTest, ClosingASliceFsyncsItsFileItsSidecarAndItsFolderOnce) {
+  SpoolSlice slice = Open("slice-1");
+  int64_t files = Files(), directories = Directories();
+  ASSERT_TRUE(spool_.CloseSlice(slice).ok());
+  EXPECT_TRUE(slice.closed);
+  EXPECT_EQ(Files() - files, 2);  // the .part before its rename, the sidecar's temporary file
+  EXPECT_EQ(Directories() - directories, 1);  // both renames at once
+  EXPECT_TRUE(std::filesystem::exists(spool_.ClosedPath(slice)));
+  EXPECT_FALSE(std::filesystem::exists(spool_.PartPath(slice)));
+  EXPECT_FALSE(std::filesystem::exists(spool_.SidecarPath(slice) + ".tmp"));
+  auto sidecar = Spool::ReadSidecar(spool_.SidecarPath(slice));
+  ASSERT_TRUE(sidecar.has_value());
+  EXPECT_TRUE(sidecar->closed);
+  spool_.Remove(slice);
+  EXPECT_FALSE(std::filesystem::exists(spool_.ClosedPath(slice)));
+  EXPECT_FALSE(std::filesystem::exists(spool_.SidecarPath(slice)));
+}
+
+TEST_F(SpoolFilesTest, HoldingMakesTheHeldFolderOnceAndFsyncsTheNewEntry) {
+  SpoolSlice first = Open("slice-1");
+  SpoolSlice second = Open("slice-2");
+  ASSERT_TRUE(spool_.CloseSlice(first).ok());
+  ASSERT_TRUE(spool_.CloseSlice(second).ok());
+  int64_t directories = Directories();
+  ASSERT_TRUE(spool_.Hold(first).ok());
+  // held/ and held/stream-a are new: the root and held/ are fsynced, then held/stream-a.
+  EXPECT_EQ(Directories() - directories, 3);
+  ASSERT_TRUE(spool_.Hold(second).ok());
+  EXPECT_EQ(Directories() - directories, 4);
+  EXPECT_TRUE(std::filesystem::exists(spool_.HeldPath("stream-a", "slice-2")));
+  EXPECT_FALSE(std::filesystem::exists(spool_.SidecarPath(second)));
+  ASSERT_TRUE(spool_.Hold(second).ok());  // idempotent
+  EXPECT_EQ(Directories() - directories, 4);
+}
+
+TEST_F(SpoolFilesTest, AStreamFolderRemovedMeanwhileIsMadeAgain) {
+  Open("slice-1");
+  std::filesystem::remove_all(spool_.StreamDir("stream-a"));
+  SpoolSlice slice = Open("slice-2");
+  EXPECT_TRUE(std::filesystem::exists(spool_.PartPath(slice)));
+  EXPECT_TRUE(Spool::ReadSidecar(spool_.SidecarPath(slice)).has_value());
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
                                std::shared_ptr<StreamLane> lane, const Clock& clock,
                                RandomSource& random, int64_t previous_end_ms,
                                std::function<void(int64_t)> on_slice_end, RecorderMetrics* metrics,
-                               ConfigChangeLimits limits)
+                               ConfigChangeLimits limits, media::ts::TsMuxerKind ts_muxer)
     : plan_(std::move(plan)),
       spool_(spool),
       finisher_(std::move(finisher)),
@@ -24,7 +24,8 @@ StreamRecorder::StreamRecorder(RecordingPlan plan, const Spool& spool,
       last_end_ms_(previous_end_ms),
       on_slice_end_(std::move(on_slice_end)),
       metrics_(metrics),
-      config_changes_(limits) {
+      config_changes_(limits),
+      ts_muxer_(ts_muxer) {
   slice_clock_.SetFloor(previous_end_ms);
 }
 
@@ -52,7 +53,7 @@ void StreamRecorder::Open(const media::MediaPacket& first, int64_t start_ms) {
     return;
   }
   slice.sink = std::move(*sink);
-  auto writer = media::ts::TsSliceWriter::Create(video_, audio_, *slice.sink);
+  auto writer = media::ts::TsSliceWriter::Create(video_, audio_, *slice.sink, ts_muxer_);
   if (!writer) {
     spdlog::error("recorder: {}/{}/{}: cannot start a slice: {}", plan_.domain, plan_.app,
                   plan_.stream, writer.error().ToString());

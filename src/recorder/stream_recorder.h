@@ -42,7 +42,8 @@ class StreamRecorder final : public ingest::StreamObserver {
   StreamRecorder(RecordingPlan plan, const Spool& spool, std::shared_ptr<SliceFinisher> finisher,
                  std::shared_ptr<StreamLane> lane, const Clock& clock, RandomSource& random,
                  int64_t previous_end_ms = 0, std::function<void(int64_t)> on_slice_end = nullptr,
-                 RecorderMetrics* metrics = nullptr, ConfigChangeLimits limits = {});
+                 RecorderMetrics* metrics = nullptr, ConfigChangeLimits limits = {},
+                 media::ts::TsMuxerKind ts_muxer = media::ts::TsMuxerKind::kOwn);
   ~StreamRecorder() override;
 
   void OnMedia(const media::MediaPacket& packet, const std::optional<media::CodecConfig>& video,
@@ -100,6 +101,7 @@ class StreamRecorder final : public ingest::StreamObserver {
   std::function<void(int64_t)> on_slice_end_;
   RecorderMetrics* metrics_;
   ConfigChangeLimiter config_changes_;
+  media::ts::TsMuxerKind ts_muxer_;
   bool held_off_ = false;         // packets were dropped since the last one taken (held-off change)
   bool jump_pending_ = false;     // a dropped packet re-anchored the slice clock
   int64_t held_off_packets_ = 0;  // dropped under held-off changes, this publish

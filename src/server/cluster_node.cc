@@ -66,8 +66,15 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::Start(metadata::SqlDatabase& d
 }
 
 void ClusterNode::RenewStreamLeases() {
-  publish_leases_->RenewAll();
+  std::vector<std::string> lost = publish_leases_->RenewAll();
   record_leases_->RenewAll();
+  if (lost.empty()) return;
+  std::lock_guard lock(lost_mutex_);
+  for (const auto& name : lost) {
+    spdlog::warn("cluster: another node took the publish of {} over; its publisher here goes",
+                 name);
+    if (publish_lost_) publish_lost_(name);
+  }
 }
 
 Status ClusterNode::SetListeners(const std::string& http_listen, uint16_t http_port,

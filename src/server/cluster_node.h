@@ -5,6 +5,9 @@
 // Thread-safety: Start and Stop from the server's thread; Health and the counts from any thread.
 #pragma once
 
+#include <functional>
+#include <mutex>
+
 #include <memory>
 #include <string>
 
@@ -47,6 +50,13 @@ class ClusterNode {
   // recording writes).
   cluster::StreamLeases& publish_leases() { return *publish_leases_; }
   cluster::StreamLeases& record_leases() { return *record_leases_; }
+  // Called on the heartbeat thread with the name of each "publish" lease the node lost (another
+  // node took the stream over while this one was paused or cut off): its publisher here must go.
+  // Set once, early (any thread).
+  void OnPublishLost(std::function<void(const std::string& name)> lost) {
+    std::lock_guard lock(lost_mutex_);
+    publish_lost_ = std::move(lost);
+  }
   // Nodes whose lease is live now (one query).
   Result<int64_t> CountLiveNodes() { return nodes_.CountLive(clock_.NowMs()); }
   const cluster::Membership& membership() const { return membership_; }
@@ -76,6 +86,8 @@ class ClusterNode {
   std::unique_ptr<cluster::StreamLeases> publish_leases_;  // made before the heartbeat starts
   std::unique_ptr<cluster::StreamLeases> record_leases_;
   std::string previous_instance_;
+  std::mutex lost_mutex_;
+  std::function<void(const std::string&)> publish_lost_;  // guarded by lost_mutex_
 };
 
 }  // namespace liverec::server

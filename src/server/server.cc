@@ -138,6 +138,8 @@ struct Server::Impl {
   std::unique_ptr<boost::asio::thread_pool> workers;
   // Where slices are stored and indexed ([recording] upload_threads), apart from the workers.
   std::unique_ptr<boost::asio::thread_pool> uploads;
+  // Where cycles are closed (playlists written, MP4/FLV composed), off the slices' lanes.
+  std::unique_ptr<boost::asio::thread_pool> closers;
   // Where the HTTP handlers run: joined in ~Server before the I/O context is destroyed, since a
   // handler's end resumes its connection on that context (a handler still running on the
   // workers then was undefined behaviour, found by the sanitizer build).
@@ -276,6 +278,8 @@ Status Server::Impl::StartRecording() {
   recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
   cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random,
                                                     index_files.get(), recording_callbacks.get());
+  cycles->SetCloseExecutor(
+      [this](std::function<void()> task) { boost::asio::post(*closers, std::move(task)); });
   auto make_serial = [this]() -> recorder::SerialPost {
     auto strand = std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
         workers->get_executor());
@@ -317,6 +321,9 @@ Status Server::Impl::StartRecording() {
         spool_guard->bytes() >> 20, spool_guard->max_bytes() >> 20, plan.endpoint, plan.bucket);
   };
   recorder_deps.metrics = &metrics.recorder();
+  recorder_deps.ts_muxer = config.recording.ts_muxer == "libavformat"
+                               ? media::ts::TsMuxerKind::kLibavformat
+                               : media::ts::TsMuxerKind::kOwn;
   if (cluster_node) {  // every write of a stream's recording fenced by its recording lease
     recorder_deps.recording_leases = &cluster_node->record_leases();
     cycles->SetLeases(&cluster_node->record_leases());
@@ -367,6 +374,9 @@ Status Server::Impl::JoinCluster() {
   if (!node) return node.error();
   cluster_node = std::move(*node);
   registry.SetClaims(&cluster_node->publish_leases());
+  cluster_node->OnPublishLost([this](const std::string& key) {
+    registry.Revoke(key, Status(ErrorCode::kLeaseLost, "", "another node took the stream over"));
+  });
   return Status::Ok();
 }
 
@@ -598,6 +608,7 @@ Server::~Server() {
   s.io.reset();
   if (s.workers) s.workers->join();
   if (s.uploads) s.uploads->join();  // the slices the last tasks queued
+  if (s.closers) s.closers->join();  // the cycles the last slices closed
   if (s.recorder && s.recorder->lanes().QueuedSlices() > 0) {
     spdlog::warn(
         "shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
@@ -678,6 +689,7 @@ Result<StartInfo> Server::Start() {
   s.workers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   s.uploads = std::make_unique<boost::asio::thread_pool>(
       static_cast<size_t>(s.config.recording.upload_threads));
+  s.closers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()));
   s.handlers = std::make_unique<boost::asio::thread_pool>(static_cast<size_t>(s.ThreadCount()) * 2);
   if (Status relay = s.StartRelay(); !relay.ok()) return Error(relay);
   deps.relay.listener = s.relay_driver.get();

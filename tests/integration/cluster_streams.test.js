@@ -21,14 +21,13 @@ const { describe, it, before, after } = require('node:test');
 const h = require('../conformance/harness.js');
 const { startS3Peer, bucketToml } = require('./s3_peer.js');
 const m = require('./media.js');
+const { slices, mp4s, playlists, leaseHolder, closedCycles, pushRetrying } = require('./cluster.js');
 
 const LEASE_S = 2;
 const DELAY_S = 8;
 const SLICE_S = 2;
 const DOMAIN = 'cluster.example.com';
 const SECRET_ENV = 'CLUSTER_STREAMS_TEST_S3_SECRET'; // LIVEREC_* variables are not passed on
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function nodeToml(nodeId, peer) {
   return m.clusterToml(nodeId, LEASE_S) +
@@ -38,61 +37,12 @@ function nodeToml(nodeId, peer) {
 const rtmp = (server, stream) =>
   `rtmp://127.0.0.1:${server.rtmpPort}/live/${stream}?vhost=${DOMAIN}`;
 
-function cycles(server, stream) {
-  return m.dbRows(server, `SELECT c.id, c.state, c.object_key FROM record_cycles c
-    JOIN streams s ON s.id = c.stream_id WHERE s.stream_name = '${stream}' ORDER BY c.sequence`);
-}
-
-function slices(server, stream) {
-  return m.dbRows(server, `SELECT sl.start_ms, sl.object_key, sl.cycle_id FROM slices sl
-    JOIN streams s ON s.id = sl.stream_id WHERE s.stream_name = '${stream}' ORDER BY sl.start_ms`);
-}
-
-function mp4s(server, stream) {
-  return m.dbRows(server, `SELECT f.object_key, f.duration_ms FROM record_files f
-    JOIN streams s ON s.id = f.stream_id WHERE s.stream_name = '${stream}' AND f.format = 'mp4'`);
-}
-
-function playlists(server, stream) {
-  return m.dbRows(server, `SELECT i.id, i.object_key, i.duration_ms FROM index_files i
-    JOIN streams s ON s.id = i.stream_id WHERE s.stream_name = '${stream}' AND i.source = 'cycle'`);
-}
-
-// The live holder of the stream's lease of `kind`, or null.
-function leaseHolder(server, kind, stream) {
-  const rows = m.dbRows(server, `SELECT holder, expires_at_ms FROM leases
-    WHERE kind = '${kind}' AND name LIKE '%/live/${stream}'`);
-  const live = rows.find((r) => r.holder && Number(r.expires_at_ms) > Date.now());
-  return live ? live.holder : null;
-}
-
-// The stream's cycles once all are closed: [m3u8 cycles..., mp4 cycles...] by sequence.
-async function closedCycles(server, stream, timeoutMs) {
-  return m.waitFor(`the cycles of ${stream} closed`, () => {
-    const c = cycles(server, stream);
-    return c.length > 0 && c.every((x) => x.state === 'closed') ? c : null;
-  }, timeoutMs, 250);
-}
-
 // The MP4 of `stream`, alone, and its length by ffprobe (read straight from s3rver).
 function oneMp4(server, stream) {
   const files = mp4s(server, stream);
   assert.equal(files.length, 1, `one MP4 of ${stream}: ${JSON.stringify(files)}`);
   const url = `${peer.publicUrl}/${files[0].object_key}`;
   return { url, seconds: Number(m.ffprobe(url).format.duration) };
-}
-
-// Pushes `file` in real time to `url`, retrying a refused publish (the stream still claimed by a
-// node that lost its publisher) for up to `retryMs`.
-async function pushRetrying(file, url, retryMs) {
-  const until = Date.now() + retryMs;
-  for (;;) {
-    const started = Date.now();
-    const r = await m.push(file, url, { realtime: true }).done;
-    if (r.code === 0 || Date.now() > until) return r;
-    if (Date.now() - started > 3000) return r; // it was publishing: a real failure
-    await sleep(250);
-  }
 }
 
 let peer;
@@ -172,13 +122,20 @@ describe('streams owned across two nodes', () => {
     const first = m.push(longFlv, rtmp(a, 'paused'), { realtime: true });
     await m.waitFor('slices of paused indexed', () => slices(a, 'paused').length >= 2 || null, 20000);
     process.kill(a.pid, 'SIGSTOP');
-    first.child.kill('SIGKILL'); // the encoder gives up on the frozen node
-    await first.done;
-    // The publisher comes back on node b once node a's publish lease has lapsed.
+    // The first publisher stays connected to the frozen node (its writes block); a second one
+    // comes back on node b once node a's publish lease has lapsed.
+    let firstEnded = false;
+    first.done.then(() => { firstEnded = true; });
     const onB = await pushRetrying(flv, rtmp(b, 'paused'), (LEASE_S + 10) * 1000);
     assert.equal(onB.code, 0, onB.stderr);
-    assert.ok(leaseHolder(b, 'record', 'paused') !== null || true);
+    assert.equal(firstEnded, false, 'the publisher of the frozen node is still connected');
     process.kill(a.pid, 'SIGCONT');
+    // Woken, node a learns at its next heartbeat that node b took the stream over, and
+    // disconnects its own publisher of it at once (the encoder would otherwise push on).
+    await m.waitFor('node a to disconnect its stale publisher', () => firstEnded || null,
+      (LEASE_S + 10) * 1000);
+    assert.match(a.output(), /another node took the publish of [^ ]*paused over/);
+    assert.match(a.output(), /paused ended \(ended from outside: .*another node took the stream over/);
     await m.waitFor('node a to give up the stream', () =>
       /recording failed, another node took the stream over/.test(a.output()) || null, 20000);
     const closed = await closedCycles(b, 'paused', (DELAY_S + 30) * 1000);
@@ -208,6 +165,10 @@ describe('streams owned across two nodes', () => {
     const segments = text.split('\n').filter((l) => l.endsWith('.ts'));
     const indexed = slices(a, 'killed');
     assert.equal(segments.length, indexed.length);
+    // Every slice node b stored before it died is indexed (its intent settled by node a), and
+    // in the playlist.
+    const stored = peer.ls('record/live/killed/').map((o) => o.key).filter((k) => k.endsWith('.ts')).sort();
+    assert.deepEqual(stored, indexed.map((s) => s.object_key).sort());
     // The MP4 composed by node a from what node b staged holds what b indexed, but for the slice
     // the kill may have caught between its m3u8 index row and its MP4 hold (a slice is indexed
     // first, then held).
@@ -224,5 +185,7 @@ describe('streams owned across two nodes', () => {
     const left = peer.ls('.liverec/staging/').map((o) => o.key);
     assert.ok(left.length <= 1 && left.every((k) => k.startsWith(`.liverec/staging/${killed.id}/`)),
       JSON.stringify(left));
+    // Every slice intent was settled: by its node, or by the node that took its stream over.
+    assert.deepEqual(m.dbRows(a, 'SELECT stream_id, slice_id FROM slice_intents'), []);
   });
 });

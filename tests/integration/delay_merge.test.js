@@ -32,8 +32,9 @@ async function configure(server, receiver, domain, bucket, endpoint) {
     'RecordFormat.2.Format': 'mp4', 'RecordFormat.3.Format': 'flv' });
 }
 
+// Cycles not closed yet: open, or closing (their files being written).
 function openCycles(server) {
-  return Number(m.dbRows(server, "SELECT count(*) AS n FROM record_cycles WHERE state = 'open'")[0].n);
+  return Number(m.dbRows(server, "SELECT count(*) AS n FROM record_cycles WHERE state <> 'closed'")[0].n);
 }
 
 function recordFiles(server, stream) {

@@ -45,9 +45,11 @@ function makeTestFlv(seconds) {
 }
 
 // Runs ffmpeg pushing `file` to `url` by stream copy (FLV unless `format` says otherwise);
-// resolves {code, stderr}.
-function push(file, url, { realtime = false, timeoutMs = 120000, format = 'flv' } = {}) {
-  const args = ['-v', 'error', ...(realtime ? ['-re'] : []), '-i', file, '-c', 'copy', '-f', format, url];
+// resolves {code, stderr}. As fast as it goes, or in real time (`realtime`), or `readrate` times
+// real time.
+function push(file, url, { realtime = false, readrate = 0, timeoutMs = 120000, format = 'flv' } = {}) {
+  const rate = realtime ? ['-re'] : readrate ? ['-readrate', String(readrate)] : [];
+  const args = ['-v', 'error', ...rate, '-i', file, '-c', 'copy', '-f', format, url];
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });

@@ -78,12 +78,15 @@ rtmp {
     // suffix), oldest first.
     recordings: (stream) => fs.readdirSync(records).filter((f) => f.startsWith(`${stream}-`) && f.endsWith('.flv'))
       .map((f) => path.join(records, f)).sort(),
+    // Stops nginx and removes its directory with the recordings (read them before).
     async stop() {
-      if (exited) return;
-      child.kill('SIGQUIT');  // graceful: finishes the recordings
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exit;
-      clearTimeout(timer);
+      if (!exited) {
+        child.kill('SIGQUIT');  // graceful: finishes the recordings
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exit;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

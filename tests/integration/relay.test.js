@@ -54,8 +54,9 @@ describe('pull-to-push relay with real media', () => {
   let nginx;
   let receiver;
   let media;
+  let mediaRoot;
   before(async () => {
-    const mediaRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-files-'));
+    mediaRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-files-'));
     media = makeMedia(mediaRoot);
     m.makeTestFlv(10);
     nginx = await startNginxRtmp();
@@ -78,6 +79,7 @@ ${m.FAST_CALLBACKS}` });
   after(async () => {
     if (server) await server.stop();
     if (nginx) await nginx.stop();
+    if (mediaRoot) fs.rmSync(mediaRoot, { recursive: true, force: true });
     if (receiver) receiver.srv.close();
   });
 

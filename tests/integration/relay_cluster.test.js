@@ -18,6 +18,7 @@ const h = require('../conformance/harness.js');
 const m = require('./media.js');
 const { startReceiver } = require('./receiver.js');
 const { startNginxRtmp } = require('./nginx_rtmp.js');
+const c = require('./cluster.js');
 
 const REGION = 'cn-shanghai';
 const NODES = ['relay-a', 'relay-b', 'relay-c'];
@@ -49,19 +50,9 @@ describe('relay tasks on a cluster of three nodes', () => {
   const nginxLog = () => fs.readFileSync(path.join(nginx.dir, 'error.log'), 'utf8');
   const stream = (i) => `c${i}`;
 
-  // The node id holding each task's lease now (a live holder), by task id.
-  function holders() {
-    const held = rows("SELECT r.name AS task, n.name AS node, r.expires_at_ms AS expires FROM leases r " +
-      "JOIN leases n ON n.kind = 'node' AND n.holder = r.holder WHERE r.kind = 'relay' AND r.holder <> ''");
-    const out = {};
-    for (const row of held) {
-      if (Number(row.expires) > Date.now()) out[row.task.split('/')[1]] = row.node;
-    }
-    return out;
-  }
-  const taskRow = (id) => rows('SELECT status, current_file_index AS i, current_offset_s AS s, ' +
-    `updated_at_ms AS updated FROM relay_tasks WHERE id = '${id}'`)[0];
-  const leaseRow = (id) => rows(`SELECT holder, epoch, acquired_at_ms AS acquired FROM leases WHERE kind = 'relay' AND name LIKE '%/${id}'`)[0];
+  const holders = () => c.relayHolders(anyLive());
+  const taskRow = (id) => c.relayTask(anyLive(), id);
+  const leaseRow = (id) => c.relayLease(anyLive(), id);
 
   // nginx's publishers, in log order: per stream, how many publishes, and whether a second one
   // was ever refused (live: "already publishing") or overlapped an open one.
@@ -83,9 +74,10 @@ describe('relay tasks on a cluster of three nodes', () => {
     return { counts, overlaps, refused: (nginxLog().match(/already publishing/g) || []).length, open: [...open.values()] };
   }
 
+  let mediaRoot;
   before(async () => {
     assert.equal(h.BACKEND, 'postgres', 'this file runs on PostgreSQL only');
-    const mediaRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-cluster-'));
+    mediaRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-relay-cluster-'));
     media = { short: path.join(mediaRoot, 'short.flv'), long: path.join(mediaRoot, 'long.flv') };
     fs.copyFileSync(m.makeTestFlv(4), media.short);
     fs.copyFileSync(m.makeTestFlv(60), media.long);
@@ -104,6 +96,7 @@ describe('relay tasks on a cluster of three nodes', () => {
       if (nodes[id]) await nodes[id].stop();
     }
     if (nginx) await nginx.stop();
+    if (mediaRoot) fs.rmSync(mediaRoot, { recursive: true, force: true });
     if (receiver) receiver.srv.close();
   });
 

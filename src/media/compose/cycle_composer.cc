@@ -1,12 +1,8 @@
 #include "media/compose/cycle_composer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -220,15 +216,9 @@ FileParameters ParametersOf(const TsSliceReader& reader) {
   return {reader.video_parameters(), reader.audio_parameters()};
 }
 
-// Makes the finished file durable before it takes its final name.
-Status SyncAndRename(const std::string& from, const std::string& to) {
-  const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const std::string reason = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    return Status(ErrorCode::kStorageFailure, {}, from + ": fsync: " + reason);
-  }
-  ::close(fd);
+// Gives the finished file its final name. Not fsynced: the caller stores the file (the local
+// bucket fsyncs what it keeps; S3 keeps its own copy) and a crash before that composes anew.
+Status Rename(const std::string& from, const std::string& to) {
   std::error_code error;
   std::filesystem::rename(from, to, error);
   if (error) {
@@ -278,7 +268,7 @@ Result<ComposeReport> ComposeCycle(const std::vector<std::string>& ts_paths, Con
   }
   const std::string tmp_path = output_path + ".tmp";
   auto report = ComposeInto(ts_paths, format, tmp_path, options);
-  Status status = report ? SyncAndRename(tmp_path, output_path) : report.error();
+  Status status = report ? Rename(tmp_path, output_path) : report.error();
   if (!status.ok()) {
     std::error_code ignored;
     std::filesystem::remove(tmp_path, ignored);

@@ -13,8 +13,10 @@
 // the file is complete with the slices before it, and the report says where it stopped
 // (`parameter_change_at`); the caller composes the remaining slices into a new file.
 //
-// Output: written to `<output_path>.tmp`, fsync'ed and renamed to `output_path` on success;
-// on failure the temporary file is removed and `output_path` is untouched.
+// Output: written to `<output_path>.tmp` and renamed to `output_path` on success; on failure
+// the temporary file is removed and `output_path` is untouched. Not fsynced: the output is a
+// working file its caller stores (and a crash before that composes anew); durability is the
+// store's.
 //
 // Thread-safety: a free function with no shared state; compositions may run in parallel on
 // different files.

@@ -143,6 +143,9 @@ Result<size_t> ChunkDecoder::DecodeChunk(std::span<const uint8_t> data,
   if (!stream.in_message) StartMessage(stream, header);
   std::span<const uint8_t> bytes;
   reader.ReadBytes(piece, bytes);
+  if (stream.reserved > stream.payload.size()) {
+    unreceived_reserved_ -= std::min(piece, stream.reserved - stream.payload.size());
+  }
   stream.payload.insert(stream.payload.end(), bytes.begin(), bytes.end());
   pending_bytes_ += piece;
   if (stream.payload.size() == stream.length) {
@@ -150,6 +153,7 @@ Result<size_t> ChunkDecoder::DecodeChunk(std::span<const uint8_t> data,
     RtmpMessage message{header.chunk_stream_id, stream.type, stream.stream_id, stream.timestamp,
                         std::move(stream.payload)};
     stream.payload = {};
+    stream.reserved = 0;
     stream.in_message = false;
     LIVEREC_RETURN_IF_ERROR(ApplyControl(message));
     out.push_back(std::move(message));
@@ -177,6 +181,15 @@ void ChunkDecoder::StartMessage(ChunkStream& stream, const ChunkHeader& header) 
   stream.stream_id = header.stream_id;
   stream.in_message = true;
   stream.payload.clear();
+  // The whole payload at once when the budget allows (kMaxReserve): counted as unreceived until
+  // its chunks arrive. A message of one chunk needs no reservation.
+  stream.reserved = 0;
+  size_t want = std::min<size_t>(header.length, kMaxReserve);
+  if (want > chunk_size_ && unreceived_reserved_ + want <= kReserveBudget) {
+    stream.payload.reserve(want);
+    stream.reserved = want;
+    unreceived_reserved_ += want;
+  }
 }
 
 Status ChunkDecoder::ApplyControl(const RtmpMessage& message) {
@@ -198,9 +211,14 @@ Status ChunkDecoder::ApplyControl(const RtmpMessage& message) {
   }
   auto it = streams_.find(value);  // §5.4.2: discard the partly received message
   if (it != streams_.end() && it->second.in_message) {
-    pending_bytes_ -= it->second.payload.size();
-    it->second.in_message = false;
-    it->second.payload = {};
+    ChunkStream& stream = it->second;
+    pending_bytes_ -= stream.payload.size();
+    if (stream.reserved > stream.payload.size()) {
+      unreceived_reserved_ -= stream.reserved - stream.payload.size();
+    }
+    stream.reserved = 0;
+    stream.in_message = false;
+    stream.payload = {};
   }
   return Status::Ok();
 }

@@ -173,6 +173,39 @@ TEST(ChunkDecoderTest, AbortDiscardsThePartlyReceivedMessage) {
   EXPECT_EQ(messages[1].timestamp, 10);
 }
 
+TEST(ChunkDecoderTest, AMessageIsReservedWholeAndTheReservationIsGivenBackPieceByPiece) {
+  ChunkDecoder decoder;
+  Bytes video = Filler(300, 2);
+  auto first =
+      FeedOk(decoder,
+             Concat({Type0Header(0x06, 0, 300, 9, 1), Bytes(video.begin(), video.begin() + 128)}));
+  EXPECT_TRUE(first.empty());
+  EXPECT_EQ(decoder.unreceived_reserved(), 300u - 128u);
+  FeedOk(decoder, Concat({B({0xC6}), Bytes(video.begin() + 128, video.begin() + 256)}));
+  EXPECT_EQ(decoder.unreceived_reserved(), 300u - 256u);
+  auto last = FeedOk(decoder, Concat({B({0xC6}), Bytes(video.begin() + 256, video.end())}));
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].payload, video);
+  EXPECT_EQ(decoder.unreceived_reserved(), 0u);
+  // A message of one chunk reserves nothing.
+  FeedOk(decoder, Concat({Type0Header(0x04, 0, 3, 8, 1), B({1, 2, 3})}));
+  EXPECT_EQ(decoder.unreceived_reserved(), 0u);
+}
+
+TEST(ChunkDecoderTest, ReservationsStayWithinTheBudgetAndAnAbortGivesThemBack) {
+  // Messages declared at the size limit, one chunk of each sent: the peer sent little, so the
+  // decoder reserves at most kReserveBudget for all of them together.
+  ChunkDecoder decoder;
+  const uint32_t length = 8 * 1024 * 1024;
+  for (uint32_t csid = 3; csid < 40; ++csid) {
+    FeedOk(decoder, Concat({Type0Header(csid, 0, length, 9, 1), Filler(128)}));
+    EXPECT_LE(decoder.unreceived_reserved(), kReserveBudget);
+  }
+  EXPECT_EQ(decoder.unreceived_reserved(), kMaxReserve - 128);  // the first got it, the rest not
+  FeedOk(decoder, Concat({Type0Header(0x02, 0, 4, 2, 0), B({0, 0, 0, 3})}));  // Abort stream 3
+  EXPECT_EQ(decoder.unreceived_reserved(), 0u);
+}
+
 TEST(ChunkDecoderTest, TwoAndThreeByteBasicHeadersCarryLargeChunkStreamIds) {
   ChunkDecoder decoder;
   Bytes two_header = Type0Header(0, 1, 1, 8, 1);

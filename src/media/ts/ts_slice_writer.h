@@ -1,9 +1,10 @@
-// TsSliceWriter: writes one self-contained MPEG-TS slice (ISO/IEC 13818-1) from media packets,
-// by stream copy through libavformat's mpegts muxer into a ByteSink (custom AVIOContext).
-// Every slice starts with PAT/PMT; H.264/HEVC are converted to Annex B with parameter sets
-// before each keyframe (h264_mp4toannexb / hevc_mp4toannexb); AAC gets ADTS headers. Timestamps
-// are kept as given (ms -> 90 kHz), so consecutive slices play back to back. Output reaches the
-// sink in 32 KiB writes, and at least once per 500 ms of media (bounds what a crash can take).
+// TsSliceWriter: writes one self-contained MPEG-TS slice (ISO/IEC 13818-1) from media packets
+// into a ByteSink. By default through liverec's own muxer (ts_muxer.h: PAT/PMT first, H.264 and
+// HEVC in Annex B with parameter sets before each keyframe, AAC in ADTS, each frame copied once);
+// AAC configurations that ADTS cannot carry, or TsMuxerKind::kLibavformat, take libavformat's
+// mpegts muxer (libav_ts_writer.h) instead. Either way timestamps are kept as given (ms ->
+// 90 kHz), so consecutive slices play back to back. Output reaches the sink in writes of about
+// 32 KiB, and at least once per 500 ms of media (bounds what a crash can take).
 // Thread-safety: none; one recording task owns a writer.
 #pragma once
 
@@ -16,26 +17,27 @@
 
 namespace liverec::media::ts {
 
+enum class TsMuxerKind { kOwn, kLibavformat };
+
 class TsSliceWriter {
  public:
-  // At least one of video/audio. The sink must outlive the writer.
+  // At least one of video/audio. The sink must outlive the writer. kMediaUnsupported for no
+  // track or another codec; kMuxerFailure for a video record that cannot be read.
   static Result<std::unique_ptr<TsSliceWriter>> Create(const std::optional<CodecConfig>& video,
                                                        const std::optional<CodecConfig>& audio,
-                                                       ByteSink& sink);
-  ~TsSliceWriter();
+                                                       ByteSink& sink,
+                                                       TsMuxerKind kind = TsMuxerKind::kOwn);
+  virtual ~TsSliceWriter() = default;
 
   // Packets in decode order per track; a packet of a track not configured (or of another
   // codec) is kMediaUnsupported. A DTS not above its track's previous one (RTMP encoders send
-  // repeats) is moved one 90 kHz tick past it, as libavformat demands increasing DTS.
-  // Failures of the sink come back as the sink's Status; libavformat's as kMuxerFailure.
-  Status Write(const MediaPacket& packet);
-  // Flushes the muxer; the slice is complete in the sink afterwards. Call once.
-  Status Finish();
-
- private:
-  struct Impl;
-  explicit TsSliceWriter(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  // repeats) is moved one 90 kHz tick past it. Failures of the sink come back as the sink's
+  // Status.
+  virtual Status Write(const MediaPacket& packet) = 0;
+  // Writes out what is buffered; the slice is complete in the sink afterwards. Call once.
+  virtual Status Finish() = 0;
+  // Which muxer writes this slice.
+  virtual TsMuxerKind kind() const = 0;
 };
 
 }  // namespace liverec::media::ts

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -16,9 +17,14 @@
 #include <string>
 #include <vector>
 
+extern "C" {
+#include <libavformat/avformat.h>
+}
+
 #include "media/byte_sink.h"
 #include "media/flv/flv_file_reader.h"
 #include "media/flv/flv_tag_parser.h"
+#include "media/flv/hevc_config.h"
 #include "media/media_packet.h"
 
 namespace liverec::media::ts::test_support {
@@ -119,6 +125,48 @@ inline bool DecodesCleanly(const std::string& path) {
     ADD_FAILURE() << path << ": " << std::string(errors.begin(), errors.end());
   }
   return status == 0 && errors.empty();
+}
+
+// Demuxes an MP4 with libavformat: the hvcC record and packets in ms, as an ingest would have
+// them. An MP4's B-frame delay starts its DTS below 0, which RTMP timestamps never are: the
+// packets are moved so that the first DTS is 0 or more.
+inline Media ReadHevcMp4(const std::string& path) {
+  Media media;
+  AVFormatContext* input = nullptr;
+  if (avformat_open_input(&input, path.c_str(), nullptr, nullptr) < 0) {
+    ADD_FAILURE() << "cannot open " << path;
+    return media;
+  }
+  avformat_find_stream_info(input, nullptr);
+  const AVStream* stream = input->streams[0];
+  const AVCodecParameters* par = stream->codecpar;
+  CodecConfig config;
+  config.codec = CodecId::kHevc;
+  config.extradata.assign(par->extradata, par->extradata + par->extradata_size);
+  auto info = flv::ParseHevcDecoderConfig(config.extradata);
+  EXPECT_TRUE(info.has_value());
+  if (info) {
+    config.width = info->size.width;
+    config.height = info->size.height;
+  }
+  media.video = config;
+  AVPacket* packet = av_packet_alloc();
+  while (av_read_frame(input, packet) >= 0) {
+    av_packet_rescale_ts(packet, stream->time_base, AVRational{1, 1000});
+    media.packets.push_back(
+        MediaPacket{TrackKind::kVideo, CodecId::kHevc, packet->dts, packet->pts,
+                    (packet->flags & AV_PKT_FLAG_KEY) != 0,
+                    std::vector<uint8_t>(packet->data, packet->data + packet->size)});
+    av_packet_unref(packet);
+  }
+  av_packet_free(&packet);
+  avformat_close_input(&input);
+  const int64_t shift = media.packets.empty() ? 0 : -std::min<int64_t>(media.packets[0].dts_ms, 0);
+  for (MediaPacket& p : media.packets) {
+    p.dts_ms += shift;
+    p.pts_ms += shift;
+  }
+  return media;
 }
 
 }  // namespace liverec::media::ts::test_support

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <filesystem>
+#include <mutex>
+#include <shared_mutex>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,8 @@ namespace {
 // A concurrent Delete may remove an emptied directory between our mkdir and our rename; the put
 // then creates it again. More retries than this means something else is wrong.
 constexpr int kPublishAttempts = 8;
+// Folders remembered as durable, at most (then forgotten all at once: only costs fsyncs again).
+constexpr size_t kMaxDurableFolders = 100'000;
 
 std::string NormalizeRoot(std::string root) {
   std::string normal = std::filesystem::path(std::move(root)).lexically_normal().string();
@@ -97,14 +101,15 @@ Result<std::optional<std::string>> LocalObjectStore::StageLink(const std::string
     return Error(StorageError("chmod", path, errno));
   }
   if (::fsync(source.Get()) != 0) return Error(StorageError("fsync", path, errno));
-  std::error_code ec;
-  std::filesystem::create_directories(staging_, ec);
-  if (ec) return Error(StorageError("create directory", staging_, ec.value()));
   for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
     std::string temp_path =
         fmt::format("{}/link-{}-{}-{}", staging_, ::getpid(), link_counter_.fetch_add(1), attempt);
     if (::link(path.c_str(), temp_path.c_str()) != 0) {
-      if (errno == EEXIST) continue;  // a leftover of an earlier process with the same pid
+      if (errno == EEXIST) continue;          // a leftover of an earlier process with the same pid
+      if (errno == ENOENT && attempt == 0) {  // the first put: no staging folder yet
+        LIVEREC_RETURN_IF_ERROR(MakeStaging());
+        continue;
+      }
       // Another file system (EXDEV), or one without hard links: the caller copies.
       if (errno == EXDEV || errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP) {
         return std::optional<std::string>();
@@ -144,12 +149,22 @@ Status LocalObjectStore::CheckFree(const std::string& key) const {
   return StorageError("stat", path, errno);
 }
 
-Result<std::string> LocalObjectStore::Stage(const FillFn& fill) const {
+Status LocalObjectStore::MakeStaging() const {
+  // Temporary files need no durable name: no fsync.
   std::error_code ec;
   std::filesystem::create_directories(staging_, ec);
-  if (ec) return Error(StorageError("create directory", staging_, ec.value()));
+  if (ec) return StorageError("create directory", staging_, ec.value());
+  return Status::Ok();
+}
+
+Result<std::string> LocalObjectStore::Stage(const FillFn& fill) const {
   std::string temp_path = staging_ + "/put-XXXXXX";
   UniqueFd fd(::mkostemp(temp_path.data(), O_CLOEXEC));
+  if (!fd.Valid() && errno == ENOENT) {  // the first put: no staging folder yet
+    LIVEREC_RETURN_IF_ERROR(MakeStaging());
+    temp_path = staging_ + "/put-XXXXXX";
+    fd = UniqueFd(::mkostemp(temp_path.data(), O_CLOEXEC));
+  }
   if (!fd.Valid()) return Error(StorageError("create", temp_path, errno));
   Status written = fill(fd.Get(), temp_path);
   if (written.ok()) written = SyncAndClose(fd, temp_path);
@@ -162,11 +177,18 @@ Result<std::string> LocalObjectStore::Stage(const FillFn& fill) const {
 
 Status LocalObjectStore::Publish(const std::string& key, const std::string& temp_path) const {
   std::string path = PathOf(key);
+  // Shared with other puts; a Delete of this store removes folders only while no put runs, so
+  // the folders this put finds and fsyncs stay the ones its object is in.
+  std::shared_lock tree(tree_mutex_);
   for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
-    LIVEREC_RETURN_IF_ERROR(MakeParents(key));
+    // The folders usually exist (every slice of a stream goes to the same one): the rename is
+    // tried first, and they are made only when it says one is missing.
     int err = RenameNoReplace(temp_path, path);
     if (err == 0) return SyncParents(key);
-    if (err == ENOENT) continue;  // a parent was removed by a concurrent Delete
+    if (err == ENOENT) {  // a folder is missing (new, or removed by a concurrent Delete)
+      LIVEREC_RETURN_IF_ERROR(MakeParents(key));
+      continue;
+    }
     if (err == EEXIST || err == EISDIR || err == ENOTEMPTY) {
       Status free = CheckFree(key);  // tells a folder (conflict) from an object
       return free.ok() ? Exists(key) : free;
@@ -179,11 +201,18 @@ Status LocalObjectStore::Publish(const std::string& key, const std::string& temp
 
 Status LocalObjectStore::MakeParents(const std::string& key) const {
   std::error_code ec;
-  std::filesystem::create_directories(root_, ec);
-  if (ec) return StorageError("create directory", root_, ec.value());
+  if (!std::filesystem::exists(root_, ec)) {
+    std::filesystem::create_directories(root_, ec);
+    if (ec) return StorageError("create directory", root_, ec.value());
+    std::string parent = std::filesystem::path(root_).parent_path().string();
+    LIVEREC_RETURN_IF_ERROR(SyncFolder(parent.empty() ? "." : parent));  // the bucket's own name
+  }
   for (size_t slash = key.find('/'); slash != std::string::npos; slash = key.find('/', slash + 1)) {
     std::string dir = PathOf(key.substr(0, slash));
-    if (::mkdir(dir.c_str(), 0755) == 0) continue;
+    if (::mkdir(dir.c_str(), 0755) == 0) {
+      Forget(key.substr(0, slash));  // a new folder: its name is not durable yet
+      continue;
+    }
     int err = errno;
     if (err == EEXIST) {
       struct stat st {};
@@ -206,13 +235,45 @@ Status LocalObjectStore::MakeParents(const std::string& key) const {
 }
 
 Status LocalObjectStore::SyncParents(const std::string& key) const {
-  // Every directory on the way, not only the ones this put created: a concurrent put may have
-  // created one and not yet made its entry durable.
+  // The folder of the new entry, always. Above it, a folder whose own name is not yet known to
+  // be durable (made by this put or a concurrent one that has not fsynced yet, or found on the
+  // disk at the first put into it) has its parent fsynced, up to the first known folder or the
+  // root; those folders are then known. A known folder's ancestors are known too.
+  std::vector<std::string> folders;  // relative to the root, the object's own folder first
   for (size_t slash = key.rfind('/'); slash != std::string::npos && slash > 0;
        slash = key.rfind('/', slash - 1)) {
-    LIVEREC_RETURN_IF_ERROR(SyncDirectory(PathOf(key.substr(0, slash))));
+    folders.push_back(key.substr(0, slash));
   }
-  return SyncDirectory(root_);
+  LIVEREC_RETURN_IF_ERROR(SyncFolder(folders.empty() ? root_ : PathOf(folders[0])));
+  size_t learned = 0;
+  for (; learned < folders.size() && !Known(folders[learned]); ++learned) {
+    bool top = learned + 1 == folders.size();
+    LIVEREC_RETURN_IF_ERROR(SyncFolder(top ? root_ : PathOf(folders[learned + 1])));
+  }
+  folders.resize(learned);
+  Remember(folders);
+  return Status::Ok();
+}
+
+Status LocalObjectStore::SyncFolder(const std::string& dir) const {
+  directory_syncs_.fetch_add(1, std::memory_order_relaxed);
+  return SyncDirectory(dir);
+}
+
+bool LocalObjectStore::Known(const std::string& folder) const {
+  std::lock_guard lock(durable_mutex_);
+  return durable_folders_.contains(folder);
+}
+
+void LocalObjectStore::Remember(const std::vector<std::string>& folders) const {
+  std::lock_guard lock(durable_mutex_);
+  if (durable_folders_.size() + folders.size() > kMaxDurableFolders) durable_folders_.clear();
+  durable_folders_.insert(folders.begin(), folders.end());
+}
+
+void LocalObjectStore::Forget(const std::string& folder) const {
+  std::lock_guard lock(durable_mutex_);
+  durable_folders_.erase(folder);
 }
 
 Result<ObjectInfo> LocalObjectStore::Head(const std::string& key) {
@@ -272,10 +333,13 @@ Status LocalObjectStore::Delete(const std::string& key) {
 }
 
 void LocalObjectStore::PruneEmptyParents(const std::string& key) const {
-  // rmdir refuses a directory that is not empty, which ends the walk; a concurrent put that
-  // loses its directory this way retries (Publish).
+  // rmdir refuses a directory that is not empty, which ends the walk. No put of this store runs
+  // meanwhile (Publish), and a folder is forgotten before it goes: one made again under the same
+  // name is new, and its name is fsynced by the put that makes it.
+  std::unique_lock tree(tree_mutex_);
   for (size_t slash = key.rfind('/'); slash != std::string::npos && slash > 0;
        slash = key.rfind('/', slash - 1)) {
+    Forget(key.substr(0, slash));
     if (::rmdir(PathOf(key.substr(0, slash)).c_str()) != 0) return;
   }
 }

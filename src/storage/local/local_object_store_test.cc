@@ -324,6 +324,33 @@ TEST_F(LocalObjectStoreTest, AWriteFailureIsAStorageFailureAndLeavesNothing) {
   EXPECT_TRUE(ListTree(store.StagingDir()).empty());
 }
 
+// Durability costs one directory fsync per put into a folder the store knows (docs/recording.md,
+// "File-system work per slice"); a folder's own name is fsynced into its parent once.
+TEST_F(LocalObjectStoreTest, APutIntoAKnownFolderFsyncsOnlyThatFolder) {
+  LocalObjectStore store(root_.string());
+  ASSERT_TRUE(store.PutBytes("record/live/s1/1.ts", Bytes("1")).ok());
+  // The bucket is new (its parent), then s1, and the parents of s1, live and record.
+  EXPECT_EQ(store.DirectorySyncsForTest(), 5);
+  ASSERT_TRUE(store.PutBytes("record/live/s1/2.ts", Bytes("2")).ok());
+  EXPECT_EQ(store.DirectorySyncsForTest(), 6);
+  ASSERT_TRUE(store.PutBytes("record/live/s2/1.ts", Bytes("3")).ok());  // s2 and its parent
+  EXPECT_EQ(store.DirectorySyncsForTest(), 8);
+  ASSERT_TRUE(store.PutBytes("top.m3u8", Bytes("4")).ok());  // the root only
+  EXPECT_EQ(store.DirectorySyncsForTest(), 9);
+}
+
+TEST_F(LocalObjectStoreTest, AFolderFoundOnDiskOrMadeAgainAfterADeleteIsFsyncedIntoItsParent) {
+  fs::create_directories(root_ / "a" / "b");  // left by an earlier run: not known to be durable
+  LocalObjectStore store(root_.string());
+  ASSERT_TRUE(store.PutBytes("a/b/1.ts", Bytes("1")).ok());
+  EXPECT_EQ(store.DirectorySyncsForTest(), 3);  // b, a, the root
+  ASSERT_TRUE(store.Delete("a/b/1.ts").ok());   // removes the emptied a/b and a
+  EXPECT_FALSE(fs::exists(root_ / "a"));
+  ASSERT_TRUE(store.PutBytes("a/b/2.ts", Bytes("2")).ok());
+  EXPECT_EQ(store.DirectorySyncsForTest(), 6);  // new folders: the same three again
+  EXPECT_EQ(*store.Get("a/b/2.ts"), Bytes("2"));
+}
+
 TEST_F(LocalObjectStoreTest, ATrailingSlashOnTheRootIsIgnored) {
   LocalObjectStore store(root_.string() + "/");
   EXPECT_EQ(store.Root(), root_.string());

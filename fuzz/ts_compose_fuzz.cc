@@ -1,14 +1,14 @@
-// Recorded MPEG-TS slices as recovery finds them after a crash: a torn .part file is cut to
-// whole 188-byte packets and measured by its PES time stamps (recorder/ts_timestamps.h, as
-// Recorder::Recover does), then held slices are composed into an MP4 or FLV file
-// (media/compose/: TsSliceReader over libavformat's mpegts demuxer, the ADTS-to-ASC filter,
-// the timeline that closes gaps, the muxer), with the torn and resumed slices marked.
+// Recorded MPEG-TS slices, whole or torn by a crash and cut to whole 188-byte packets by
+// recovery (that cut and its time stamp scan are the target ts_timestamps), composed into an MP4
+// or FLV file as a cycle's held slices are (media/compose/: TsSliceReader over libavformat's
+// mpegts demuxer, the ADTS-to-ASC filter, the timeline that closes gaps, the muxer), with the
+// torn and resumed slices marked.
 // Input: 1 byte of flags (container, one or two slices, which is torn or resumed), 1 byte for
 // where the second slice starts, then the slice bytes (real slices the recorder wrote are the
-// seeds). The slices are written to files, as ComposeCycle reads files.
-// Properties: no crash, leak or undefined behaviour; the time stamp scan does not depend on how
-// the bytes are split; a composition reports at most the slices it was given, and the file it
-// reports is there with the size it reports.
+// seeds; at most 32 KiB in all, fuzz/ts_compose_fuzz.options). The slices are written to files
+// in /dev/shm, as ComposeCycle reads files.
+// Properties: no crash, leak or undefined behaviour; a composition reports at most the slices it
+// was given, and the file it reports is there with the size it reports; a failure leaves none.
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,7 +22,6 @@
 #include "fuzz/fuzz_support.h"
 #include "fuzz/ts_chain.h"
 #include "media/compose/cycle_composer.h"
-#include "recorder/ts_timestamps.h"
 
 using namespace liverec;
 
@@ -35,15 +34,6 @@ void WriteFile(const std::string& path, std::span<const uint8_t> bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
-}
-
-void CheckScanIgnoresSplit(std::span<const uint8_t> slice, uint32_t seed) {
-  recorder::TsTimestampScanner whole, pieces;
-  whole.Feed(slice);
-  for (auto piece : fuzz::SplitPieces(slice, seed, 4000)) pieces.Feed(piece);
-  FUZZ_CHECK(whole.empty() == pieces.empty());
-  FUZZ_CHECK(whole.SpanMs() == pieces.SpanMs());
-  FUZZ_CHECK(whole.SpanMs() >= 0);
 }
 
 }  // namespace
@@ -64,7 +54,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t flags = data[0];
   std::span<const uint8_t> bytes(data + 2, size - 2);
   bytes = bytes.first(bytes.size() - bytes.size() % kPacket);  // cut to whole packets
-  CheckScanIgnoresSplit(bytes, flags | (data[1] << 8));
   if (bytes.empty()) return 0;
 
   bool mp4 = flags & 1;

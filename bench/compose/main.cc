@@ -1,0 +1,179 @@
+// compose_bench (P10): the CPU and memory of composing one MP4 from a long cycle's TS slices with
+// liverec's ComposeCycle, beside `ffmpeg -i list.m3u8 -c copy out.mp4` on the same slices in the
+// same run. The slices are made first from an FLV file, as the recorder makes them (its packets
+// through TsSliceWriter, repeated with increasing timestamps, cut at keyframes every
+// --slice-s seconds). Each composition runs in a child process, so that its CPU time (user +
+// system) and peak RSS are its own (wait4). Results: docs/benchmarks.md "P10 — composition".
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../lib/flv_media.h"
+#include "media/byte_sink.h"
+#include "media/compose/cycle_composer.h"
+#include "media/ts/ts_slice_writer.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using liverec::media::CodecConfig;
+using liverec::media::MediaPacket;
+using liverec::media::TrackKind;
+
+using Media = liverec::bench::FlvMedia;
+
+class FileSink final : public liverec::media::ByteSink {
+ public:
+  explicit FileSink(const std::string& path) : out_(path, std::ios::binary) {}
+  liverec::Status Write(std::span<const uint8_t> bytes) override {
+    out_.write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+    return out_ ? liverec::Status::Ok()
+                : liverec::Status(liverec::ErrorCode::kStorageFailure, {}, "write");
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+// Writes the slices of `repeat` passes over the file into `dir`; their paths in order.
+std::vector<std::string> MakeSlices(Media& media, int repeat, int slice_s, const fs::path& dir) {
+  std::vector<std::string> paths;
+  const int64_t span_ms = media.packets.back().dts_ms - media.packets.front().dts_ms + 40;
+  std::unique_ptr<FileSink> sink;
+  std::unique_ptr<liverec::media::ts::TsSliceWriter> writer;
+  int64_t slice_start = 0;
+  for (int r = 0; r < repeat; ++r) {
+    for (MediaPacket packet : media.packets) {
+      packet.dts_ms += r * span_ms;
+      packet.pts_ms += r * span_ms;
+      const bool cut = packet.kind == TrackKind::kVideo && packet.keyframe &&
+                       packet.dts_ms - slice_start >= slice_s * 1000;
+      if (!writer || cut) {
+        if (writer && !writer->Finish().ok()) std::abort();
+        paths.push_back((dir / fmt::format("{:06}.ts", paths.size())).string());
+        sink = std::make_unique<FileSink>(paths.back());
+        auto created = liverec::media::ts::TsSliceWriter::Create(media.video, media.audio, *sink);
+        if (!created) std::abort();
+        writer = std::move(*created);
+        slice_start = packet.dts_ms;
+      }
+      if (!writer->Write(packet).ok()) std::abort();
+    }
+  }
+  if (writer && !writer->Finish().ok()) std::abort();
+  return paths;
+}
+
+struct Usage {
+  double cpu_s = 0;
+  long max_rss_kb = 0;
+  int status = 0;
+};
+
+// Runs `body` in a child process; its CPU time and peak RSS.
+template <typename Body>
+Usage InChild(Body body) {
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) _exit(body());
+  Usage usage;
+  rusage ru{};
+  wait4(pid, &usage.status, 0, &ru);
+  usage.cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  usage.max_rss_kb = ru.ru_maxrss;
+  return usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"P10: composing an MP4 of a long cycle, beside ffmpeg (docs/benchmarks.md)"};
+  std::string input;
+  std::string work;
+  int repeat = 60;
+  int slice_s = 10;
+  int rounds = 1;
+  app.add_option("--input", input, "an FLV file (H.264 + AAC)")->required();
+  app.add_option("--work", work, "a directory for the slices and outputs (made, then removed)")
+      ->required();
+  app.add_option("--repeat", repeat, "passes over the file (60 s file x 60 = 1 h)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--slice-s", slice_s, "slice duration")->check(CLI::PositiveNumber);
+  app.add_option("--rounds", rounds, "rounds; each composes with both")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  Media media = liverec::bench::ReadFlvMedia(input);
+  if (media.packets.empty()) {
+    std::fprintf(stderr, "no packets in %s\n", input.c_str());
+    return 1;
+  }
+  const fs::path dir(work);
+  fs::create_directories(dir / "slices");
+  const std::vector<std::string> slices = MakeSlices(media, repeat, slice_s, dir / "slices");
+  uint64_t bytes = 0;
+  std::ofstream list(dir / "list.m3u8");
+  list << "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:" << slice_s + 2
+       << "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n";
+  for (const auto& path : slices) {
+    bytes += fs::file_size(path);
+    list << "#EXTINF:" << slice_s << ".0,\n" << fs::path(path).filename().string() << "\n";
+  }
+  list << "#EXT-X-ENDLIST\n";
+  list.close();
+  fs::rename(dir / "list.m3u8", dir / "slices" / "list.m3u8");
+  // The children start as copies of this process: free the packets first, so that their peak
+  // RSS is the composition's (plus this baseline).
+  media = Media{};
+  malloc_trim(0);
+  long pages = 0;
+  long resident = 0;
+  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(statm, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(statm);
+  }
+  fmt::print("{} slices of ~{} s, {:.1f} MB; RSS at fork {:.1f} MB (in each child's peak)\n",
+             slices.size(), slice_s, bytes / 1e6,
+             resident * sysconf(_SC_PAGESIZE) / 1e6 / 1.048576);
+  fmt::print("| round | composer | CPU s | peak RSS MB | output MB |\n|---|---|---|---|---|\n");
+  std::vector<double> ratios;
+  for (int round = 1; round <= rounds; ++round) {
+    const std::string ours = (dir / "liverec.mp4").string();
+    const std::string theirs = (dir / "ffmpeg.mp4").string();
+    const Usage a = InChild([&] {
+      auto report = liverec::media::compose::ComposeCycle(
+          slices, liverec::media::compose::ContainerFormat::kMp4, ours);
+      return report && report->slices_composed == slices.size() ? 0 : 1;
+    });
+    const std::string command =
+        fmt::format("ffmpeg -v error -y -allowed_extensions ALL -i '{}' -c copy '{}'",
+                    (dir / "slices" / "list.m3u8").string(), theirs);
+    const Usage b = InChild([&] {
+      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      return 127;
+    });
+    if (a.status != 0 || b.status != 0) {
+      std::fprintf(stderr, "a composition failed (liverec %d, ffmpeg %d)\n", a.status, b.status);
+      return 1;
+    }
+    fmt::print("| {} | liverec ComposeCycle | {:.2f} | {:.1f} | {:.1f} |\n", round, a.cpu_s,
+               a.max_rss_kb / 1024.0, fs::file_size(ours) / 1e6);
+    fmt::print("| {} | ffmpeg -c copy | {:.2f} | {:.1f} | {:.1f} |\n", round, b.cpu_s,
+               b.max_rss_kb / 1024.0, fs::file_size(theirs) / 1e6);
+    ratios.push_back(a.cpu_s / b.cpu_s);
+  }
+  for (double r : ratios) fmt::print("liverec/ffmpeg CPU: {:.2f}\n", r);
+  fs::remove_all(dir);
+  return 0;
+}
