@@ -66,7 +66,7 @@ Result<std::unique_ptr<TsMuxer>> TsMuxer::Create(const std::optional<CodecConfig
   return muxer;
 }
 
-void TsMuxer::WriteTables(std::vector<uint8_t>& out) { writer_.WriteTables(out); }
+void TsMuxer::WriteTables(UninitBytes& out) { writer_.WriteTables(out); }
 
 // The payload of one PES packet into pieces_.
 Status TsMuxer::Pieces(const Track& track, const MediaPacket& packet) {
@@ -87,7 +87,7 @@ Status TsMuxer::Pieces(const Track& track, const MediaPacket& packet) {
 // other PID a PCR-only packet goes out first when the last PCR is kMaxPcrGap old or older (so
 // PCRs are at most 40 ms plus one audio frame apart when video is sparse).
 // PCRs never go backwards.
-std::optional<int64_t> TsMuxer::PcrFor(const Track& track, int64_t dts, std::vector<uint8_t>& out) {
+std::optional<int64_t> TsMuxer::PcrFor(const Track& track, int64_t dts, UninitBytes& out) {
   const int64_t pcr = last_pcr_ ? std::max(*last_pcr_, dts) : dts;
   if (track.pid == writer_.pcr_pid()) {
     last_pcr_ = pcr;
@@ -100,7 +100,7 @@ std::optional<int64_t> TsMuxer::PcrFor(const Track& track, int64_t dts, std::vec
   return std::nullopt;
 }
 
-Status TsMuxer::Write(const MediaPacket& packet, std::vector<uint8_t>& out) {
+Status TsMuxer::Write(const MediaPacket& packet, UninitBytes& out) {
   std::optional<Track>& track = packet.kind == TrackKind::kVideo ? video_ : audio_;
   if (!track || track->codec != packet.codec) {
     return Status(ErrorCode::kMediaUnsupported, {},

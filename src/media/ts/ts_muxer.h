@@ -35,11 +35,11 @@ class TsMuxer {
                                                  const std::optional<CodecConfig>& audio);
 
   // Appends the PAT and PMT that open a slice.
-  void WriteTables(std::vector<uint8_t>& out);
+  void WriteTables(UninitBytes& out);
   // Appends `packet` (decode order per track). kMediaUnsupported for a track the muxer was not
   // created with; kMediaMalformed for an empty packet, NAL lengths that do not tile it, or an
   // AAC frame too long for ADTS. Nothing is appended on failure.
-  Status Write(const MediaPacket& packet, std::vector<uint8_t>& out);
+  Status Write(const MediaPacket& packet, UninitBytes& out);
 
  private:
   struct Track {
@@ -53,7 +53,7 @@ class TsMuxer {
 
   explicit TsMuxer(TsPacketWriter writer) : writer_(std::move(writer)) {}
   Status Pieces(const Track& track, const MediaPacket& packet);
-  std::optional<int64_t> PcrFor(const Track& track, int64_t dts, std::vector<uint8_t>& out);
+  std::optional<int64_t> PcrFor(const Track& track, int64_t dts, UninitBytes& out);
 
   TsPacketWriter writer_;
   std::optional<Track> video_;

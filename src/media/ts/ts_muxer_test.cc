@@ -374,7 +374,7 @@ TEST(TsMuxerTest, AudioBetweenSparseVideoFramesGetsPcrOnlyPackets) {
                                            0},
                                CodecConfig{CodecId::kAac, {0x12, 0x10}, 0, 0, 44100, 2});
   ASSERT_TRUE(muxer.has_value()) << muxer.error().ToString();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   (*muxer)->WriteTables(out);
   const std::vector<uint8_t> idr = {0, 0, 0, 2, 0x65, 0x11};
   ASSERT_TRUE((*muxer)->Write({TrackKind::kVideo, CodecId::kH264, 0, 0, true, idr}, out).ok());
@@ -394,7 +394,7 @@ TEST(TsMuxerTest, BadPacketsAreRefusedAndLeaveNoBytes) {
   auto muxer =
       TsMuxer::Create(std::nullopt, CodecConfig{CodecId::kAac, {0x12, 0x10}, 0, 0, 44100, 2});
   ASSERT_TRUE(muxer.has_value());
-  std::vector<uint8_t> out;
+  UninitBytes out;
   EXPECT_EQ((*muxer)->Write({TrackKind::kAudio, CodecId::kAac, 0, 0, true, {}}, out).code(),
             ErrorCode::kMediaMalformed);
   EXPECT_EQ(

@@ -12,6 +12,8 @@
 #include <span>
 #include <vector>
 
+#include "base/default_init_allocator.h"
+
 namespace liverec::media::ts {
 
 inline constexpr size_t kTsPacketSize = 188;
@@ -54,16 +56,16 @@ class TsPacketWriter {
   uint16_t pcr_pid() const { return pcr_pid_; }
 
   // Appends a PAT and a PMT, one TS packet each.
-  void WriteTables(std::vector<uint8_t>& out);
+  void WriteTables(UninitBytes& out);
   // Appends the TS packets of one PES packet.
-  void WritePes(const PesPacket& pes, std::vector<uint8_t>& out);
+  void WritePes(const PesPacket& pes, UninitBytes& out);
   // Appends an adaptation-field-only packet on the PCR PID that carries `pcr` (90 kHz).
-  void WritePcrOnly(int64_t pcr, std::vector<uint8_t>& out);
+  void WritePcrOnly(int64_t pcr, UninitBytes& out);
 
  private:
   uint8_t* CounterOf(uint16_t pid);
   uint8_t NextCounter(uint16_t pid);  // the counter for the next packet with payload
-  void WriteSection(uint16_t pid, std::span<const uint8_t> section, std::vector<uint8_t>& out);
+  void WriteSection(uint16_t pid, std::span<const uint8_t> section, UninitBytes& out);
 
   std::vector<ElementaryStream> streams_;
   uint16_t pcr_pid_;

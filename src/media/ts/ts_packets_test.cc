@@ -17,7 +17,7 @@ TsPacketWriter AvWriter() {
 
 TEST(TsPacketWriterTest, PatIsByteForByteWhatLibavformatWrites) {
   TsPacketWriter writer = AvWriter();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   writer.WriteTables(out);
   ASSERT_EQ(out.size(), 2 * kTsPacketSize);
   // The PAT packet of `ffmpeg -f mpegts` (program 1, PMT on 0x1000), its CRC_32 included.
@@ -30,7 +30,7 @@ TEST(TsPacketWriterTest, PatIsByteForByteWhatLibavformatWrites) {
 
 TEST(TsPacketWriterTest, PmtListsTheStreamsAndThePcrPid) {
   TsPacketWriter writer = AvWriter();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   writer.WriteTables(out);
   const auto parsed = ParseTs(out);
   ASSERT_EQ(parsed.sections.size(), 2u);
@@ -46,7 +46,7 @@ TEST(TsPacketWriterTest, PmtListsTheStreamsAndThePcrPid) {
 
 TEST(TsPacketWriterTest, EveryPayloadSizeFillsWholePacketsAndComesBackIntact) {
   TsPacketWriter writer = AvWriter();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   std::vector<std::vector<uint8_t>> payloads;
   std::mt19937 random(7);
   for (size_t size = 0; size < 600; ++size) {
@@ -86,7 +86,7 @@ TEST(TsPacketWriterTest, EveryPayloadSizeFillsWholePacketsAndComesBackIntact) {
 
 TEST(TsPacketWriterTest, TimestampsWrapAt33Bits) {
   TsPacketWriter writer = AvWriter();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   const std::vector<uint8_t> payload = {1, 2, 3};
   const std::vector<std::span<const uint8_t>> pieces = {payload};
   const int64_t wrap = int64_t{1} << 33;
@@ -100,7 +100,7 @@ TEST(TsPacketWriterTest, TimestampsWrapAt33Bits) {
 
 TEST(TsPacketWriterTest, PcrOnlyPacketKeepsTheContinuityCounter) {
   TsPacketWriter writer = AvWriter();
-  std::vector<uint8_t> out;
+  UninitBytes out;
   const std::vector<uint8_t> payload(500, 0xab);
   const std::vector<std::span<const uint8_t>> pieces = {payload};
   for (int i = 0; i < 20; ++i) {

@@ -51,7 +51,7 @@ class OwnTsSliceWriter final : public TsSliceWriter {
 
   std::unique_ptr<TsMuxer> muxer_;
   ByteSink& sink_;
-  std::vector<uint8_t> buffer_;
+  UninitBytes buffer_;  // grown by the packetizer before it writes: no zero fill
   std::optional<int64_t> flushed_at_ms_;
   bool finished_ = false;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace liverec::media::ts::test_support {
@@ -37,7 +38,7 @@ inline int64_t ReadTimestamp(const uint8_t* p) {
 }
 
 // Fails the running test (and returns what it has) at the first violation.
-inline ParsedTs ParseTs(const std::vector<uint8_t>& ts) {
+inline ParsedTs ParseTs(std::span<const uint8_t> ts) {
   ParsedTs out;
   std::map<int, int> counters;
   std::map<int, size_t> open;  // pid -> index into out.pes
