@@ -8,11 +8,14 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "media/byte_sink.h"
+#include "media/ts/ts_slice_writer.h"
 #include "media/ts/ts_test_support.h"
 
 namespace liverec::media::compose::test_support {
@@ -50,6 +53,37 @@ inline std::vector<std::string> MakeSlices(const std::string& dir, const std::st
     paths.push_back(path);
   }
   return paths;
+}
+
+// The recorder's own slices of an FLV: its packets as RTMP ingest delivers them, cut by
+// TsSliceWriter (liverec's own muxer) at every video keyframe into `<dir>/<n>.ts`.
+inline std::vector<std::string> SlicesOfTsSliceWriter(const std::string& dir,
+                                                      const std::string& flv) {
+  const auto media = ts::test_support::ReadFlvMedia(flv);
+  EXPECT_FALSE(media.packets.empty());
+  std::vector<std::string> slices;
+  std::unique_ptr<MemorySink> sink;
+  std::unique_ptr<ts::TsSliceWriter> writer;
+  auto close_slice = [&] {
+    EXPECT_TRUE(writer->Finish().ok());
+    slices.push_back(dir + "/" + std::to_string(slices.size()) + ".ts");
+    ts::test_support::WriteFileBytes(slices.back(), sink->data());
+  };
+  for (const MediaPacket& packet : media.packets) {
+    if (packet.kind == TrackKind::kVideo && packet.keyframe) {
+      if (writer) close_slice();
+      sink = std::make_unique<MemorySink>();
+      auto created = ts::TsSliceWriter::Create(media.video, media.audio, *sink);
+      EXPECT_TRUE(created.has_value()) << created.error().ToString();
+      if (!created) return {};
+      writer = std::move(*created);
+    }
+    if (writer) {
+      EXPECT_TRUE(writer->Write(packet).ok());
+    }
+  }
+  if (writer) close_slice();
+  return slices;
 }
 
 // Duration (seconds, per ffprobe) of `paths` remuxed into one MP4 by ffmpeg's concat protocol:

@@ -232,8 +232,11 @@ Result<ComposeReport> ComposeInto(const std::vector<std::string>& ts_paths, Cont
   ComposeReport report;
   Composition composition(format, tmp_path, options);
   std::optional<FileParameters> file_parameters;
+  // The first slice, probed; the others are opened like it (TsSliceReader::OpenLike).
+  std::unique_ptr<TsSliceReader> first;
   for (size_t i = 0; i < ts_paths.size(); ++i) {
-    auto reader = TsSliceReader::Open(ts_paths[i]);
+    auto reader =
+        first ? TsSliceReader::OpenLike(ts_paths[i], *first) : TsSliceReader::Open(ts_paths[i]);
     if (!reader) return Error(reader.error());
     if (!file_parameters) {
       file_parameters = ParametersOf(**reader);
@@ -248,6 +251,7 @@ Result<ComposeReport> ComposeInto(const std::vector<std::string>& ts_paths, Cont
       return Error(named ? status : status.WithContext("TS slice " + ts_paths[i]));
     }
     report.slices_composed = i + 1;
+    if (!first) first = std::move(*reader);
   }
   if (!composition.started()) {
     return Error(ErrorCode::kMediaMalformed, {}, "no timed media in the TS slices");

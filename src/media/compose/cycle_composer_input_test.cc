@@ -128,29 +128,7 @@ TEST(CycleComposerInputTest, SlicesOfTsSliceWriterCompose) {
                        "ultrafast -g 25 -pix_fmt yuv420p -c:a aac -f flv '" +
                        flv + "'"),
             0);
-  const auto media = ts::test_support::ReadFlvMedia(flv);
-  ASSERT_FALSE(media.packets.empty());
-  std::vector<std::string> slices;
-  std::unique_ptr<MemorySink> sink;
-  std::unique_ptr<ts::TsSliceWriter> writer;
-  auto close_slice = [&] {
-    ASSERT_TRUE(writer->Finish().ok());
-    slices.push_back(dir.File(std::to_string(slices.size()) + ".ts"));
-    WriteFileBytes(slices.back(), sink->data());
-  };
-  for (const MediaPacket& packet : media.packets) {
-    if (packet.kind == TrackKind::kVideo && packet.keyframe) {
-      if (writer) close_slice();
-      sink = std::make_unique<MemorySink>();
-      auto created = ts::TsSliceWriter::Create(media.video, media.audio, *sink);
-      ASSERT_TRUE(created.has_value()) << created.error().ToString();
-      writer = std::move(*created);
-    }
-    if (writer) {
-      ASSERT_TRUE(writer->Write(packet).ok());
-    }
-  }
-  close_slice();
+  const auto slices = test_support::SlicesOfTsSliceWriter(dir.File(""), flv);
   ASSERT_EQ(slices.size(), 3u);
   for (const auto format : {ContainerFormat::kMp4, ContainerFormat::kFlv}) {
     const std::string out = dir.File(format == ContainerFormat::kMp4 ? "c.mp4" : "c.flv");
