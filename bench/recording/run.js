@@ -35,7 +35,8 @@
 //   records call chains through libc, `--call-graph` of perf) --threads T (liverec's I/O
 //   threads; default: its own, one per core) --ts-muxers LIST (own: liverec's [recording] ts_muxer;
 //   `own,libavformat` runs liverec once with each, the second as side C) --nginx 0 (liverec alone:
-//   a capacity run, no ratio) --label TEXT --json FILE
+//   a capacity run, no ratio) --read-interval-ms MS (liverec's [rtmp] read_interval_ms; default:
+//   its own) --label TEXT --json FILE
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -51,7 +52,7 @@ const {
 const opts = parseOptions(process.argv, __filename, {
   n: [20, 50], rounds: 1, window: 30, warmup: 10, idleWindow: 10, slice: 10, mediaSeconds: 60,
   videoKbps: 450, tickMs: 20, staggerMs: 20, toleranceMs: 600, bin: defaultBin(), loadpub: null, strace: 0, perf: 0,
-  threads: 0, straceDir: os.tmpdir(), label: '', json: null, tsMuxers: 'own', nginx: 1,
+  threads: 0, straceDir: os.tmpdir(), label: '', json: null, tsMuxers: 'own', nginx: 1, readIntervalMs: -1,
 }, {
   '--n': ['n', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'],
   '--warmup': ['warmup', 'number'], '--idle-window': ['idleWindow', 'number'], '--slice': ['slice', 'number'],
@@ -60,7 +61,7 @@ const opts = parseOptions(process.argv, __filename, {
   '--strace': ['strace', 'number'], '--perf': ['perf', 'number'], '--threads': ['threads', 'number'],
   '--bin': ['bin', 'path'], '--loadpub': ['loadpub', 'path'], '--strace-dir': ['straceDir', 'path'],
   '--label': ['label', 'text'], '--json': ['json', 'path'], '--ts-muxers': ['tsMuxers', 'text'],
-  '--nginx': ['nginx', 'number'],
+  '--nginx': ['nginx', 'number'], '--read-interval-ms': ['readIntervalMs', 'number'],
 });
 // liverec runs once per TS muxer listed ([recording] ts_muxer): own, libavformat or both.
 opts.tsMuxerList = opts.tsMuxers.split(',').filter(Boolean);
@@ -230,7 +231,8 @@ async function settle(read, summary) {
 async function sideLiverec(file, n, r, last, tsMuxer) {
   const server = await h.startServer({
     topToml: opts.threads ? `threads = ${opts.threads}\n` : '',
-    extraToml: `\n[recording]\nts_muxer = "${tsMuxer}"\n`,
+    extraToml: `\n[recording]\nts_muxer = "${tsMuxer}"\n` +
+      (opts.readIntervalMs >= 0 ? `\n[rtmp]\nread_interval_ms = ${opts.readIntervalMs}\n` : ''),
   });
   tmpDirs.add(server.tmp);
   const pid = procfs.findPidByArg(server.dataDir);

@@ -204,6 +204,9 @@ void Validate(Config& config, Problems& problems) {
   if (r.max_message_size < 65536 || r.max_message_size > 67'108'864) {
     problems.push_back("rtmp.max_message_size: must be 65536-67108864");
   }
+  if (r.read_interval_ms < 0 || r.read_interval_ms > 200) {
+    problems.push_back("rtmp.read_interval_ms: must be 0-200");
+  }
   if (!ParseTimeZoneOffsetMinutes(config.recording.time_zone)) {
     problems.push_back("recording.time_zone: \"UTC\" or an offset like \"+08:00\"");
   }

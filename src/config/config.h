@@ -60,6 +60,9 @@ struct RtmpConfig {
   int64_t max_connections = 5000;
   int64_t max_chunk_size = 65536;
   int64_t max_message_size = 8 * 1024 * 1024;
+  // A publishing connection that received little is read next at the next multiple of this
+  // (0, the default: as soon as bytes arrive); docs/configuration.md.
+  int64_t read_interval_ms = 0;
 };
 
 struct RecordingConfig {

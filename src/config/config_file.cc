@@ -40,6 +40,7 @@ void ReadRtmp(const TomlView& node, Config& config, TomlReader& in) {
   in.Read(node["max_connections"], r.max_connections, "rtmp.max_connections");
   in.Read(node["max_chunk_size"], r.max_chunk_size, "rtmp.max_chunk_size");
   in.Read(node["max_message_size"], r.max_message_size, "rtmp.max_message_size");
+  in.Read(node["read_interval_ms"], r.read_interval_ms, "rtmp.read_interval_ms");
 }
 
 void ReadRecording(const TomlView& node, RecordingConfig& r, TomlReader& in) {

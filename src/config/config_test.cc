@@ -224,6 +224,24 @@ TEST(ConfigTest, TheTsMuxerIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) 
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TheRtmpReadIntervalIsOffByDefaultAndAtMost200) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->rtmp.read_interval_ms, 0);
+  for (const auto& [text, ok] : std::vector<std::pair<std::string, bool>>{
+           {"0", true}, {"200", true}, {"201", false}, {"-1", false}}) {
+    std::string file = WriteTemp("[rtmp]\nread_interval_ms = " + text + "\n");
+    auto config = LoadConfig({.file = file});
+    std::remove(file.c_str());
+    ASSERT_EQ(config.has_value(), ok) << text;
+    if (ok) {
+      EXPECT_EQ(config->rtmp.read_interval_ms, std::stoll(text));
+    } else {
+      EXPECT_NE(config.error().Message().find("rtmp.read_interval_ms"), std::string::npos);
+    }
+  }
+}
+
 TEST(ConfigTest, TestingPublicAddressesAreReadAndMustBeNumeric) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -139,6 +139,7 @@ idle_timeout_s = 30
 max_connections = 5000
 max_chunk_size = 65536
 max_message_size = 8388608
+read_interval_ms = 100
 [recording]
 spool_dir = "/tmp/liverec-every-key/spool"
 spool_max_mb = 16384

@@ -36,6 +36,8 @@ class RtmpConnection final : public net::ConnectionHandler {
 
   Status OnData(std::span<const uint8_t> in, std::vector<uint8_t>& out) override;
   bool Established() const override { return session_.handshake_done(); }
+  // A publisher's media may wait for the next read tick (rtmp.read_interval_ms).
+  bool ReadsMayWait() const override { return stream_id_.has_value(); }
   void OnClose(const std::string& reason) override;
 
  private:

@@ -5,6 +5,8 @@
 #include "net/descriptor_limits.h"
 #include "net/listen.h"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -59,6 +61,14 @@ asio::awaitable<void> Watchdog(std::shared_ptr<tcp::socket> socket,
   }
 }
 
+// The first multiple of `interval_ms` on the steady clock after `now`: every connection that
+// waits for a tick waits for the same instants.
+Clock::time_point NextTick(Clock::time_point now, int64_t interval_ms) {
+  const auto interval =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(interval_ms));
+  return Clock::time_point((now.time_since_epoch() / interval + 1) * interval);
+}
+
 asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::socket raw) {
   auto socket = std::make_shared<tcp::socket>(std::move(raw));
   boost::system::error_code ec;
@@ -74,6 +84,7 @@ asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::s
 
   std::vector<uint8_t> buffer(state->options.read_buffer_bytes);
   std::vector<uint8_t> out;
+  std::optional<asio::steady_timer> read_timer;  // made at the first wait
   while (true) {
     size_t n = co_await socket->async_read_some(asio::buffer(buffer),
                                                 asio::redirect_error(asio::use_awaitable, ec));
@@ -109,6 +120,13 @@ asio::awaitable<void> Connection(std::shared_ptr<TcpServer::State> state, tcp::s
     *deadline = Clock::now() + std::chrono::seconds(handler->Established()
                                                         ? state->options.idle_timeout_s
                                                         : state->options.handshake_timeout_s);
+    if (state->options.read_interval_ms > 0 && n < state->options.read_wait_below_bytes &&
+        handler->ReadsMayWait()) {
+      if (!read_timer) read_timer.emplace(socket->get_executor());
+      read_timer->expires_at(NextTick(Clock::now(), state->options.read_interval_ms));
+      co_await read_timer->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      // A close meanwhile (idle timeout, server stop) fails the next read.
+    }
   }
   socket->close(ec);
   timer->cancel();

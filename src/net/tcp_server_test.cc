@@ -1,5 +1,6 @@
 #include "net/tcp_server.h"
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -38,6 +39,26 @@ class EchoHandler final : public ConnectionHandler {
   bool established_ = false;
 };
 
+// Counts what it reads (no reply); a media connection whose reads may wait when `may_wait`.
+class CountingHandler final : public ConnectionHandler {
+ public:
+  CountingHandler(bool may_wait, std::atomic<int64_t>* reads, std::atomic<int64_t>* bytes)
+      : may_wait_(may_wait), reads_(reads), bytes_(bytes) {}
+  Status OnData(std::span<const uint8_t> in, std::vector<uint8_t>&) override {
+    ++*reads_;
+    *bytes_ += static_cast<int64_t>(in.size());
+    return Status::Ok();
+  }
+  bool Established() const override { return true; }
+  bool ReadsMayWait() const override { return may_wait_; }
+  void OnClose(const std::string&) override {}
+
+ private:
+  bool may_wait_;
+  std::atomic<int64_t>* reads_;
+  std::atomic<int64_t>* bytes_;
+};
+
 class TcpServerTest : public ::testing::Test {
  protected:
   void Start(int64_t handshake_s, int64_t idle_s) {
@@ -45,9 +66,12 @@ class TcpServerTest : public ::testing::Test {
     options.name = "test";
     options.handshake_timeout_s = handshake_s;
     options.idle_timeout_s = idle_s;
-    server_ = std::make_unique<TcpServer>(
-        io_, [this](const std::string&) { return std::make_unique<EchoHandler>(&closed_); },
-        options);
+    StartWith(options, [this](const std::string&) -> std::unique_ptr<ConnectionHandler> {
+      return std::make_unique<EchoHandler>(&closed_);
+    });
+  }
+  void StartWith(const TcpServerOptions& options, ConnectionHandlerFactory factory) {
+    server_ = std::make_unique<TcpServer>(io_, std::move(factory), options);
     auto port = server_->Listen("127.0.0.1:0");
     ASSERT_TRUE(port.has_value());
     port_ = *port;
@@ -121,6 +145,75 @@ TEST_F(TcpServerTest, APeerThatLeavesIsClosedByPeer) {
     Send(socket, "E");
   }
   EXPECT_EQ(ClosedWithin(3000), "closed by peer");
+}
+
+// Media connections: with a read interval, many small writes are read in a few reads, one per
+// tick; a large backlog is read at once, not one buffer per tick; other connections are read as
+// bytes arrive.
+class TcpServerReadIntervalTest : public TcpServerTest {
+ protected:
+  void StartCounting(bool may_wait) {
+    TcpServerOptions options;
+    options.name = "test";
+    options.read_interval_ms = 100;
+    StartWith(options, [this, may_wait](const std::string&) -> std::unique_ptr<ConnectionHandler> {
+      return std::make_unique<CountingHandler>(may_wait, &reads_, &bytes_);
+    });
+  }
+  // Writes one byte every 5 ms for about `ms`; returns the milliseconds it took.
+  int64_t Trickle(tcp::socket& socket, int ms) {
+    const auto start = steady_clock::now();
+    int sent = 0;
+    while (steady_clock::now() - start < milliseconds(ms)) {
+      asio::write(socket, asio::buffer("x", 1));
+      ++sent;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    sent_ = sent;
+    return std::chrono::duration_cast<milliseconds>(steady_clock::now() - start).count();
+  }
+  bool WaitForBytes(int64_t bytes, int ms) {
+    const auto start = steady_clock::now();
+    while (bytes_.load() < bytes && steady_clock::now() - start < milliseconds(ms)) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    return bytes_.load() >= bytes;
+  }
+
+  std::atomic<int64_t> reads_{0};
+  std::atomic<int64_t> bytes_{0};
+  int sent_ = 0;
+};
+
+TEST_F(TcpServerReadIntervalTest, SmallWritesOfAMediaConnectionAreReadOncePerTick) {
+  StartCounting(/*may_wait=*/true);
+  tcp::socket socket = Connect();
+  const int64_t took = Trickle(socket, 1000);
+  ASSERT_TRUE(WaitForBytes(sent_, 3000));
+  // At most one read per 100 ms tick (and the first one), however the machine is loaded: a
+  // busier machine only merges more.
+  EXPECT_LE(reads_.load(), took / 100 + 3) << sent_ << " writes";
+  EXPECT_GT(sent_, 4 * reads_.load()) << "writes were read together";
+}
+
+TEST_F(TcpServerReadIntervalTest, ALargeBacklogIsReadWithoutWaitingForTicks) {
+  StartCounting(/*may_wait=*/true);
+  tcp::socket socket = Connect();
+  const std::vector<uint8_t> block(2 * 1024 * 1024, 0x5a);
+  const auto start = steady_clock::now();
+  asio::write(socket, asio::buffer(block));
+  ASSERT_TRUE(WaitForBytes(static_cast<int64_t>(block.size()), 10'000));
+  const auto took = std::chrono::duration_cast<milliseconds>(steady_clock::now() - start).count();
+  // 32 reads of 64 KiB: one per tick would take over 3 s.
+  EXPECT_LT(took, 1500);
+}
+
+TEST_F(TcpServerReadIntervalTest, OtherConnectionsAreReadAsBytesArrive) {
+  StartCounting(/*may_wait=*/false);
+  tcp::socket socket = Connect();
+  Trickle(socket, 500);
+  ASSERT_TRUE(WaitForBytes(sent_, 3000));
+  EXPECT_GT(reads_.load(), 500 / 100 + 3) << sent_ << " writes";
 }
 
 }  // namespace

@@ -555,6 +555,7 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   limits.max_message_size = static_cast<uint32_t>(config.rtmp.max_message_size);
   net::TcpServerOptions options{"rtmp", config.rtmp.handshake_timeout_s, config.rtmp.idle_timeout_s,
                                 RtmpConnectionCap(), 64 * 1024};
+  options.read_interval_ms = config.rtmp.read_interval_ms;
   ingest_policy.server_ip = ListenIp(config.rtmp_listen);
   auto events_strand =
       std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(

@@ -10,9 +10,11 @@ namespace liverec::media::ts {
 namespace {
 
 // The buffer goes to the sink when it holds this much, and at least once per kMaxBufferedMediaMs
-// of media, so a crash takes at most about that much of the newest media at any bitrate.
+// of media, so a crash takes at most about that much of the newest media at any bitrate (400
+// ms: with the ≤ 100 ms a publisher's bytes may wait unread for the next read tick,
+// rtmp.read_interval_ms, a crash takes at most ~0.5 s; docs/recording.md).
 constexpr size_t kFlushBytes = 32 * 1024;
-constexpr int64_t kMaxBufferedMediaMs = 500;
+constexpr int64_t kMaxBufferedMediaMs = 400;
 
 class OwnTsSliceWriter final : public TsSliceWriter {
  public:
