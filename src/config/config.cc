@@ -254,6 +254,9 @@ void Validate(Config& config, Problems& problems) {
   if (config.recording.ts_muxer != "own" && config.recording.ts_muxer != "libavformat") {
     problems.push_back("recording.ts_muxer: must be \"own\" or \"libavformat\"");
   }
+  if (config.recording.mp4_writer != "own" && config.recording.mp4_writer != "libavformat") {
+    problems.push_back("recording.mp4_writer: must be \"own\" or \"libavformat\"");
+  }
   if (!config.api.error_docs_url.empty() && !config.api.error_docs_url.starts_with("http://") &&
       !config.api.error_docs_url.starts_with("https://")) {
     problems.push_back("api.error_docs_url: must start with http:// or https://");

@@ -82,6 +82,9 @@ struct RecordingConfig {
   // What writes TS slices: "own" (liverec's MPEG-TS muxer) or "libavformat" (its mpegts muxer,
   // the path before the own one; a fallback, docs/recording.md "Slices").
   std::string ts_muxer = "own";
+  // What writes MP4 cycle files: "own" (liverec's writer, memory independent of the cycle's
+  // length) or "libavformat" (its mov muxer, the path before; docs/recording.md).
+  std::string mp4_writer = "own";
 };
 
 // Lowers the API's minimums for tests only. Ignored unless enabled = true; never in production.

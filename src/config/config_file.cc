@@ -53,6 +53,7 @@ void ReadRecording(const TomlView& node, RecordingConfig& r, TomlReader& in) {
   in.Read(node["upload_retry_max_s"], r.upload_retry_max_s, "recording.upload_retry_max_s");
   in.Read(node["upload_threads"], r.upload_threads, "recording.upload_threads");
   in.Read(node["ts_muxer"], r.ts_muxer, "recording.ts_muxer");
+  in.Read(node["mp4_writer"], r.mp4_writer, "recording.mp4_writer");
 }
 
 void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {

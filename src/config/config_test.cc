@@ -224,6 +224,22 @@ TEST(ConfigTest, TheTsMuxerIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) 
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TheMp4WriterIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->recording.mp4_writer, "own");
+  std::string file = WriteTemp("[recording]\nmp4_writer = \"libavformat\"\n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->recording.mp4_writer, "libavformat");
+  std::remove(file.c_str());
+  file = WriteTemp("[recording]\nmp4_writer = \"mov\"\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("recording.mp4_writer"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TheRtmpReadIntervalIsOffByDefaultAndAtMost200) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

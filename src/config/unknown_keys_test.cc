@@ -147,6 +147,7 @@ spool_warn_percent = 80
 upload_retry_max_s = 30
 upload_threads = 8
 ts_muxer = "own"
+mp4_writer = "own"
 time_zone = "UTC"
 slice_retention_days = 90
 index_retention_days = 180

@@ -123,6 +123,7 @@ Result<metadata::RecordFileRow> CycleManager::ComposePartLocked(
   }
   std::vector<std::string> paths;
   media::compose::ComposeOptions options;
+  options.mp4_writer = mp4_writer_;
   for (size_t i = begin; i < held.size(); ++i) {
     paths.push_back(held_paths[i]);
     if (i > begin && held[i].resumed) options.resumed_slices.push_back(i - begin);

@@ -38,6 +38,7 @@
 #include "base/keyed_mutex.h"
 #include "base/random.h"
 #include "cluster/stream_leases.h"
+#include "media/compose/compose_muxer.h"
 #include "metadata/index_file_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/slice_intent_repository.h"
@@ -99,6 +100,9 @@ class CycleManager {
   // before recording starts (not synchronized); none set: on the calling thread, once its stream's
   // lock is released (tests).
   void SetCloseExecutor(CloseExecutor executor) { close_executor_ = std::move(executor); }
+  // Who writes MP4 cycle files ([recording] mp4_writer). Set before recording starts (not
+  // synchronized); default liverec's own writer.
+  void SetMp4Writer(media::compose::Mp4Writer writer) { mp4_writer_ = writer; }
   // In a cluster: the node's recording leases (kind "record"). Set before recording starts (not
   // synchronized); none set: a single node, nothing fenced.
   void SetLeases(cluster::StreamLeases* leases) { leases_ = leases; }
@@ -224,6 +228,7 @@ class CycleManager {
   metadata::SliceIntentRepository intents_;  // in a cluster: settled when taking a stream over
   std::function<bool(const std::string& stream_id)> has_backlog_;
   CloseExecutor close_executor_;
+  media::compose::Mp4Writer mp4_writer_ = media::compose::Mp4Writer::kOwn;
   KeyedMutex streams_;              // "<account>/<stream>": attaching, claiming, marking closing
   KeyedMutex cycle_claims_;         // cycle id: the one task closing or announcing that cycle now
   std::shared_mutex compose_gate_;  // compositions (shared) against SweepSpool (exclusive)

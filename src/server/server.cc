@@ -278,6 +278,9 @@ Status Server::Impl::StartRecording() {
   recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
   cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random,
                                                     index_files.get(), recording_callbacks.get());
+  cycles->SetMp4Writer(config.recording.mp4_writer == "libavformat"
+                           ? media::compose::Mp4Writer::kLibavformat
+                           : media::compose::Mp4Writer::kOwn);
   cycles->SetCloseExecutor(
       [this](std::function<void()> task) { boost::asio::post(*closers, std::move(task)); });
   auto make_serial = [this]() -> recorder::SerialPost {

@@ -1,11 +1,13 @@
 // ComposeMuxer: writes one MP4 (ISO/IEC 14496-12) or FLV (Adobe FLV spec v10.1, annex E) file
-// by stream copy through libavformat's mov/flv muxers, from packets of TS slices.
+// by stream copy, from packets of TS slices.
 //
-// - MP4: `movflags=+faststart`: at the end the muxer moves the moov box in front of the mdat
-//   (§8.1.1 / §8.2.1) by shifting the file's data in place, re-opening the output for reading
-//   and copying through two buffers of moov size; no second file, and memory is the moov (the
-//   sample tables, §8.6/§8.7: a few tens of bytes per sample) twice. HEVC gets the `hvc1`
-//   sample entry (ISO/IEC 14496-15 §8.4.1), which Apple players require.
+// - MP4: by default through liverec's own writer (mp4_file_writer.h), whose memory does not
+//   grow with the file: the sample tables are spooled to disk and the moov is placed in front
+//   of the mdat at the end. Mp4Writer::kLibavformat uses libavformat's mov muxer with
+//   `movflags=+faststart` instead (it holds the sample tables, a few tens of bytes per sample,
+//   in memory, twice while it moves the moov). Either way the moov precedes the mdat
+//   (§8.1.1 / §8.2.1) and HEVC gets the `hvc1` sample entry (ISO/IEC 14496-15 §8.4.1), which
+//   Apple players require.
 // - FLV: the onMetaData script tag (annex E.5) carries `duration` and `filesize`, which the
 //   muxer rewrites when the file is complete (the output is a seekable local file).
 //   libavformat before 6.1 (FFmpeg 6.1 added Enhanced FLV) cannot put HEVC in FLV:
@@ -31,6 +33,8 @@ struct AVPacket;
 namespace liverec::media::compose {
 
 enum class ContainerFormat { kMp4, kFlv };
+// Who writes MP4 files ([recording] mp4_writer).
+enum class Mp4Writer { kOwn, kLibavformat };
 
 class ComposeMuxer {
  public:
@@ -42,7 +46,8 @@ class ComposeMuxer {
                                                       const std::string& path,
                                                       const AVCodecParameters* video,
                                                       const AVCodecParameters* audio,
-                                                      const AVPacket* first_audio);
+                                                      const AVPacket* first_audio,
+                                                      Mp4Writer mp4_writer = Mp4Writer::kOwn);
   ~ComposeMuxer();
   ComposeMuxer(const ComposeMuxer&) = delete;
   ComposeMuxer& operator=(const ComposeMuxer&) = delete;

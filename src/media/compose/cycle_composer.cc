@@ -126,9 +126,10 @@ Status Composition::AddSlice(TsSliceReader& reader, size_t index, ComposeReport&
                                  index) != options_.resumed_slices.end();
   if (timeline_.BeginSlice(start.dts, start.pts, resumed)) report.rebased_slices.push_back(index);
   if (!muxer_) {
-    auto muxer = ComposeMuxer::Create(
-        format_, path_, reader.video() ? reader.video()->codecpar : nullptr,
-        reader.audio() ? reader.audio()->codecpar : nullptr, FirstAudio(*ahead));
+    auto muxer =
+        ComposeMuxer::Create(format_, path_, reader.video() ? reader.video()->codecpar : nullptr,
+                             reader.audio() ? reader.audio()->codecpar : nullptr,
+                             FirstAudio(*ahead), options_.mp4_writer);
     if (!muxer) return muxer.error();
     muxer_ = std::move(*muxer);
   }

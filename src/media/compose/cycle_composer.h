@@ -1,6 +1,7 @@
 // ComposeCycle: makes one MP4 or FLV recording file out of a cycle's MPEG-TS slices, by stream
 // copy (nothing is decoded or encoded), one slice at a time: memory does not grow with the
-// number or length of the slices (only the MP4 sample tables do, a few tens of bytes per frame).
+// number or length of the slices (with Mp4Writer::kLibavformat, the MP4 sample tables do: a few
+// tens of bytes per frame).
 //
 // Timestamps: the file starts at 0 and runs on without gaps. Consecutive slices keep their
 // timing; a slice after an interruption of the publish (marked by the caller, or detected as a
@@ -45,6 +46,8 @@ struct ComposeOptions {
   std::vector<size_t> torn_slices;
   // Between other slices, a DTS jump larger than this (forwards or backwards) is closed too.
   int64_t max_slice_jump_ms = 1000;
+  // Who writes an MP4 (see ComposeMuxer).
+  Mp4Writer mp4_writer = Mp4Writer::kOwn;
 };
 
 struct ComposeReport {
