@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -160,46 +161,52 @@ int main(int argc, char** argv) {
   if (writer != "libavformat") writers.emplace_back("own", Mp4Writer::kOwn);
   if (writer != "own") writers.emplace_back("libavformat", Mp4Writer::kLibavformat);
   std::vector<std::string> ratios;
+  const std::string list_path = (dir / "slices" / "list.m3u8").string();
+  // One composition: its name, and the body of its child process (writing `out`).
+  struct Composer {
+    std::string name;
+    std::function<int(const std::string& out)> run;
+  };
+  std::vector<Composer> composers;
+  for (const auto& [name, kind] : writers) {
+    composers.push_back({"liverec ComposeCycle, " + name + " MP4 writer",
+                         [&slices, kind = kind](const std::string& out) {
+                           liverec::media::compose::ComposeOptions options;
+                           options.mp4_writer = kind;
+                           auto report = liverec::media::compose::ComposeCycle(
+                               slices, liverec::media::compose::ContainerFormat::kMp4, out,
+                               options);
+                           return report && report->slices_composed == slices.size() ? 0 : 1;
+                         }});
+  }
+  composers.push_back({"ffmpeg -c copy", [&list_path](const std::string& out) {
+                         const std::string command = fmt::format(
+                             "ffmpeg -v error -y -allowed_extensions ALL -i '{}' -c copy '{}'",
+                             list_path, out);
+                         execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+                         return 127;
+                       }});
   for (int round = 1; round <= rounds; ++round) {
-    std::vector<double> ours_cpu;
-    for (const auto& [name, kind] : writers) {
-      const std::string ours = (dir / "liverec.mp4").string();
+    // The order turns from round to round: the first composition after the slices were made
+    // measured slower whoever ran it (3 h cycle: +40-80 %), so no composer is always first.
+    std::vector<double> cpu(composers.size());
+    for (size_t k = 0; k < composers.size(); ++k) {
+      const size_t i = (k + static_cast<size_t>(round) - 1) % composers.size();
+      const std::string out = (dir / "out.mp4").string();
       sync();
-      const Usage a = InChild([&, kind = kind] {
-        liverec::media::compose::ComposeOptions options;
-        options.mp4_writer = kind;
-        auto report = liverec::media::compose::ComposeCycle(
-            slices, liverec::media::compose::ContainerFormat::kMp4, ours, options);
-        return report && report->slices_composed == slices.size() ? 0 : 1;
-      });
-      if (a.status != 0) {
-        std::fprintf(stderr, "liverec's composition (%s) failed: %d\n", name.c_str(), a.status);
+      const Usage usage = InChild([&] { return composers[i].run(out); });
+      if (usage.status != 0) {
+        std::fprintf(stderr, "%s failed: %d\n", composers[i].name.c_str(), usage.status);
         return 1;
       }
-      fmt::print("| {} | liverec ComposeCycle, {} MP4 writer | {:.2f} | {:.1f} | {:.1f} |\n", round,
-                 name, a.cpu_s, a.max_rss_kb / 1024.0, fs::file_size(ours) / 1e6);
-      fs::remove(ours);
-      ours_cpu.push_back(a.cpu_s);
+      fmt::print("| {} | {} | {:.2f} | {:.1f} | {:.1f} |\n", round, composers[i].name,
+                 usage.cpu_s, usage.max_rss_kb / 1024.0, fs::file_size(out) / 1e6);
+      fs::remove(out);
+      cpu[i] = usage.cpu_s;
     }
-    const std::string theirs = (dir / "ffmpeg.mp4").string();
-    const std::string command =
-        fmt::format("ffmpeg -v error -y -allowed_extensions ALL -i '{}' -c copy '{}'",
-                    (dir / "slices" / "list.m3u8").string(), theirs);
-    sync();
-    const Usage b = InChild([&] {
-      execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-      return 127;
-    });
-    if (b.status != 0) {
-      std::fprintf(stderr, "ffmpeg failed: %d\n", b.status);
-      return 1;
-    }
-    fmt::print("| {} | ffmpeg -c copy | {:.2f} | {:.1f} | {:.1f} |\n", round, b.cpu_s,
-               b.max_rss_kb / 1024.0, fs::file_size(theirs) / 1e6);
-    fs::remove(theirs);
-    for (size_t i = 0; i < writers.size(); ++i) {
+    for (size_t i = 0; i + 1 < composers.size(); ++i) {
       ratios.push_back(fmt::format("round {}, {} writer: {:.2f}", round, writers[i].first,
-                                   ours_cpu[i] / b.cpu_s));
+                                   cpu[i] / cpu.back()));
     }
   }
   for (const std::string& r : ratios) fmt::print("liverec/ffmpeg CPU, {}\n", r);
