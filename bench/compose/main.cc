@@ -16,8 +16,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -199,14 +199,14 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s failed: %d\n", composers[i].name.c_str(), usage.status);
         return 1;
       }
-      fmt::print("| {} | {} | {:.2f} | {:.1f} | {:.1f} |\n", round, composers[i].name,
-                 usage.cpu_s, usage.max_rss_kb / 1024.0, fs::file_size(out) / 1e6);
+      fmt::print("| {} | {} | {:.2f} | {:.1f} | {:.1f} |\n", round, composers[i].name, usage.cpu_s,
+                 usage.max_rss_kb / 1024.0, fs::file_size(out) / 1e6);
       fs::remove(out);
       cpu[i] = usage.cpu_s;
     }
     for (size_t i = 0; i + 1 < composers.size(); ++i) {
-      ratios.push_back(fmt::format("round {}, {} writer: {:.2f}", round, writers[i].first,
-                                   cpu[i] / cpu.back()));
+      ratios.push_back(
+          fmt::format("round {}, {} writer: {:.2f}", round, writers[i].first, cpu[i] / cpu.back()));
     }
   }
   for (const std::string& r : ratios) fmt::print("liverec/ffmpeg CPU, {}\n", r);

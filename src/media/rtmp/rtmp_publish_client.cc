@@ -165,6 +165,14 @@ void RtmpPublishClient::SendVideo(std::span<const uint8_t> body, int64_t timesta
   SendMedia(MessageType::kVideo, kVideoChunkStream, body, timestamp_ms);
 }
 
+void RtmpPublishClient::Forward(RtmpMessage message, int64_t timestamp_ms) {
+  message.chunk_stream_id =
+      message.type == MessageType::kVideo ? kVideoChunkStream : kAudioChunkStream;
+  message.stream_id = stream_id_;
+  message.timestamp = timestamp_ms;
+  Send(message);
+}
+
 // FCUnpublish(txn, null, name) then deleteStream(txn, null, stream id) (§7.2.2.3).
 void RtmpPublishClient::Unpublish() {
   if (state_ != PublishClientState::kPublishing) return;

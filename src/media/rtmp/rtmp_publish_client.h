@@ -65,6 +65,10 @@ class RtmpPublishClient {
   void SendMetadata(std::span<const uint8_t> metadata, int64_t timestamp_ms);
   void SendAudio(std::span<const uint8_t> body, int64_t timestamp_ms);
   void SendVideo(std::span<const uint8_t> body, int64_t timestamp_ms);
+  // An audio or video message received on another connection (a relay), its payload taken as
+  // it is, without a copy: sent on this client's chunk stream for its type, on its stream, at
+  // `timestamp_ms`.
+  void Forward(RtmpMessage message, int64_t timestamp_ms);
   void Unpublish();
 
  private:

@@ -99,6 +99,37 @@ TEST(RtmpPublishClientTest, PublishesToTheServerSessionWithEitherHandshake) {
   }
 }
 
+// A relay forwards the messages of a play connection as they are, on its own stream and time.
+TEST(RtmpPublishClientTest, ForwardedMessagesKeepTheirPayloadAndTakeTheGivenTime) {
+  Loopback loop(HandshakeVariant::kDigest);
+  loop.client().Start();
+  ASSERT_TRUE(loop.Pump().ok());
+  ASSERT_TRUE(loop.client().publishing());
+  RtmpMessage video;
+  video.type = MessageType::kVideo;
+  video.stream_id = 9;  // the play connection's stream
+  video.chunk_stream_id = 21;
+  video.timestamp = 123456;
+  video.payload = testing::Filler(9000);
+  RtmpMessage audio = video;
+  audio.type = MessageType::kAudio;
+  audio.payload = B({0xAF, 1, 7});
+  loop.client().Forward(std::move(video), 40);
+  loop.client().Forward(std::move(audio), 45);
+  ASSERT_TRUE(loop.Pump().ok());
+  auto& events = loop.events();
+  ASSERT_EQ(events.size(), 4u);
+  const auto& v = std::get<MediaEvent>(events[2]);
+  EXPECT_EQ(v.kind, DataKind::kVideo);
+  EXPECT_EQ(v.stream_id, 1u);
+  EXPECT_EQ(v.timestamp_ms, 40);
+  EXPECT_EQ(v.payload, testing::Filler(9000));
+  const auto& a = std::get<MediaEvent>(events[3]);
+  EXPECT_EQ(a.kind, DataKind::kAudio);
+  EXPECT_EQ(a.timestamp_ms, 45);
+  EXPECT_EQ(a.payload, B({0xAF, 1, 7}));
+}
+
 TEST(RtmpPublishClientTest, RejectedPublishFailsWithTheStatusCode) {
   Loopback loop(HandshakeVariant::kDigest, /*accept=*/false);
   loop.client().Start();

@@ -1,0 +1,201 @@
+#include "media/rtmp/rtmp_play_client.h"
+
+#include <utility>
+
+#include "media/rtmp/amf0.h"
+#include "media/rtmp/byte_io.h"
+#include "media/rtmp/command_message.h"
+#include "media/rtmp/protocol_control.h"
+
+namespace liverec::media::rtmp {
+namespace {
+
+// Transaction ids of the commands the client sends (§7.2.1).
+constexpr double kConnectTransaction = 1;
+constexpr double kCreateStreamTransaction = 2;
+constexpr double kPlayTransaction = 3;
+
+bool IsMedia(MessageType type) {
+  return type == MessageType::kAudio || type == MessageType::kVideo ||
+         type == MessageType::kDataAmf0 || type == MessageType::kDataAmf3;
+}
+
+}  // namespace
+
+RtmpPlayClient::RtmpPlayClient(RandomSource& random, PlayClientOptions options)
+    : options_(std::move(options)), handshake_(random, options_.handshake) {}
+
+void RtmpPlayClient::Start() { AppendBytes(output_, handshake_.Start()); }
+
+std::vector<uint8_t> RtmpPlayClient::TakeOutput() { return std::exchange(output_, {}); }
+
+Status RtmpPlayClient::Fail(Status status) {
+  state_ = PlayClientState::kFailed;
+  failed_ = status;
+  return status;
+}
+
+Status RtmpPlayClient::Feed(std::span<const uint8_t> bytes) {
+  if (!failed_.ok()) return failed_;
+  bytes_received_ += bytes.size();
+  if (!handshake_.done()) {
+    auto used = handshake_.Feed(bytes);
+    if (!used) return Fail(used.error());
+    AppendBytes(output_, handshake_.TakeOutput());
+    bytes = bytes.subspan(*used);
+    if (!handshake_.done()) return Status::Ok();
+    OnHandshakeDone();
+  }
+  auto messages = decoder_.Feed(bytes);
+  if (!messages) return Fail(messages.error());
+  for (auto& message : *messages) {
+    Status status = OnMessage(message);
+    if (!status.ok()) return Fail(status);
+  }
+  if (server_window_ != 0 && bytes_received_ - acknowledged_ >= server_window_) {  // §5.4.3
+    Send(MakeAcknowledgement(static_cast<uint32_t>(bytes_received_)));
+    acknowledged_ = bytes_received_;
+  }
+  return Status::Ok();
+}
+
+// §7.2.1.1 connect, with the properties players such as FFmpeg send.
+void RtmpPlayClient::OnHandshakeDone() {
+  Send(MakeWindowAckSize(options_.window_ack_size));
+  Amf0Value object = Amf0Value::Object({
+      {"app", Amf0Value::String(options_.app)},
+      {"flashVer", Amf0Value::String("LNX 9,0,124,2")},
+      {"tcUrl", Amf0Value::String(options_.tc_url)},
+      {"fpad", Amf0Value::Boolean(false)},
+      {"capabilities", Amf0Value::Number(15)},
+      {"audioCodecs", Amf0Value::Number(4071)},
+      {"videoCodecs", Amf0Value::Number(252)},
+      {"videoFunction", Amf0Value::Number(1)},
+  });
+  Send(MakeCommand("connect", kConnectTransaction, {object}));
+  state_ = PlayClientState::kConnecting;
+}
+
+Status RtmpPlayClient::OnMessage(RtmpMessage& message) {
+  if (IsMedia(message.type)) {
+    if (state_ == PlayClientState::kPlaying) media_.push_back(std::move(message));
+    return Status::Ok();
+  }
+  switch (message.type) {
+    case MessageType::kAggregate:
+      return state_ == PlayClientState::kPlaying ? SplitAggregate(message) : Status::Ok();
+    case MessageType::kWindowAckSize: {
+      auto size = ParseU32Payload(message.payload);
+      if (!size) return size.error();
+      server_window_ = *size;
+      return Status::Ok();
+    }
+    case MessageType::kUserControl: {
+      auto event = ParseUserControl(message.payload);
+      if (!event) return event.error();
+      if (event->type == static_cast<uint16_t>(UserControlType::kPingRequest)) {
+        Send(MakeUserControl(UserControlType::kPingResponse, event->value));
+      } else if (event->type == static_cast<uint16_t>(UserControlType::kStreamEof) &&
+                 state_ == PlayClientState::kPlaying && event->value == stream_id_) {
+        state_ = PlayClientState::kEnded;
+      }
+      return Status::Ok();
+    }
+    case MessageType::kCommandAmf0:
+    case MessageType::kCommandAmf3:
+      return OnCommand(message);
+    default:
+      return Status::Ok();
+  }
+}
+
+// §7.1.6: the body is a run of FLV tags (type, 24-bit size, timestamp with its extension, 24-bit
+// stream id, body, 32-bit back pointer); their timestamps are relative to the aggregate's.
+Status RtmpPlayClient::SplitAggregate(const RtmpMessage& aggregate) {
+  ByteReader reader(aggregate.payload);
+  bool first = true;
+  int64_t base = 0;
+  while (reader.remaining() > 0) {
+    uint8_t type = 0;
+    uint32_t size = 0;
+    uint32_t low = 0;
+    uint8_t high = 0;
+    uint32_t stream = 0;
+    uint32_t back = 0;
+    std::span<const uint8_t> body;
+    if (!reader.ReadU8(type) || !reader.ReadU24(size) || !reader.ReadU24(low) ||
+        !reader.ReadU8(high) || !reader.ReadU24(stream) || !reader.ReadBytes(size, body) ||
+        !reader.ReadU32(back)) {
+      return Status(ErrorCode::kProtocolError, "", "truncated aggregate message");
+    }
+    const int64_t timestamp = (int64_t{high} << 24) | low;
+    if (first) base = timestamp;
+    first = false;
+    RtmpMessage message;
+    message.type = static_cast<MessageType>(type & 0x1f);
+    message.stream_id = aggregate.stream_id;
+    message.chunk_stream_id = aggregate.chunk_stream_id;
+    message.timestamp = aggregate.timestamp + (timestamp - base);
+    message.payload.assign(body.begin(), body.end());
+    if (IsMedia(message.type)) media_.push_back(std::move(message));
+  }
+  return Status::Ok();
+}
+
+Status RtmpPlayClient::OnStatus(const std::string& level) {
+  if (level == "error") {
+    return Status(ErrorCode::kProtocolError, "", "server refused: " + status_code_);
+  }
+  if (status_code_ == "NetStream.Play.Start" && state_ == PlayClientState::kWaitingForPlay) {
+    state_ = PlayClientState::kPlaying;
+  } else if ((status_code_ == "NetStream.Play.Stop" ||
+              status_code_ == "NetStream.Play.UnpublishNotify") &&
+             state_ == PlayClientState::kPlaying) {
+    state_ = PlayClientState::kEnded;
+  }
+  return Status::Ok();
+}
+
+Status RtmpPlayClient::OnCommand(const RtmpMessage& message) {
+  auto command = ParseCommand(message);
+  // Notifications without a transaction id (onBWDone, |RtmpSampleAccess): not for us.
+  if (!command && command.error().code() == ErrorCode::kProtocolError) return Status::Ok();
+  if (!command) return command.error();
+  const Amf0Value& info = command->Arg(1);
+  if (command->name == "_error") {
+    status_code_ = info.FindString("code").value_or("");
+    return Status(ErrorCode::kProtocolError, "",
+                  "server refused: " + status_code_ + " (" +
+                      info.FindString("description").value_or("") + ")");
+  }
+  if (command->name == "onStatus") {
+    status_code_ = info.FindString("code").value_or("");
+    return OnStatus(info.FindString("level").value_or(""));
+  }
+  if (command->name != "_result") return Status::Ok();
+  if (command->transaction_id == kConnectTransaction && state_ == PlayClientState::kConnecting) {
+    Send(MakeCommand("createStream", kCreateStreamTransaction, {Amf0Value::Null()}));
+    state_ = PlayClientState::kCreatingStream;
+  } else if (command->transaction_id == kCreateStreamTransaction &&
+             state_ == PlayClientState::kCreatingStream) {
+    if (!info.IsNumber()) {
+      return Status(ErrorCode::kProtocolError, "", "createStream result without a stream id");
+    }
+    stream_id_ = static_cast<uint32_t>(info.number);
+    // §7.2.2.1 play(null, name, start -2), then the buffer length for the stream (§7.1.7).
+    Send(MakeCommand("play", kPlayTransaction,
+                     {Amf0Value::Null(), Amf0Value::String(options_.stream), Amf0Value::Number(-2)},
+                     stream_id_, kDataChunkStream));
+    RtmpMessage buffer;
+    buffer.chunk_stream_id = kProtocolControlChunkStream;
+    buffer.type = MessageType::kUserControl;
+    AppendU16(buffer.payload, static_cast<uint16_t>(UserControlType::kSetBufferLength));
+    AppendU32(buffer.payload, stream_id_);
+    AppendU32(buffer.payload, options_.buffer_ms);
+    Send(buffer);
+    state_ = PlayClientState::kWaitingForPlay;
+  }
+  return Status::Ok();
+}
+
+}  // namespace liverec::media::rtmp
