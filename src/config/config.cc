@@ -54,6 +54,8 @@ void ValidateRelay(const RelayConfig& r, Problems& problems) {
     problems.push_back("relay.max_tasks_per_node: must be 0-1000000");
   if (r.max_tasks_per_cluster < 0 || r.max_tasks_per_cluster > 10'000'000)
     problems.push_back("relay.max_tasks_per_cluster: must be 0-10000000");
+  if (r.rtmp_client != "own" && r.rtmp_client != "libavformat")
+    problems.push_back("relay.rtmp_client: must be \"own\" or \"libavformat\"");
 }
 
 void ValidateDatabase(const DatabaseConfig& d, Problems& problems) {

@@ -116,6 +116,9 @@ struct RelayConfig {
   int64_t max_tasks_per_node = 0;
   // Tasks that have not exited, all accounts together, at most (CodeNotEnoughResource); 0 = none.
   int64_t max_tasks_per_cluster = 0;
+  // What relays live rtmp:// sources to rtmp:// destinations: "own" (liverec's RTMP client) or
+  // "libavformat" (the path before; every other source and destination uses it anyway).
+  std::string rtmp_client = "own";
 };
 
 // Recording callbacks (docs/callbacks.md): URL policy and the delivery schedule.

@@ -97,6 +97,7 @@ void ReadRelay(const TomlView& node, RelayConfig& r, TomlReader& in) {
   in.Read(node["exited_retention_s"], r.exited_retention_s, "relay.exited_retention_s");
   in.Read(node["max_tasks_per_node"], r.max_tasks_per_node, "relay.max_tasks_per_node");
   in.Read(node["max_tasks_per_cluster"], r.max_tasks_per_cluster, "relay.max_tasks_per_cluster");
+  in.Read(node["rtmp_client"], r.rtmp_client, "relay.rtmp_client");
 }
 
 // The tables of the array `name` ([[name]]), or none, with a problem when it is something else.

@@ -240,6 +240,22 @@ TEST(ConfigTest, TheMp4WriterIsTheOwnByDefaultLibavformatOnRequestAndNothingElse
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TheRelayRtmpClientIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->relay.rtmp_client, "own");
+  std::string file = WriteTemp("[relay]\nrtmp_client = \"libavformat\"\n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->relay.rtmp_client, "libavformat");
+  std::remove(file.c_str());
+  file = WriteTemp("[relay]\nrtmp_client = \"ffmpeg\"\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("relay.rtmp_client"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TheRtmpReadIntervalIsOffByDefaultAndAtMost200) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

@@ -174,6 +174,7 @@ allow_private_addresses = false
 exited_retention_s = 86400
 max_tasks_per_node = 200
 max_tasks_per_cluster = 1000
+rtmp_client = "own"
 [[accounts]]
 name = "tenant-b"
 [[accounts.access_keys]]

@@ -409,7 +409,8 @@ Status Server::Impl::StartRelay() {
     }
   }
   relay_runner = std::make_unique<relay::worker::LibavRelayRunner>(
-      relay::worker::RelayTimeouts{}, RelayUrlPolicyOf(config), relay_egress.get());
+      relay::worker::RelayTimeouts{}, RelayUrlPolicyOf(config), relay_egress.get(),
+      config.relay.rtmp_client != "libavformat");
   {
     std::lock_guard lock(relays_for_load_mutex);
     relays_for_load = relay_runner.get();

@@ -55,10 +55,11 @@ std::string EnvironmentValue(const char* name) {
 }  // namespace
 
 LibavRelayRunner::LibavRelayRunner(RelayTimeouts timeouts, std::optional<UrlPolicy> policy,
-                                   egress::EgressProxy* proxy)
+                                   egress::EgressProxy* proxy, bool own_rtmp)
     : timeouts_(timeouts),
       policy_(std::move(policy)),
       proxy_(proxy),
+      own_rtmp_(own_rtmp),
       no_proxy_(EnvironmentValue("no_proxy")) {}
 
 LibavRelayRunner::~LibavRelayRunner() {
@@ -77,6 +78,7 @@ LibavRelayRunner::~LibavRelayRunner() {
 
 void LibavRelayRunner::Start(const RelayJob& job, ReportFn report) {
   auto spec = SpecFromJob(job, timeouts_);
+  if (spec) spec->own_rtmp = own_rtmp_;
   if (spec && policy_) {
     spec->admit = [policy = *policy_, type = job.source_type, protocol = job.source_protocol](
                       const std::string& url, bool is_source) -> std::optional<std::string> {

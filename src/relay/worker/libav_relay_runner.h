@@ -33,10 +33,12 @@ class LibavRelayRunner final : public RelayRunner {
   // and the destination is opened (the API checked them when the task was stored); nullopt
   // checks nothing more. While it refuses private addresses, every connection is checked too
   // (egress/): http(s) and rtmps through `proxy` (which must outlive the runner; without one
-  // they are refused), rtmp and srt pinned to a checked address.
+  // they are refused), rtmp and srt pinned to a checked address. `own_rtmp`: live rtmp → rtmp
+  // relays of the plain URL shape go through liverec's own RTMP client (rtmp_relay.h) instead
+  // of libavformat ([relay] rtmp_client).
   explicit LibavRelayRunner(RelayTimeouts timeouts = {},
                             std::optional<UrlPolicy> policy = std::nullopt,
-                            egress::EgressProxy* proxy = nullptr);
+                            egress::EgressProxy* proxy = nullptr, bool own_rtmp = true);
   ~LibavRelayRunner() override;
 
   void Start(const RelayJob& job, ReportFn report) override;
@@ -54,6 +56,7 @@ class LibavRelayRunner final : public RelayRunner {
   const RelayTimeouts timeouts_;
   const std::optional<UrlPolicy> policy_;
   egress::EgressProxy* const proxy_;
+  const bool own_rtmp_;
   const std::string no_proxy_;  // the environment variable libavformat reads, at construction
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<RelayPipeline>> running_;

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "media/compose/adts_to_asc_filter.h"
+#include "relay/worker/rtmp_relay.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -115,11 +116,30 @@ RelayResult<void> RelayPipeline::RelayLive() {
   const std::string& url = spec_.source_urls.front();
   auto plan = Prepare(url, true);
   if (!plan) return tl::make_unexpected(plan.error());
+  if (spec_.own_rtmp && spec_.kind == SourceKind::kRtmp) {
+    auto endpoint = RtmpEndpointOf(*plan);
+    if (endpoint && RtmpEndpointOf(egress::ConnectPlan{spec_.dst_url, {}, {}})) {
+      return RelayRtmp(*endpoint, url);
+    }
+  }
   auto source = AvSource::Open(spec_.kind, url, *plan, spec_.gate.get(), spec_.timeouts, stop_);
   if (!source) return tl::make_unexpected(source.error());
   auto played = PlayInput(**source, 0);
   if (!played) return tl::make_unexpected(played.error());
   return PullFailed("the live source ended: " + UrlForLogs(url));
+}
+
+RelayResult<void> RelayPipeline::RelayRtmp(const RtmpEndpoint& source, const std::string& url) {
+  RtmpRelayHooks hooks;
+  hooks.prepare_destination = [this] { return Prepare(spec_.dst_url, false); };
+  hooks.on_running = [this] {
+    SetState(State::kRunning);
+    Emit(Event::Kind::kRunning);
+  };
+  hooks.on_progress = [this](double seconds, int64_t messages) { NoteProgress(seconds, messages); };
+  RtmpRelay relay(source, UrlForLogs(url), UrlForLogs(spec_.dst_url), spec_.timeouts, stop_,
+                  std::move(hooks));
+  return relay.Run();  // ok only when stopped
 }
 
 RelayResult<void> RelayPipeline::RelayPlaylist() {
@@ -333,14 +353,14 @@ std::optional<int> RelayPipeline::TakeNewRemainingRepeats() {
   return std::exchange(new_remaining_repeats_, std::nullopt);
 }
 
-void RelayPipeline::NoteProgress(double offset_s) {
+void RelayPipeline::NoteProgress(double offset_s, int64_t packets) {
   const auto now = std::chrono::steady_clock::now();
   const bool due = now - last_progress_ >= std::chrono::seconds(1);
   {
     std::lock_guard lock(mutex_);
     snapshot_.position = position_;
     snapshot_.offset_s = std::max(offset_s, 0.0);
-    ++snapshot_.packets;
+    snapshot_.packets += packets;
     snapshot_.dts_fixes = stitcher_.fixes();
     snapshot_.reanchors = stitcher_.reanchors();
   }

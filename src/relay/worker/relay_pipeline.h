@@ -42,6 +42,7 @@
 #include "relay/worker/realtime_pacer.h"
 #include "relay/worker/relay_error.h"
 #include "relay/worker/relay_spec.h"
+#include "relay/worker/rtmp_endpoint.h"
 #include "relay/worker/stop_signal.h"
 #include "relay/worker/timestamp_stitcher.h"
 
@@ -100,6 +101,8 @@ class RelayPipeline {
 
   void Run();
   RelayResult<void> RelayLive();
+  // RelayLive through RtmpRelay (rtmp → rtmp, liverec's own RTMP client).
+  RelayResult<void> RelayRtmp(const RtmpEndpoint& source, const std::string& url);
   RelayResult<void> RelayPlaylist();
   RelayResult<int64_t> PlayInput(AvSource& source, int64_t offset_s);
   struct ParametersFree {
@@ -118,7 +121,7 @@ class RelayPipeline {
   RelayResult<void> Prime(AvSource& source, std::vector<PacketPtr>* packets, bool* ended);
   RelayResult<void> Send(AVPacket* packet, const AvSource& source, Route& route);
   std::optional<int> TakeNewRemainingRepeats();
-  void NoteProgress(double offset_s);
+  void NoteProgress(double offset_s, int64_t packets = 1);
   void SetState(State state, const RelayError& error = {});
   void Emit(Event::Kind kind, const RelayError& error = {});
 

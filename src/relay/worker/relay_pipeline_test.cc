@@ -120,41 +120,52 @@ TEST(RelayPipelineTest, AFileWithAnotherResolutionIsPushedWithANewSequenceHeader
   EXPECT_EQ(*errors, "") << "the recording decodes cleanly";
 }
 
+// Both ways of relaying RTMP to RTMP: liverec's own client (rtmp_relay.h) and libavformat.
 TEST(RelayPipelineTest, ALiveRtmpSourceArrivesAtTheDestination) {
   REQUIRE_PEERS();
   test_support::TempDir dir;
   test_support::NginxRtmp nginx(dir.File("nginx"));
   ASSERT_TRUE(nginx.Up());
   test_support::MakeMedia(dir.File("live.flv"), 8);
-  const std::string publish = "ffmpeg -v error -re -i '" + dir.File("live.flv") +
-                              "' -c copy -f flv '" + nginx.Url("a", "cam") + "'";
-  std::thread publisher([&] { EXPECT_EQ(std::system(publish.c_str()), 0) << publish; });
+  for (const bool own : {true, false}) {
+    SCOPED_TRACE(own ? "own RTMP client" : "libavformat");
+    const std::string cam = own ? "cam1" : "cam2";
+    const std::string relayed = own ? "relayed1" : "relayed2";
+    const std::string publish = "ffmpeg -v error -re -i '" + dir.File("live.flv") +
+                                "' -c copy -f flv '" + nginx.Url("a", cam) + "'";
+    std::thread publisher([&] { EXPECT_EQ(std::system(publish.c_str()), 0) << publish; });
 
-  RelaySpec spec;
-  spec.kind = SourceKind::kRtmp;
-  spec.source_urls = {nginx.Url("a", "cam")};
-  spec.dst_url = nginx.Url("b", "relayed");
-  spec.timeouts = {5s, 2s};
-  EventLog events;
-  RelayPipeline pipeline(spec, events.Listener());
-  std::this_thread::sleep_for(500ms);  // let the publisher connect first (nginx: no GOP cache)
-  pipeline.Start();
-  ASSERT_TRUE(events.WaitFor(Kind::kRunning, 8s)) << pipeline.Status().error.detail;
-  // The publisher ends after 8 s; nginx keeps the play session idle, so the relay's read
-  // times out (2 s) and the attempt fails as a live source that ended.
-  auto failed = events.WaitFor(Kind::kFailed, 15s);
-  publisher.join();
-  ASSERT_TRUE(failed);
-  EXPECT_EQ(failed->error.failure, RelayFailure::kPullStreamFailed) << failed->error.detail;
-  pipeline.Join();
+    RelaySpec spec;
+    spec.kind = SourceKind::kRtmp;
+    spec.own_rtmp = own;
+    spec.source_urls = {nginx.Url("a", cam)};
+    spec.dst_url = nginx.Url("b", relayed);
+    spec.timeouts = {5s, 2s};
+    EventLog events;
+    RelayPipeline pipeline(spec, events.Listener());
+    std::this_thread::sleep_for(500ms);  // let the publisher connect first (nginx: no GOP cache)
+    pipeline.Start();
+    ASSERT_TRUE(events.WaitFor(Kind::kRunning, 8s)) << pipeline.Status().error.detail;
+    // The publisher ends after 8 s: nginx tells the player (own client: UnpublishNotify) or
+    // keeps the play session idle (libavformat's read times out after 2 s); either way the
+    // attempt fails as a live source that ended.
+    auto failed = events.WaitFor(Kind::kFailed, 15s);
+    publisher.join();
+    ASSERT_TRUE(failed);
+    EXPECT_EQ(failed->error.failure, RelayFailure::kPullStreamFailed) << failed->error.detail;
+    pipeline.Join();
 
-  const std::string recording = nginx.Recording("relayed");
-  test_support::WaitForQuietFile(recording, 3s);
-  auto video = test_support::ReadTimestamps(recording, "v:0");
-  ASSERT_FALSE(video.dts.empty()) << "nothing was relayed";
-  EXPECT_GT(video.end - video.start, 5.0);
-  ExpectNonDecreasing(video.dts, "video");
-  EXPECT_GT(pipeline.Status().packets, 100);
+    const std::string recording = nginx.Recording(relayed);
+    test_support::WaitForQuietFile(recording, 3s);
+    auto video = test_support::ReadTimestamps(recording, "v:0");
+    ASSERT_FALSE(video.dts.empty()) << "nothing was relayed";
+    EXPECT_GT(video.end - video.start, 5.0);
+    ExpectNonDecreasing(video.dts, "video");
+    auto audio = test_support::ReadTimestamps(recording, "a:0");
+    EXPECT_GT(audio.end - audio.start, 5.0);
+    ExpectNonDecreasing(audio.dts, "audio");
+    EXPECT_GT(pipeline.Status().packets, 100);
+  }
 }
 
 TEST(RelayPipelineTest, ASourceThatIsDownFailsWithPullStreamFailedWithinTheTimeout) {

@@ -41,6 +41,10 @@ struct RelayTimeouts {
 
 struct RelaySpec {
   SourceKind kind = SourceKind::kRtmp;
+  // A live rtmp:// source pushed to rtmp:// goes through liverec's own RTMP client
+  // (rtmp_relay.h) when both URLs are of the shape it takes; false: always libavformat
+  // ([relay] rtmp_client).
+  bool own_rtmp = true;
   std::vector<std::string> source_urls;  // live: one; files: 1..kMaxPlaylistFiles
   std::string dst_url;
   int file_index = 0;     // files: where the first pass starts
