@@ -25,6 +25,7 @@
 //   --media-seconds S (30) --probe K (2: ffprobe K destination streams per side and round)
 //   --bin PATH (liverec; also LIVEREC_BIN; default build/apps/liverec/liverec)
 //   --label TEXT (stored with the results, e.g. the commit the binary was built from)
+//   --rtmp-client own|libavformat (liverec's [relay] rtmp_client on side A; default own)
 //   --json FILE (raw numbers) --perf DIR (after the last round's window of each side: `perf record
 //   -g` of liverec / of all the relay ffmpegs for --perf-seconds (15), and `strace -c -f` of
 //   liverec and one ffmpeg for --strace-seconds (10); files written into DIR).
@@ -42,8 +43,9 @@ const procfs = require('../lib/procfs.js');
 
 const opts = parseOptions(process.argv, __filename, {
   n: [10, 50], rounds: 3, window: 30, warmup: 10, idleWindow: 15, mediaSeconds: 30, probe: 2, bin: defaultBin(),
-  json: null, perf: null, perfSeconds: 15, straceSeconds: 10, label: '',
+  json: null, perf: null, perfSeconds: 15, straceSeconds: 10, label: '', rtmpClient: 'own',
 }, {
+  '--rtmp-client': ['rtmpClient', 'text'],
   '--n': ['n', 'list'], '--rounds': ['rounds', 'number'], '--window': ['window', 'number'],
   '--warmup': ['warmup', 'number'], '--idle-window': ['idleWindow', 'number'], '--media-seconds': ['mediaSeconds', 'number'],
   '--probe': ['probe', 'number'], '--bin': ['bin', 'path'], '--json': ['json', 'path'], '--label': ['label', 'text'],
@@ -325,6 +327,7 @@ async function sideA(env, n, r, last) {
 [relay]
 allow_private_addresses = true
 max_tasks = 10000
+rtmp_client = "${opts.rtmpClient}"
 ` });
   tmpDirs.add(server.tmp);
   const pid = findPidByArg(server.dataDir);
@@ -434,7 +437,7 @@ function describeMachine() {
     nproc: os.cpus().length, cpu: model, mem_total_mib: Math.round(memKb / 1024), kernel: os.release(),
     nginx: first('nginx', ['-v']), nginx_rtmp: first('dpkg-query', ['-W', '-f', '${Version}', 'libnginx-mod-rtmp']),
     ffmpeg: first('ffmpeg', ['-version']), node: process.version,
-    liverec_bin: opts.bin, liverec_bin_mtime: st.mtime.toISOString(),
+    liverec_bin: opts.bin, liverec_bin_mtime: st.mtime.toISOString(), rtmp_client: opts.rtmpClient,
     liverec_version: first(opts.bin, ['version']),
     repo_head: git(['rev-parse', '--short', 'HEAD']),
     clk_tck: CLK_TCK,

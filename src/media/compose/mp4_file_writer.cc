@@ -28,7 +28,7 @@ namespace {
 
 constexpr int64_t kTsClock = 90000;
 // The mdat starts here while it is written: the ftyp and a free box come first, where a small
-// file's moov fits (a 4 KiB moov describes ~5 minutes of audio alone, ~20 s of audio + video).
+// file's moov fits (4 KiB describe ~20 s of audio alone, a few seconds of audio and video).
 constexpr uint64_t kDataStart = 4096;
 constexpr uint64_t kMdatHeader = 16;  // free (8) + mdat (8), or a 64-bit mdat header (16)
 constexpr size_t kDataBuffer = 1 << 20;

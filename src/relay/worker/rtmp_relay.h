@@ -6,9 +6,10 @@
 // What libavformat's RTMP client does per message (a poll and a read for every chunk header
 // and body, a send per chunk, an FLV demux and mux, the parsers) is what made a relay cost
 // ~0.3 % of a core (docs/benchmarks.md, P9). Here each wake-up reads everything the socket has
-// (up to 64 KiB), the messages are re-chunked for the destination as they are (the body of an
+// (up to 1 MiB), the messages are re-chunked for the destination as they are (the body of an
 // RTMP audio or video message is an FLV tag's body: nothing in it changes) and what they make
-// is sent in one call.
+// is sent in one call; the next read waits 50 ms, so that a wake-up serves several messages
+// (the relay's latency grows by at most that).
 //
 // - The source is connected, played and read until both tracks have shown up (or 64 audio/video
 //   messages came: a stream of one track), within timeouts.open; only then is the destination
@@ -51,7 +52,7 @@ struct RtmpRelayHooks {
 class RtmpRelay {
  public:
   RtmpRelay(RtmpEndpoint source, std::string source_for_logs, std::string destination_for_logs,
-            const RelayTimeouts& timeouts, const StopSignal& stop, RtmpRelayHooks hooks);
+            const RelayTimeouts& timeouts, StopSignal& stop, RtmpRelayHooks hooks);
 
   // Relays until a failure (the source ending is one) or a stop request (then ok).
   RelayResult<void> Run();
@@ -61,7 +62,7 @@ class RtmpRelay {
   std::string source_for_logs_;
   std::string destination_for_logs_;
   RelayTimeouts timeouts_;
-  const StopSignal& stop_;
+  StopSignal& stop_;
   RtmpRelayHooks hooks_;
 };
 
