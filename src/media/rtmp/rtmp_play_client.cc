@@ -23,11 +23,9 @@ bool IsMedia(MessageType type) {
 }  // namespace
 
 RtmpPlayClient::RtmpPlayClient(RandomSource& random, PlayClientOptions options)
-    : options_(std::move(options)), handshake_(random, options_.handshake) {}
+    : options_(std::move(options)), connection_(random, options_.handshake) {}
 
-void RtmpPlayClient::Start() { AppendBytes(output_, handshake_.Start()); }
-
-std::vector<uint8_t> RtmpPlayClient::TakeOutput() { return std::exchange(output_, {}); }
+void RtmpPlayClient::Start() { connection_.Start(); }
 
 Status RtmpPlayClient::Fail(Status status) {
   state_ = PlayClientState::kFailed;
@@ -37,26 +35,10 @@ Status RtmpPlayClient::Fail(Status status) {
 
 Status RtmpPlayClient::Feed(std::span<const uint8_t> bytes) {
   if (!failed_.ok()) return failed_;
-  bytes_received_ += bytes.size();
-  if (!handshake_.done()) {
-    auto used = handshake_.Feed(bytes);
-    if (!used) return Fail(used.error());
-    AppendBytes(output_, handshake_.TakeOutput());
-    bytes = bytes.subspan(*used);
-    if (!handshake_.done()) return Status::Ok();
-    OnHandshakeDone();
-  }
-  auto messages = decoder_.Feed(bytes);
-  if (!messages) return Fail(messages.error());
-  for (auto& message : *messages) {
-    Status status = OnMessage(message);
-    if (!status.ok()) return Fail(status);
-  }
-  if (server_window_ != 0 && bytes_received_ - acknowledged_ >= server_window_) {  // §5.4.3
-    Send(MakeAcknowledgement(static_cast<uint32_t>(bytes_received_)));
-    acknowledged_ = bytes_received_;
-  }
-  return Status::Ok();
+  Status status = connection_.Feed(
+      bytes, [this] { OnHandshakeDone(); },
+      [this](RtmpMessage& message) { return OnMessage(message); });
+  return status.ok() ? status : Fail(status);
 }
 
 // §7.2.1.1 connect, with the properties players such as FFmpeg send.
@@ -84,19 +66,11 @@ Status RtmpPlayClient::OnMessage(RtmpMessage& message) {
   switch (message.type) {
     case MessageType::kAggregate:
       return state_ == PlayClientState::kPlaying ? SplitAggregate(message) : Status::Ok();
-    case MessageType::kWindowAckSize: {
-      auto size = ParseU32Payload(message.payload);
-      if (!size) return size.error();
-      server_window_ = *size;
-      return Status::Ok();
-    }
-    case MessageType::kUserControl: {
+    case MessageType::kUserControl: {  // pings are the connection's
       auto event = ParseUserControl(message.payload);
       if (!event) return event.error();
-      if (event->type == static_cast<uint16_t>(UserControlType::kPingRequest)) {
-        Send(MakeUserControl(UserControlType::kPingResponse, event->value));
-      } else if (event->type == static_cast<uint16_t>(UserControlType::kStreamEof) &&
-                 state_ == PlayClientState::kPlaying && event->value == stream_id_) {
+      if (event->type == static_cast<uint16_t>(UserControlType::kStreamEof) &&
+          state_ == PlayClientState::kPlaying && event->value == stream_id_) {
         state_ = PlayClientState::kEnded;
       }
       return Status::Ok();

@@ -21,9 +21,7 @@
 
 #include "base/random.h"
 #include "base/status.h"
-#include "media/rtmp/chunk_decoder.h"
-#include "media/rtmp/chunk_encoder.h"
-#include "media/rtmp/handshake.h"
+#include "media/rtmp/client_connection.h"
 
 namespace liverec::media::rtmp {
 
@@ -54,8 +52,8 @@ class RtmpPlayClient {
   // Queues C0+C1. Call once, first.
   void Start();
   Status Feed(std::span<const uint8_t> bytes);
-  std::vector<uint8_t> TakeOutput();
-  size_t output_size() const { return output_.size(); }
+  std::vector<uint8_t> TakeOutput() { return connection_.TakeOutput(); }
+  size_t output_size() const { return connection_.output_size(); }
   // The media messages received since the last call, in order.
   std::vector<RtmpMessage> TakeMedia() { return std::exchange(media_, {}); }
 
@@ -65,7 +63,7 @@ class RtmpPlayClient {
   uint32_t stream_id() const { return stream_id_; }
   // The code of the last onStatus or _error received ("NetStream.Play.Start", ...).
   const std::string& status_code() const { return status_code_; }
-  uint64_t bytes_received() const { return bytes_received_; }
+  uint64_t bytes_received() const { return connection_.bytes_received(); }
 
  private:
   Status OnMessage(RtmpMessage& message);
@@ -73,21 +71,15 @@ class RtmpPlayClient {
   Status OnStatus(const std::string& level);
   Status SplitAggregate(const RtmpMessage& aggregate);
   void OnHandshakeDone();
-  void Send(const RtmpMessage& message) { encoder_.Encode(message, output_); }
+  void Send(const RtmpMessage& message) { connection_.Send(message); }
   Status Fail(Status status);
 
   PlayClientOptions options_;
-  ClientHandshake handshake_;
-  ChunkDecoder decoder_;
-  ChunkEncoder encoder_;
-  std::vector<uint8_t> output_;
+  ClientConnection connection_;
   std::vector<RtmpMessage> media_;
   PlayClientState state_ = PlayClientState::kHandshake;
   uint32_t stream_id_ = 0;
   std::string status_code_;
-  uint64_t bytes_received_ = 0;
-  uint64_t acknowledged_ = 0;
-  uint32_t server_window_ = 0;
   Status failed_;
 };
 

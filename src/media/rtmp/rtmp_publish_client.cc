@@ -18,11 +18,9 @@ constexpr double kPublishTransaction = 5;
 }  // namespace
 
 RtmpPublishClient::RtmpPublishClient(RandomSource& random, PublishClientOptions options)
-    : options_(std::move(options)), handshake_(random, options_.handshake) {}
+    : options_(std::move(options)), connection_(random, options_.handshake) {}
 
-void RtmpPublishClient::Start() { AppendBytes(output_, handshake_.Start()); }
-
-std::vector<uint8_t> RtmpPublishClient::TakeOutput() { return std::exchange(output_, {}); }
+void RtmpPublishClient::Start() { connection_.Start(); }
 
 Status RtmpPublishClient::Fail(Status status) {
   state_ = PublishClientState::kFailed;
@@ -32,32 +30,15 @@ Status RtmpPublishClient::Fail(Status status) {
 
 Status RtmpPublishClient::Feed(std::span<const uint8_t> bytes) {
   if (!failed_.ok()) return failed_;
-  bytes_received_ += bytes.size();
-  if (!handshake_.done()) {
-    auto used = handshake_.Feed(bytes);
-    if (!used) return Fail(used.error());
-    AppendBytes(output_, handshake_.TakeOutput());
-    bytes = bytes.subspan(*used);
-    if (!handshake_.done()) return Status::Ok();
-    OnHandshakeDone();
-  }
-  auto messages = decoder_.Feed(bytes);
-  if (!messages) return Fail(messages.error());
-  for (const auto& message : *messages) {
-    Status status = OnMessage(message);
-    if (!status.ok()) return Fail(status);
-  }
-  if (server_window_ != 0 && bytes_received_ - acknowledged_ >= server_window_) {  // §5.4.3
-    Send(MakeAcknowledgement(static_cast<uint32_t>(bytes_received_)));
-    acknowledged_ = bytes_received_;
-  }
-  return Status::Ok();
+  Status status = connection_.Feed(
+      bytes, [this] { OnHandshakeDone(); },
+      [this](RtmpMessage& message) { return OnMessage(message); });
+  return status.ok() ? status : Fail(status);
 }
 
 // §7.2.1.1 connect with the properties encoders such as FMLE and OBS send.
 void RtmpPublishClient::OnHandshakeDone() {
-  Send(MakeSetChunkSize(options_.chunk_size));
-  encoder_.set_chunk_size(options_.chunk_size);
+  connection_.SetChunkSize(options_.chunk_size);
   Amf0Value object = Amf0Value::Object({
       {"app", Amf0Value::String(options_.app)},
       {"type", Amf0Value::String("nonprivate")},
@@ -74,27 +55,10 @@ void RtmpPublishClient::OnHandshakeDone() {
 }
 
 Status RtmpPublishClient::OnMessage(const RtmpMessage& message) {
-  switch (message.type) {
-    case MessageType::kWindowAckSize: {
-      auto size = ParseU32Payload(message.payload);
-      if (!size) return size.error();
-      server_window_ = *size;
-      return Status::Ok();
-    }
-    case MessageType::kUserControl: {
-      auto event = ParseUserControl(message.payload);
-      if (!event) return event.error();
-      if (event->type == static_cast<uint16_t>(UserControlType::kPingRequest)) {
-        Send(MakeUserControl(UserControlType::kPingResponse, event->value));
-      }
-      return Status::Ok();
-    }
-    case MessageType::kCommandAmf0:
-    case MessageType::kCommandAmf3:
-      return OnCommand(message);
-    default:
-      return Status::Ok();
+  if (message.type == MessageType::kCommandAmf0 || message.type == MessageType::kCommandAmf3) {
+    return OnCommand(message);
   }
+  return Status::Ok();
 }
 
 Status RtmpPublishClient::OnCommand(const RtmpMessage& message) {

@@ -18,9 +18,7 @@
 #include "base/random.h"
 #include "base/status.h"
 #include "media/rtmp/amf0.h"
-#include "media/rtmp/chunk_decoder.h"
-#include "media/rtmp/chunk_encoder.h"
-#include "media/rtmp/handshake.h"
+#include "media/rtmp/client_connection.h"
 
 namespace liverec::media::rtmp {
 
@@ -51,8 +49,8 @@ class RtmpPublishClient {
   // Queues C0+C1. Call once, first.
   void Start();
   Status Feed(std::span<const uint8_t> bytes);
-  std::vector<uint8_t> TakeOutput();
-  size_t output_size() const { return output_.size(); }
+  std::vector<uint8_t> TakeOutput() { return connection_.TakeOutput(); }
+  size_t output_size() const { return connection_.output_size(); }
 
   PublishClientState state() const { return state_; }
   bool publishing() const { return state_ == PublishClientState::kPublishing; }
@@ -75,22 +73,16 @@ class RtmpPublishClient {
   Status OnMessage(const RtmpMessage& message);
   Status OnCommand(const RtmpMessage& message);
   void OnHandshakeDone();
-  void Send(const RtmpMessage& message) { encoder_.Encode(message, output_); }
+  void Send(const RtmpMessage& message) { connection_.Send(message); }
   void SendMedia(MessageType type, uint32_t chunk_stream, std::span<const uint8_t> body,
                  int64_t timestamp_ms);
   Status Fail(Status status);
 
   PublishClientOptions options_;
-  ClientHandshake handshake_;
-  ChunkDecoder decoder_;
-  ChunkEncoder encoder_;
-  std::vector<uint8_t> output_;
+  ClientConnection connection_;
   PublishClientState state_ = PublishClientState::kHandshake;
   uint32_t stream_id_ = 0;
   std::string status_code_;
-  uint64_t bytes_received_ = 0;
-  uint64_t acknowledged_ = 0;
-  uint32_t server_window_ = 0;
   Status failed_;
 };
 

@@ -169,6 +169,27 @@ ReadResult ReadSome(int fd, std::vector<uint8_t>& buffer) {
   }
 }
 
+// One turn of a connection: sends what is queued, waits (until `deadline`, a tick at most) for
+// the peer and feeds what it sent to `client` (a play or publish client), queueing its answer.
+// "" or what went wrong; `closed` when the peer closed the connection.
+template <typename Client>
+std::string Turn(int fd, Outbox& out, Client& client, std::vector<uint8_t>& buffer,
+                 Clock::time_point deadline, bool& closed) {
+  bool sent = false;
+  if (auto e = out.Flush(fd, sent); !e.empty()) return e;
+  pollfd p{fd, static_cast<short>(POLLIN | (out.size() ? POLLOUT : 0)), 0};
+  if (::poll(&p, 1, MillisLeft(deadline)) <= 0) return "";
+  ReadResult read = ReadSome(fd, buffer);
+  if (!read.error.empty()) return read.error;
+  closed = read.closed;
+  if (read.closed || read.bytes == 0) return "";
+  if (Status fed = client.Feed({buffer.data(), read.bytes}); !fed.ok()) {
+    return "RTMP: " + fed.detail();
+  }
+  out.Append(client.TakeOutput());
+  return "";
+}
+
 // FLV tag body checks (Adobe FLV spec v10.1 annex E.4.2.1, E.4.3.1): what FLV can carry.
 std::string Unrelayable(const RtmpMessage& message) {
   if (message.payload.empty()) return "";
@@ -291,17 +312,10 @@ RelayResult<void> RtmpRelay::Run() {
       return pull("no media from the source within the open timeout (last status: " +
                   s.play.status_code() + ")");
     }
-    bool sent = false;
-    if (auto e = s.to_source.Flush(s.source_fd.get(), sent); !e.empty()) return pull(e);
-    pollfd p{s.source_fd.get(), static_cast<short>(POLLIN | (s.to_source.size() ? POLLOUT : 0)), 0};
-    if (::poll(&p, 1, MillisLeft(deadline)) <= 0) continue;
-    ReadResult read = ReadSome(s.source_fd.get(), s.buffer);
-    if (!read.error.empty()) return pull(read.error);
-    if (read.closed) return pull("the source closed the connection");
-    if (Status fed = s.play.Feed({s.buffer.data(), read.bytes}); !fed.ok()) {
-      return pull("RTMP: " + fed.detail());
-    }
-    s.to_source.Append(s.play.TakeOutput());
+    bool closed = false;
+    std::string e = Turn(s.source_fd.get(), s.to_source, s.play, s.buffer, deadline, closed);
+    if (!e.empty()) return pull(e);
+    if (closed) return pull("the source closed the connection");
     if (s.play.ended()) return pull("the live source ended");
     for (RtmpMessage& message : s.play.TakeMedia()) {
       if (message.type == MessageType::kAudio || message.type == MessageType::kVideo) {
@@ -332,18 +346,11 @@ RelayResult<void> RtmpRelay::Run() {
   while (!s.publish->publishing()) {
     if (stop_.Requested()) return {};
     if (Clock::now() >= deadline) return push("publish: timed out");
-    bool sent = false;
-    if (auto e = s.to_destination.Flush(s.destination_fd.get(), sent); !e.empty()) return push(e);
-    pollfd p{s.destination_fd.get(),
-             static_cast<short>(POLLIN | (s.to_destination.size() ? POLLOUT : 0)), 0};
-    if (::poll(&p, 1, MillisLeft(deadline)) <= 0) continue;
-    ReadResult read = ReadSome(s.destination_fd.get(), s.buffer);
-    if (!read.error.empty()) return push(read.error);
-    if (read.closed) return push("the destination closed the connection");
-    if (Status fed = s.publish->Feed({s.buffer.data(), read.bytes}); !fed.ok()) {
-      return push("RTMP: " + fed.detail());
-    }
-    s.to_destination.Append(s.publish->TakeOutput());
+    bool closed = false;
+    std::string e =
+        Turn(s.destination_fd.get(), s.to_destination, *s.publish, s.buffer, deadline, closed);
+    if (!e.empty()) return push(e);
+    if (closed) return push("the destination closed the connection");
   }
   hooks_.on_running();
 
