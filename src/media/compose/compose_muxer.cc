@@ -18,6 +18,7 @@ extern "C" {
 #include "media/compose/mp4_file_writer.h"
 #include "media/compose/ts_slice_reader.h"
 #include "media/ts/av_error.h"
+#include "media/ts/codec_parameters.h"
 
 namespace liverec::media::compose {
 namespace {
@@ -61,17 +62,6 @@ Status CheckSupported(const AVOutputFormat* container, ContainerFormat format,
     return Unsupported(std::string(codec) + " at " + std::to_string(parameters->sample_rate) +
                        " Hz cannot be stored in FLV");
   }
-  return Status::Ok();
-}
-
-Status SetExtradata(AVCodecParameters* parameters, const std::vector<uint8_t>& bytes) {
-  av_freep(&parameters->extradata);
-  parameters->extradata_size = 0;
-  parameters->extradata =
-      static_cast<uint8_t*>(av_mallocz(bytes.size() + AV_INPUT_BUFFER_PADDING_SIZE));
-  if (parameters->extradata == nullptr) return AvError(AVERROR(ENOMEM), "extradata");
-  std::memcpy(parameters->extradata, bytes.data(), bytes.size());
-  parameters->extradata_size = static_cast<int>(bytes.size());
   return Status::Ok();
 }
 
@@ -124,7 +114,7 @@ Status ComposeMuxer::Impl::AddTrack(ContainerFormat container_format, TrackKind 
   track->adts = std::move(*adts);
   auto config = track->adts->ConfigFrom(first_audio);
   if (!config) return config.error();
-  return SetExtradata(out, *config);
+  return ts::SetExtradata(out, *config);
 }
 
 Status ComposeMuxer::Impl::AddStream(Track& track) {

@@ -12,6 +12,7 @@ extern "C" {
 }
 
 #include "media/ts/av_error.h"
+#include "media/ts/codec_parameters.h"
 
 namespace liverec::media::compose {
 namespace {
@@ -60,16 +61,6 @@ struct Muxer {
   AVFormatContext* context = nullptr;
 };
 
-Status SetExtradata(AVCodecParameters* parameters, std::span<const uint8_t> bytes) {
-  av_freep(&parameters->extradata);
-  parameters->extradata =
-      static_cast<uint8_t*>(av_mallocz(bytes.size() + AV_INPUT_BUFFER_PADDING_SIZE));
-  if (parameters->extradata == nullptr) return AvError(AVERROR(ENOMEM), "extradata");
-  std::memcpy(parameters->extradata, bytes.data(), bytes.size());
-  parameters->extradata_size = static_cast<int>(bytes.size());
-  return Status::Ok();
-}
-
 Status AddStream(AVFormatContext* context, const AVCodecParameters* parameters,
                  std::span<const uint8_t> first_keyframe) {
   AVStream* stream = avformat_new_stream(context, nullptr);
@@ -82,7 +73,7 @@ Status AddStream(AVFormatContext* context, const AVCodecParameters* parameters,
   const bool parameter_sets_in_band =
       out->codec_id == AV_CODEC_ID_H264 || out->codec_id == AV_CODEC_ID_HEVC;
   if (parameter_sets_in_band && out->extradata_size == 0 && !first_keyframe.empty()) {
-    LIVEREC_RETURN_IF_ERROR(SetExtradata(out, first_keyframe));
+    LIVEREC_RETURN_IF_ERROR(ts::SetExtradata(out, first_keyframe));
   }
   stream->time_base = out->codec_type == AVMEDIA_TYPE_AUDIO && out->sample_rate > 0
                           ? AVRational{1, out->sample_rate}

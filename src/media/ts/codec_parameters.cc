@@ -48,17 +48,7 @@ Status FillCodecParameters(const CodecConfig& config, AVCodecParameters* paramet
   const bool video = config.codec == CodecId::kH264 || config.codec == CodecId::kHevc;
   parameters->codec_type = video ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO;
   parameters->codec_id = codec_id;
-  av_freep(&parameters->extradata);
-  parameters->extradata_size = 0;
-  if (!config.extradata.empty()) {
-    const size_t size = config.extradata.size();
-    parameters->extradata = static_cast<uint8_t*>(av_mallocz(size + AV_INPUT_BUFFER_PADDING_SIZE));
-    if (parameters->extradata == nullptr) {
-      return AvError(AVERROR(ENOMEM), "extradata");
-    }
-    std::memcpy(parameters->extradata, config.extradata.data(), size);
-    parameters->extradata_size = static_cast<int>(size);
-  }
+  LIVEREC_RETURN_IF_ERROR(SetExtradata(parameters, config.extradata));
   if (video) {
     parameters->width = config.width;
     parameters->height = config.height;
@@ -70,6 +60,18 @@ Status FillCodecParameters(const CodecConfig& config, AVCodecParameters* paramet
       av_channel_layout_default(&parameters->ch_layout, config.channels);
     }
   }
+  return Status::Ok();
+}
+
+Status SetExtradata(AVCodecParameters* parameters, std::span<const uint8_t> bytes) {
+  av_freep(&parameters->extradata);
+  parameters->extradata_size = 0;
+  if (bytes.empty()) return Status::Ok();
+  parameters->extradata =
+      static_cast<uint8_t*>(av_mallocz(bytes.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  if (parameters->extradata == nullptr) return AvError(AVERROR(ENOMEM), "extradata");
+  std::memcpy(parameters->extradata, bytes.data(), bytes.size());
+  parameters->extradata_size = static_cast<int>(bytes.size());
   return Status::Ok();
 }
 

@@ -2,6 +2,9 @@
 // is opened). Thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <span>
+
 #include "base/status.h"
 #include "media/media_packet.h"
 
@@ -13,5 +16,9 @@ namespace liverec::media::ts {
 // sample rate and channel layout. kMediaUnsupported for CodecId::kUnknown, kMuxerFailure when
 // out of memory.
 Status FillCodecParameters(const CodecConfig& config, AVCodecParameters* parameters);
+
+// Replaces the extradata of `parameters` with a copy of `bytes` (padded as libavcodec requires;
+// none when empty). kMuxerFailure when out of memory.
+Status SetExtradata(AVCodecParameters* parameters, std::span<const uint8_t> bytes);
 
 }  // namespace liverec::media::ts

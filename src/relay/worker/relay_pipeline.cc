@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "media/compose/adts_to_asc_filter.h"
+#include "media/ts/codec_parameters.h"
 #include "relay/worker/rtmp_relay.h"
 
 extern "C" {
@@ -291,11 +292,7 @@ RelayResult<RelayPipeline::ParametersPtr> RelayPipeline::AudioParametersWithConf
   if (!params || avcodec_parameters_copy(params.get(), audio->codecpar) < 0) {
     return PullFailed("out of memory");
   }
-  params->extradata =
-      static_cast<uint8_t*>(av_mallocz(config->size() + AV_INPUT_BUFFER_PADDING_SIZE));
-  if (params->extradata == nullptr) return PullFailed("out of memory");
-  std::memcpy(params->extradata, config->data(), config->size());
-  params->extradata_size = static_cast<int>(config->size());
+  if (!media::ts::SetExtradata(params.get(), *config).ok()) return PullFailed("out of memory");
   return params;
 }
 
