@@ -1,9 +1,19 @@
 #include "media/rtmp/client_connection.h"
 
+#include <cmath>
+
 #include "media/rtmp/byte_io.h"
 #include "media/rtmp/protocol_control.h"
 
 namespace liverec::media::rtmp {
+
+Result<uint32_t> StreamIdOf(const Amf0Value& result) {
+  const double n = result.number;
+  if (!result.IsNumber() || !(n >= 0 && n <= 4294967295.0) || n != std::floor(n)) {
+    return Error(ErrorCode::kProtocolError, "", "createStream result without a valid stream id");
+  }
+  return static_cast<uint32_t>(n);
+}
 
 void ClientConnection::Start() { AppendBytes(output_, handshake_.Start()); }
 

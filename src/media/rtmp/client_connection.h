@@ -12,11 +12,17 @@
 
 #include "base/random.h"
 #include "base/status.h"
+#include "media/rtmp/amf0.h"
 #include "media/rtmp/chunk_decoder.h"
 #include "media/rtmp/chunk_encoder.h"
 #include "media/rtmp/handshake.h"
 
 namespace liverec::media::rtmp {
+
+// The message stream id of a createStream result (§7.2.1.3: a number): kProtocolError unless it
+// is a whole number that fits 32 bits (a server's bytes decide it: NaN, -1 or 1e30 must not
+// reach a conversion).
+Result<uint32_t> StreamIdOf(const Amf0Value& result);
 
 class ClientConnection {
  public:

@@ -152,10 +152,9 @@ Status RtmpPlayClient::OnCommand(const RtmpMessage& message) {
     state_ = PlayClientState::kCreatingStream;
   } else if (command->transaction_id == kCreateStreamTransaction &&
              state_ == PlayClientState::kCreatingStream) {
-    if (!info.IsNumber()) {
-      return Status(ErrorCode::kProtocolError, "", "createStream result without a stream id");
-    }
-    stream_id_ = static_cast<uint32_t>(info.number);
+    auto stream_id = StreamIdOf(info);
+    if (!stream_id) return stream_id.error();
+    stream_id_ = *stream_id;
     // §7.2.2.1 play(null, name, start -2), then the buffer length for the stream (§7.1.7).
     Send(MakeCommand("play", kPlayTransaction,
                      {Amf0Value::Null(), Amf0Value::String(options_.stream), Amf0Value::Number(-2)},

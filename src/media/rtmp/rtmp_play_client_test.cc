@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -28,13 +29,14 @@ RtmpMessage Media(MessageType type, uint32_t stream_id, int64_t timestamp, Bytes
 class FakeServer {
  public:
   explicit FakeServer(std::string play_level = "status",
-                      std::string play_code = "NetStream.Play.Start")
+                      std::string play_code = "NetStream.Play.Start", double stream_id = 7)
       : random_(3),
         handshake_(random_),
         client_(random_, PlayClientOptions{"rtmp://127.0.0.1:1935/live", "live", "s1?k=v",
                                            HandshakeVariant::kDigest, 1500, 5000}),
         play_level_(std::move(play_level)),
-        play_code_(std::move(play_code)) {
+        play_code_(std::move(play_code)),
+        stream_id_(stream_id) {
     client_.Start();
   }
 
@@ -85,7 +87,7 @@ class FakeServer {
             {Amf0Value::Null(), StatusInfo("status", "NetConnection.Connect.Success", "ok")}));
       } else if (command->name == "createStream") {
         Send(MakeCommand("_result", command->transaction_id,
-                         {Amf0Value::Null(), Amf0Value::Number(7)}));
+                         {Amf0Value::Null(), Amf0Value::Number(stream_id_)}));
       } else if (command->name == "play") {
         Send(MakeOnStatus(7, play_level_, play_code_, "play"));
       }
@@ -101,6 +103,7 @@ class FakeServer {
   std::vector<RtmpMessage> received_;
   std::string play_level_;
   std::string play_code_;
+  double stream_id_;
 };
 
 TEST(RtmpPlayClientTest, ConnectsCreatesAStreamPlaysItAndHandsOutItsMedia) {
@@ -208,6 +211,21 @@ TEST(RtmpPlayClientTest, ARefusedPlayFailsForGoodWithTheServersCode) {
   EXPECT_EQ(server.client().state(), PlayClientState::kFailed);
   EXPECT_EQ(server.client().status_code(), "NetStream.Play.StreamNotFound");
   EXPECT_FALSE(server.client().Feed(Bytes{1, 2, 3}).ok());
+}
+
+// Found by the rtmp_play_client fuzz target: a stream id of -1 reached a conversion to uint32.
+TEST(RtmpPlayClientTest, AStreamIdThatIsNotA32BitWholeNumberIsAProtocolError) {
+  for (double id : {-1.0, 4294967296.0, 1e30, 2.5, std::nan("")}) {
+    SCOPED_TRACE(id);
+    FakeServer server("status", "NetStream.Play.Start", id);
+    Status status = server.Pump();
+    ASSERT_FALSE(status.ok());
+    EXPECT_EQ(status.code(), ErrorCode::kProtocolError);
+    EXPECT_EQ(server.client().state(), PlayClientState::kFailed);
+  }
+  FakeServer largest("status", "NetStream.Play.Start", 4294967295.0);
+  ASSERT_TRUE(largest.Pump().ok());
+  EXPECT_EQ(largest.client().stream_id(), 4294967295u);
 }
 
 TEST(RtmpPlayClientTest, MediaBeforePlayStartIsNotHandedOut) {

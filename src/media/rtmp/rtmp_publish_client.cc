@@ -90,10 +90,9 @@ Status RtmpPublishClient::OnCommand(const RtmpMessage& message) {
     state_ = PublishClientState::kCreatingStream;
   } else if (command->transaction_id == kCreateStreamTransaction &&
              state_ == PublishClientState::kCreatingStream) {
-    if (!info.IsNumber()) {
-      return Status(ErrorCode::kProtocolError, "", "createStream result without a stream id");
-    }
-    stream_id_ = static_cast<uint32_t>(info.number);
+    auto stream_id = StreamIdOf(info);
+    if (!stream_id) return stream_id.error();
+    stream_id_ = *stream_id;
     Send(MakeCommand(
         "publish", kPublishTransaction,
         {Amf0Value::Null(), Amf0Value::String(options_.stream), Amf0Value::String("live")},
