@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "media/rtmp/aggregate_message.h"
 #include "media/rtmp/amf0.h"
 #include "media/rtmp/byte_io.h"
 #include "media/rtmp/command_message.h"
@@ -65,7 +66,7 @@ Status RtmpPlayClient::OnMessage(RtmpMessage& message) {
   }
   switch (message.type) {
     case MessageType::kAggregate:
-      return state_ == PlayClientState::kPlaying ? SplitAggregate(message) : Status::Ok();
+      return state_ == PlayClientState::kPlaying ? OnAggregate(message) : Status::Ok();
     case MessageType::kUserControl: {  // pings are the connection's
       auto event = ParseUserControl(message.payload);
       if (!event) return event.error();
@@ -83,36 +84,13 @@ Status RtmpPlayClient::OnMessage(RtmpMessage& message) {
   }
 }
 
-// §7.1.6: the body is a run of FLV tags (type, 24-bit size, timestamp with its extension, 24-bit
-// stream id, body, 32-bit back pointer); their timestamps are relative to the aggregate's.
-Status RtmpPlayClient::SplitAggregate(const RtmpMessage& aggregate) {
-  ByteReader reader(aggregate.payload);
-  bool first = true;
-  int64_t base = 0;
-  while (reader.remaining() > 0) {
-    uint8_t type = 0;
-    uint32_t size = 0;
-    uint32_t low = 0;
-    uint8_t high = 0;
-    uint32_t stream = 0;
-    uint32_t back = 0;
-    std::span<const uint8_t> body;
-    if (!reader.ReadU8(type) || !reader.ReadU24(size) || !reader.ReadU24(low) ||
-        !reader.ReadU8(high) || !reader.ReadU24(stream) || !reader.ReadBytes(size, body) ||
-        !reader.ReadU32(back)) {
-      return Status(ErrorCode::kProtocolError, "", "truncated aggregate message");
-    }
-    const int64_t timestamp = (int64_t{high} << 24) | low;
-    if (first) base = timestamp;
-    first = false;
-    RtmpMessage message;
-    message.type = static_cast<MessageType>(type & 0x1f);
-    message.stream_id = aggregate.stream_id;
-    message.chunk_stream_id = aggregate.chunk_stream_id;
-    message.timestamp = aggregate.timestamp + (timestamp - base);
-    message.payload.assign(body.begin(), body.end());
+// §7.1.6 (aggregate_message.h): its media sub-messages, in order; a malformed tail is an error.
+Status RtmpPlayClient::OnAggregate(const RtmpMessage& aggregate) {
+  SplitMessages split = SplitAggregate(aggregate);
+  for (RtmpMessage& message : split.messages) {
     if (IsMedia(message.type)) media_.push_back(std::move(message));
   }
+  if (!split.complete) return Status(ErrorCode::kProtocolError, "", "truncated aggregate message");
   return Status::Ok();
 }
 

@@ -69,7 +69,7 @@ class RtmpPlayClient {
   Status OnMessage(RtmpMessage& message);
   Status OnCommand(const RtmpMessage& message);
   Status OnStatus(const std::string& level);
-  Status SplitAggregate(const RtmpMessage& aggregate);
+  Status OnAggregate(const RtmpMessage& aggregate);
   void OnHandshakeDone();
   void Send(const RtmpMessage& message) { connection_.Send(message); }
   Status Fail(Status status);

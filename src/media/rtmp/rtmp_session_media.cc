@@ -2,6 +2,7 @@
 // audio and video (§7.1.5) and aggregate messages (§7.1.6) of publishing streams.
 #include <spdlog/spdlog.h>
 
+#include "media/rtmp/aggregate_message.h"
 #include "media/rtmp/rtmp_session_impl.h"
 
 namespace liverec::media::rtmp {
@@ -33,37 +34,18 @@ void RtmpServerSession::Impl::OnMedia(RtmpMessage& message, Events& events) {
       MediaEvent{message.stream_id, kind, message.timestamp, std::move(message.payload)});
 }
 
-// §7.1.6: sub-messages, each a header (type 1, length 3, timestamp 3 + 1 high byte, stream id 3),
-// a body and a 4-byte back pointer. Timestamps are shifted so the first one equals the aggregate's;
-// the aggregate's stream id applies. A malformed tail is dropped.
+// §7.1.6 (aggregate_message.h). A malformed tail is dropped.
 void RtmpServerSession::Impl::OnAggregate(const RtmpMessage& message, Events& events) {
   if (!IsPublishing(message.stream_id)) return;
-  ByteReader reader(message.payload);
-  bool first = true;
-  int64_t offset = 0;
-  while (!reader.empty()) {
-    uint8_t type = 0;
-    uint8_t high = 0;
-    uint32_t length = 0;
-    uint32_t timestamp = 0;
-    std::span<const uint8_t> body;
-    if (!reader.ReadU8(type) || !reader.ReadU24(length) || !reader.ReadU24(timestamp) ||
-        !reader.ReadU8(high) || !reader.Skip(3) || !reader.ReadBytes(length, body) ||
-        !reader.Skip(4)) {
-      spdlog::debug("rtmp: dropping malformed aggregate tail");
-      return;
-    }
-    int64_t sub_timestamp = static_cast<int64_t>(timestamp | (static_cast<uint32_t>(high) << 24));
-    if (first) offset = message.timestamp - sub_timestamp;
-    first = false;
-    RtmpMessage sub{message.chunk_stream_id, static_cast<MessageType>(type), message.stream_id,
-                    sub_timestamp + offset, std::vector<uint8_t>(body.begin(), body.end())};
+  SplitMessages split = SplitAggregate(message);
+  for (RtmpMessage& sub : split.messages) {
     if (sub.type == MessageType::kAudio || sub.type == MessageType::kVideo) {
       OnMedia(sub, events);
     } else if (sub.type == MessageType::kDataAmf0) {
       OnData(sub, events);
     }
   }
+  if (!split.complete) spdlog::debug("rtmp: dropping malformed aggregate tail");
 }
 
 }  // namespace liverec::media::rtmp
