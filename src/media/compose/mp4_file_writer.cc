@@ -18,6 +18,7 @@ extern "C" {
 }
 
 #include "base/default_init_allocator.h"
+#include "media/compose/positional_io.h"
 #include "media/compose/sample_description.h"
 #include "media/compose/sample_spool.h"
 #include "media/mp4/annexb_to_mp4.h"
@@ -33,38 +34,12 @@ constexpr uint64_t kDataStart = 4096;
 constexpr uint64_t kMdatHeader = 16;  // free (8) + mdat (8), or a 64-bit mdat header (16)
 constexpr size_t kDataBuffer = 1 << 20;
 
-Status FileError(const std::string& path, const std::string& what, int error) {
-  return Status(ErrorCode::kStorageFailure, {}, path + ": " + what + ": " + std::strerror(error));
-}
-
-Status WriteAll(int fd, const std::string& path, std::span<const uint8_t> bytes, uint64_t at) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return FileError(path, "write", n < 0 ? errno : ENOSPC);
-    bytes = bytes.subspan(static_cast<size_t>(n));
-    at += static_cast<uint64_t>(n);
-  }
-  return Status::Ok();
-}
-
-Status ReadAll(int fd, const std::string& path, std::span<uint8_t> bytes, uint64_t at) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::pread(fd, bytes.data(), bytes.size(), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return FileError(path, "read", n < 0 ? errno : EIO);
-    bytes = bytes.subspan(static_cast<size_t>(n));
-    at += static_cast<uint64_t>(n);
-  }
-  return Status::Ok();
-}
-
 // Writes at increasing offsets of a file, from `at`.
 class FileSink final : public ByteSink {
  public:
   FileSink(int fd, const std::string& path, uint64_t at) : fd_(fd), path_(path), at_(at) {}
   Status Write(std::span<const uint8_t> bytes) override {
-    LIVEREC_RETURN_IF_ERROR(WriteAll(fd_, path_, bytes, at_));
+    LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd_, path_, bytes, at_));
     at_ += bytes.size();
     return Status::Ok();
   }
@@ -172,7 +147,7 @@ Result<std::unique_ptr<Mp4FileWriter>> Mp4FileWriter::Create(const std::string& 
   std::vector<uint8_t> head = impl->file_type;
   const auto padding = Boxes(kDataStart - head.size(), "free");
   head.insert(head.end(), padding.begin(), padding.end());
-  LIVEREC_RETURN_IF_ERROR(WriteAll(impl->fd, path, head, 0));
+  LIVEREC_RETURN_IF_ERROR(WriteAllAt(impl->fd, path, head, 0));
   impl->data.reserve(kDataBuffer + 64 * 1024);
   return std::unique_ptr<Mp4FileWriter>(new Mp4FileWriter(std::move(impl)));
 }
@@ -181,7 +156,7 @@ Mp4FileWriter::Mp4FileWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)
 Mp4FileWriter::~Mp4FileWriter() = default;
 
 Status Mp4FileWriter::Impl::FlushData() {
-  LIVEREC_RETURN_IF_ERROR(WriteAll(fd, path, {data.data(), data.size()}, data_flushed));
+  LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd, path, {data.data(), data.size()}, data_flushed));
   data_flushed += data.size();
   data.clear();
   return Status::Ok();
@@ -276,8 +251,8 @@ Status Mp4FileWriter::Impl::MakeRoom(uint64_t room) {
   while (at > kDataStart) {
     const uint64_t n = std::min<uint64_t>(buffer.size(), at - kDataStart);
     at -= n;
-    LIVEREC_RETURN_IF_ERROR(ReadAll(fd, path, {buffer.data(), n}, at));
-    LIVEREC_RETURN_IF_ERROR(WriteAll(fd, path, {buffer.data(), n}, at + room));
+    LIVEREC_RETURN_IF_ERROR(ReadAllAt(fd, path, {buffer.data(), n}, at));
+    LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd, path, {buffer.data(), n}, at + room));
   }
   return Status::Ok();
 }
@@ -308,19 +283,19 @@ Status Mp4FileWriter::Impl::Place(const std::vector<mp4::MovieTrack>& tracks) {
   mp4::BoxWriter out(sink);
   LIVEREC_RETURN_IF_ERROR(mp4::WriteMovieBox(tracks, co64, room, out));
   if (const uint64_t rest = available + room - moov; rest > 0) {
-    LIVEREC_RETURN_IF_ERROR(WriteAll(fd, path, Boxes(rest, "free"), head + moov));
+    LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd, path, Boxes(rest, "free"), head + moov));
   }
   const uint64_t payload = data_end - (kDataStart + kMdatHeader);
   const auto mdat_header = payload + 8 <= std::numeric_limits<uint32_t>::max()
                                ? Boxes(8, "free", payload + 8, "mdat")
                                : Boxes(1, "mdat");
-  LIVEREC_RETURN_IF_ERROR(WriteAll(fd, path, mdat_header, kDataStart + room));
+  LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd, path, mdat_header, kDataStart + room));
   if (mdat_header.size() == 8) {  // the 64-bit largesize follows "mdat" (§4.2)
     MemorySink sink64;
     mp4::BoxWriter size64(sink64);
     size64.U64(payload + kMdatHeader);
     (void)size64.Flush();
-    LIVEREC_RETURN_IF_ERROR(WriteAll(fd, path, sink64.data(), kDataStart + room + 8));
+    LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd, path, sink64.data(), kDataStart + room + 8));
   }
   return Status::Ok();
 }

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <span>
+
+#include "media/compose/positional_io.h"
 
 namespace liverec::media::compose {
 namespace {
@@ -13,8 +16,7 @@ namespace {
 constexpr size_t kBufferRecords = 64 * 1024 / sizeof(mp4::SampleRecord);
 
 Status SpoolError(const std::string& path, const char* what, int error) {
-  return Status(ErrorCode::kStorageFailure, {},
-                path + ": sample table spool: " + what + ": " + std::strerror(error));
+  return FileError(path, std::string("sample table spool: ") + what, error);
 }
 
 }  // namespace
@@ -41,17 +43,10 @@ Status SampleSpool::Append(const mp4::SampleRecord& record) {
 }
 
 Status SampleSpool::FlushWrites() {
-  const auto* bytes = reinterpret_cast<const uint8_t*>(write_buffer_.data());
-  size_t left = write_buffer_.size() * sizeof(mp4::SampleRecord);
-  off_t at = static_cast<off_t>(written_ * sizeof(mp4::SampleRecord));
-  while (left > 0) {
-    const ssize_t n = ::pwrite(fd_, bytes, left, at);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return SpoolError(path_, "write", n < 0 ? errno : ENOSPC);
-    bytes += n;
-    left -= static_cast<size_t>(n);
-    at += n;
-  }
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(write_buffer_.data()),
+                                       write_buffer_.size() * sizeof(mp4::SampleRecord));
+  LIVEREC_RETURN_IF_ERROR(WriteAllAt(fd_, path_ + " (sample table spool)", bytes,
+                                     written_ * sizeof(mp4::SampleRecord)));
   written_ += write_buffer_.size();
   write_buffer_.clear();
   return Status::Ok();
@@ -70,17 +65,10 @@ Result<bool> SampleSpool::Next(mp4::SampleRecord& record) {
     const uint64_t count = std::min<uint64_t>(kBufferRecords, written_ - read_next_);
     if (count == 0) return false;
     read_buffer_.resize(count);
-    auto* bytes = reinterpret_cast<uint8_t*>(read_buffer_.data());
-    size_t left = count * sizeof(mp4::SampleRecord);
-    off_t at = static_cast<off_t>(read_next_ * sizeof(mp4::SampleRecord));
-    while (left > 0) {
-      const ssize_t n = ::pread(fd_, bytes, left, at);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Error(SpoolError(path_, "read", n < 0 ? errno : EIO));
-      bytes += n;
-      left -= static_cast<size_t>(n);
-      at += n;
-    }
+    const std::span<uint8_t> bytes(reinterpret_cast<uint8_t*>(read_buffer_.data()),
+                                   count * sizeof(mp4::SampleRecord));
+    LIVEREC_RETURN_IF_ERROR(ReadAllAt(fd_, path_ + " (sample table spool)", bytes,
+                                      read_next_ * sizeof(mp4::SampleRecord)));
     read_next_ += count;
     read_index_ = 0;
   }
