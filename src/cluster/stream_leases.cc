@@ -42,6 +42,15 @@ void StreamLeases::Release(const metadata::Fence& fence) {
   }
 }
 
+void StreamLeases::Lost(const metadata::Fence& fence) {
+  std::lock_guard lock(mutex_);
+  auto it = held_.find(fence.key.name);
+  if (it == held_.end() || it->second.fence.epoch != fence.epoch) return;
+  spdlog::warn("cluster: the {} lease of {} was taken over by another node (a write was refused)",
+               kind_, fence.key.name);
+  held_.erase(it);
+}
+
 bool StreamLeases::HeldHere(const std::string& name) const {
   std::lock_guard lock(mutex_);
   return held_.contains(name);

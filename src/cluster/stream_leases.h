@@ -5,7 +5,9 @@
 // is released when the last one releases it. While another node holds it live, Acquire fails
 // with LeaseHeld. RenewAll (the heartbeat) renews every lease of the kind this node holds in one
 // statement and forgets those it lost (taken over while this node was paused or cut off): their
-// users keep a stale fence, so their next fenced write fails with LeaseLost.
+// users keep a stale fence, so their next fenced write fails with LeaseLost. A user whose fenced
+// write failed so tells Lost at once (the heartbeat may not have come yet), so that the next
+// Acquire tries the database instead of handing out the stale fence again.
 // `replaces`: the holder of this node's previous run, known to have ended (ClusterNode); its
 // leases are taken over at once rather than waited out.
 // Thread-safety: any thread; one mutex, held across Acquire's and Release's database calls so a
@@ -34,6 +36,10 @@ class StreamLeases {
   // One user is done with the lease; the last one frees it (a failure to is logged: the lease
   // then lapses by itself). A fence this node no longer holds at that epoch is ignored.
   void Release(const metadata::Fence& fence);
+  // A fenced write under `fence` failed with LeaseLost: this node forgets the lease (not released:
+  // another holder has it, or had it) unless it holds it at another epoch already. Its other users
+  // keep the stale fence; their Release is then ignored.
+  void Lost(const metadata::Fence& fence);
   // Whether this node holds the lease on `name` now (as far as it knows).
   bool HeldHere(const std::string& name) const;
   // Renews every lease of the kind this node holds; returns the names it lost.

@@ -64,6 +64,29 @@ TEST_P(StreamLeasesTest, RenewAllKeepsTheLeasesAliveAndForgetsTheOnesTakenOver) 
   EXPECT_EQ(n1.Acquire("acc/a").error().code(), ErrorCode::kLeaseHeld);
 }
 
+TEST_P(StreamLeasesTest, AWriteRefusedForgetsTheLeaseBeforeTheHeartbeatDoes) {
+  auto n1 = Node("n1");
+  auto n2 = Node("n2");
+  auto held = n1.Acquire("acc/a");
+  ASSERT_TRUE(held.has_value());
+  clock_.AdvanceMs(kLeaseMs + 1);  // n1 cut off past its lease: n2 takes it over
+  auto taken = n2.Acquire("acc/a");
+  ASSERT_TRUE(taken.has_value());
+  // Before n1's heartbeat notices, its Acquire would hand out the stale fence again.
+  EXPECT_EQ(n1.Acquire("acc/a")->epoch, 1);
+  n1.Lost(*held);  // a fenced write failed with LeaseLost
+  EXPECT_FALSE(n1.HeldHere("acc/a"));
+  EXPECT_EQ(n1.Acquire("acc/a").error().code(), ErrorCode::kLeaseHeld);
+  n1.Release(*held);  // the other user's stale fence: ignored
+  n2.Release(*taken);
+  auto again = n1.Acquire("acc/a");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->epoch, 3);
+  n1.Lost(*held);  // an older epoch than the one held now: kept
+  EXPECT_TRUE(n1.HeldHere("acc/a"));
+  EXPECT_TRUE(n1.RenewAll().empty());
+}
+
 TEST_P(StreamLeasesTest, ARestartTakesOverThePreviousRunsLeasesAtOnce) {
   auto before = Node("run1");
   ASSERT_TRUE(before.Acquire("acc/s1").has_value());

@@ -120,7 +120,8 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
   stats_ = {};
   session_.AcceptPublish(event.stream_id);
   spdlog::info("rtmp: {}: publishing {}", peer_, key);
-  observer_ = listener_.OnPublish(PublishInfo{id, policy_.AccountOf(id.domain), peer_});
+  observer_ =
+      listener_.OnPublish(PublishInfo{id, policy_.AccountOf(id.domain), peer_, revocation_});
 }
 
 void RtmpConnection::HandlePlay(const media::rtmp::PlayEvent& event) {

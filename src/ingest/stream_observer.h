@@ -12,10 +12,15 @@
 
 namespace liverec::ingest {
 
+class Revocation;  // stream_registry.h
+
 struct PublishInfo {
   StreamIdentity identity;
   std::string account_id;  // the owner of the domain (the default account for undeclared ones)
   std::string peer;        // "ip:port" of the publisher
+  // Turns revoked when the publish is ended from outside (in a cluster: another node took its
+  // publish lease over); null where the registry gives none.
+  std::shared_ptr<const Revocation> revocation;
 };
 
 class StreamObserver {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "ingest/stream_registry.h"
 #include "recorder/live_recording.h"
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
@@ -223,9 +224,13 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
     int64_t& value = ends->by_stream[id];
     value = std::max(value, end_ms);
   };
-  auto finisher =
-      std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores, deps_.spool,
-                                      deps_.clock, deps_.metrics, deps_.recording_leases);
+  // The publish holds the stream cluster-wide until another node takes its publish lease over.
+  auto publishing = [revocation = info.revocation] {
+    return !revocation || !revocation->revoked();
+  };
+  auto finisher = std::make_shared<SliceFinisher>(deps_.recordings, deps_.cycles, deps_.stores,
+                                                  deps_.spool, deps_.clock, deps_.metrics,
+                                                  deps_.recording_leases, std::move(publishing));
   // The publish claims the cycles it continues (within DelayTime) now, not when its first slice
   // closes (a SliceDuration later, when the sweep may have closed them), and says "started" or
   // "resumed": queued on the stream's lane behind the previous publish's end, ahead of this

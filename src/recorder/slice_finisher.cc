@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -40,27 +41,50 @@ Status SliceFinisher::Begin(const RecordingPlan& plan, int64_t publish_ms) {
 }
 
 Status SliceFinisher::Finish(SpoolSlice& slice) {
-  Status status = FinishOnce(slice);
+  // Back after a loss, waiting for the other node to let the lease go.
+  Status status = after_loss_ && !fence_ ? TakeLeaseAgain(slice) : Status::Ok();
+  if (status.ok()) status = FinishOnce(slice);
   if (status.ok()) after_loss_ = false;
   if (status.code() != ErrorCode::kLeaseLost || !Clustered()) return status;
   // Another node took the stream's recording lease while this node could not renew it (cut off
   // from the database, or paused, longer than the lease). If it let the lease go again (it
   // closed the cycles it found without activity), this node's recording goes on in new cycles.
-  const RecordingPlan& plan = slice.plan;
+  if (fence_) leases_->Lost(*fence_);  // so that TakeLease asks the database again
   fence_.reset();
   cycle_ids_.clear();
   after_loss_ = true;
+  lost_ = status;
+  told_waiting_ = false;
+  LIVEREC_RETURN_IF_ERROR(TakeLeaseAgain(slice));
+  status = FinishOnce(slice);
+  if (status.ok()) after_loss_ = false;
+  return status;
+}
+
+Status SliceFinisher::TakeLeaseAgain(const SpoolSlice& slice) {
+  const RecordingPlan& plan = slice.plan;
   Status taken = TakeLease(plan);
-  // Held by another node: it records the stream now (this recording fails). Another error (the
-  // database, the bucket while settling intents): the lane tries again.
-  if (!taken.ok()) return taken.code() == ErrorCode::kLeaseHeld ? status : taken;
+  if (taken.code() == ErrorCode::kLeaseHeld) {
+    // Held by another node. While this publish still holds the stream cluster-wide, that node
+    // holds it only to close the cycles it found left (CycleManager::CloseWithLease) and lets it
+    // go when done: the lane retries. Otherwise another node records the stream now (its
+    // publisher took the stream over): this recording fails alone.
+    if (!publishing_ || !publishing_()) return lost_;
+    if (!std::exchange(told_waiting_, true)) {
+      spdlog::info(
+          "recorder: {}/{}/{}: another node holds this stream's recording lease (closing the "
+          "cycles it found left); slice {} waits until it lets it go",
+          plan.domain, plan.app, plan.stream, slice.id);
+    }
+    return taken;
+  }
+  // Another error (the database, the bucket while settling intents): the lane tries again.
+  LIVEREC_RETURN_IF_ERROR(taken);
   spdlog::warn(
       "recorder: {}/{}/{}: another node took this stream's recording over while this node could "
       "not renew its lease, and let it go; recording goes on here in new cycles from slice {}",
       plan.domain, plan.app, plan.stream, slice.id);
-  status = FinishOnce(slice);
-  if (status.ok()) after_loss_ = false;
-  return status;
+  return Status::Ok();
 }
 
 Status SliceFinisher::FinishOnce(SpoolSlice& slice) {

@@ -18,11 +18,13 @@
 // aside, never written into the cycle the other node now records, and a slice it stored just before
 // is deleted again — unless the other node let the lease go again (it closed the cycles that had no
 // activity while this node was cut off): then this node takes the lease anew and the recording
-// goes on in new cycles. Thread-safety: calls for one stream must be serialized (a strand); blocks
-// (database, disk).
+// goes on in new cycles. While the other node still holds it for that, and this publish still
+// holds the stream (`publishing`), the slice waits (LeaseHeld: the lane retries). Thread-safety:
+// calls for one stream must be serialized (a strand); blocks (database, disk).
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,9 +41,11 @@ class SliceFinisher {
  public:
   // `metrics` (may be null) is told of every attempt to store a slice.
   // `leases` (null on a single node): the node's recording leases.
+  // `publishing` (null for a recovered stream): whether this publish still holds the stream
+  // cluster-wide (its publish lease was not taken over); any thread.
   SliceFinisher(metadata::RecordingRepository& recordings, CycleManager& cycles, StoreLookup stores,
                 const Spool& spool, const Clock& clock, RecorderMetrics* metrics = nullptr,
-                cluster::StreamLeases* leases = nullptr)
+                cluster::StreamLeases* leases = nullptr, std::function<bool()> publishing = nullptr)
       : recordings_(recordings),
         cycles_(cycles),
         stores_(std::move(stores)),
@@ -49,6 +53,7 @@ class SliceFinisher {
         clock_(clock),
         metrics_(metrics),
         leases_(leases),
+        publishing_(std::move(publishing)),
         intents_(recordings.database()) {}
 
   // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
@@ -80,6 +85,10 @@ class SliceFinisher {
               storage::ObjectStore& store);
   // In a cluster: takes the stream's recording lease unless this publish holds it already.
   Status TakeLease(const RecordingPlan& plan);
+  // After the lease was lost (`lost_`): takes it anew if the other node let it go. While another
+  // node holds it and this publish still holds the stream, LeaseHeld (the lane retries: the other
+  // node holds it only while it closes the cycles it found left); otherwise `lost_`.
+  Status TakeLeaseAgain(const SpoolSlice& slice);
   const metadata::Fence* fence() const { return fence_ ? &*fence_ : nullptr; }
   bool Clustered() const { return leases_ != nullptr; }
 
@@ -90,10 +99,13 @@ class SliceFinisher {
   const Clock& clock_;
   RecorderMetrics* metrics_;
   cluster::StreamLeases* leases_;
+  std::function<bool()> publishing_;
   metadata::SliceIntentRepository intents_;  // used in a cluster only
   std::optional<metadata::Fence> fence_;     // the lease held (on the lane only)
   // The lease was lost and no slice finished since: a slice goes into no cycle with later media.
   bool after_loss_ = false;
+  Status lost_;                // why the lease was lost (with after_loss_)
+  bool told_waiting_ = false;  // the wait for the other node to let the lease go was logged
   std::string account_id_;
   std::map<std::string, std::string> cycle_ids_;  // format -> current cycle
   std::atomic<bool> failed_{false};

@@ -92,12 +92,19 @@ describe('a node cut off from the database longer than DelayTime', () => {
     assert.equal(done.code, 0, `the publisher stayed connected to b: ${done.stderr}`);
     // Back, b takes the stream's recording lease again and records on in a new cycle. Its pool
     // reconnects with a back-off and its held slices wait for their retry (up to 30 s each), so
-    // under a loaded machine (the full suite at -j4 on two cores) this took over 45 s once, and
-    // over 95 s another time (2026-12-07); the file's ctest timeout is 240 s.
+    // under a loaded machine (the full suite at -j4 on two cores) this took over 45 s once; the
+    // file's ctest timeout is 240 s. (Two CI runs that waited 95 s and 155 s here met a race, since
+    // fixed: b's retry came while a still held the lease after closing, or before b's heartbeat had
+    // noticed the loss, and b's recording failed: slice_finisher_lease_test.cc.) On a timeout the
+    // error carries both nodes' logs.
     const closed = await m.waitFor('the second cycle closed', () => {
       const c = playlists(a, 'cut');
       return c.length >= 2 ? c : null;
-    }, (DELAY_S + 150) * 1000);
+    }, (DELAY_S + 150) * 1000).catch((err) => {
+      err.message += `\nnode b (tail):\n${b.output().slice(-6000)}\nnode a (tail):\n` +
+        `${a.output().slice(-3000)}\nslices: ${JSON.stringify(slices(a, 'cut'))}`;
+      throw err;
+    });
     assert.equal(closed.length, 2, JSON.stringify(closed));
     assert.match(b.output(), /recording goes on here in new cycles/);
     assert.doesNotMatch(b.output(), /recording failed/);
