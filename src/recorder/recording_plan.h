@@ -83,6 +83,9 @@ struct SpoolSlice {
   // The {Sequence} of the slice's object, once taken (-1: not yet). Kept in the sidecar, so
   // retries and recovery store the slice under the number it was given first.
   int64_t sequence = -1;
+  // Not kept in the sidecar: the sequence was taken as the slice closed (with its closed sidecar,
+  // one write for both) and no attempt to store the slice was made since.
+  bool sequence_at_close = false;
 };
 
 nlohmann::json ToJson(const SpoolSlice& slice);

@@ -112,7 +112,8 @@ Status SliceFinisher::FinishOnce(SpoolSlice& slice) {
   // The database first, then the files: replaying a slice after a crash repeats nothing twice.
   // The bucket first (m3u8), then the holds: a slice the bucket refuses for good is held by no
   // cycle when it is set aside. In a cluster the intent comes before both and goes after.
-  bool retry = slice.sequence >= 0;
+  // A slice numbered at its close was never tried before its first attempt.
+  bool retry = slice.sequence >= 0 && !std::exchange(slice.sequence_at_close, false);
   bool m3u8 = std::any_of(cycles.begin(), cycles.end(),
                           [](const auto& cycle) { return cycle.format == "m3u8"; });
   if (m3u8) LIVEREC_RETURN_IF_ERROR(TakeSequence(slice));
@@ -135,6 +136,16 @@ Status SliceFinisher::FinishOnce(SpoolSlice& slice) {
   if (plan.ComposesFiles()) return spool_.Hold(slice);
   spool_.Remove(slice);
   return Status::Ok();
+}
+
+void SliceFinisher::NumberAtClose(SpoolSlice& slice) {
+  if (slice.sequence >= 0 || Failed() || !slice.plan.Has("m3u8")) return;
+  const RecordingPlan& plan = slice.plan;
+  auto taken =
+      recordings_.TakeSequence(plan.account_id, plan.stream_id, metadata::SequenceKind::kSlice);
+  if (!taken) return;  // the database: Finish takes it, and reports what fails
+  slice.sequence = *taken;
+  slice.sequence_at_close = true;
 }
 
 Status SliceFinisher::TakeSequence(SpoolSlice& slice) {

@@ -59,6 +59,9 @@ class SliceFinisher {
   // A publish of `plan` begins at `publish_ms`, before its first slice: claims the open cycles
   // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.
   Status Begin(const RecordingPlan& plan, int64_t publish_ms);
+  // Before `slice`'s closed sidecar is written: takes its {Sequence} (m3u8) now, so that the one
+  // sidecar write of the close keeps it too (a failure leaves it to Finish). On the lane.
+  void NumberAtClose(SpoolSlice& slice);
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
   Status Finish(SpoolSlice& slice);
   // The publisher left: the current cycles start waiting DelayTime.

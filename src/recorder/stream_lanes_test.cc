@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "recorder/m3u8_cycle_test_fixture.h"
 #include "recorder/spool_guard.h"
@@ -169,6 +170,41 @@ TEST_F(StreamLanesTest, SlicesWaitInTheSpoolWhileTheBucketIsDownAndAreStoredInOr
     EXPECT_TRUE(std::filesystem::exists(dir_ + "/bucket/" + rows[i].object_key));
     EXPECT_FALSE(std::filesystem::exists(spool_->ClosedPath(slices[i])));
   }
+}
+
+TEST_F(StreamLanesTest, ASliceNumberedAtItsCloseKeepsThatNumberWithoutAnotherSidecarWrite) {
+  RecordingPlan plan = Plan();
+  auto finisher = Finisher();
+  SpoolSlice slice = ClosedSlice(plan, "slice0");
+  finisher->NumberAtClose(slice);  // as StreamRecorder::CloseAndFinish does, before the sidecar
+  ASSERT_GE(slice.sequence, 0);
+  int64_t number = slice.sequence;
+  ASSERT_TRUE(spool_->WriteSidecar(slice).ok());
+  auto inode = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat(spool_->SidecarPath(slice).c_str(), &st), 0);
+    return st.st_ino;
+  };
+  ino_t written = inode();
+  bucket_->down = true;
+  lane_->Finish(slice, finisher);
+  Drain();
+  EXPECT_EQ(bucket_->puts, 1);
+  EXPECT_EQ(inode(), written) << "the sidecar is not written again for the number";
+  EXPECT_EQ(spool_->ScanSidecars().at(0).sequence, number);
+  bucket_->down = false;
+  clock_.AdvanceMs(1000);
+  lanes_->RetryDue();
+  Drain();
+  std::vector<metadata::SliceRow> rows = Slices();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].sequence, number);
+  // A recording without m3u8 takes no number.
+  RecordingPlan mp4 = plan;
+  mp4.formats = {{"mp4", "p/{Sequence}", 3600}};
+  SpoolSlice held = ClosedSlice(mp4, "slice1");
+  finisher->NumberAtClose(held);
+  EXPECT_EQ(held.sequence, -1);
 }
 
 TEST_F(StreamLanesTest, CyclesWithABacklogAreNotClosedUntilItIsStored) {

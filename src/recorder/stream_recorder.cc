@@ -101,6 +101,7 @@ void StreamRecorder::Close(int64_t end_ms) {
 
 void StreamRecorder::CloseAndFinish(const Spool& spool, const Clock& clock, StreamLane& lane,
                                     SpoolSlice meta, std::shared_ptr<SliceFinisher> finisher) {
+  finisher->NumberAtClose(meta);  // kept by the closed sidecar: one sidecar write, not two
   Status status = spool.CloseSlice(meta);
   if (!status.ok()) spool.health().WriteFailed(clock.NowMs(), status.detail());
   if (!status.ok() && !meta.closed) {
