@@ -19,6 +19,7 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "metadata/stream_block_repository.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/tenant_repository.h"
 #include "recorder/cycle_manager.h"
@@ -59,6 +60,8 @@ struct NotifyOptions {
 struct StreamServices {
   ingest::StreamRegistry* registry = nullptr;
   metadata::StreamsNotifyConfigRepository* notify_configs = nullptr;
+  // Forbidden streams (docs/api/moderation.md).
+  metadata::StreamBlockRepository* blocks = nullptr;
 };
 
 // Pull-to-push tasks (docs/api/relay.md): the repository (null in tests that do not use it),

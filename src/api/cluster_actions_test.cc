@@ -1,11 +1,12 @@
-// RealTimeRecordCommand and DescribeLiveStreamsOnlineList in cluster mode, on two nodes over one
-// database (docs/cluster.md "Live streams and commands across nodes"): the API is called on node
-// b; node a publishes. Time is a FakeClock: node b's wait for an answer advances it, and node a
-// serves its commands meanwhile (or not, when a test says so).
+// RealTimeRecordCommand, ForbidLiveStream and DescribeLiveStreamsOnlineList in cluster mode, on two
+// nodes over one database (docs/cluster.md "Live streams and commands across nodes"): the API is
+// called on node b; node a publishes. Time is a FakeClock: node b's wait for an answer advances it,
+// and node a serves its commands meanwhile (or not, when a test says so).
 #include <gtest/gtest.h>
 
 #include "api/actions/actions.h"
 #include "api/online_streams.h"
+#include "api/stream_moderation.h"
 #include "metadata/lease_repository.h"
 #include "testing/test_database.h"
 
@@ -25,6 +26,7 @@ struct Node {
         directory(db, clock, id, "holder-" + id),
         channel(db, clock, random, cluster::CommandOptions{id, 1000}) {
     HandleRemoteRecordCommands(channel, controls);
+    HandleRemoteForbidCommands(channel, registry);
   }
   ingest::StreamRegistry registry;
   recorder::LiveControls controls;
@@ -46,7 +48,8 @@ class ClusterActionsTest : public ::testing::Test {
     RenewLeases();
     deps_ = std::make_unique<ApiDependencies>(
         ApiDependencies{clock_, random_, *tenants_, *record_configs_, {}});
-    deps_->streams = {&b_->registry, nullptr};
+    blocks_ = std::make_unique<metadata::StreamBlockRepository>(*db_);
+    deps_->streams = {&b_->registry, nullptr, blocks_.get()};
     deps_->live_controls = &b_->controls;
     deps_->cluster = {&b_->directory, &b_->channel};
     b_->channel.SetWaitForTest([this](const std::string&, int64_t ms) {
@@ -102,6 +105,19 @@ class ClusterActionsTest : public ::testing::Test {
                                                            {"Command", command}}));
   }
 
+  Result<json> Forbid(const std::string& stream, const std::string& oneshot = "no") {
+    ActionContext context{*deps_, Caller{account_, "key"}, clock_.NowMs(), "request-id"};
+    return actions::ForbidLiveStream(context, Params({{"DomainName", "example.com"},
+                                                      {"AppName", "live"},
+                                                      {"StreamName", stream},
+                                                      {"LiveStreamType", "publisher"},
+                                                      {"Oneshot", oneshot}}));
+  }
+  bool Blocked(const std::string& stream) {
+    auto found = blocks_->Find(account_, "example.com", "live", stream, clock_.NowMs());
+    return found && found->has_value();
+  }
+
   Result<json> Online(ParamMap params = {}) {
     params["DomainName"] = "example.com";
     ActionContext context{*deps_, Caller{account_, "key"}, clock_.NowMs(), "request-id"};
@@ -131,6 +147,7 @@ class ClusterActionsTest : public ::testing::Test {
   std::string account_;
   std::unique_ptr<Node> a_, b_;
   std::unique_ptr<ApiDependencies> deps_;
+  std::unique_ptr<metadata::StreamBlockRepository> blocks_;
   bool a_serves_ = true;
   int64_t start_ms_ = 0;
 };
@@ -170,6 +187,36 @@ TEST_F(ClusterActionsTest, AStreamLiveNowhereIsNotFoundAsOnASingleNode) {
   EXPECT_EQ(r.error().HttpStatus(), 404);
   EXPECT_EQ(CommandRows(), 0);
   EXPECT_EQ(clock_.NowMs(), kNow) << "answered without waiting";
+}
+
+TEST_F(ClusterActionsTest, AForbiddenStreamLiveOnAnotherNodeIsCutThere) {
+  Publish(*a_, "live", "s1");
+  auto revocation = a_->registry.RevocationOf("example.com/live/s1");
+  ASSERT_NE(revocation, nullptr);
+  auto forbidden = Forbid("s1");
+  ASSERT_TRUE(forbidden.has_value()) << forbidden.error().ToString();
+  EXPECT_TRUE(revocation->revoked()) << "node a cut its publisher";
+  EXPECT_EQ(revocation->why().code(), ErrorCode::kStreamForbidden);
+  EXPECT_TRUE(Blocked("s1"));
+  EXPECT_LE(clock_.NowMs() - kNow, 1000);
+  EXPECT_EQ(CommandRows(), 1);
+}
+
+TEST_F(ClusterActionsTest, AForbiddenStreamLiveHereIsCutHereWithoutACommandRow) {
+  Publish(*b_, "live", "s1");
+  auto revocation = b_->registry.RevocationOf("example.com/live/s1");
+  ASSERT_TRUE(Forbid("s1", "yes").has_value());
+  EXPECT_TRUE(revocation->revoked());
+  EXPECT_FALSE(Blocked("s1")) << "Oneshot=yes blocks nothing";
+  EXPECT_EQ(CommandRows(), 0);
+}
+
+TEST_F(ClusterActionsTest, AOneShotCutOfAStreamLiveNowhereIsNotFoundAndABlockIsWrittenAnyway) {
+  EXPECT_EQ(Code(Forbid("nowhere", "yes")), "InvalidStream.NotFound");
+  EXPECT_FALSE(Blocked("nowhere"));
+  ASSERT_TRUE(Forbid("nowhere").has_value());
+  EXPECT_TRUE(Blocked("nowhere"));
+  EXPECT_EQ(CommandRows(), 0);
 }
 
 TEST_F(ClusterActionsTest, AnOwnerThatDoesNotAnswerIsATimeoutWithinOneSecond) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "base/status.h"
 #include "config/config.h"
 
 namespace liverec::ingest {
@@ -18,6 +19,13 @@ struct IngestPolicy {
   std::map<std::string, std::string> domain_accounts;    // domain -> account id
   std::string default_account_id;                        // for undeclared domains
   std::string server_ip;  // this node's ingest address, as the live list shows it ("" = any)
+  // Why a publish of (account, domain, app, stream) is refused now (ForbidLiveStream;
+  // docs/api/moderation.md), or nullopt when it is not; null: nothing is forbidden. An error (the
+  // database) lets the publish through, with a warning.
+  std::function<Result<std::optional<std::string>>(
+      const std::string& account, const std::string& domain, const std::string& app,
+      const std::string& stream)>
+      forbidden;
   std::string AccountOf(const std::string& domain) const {
     auto it = domain_accounts.find(domain);
     return it == domain_accounts.end() ? default_account_id : it->second;

@@ -99,6 +99,18 @@ void RtmpConnection::HandlePublish(const media::rtmp::PublishEvent& event) {
       return;
     }
   }
+  if (policy_.forbidden) {
+    auto refusal = policy_.forbidden(policy_.AccountOf(id.domain), id.domain, id.app, id.stream);
+    if (!refusal) {
+      spdlog::warn(
+          "rtmp: {}: publish of {}: the block list cannot be read, publish let through: {}", peer_,
+          key, refusal.error().ToString());
+    } else if (*refusal) {
+      spdlog::warn("rtmp: {}: publish of {} refused: {}", peer_, key, **refusal);
+      session_.RejectPublish(event.stream_id, "NetStream.Publish.Denied", **refusal);
+      return;
+    }
+  }
   LiveStream live{.account_id = policy_.AccountOf(id.domain),
                   .domain = id.domain,
                   .app = id.app,

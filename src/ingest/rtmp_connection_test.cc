@@ -64,6 +64,64 @@ TEST_F(RtmpConnectionTest, PlayIsRefusedAtOnceWithTheReasonLoggedAndTheConnectio
   connection.OnClose(status.Message());
 }
 
+TEST_F(RtmpConnectionTest, AForbiddenStreamIsRefusedAtPublishWithTheReason) {
+  std::vector<std::string> asked;
+  policy_.forbidden = [&](const std::string& account, const std::string& domain,
+                          const std::string& app,
+                          const std::string& stream) -> Result<std::optional<std::string>> {
+    asked.push_back(account + "|" + domain + "/" + app + "/" + stream);
+    return std::optional<std::string>("the stream is forbidden (ForbidLiveStream) until X");
+  };
+  policy_.default_account_id = "acc";
+  LogCapture log;
+  ScriptedClient client;
+  client.UpToPublish();
+  RtmpConnection connection = Connection();
+  std::vector<uint8_t> out;
+  (void)connection.OnData(client.bytes(), out);
+  ReplyReader replies;
+  Command command;
+  ASSERT_NE(FindCommand(replies.Read(out), "onStatus", &command), nullptr);
+  EXPECT_EQ(command.Arg(1).FindString("code"), "NetStream.Publish.Denied");
+  EXPECT_EQ(command.Arg(1).FindString("description"),
+            "the stream is forbidden (ForbidLiveStream) until X");
+  EXPECT_EQ(asked, std::vector<std::string>{"acc|a.com/live/s1"});
+  EXPECT_EQ(listener_.publishes, 0);
+  EXPECT_TRUE(registry_.LiveKeys().empty());
+  EXPECT_EQ(log.Lines("refused").size(), 1u);
+  connection.OnClose("done");
+}
+
+TEST_F(RtmpConnectionTest, ABlockListThatCannotBeReadLetsThePublishThrough) {
+  policy_.forbidden = [](const std::string&, const std::string&, const std::string&,
+                         const std::string&) -> Result<std::optional<std::string>> {
+    return Error(ErrorCode::kServiceUnavailable, "", "database down");
+  };
+  LogCapture log;
+  ScriptedClient client;
+  client.UpToPublish();
+  RtmpConnection connection = Connection();
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(connection.OnData(client.bytes(), out).ok());
+  EXPECT_EQ(listener_.publishes, 1);
+  EXPECT_EQ(log.Lines("block list cannot be read").size(), 1u);
+  connection.OnClose("done");
+}
+
+TEST_F(RtmpConnectionTest, AForbiddenPublisherIsCutAtItsNextRead) {
+  ScriptedClient client;
+  client.UpToPublish();
+  RtmpConnection connection = Connection();
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(connection.OnData(client.bytes(), out).ok());
+  ASSERT_TRUE(registry_.Revoke("a.com/live/s1", Status(ErrorCode::kStreamForbidden, "", "cut")));
+  uint8_t more[1] = {0};
+  Status cut = connection.OnData(more, out);
+  EXPECT_EQ(cut.code(), ErrorCode::kStreamForbidden);
+  EXPECT_TRUE(registry_.LiveKeys().empty()) << "the publish ended";
+  connection.OnClose(cut.Message());
+}
+
 TEST_F(RtmpConnectionTest, APlayOfALiveStreamLeavesItsPublisherAlone) {
   ScriptedClient publisher;
   publisher.UpToPublish();

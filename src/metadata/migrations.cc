@@ -551,6 +551,18 @@ CREATE INDEX stream_commands_pending ON stream_commands (target_node, state);
 CREATE INDEX stream_commands_by_age ON stream_commands (created_at_ms);
 )sql";
 
+constexpr std::string_view kStreamBlocksSchema = R"sql(
+CREATE TABLE stream_blocks (
+  account_id    TEXT NOT NULL,
+  domain_name   TEXT NOT NULL,
+  app_name      TEXT NOT NULL,
+  stream_name   TEXT NOT NULL,
+  resume_at_ms  BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name, app_name, stream_name)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -573,6 +585,7 @@ const std::vector<Migration>& AllMigrations() {
       {14, "online streams and stream commands across nodes", kStreamCommandsSchema},
       {15, "leases found by holder", kLeaseHolderIndex},
       {16, "slice intents of cluster nodes", kSliceIntentsSchema},
+      {17, "forbidden streams (ForbidLiveStream)", kStreamBlocksSchema},
   };
   return kMigrations;
 }

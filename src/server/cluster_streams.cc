@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "api/online_streams.h"
+#include "api/stream_moderation.h"
 
 namespace liverec::server {
 
@@ -19,6 +20,7 @@ int64_t ClusterStreams::PollMsFor(int64_t command_timeout_ms) {
 
 void ClusterStreams::Start(ingest::StreamRegistry& registry, recorder::LiveControls& controls) {
   api::HandleRemoteRecordCommands(channel_, controls);
+  api::HandleRemoteForbidCommands(channel_, registry);
   directory_.Start();
   registry.SetObserver(this);
   registry_ = &registry;

@@ -23,6 +23,7 @@
 #include "api/api_service.h"
 #include "base/clock.h"
 #include "base/random.h"
+#include "base/time_format.h"
 #include "callbacks/outbox.h"
 #include "callbacks/record_notifier.h"
 #include "callbacks/stream_event_notifier.h"
@@ -39,6 +40,7 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "metadata/stream_block_repository.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/tenant_repository.h"
 #include "net/descriptor_limits.h"
@@ -182,6 +184,8 @@ struct Server::Impl {
   // Stream publish/unpublish callbacks (docs/api/streams.md): StreamEventListener wraps the
   // recorder for ingest; its events go through one strand to the notifier and the outbox.
   std::unique_ptr<metadata::StreamsNotifyConfigRepository> streams_notify_configs;
+  // Forbidden streams (ForbidLiveStream; docs/api/moderation.md): refused at publish.
+  std::unique_ptr<metadata::StreamBlockRepository> stream_blocks;
   std::unique_ptr<callbacks::OutboxStreamEventNotifier> stream_event_notifier;
   std::unique_ptr<StreamEventCallbacks> stream_event_callbacks;
   std::unique_ptr<ingest::StreamEventListener> stream_events;
@@ -647,6 +651,19 @@ Result<StartInfo> Server::Start() {
   s.record_notifier =
       std::make_unique<callbacks::OutboxRecordNotifier>(*s.notify_configs, *s.outbox);
   s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
+  s.stream_blocks = std::make_unique<metadata::StreamBlockRepository>(*s.db);
+  s.ingest_policy.forbidden = [blocks = s.stream_blocks.get(), clock = &s.clock](
+                                  const std::string& account, const std::string& domain,
+                                  const std::string& app,
+                                  const std::string& stream) -> Result<std::optional<std::string>> {
+    auto block = blocks->Find(account, domain, app, stream, clock->NowMs());
+    if (!block) return Error(block.error());
+    if (!*block) return std::optional<std::string>();
+    int64_t until = (*block)->resume_at_ms;
+    return std::optional<std::string>(
+        "the stream is forbidden (ForbidLiveStream) " +
+        (until ? "until " + FormatIsoUtc(until) : std::string("until ResumeLiveStream")));
+  };
   s.relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s.db);
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
@@ -674,7 +691,7 @@ Result<StartInfo> Server::Start() {
   deps.notify_configs = s.notify_configs.get();
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
-  deps.streams = {&s.registry, s.streams_notify_configs.get()};
+  deps.streams = {&s.registry, s.streams_notify_configs.get(), s.stream_blocks.get()};
   if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();

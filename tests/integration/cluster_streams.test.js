@@ -3,6 +3,8 @@
 // PostgreSQL database and one S3 bucket (s3rver behind the SigV4-verifying proxy), m3u8 and MP4
 // recordings (the MP4's slices staged in the bucket, so that any node can compose it).
 // - A second publisher of a stream live on one node is refused on the other, as on one node.
+// - ForbidLiveStream called on one node cuts the publisher live on the other, which then refuses
+//   the stream until ResumeLiveStream.
 // - A publisher that moves from one node to the other within DelayTime continues the same
 //   cycle: one playlist, with one discontinuity, and one MP4, both lasting the time pushed.
 // - A node paused (SIGSTOP) past its lease while recording loses the stream to the other node,
@@ -89,6 +91,25 @@ describe('streams owned across two nodes', () => {
     assert.match(b.output(), /publish of cluster\.example\.com\/live\/dup refused: stream is already being published \(on another node\)/);
     first.child.kill('SIGINT');
     await first.done;
+  });
+
+  it('cuts a publisher live on the other node when forbidden there, and refuses it until resumed', async () => {
+    const pub = m.push(longFlv, rtmp(a, 'banned'), { realtime: true });
+    await m.waitFor('banned published on node a', () => leaseHolder(a, 'publish', 'banned'), 15000);
+    const onB = h.popClient(b, h.DEFAULT_KEY, 'POST');
+    const target = { DomainName: DOMAIN, AppName: 'live', StreamName: 'banned', LiveStreamType: 'publisher' };
+    const started = Date.now();
+    await onB.call('ForbidLiveStream', target);
+    const done = await pub.done;
+    assert.notEqual(done.code, 0, 'the publisher on node a pushed to the end: it was not cut');
+    assert.ok(Date.now() - started < 5000, `cut after ${Date.now() - started} ms`);
+    assert.match(a.output(), /cut by ForbidLiveStream/);
+    const refused = await m.push(flv, rtmp(a, 'banned'), { realtime: true, timeoutMs: 20000 }).done;
+    assert.notEqual(refused.code, 0, 'a forbidden stream was published on node a');
+    assert.match(a.output(), /live\/banned refused: the stream is forbidden \(ForbidLiveStream\)/);
+    await onB.call('ResumeLiveStream', target);
+    const back = await m.push(flv, rtmp(a, 'banned'), { realtime: true }).done;
+    assert.equal(back.code, 0, `refused after ResumeLiveStream: ${back.stderr}`);
   });
 
   it('continues one playlist when the publisher moves to the other node within DelayTime', async () => {

@@ -45,6 +45,10 @@ Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context
 Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                         const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
+// Moderation (docs/api/moderation.md).
+Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& params);
+Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamsBlockList(ActionContext& context, const Params& params);
 
 // Pull-to-push relay tasks (docs/api/relay.md).
 Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params& params);
