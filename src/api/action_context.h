@@ -16,6 +16,7 @@
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
 #include "metadata/notify_config_repository.h"
+#include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
@@ -45,6 +46,9 @@ struct IndexOptions {
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;
   int64_t max_index_slices = 100'000;
   int64_t slice_retention_ms = 90LL * 24 * 3600'000;
+  // How long index files' metadata is kept (recording.index_retention_days): the oldest
+  // StartTime DescribeLiveStreamRecordIndexFiles accepts.
+  int64_t index_retention_ms = 180LL * 24 * 3600'000;
   int time_zone_minutes = 0;
 };
 
@@ -62,6 +66,9 @@ struct StreamServices {
   metadata::StreamsNotifyConfigRepository* notify_configs = nullptr;
   // Forbidden streams (docs/api/moderation.md).
   metadata::StreamBlockRepository* blocks = nullptr;
+  // Publish sessions (DescribeLiveStreamsPublishList), kept publish_history_ms.
+  metadata::PublishHistoryRepository* publish_history = nullptr;
+  int64_t publish_history_ms = 30LL * 24 * 3600'000;
 };
 
 // Pull-to-push tasks (docs/api/relay.md): the repository (null in tests that do not use it),

@@ -30,6 +30,7 @@ constexpr std::array kActions = {
     ActionEntry{"ForbidLiveStream", &actions::ForbidLiveStream},
     ActionEntry{"ResumeLiveStream", &actions::ResumeLiveStream},
     ActionEntry{"DescribeLiveStreamsBlockList", &actions::DescribeLiveStreamsBlockList},
+    ActionEntry{"DescribeLiveStreamsPublishList", &actions::DescribeLiveStreamsPublishList},
     ActionEntry{"CreateLivePullToPush", &actions::CreateLivePullToPush},
     ActionEntry{"UpdateLivePullToPush", &actions::UpdateLivePullToPush},
     ActionEntry{"DeleteLivePullToPush", &actions::DeleteLivePullToPush},

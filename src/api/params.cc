@@ -1,5 +1,6 @@
 #include "api/params.h"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -50,6 +51,19 @@ std::vector<int> Params::ListIndices(std::string_view prefix) const {
     }
   }
   return {indices.begin(), indices.end()};
+}
+
+Result<std::string> Params::OptionalChoice(std::string_view name,
+                                           std::initializer_list<std::string_view> allowed,
+                                           std::string fallback) const {
+  std::string value = Get(name).value_or("");
+  if (value.empty()) return fallback;
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+    return Error(ErrorCode::kInvalidParameter, std::string(name));
+  }
+  return value;
 }
 
 }  // namespace liverec::api

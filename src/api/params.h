@@ -2,6 +2,7 @@
 // accessors that produce the API's errors. Thread-safety: a value; one request's thread.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,11 @@ class Params {
   // is not a decimal integer within [min, max].
   Result<std::optional<int64_t>> OptionalInt(std::string_view name, int64_t min, int64_t max,
                                              ErrorCode malformed) const;
+  // One of `allowed` (any case; returned in lower case), or `fallback` when absent or empty;
+  // InvalidParameter naming it otherwise.
+  Result<std::string> OptionalChoice(std::string_view name,
+                                     std::initializer_list<std::string_view> allowed,
+                                     std::string fallback) const;
   // The sorted distinct N of parameters named "<prefix>.N" or "<prefix>.N.<field>" (N >= 1).
   std::vector<int> ListIndices(std::string_view prefix) const;
 

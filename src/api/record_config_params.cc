@@ -187,10 +187,10 @@ Status ApplyModeAndWindow(ActionContext& context, const Params& params,
   if (!on_demand) return on_demand.error();
   if (*on_demand) {
     int64_t mode = **on_demand;
-    if (mode != 0 && mode != 1 && mode != 7) {
+    if (mode != 0 && mode != 1 && mode != 2 && mode != 7) {
       return Status(ErrorCode::kInvalidOnDemandMalformed, "",
-                    "OnDemand must be 0 (automatic), 1 (on-demand callback) or 7 (manual); 2 is "
-                    "not supported.");
+                    "OnDemand must be 0 (automatic), 1 (on-demand callback), 2 (ingest URL "
+                    "parameter record_config) or 7 (manual).");
     }
     config.on_demand = static_cast<int>(mode);
   }

@@ -44,7 +44,8 @@ Result<metadata::StreamRow> FindRecordedStream(ActionContext& context, const Par
   return **row;
 }
 
-Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params) {
+Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params,
+                                   int64_t retention_ms) {
   auto start = RequiredTime(params, "StartTime", ErrorCode::kInvalidStartTimeMalformed);
   if (!start) return Error(start.error());
   auto end = RequiredTime(params, "EndTime", ErrorCode::kInvalidEndTimeMalformed);
@@ -54,9 +55,11 @@ Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params)
   if (*end - *start > kFourDaysMs) {
     return Error(ErrorCode::kInvalidEndTimeMismatch, "", "The range may be at most 4 days.");
   }
-  if (*start < context.now_ms - context.deps.index.slice_retention_ms) {
+  if (*start < context.now_ms - retention_ms) {
     return Error(ErrorCode::kInvalidStartTimeMismatch, "",
-                 "StartTime is older than the slice retention.");
+                 retention_ms == context.deps.index.slice_retention_ms
+                     ? "StartTime is older than the slice retention."
+                     : "StartTime is older than the index-file retention.");
   }
   return TimeRange{*start, *end};
 }

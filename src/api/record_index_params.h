@@ -20,9 +20,10 @@ struct TimeRange {
   int64_t end_ms = 0;
 };
 
-// StartTime/EndTime (required): well-formed, End after Start, at most 4 days, not older than
-// the slice retention.
-Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params);
+// StartTime/EndTime (required): well-formed, End after Start, at most 4 days, StartTime not
+// older than `retention_ms` (the slice retention, or the index files' for their listing).
+Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params,
+                                   int64_t retention_ms);
 
 // Where an object is read: <public_url>/<bucket>/<key> for buckets liverec serves (local), the
 // bucket's own base URL + /<key> for the others (S3); each key segment percent-encoded.

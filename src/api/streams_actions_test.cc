@@ -102,8 +102,8 @@ TEST_F(StreamsActionsTest, SetReplacesTheWholeConfigAndDescribeEchoesIt) {
                   {"ExceptionNotifyUrl", ""},
                   {"SwitchNotifyUrl", ""}}));
   ASSERT_EQ(Code(Call(kDelete, {{"DomainName", "push.example.com"}})), "OK");
-  EXPECT_EQ(*Call(kDescribe, {{"DomainName", "push.example.com"}}), json::object())
-      << "no config: nothing but the RequestId";
+  EXPECT_EQ(Code(Call(kDescribe, {{"DomainName", "push.example.com"}})), "InvalidConfig.NotFound")
+      << "no config";
   EXPECT_EQ(Code(Call(kDelete, {{"DomainName", "push.example.com"}})), "InvalidConfig.NotFound");
 }
 
@@ -131,7 +131,8 @@ TEST_F(StreamsActionsTest, EveryParameterErrorAndNothingStoredByAFailedSet) {
             "InvalidNotifyAuthKey.Malformed");
   EXPECT_EQ(with({{"NotifyAuthKey", "has-dash-0123456789"}}), "InvalidNotifyAuthKey.Malformed");
   for (auto action : {kDescribe, kDelete}) EXPECT_EQ(Code(Call(action, {})), "MissingDomainName");
-  EXPECT_EQ(*Call(kDescribe, {{"DomainName", "push.example.com"}}), json::object());
+  EXPECT_EQ(Code(Call(kDescribe, {{"DomainName", "push.example.com"}})), "InvalidConfig.NotFound")
+      << "nothing stored";
   deps_->notify.allow_private_addresses = true;
   EXPECT_EQ(with({{"NotifyUrl", "http://127.0.0.1:8080/cb"}}), "OK")
       << "[callbacks] allow_private_addresses lets loopback receivers in";
@@ -151,7 +152,9 @@ TEST_F(StreamsActionsTest, DeclaredDomainsAndTheirAliasesBelongToTheirAccountOnl
   EXPECT_EQ(Code(Call(kDescribe, {{"DomainName", "undeclared.example.com"}}, b_)),
             "InvalidDomain.NotFound")
       << "an account that declares domains may use only those";
-  EXPECT_EQ(Code(Call(kDescribe, {{"DomainName", "undeclared.example.com"}})), "OK");
+  EXPECT_EQ(Code(Call(kDescribe, {{"DomainName", "undeclared.example.com"}})),
+            "InvalidConfig.NotFound")
+      << "usable (no config there yet)";
 }
 
 TEST_F(StreamsActionsTest, OnlineListShowsTheCallersStreamsWithTheCloudsFields) {

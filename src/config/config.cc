@@ -243,6 +243,9 @@ void Validate(Config& config, Problems& problems) {
   if (config.recording.slice_retention_days < 1 || config.recording.index_retention_days < 1) {
     problems.push_back("recording.*_retention_days: at least 1");
   }
+  if (config.recording.publish_history_days < 1 || config.recording.publish_history_days > 3650) {
+    problems.push_back("recording.publish_history_days: must be 1-3650");
+  }
   if (config.recording.spool_max_mb < 1) problems.push_back("recording.spool_max_mb: at least 1");
   if (config.recording.spool_warn_percent < 1 || config.recording.spool_warn_percent > 100) {
     problems.push_back("recording.spool_warn_percent: must be 1-100");

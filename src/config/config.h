@@ -70,6 +70,9 @@ struct RecordingConfig {
   std::string time_zone = "UTC";       // object-name times: "UTC" or a fixed offset like "+08:00"
   int64_t slice_retention_days = 90;   // slice-index rows older than this are purged
   int64_t index_retention_days = 180;  // index-file records older than this are purged
+  // Publish sessions (DescribeLiveStreamsPublishList) that ended longer ago are purged, and the
+  // oldest StartTime that action accepts.
+  int64_t publish_history_days = 30;
   // The spool's bound (docs/recording.md "Outages"): a warning from spool_warn_percent; at the
   // bound, new recordings into an unreachable bucket are refused (record_error).
   int64_t spool_max_mb = 16384;

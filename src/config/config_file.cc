@@ -46,6 +46,7 @@ void ReadRtmp(const TomlView& node, Config& config, TomlReader& in) {
 void ReadRecording(const TomlView& node, RecordingConfig& r, TomlReader& in) {
   in.Read(node["slice_retention_days"], r.slice_retention_days, "recording.slice_retention_days");
   in.Read(node["index_retention_days"], r.index_retention_days, "recording.index_retention_days");
+  in.Read(node["publish_history_days"], r.publish_history_days, "recording.publish_history_days");
   in.Read(node["spool_dir"], r.spool_dir, "recording.spool_dir");
   in.Read(node["time_zone"], r.time_zone, "recording.time_zone");
   in.Read(node["spool_max_mb"], r.spool_max_mb, "recording.spool_max_mb");

@@ -151,6 +151,7 @@ mp4_writer = "own"
 time_zone = "UTC"
 slice_retention_days = 90
 index_retention_days = 180
+publish_history_days = 30
 [testing]
 enabled = true
 min_delay_time_s = 1

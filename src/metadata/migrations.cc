@@ -563,6 +563,24 @@ CREATE TABLE stream_blocks (
 );
 )sql";
 
+constexpr std::string_view kPublishSessionsSchema = R"sql(
+CREATE TABLE publish_sessions (
+  id             TEXT PRIMARY KEY,
+  account_id     TEXT NOT NULL,
+  domain_name    TEXT NOT NULL,
+  app_name       TEXT NOT NULL,
+  stream_name    TEXT NOT NULL,
+  publish_domain TEXT NOT NULL,
+  client_addr    TEXT NOT NULL,
+  edge_node_addr TEXT NOT NULL,
+  node           TEXT NOT NULL,
+  publish_ms     BIGINT NOT NULL,
+  stop_ms        BIGINT NOT NULL
+);
+CREATE INDEX publish_sessions_by_domain ON publish_sessions (account_id, domain_name, publish_ms);
+CREATE INDEX publish_sessions_by_stop ON publish_sessions (stop_ms, node);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -586,6 +604,7 @@ const std::vector<Migration>& AllMigrations() {
       {15, "leases found by holder", kLeaseHolderIndex},
       {16, "slice intents of cluster nodes", kSliceIntentsSchema},
       {17, "forbidden streams (ForbidLiveStream)", kStreamBlocksSchema},
+      {18, "publish sessions (DescribeLiveStreamsPublishList)", kPublishSessionsSchema},
   };
   return kMigrations;
 }

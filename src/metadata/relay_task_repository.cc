@@ -86,16 +86,6 @@ std::vector<SqlValue> MutableValues(const RelayTaskRow& t) {
           t.restarts};
 }
 
-// `part` as a LIKE pattern that matches it anywhere, with the wildcards in it escaped.
-std::string Contains(const std::string& part) {
-  std::string pattern = "%";
-  for (char c : part) {
-    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
-    pattern += c;
-  }
-  return pattern + "%";
-}
-
 }  // namespace
 
 Status RelayTaskRepository::Insert(const RelayTaskRow& t, int64_t max_live_tasks, int64_t now_ms,
@@ -188,7 +178,7 @@ Result<RelayTaskPage> RelayTaskRepository::List(const std::string& account_id,
     if (part.empty()) return;
     // LOWER on both sides: ASCII case is ignored on PostgreSQL as by SQLite's LIKE.
     where += std::string(" AND LOWER(") + column + ") LIKE LOWER(?) ESCAPE '\\'";
-    args.emplace_back(Contains(part));
+    args.emplace_back(ContainsPattern(part));
   };
   add("id", filter.task_id_part);
   add("task_name", filter.task_name_part);

@@ -20,6 +20,15 @@ std::string AsText(const SqlValue& value) {
   return {};
 }
 
+std::string ContainsPattern(const std::string& part) {
+  std::string pattern = "%";
+  for (char c : part) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "%";
+}
+
 std::optional<int64_t> AsOptionalInt(const SqlValue& value) {
   if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
   return AsInt(value);

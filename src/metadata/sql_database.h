@@ -29,6 +29,9 @@ int64_t AsInt(const SqlValue& value, int64_t fallback = 0);
 std::string AsText(const SqlValue& value);
 std::optional<int64_t> AsOptionalInt(const SqlValue& value);
 SqlValue OptionalInt(const std::optional<int64_t>& value);
+// `part` as a LIKE pattern that matches it anywhere, its wildcards escaped with '\' (for
+// "LIKE ? ESCAPE '\'").
+std::string ContainsPattern(const std::string& part);
 
 // One result row while it is being read: valid only inside the callback it is passed to; text
 // views point into the engine's buffers. Columns are numbered from 0 in SELECT order.

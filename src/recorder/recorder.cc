@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "ingest/stream_registry.h"
+#include "recorder/ingest_record_choice.h"
 #include "recorder/live_recording.h"
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
@@ -121,11 +122,17 @@ std::optional<RecordWindow> Recorder::PlanAutomatic(const ingest::PublishInfo& i
         who);
     return std::nullopt;
   }
-  if (config.on_demand != 0 && config.on_demand != 1) {
-    spdlog::warn(
-        "recorder: {}: not recorded: OnDemand={} (recording decided by ingest URL "
-        "parameters is not implemented)",
-        who, config.on_demand);
+  if (config.on_demand == 2) {
+    // The publisher's URL decides (record_config={"NeedRecord":true}); then as automatic.
+    IngestRecordChoice choice = IngestAsksToRecord(info.identity.args);
+    if (!choice.record) {
+      spdlog::info("recorder: {}: not recorded (OnDemand=2): {}", who, choice.reason);
+      return std::nullopt;
+    }
+    spdlog::info("recorder: {}: recorded (OnDemand=2): {}", who, choice.reason);
+  } else if (config.on_demand != 0 && config.on_demand != 1) {
+    spdlog::warn("recorder: {}: not recorded: OnDemand={} is not a recording mode", who,
+                 config.on_demand);
     return std::nullopt;
   }
   bool on_demand = config.on_demand == 1;

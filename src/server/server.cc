@@ -37,6 +37,7 @@
 #include "metadata/migrations.h"
 #include "metadata/notify_config_repository.h"
 #include "metadata/open_database.h"
+#include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
@@ -59,6 +60,7 @@
 #include "server/directory_lock.h"
 #include "server/health_check.h"
 #include "server/object_stores.h"
+#include "server/publish_history.h"
 #include "server/recording_callbacks.h"
 #include "server/replay_protection.h"
 #include "server/router.h"
@@ -188,6 +190,9 @@ struct Server::Impl {
   std::unique_ptr<metadata::StreamBlockRepository> stream_blocks;
   std::unique_ptr<callbacks::OutboxStreamEventNotifier> stream_event_notifier;
   std::unique_ptr<StreamEventCallbacks> stream_event_callbacks;
+  // Publish sessions (DescribeLiveStreamsPublishList), written beside the stream callbacks.
+  std::unique_ptr<metadata::PublishHistoryRepository> publish_sessions;
+  std::unique_ptr<PublishHistory> publish_history;
   std::unique_ptr<ingest::StreamEventListener> stream_events;
   // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API, scheduled by
   // the RelayDriver on one strand of the workers (its timer runs there too), relayed by the
@@ -482,7 +487,7 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 void Server::Impl::PurgePastRetention() {
   constexpr int64_t kDayMs = 24 * 3600'000LL;
   int64_t now = clock.NowMs();
-  int64_t slices = 0, files = 0;
+  int64_t slices = 0, files = 0, sessions = 0;
   auto ran = cluster::RunOnOneNode(*db, cluster::kRetentionJob, [&]() -> Status {
     auto purged =
         index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
@@ -492,12 +497,16 @@ void Server::Impl::PurgePastRetention() {
         index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
     if (!purged) return purged.error();
     files = *purged;
+    purged = publish_sessions->Purge(now - config.recording.publish_history_days * kDayMs);
+    if (!purged) return purged.error();
+    sessions = *purged;
     return Status::Ok();
   });
   if (!ran) {
     spdlog::warn("retention: {}", ran.error().ToString());
-  } else if (slices > 0 || files > 0) {
-    spdlog::info("retention: purged {} slice rows and {} index-file records", slices, files);
+  } else if (slices > 0 || files > 0 || sessions > 0) {
+    spdlog::info("retention: purged {} slice rows, {} index-file records and {} publish sessions",
+                 slices, files, sessions);
   }
 }
 
@@ -568,10 +577,17 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   auto events_strand =
       std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
           workers->get_executor());
+  std::string node = cluster_node ? config.cluster.node_id : NodeName();
+  publish_history = std::make_unique<PublishHistory>(
+      *publish_sessions, clock, random, node,
+      ingest_policy.server_ip.empty() ? NodeName() : ingest_policy.server_ip);
+  publish_history->CloseInterrupted();
   stream_event_callbacks = std::make_unique<StreamEventCallbacks>(
-      *stream_event_notifier, [events_strand](std::function<void()> task) {
+      *stream_event_notifier,
+      [events_strand](std::function<void()> task) {
         boost::asio::post(*events_strand, std::move(task));
-      });
+      },
+      publish_history.get());
   stream_events =
       std::make_unique<ingest::StreamEventListener>(*recorder, *stream_event_callbacks, clock);
   rtmp = std::make_unique<net::TcpServer>(
@@ -652,6 +668,7 @@ Result<StartInfo> Server::Start() {
       std::make_unique<callbacks::OutboxRecordNotifier>(*s.notify_configs, *s.outbox);
   s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
   s.stream_blocks = std::make_unique<metadata::StreamBlockRepository>(*s.db);
+  s.publish_sessions = std::make_unique<metadata::PublishHistoryRepository>(*s.db);
   s.ingest_policy.forbidden = [blocks = s.stream_blocks.get(), clock = &s.clock](
                                   const std::string& account, const std::string& domain,
                                   const std::string& app,
@@ -691,7 +708,9 @@ Result<StartInfo> Server::Start() {
   deps.notify_configs = s.notify_configs.get();
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
-  deps.streams = {&s.registry, s.streams_notify_configs.get(), s.stream_blocks.get()};
+  deps.streams = {&s.registry, s.streams_notify_configs.get(), s.stream_blocks.get(),
+                  s.publish_sessions.get(),
+                  s.config.recording.publish_history_days * 24 * 3600'000LL};
   if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();
@@ -704,6 +723,7 @@ Result<StartInfo> Server::Start() {
   deps.index.max_index_slices = s.config.api.max_index_slices;
   deps.index.bucket_urls = bucket_urls;
   deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
+  deps.index.index_retention_ms = s.config.recording.index_retention_days * 24 * 3600'000LL;
   deps.index.time_zone_minutes =
       config::ParseTimeZoneOffsetMinutes(s.config.recording.time_zone).value_or(0);
   // Bind first: the default public URL names the bound port. Requests wait in the backlog

@@ -54,6 +54,7 @@ void StreamEventCallbacks::Published(uint64_t publish_id, const ingest::PublishI
   event.height = height;
   post_([this, event = std::move(event)] {
     LogIfFailed(notifier_.Published(event), event, "publish");
+    if (history_) history_->Started(event);
   });
 }
 
@@ -61,6 +62,7 @@ void StreamEventCallbacks::PublishDone(uint64_t publish_id, const ingest::Publis
                                        int64_t ended_ms) {
   post_([this, event = ToStreamEventInfo(publish_id, info, ended_ms)] {
     LogIfFailed(notifier_.PublishDone(event), event, "publish_done");
+    if (history_) history_->Ended(event);
   });
 }
 

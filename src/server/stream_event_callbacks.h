@@ -12,6 +12,7 @@
 
 #include "callbacks/stream_event_notifier.h"
 #include "ingest/stream_event_listener.h"
+#include "server/publish_history.h"
 
 namespace liverec::server {
 
@@ -19,8 +20,10 @@ class StreamEventCallbacks final : public ingest::StreamEventSink {
  public:
   using Post = std::function<void(std::function<void()>)>;
 
-  StreamEventCallbacks(callbacks::StreamEventNotifier& notifier, Post post)
-      : notifier_(notifier), post_(std::move(post)) {}
+  // `history` (may be null): where publish sessions are written too, on the same executor.
+  StreamEventCallbacks(callbacks::StreamEventNotifier& notifier, Post post,
+                       PublishHistory* history = nullptr)
+      : notifier_(notifier), post_(std::move(post)), history_(history) {}
 
   void Published(uint64_t publish_id, const ingest::PublishInfo& info, int64_t published_ms,
                  int width, int height) override;
@@ -29,6 +32,7 @@ class StreamEventCallbacks final : public ingest::StreamEventSink {
  private:
   callbacks::StreamEventNotifier& notifier_;
   Post post_;
+  PublishHistory* history_;
 };
 
 // This host's name (gethostname), the callbacks' `node`; "liverec" when it has none.

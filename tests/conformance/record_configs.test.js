@@ -158,6 +158,19 @@ describe('four actions through each SDK client', () => {
       }
     }
   });
+
+  it('OnDemand=2 (the ingest URL decides) is stored and described, by every client', async () => {
+    const domain = 'ingest-decides.crud.example.com';
+    const clients = h.allClients(server);
+    for (let i = 0; i < clients.length; i++) {
+      await clients[i].call(ADD, Object.assign({ DomainName: domain, AppName: `app${i}`, OssEndpoint: 'local',
+        OssBucket: 'records', OnDemand: '2' }, h.flattenFormats([{ Format: 'm3u8' }])));
+    }
+    for (const c of clients) {
+      const list = h.assertDescribe(await describeAll(c, { DomainName: domain }), { PageSize: 30, TotalNum: 4, count: 4 });
+      assert.deepEqual(list.map((r) => r.OnDemond), [2, 2, 2, 2], c.name);
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------
@@ -453,7 +466,7 @@ describe('UpdateLiveAppRecordConfig semantics', () => {
   it('an invalid Update changes nothing', async () => {
     const bad = [
       [{ DelayTime: '14' }, 'InvalidDelayTime.Malformed'],
-      [{ OnDemand: '2' }, 'InvalidOnDemand.Malformed'],
+      [{ OnDemand: '3' }, 'InvalidOnDemand.Malformed'],
       [h.flattenFormats([{ Format: 'avi' }]), 'InvalidFormat.Malformed'],
       [h.flattenFormats([{ Format: 'mp4', CycleDuration: 899 }]), 'InvalidCycleDuration.Malformed'],
       [h.flattenFormats([{ Format: 'mp4', SliceOssObjectPrefix: S1 }]), 'InvalidSliceOssObjectPrefix.Malformed'],
@@ -636,7 +649,7 @@ describe('AddLiveAppRecordConfig validation', () => {
       'RecordFormat.1.Format': 'flv', 'RecordFormat.1.SliceOssObjectPrefix': 'r/{UnixTimestamp}_{Sequence}',
     }, 400, 'InvalidSliceOssObjectPrefix.Malformed'],
     // OnDemand / DelayTime.
-    ['OnDemand 2', { OnDemand: 2 }, 400, 'InvalidOnDemand.Malformed'],
+    ['OnDemand 3', { OnDemand: 3 }, 400, 'InvalidOnDemand.Malformed'],
     ['OnDemand 5', { OnDemand: 5 }, 400, 'InvalidOnDemand.Malformed'],
     ['OnDemand x', { OnDemand: 'x' }, 400, 'InvalidOnDemand.Malformed'],
     ['DelayTime 14', { DelayTime: 14 }, 400, 'InvalidDelayTime.Malformed'],

@@ -529,6 +529,16 @@ describe('common parameter and time errors', () => {
     });
   }
 
+  it(`${LIST}: index files stay listable for 180 days (recording.index_retention_days), not 90`, async () => {
+    const now = floorS(Date.now());
+    const [, params] = timeActions[2];
+    const res = await c.call(LIST, params({ StartTime: iso(now - 120 * DAY), EndTime: iso(now - 119 * DAY) }));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.TotalNum, 0);
+    await rejects(c, LIST, params({ StartTime: iso(now - 181 * DAY), EndTime: iso(now - 180 * DAY - 3600 * SEC) }),
+      400, 'InvalidStartTime.Mismatch');
+  });
+
   it(`${GET} and ${DELETE}: Missing{DomainName,AppName,StreamName}; a stream that never published`, async () => {
     for (const [action, p] of [
       [GET, base('s1', { RecordId: 'x' })],
@@ -928,8 +938,8 @@ describe('DeleteLiveStreamRecordIndexFiles', () => {
     assert.equal(body.Message, 'OK');
     assert.deepEqual(body.RecordDeleteInfoList, { RecordDeleteInfo: [
       { RecordId: a.RecordId, Message: 'OK' },
-      { RecordId: 'nope', Message: 'NotFound' },
-      { RecordId: other.RecordId, Message: 'NotFound' },
+      { RecordId: 'nope', Message: 'FileNotFound' },
+      { RecordId: other.RecordId, Message: 'FileNotFound' },
       { RecordId: b.RecordId, Message: 'OK' },
     ] });
     for (const x of [a, b]) {
@@ -941,9 +951,9 @@ describe('DeleteLiveStreamRecordIndexFiles', () => {
     const still = await ok(c, GET, base('odd', { RecordId: other.RecordId }));
     assert.equal(still.RecordIndexInfo.RecordId, other.RecordId);
     for (const f of sliceFiles()) assert.ok(fs.existsSync(f), `slice ${f} kept`);
-    // Deleting again: NotFound per id.
+    // Deleting again: FileNotFound per id.
     const again = await ok(c, DELETE, base('s1', { 'RecordId.1': a.RecordId, RemoveFile: 'true' }));
-    assert.deepEqual(again.RecordDeleteInfoList, { RecordDeleteInfo: [{ RecordId: a.RecordId, Message: 'NotFound' }] });
+    assert.deepEqual(again.RecordDeleteInfoList, { RecordDeleteInfo: [{ RecordId: a.RecordId, Message: 'FileNotFound' }] });
   });
 
   it('MissingRecordId, MissingRemoveFile, InvalidRemoveFile.Malformed', async () => {
@@ -1024,7 +1034,7 @@ describe('account scoping (tenant-b)', () => {
       404, 'InvalidRecordId.NotFound');
     const body = await ok(theirs, DELETE, { DomainName: B_DOMAIN, AppName: 'live', StreamName: 'bs',
       'RecordId.1': myInfo.RecordId, RemoveFile: 'true' });
-    assert.deepEqual(body.RecordDeleteInfoList, { RecordDeleteInfo: [{ RecordId: myInfo.RecordId, Message: 'NotFound' }] });
+    assert.deepEqual(body.RecordDeleteInfoList, { RecordDeleteInfo: [{ RecordId: myInfo.RecordId, Message: 'FileNotFound' }] });
     await rejects(mine, GET, base('s1', { RecordId: theirInfo.RecordId }), 404, 'InvalidRecordId.NotFound');
     assert.ok(fs.existsSync(bucketFile(server, 'records', myInfo.OssObject)), 'not removed');
     await ok(mine, GET, base('s1', { RecordId: myInfo.RecordId }));

@@ -45,6 +45,7 @@ Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context
 Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                         const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamsPublishList(ActionContext& context, const Params& params);
 // Moderation (docs/api/moderation.md).
 Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);

@@ -1,5 +1,7 @@
 // DeleteLiveStreamRecordIndexFiles: forgets index files, and with RemoveFile=true deletes their
-// playlist objects too (never the slices, which other playlists may use).
+// playlist objects too (never the slices, which other playlists may use). Each id's Message is
+// the cloud's: OK, FileNotFound (no such index file of this stream), or AccessDenied (its object
+// could not be removed; the record is kept so that the call can be repeated).
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -31,7 +33,7 @@ Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context,
     auto file = context.deps.index_files->Find(context.caller.account_id, stream->id, id);
     if (!file) return Error(file.error());
     if (!*file) {
-      results.push_back({{"RecordId", id}, {"Message", "NotFound"}});
+      results.push_back({{"RecordId", id}, {"Message", "FileNotFound"}});
       continue;
     }
     std::string message = "OK";
@@ -41,7 +43,7 @@ Result<nlohmann::json> DeleteLiveStreamRecordIndexFiles(ActionContext& context,
           store ? store->Delete((*file)->object_key) : Status(ErrorCode::kInvalidOssBucketNotFound);
       if (!removed.ok() && removed.code() != ErrorCode::kObjectNotFound) {
         spdlog::warn("api: index file {}: object not removed: {}", id, removed.ToString());
-        results.push_back({{"RecordId", id}, {"Message", removed.PublicCode()}});
+        results.push_back({{"RecordId", id}, {"Message", "AccessDenied"}});
         continue;  // keep the record so the caller can retry
       }
     }

@@ -1,5 +1,5 @@
-// DescribeLiveRecordNotifyConfig: a domain's callback config. [U] Without a config
-// the answer is only the RequestId (no LiveRecordNotifyConfig), not an error.
+// DescribeLiveRecordNotifyConfig: a domain's callback config; without one, InvalidConfig.NotFound
+// (404), as the cloud documents (docs/api/notify-configs.md).
 #include "api/actions/actions.h"
 #include "api/notify_config_params.h"
 
@@ -11,7 +11,7 @@ Result<nlohmann::json> DescribeLiveRecordNotifyConfig(ActionContext& context,
   if (!domain) return Error(domain.error());
   auto found = context.deps.notify_configs->Find(context.caller.account_id, *domain);
   if (!found) return Error(found.error());
-  if (!*found) return nlohmann::json::object();
+  if (!*found) return Error(ErrorCode::kInvalidConfigNotFound);
   return nlohmann::json{{"LiveRecordNotifyConfig", NotifyConfigToJson(**found)}};
 }
 

@@ -10,7 +10,8 @@ Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context
                                                           const Params& params) {
   auto stream = FindRecordedStream(context, params);
   if (!stream) return Error(stream.error());
-  auto range = ParseRecordRange(context, params);
+  // Index files' metadata is kept longer than the slices (index_retention_days, 180 by default).
+  auto range = ParseRecordRange(context, params, context.deps.index.index_retention_ms);
   if (!range) return Error(range.error());
   auto page_num = params.OptionalInt("PageNum", 1, 1'000'000, ErrorCode::kInvalidPageNumMalformed);
   if (!page_num) return Error(page_num.error());

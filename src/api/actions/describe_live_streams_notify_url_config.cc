@@ -1,7 +1,6 @@
 // DescribeLiveStreamsNotifyUrlConfig: an ingest domain's stream callback config
 // (docs/api/streams.md).
-// [U] Without a config the answer is only the RequestId (no LiveStreamsNotifyConfig), not an
-// error — as DescribeLiveRecordNotifyConfig answers.
+// [U] Without a config: InvalidConfig.NotFound (404), as DescribeLiveRecordNotifyConfig answers.
 #include "api/actions/actions.h"
 #include "api/streams_params.h"
 
@@ -13,7 +12,7 @@ Result<nlohmann::json> DescribeLiveStreamsNotifyUrlConfig(ActionContext& context
   if (!domain) return Error(domain.error());
   auto found = context.deps.streams.notify_configs->Find(context.caller.account_id, *domain);
   if (!found) return Error(found.error());
-  if (!*found) return nlohmann::json::object();
+  if (!*found) return Error(ErrorCode::kInvalidConfigNotFound);
   return nlohmann::json{{"LiveStreamsNotifyConfig", StreamsNotifyConfigToJson(**found)}};
 }
 

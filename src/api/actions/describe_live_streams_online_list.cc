@@ -37,19 +37,6 @@ int FlvCodecId(media::CodecId codec) {
   return 0;
 }
 
-// One of `allowed` (any case), or `fallback` when not sent; InvalidParameter otherwise.
-Result<std::string> Choice(const Params& params, const char* name,
-                           std::initializer_list<std::string_view> allowed, std::string fallback) {
-  std::string value = params.Get(name).value_or("");
-  if (value.empty()) return fallback;
-  std::transform(value.begin(), value.end(), value.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-    return Error(ErrorCode::kInvalidParameter, name);
-  }
-  return value;
-}
-
 struct OnlineQuery {
   std::string domain;
   std::optional<std::string> app;
@@ -70,13 +57,13 @@ Result<OnlineQuery> ParseQuery(ActionContext& context, const Params& params) {
   q.domain = *domain;
   if (auto app = params.Get("AppName"); app && !app->empty()) q.app = *app;
   if (auto stream = params.Get("StreamName"); stream && !stream->empty()) q.stream = *stream;
-  auto query_type = Choice(params, "QueryType", {"fuzzy", "strict"}, "fuzzy");
+  auto query_type = params.OptionalChoice("QueryType", {"fuzzy", "strict"}, "fuzzy");
   if (!query_type) return Error(query_type.error());
   q.strict = *query_type == "strict";
-  auto only = Choice(params, "OnlyStream", {"yes", "no"}, "no");
+  auto only = params.OptionalChoice("OnlyStream", {"yes", "no"}, "no");
   if (!only) return Error(only.error());
   q.only_stream = *only == "yes";
-  auto type = Choice(params, "StreamType", {"all", "raw", "trans"}, "all");
+  auto type = params.OptionalChoice("StreamType", {"all", "raw", "trans"}, "all");
   if (!type) return Error(type.error());
   q.transcoded_only = *type == "trans";
   auto page_num =
