@@ -27,7 +27,7 @@ struct RelayTaskRow {
   int64_t start_time_ms = 0;
   int64_t end_time_ms = 0;
   std::string source_type;      // "live" | "url"
-  std::string source_protocol;  // live: rtmp | srt | http-flv | hls; url: ""
+  std::string source_protocol;  // live: rtmp | srt | http-flv (or flv) | hls; url: ""
   std::vector<std::string> source_urls;
   std::string dst_url;
   std::string callback_url;  // "" = no callbacks

@@ -38,7 +38,7 @@ struct RelayJob {
   // attempt, then 2, 3, ... with no gaps (numbering restarts with the server process).
   uint64_t attempt = 0;
   std::string source_type;               // "live" or "url"
-  std::string source_protocol;           // live only: "rtmp" | "srt" | "http-flv" | "hls"
+  std::string source_protocol;           // live only: "rtmp" | "srt" | "http-flv" | "flv" | "hls"
   std::vector<std::string> source_urls;  // live: exactly one; url: 1..30, played in order
   std::string dst_url;                   // rtmp:// push URL
   // url sources only. Start at source_urls[file_index], offset_s seconds into it; after the

@@ -31,7 +31,7 @@ std::vector<std::string_view> AllowedSchemes(std::string_view type, std::string_
   if (type != "live") return {};
   if (protocol == "rtmp") return {"rtmp", "rtmps"};
   if (protocol == "srt") return {"srt"};
-  if (protocol == "http-flv" || protocol == "hls") return {"http", "https"};
+  if (protocol == "http-flv" || protocol == "flv" || protocol == "hls") return {"http", "https"};
   return {};
 }
 

@@ -42,6 +42,8 @@ TEST_F(RelayUrlPolicyTest, EachLiveProtocolAcceptsOnlyItsSchemes) {
   EXPECT_EQ(Source("live", "srt", "srt://src.example.com:9000?streamid=x"), UrlVerdict::kOk);
   EXPECT_EQ(Source("live", "srt", "rtmp://src.example.com/live/s"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("live", "http-flv", "https://src.example.com/live/s.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "flv", "https://src.example.com/live/s.flv"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "flv", "rtmp://src.example.com/live/s"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("live", "hls", "http://src.example.com/live/s.m3u8"), UrlVerdict::kOk);
   EXPECT_EQ(Source("live", "hls", "file:///media/a.m3u8"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("url", "", "https://files.example.com/a.mp4"), UrlVerdict::kOk);

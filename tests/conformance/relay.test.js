@@ -180,7 +180,8 @@ describe('the seven actions through each SDK client', () => {
   it('live sources of each protocol', async () => {
     const c = h.openApiClient(server, h.DEFAULT_KEY, undefined);
     const sources = { rtmp: 'rtmps://src.example.com/live/in', srt: 'srt://127.0.0.1:9000?streamid=in',
-      'http-flv': 'http://src.example.com/live/in.flv', hls: 'https://src.example.com/live/in.m3u8' };
+      'http-flv': 'http://src.example.com/live/in.flv', hls: 'https://src.example.com/live/in.m3u8',
+      flv: 'https://src.example.com/live/in.flv' };  // the newest SDK's name of http-flv, echoed as sent
     for (const [protocol, url] of Object.entries(sources)) {
       const p = liveTask({ SourceProtocol: protocol, SourceUrls: JSON.stringify([url]) });
       const id = await create(c, p);

@@ -33,7 +33,9 @@ Status ParseSource(const Params& params, relay::RelayTask& task) {
   if (*type != "live") return Status::Ok();  // SourceProtocol does not apply
   auto protocol = params.Required("SourceProtocol");
   if (!protocol) return protocol.error();
-  if (*protocol != "rtmp" && *protocol != "srt" && *protocol != "http-flv" && *protocol != "hls") {
+  // "flv" is the newest SDK's name of "http-flv" (kept as sent, so that Describe echoes it).
+  if (*protocol != "rtmp" && *protocol != "srt" && *protocol != "http-flv" && *protocol != "flv" &&
+      *protocol != "hls") {
     return Status(ErrorCode::kInvalidSourceProtocolMalformed);
   }
   task.source_protocol = *protocol;

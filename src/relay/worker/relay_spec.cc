@@ -14,7 +14,7 @@ tl::unexpected<RelayError> Refuse(std::string detail) {
 
 std::optional<SourceKind> LiveKind(const std::string& protocol) {
   if (protocol == "rtmp") return SourceKind::kRtmp;
-  if (protocol == "http-flv") return SourceKind::kHttpFlv;
+  if (protocol == "http-flv" || protocol == "flv") return SourceKind::kHttpFlv;
   if (protocol == "hls") return SourceKind::kHls;
   if (protocol == "srt") return SourceKind::kSrt;
   return std::nullopt;

@@ -18,6 +18,7 @@ RelayJob LiveJob(const std::string& protocol, const std::string& url) {
 TEST(RelaySpecTest, LiveProtocolsBecomeSourceKinds) {
   EXPECT_EQ(SpecFromJob(LiveJob("rtmp", "rtmp://h/a/s"), {})->kind, SourceKind::kRtmp);
   EXPECT_EQ(SpecFromJob(LiveJob("http-flv", "http://h/a/s.flv"), {})->kind, SourceKind::kHttpFlv);
+  EXPECT_EQ(SpecFromJob(LiveJob("flv", "http://h/a/s.flv"), {})->kind, SourceKind::kHttpFlv);
   EXPECT_EQ(SpecFromJob(LiveJob("hls", "https://h/a/s.m3u8"), {})->kind, SourceKind::kHls);
   EXPECT_EQ(SpecFromJob(LiveJob("srt", "srt://h:9000"), {})->kind, SourceKind::kSrt);
 }
