@@ -211,6 +211,14 @@ TEST_F(ClusterActionsTest, AForbiddenStreamLiveHereIsCutHereWithoutACommandRow) 
   EXPECT_EQ(CommandRows(), 0);
 }
 
+TEST_F(ClusterActionsTest, AnotherAccountsPublisherOfTheSameNameIsNotCut) {
+  ingest::LiveStream theirs = Live("another-account", "live", "s1");
+  ASSERT_TRUE(b_->registry.TryAcquire(theirs));
+  auto revocation = b_->registry.RevocationOf(theirs.Key());
+  EXPECT_EQ(Code(Forbid("s1", "yes")), "InvalidStream.NotFound");
+  EXPECT_FALSE(revocation->revoked());
+}
+
 TEST_F(ClusterActionsTest, AOneShotCutOfAStreamLiveNowhereIsNotFoundAndABlockIsWrittenAnyway) {
   EXPECT_EQ(Code(Forbid("nowhere", "yes")), "InvalidStream.NotFound");
   EXPECT_FALSE(Blocked("nowhere"));

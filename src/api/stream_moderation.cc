@@ -10,9 +10,14 @@ namespace {
 
 Status Forbidden() { return Status(ErrorCode::kStreamForbidden, "", "cut by ForbidLiveStream"); }
 
-// Cuts the publisher of `key` (domain/app/stream) if it is live on this node.
-bool CutHere(ingest::StreamRegistry& registry, const std::string& key) {
-  return registry.Revoke(key, Forbidden());
+// Cuts the publisher of the stream if it is live on this node for `account` (an undeclared
+// domain is the default account's: another account may not cut its streams).
+bool CutHere(ingest::StreamRegistry& registry, const std::string& account,
+             const std::string& domain, const std::string& app, const std::string& stream) {
+  for (const auto& live : registry.List(account, domain)) {
+    if (live.app == app && live.stream == stream) return registry.Revoke(live.Key(), Forbidden());
+  }
+  return false;
 }
 
 }  // namespace
@@ -44,10 +49,10 @@ Result<bool> CutPublisher(ActionContext& context, const ModeratedStream& target)
   ingest::StreamRegistry* registry = context.deps.streams.registry;
   if (!registry)
     return Error(ErrorCode::kInternalError, "", "the stream registry is not configured");
-  if (CutHere(*registry, target.domain + "/" + target.app + "/" + target.stream)) return true;
+  const std::string& account = context.caller.account_id;
+  if (CutHere(*registry, account, target.domain, target.app, target.stream)) return true;
   const ClusterServices& nodes = context.deps.cluster;
   if (!nodes.directory || !nodes.commands) return false;
-  const std::string& account = context.caller.account_id;
   auto owner = nodes.directory->FindOwner(account, target.domain, target.app, target.stream);
   if (!owner) return Error(owner.error());
   if (!*owner) return false;
@@ -67,7 +72,7 @@ void HandleRemoteForbidCommands(cluster::CommandChannel& channel,
   channel.Handle(
       std::string(kForbidCommandKind),
       [&registry](const cluster::CommandTarget& t, const std::string&) -> Result<std::string> {
-        if (!CutHere(registry, t.domain + "/" + t.app + "/" + t.stream)) {
+        if (!CutHere(registry, t.account_id, t.domain, t.app, t.stream)) {
           return Error(ErrorCode::kLiveStreamNotFound);
         }
         return std::string();

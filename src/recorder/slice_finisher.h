@@ -60,7 +60,8 @@ class SliceFinisher {
   // it continues (CycleManager::BeginPublish), which End() then releases even if no slice came.
   Status Begin(const RecordingPlan& plan, int64_t publish_ms);
   // Before `slice`'s closed sidecar is written: takes its {Sequence} (m3u8) now, so that the one
-  // sidecar write of the close keeps it too (a failure leaves it to Finish). On the lane.
+  // sidecar write of the close keeps it too (a failure leaves it to Finish). Any thread: it only
+  // reads Failed() and takes a number from the database (the close runs beside the lane's drain).
   void NumberAtClose(SpoolSlice& slice);
   // `slice` must be closed (its .ts exists) or be a recovered torn slice made whole.
   Status Finish(SpoolSlice& slice);
