@@ -8,7 +8,7 @@
 namespace liverec::api {
 namespace {
 
-constexpr int64_t kFourDaysMs = 4LL * 24 * 3600'000;
+constexpr int64_t kDayMs = 24LL * 3600'000;
 
 Result<int64_t> RequiredTime(const Params& params, const char* name, ErrorCode malformed) {
   auto text = params.Required(name);
@@ -44,24 +44,27 @@ Result<metadata::StreamRow> FindRecordedStream(ActionContext& context, const Par
   return **row;
 }
 
-Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params,
-                                   int64_t retention_ms) {
+Result<TimeRange> ParseTimeRange(const ActionContext& context, const Params& params,
+                                 const TimeRangeRules& rules) {
   auto start = RequiredTime(params, "StartTime", ErrorCode::kInvalidStartTimeMalformed);
   if (!start) return Error(start.error());
   auto end = RequiredTime(params, "EndTime", ErrorCode::kInvalidEndTimeMalformed);
   if (!end) return Error(end.error());
   if (*end <= *start)
     return Error(ErrorCode::kInvalidEndTimeMismatch, "", "EndTime must be after StartTime.");
-  if (*end - *start > kFourDaysMs) {
-    return Error(ErrorCode::kInvalidEndTimeMismatch, "", "The range may be at most 4 days.");
+  if (*end - *start > rules.max_span_days * kDayMs) {
+    return Error(ErrorCode::kInvalidEndTimeMismatch, "",
+                 "The range may be at most " + std::to_string(rules.max_span_days) + " days.");
   }
-  if (*start < context.now_ms - retention_ms) {
+  if (*start < context.now_ms - rules.retention_ms) {
     return Error(ErrorCode::kInvalidStartTimeMismatch, "",
-                 retention_ms == context.deps.index.slice_retention_ms
-                     ? "StartTime is older than the slice retention."
-                     : "StartTime is older than the index-file retention.");
+                 "StartTime is older than " + std::string(rules.kept) + ".");
   }
   return TimeRange{*start, *end};
+}
+
+TimeRangeRules SliceRangeRules(const ActionContext& context) {
+  return {4, context.deps.index.slice_retention_ms, "the slice retention"};
 }
 
 std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,

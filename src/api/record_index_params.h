@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -20,10 +21,21 @@ struct TimeRange {
   int64_t end_ms = 0;
 };
 
-// StartTime/EndTime (required): well-formed, End after Start, at most 4 days, StartTime not
-// older than `retention_ms` (the slice retention, or the index files' for their listing).
-Result<TimeRange> ParseRecordRange(ActionContext& context, const Params& params,
-                                   int64_t retention_ms);
+// What a StartTime/EndTime range may be: at most `max_span_days` long, StartTime not older than
+// `retention_ms` before now (`kept` names what is kept that long, for the error).
+struct TimeRangeRules {
+  int64_t max_span_days = 4;
+  int64_t retention_ms = 0;
+  std::string_view kept;
+};
+
+// StartTime/EndTime (required): well-formed (InvalidStartTime/EndTime.Malformed), End after
+// Start and within the span (InvalidEndTime.Mismatch), Start within the retention
+// (InvalidStartTime.Mismatch).
+Result<TimeRange> ParseTimeRange(const ActionContext& context, const Params& params,
+                                 const TimeRangeRules& rules);
+// The recorded-content actions' rules: 4 days, the slice retention.
+TimeRangeRules SliceRangeRules(const ActionContext& context);
 
 // Where an object is read: <public_url>/<bucket>/<key> for buckets liverec serves (local), the
 // bucket's own base URL + /<key> for the others (S3); each key segment percent-encoded.

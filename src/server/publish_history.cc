@@ -3,8 +3,19 @@
 #include <spdlog/spdlog.h>
 
 #include "base/ids.h"
+#include "server/stream_event_callbacks.h"
 
 namespace liverec::server {
+
+std::unique_ptr<PublishHistory> PublishHistory::Start(metadata::PublishHistoryRepository& repo,
+                                                      const Clock& clock, RandomSource& random,
+                                                      std::string node,
+                                                      const std::string& server_ip) {
+  auto history = std::make_unique<PublishHistory>(repo, clock, random, std::move(node),
+                                                  server_ip.empty() ? NodeName() : server_ip);
+  history->CloseInterrupted();
+  return history;
+}
 
 void PublishHistory::CloseInterrupted() {
   auto closed = repo_.Interrupted(node_, clock_.NowMs());

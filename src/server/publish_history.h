@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "base/clock.h"
@@ -28,6 +29,11 @@ class PublishHistory {
         node_(std::move(node)),
         edge_addr_(std::move(edge_addr)) {}
 
+  // For the node `node` whose RTMP listener has `server_ip` ("" for every address: the host's
+  // name stands for it), with the sessions an earlier run of it left open ended now.
+  static std::unique_ptr<PublishHistory> Start(metadata::PublishHistoryRepository& repo,
+                                               const Clock& clock, RandomSource& random,
+                                               std::string node, const std::string& server_ip);
   // At start, before any publish: the sessions an earlier run of this node left open end now.
   void CloseInterrupted();
   void Started(const callbacks::StreamEventInfo& event);

@@ -23,11 +23,9 @@
 #include "api/api_service.h"
 #include "base/clock.h"
 #include "base/random.h"
-#include "base/time_format.h"
 #include "callbacks/outbox.h"
 #include "callbacks/record_notifier.h"
 #include "callbacks/stream_event_notifier.h"
-#include "cluster/one_node_job.h"
 #include "ingest/ingest_policy.h"
 #include "ingest/rtmp_connection.h"
 #include "ingest/stream_event_listener.h"
@@ -59,10 +57,12 @@
 #include "server/cluster_streams.h"
 #include "server/directory_lock.h"
 #include "server/health_check.h"
+#include "server/ingest_setup.h"
 #include "server/object_stores.h"
 #include "server/publish_history.h"
 #include "server/recording_callbacks.h"
 #include "server/replay_protection.h"
+#include "server/retention.h"
 #include "server/router.h"
 #include "server/server_metrics.h"
 #include "server/stream_event_callbacks.h"
@@ -70,6 +70,8 @@
 namespace liverec::server {
 
 namespace {
+
+constexpr int64_t kDayMs = 24 * 3600'000LL;
 
 api::RecordLimits RecordLimitsOf(const config::Config& config) {
   api::RecordLimits limits;
@@ -343,17 +345,7 @@ Status Server::Impl::StartRecording() {
   recorder = std::make_unique<recorder::Recorder>(std::move(recorder_deps));
   spool_guard->Measure();
 
-  auto default_account = tenants->FindAccountByName(std::string(config::kDefaultAccount));
-  if (!default_account || !*default_account) {
-    return Status(ErrorCode::kInternalError, "", "the default account is missing");
-  }
-  ingest_policy.default_account_id = (*default_account)->id;
-  for (const auto& domain : config.domains) {
-    auto account = tenants->FindAccountByName(domain.account);
-    if (account && *account) ingest_policy.domain_accounts[domain.name] = (*account)->id;
-    for (const auto& alias : domain.aliases) ingest_policy.aliases[alias] = domain.name;
-    if (domain.auth) ingest_policy.auth[domain.name] = *domain.auth;
-  }
+  LIVEREC_RETURN_IF_ERROR(FillIngestDomains(config, *tenants, ingest_policy));
   // Finish what the spool holds, in the background: serving starts at once.
   boost::asio::post(*workers, [this] {
     auto recovered = recorder->Recover();
@@ -469,8 +461,7 @@ void Server::Impl::WakeRelayAt(std::optional<int64_t> at_ms) {
   });
 }
 
-// Purges slice-index rows and index-file records past their retention; never bucket objects.
-// On one node of a cluster at a time (cluster::kRetentionJob).
+// The retention job (retention.h) at start and then hourly.
 void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
   if (stopping) return;
   if (!retention_timer) retention_timer = std::make_unique<boost::asio::steady_timer>(*io);
@@ -485,29 +476,7 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 }
 
 void Server::Impl::PurgePastRetention() {
-  constexpr int64_t kDayMs = 24 * 3600'000LL;
-  int64_t now = clock.NowMs();
-  int64_t slices = 0, files = 0, sessions = 0;
-  auto ran = cluster::RunOnOneNode(*db, cluster::kRetentionJob, [&]() -> Status {
-    auto purged =
-        index_files->PurgeSlicesBefore(now - config.recording.slice_retention_days * kDayMs);
-    if (!purged) return purged.error();
-    slices = *purged;
-    purged =
-        index_files->PurgeIndexFilesBefore(now - config.recording.index_retention_days * kDayMs);
-    if (!purged) return purged.error();
-    files = *purged;
-    purged = publish_sessions->Purge(now - config.recording.publish_history_days * kDayMs);
-    if (!purged) return purged.error();
-    sessions = *purged;
-    return Status::Ok();
-  });
-  if (!ran) {
-    spdlog::warn("retention: {}", ran.error().ToString());
-  } else if (slices > 0 || files > 0 || sessions > 0) {
-    spdlog::info("retention: purged {} slice rows, {} index-file records and {} publish sessions",
-                 slices, files, sessions);
-  }
+  server::PurgePastRetention(*db, *index_files, *publish_sessions, config.recording, clock.NowMs());
 }
 
 // Replay protection on PostgreSQL: the shared nonce table's upkeep (ReplayProtection::Prune).
@@ -577,11 +546,9 @@ Result<uint16_t> Server::Impl::StartRtmp() {
   auto events_strand =
       std::make_shared<boost::asio::strand<boost::asio::thread_pool::executor_type>>(
           workers->get_executor());
-  std::string node = cluster_node ? config.cluster.node_id : NodeName();
-  publish_history = std::make_unique<PublishHistory>(
-      *publish_sessions, clock, random, node,
-      ingest_policy.server_ip.empty() ? NodeName() : ingest_policy.server_ip);
-  publish_history->CloseInterrupted();
+  publish_history = PublishHistory::Start(*publish_sessions, clock, random,
+                                          cluster_node ? config.cluster.node_id : NodeName(),
+                                          ingest_policy.server_ip);
   stream_event_callbacks = std::make_unique<StreamEventCallbacks>(
       *stream_event_notifier,
       [events_strand](std::function<void()> task) {
@@ -669,18 +636,7 @@ Result<StartInfo> Server::Start() {
   s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
   s.stream_blocks = std::make_unique<metadata::StreamBlockRepository>(*s.db);
   s.publish_sessions = std::make_unique<metadata::PublishHistoryRepository>(*s.db);
-  s.ingest_policy.forbidden = [blocks = s.stream_blocks.get(), clock = &s.clock](
-                                  const std::string& account, const std::string& domain,
-                                  const std::string& app,
-                                  const std::string& stream) -> Result<std::optional<std::string>> {
-    auto block = blocks->Find(account, domain, app, stream, clock->NowMs());
-    if (!block) return Error(block.error());
-    if (!*block) return std::optional<std::string>();
-    int64_t until = (*block)->resume_at_ms;
-    return std::optional<std::string>(
-        "the stream is forbidden (ForbidLiveStream) " +
-        (until ? "until " + FormatIsoUtc(until) : std::string("until ResumeLiveStream")));
-  };
+  s.ingest_policy.forbidden = BlockListCheck(*s.stream_blocks, s.clock);
   s.relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s.db);
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
@@ -709,8 +665,7 @@ Result<StartInfo> Server::Start() {
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
   deps.streams = {&s.registry, s.streams_notify_configs.get(), s.stream_blocks.get(),
-                  s.publish_sessions.get(),
-                  s.config.recording.publish_history_days * 24 * 3600'000LL};
+                  s.publish_sessions.get(), s.config.recording.publish_history_days * kDayMs};
   if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();
@@ -722,8 +677,8 @@ Result<StartInfo> Server::Start() {
   }
   deps.index.max_index_slices = s.config.api.max_index_slices;
   deps.index.bucket_urls = bucket_urls;
-  deps.index.slice_retention_ms = s.config.recording.slice_retention_days * 24 * 3600'000LL;
-  deps.index.index_retention_ms = s.config.recording.index_retention_days * 24 * 3600'000LL;
+  deps.index.slice_retention_ms = s.config.recording.slice_retention_days * kDayMs;
+  deps.index.index_retention_ms = s.config.recording.index_retention_days * kDayMs;
   deps.index.time_zone_minutes =
       config::ParseTimeZoneOffsetMinutes(s.config.recording.time_zone).value_or(0);
   // Bind first: the default public URL names the bound port. Requests wait in the backlog

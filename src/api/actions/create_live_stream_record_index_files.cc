@@ -48,7 +48,7 @@ Result<nlohmann::json> CreateLiveStreamRecordIndexFiles(ActionContext& context,
                                                         const Params& params) {
   auto stream = FindRecordedStream(context, params);
   if (!stream) return Error(stream.error());
-  auto range = ParseRecordRange(context, params, context.deps.index.slice_retention_ms);
+  auto range = ParseTimeRange(context, params, SliceRangeRules(context));
   if (!range) return Error(range.error());
   auto endpoint = params.Required("OssEndpoint");
   if (!endpoint) return Error(endpoint.error());

@@ -11,7 +11,8 @@ Result<nlohmann::json> DescribeLiveStreamRecordIndexFiles(ActionContext& context
   auto stream = FindRecordedStream(context, params);
   if (!stream) return Error(stream.error());
   // Index files' metadata is kept longer than the slices (index_retention_days, 180 by default).
-  auto range = ParseRecordRange(context, params, context.deps.index.index_retention_ms);
+  auto range = ParseTimeRange(
+      context, params, {4, context.deps.index.index_retention_ms, "the index-file retention"});
   if (!range) return Error(range.error());
   auto page_num = params.OptionalInt("PageNum", 1, 1'000'000, ErrorCode::kInvalidPageNumMalformed);
   if (!page_num) return Error(page_num.error());

@@ -4,6 +4,7 @@
 // default) or exactly (strict). liverec does not transcode: StreamType=trans lists nothing.
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
+#include "api/record_index_params.h"
 #include "base/names.h"
 #include "base/time_format.h"
 
@@ -13,15 +14,7 @@ namespace {
 constexpr int64_t kDefaultPageSize = 2000;
 constexpr int64_t kMaxPageSize = 3000;
 constexpr int64_t kMaxPageNumber = 100'000;
-constexpr int64_t kMaxRangeMs = 30LL * 24 * 3600'000;
-
-Result<int64_t> Time(const Params& params, const char* name, ErrorCode malformed) {
-  auto text = params.Required(name);
-  if (!text) return Error(text.error());
-  auto ms = ParseIsoUtc(*text);
-  if (!ms) return Error(malformed, "", "use yyyy-MM-ddTHH:mm:ssZ (UTC)");
-  return *ms;
-}
+constexpr int64_t kMaxRangeDays = 30;
 
 nlohmann::json SessionToJson(const metadata::PublishSession& s) {
   return {{"DomainName", s.domain_name},
@@ -51,20 +44,10 @@ Result<nlohmann::json> DescribeLiveStreamsPublishList(ActionContext& context,
   auto domain = params.Required("DomainName");
   if (!domain) return Error(domain.error());
   if (!IsValidDomainName(*domain)) return Error(ErrorCode::kInvalidDomainNameMalformed);
-  auto start = Time(params, "StartTime", ErrorCode::kInvalidStartTimeMalformed);
-  if (!start) return Error(start.error());
-  auto end = Time(params, "EndTime", ErrorCode::kInvalidEndTimeMalformed);
-  if (!end) return Error(end.error());
-  if (*end <= *start) {
-    return Error(ErrorCode::kInvalidEndTimeMismatch, "", "EndTime must be after StartTime.");
-  }
-  if (*end - *start > kMaxRangeMs) {
-    return Error(ErrorCode::kInvalidEndTimeMismatch, "", "The range may be at most 30 days.");
-  }
-  if (*start < context.now_ms - streams.publish_history_ms) {
-    return Error(ErrorCode::kInvalidStartTimeMismatch, "",
-                 "StartTime is older than the publish history (recording.publish_history_days).");
-  }
+  auto range = ParseTimeRange(context, params,
+                              {kMaxRangeDays, streams.publish_history_ms,
+                               "the publish history (recording.publish_history_days)"});
+  if (!range) return Error(range.error());
   auto page_number =
       params.OptionalInt("PageNumber", 1, kMaxPageNumber, ErrorCode::kInvalidPageNumMalformed);
   if (!page_number) return Error(page_number.error());
@@ -87,8 +70,8 @@ Result<nlohmann::json> DescribeLiveStreamsPublishList(ActionContext& context,
   if (auto app = params.Get("AppName"); app && !app->empty()) q.app_name = *app;
   if (auto stream = params.Get("StreamName"); stream && !stream->empty()) q.stream_name = *stream;
   q.strict = *query_type == "strict";
-  q.start_ms = *start;
-  q.end_ms = *end;
+  q.start_ms = range->start_ms;
+  q.end_ms = range->end_ms;
   q.order_by = *order;
   q.page_num = page_number->value_or(1);
   q.page_size = page_size->value_or(kDefaultPageSize);
