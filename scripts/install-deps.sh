@@ -27,7 +27,7 @@ APT_PACKAGES=(
   # a dependency of postgresql).
   postgresql
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
-  libavformat-dev libavcodec-dev libavutil-dev ffmpeg
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   nginx libnginx-mod-rtmp
   # The example load balancer (docs/deploy/haproxy.cfg) and its cluster test
   # (tests/integration/cluster_lb.test.js runs it unprivileged in the foreground).

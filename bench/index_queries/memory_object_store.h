@@ -28,6 +28,12 @@ class MemoryObjectStore final : public storage::ObjectStore {
     }
     return Status::Ok();
   }
+  Status ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) override {
+    if (storage::CheckObjectKey(key)) return Status(ErrorCode::kInvalidObjectName);
+    std::lock_guard lock(mutex_);
+    objects_[key].assign(bytes.begin(), bytes.end());
+    return Status::Ok();
+  }
   Result<storage::ObjectInfo> Head(const std::string& key) override {
     std::lock_guard lock(mutex_);
     auto it = objects_.find(key);

@@ -20,6 +20,8 @@
 #include "metadata/record_config_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "metadata/snapshot_config_repository.h"
+#include "metadata/snapshot_repository.h"
 #include "metadata/stream_block_repository.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/tenant_repository.h"
@@ -83,6 +85,15 @@ struct RelayServices {
   relay::RelayTaskListener* listener = nullptr;
 };
 
+// Snapshot configs and the snapshots taken (docs/api/snapshots.md); null in tests that do not
+// use them.
+struct SnapshotServices {
+  metadata::SnapshotConfigRepository* configs = nullptr;
+  metadata::SnapshotRepository* snapshots = nullptr;
+  int64_t min_time_interval_s = 5;             // lowered only by the config's [testing] section
+  int64_t history_ms = 180LL * 24 * 3600'000;  // [snapshots] history_days
+};
+
 // Cluster mode (PostgreSQL; docs/cluster.md): the streams live on the other nodes, and the
 // channel that runs a command on the node a stream is live on. Null on a single node (SQLite).
 struct ClusterServices {
@@ -112,6 +123,7 @@ struct ApiDependencies {
   StreamServices streams;
   ClusterServices cluster;
   RelayServices relay;
+  SnapshotServices snapshots;
   // Replay protection (the composition root chooses; must outlive the service). Null: the service
   // keeps a MemoryNonceStore of ApiOptions::nonce_capacity.
   NonceStore* nonces = nullptr;

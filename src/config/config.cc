@@ -221,6 +221,20 @@ void Validate(Config& config, Problems& problems) {
   if (config.api.max_index_slices < 1) problems.push_back("api.max_index_slices: at least 1");
   ValidateCallbacks(config.callbacks, problems);
   ValidateRelay(config.relay, problems);
+  const auto& snapshots = config.snapshots;
+  if (snapshots.workers < 1 || snapshots.workers > 64) {
+    problems.push_back("snapshots.workers: must be 1-64");
+  }
+  if (snapshots.queue < 1 || snapshots.queue > 10'000) {
+    problems.push_back("snapshots.queue: must be 1-10000");
+  }
+  if (snapshots.history_days < 1 || snapshots.history_days > 3650) {
+    problems.push_back("snapshots.history_days: must be 1-3650");
+  }
+  if (config.testing.enabled &&
+      (config.testing.min_snapshot_interval_s < 1 || config.testing.min_snapshot_interval_s > 5)) {
+    problems.push_back("testing.min_snapshot_interval_s: must be 1-5");
+  }
   if (config.testing.enabled &&
       (config.testing.min_retry_interval_s < 1 || config.testing.min_retry_interval_s > 60)) {
     problems.push_back("testing.min_retry_interval_s: must be 1-60");

@@ -104,6 +104,8 @@ struct TestingConfig {
   std::vector<std::string> public_addresses;
   // The lowest [cluster] lease_seconds allowed (production: kMinLeaseSeconds).
   int64_t min_lease_seconds = kMinLeaseSeconds;
+  // The lowest TimeInterval of a snapshot config (production: 5).
+  int64_t min_snapshot_interval_s = 5;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).
@@ -122,6 +124,14 @@ struct RelayConfig {
   // What relays live rtmp:// sources to rtmp:// destinations: "own" (liverec's RTMP client) or
   // "libavformat" (the path before; every other source and destination uses it anyway).
   std::string rtmp_client = "own";
+};
+
+// Snapshots (docs/api/snapshots.md): the worker pool JPEGs are made on, and how long the list of
+// snapshots taken is kept.
+struct SnapshotsConfig {
+  int64_t workers = 1;  // threads decoding and encoding snapshots
+  int64_t queue = 16;   // snapshots waiting or running at most; more are skipped (and counted)
+  int64_t history_days = 180;  // DescribeLiveStreamSnapshotInfo rows are purged after this
 };
 
 // Recording callbacks (docs/callbacks.md): URL policy and the delivery schedule.
@@ -187,6 +197,7 @@ struct Config {
   TestingConfig testing;
   CallbacksConfig callbacks;
   RelayConfig relay;
+  SnapshotsConfig snapshots;
   ClusterConfig cluster;                // [cluster]: used on PostgreSQL only
   std::vector<AccountConfig> accounts;  // other than "default", which always exists
   std::vector<BucketConfig> buckets;    // besides the default local bucket "records"

@@ -66,6 +66,8 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["http_idle_timeout_s"], t.http_idle_timeout_s, "testing.http_idle_timeout_s");
   in.ReadStrings(node["public_addresses"], t.public_addresses, "testing.public_addresses");
   in.Read(node["min_lease_seconds"], t.min_lease_seconds, "testing.min_lease_seconds");
+  in.Read(node["min_snapshot_interval_s"], t.min_snapshot_interval_s,
+          "testing.min_snapshot_interval_s");
 }
 
 void ReadCluster(const TomlView& node, ClusterConfig& c, TomlReader& in) {
@@ -99,6 +101,12 @@ void ReadRelay(const TomlView& node, RelayConfig& r, TomlReader& in) {
   in.Read(node["max_tasks_per_node"], r.max_tasks_per_node, "relay.max_tasks_per_node");
   in.Read(node["max_tasks_per_cluster"], r.max_tasks_per_cluster, "relay.max_tasks_per_cluster");
   in.Read(node["rtmp_client"], r.rtmp_client, "relay.rtmp_client");
+}
+
+void ReadSnapshots(const TomlView& node, SnapshotsConfig& s, TomlReader& in) {
+  in.Read(node["workers"], s.workers, "snapshots.workers");
+  in.Read(node["queue"], s.queue, "snapshots.queue");
+  in.Read(node["history_days"], s.history_days, "snapshots.history_days");
 }
 
 // The tables of the array `name` ([[name]]), or none, with a problem when it is something else.
@@ -183,6 +191,7 @@ void ReadConfigTable(const toml::table& root, Config& config, std::vector<std::s
   ReadTesting(view["testing"], config.testing, in);
   ReadCallbacks(view["callbacks"], config.callbacks, in);
   ReadRelay(view["relay"], config.relay, in);
+  ReadSnapshots(view["snapshots"], config.snapshots, in);
   ReadCluster(view["cluster"], config.cluster, in);
   ReadAccounts(view, config, in);
   ReadBuckets(view, config, in);

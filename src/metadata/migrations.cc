@@ -581,6 +581,38 @@ CREATE INDEX publish_sessions_by_domain ON publish_sessions (account_id, domain_
 CREATE INDEX publish_sessions_by_stop ON publish_sessions (stop_ms, node);
 )sql";
 
+constexpr std::string_view kSnapshotsSchema = R"sql(
+CREATE TABLE snapshot_configs (
+  account_id           TEXT NOT NULL,
+  domain_name          TEXT NOT NULL,
+  app_name             TEXT NOT NULL,
+  time_interval_s      BIGINT NOT NULL,
+  oss_endpoint         TEXT NOT NULL,
+  oss_bucket           TEXT NOT NULL,
+  overwrite_oss_object TEXT NOT NULL,
+  sequence_oss_object  TEXT NOT NULL,
+  callback             TEXT NOT NULL,
+  created_at_ms        BIGINT NOT NULL,
+  updated_at_ms        BIGINT NOT NULL,
+  PRIMARY KEY (account_id, domain_name, app_name)
+);
+CREATE TABLE snapshots (
+  account_id    TEXT NOT NULL,
+  domain_name   TEXT NOT NULL,
+  app_name      TEXT NOT NULL,
+  stream_name   TEXT NOT NULL,
+  oss_endpoint  TEXT NOT NULL,
+  oss_bucket    TEXT NOT NULL,
+  oss_object    TEXT NOT NULL,
+  is_overlay    BIGINT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, oss_bucket, oss_object)
+);
+CREATE INDEX snapshots_by_stream ON snapshots (account_id, domain_name, app_name, stream_name,
+                                               created_at_ms);
+CREATE INDEX snapshots_by_time ON snapshots (created_at_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -605,6 +637,7 @@ const std::vector<Migration>& AllMigrations() {
       {16, "slice intents of cluster nodes", kSliceIntentsSchema},
       {17, "forbidden streams (ForbidLiveStream)", kStreamBlocksSchema},
       {18, "publish sessions (DescribeLiveStreamsPublishList)", kPublishSessionsSchema},
+      {20, "snapshot configs and snapshots", kSnapshotsSchema},
   };
   return kMigrations;
 }

@@ -27,6 +27,9 @@ class SwitchableStore final : public storage::ObjectStore {
   Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) override {
     return down ? Down() : inner_.PutBytes(key, bytes);
   }
+  Status ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) override {
+    return down ? Down() : inner_.ReplaceBytes(key, bytes);
+  }
   Result<storage::ObjectInfo> Head(const std::string& key) override {
     if (down) return Error(Down());
     return inner_.Head(key);

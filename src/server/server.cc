@@ -65,6 +65,7 @@
 #include "server/retention.h"
 #include "server/router.h"
 #include "server/server_metrics.h"
+#include "server/snapshots.h"
 #include "server/stream_event_callbacks.h"
 
 namespace liverec::server {
@@ -195,6 +196,8 @@ struct Server::Impl {
   // Publish sessions (DescribeLiveStreamsPublishList), written beside the stream callbacks.
   std::unique_ptr<metadata::PublishHistoryRepository> publish_sessions;
   std::unique_ptr<PublishHistory> publish_history;
+  // Snapshots (docs/api/snapshots.md): their listener is the one stream_events wraps.
+  std::unique_ptr<Snapshots> snapshots;
   std::unique_ptr<ingest::StreamEventListener> stream_events;
   // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API, scheduled by
   // the RelayDriver on one strand of the workers (its timer runs there too), relayed by the
@@ -477,6 +480,7 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 
 void Server::Impl::PurgePastRetention() {
   server::PurgePastRetention(*db, *index_files, *publish_sessions, config.recording, clock.NowMs());
+  snapshots->PurgePastHistory(clock.NowMs());
 }
 
 // Replay protection on PostgreSQL: the shared nonce table's upkeep (ReplayProtection::Prune).
@@ -555,8 +559,8 @@ Result<uint16_t> Server::Impl::StartRtmp() {
         boost::asio::post(*events_strand, std::move(task));
       },
       publish_history.get());
-  stream_events =
-      std::make_unique<ingest::StreamEventListener>(*recorder, *stream_event_callbacks, clock);
+  stream_events = std::make_unique<ingest::StreamEventListener>(snapshots->Listener(*recorder),
+                                                                *stream_event_callbacks, clock);
   rtmp = std::make_unique<net::TcpServer>(
       *io,
       [this, limits](const std::string& peer) -> std::unique_ptr<net::ConnectionHandler> {
@@ -647,6 +651,8 @@ Result<StartInfo> Server::Start() {
     if (!made->public_base.empty()) bucket_urls[{bucket.endpoint, bucket.name}] = made->public_base;
     s.stores[{bucket.endpoint, bucket.name}] = std::move(made->store);
   }
+  s.snapshots = std::make_unique<Snapshots>(s.config, *s.db, *s.notify_configs, *s.outbox,
+                                            s.StoreLookupFn(), s.metrics.registry(), s.clock);
   auto credentials = Bootstrap(s.config, *s.tenants, s.clock, s.random);
   if (!credentials) return Error(credentials.error());
 
@@ -669,6 +675,7 @@ Result<StartInfo> Server::Start() {
   if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();
+  deps.snapshots = s.snapshots->ApiServices();
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
   if (s.config.callbacks.allow_private_addresses) {
     spdlog::warn(

@@ -35,6 +35,7 @@ constexpr std::array<std::string_view, 7> kRecordVariables = {
     "EndTime", "EscapedStartTime", "EscapedEndTime"};
 constexpr std::array<std::string_view, 4> kSliceVariables = {"AppName", "StreamName",
                                                              "UnixTimestamp", "Sequence"};
+constexpr std::array<std::string_view, 2> kOverwriteVariables = {"AppName", "StreamName"};
 constexpr std::array<std::string_view, 9> kIndexVariables = {
     "AppName", "StreamName",       "Date",           "Hour",         "Minute",
     "Second",  "EscapedStartTime", "EscapedEndTime", "UnixTimestamp"};
@@ -103,8 +104,10 @@ std::optional<std::string> CheckObjectTemplate(std::string_view tmpl, TemplateKi
     bool known = false;
     if (kind == TemplateKind::kRecord) {
       for (auto v : kRecordVariables) known |= v == name;
-    } else if (kind == TemplateKind::kSlice) {
+    } else if (kind == TemplateKind::kSlice || kind == TemplateKind::kSnapshotSequence) {
       for (auto v : kSliceVariables) known |= v == name;
+    } else if (kind == TemplateKind::kSnapshotOverwrite) {
+      for (auto v : kOverwriteVariables) known |= v == name;
     } else {
       for (auto v : kIndexVariables) known |= v == name;
     }
@@ -120,6 +123,13 @@ std::optional<std::string> CheckObjectTemplate(std::string_view tmpl, TemplateKi
   }
   if (kind == TemplateKind::kSlice && !(has_unix && has_sequence)) {
     return "it must contain {UnixTimestamp} and {Sequence}";
+  }
+  if (kind == TemplateKind::kSnapshotSequence && !(has_unix || has_sequence)) {
+    return "it must contain {UnixTimestamp} or {Sequence}";
+  }
+  if ((kind == TemplateKind::kSnapshotOverwrite || kind == TemplateKind::kSnapshotSequence) &&
+      !tmpl.ends_with(".jpg")) {
+    return "it must end in .jpg (snapshots are JPEG images)";
   }
   auto stand_in = [](std::string_view name) {
     return (name.empty() || name == "*") ? std::string(32, 's') : std::string(name);

@@ -19,6 +19,9 @@ enum class TemplateKind {
             //                  needs {UnixTimestamp} and {Sequence}
   kIndex,   // OssObject of an index file: {AppName} {StreamName} {Date} {Hour} {Minute}
             //                  {Second} {EscapedStartTime} {EscapedEndTime} {UnixTimestamp}
+  kSnapshotOverwrite,  // OverwriteOssObject: {AppName} {StreamName}; ends in ".jpg"
+  kSnapshotSequence,   // SequenceOssObject: {AppName} {StreamName} {UnixTimestamp} {Sequence};
+                       //                  needs {UnixTimestamp} or {Sequence}; ends in ".jpg"
 };
 
 struct TemplateValues {

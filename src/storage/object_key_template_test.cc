@@ -52,6 +52,19 @@ TEST(ObjectKeyTemplateTest, RefusesMissingAndUnknownVariables) {
       CheckObjectTemplate("r/{StartTime_{EndTime}", TemplateKind::kRecord, "a", "b", ".ts"));
 }
 
+TEST(ObjectKeyTemplateTest, SnapshotTemplatesNeedTheirVariablesAndAJpgName) {
+  using enum TemplateKind;
+  EXPECT_FALSE(CheckObjectTemplate("{AppName}/{StreamName}.jpg", kSnapshotOverwrite, "*", "", ""));
+  EXPECT_TRUE(CheckObjectTemplate("{AppName}/{Sequence}.jpg", kSnapshotOverwrite, "a", "", ""));
+  EXPECT_TRUE(CheckObjectTemplate("{AppName}/{StreamName}.png", kSnapshotOverwrite, "a", "", ""));
+  EXPECT_FALSE(CheckObjectTemplate("s/{AppName}/{StreamName}/{UnixTimestamp}.jpg",
+                                   kSnapshotSequence, "a", "", ""));
+  EXPECT_FALSE(
+      CheckObjectTemplate("s/{StreamName}_{Sequence}.jpg", kSnapshotSequence, "a", "", ""));
+  EXPECT_TRUE(CheckObjectTemplate("s/{AppName}/{StreamName}.jpg", kSnapshotSequence, "a", "", ""));
+  EXPECT_TRUE(CheckObjectTemplate("s/{Date}/{Sequence}.jpg", kSnapshotSequence, "a", "", ""));
+}
+
 TEST(ObjectKeyTemplateTest, RefusesTemplatesThatRenderToBadKeys) {
   auto check = [](std::string_view t) {
     return CheckObjectTemplate(t, TemplateKind::kRecord, "live", "s", ".mp4");

@@ -40,6 +40,10 @@ class ObjectStore {
   // Stores the bytes of the local file `path` under `key` (the file is left in place).
   virtual Status PutFile(const std::string& key, const std::string& path) = 0;
   virtual Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) = 0;
+  // Stores `bytes` under `key`, replacing an object stored there (the one exception to "never
+  // overwritten": overwrite-mode snapshots). As atomic and durable as PutBytes: a reader sees the
+  // old object or the new one whole. A folder of that name is still ObjectKeyConflict.
+  virtual Status ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) = 0;
   virtual Result<ObjectInfo> Head(const std::string& key) = 0;
   virtual Result<std::vector<uint8_t>> Get(const std::string& key) = 0;
   // Deleting a missing key is NoSuchKey.

@@ -51,6 +51,13 @@ Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& pa
 Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsBlockList(ActionContext& context, const Params& params);
 
+// Snapshots (docs/api/snapshots.md).
+Result<nlohmann::json> AddLiveAppSnapshotConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> UpdateLiveAppSnapshotConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DeleteLiveAppSnapshotConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveSnapshotConfig(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveStreamSnapshotInfo(ActionContext& context, const Params& params);
+
 // Pull-to-push relay tasks (docs/api/relay.md).
 Result<nlohmann::json> CreateLivePullToPush(ActionContext& context, const Params& params);
 Result<nlohmann::json> UpdateLivePullToPush(ActionContext& context, const Params& params);

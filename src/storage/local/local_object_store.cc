@@ -127,6 +127,16 @@ Status LocalObjectStore::PutBytes(const std::string& key, std::span<const uint8_
   });
 }
 
+Status LocalObjectStore::ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) {
+  LIVEREC_RETURN_IF_ERROR(CheckKey(key));
+  auto temp_path =
+      Stage([bytes](int fd, const std::string& path) { return WriteAll(fd, bytes, path); });
+  if (!temp_path) return temp_path.error();
+  Status published = Publish(key, *temp_path, /*replace=*/true);
+  if (!published.ok()) ::unlink(temp_path->c_str());
+  return published;
+}
+
 Status LocalObjectStore::Put(const std::string& key, const FillFn& fill) {
   LIVEREC_RETURN_IF_ERROR(CheckKey(key));
   // Cheap early answer before copying anything; Publish is what decides.
@@ -175,7 +185,8 @@ Result<std::string> LocalObjectStore::Stage(const FillFn& fill) const {
   return temp_path;
 }
 
-Status LocalObjectStore::Publish(const std::string& key, const std::string& temp_path) const {
+Status LocalObjectStore::Publish(const std::string& key, const std::string& temp_path,
+                                 bool replace) const {
   std::string path = PathOf(key);
   // Shared with other puts; a Delete of this store removes folders only while no put runs, so
   // the folders this put finds and fsyncs stay the ones its object is in.
@@ -183,7 +194,8 @@ Status LocalObjectStore::Publish(const std::string& key, const std::string& temp
   for (int attempt = 0; attempt < kPublishAttempts; ++attempt) {
     // The folders usually exist (every slice of a stream goes to the same one): the rename is
     // tried first, and they are made only when it says one is missing.
-    int err = RenameNoReplace(temp_path, path);
+    int err = replace ? (::rename(temp_path.c_str(), path.c_str()) == 0 ? 0 : errno)
+                      : RenameNoReplace(temp_path, path);
     if (err == 0) return SyncParents(key);
     if (err == ENOENT) {  // a folder is missing (new, or removed by a concurrent Delete)
       LIVEREC_RETURN_IF_ERROR(MakeParents(key));

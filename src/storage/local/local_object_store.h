@@ -59,6 +59,7 @@ class LocalObjectStore final : public ObjectStore {
 
   Status PutFile(const std::string& key, const std::string& path) override;
   Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) override;
+  Status ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   // Reads the whole object into memory: for small objects (playlists, tests).
   Result<std::vector<uint8_t>> Get(const std::string& key) override;
@@ -79,7 +80,8 @@ class LocalObjectStore final : public ObjectStore {
   // PutFile's fast path: a hard link to `path` in staging (no copy); nullopt when `path` is on
   // another file system, or the file system refuses hard links.
   Result<std::optional<std::string>> StageLink(const std::string& path) const;
-  Status Publish(const std::string& key, const std::string& temp_path) const;
+  // `replace`: an object at `key` is replaced (rename(2)) instead of refused.
+  Status Publish(const std::string& key, const std::string& temp_path, bool replace = false) const;
   Status MakeStaging() const;
   Status MakeParents(const std::string& key) const;
   Status SyncParents(const std::string& key) const;

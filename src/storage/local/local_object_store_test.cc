@@ -92,6 +92,16 @@ TEST_F(LocalObjectStoreTest, PutNeverOverwritesAnExistingObject) {
   EXPECT_EQ(*store.Get("a/x.m3u8"), Bytes("first"));
 }
 
+TEST_F(LocalObjectStoreTest, ReplaceBytesReplacesAnObjectButNotAFolder) {
+  LocalObjectStore store(root_.string());
+  ASSERT_TRUE(store.ReplaceBytes("snap/cam.jpg", Bytes("first")).ok());
+  ASSERT_TRUE(store.ReplaceBytes("snap/cam.jpg", Bytes("second")).ok());
+  EXPECT_EQ(*store.Get("snap/cam.jpg"), Bytes("second"));
+  EXPECT_EQ(store.ReplaceBytes("snap", Bytes("x")).code(), ErrorCode::kObjectKeyConflict);
+  EXPECT_EQ(store.ReplaceBytes("../x.jpg", Bytes("x")).code(), ErrorCode::kInvalidObjectName);
+  EXPECT_TRUE(std::filesystem::is_empty(store.StagingDir())) << "nothing left in staging";
+}
+
 TEST_F(LocalObjectStoreTest, AnObjectCannotTakeTheNameOfAFolder) {
   LocalObjectStore store(root_.string());
   ASSERT_TRUE(store.PutBytes("a/b", Bytes("inside")).ok());

@@ -130,10 +130,15 @@ Status S3ObjectStore::PutBytes(const std::string& key, std::span<const uint8_t> 
   return PutSingle(key, RequestBody{bytes}, digest);
 }
 
+Status S3ObjectStore::ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) {
+  LIVEREC_RETURN_IF_ERROR(CheckKey(key));
+  return PutSingle(key, RequestBody{bytes}, DigestBytes(bytes), /*replace=*/true);
+}
+
 Status S3ObjectStore::PutSingle(const std::string& key, const RequestBody& body,
-                                const PayloadDigest& digest) {
+                                const PayloadDigest& digest, bool replace) {
   for (;;) {
-    bool conditional = conditional_writes_.load();
+    bool conditional = !replace && conditional_writes_.load();
     HttpCall call{"PUT", urls_.ObjectUrl(key), ObjectHeadersForKey(key), body};
     call.headers.emplace_back("Content-MD5", digest.Md5Base64());
     call.headers.emplace_back("x-amz-content-sha256", digest.sha256_hex);

@@ -58,6 +58,8 @@ class S3ObjectStore final : public ObjectStore {
 
   Status PutFile(const std::string& key, const std::string& path) override;
   Status PutBytes(const std::string& key, std::span<const uint8_t> bytes) override;
+  // A plain PUT (no If-None-Match): S3 replaces an existing object atomically.
+  Status ReplaceBytes(const std::string& key, std::span<const uint8_t> bytes) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   // Reads the whole object into memory (at most kMaxGetBytes): for small objects.
   Result<std::vector<uint8_t>> Get(const std::string& key) override;
@@ -78,7 +80,8 @@ class S3ObjectStore final : public ObjectStore {
   // `own_etag` (a write of ours whose answer was lost, by an earlier call), false when it is
   // free; ObjectAlreadyExists when it holds anything else. An empty `own_etag` matches nothing.
   Result<bool> CheckFree(const std::string& key, const std::string& own_etag);
-  Status PutSingle(const std::string& key, const RequestBody& body, const PayloadDigest& digest);
+  Status PutSingle(const std::string& key, const RequestBody& body, const PayloadDigest& digest,
+                   bool replace = false);
   Status PutMultipart(const std::string& key, int fd, uint64_t size, const std::string& path);
   // Whether the object at `key` has `etag` (our own write, whose answer was lost).
   bool HasEtag(const std::string& key, const std::string& etag);
