@@ -18,6 +18,7 @@
 #include "metadata/notify_config_repository.h"
 #include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
+#include "metadata/record_usage_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
 #include "metadata/stream_block_repository.h"
@@ -110,6 +111,8 @@ struct ApiDependencies {
   // use it).
   recorder::LiveControls* live_controls = nullptr;
   StreamServices streams;
+  // Recording usage (DescribeLiveDomainRecordUsageData); null in tests that do not use it.
+  metadata::RecordUsageRepository* record_usage = nullptr;
   ClusterServices cluster;
   RelayServices relay;
   // Replay protection (the composition root chooses; must outlive the service). Null: the service

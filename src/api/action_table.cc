@@ -31,6 +31,7 @@ constexpr std::array kActions = {
     ActionEntry{"ResumeLiveStream", &actions::ResumeLiveStream},
     ActionEntry{"DescribeLiveStreamsBlockList", &actions::DescribeLiveStreamsBlockList},
     ActionEntry{"DescribeLiveStreamsPublishList", &actions::DescribeLiveStreamsPublishList},
+    ActionEntry{"DescribeLiveDomainRecordUsageData", &actions::DescribeLiveDomainRecordUsageData},
     ActionEntry{"CreateLivePullToPush", &actions::CreateLivePullToPush},
     ActionEntry{"UpdateLivePullToPush", &actions::UpdateLivePullToPush},
     ActionEntry{"DeleteLivePullToPush", &actions::DeleteLivePullToPush},

@@ -104,6 +104,9 @@ struct TestingConfig {
   std::vector<std::string> public_addresses;
   // The lowest [cluster] lease_seconds allowed (production: kMinLeaseSeconds).
   int64_t min_lease_seconds = kMinLeaseSeconds;
+  // How often each node writes its recording usage (DescribeLiveDomainRecordUsageData); production:
+  // a minute.
+  int64_t usage_sample_ms = 60'000;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).

@@ -66,6 +66,7 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["http_idle_timeout_s"], t.http_idle_timeout_s, "testing.http_idle_timeout_s");
   in.ReadStrings(node["public_addresses"], t.public_addresses, "testing.public_addresses");
   in.Read(node["min_lease_seconds"], t.min_lease_seconds, "testing.min_lease_seconds");
+  in.Read(node["usage_sample_ms"], t.usage_sample_ms, "testing.usage_sample_ms");
 }
 
 void ReadCluster(const TomlView& node, ClusterConfig& c, TomlReader& in) {
