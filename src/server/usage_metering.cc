@@ -31,11 +31,15 @@ void UsageMetering::Start(boost::asio::io_context& io, boost::asio::thread_pool&
   if (period.count() != kPeriodMs) {
     spdlog::warn("testing section enabled: recording usage written every {} ms", period.count());
   }
-  timer_ = std::make_unique<boost::asio::steady_timer>(io);
+  {
+    std::lock_guard lock(timer_mutex_);
+    timer_ = std::make_unique<boost::asio::steady_timer>(io);
+  }
   Schedule();
 }
 
 void UsageMetering::Schedule() {
+  std::lock_guard lock(timer_mutex_);
   if (stopping_ || !timer_) return;
   timer_->expires_after(period_);
   timer_->async_wait([this](const boost::system::error_code& ec) {
@@ -48,10 +52,14 @@ void UsageMetering::Schedule() {
 }
 
 void UsageMetering::Stop() {
+  std::lock_guard lock(timer_mutex_);
   stopping_ = true;
   if (timer_) timer_->cancel();
 }
 
-void UsageMetering::DropTimer() { timer_.reset(); }
+void UsageMetering::DropTimer() {
+  std::lock_guard lock(timer_mutex_);
+  timer_.reset();
+}
 
 }  // namespace liverec::server

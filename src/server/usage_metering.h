@@ -5,12 +5,14 @@
 // [testing] usage_sample_ms. A failed write is logged and its rows are written with the next
 // (up to kMaxPendingRows; older ones are dropped, logged).
 // Thread-safety: Sample on one thread at a time (the timer's worker, or the owner once the
-// workers are joined); Start, Stop and DropTimer on the owner's thread.
+// workers are joined); Start, Stop and DropTimer on the owner's thread (the timer is guarded
+// against the worker rescheduling it meanwhile).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,7 @@ class UsageMetering {
   const std::string node_;
   std::vector<metadata::UsageMinuteRow> pending_;
   boost::asio::thread_pool* workers_ = nullptr;
+  std::mutex timer_mutex_;  // the timer: rescheduled by a worker, stopped by the owner
   std::unique_ptr<boost::asio::steady_timer> timer_;
   std::chrono::milliseconds period_{60'000};
   std::atomic<bool> stopping_{false};
