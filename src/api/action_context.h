@@ -18,6 +18,7 @@
 #include "metadata/notify_config_repository.h"
 #include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
+#include "metadata/record_usage_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
 #include "metadata/snapshot_config_repository.h"
@@ -121,6 +122,8 @@ struct ApiDependencies {
   // use it).
   recorder::LiveControls* live_controls = nullptr;
   StreamServices streams;
+  // Recording usage (DescribeLiveDomainRecordUsageData); null in tests that do not use it.
+  metadata::RecordUsageRepository* record_usage = nullptr;
   ClusterServices cluster;
   RelayServices relay;
   SnapshotServices snapshots;

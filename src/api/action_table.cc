@@ -36,6 +36,7 @@ constexpr std::array kActions = {
     ActionEntry{"DeleteLiveAppSnapshotConfig", &actions::DeleteLiveAppSnapshotConfig},
     ActionEntry{"DescribeLiveSnapshotConfig", &actions::DescribeLiveSnapshotConfig},
     ActionEntry{"DescribeLiveStreamSnapshotInfo", &actions::DescribeLiveStreamSnapshotInfo},
+    ActionEntry{"DescribeLiveDomainRecordUsageData", &actions::DescribeLiveDomainRecordUsageData},
     ActionEntry{"CreateLivePullToPush", &actions::CreateLivePullToPush},
     ActionEntry{"UpdateLivePullToPush", &actions::UpdateLivePullToPush},
     ActionEntry{"DeleteLivePullToPush", &actions::DeleteLivePullToPush},

@@ -57,10 +57,12 @@ Status RequireRelayDependencies(const ActionContext& context) {
 Result<std::string> ParseRelayRegion(const Params& params) {
   auto region = params.Required("Region");
   if (!region) return Error(region.error());
-  if (std::find(kRegions.begin(), kRegions.end(), *region) == kRegions.end()) {
-    return Error(ErrorCode::kInvalidRegionMalformed);
-  }
+  if (!IsLiveRegion(*region)) return Error(ErrorCode::kInvalidRegionMalformed);
   return *region;
+}
+
+bool IsLiveRegion(std::string_view region) {
+  return std::find(kRegions.begin(), kRegions.end(), region) != kRegions.end();
 }
 
 Result<std::string> ParseTaskId(const Params& params) {

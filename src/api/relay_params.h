@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,8 @@ Status RequireRelayDependencies(const ActionContext& context);
 
 // Region (required): one of the cloud's five live centres (docs/api/relay.md).
 Result<std::string> ParseRelayRegion(const Params& params);
+// Whether `region` is one of those five.
+bool IsLiveRegion(std::string_view region);
 
 // TaskId (required): at most 64 characters of [A-Za-z0-9_-].
 Result<std::string> ParseTaskId(const Params& params);

@@ -243,6 +243,10 @@ void Validate(Config& config, Problems& problems) {
       (config.testing.http_idle_timeout_s < 1 || config.testing.http_idle_timeout_s > 3600)) {
     problems.push_back("testing.http_idle_timeout_s: must be 1-3600");
   }
+  if (config.testing.enabled &&
+      (config.testing.usage_sample_ms < 100 || config.testing.usage_sample_ms > 60'000)) {
+    problems.push_back("testing.usage_sample_ms: must be 100-60000");
+  }
   for (const auto& address : config.testing.public_addresses) {
     unsigned char bytes[16];
     if (inet_pton(AF_INET, address.c_str(), bytes) != 1 &&

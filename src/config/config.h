@@ -106,6 +106,9 @@ struct TestingConfig {
   int64_t min_lease_seconds = kMinLeaseSeconds;
   // The lowest TimeInterval of a snapshot config (production: 5).
   int64_t min_snapshot_interval_s = 5;
+  // How often each node writes its recording usage (DescribeLiveDomainRecordUsageData); production:
+  // a minute.
+  int64_t usage_sample_ms = 60'000;
 };
 
 // Pull-to-push relay tasks (docs/api/relay.md).

@@ -68,6 +68,7 @@ void ReadTesting(const TomlView& node, TestingConfig& t, TomlReader& in) {
   in.Read(node["min_lease_seconds"], t.min_lease_seconds, "testing.min_lease_seconds");
   in.Read(node["min_snapshot_interval_s"], t.min_snapshot_interval_s,
           "testing.min_snapshot_interval_s");
+  in.Read(node["usage_sample_ms"], t.usage_sample_ms, "testing.usage_sample_ms");
 }
 
 void ReadCluster(const TomlView& node, ClusterConfig& c, TomlReader& in) {

@@ -208,6 +208,22 @@ http_idle_timeout_s = 2
   std::remove(file.c_str());
 }
 
+TEST(ConfigTest, TheUsageSamplePeriodIsAMinuteUnlessTheTestingSectionShortensIt) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->testing.usage_sample_ms, 60'000);
+  std::string file = WriteTemp("[testing]\nenabled = true\nusage_sample_ms = 200\n");
+  auto config = LoadConfig({.file = file});
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->testing.usage_sample_ms, 200);
+  std::remove(file.c_str());
+  file = WriteTemp("[testing]\nenabled = true\nusage_sample_ms = 10\n");
+  config = LoadConfig({.file = file});
+  ASSERT_FALSE(config.has_value());
+  EXPECT_NE(config.error().Message().find("testing.usage_sample_ms"), std::string::npos);
+  std::remove(file.c_str());
+}
+
 TEST(ConfigTest, TheTsMuxerIsTheOwnByDefaultLibavformatOnRequestAndNothingElse) {
   auto defaults = LoadConfig({});
   ASSERT_TRUE(defaults.has_value());

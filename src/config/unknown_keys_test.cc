@@ -158,6 +158,7 @@ min_delay_time_s = 1
 min_cycle_duration_s = 60
 min_slice_duration_s = 1
 min_retry_interval_s = 1
+usage_sample_ms = 1000
 min_snapshot_interval_s = 1
 [snapshots]
 workers = 2

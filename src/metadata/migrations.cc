@@ -613,6 +613,39 @@ CREATE INDEX snapshots_by_stream ON snapshots (account_id, domain_name, app_name
 CREATE INDEX snapshots_by_time ON snapshots (created_at_ms);
 )sql";
 
+// DescribeLiveDomainRecordUsageData (docs/api/usage.md): each node's recording usage per minute
+// (record_fmt '' = streams recorded in any format), and the hourly (period_s 3600) and daily
+// (86400) roll-ups summed over the nodes (domain_name '' = all the account's domains), with how
+// far each roll-up has got.
+constexpr std::string_view kRecordUsageSchema = R"sql(
+CREATE TABLE record_usage_minutes (
+  account_id  TEXT NOT NULL,
+  minute_ms   BIGINT NOT NULL,
+  domain_name TEXT NOT NULL,
+  record_fmt  TEXT NOT NULL,
+  node        TEXT NOT NULL,
+  peak        BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, minute_ms, domain_name, record_fmt, node)
+);
+CREATE INDEX record_usage_minutes_by_time ON record_usage_minutes (minute_ms);
+CREATE TABLE record_usage_rollups (
+  period_s    BIGINT NOT NULL,
+  account_id  TEXT NOT NULL,
+  start_ms    BIGINT NOT NULL,
+  domain_name TEXT NOT NULL,
+  record_fmt  TEXT NOT NULL,
+  peak        BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  PRIMARY KEY (period_s, account_id, start_ms, domain_name, record_fmt)
+);
+CREATE INDEX record_usage_rollups_by_time ON record_usage_rollups (period_s, start_ms);
+CREATE TABLE record_usage_marks (
+  period_s BIGINT PRIMARY KEY,
+  until_ms BIGINT NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -637,6 +670,7 @@ const std::vector<Migration>& AllMigrations() {
       {16, "slice intents of cluster nodes", kSliceIntentsSchema},
       {17, "forbidden streams (ForbidLiveStream)", kStreamBlocksSchema},
       {18, "publish sessions (DescribeLiveStreamsPublishList)", kPublishSessionsSchema},
+      {19, "recording usage (DescribeLiveDomainRecordUsageData)", kRecordUsageSchema},
       {20, "snapshot configs and snapshots", kSnapshotsSchema},
   };
   return kMigrations;

@@ -106,6 +106,15 @@ Result<int64_t> TenantRepository::CountDomains(const std::string& account_id) {
   return AsInt(rows->front()[0]);
 }
 
+Result<std::vector<std::string>> TenantRepository::ListDomainNames(const std::string& account_id) {
+  auto rows = db_.Query("SELECT domain_name FROM domains WHERE account_id = ? ORDER BY domain_name",
+                        {account_id});
+  if (!rows) return Error(rows.error());
+  std::vector<std::string> names;
+  for (const auto& r : *rows) names.push_back(AsText(r[0]));
+  return names;
+}
+
 Status TenantRepository::ReplaceBuckets(const std::vector<BucketRow>& buckets) {
   int64_t now = clock_.NowMs();
   return db_.InTransaction([&](SqlSession& session) -> Status {

@@ -37,6 +37,8 @@ class TenantRepository {
   // The account that declared `alias` as an ingest alias of one of its domains, if any.
   Result<std::optional<std::string>> FindAliasOwner(const std::string& alias);
   Result<int64_t> CountDomains(const std::string& account_id);
+  // The domains `account_id` declared, by name.
+  Result<std::vector<std::string>> ListDomainNames(const std::string& account_id);
 
   // Replaces every bucket of every account with `buckets`, in one transaction.
   Status ReplaceBuckets(const std::vector<BucketRow>& buckets);

@@ -10,6 +10,7 @@
 #include "ingest/stream_registry.h"
 #include "recorder/ingest_record_choice.h"
 #include "recorder/live_recording.h"
+#include "recorder/metered_recording.h"
 #include "recorder/on_demand_gate.h"
 #include "recorder/rule_matcher.h"
 #include "recorder/spool_orphans.h"
@@ -245,9 +246,13 @@ std::unique_ptr<ingest::StreamObserver> Recorder::StartRecording(
   lane->Post([lane, finisher, plan, publish_ms = deps_.clock.NowMs()] {
     lane->Begin(plan, publish_ms, finisher);
   });
-  return std::make_unique<StreamRecorder>(
+  UsageStream usage{info.account_id, id.domain, {}};
+  for (const auto& f : plan.formats) usage.formats.push_back(f.format);
+  auto recording = std::make_unique<StreamRecorder>(
       std::move(plan), deps_.spool, std::move(finisher), std::move(lane), deps_.clock, deps_.random,
       previous_end, on_slice_end, deps_.metrics, ConfigChangeLimits{}, deps_.ts_muxer);
+  if (!deps_.usage) return recording;
+  return std::make_unique<MeteredRecording>(*deps_.usage, std::move(usage), std::move(recording));
 }
 
 Result<int> Recorder::Recover() {

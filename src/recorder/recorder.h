@@ -27,6 +27,7 @@
 #include "recorder/live_recording.h"
 #include "recorder/on_demand_decider.h"
 #include "recorder/recorder_metrics.h"
+#include "recorder/recording_usage_meter.h"
 #include "recorder/spool.h"
 #include "recorder/stream_lanes.h"
 #include "recorder/stream_recorder.h"
@@ -63,6 +64,8 @@ struct RecorderDependencies {
   cluster::StreamLeases* recording_leases = nullptr;
   // What writes the TS slices ([recording] ts_muxer).
   media::ts::TsMuxerKind ts_muxer = media::ts::TsMuxerKind::kOwn;
+  // Counts every recording's time (DescribeLiveDomainRecordUsageData); null: nothing counts.
+  RecordingUsageMeter* usage = nullptr;
 };
 
 class Recorder final : public ingest::PublishListener {

@@ -8,9 +8,11 @@ namespace liverec::server {
 
 void PurgePastRetention(metadata::SqlDatabase& db, metadata::IndexFileRepository& index_files,
                         metadata::PublishHistoryRepository& publish_sessions,
+                        metadata::RecordUsageRepository& usage,
                         const config::RecordingConfig& recording, int64_t now_ms) {
   constexpr int64_t kDayMs = 24 * 3600'000LL;
   int64_t slices = 0, files = 0, sessions = 0;
+  metadata::UsagePurge usage_rows;
   auto ran = cluster::RunOnOneNode(db, cluster::kRetentionJob, [&]() -> Status {
     auto purged = index_files.PurgeSlicesBefore(now_ms - recording.slice_retention_days * kDayMs);
     if (!purged) return purged.error();
@@ -21,13 +23,22 @@ void PurgePastRetention(metadata::SqlDatabase& db, metadata::IndexFileRepository
     purged = publish_sessions.Purge(now_ms - recording.publish_history_days * kDayMs);
     if (!purged) return purged.error();
     sessions = *purged;
+    // Rolled up before the minutes go.
+    auto rolled = usage.RollUp(now_ms);
+    if (!rolled) return rolled.error();
+    auto usage_purged = usage.Purge(now_ms);
+    if (!usage_purged) return usage_purged.error();
+    usage_rows = *usage_purged;
     return Status::Ok();
   });
   if (!ran) {
     spdlog::warn("retention: {}", ran.error().ToString());
-  } else if (slices > 0 || files > 0 || sessions > 0) {
-    spdlog::info("retention: purged {} slice rows, {} index-file records and {} publish sessions",
-                 slices, files, sessions);
+  } else if (slices > 0 || files > 0 || sessions > 0 || usage_rows.minutes > 0 ||
+             usage_rows.rollups > 0) {
+    spdlog::info(
+        "retention: purged {} slice rows, {} index-file records, {} publish sessions and {} "
+        "minute and {} hour/day rows of recording usage",
+        slices, files, sessions, usage_rows.minutes, usage_rows.rollups);
   }
 }
 

@@ -67,6 +67,7 @@
 #include "server/server_metrics.h"
 #include "server/snapshots.h"
 #include "server/stream_event_callbacks.h"
+#include "server/usage_metering.h"
 
 namespace liverec::server {
 
@@ -198,6 +199,7 @@ struct Server::Impl {
   std::unique_ptr<PublishHistory> publish_history;
   // Snapshots (docs/api/snapshots.md): their listener is the one stream_events wraps.
   std::unique_ptr<Snapshots> snapshots;
+  std::unique_ptr<UsageMetering> usage;  // recording usage (DescribeLiveDomainRecordUsageData)
   std::unique_ptr<ingest::StreamEventListener> stream_events;
   // Pull-to-push relay tasks (docs/api/relay.md): stored and answered by the API, scheduled by
   // the RelayDriver on one strand of the workers (its timer runs there too), relayed by the
@@ -341,6 +343,10 @@ Status Server::Impl::StartRecording() {
   recorder_deps.ts_muxer = config.recording.ts_muxer == "libavformat"
                                ? media::ts::TsMuxerKind::kLibavformat
                                : media::ts::TsMuxerKind::kOwn;
+  recorder_deps.usage = &usage->meter();
+  usage->Start(*io, *workers,
+               std::chrono::milliseconds(config.testing.enabled ? config.testing.usage_sample_ms
+                                                                : UsageMetering::kPeriodMs));
   if (cluster_node) {  // every write of a stream's recording fenced by its recording lease
     recorder_deps.recording_leases = &cluster_node->record_leases();
     cycles->SetLeases(&cluster_node->record_leases());
@@ -479,7 +485,8 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 }
 
 void Server::Impl::PurgePastRetention() {
-  server::PurgePastRetention(*db, *index_files, *publish_sessions, config.recording, clock.NowMs());
+  server::PurgePastRetention(*db, *index_files, *publish_sessions, usage->repository(),
+                             config.recording, clock.NowMs());
   snapshots->PurgePastHistory(clock.NowMs());
 }
 
@@ -601,10 +608,12 @@ Server::~Server() {
   s.callback_timer.reset();
   s.retention_timer.reset();
   s.replay_timer.reset();
+  if (s.usage) s.usage->DropTimer();
   s.io.reset();
   if (s.workers) s.workers->join();
   if (s.uploads) s.uploads->join();  // the slices the last tasks queued
   if (s.closers) s.closers->join();  // the cycles the last slices closed
+  if (s.usage) s.usage->Sample();    // the recordings that just ended
   if (s.recorder && s.recorder->lanes().QueuedSlices() > 0) {
     spdlog::warn(
         "shutdown: {} slices wait in the spool (their bucket is unreachable); they are "
@@ -640,6 +649,8 @@ Result<StartInfo> Server::Start() {
   s.streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s.db);
   s.stream_blocks = std::make_unique<metadata::StreamBlockRepository>(*s.db);
   s.publish_sessions = std::make_unique<metadata::PublishHistoryRepository>(*s.db);
+  s.usage = std::make_unique<UsageMetering>(*s.db, s.clock,
+                                            s.cluster_node ? s.config.cluster.node_id : NodeName());
   s.ingest_policy.forbidden = BlockListCheck(*s.stream_blocks, s.clock);
   s.relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s.db);
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
@@ -670,6 +681,7 @@ Result<StartInfo> Server::Start() {
   deps.notify_configs = s.notify_configs.get();
   deps.callback_outbox = s.callback_outbox.get();
   deps.live_controls = s.live_controls.get();
+  deps.record_usage = &s.usage->repository();
   deps.streams = {&s.registry, s.streams_notify_configs.get(), s.stream_blocks.get(),
                   s.publish_sessions.get(), s.config.recording.publish_history_days * kDayMs};
   if (s.cluster_streams) deps.cluster = s.cluster_streams->services();
@@ -780,6 +792,7 @@ void Server::Stop() {
   if (impl_->callback_timer) impl_->callback_timer->cancel();
   if (impl_->retention_timer) impl_->retention_timer->cancel();
   if (impl_->replay_timer) impl_->replay_timer->cancel();
+  if (impl_->usage) impl_->usage->Stop();
   if (impl_->io) impl_->io->stop();
 }
 

@@ -46,6 +46,10 @@ Result<nlohmann::json> DeleteLiveStreamsNotifyUrlConfig(ActionContext& context,
                                                         const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsPublishList(ActionContext& context, const Params& params);
+
+// Recording usage (docs/api/usage.md).
+Result<nlohmann::json> DescribeLiveDomainRecordUsageData(ActionContext& context,
+                                                         const Params& params);
 // Moderation (docs/api/moderation.md).
 Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);
