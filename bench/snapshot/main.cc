@@ -65,8 +65,12 @@ Input ReadMp4(const std::string& path, CodecId codec) {
   AVPacket* packet = av_packet_alloc();
   while (av_read_frame(format, packet) >= 0) {
     if (packet->flags & AV_PKT_FLAG_KEY) {
-      input.keyframes.push_back(MediaPacket{TrackKind::kVideo, codec, packet->dts, packet->pts,
-                                            true, {packet->data, packet->data + packet->size}});
+      input.keyframes.push_back(MediaPacket{TrackKind::kVideo,
+                                            codec,
+                                            packet->dts,
+                                            packet->pts,
+                                            true,
+                                            {packet->data, packet->data + packet->size}});
     }
     av_packet_unref(packet);
   }
@@ -89,17 +93,17 @@ int main(int argc, char** argv) {
   app.add_option("--peer-runs", peer_runs, "ffmpeg processes per codec");
   CLI11_PARSE(app, argc, argv);
 
-  const auto dir = std::filesystem::temp_directory_path() /
-                   fmt::format("liverec-snapshot-bench-{}", ::getpid());
+  const auto dir =
+      std::filesystem::temp_directory_path() / fmt::format("liverec-snapshot-bench-{}", ::getpid());
   std::filesystem::create_directories(dir);
   struct Codec {
     const char* name;
     CodecId id;
     const char* encoder;
   };
-  for (const Codec& codec : {Codec{"h264", CodecId::kH264, "libx264 -preset veryfast"},
-                             Codec{"hevc", CodecId::kHevc,
-                                   "libx265 -preset veryfast -x265-params log-level=none"}}) {
+  for (const Codec& codec :
+       {Codec{"h264", CodecId::kH264, "libx264 -preset veryfast"},
+        Codec{"hevc", CodecId::kHevc, "libx265 -preset veryfast -x265-params log-level=none"}}) {
     const std::string mp4 = (dir / fmt::format("{}.mp4", codec.name)).string();
     // Every frame a keyframe: each packet is one snapshot's input, like a live stream's IDR.
     if (Run(fmt::format("ffmpeg -v error -y -f lavfi -i testsrc2=size={}:rate=25 -frames:v {} "
@@ -135,10 +139,11 @@ int main(int argc, char** argv) {
       }
     }
     const double peer_ms = (ChildrenCpuSeconds() - before) * 1000 / peer_runs;
-    std::printf("%s %s: liverec %.2f ms CPU per snapshot (%zu snapshots, %.0f kB each); "
-                "ffmpeg process %.2f ms; ratio liverec/ffmpeg %.3f\n",
-                codec.name, size.c_str(), ours_ms, input.keyframes.size(),
-                bytes / 1024.0 / input.keyframes.size(), peer_ms, ours_ms / peer_ms);
+    std::printf(
+        "%s %s: liverec %.2f ms CPU per snapshot (%zu snapshots, %.0f kB each); "
+        "ffmpeg process %.2f ms; ratio liverec/ffmpeg %.3f\n",
+        codec.name, size.c_str(), ours_ms, input.keyframes.size(),
+        bytes / 1024.0 / input.keyframes.size(), peer_ms, ours_ms / peer_ms);
   }
   std::filesystem::remove_all(dir);
   return 0;

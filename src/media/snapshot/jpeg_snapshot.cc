@@ -2,11 +2,13 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/mem.h>
+#include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 }
 
@@ -78,28 +80,51 @@ Result<FramePtr> Decode(const CodecConfig& video, const MediaPacket& keyframe) {
   return frame;
 }
 
-// `frame` as full-range 8-bit 4:2:0, the JPEG encoder's input.
+// The non-deprecated twin of a "J" (full-range) pixel format, and whether it was one: libswscale
+// warns on every context made with a J format, and takes the range separately instead.
+std::pair<AVPixelFormat, bool> WithoutJ(AVPixelFormat format) {
+  switch (format) {
+    case AV_PIX_FMT_YUVJ420P:
+      return {AV_PIX_FMT_YUV420P, true};
+    case AV_PIX_FMT_YUVJ422P:
+      return {AV_PIX_FMT_YUV422P, true};
+    case AV_PIX_FMT_YUVJ444P:
+      return {AV_PIX_FMT_YUV444P, true};
+    default:
+      return {format, false};
+  }
+}
+
+// `frame` as full-range 8-bit 4:2:0 (AV_PIX_FMT_YUV420P marked AVCOL_RANGE_JPEG), the JPEG
+// encoder's input.
 Result<FramePtr> ToJpegPixels(const AVFrame& frame) {
   FramePtr out(av_frame_alloc());
   if (!out) return Error(Libav("allocate a frame", AVERROR(ENOMEM)));
-  out->format = AV_PIX_FMT_YUVJ420P;
+  out->format = AV_PIX_FMT_YUV420P;
+  out->color_range = AVCOL_RANGE_JPEG;
   out->width = frame.width;
   out->height = frame.height;
   if (int err = av_frame_get_buffer(out.get(), 0); err < 0) return Error(Libav("allocate", err));
-  std::unique_ptr<SwsContext, SwsFree> sws(sws_getContext(
-      frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), out->width, out->height,
-      AV_PIX_FMT_YUVJ420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
-  if (!sws) {
+  const auto [source_format, j_format] = WithoutJ(static_cast<AVPixelFormat>(frame.format));
+  // The source's range as the stream signals it (limited unless it says full), to full range:
+  // set before the context is made, so that a 4:2:0 source is converted rather than copied.
+  const bool source_full = j_format || frame.color_range == AVCOL_RANGE_JPEG;
+  std::unique_ptr<SwsContext, SwsFree> sws(sws_alloc_context());
+  if (!sws) return Error(Libav("allocate a converter", AVERROR(ENOMEM)));
+  av_opt_set_int(sws.get(), "srcw", frame.width, 0);
+  av_opt_set_int(sws.get(), "srch", frame.height, 0);
+  av_opt_set_int(sws.get(), "src_format", source_format, 0);
+  av_opt_set_int(sws.get(), "src_range", source_full ? 1 : 0, 0);
+  av_opt_set_int(sws.get(), "dstw", out->width, 0);
+  av_opt_set_int(sws.get(), "dsth", out->height, 0);
+  av_opt_set_int(sws.get(), "dst_format", AV_PIX_FMT_YUV420P, 0);
+  av_opt_set_int(sws.get(), "dst_range", 1, 0);
+  av_opt_set_int(sws.get(), "sws_flags", SWS_BILINEAR, 0);
+  if (sws_init_context(sws.get(), nullptr, nullptr) < 0) {
     return Error(ErrorCode::kMediaUnsupported, "",
                  std::string("snapshot: cannot convert pixel format ") +
                      av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame.format)));
   }
-  // The source's range as the stream signals it (limited unless it says full), to full range.
-  const bool source_full =
-      frame.color_range == AVCOL_RANGE_JPEG || frame.format == AV_PIX_FMT_YUVJ420P;
-  const int* coefficients = sws_getCoefficients(SWS_CS_DEFAULT);
-  sws_setColorspaceDetails(sws.get(), coefficients, source_full ? 1 : 0, coefficients, 1, 0,
-                           1 << 16, 1 << 16);
   sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, out->data, out->linesize);
   return out;
 }
@@ -111,6 +136,8 @@ Result<std::vector<uint8_t>> EncodeJpeg(const AVFrame& picture, int quality) {
   if (!context) return Error(Libav("allocate an encoder", AVERROR(ENOMEM)));
   context->width = picture.width;
   context->height = picture.height;
+  // The full-range twin of the picture's format: what the MJPEG encoder takes as standard JPEG
+  // (the same planes; only libswscale is kept from the deprecated name).
   context->pix_fmt = AV_PIX_FMT_YUVJ420P;
   context->time_base = AVRational{1, 25};
   context->flags |= AV_CODEC_FLAG_QSCALE;
@@ -121,6 +148,7 @@ Result<std::vector<uint8_t>> EncodeJpeg(const AVFrame& picture, int quality) {
   }
   FramePtr frame(av_frame_clone(&picture));
   if (!frame) return Error(Libav("clone a frame", AVERROR(ENOMEM)));
+  frame->format = AV_PIX_FMT_YUVJ420P;
   frame->quality = context->global_quality;
   frame->pict_type = AV_PICTURE_TYPE_I;
   frame->pts = 0;
