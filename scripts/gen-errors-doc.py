@@ -19,12 +19,16 @@ out = [
 for name, code, http, msg in rows:
     text = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', msg)).replace('\\"', '"')
     out.append(f"| `{code}` | {http} | {text} |")
-out += [
-    "",
-    "Not every code is an API answer: `InvalidConfiguration` is how `liverec serve` reports a config",
-    "it cannot use (every problem at once) before it starts, and `DirectoryInUse` how it refuses a",
-    "data directory (or spool) another running server holds",
-    "([operations.md](operations.md#one-server-per-data-directory)); the storage and media codes",
-    "describe failures of recording and ingest, reported in logs, callbacks and task states.", "",
-]
-(root / "docs/errors.md").write_text("\n".join(out))
+# The prose after the table is written by hand: kept as it is (a first run writes a stub).
+doc = root / "docs/errors.md"
+tail = ["", "Not every code is an API answer: see [operations.md](operations.md).", ""]
+if doc.exists():
+    lines = doc.read_text().split("\n")
+    header = lines.index("|---|---|---|") if "|---|---|---|" in lines else None
+    if header is not None:
+        end = header + 1
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        tail = lines[end:]
+out += tail
+doc.write_text("\n".join(out))
