@@ -160,7 +160,7 @@ Result<std::optional<bool>> ParseRelaySwitch(const Params& params, const char* n
   if (value.empty()) return std::optional<bool>();
   if (value == "yes" || value == "true") return std::optional<bool>(true);
   if (value == "no" || value == "false") return std::optional<bool>(false);
-  return Error(malformed, "", fmt::format("Use yes or no for {}.", name));
+  return Error(malformed);  // the catalogue's message names the parameter and the values
 }
 
 Result<std::optional<std::string>> ParseRelayAuthKey(const Params& params) {
