@@ -107,7 +107,10 @@ TEST_F(RelayActionsTest, CreateStoresEveryFieldAndDescribeAnswersInTheSpecsShape
                  {"Offset", "15"},
                  {"FileIndex", "1"},
                  {"RetryCount", "0"},
-                 {"RetryInterval", "300"}});
+                 {"RetryInterval", "300"},
+                 {"ReqAuth", "yes"},
+                 {"AuthKey", "K3yOfSixteenPlus"},
+                 {"NotifyItemSwitch", "YES"}});
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ((*r)["RetCode"], 0);
   EXPECT_EQ((*r)["Description"], "OK");
@@ -138,6 +141,9 @@ TEST_F(RelayActionsTest, CreateStoresEveryFieldAndDescribeAnswersInTheSpecsShape
               {"SourceUrls", {"http://files.example.com/a.mp4", "https://files.example.com/b.flv"}},
               {"DstUrl", "rtmp://dst.example.com/live/out"},
               {"CallbackURL", "https://hooks.example.net/relay"},
+              {"ReqAuth", "yes"},
+              {"AuthKey", "K3yOfSixteenPlus"},
+              {"NotifyItemSwitch", "yes"},
               {"RepeatNumber", -1},
               {"Offset", 15},
               {"FileIndex", 1},
@@ -155,6 +161,93 @@ TEST_F(RelayActionsTest, DefaultsAreTheSpecs) {
   EXPECT_EQ(info["FileIndex"], 0);
   EXPECT_EQ(info["RetryCount"], 3);
   EXPECT_EQ(info["RetryInterval"], 60);
+  EXPECT_EQ(info["ReqAuth"], "no");
+  EXPECT_EQ(info["AuthKey"], "");
+  EXPECT_EQ(info["NotifyItemSwitch"], "no");
+}
+
+TEST_F(RelayActionsTest, ReqAuthAndNotifyItemSwitchTakeYesNoTrueFalseInAnyCase) {
+  const std::vector<std::pair<std::string, std::string>> spellings = {
+      {"yes", "yes"}, {"Yes", "yes"}, {"TRUE", "yes"}, {"true", "yes"},
+      {"no", "no"},   {"NO", "no"},   {"False", "no"}, {"", "no"}};
+  int n = 0;
+  for (const auto& [sent, shown] : spellings) {
+    std::string id =
+        Create(LiveTask({{"DstUrl", "rtmp://dst.example.com/live/" + std::to_string(++n)},
+                         {"ReqAuth", sent},
+                         {"AuthKey", "abcdefghijklmnop"},
+                         {"NotifyItemSwitch", sent}}));
+    json info = Describe(id)["TaskInfo"];
+    EXPECT_EQ(info["ReqAuth"], shown) << sent;
+    EXPECT_EQ(info["NotifyItemSwitch"], shown) << sent;
+    EXPECT_EQ(info["AuthKey"], "abcdefghijklmnop") << "a key without ReqAuth is kept";
+    ASSERT_EQ(Code(Command(&actions::DeleteLivePullToPush, id)), "OK");
+  }
+  // The longest key: 64 letters and digits.
+  std::string key64(64, 'k');
+  std::string id = Create(LiveTask({{"ReqAuth", "yes"}, {"AuthKey", key64}}));
+  EXPECT_EQ(Describe(id)["TaskInfo"]["AuthKey"], key64);
+}
+
+TEST_F(RelayActionsTest, ReqAuthNeedsAWellFormedAuthKey) {
+  const std::vector<std::pair<ParamMap, std::string>> cases = {
+      {{{"ReqAuth", "yes"}}, "MissingAuthKey"},
+      {{{"ReqAuth", "true"}, {"AuthKey", ""}}, "MissingAuthKey"},
+      {{{"ReqAuth", "1"}}, "InvalidReqAuth.Malformed"},
+      {{{"ReqAuth", "on"}, {"AuthKey", "abcdefghijklmnop"}}, "InvalidReqAuth.Malformed"},
+      {{{"ReqAuth", "yes"}, {"AuthKey", "short15charsxxx"}}, "InvalidAuthKey.Malformed"},
+      {{{"ReqAuth", "yes"}, {"AuthKey", std::string(65, 'k')}}, "InvalidAuthKey.Malformed"},
+      {{{"AuthKey", "abcdefgh-ijklmnop"}}, "InvalidAuthKey.Malformed"},
+      {{{"NotifyItemSwitch", "always"}}, "InvalidNotifyItemSwitch.Malformed"},
+  };
+  for (const auto& [extra, code] : cases) {
+    auto r = Call(&actions::CreateLivePullToPush, LiveTask(extra));
+    EXPECT_EQ(Code(r), code) << extra.begin()->first << "=" << extra.begin()->second;
+    if (code == "MissingAuthKey") {
+      EXPECT_EQ(r.error().HttpStatus(), 400);
+      EXPECT_NE(r.error().Message().find("ReqAuth"), std::string::npos) << r.error().Message();
+    }
+  }
+  EXPECT_EQ(tasks_->ListAll()->size(), 0u);
+}
+
+TEST_F(RelayActionsTest, UpdateChangesReqAuthAuthKeyAndNotifyItemSwitchAndKeepsWhatIsNotSent) {
+  std::string id = Create(
+      LiveTask({{"SourceType", "url"}, {"SourceUrls", R"(["http://f.example.com/a.mp4"])"}}));
+  // ReqAuth yes without a key, stored or sent, is refused and changes nothing.
+  EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id, {{"ReqAuth", "yes"}})),
+            "MissingAuthKey");
+  EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
+                         {{"ReqAuth", "yes"}, {"AuthKey", "bad key with spaces"}})),
+            "InvalidAuthKey.Malformed");
+  EXPECT_EQ(Code(Command(&actions::UpdateLivePullToPush, id, {{"NotifyItemSwitch", "2"}})),
+            "InvalidNotifyItemSwitch.Malformed");
+  EXPECT_EQ(Describe(id)["TaskInfo"]["ReqAuth"], "no");
+  ASSERT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
+                         {{"ReqAuth", "yes"}, {"AuthKey", "abcdefghijklmnop"}})),
+            "OK");
+  // Other parameters leave them as they are.
+  ASSERT_EQ(Code(Command(&actions::UpdateLivePullToPush, id, {{"Offset", "3"}})), "OK");
+  json info = Describe(id)["TaskInfo"];
+  EXPECT_EQ(info["ReqAuth"], "yes");
+  EXPECT_EQ(info["AuthKey"], "abcdefghijklmnop");
+  EXPECT_EQ(info["NotifyItemSwitch"], "no");
+  // Past StartTime too; an AuthKey sent empty keeps the stored one.
+  clock_.AdvanceMs(kHour);
+  ASSERT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
+                         {{"NotifyItemSwitch", "true"}, {"AuthKey", ""}})),
+            "OK");
+  info = Describe(id)["TaskInfo"];
+  EXPECT_EQ(info["NotifyItemSwitch"], "yes");
+  EXPECT_EQ(info["AuthKey"], "abcdefghijklmnop");
+  EXPECT_TRUE(listener_.changed.back().notify_item_switch) << "the scheduler hears of it";
+  ASSERT_EQ(Code(Command(&actions::UpdateLivePullToPush, id,
+                         {{"ReqAuth", "no"}, {"AuthKey", "ZYXWVUTSRQPONMLK0123"}})),
+            "OK");
+  info = Describe(id)["TaskInfo"];
+  EXPECT_EQ(info["ReqAuth"], "no");
+  EXPECT_EQ(info["AuthKey"], "ZYXWVUTSRQPONMLK0123");
+  EXPECT_EQ(info["NotifyItemSwitch"], "yes");
 }
 
 TEST_F(RelayActionsTest, EveryParameterErrorAndNothingStored) {

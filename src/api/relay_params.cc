@@ -14,6 +14,8 @@ namespace {
 constexpr std::array<std::string_view, 5> kRegions = {"ap-southeast-1", "ap-southeast-5",
                                                       "cn-beijing", "cn-shanghai", "cn-shenzhen"};
 constexpr int kChangeAttempts = 5;
+constexpr size_t kMinRelayAuthKeyLength = 16;
+constexpr size_t kMaxRelayAuthKeyLength = 64;
 
 bool IsIdChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; }
 
@@ -148,6 +150,27 @@ Result<std::optional<std::string>> ParseRelayCallbackUrl(ActionContext& context,
                                                 ErrorCode::kInvalidCallbackUrlMalformed,
                                                 ErrorCode::kInvalidCallbackUrlUnsafe));
   return url;
+}
+
+Result<std::optional<bool>> ParseRelaySwitch(const Params& params, const char* name,
+                                             ErrorCode malformed) {
+  std::string value = params.Get(name).value_or("");
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (value.empty()) return std::optional<bool>();
+  if (value == "yes" || value == "true") return std::optional<bool>(true);
+  if (value == "no" || value == "false") return std::optional<bool>(false);
+  return Error(malformed);  // the catalogue's message names the parameter and the values
+}
+
+Result<std::optional<std::string>> ParseRelayAuthKey(const Params& params) {
+  auto key = params.Get("AuthKey");
+  if (!key || key->empty()) return std::optional<std::string>();
+  if (key->size() < kMinRelayAuthKeyLength || key->size() > kMaxRelayAuthKeyLength ||
+      !std::all_of(key->begin(), key->end(), [](unsigned char c) { return std::isalnum(c); })) {
+    return Error(ErrorCode::kInvalidAuthKeyMalformed);
+  }
+  return key;
 }
 
 Result<relay::RelayTask> FindRelayTask(const ActionContext& context, const std::string& task_id) {

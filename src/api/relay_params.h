@@ -52,6 +52,15 @@ Result<std::string> ParseDstUrl(const ActionContext& context, const Params& para
 Result<std::optional<std::string>> ParseRelayCallbackUrl(ActionContext& context,
                                                          const Params& params);
 
+// ReqAuth and NotifyItemSwitch: nullopt when absent or empty; `yes`/`true` and `no`/`false`, any
+// case; anything else is `malformed`.
+Result<std::optional<bool>> ParseRelaySwitch(const Params& params, const char* name,
+                                             ErrorCode malformed);
+
+// AuthKey: nullopt when absent or empty; else 16-64 letters and digits
+// (InvalidAuthKey.Malformed).
+Result<std::optional<std::string>> ParseRelayAuthKey(const Params& params);
+
 // The caller's task as of now (relay::ViewAt). InvalidTask.NotFound when it does not exist,
 // belongs to another account, or is past its exited-task retention.
 Result<relay::RelayTask> FindRelayTask(const ActionContext& context, const std::string& task_id);

@@ -41,7 +41,7 @@ struct CallbackEventRow {
   std::string url;
   std::string method = "POST";
   std::string body;       // the request body (JSON text); "" for GET
-  std::string sign_key;   // NotifyAuthKey when the request is signed, else ""
+  std::string sign_key;   // NotifyAuthKey (a relay task: its AuthKey) when signed, else ""
   std::string query;      // GET: the query string appended to `url` (stream events)
   std::string sign_host;  // the name signed in ALI-LIVE-SIGNATURE; "" = the host of `url`
   CallbackState state = CallbackState::kPending;

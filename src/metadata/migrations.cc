@@ -646,6 +646,15 @@ CREATE TABLE record_usage_marks (
 );
 )sql";
 
+// Pull-to-push callbacks signed with the task's own key, and the item-switch callback of url
+// tasks (docs/api/relay.md): ReqAuth (0/1), AuthKey, NotifyItemSwitch (0/1). Tasks from before
+// send unsigned callbacks and no item switches, as they did.
+constexpr std::string_view kRelayAuthSchema = R"sql(
+ALTER TABLE relay_tasks ADD COLUMN req_auth INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE relay_tasks ADD COLUMN auth_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE relay_tasks ADD COLUMN notify_item_switch INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -672,6 +681,7 @@ const std::vector<Migration>& AllMigrations() {
       {18, "publish sessions (DescribeLiveStreamsPublishList)", kPublishSessionsSchema},
       {19, "recording usage (DescribeLiveDomainRecordUsageData)", kRecordUsageSchema},
       {20, "snapshot configs and snapshots", kSnapshotsSchema},
+      {21, "relay task callback signing and item switches", kRelayAuthSchema},
   };
   return kMigrations;
 }

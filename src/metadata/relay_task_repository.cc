@@ -7,7 +7,8 @@ namespace {
 
 constexpr std::string_view kColumns =
     "account_id, id, region, task_name, start_time_ms, end_time_ms, source_type, "
-    "source_protocol, source_urls, dst_url, callback_url, repeat_number, offset_s, file_index, "
+    "source_protocol, source_urls, dst_url, callback_url, req_auth, auth_key, notify_item_switch, "
+    "repeat_number, offset_s, file_index, "
     "retry_count, retry_interval_s, status, invalid_reason, exit_time_ms, exit_reason, "
     "current_file_index, current_offset_s, remaining_repeats, retries_used, next_attempt_ms, "
     "restarts, revision, created_at_ms, updated_at_ms";
@@ -26,35 +27,41 @@ std::vector<std::string> UrlsFromText(const std::string& text) {
 
 RelayTaskRow FromRow(const SqlRow& r) {
   RelayTaskRow t;
-  t.account_id = AsText(r[0]);
-  t.task_id = AsText(r[1]);
-  t.region = AsText(r[2]);
-  t.task_name = AsText(r[3]);
-  t.start_time_ms = AsInt(r[4]);
-  t.end_time_ms = AsInt(r[5]);
-  t.source_type = AsText(r[6]);
-  t.source_protocol = AsText(r[7]);
-  t.source_urls = UrlsFromText(AsText(r[8]));
-  t.dst_url = AsText(r[9]);
-  t.callback_url = AsText(r[10]);
-  t.repeat_number = AsInt(r[11]);
-  t.offset_s = AsInt(r[12]);
-  t.file_index = AsInt(r[13]);
-  t.retry_count = AsInt(r[14]);
-  t.retry_interval_s = AsInt(r[15]);
-  t.status = AsInt(r[16]);
-  t.invalid_reason = AsText(r[17]);
-  t.exit_time_ms = AsInt(r[18]);
-  t.exit_reason = AsText(r[19]);
-  t.current_file_index = AsInt(r[20]);
-  t.current_offset_s = AsInt(r[21]);
-  t.remaining_repeats = AsInt(r[22]);
-  t.retries_used = AsInt(r[23]);
-  t.next_attempt_ms = AsInt(r[24]);
-  t.restarts = AsInt(r[25]);
-  t.revision = AsInt(r[26]);
-  t.created_at_ms = AsInt(r[27]);
-  t.updated_at_ms = AsInt(r[28]);
+  size_t i = 0;
+  auto text = [&] { return AsText(r[i++]); };
+  auto integer = [&] { return AsInt(r[i++]); };
+  t.account_id = text();
+  t.task_id = text();
+  t.region = text();
+  t.task_name = text();
+  t.start_time_ms = integer();
+  t.end_time_ms = integer();
+  t.source_type = text();
+  t.source_protocol = text();
+  t.source_urls = UrlsFromText(text());
+  t.dst_url = text();
+  t.callback_url = text();
+  t.req_auth = integer() != 0;
+  t.auth_key = text();
+  t.notify_item_switch = integer() != 0;
+  t.repeat_number = integer();
+  t.offset_s = integer();
+  t.file_index = integer();
+  t.retry_count = integer();
+  t.retry_interval_s = integer();
+  t.status = integer();
+  t.invalid_reason = text();
+  t.exit_time_ms = integer();
+  t.exit_reason = text();
+  t.current_file_index = integer();
+  t.current_offset_s = integer();
+  t.remaining_repeats = integer();
+  t.retries_used = integer();
+  t.next_attempt_ms = integer();
+  t.restarts = integer();
+  t.revision = integer();
+  t.created_at_ms = integer();
+  t.updated_at_ms = integer();
   return t;
 }
 
@@ -69,6 +76,9 @@ std::vector<SqlValue> MutableValues(const RelayTaskRow& t) {
           UrlsToText(t.source_urls),
           t.dst_url,
           t.callback_url,
+          int64_t{t.req_auth ? 1 : 0},
+          t.auth_key,
+          int64_t{t.notify_item_switch ? 1 : 0},
           t.repeat_number,
           t.offset_s,
           t.file_index,
@@ -146,7 +156,8 @@ Status RelayTaskRepository::Update(const RelayTaskRow& t, const Fence* fence) {
     auto r = session.Execute(
         "UPDATE relay_tasks SET region = ?, task_name = ?, start_time_ms = ?, end_time_ms = ?, "
         "source_type = ?, source_protocol = ?, source_urls = ?, dst_url = ?, callback_url = ?, "
-        "repeat_number = ?, offset_s = ?, file_index = ?, retry_count = ?, retry_interval_s = ?, "
+        "req_auth = ?, auth_key = ?, notify_item_switch = ?, repeat_number = ?, offset_s = ?, "
+        "file_index = ?, retry_count = ?, retry_interval_s = ?, "
         "status = ?, invalid_reason = ?, exit_time_ms = ?, exit_reason = ?, "
         "current_file_index = ?, current_offset_s = ?, remaining_repeats = ?, retries_used = ?, "
         "next_attempt_ms = ?, restarts = ?, revision = revision + 1, updated_at_ms = ? "

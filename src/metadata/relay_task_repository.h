@@ -30,7 +30,10 @@ struct RelayTaskRow {
   std::string source_protocol;  // live: rtmp | srt | http-flv (or flv) | hls; url: ""
   std::vector<std::string> source_urls;
   std::string dst_url;
-  std::string callback_url;  // "" = no callbacks
+  std::string callback_url;         // "" = no callbacks
+  bool req_auth = false;            // ReqAuth: callbacks signed with auth_key
+  std::string auth_key;             // AuthKey ("" = none)
+  bool notify_item_switch = false;  // NotifyItemSwitch: url tasks call back at each new file
   int64_t repeat_number = 0;
   int64_t offset_s = 0;
   int64_t file_index = 0;

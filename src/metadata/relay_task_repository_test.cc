@@ -45,6 +45,9 @@ TEST_P(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
   RelayTaskRow t = Make(account_a_, "t1");
   t.source_protocol = "";
   t.callback_url = "https://hooks.example.net/relay";
+  t.req_auth = true;
+  t.auth_key = "K3yOfSixteenPlus";
+  t.notify_item_switch = true;
   t.repeat_number = -1;
   t.offset_s = 12;
   t.file_index = 1;
@@ -73,6 +76,9 @@ TEST_P(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
   EXPECT_EQ(f.source_urls, t.source_urls);
   EXPECT_EQ(f.dst_url, t.dst_url);
   EXPECT_EQ(f.callback_url, t.callback_url);
+  EXPECT_TRUE(f.req_auth);
+  EXPECT_EQ(f.auth_key, "K3yOfSixteenPlus");
+  EXPECT_TRUE(f.notify_item_switch);
   EXPECT_EQ(f.repeat_number, -1);
   EXPECT_EQ(f.offset_s, 12);
   EXPECT_EQ(f.file_index, 1);
@@ -90,6 +96,38 @@ TEST_P(RelayTaskRepositoryTest, InsertedTaskIsFoundWithEveryField) {
   EXPECT_EQ(f.restarts, 6);
   EXPECT_EQ(f.revision, 8);
   EXPECT_EQ(f.created_at_ms, t.created_at_ms);
+}
+
+TEST_P(RelayTaskRepositoryTest, CallbackSigningAndItemSwitchDefaultOffAndUpdateBothWays) {
+  ASSERT_TRUE(Insert(Make(account_a_, "t1")).ok());
+  RelayTaskRow stored = *repo_->Find(account_a_, "t1").value();
+  EXPECT_FALSE(stored.req_auth);
+  EXPECT_EQ(stored.auth_key, "");
+  EXPECT_FALSE(stored.notify_item_switch);
+  stored.req_auth = true;
+  stored.auth_key = "abcdefghijklmnop0123456789ABCDEFabcdefghijklmnop0123456789ABCDEF";
+  stored.notify_item_switch = true;
+  ASSERT_TRUE(repo_->Update(stored).ok());
+  RelayTaskRow on = *repo_->Find(account_a_, "t1").value();
+  EXPECT_TRUE(on.req_auth);
+  EXPECT_EQ(on.auth_key, stored.auth_key);
+  EXPECT_TRUE(on.notify_item_switch);
+  on.req_auth = false;
+  on.notify_item_switch = false;
+  ASSERT_TRUE(repo_->Update(on).ok());
+  RelayTaskRow off = *repo_->Find(account_a_, "t1").value();
+  EXPECT_FALSE(off.req_auth);
+  EXPECT_EQ(off.auth_key, stored.auth_key) << "the key stays stored while unused";
+  EXPECT_FALSE(off.notify_item_switch);
+  // ListAll and List read the same columns.
+  auto all = repo_->ListAll();
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().auth_key, stored.auth_key);
+  auto page = repo_->List(account_a_, {}, 0, 1, 10);
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->tasks.size(), 1u);
+  EXPECT_EQ(page->tasks.front().auth_key, stored.auth_key);
 }
 
 TEST_P(RelayTaskRepositoryTest, TasksAreInvisibleToOtherAccounts) {

@@ -8,8 +8,16 @@
 //                  [,"TaskInvalidReason" (offline only)]}
 //   exit          {"Event":"LivePullToPushExit","EventTime","TaskId","TaskInfo","TaskStatus":-1,
 //                  "TaskExitTime":<UNIX s>,"TaskExitReason":"OverEndTime"|"TriggerByUser"}
+//   item switch   {"Event":"LivePullToPushItemSwitch","EventTime","TaskId","TaskInfo",
+//                  "TaskStatus":1,"CurrentFileIndex","CurrentFileUrl","RemainingRepeats"}
+//                 (url tasks with NotifyItemSwitch yes)
 //
-// Outbox kinds (NotifyType in the history): relay_status and relay_exit.
+// TaskInfo is DescribeLivePullToPush's without AuthKey (the key signs the callback; it is never
+// sent in one). With ReqAuth yes the outbox signs the request with the task's AuthKey over the
+// CallbackUrl's host, exactly as recording callbacks are signed with NotifyAuthKey
+// (ALI-LIVE-TIMESTAMP / ALI-LIVE-SIGNATURE, callbacks/notify_signing.h).
+//
+// Outbox kinds (NotifyType in the history): relay_status, relay_exit and relay_item_switch.
 // Thread-safety: pure functions; the Outbox is thread-safe.
 #pragma once
 
@@ -23,6 +31,7 @@ namespace liverec::relay {
 
 inline constexpr std::string_view kStatusEventName = "LivePullToPushRunning";
 inline constexpr std::string_view kExitEventName = "LivePullToPushExit";
+inline constexpr std::string_view kItemSwitchEventName = "LivePullToPushItemSwitch";
 
 // The JSON body of `event` (above).
 std::string RelayEventBody(const TaskEvent& event);

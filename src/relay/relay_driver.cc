@@ -143,10 +143,15 @@ void RelayDriver::Save(const RelayTask& task, int depth) {
 }
 
 void RelayDriver::Notify(const TaskEvent& event) {
-  spdlog::info("relay: task {}: {} (status {}{}{})", event.task.task_id,
-               event.kind == TaskEvent::Kind::kExited ? "exited" : "status changed",
-               event.kind == TaskEvent::Kind::kExited ? -1 : event.task.status,
-               event.task.invalid_reason.empty() ? "" : ", ", event.task.invalid_reason);
+  if (event.kind == TaskEvent::Kind::kItemSwitched) {
+    spdlog::info("relay: task {}: now playing file {} ({} more passes)", event.task.task_id,
+                 event.task.current_file_index, event.task.remaining_repeats);
+  } else {
+    spdlog::info("relay: task {}: {} (status {}{}{})", event.task.task_id,
+                 event.kind == TaskEvent::Kind::kExited ? "exited" : "status changed",
+                 event.kind == TaskEvent::Kind::kExited ? -1 : event.task.status,
+                 event.task.invalid_reason.empty() ? "" : ", ", event.task.invalid_reason);
+  }
   if (!deps_.outbox) return;
   auto callback = RelayCallbackEvent(event);
   if (!callback) return;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/log_capture_test_util.h"
+#include "callbacks/deliverer.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/two_account_test_fixture.h"
 #include "relay/task_commands.h"
@@ -16,6 +17,16 @@ namespace liverec::relay {
 namespace {
 
 constexpr int64_t kMinute = 60'000;
+
+// Answers 200 to every callback request and keeps them.
+class RecordingSender final : public callbacks::HttpSender {
+ public:
+  Result<net::HttpClientResponse> Send(const net::HttpClientRequest& request) override {
+    requests.push_back(request);
+    return net::HttpClientResponse{200, "ok"};
+  }
+  std::vector<net::HttpClientRequest> requests;
+};
 
 // Records the runner calls; reports are sent by the test through the stored ReportFn.
 class FakeRunner final : public RelayRunner {
@@ -35,6 +46,18 @@ class FakeRunner final : public RelayRunner {
     r.attempt = job.attempt;
     r.kind = kind;
     r.failure = failure;
+    reporters.at(job.task_id)(r);
+  }
+
+  // url sources: playback moved on to file `index` of the job's list.
+  void SendItemSwitch(const RelayJob& job, int index, int remaining_repeats) {
+    RelayReport r;
+    r.task_id = job.task_id;
+    r.attempt = job.attempt;
+    r.kind = RelayReport::Kind::kItemSwitched;
+    r.current_file_index = index;
+    r.remaining_repeats = remaining_repeats;
+    r.current_file_url = job.source_urls.at(static_cast<size_t>(index));
     reporters.at(job.task_id)(r);
   }
 
@@ -99,6 +122,34 @@ class RelayDriverTest : public metadata::TwoAccountDatabaseTest {
 
   RelayTask Stored(const RelayTask& t) { return tasks_->Find(t.account_id, t.task_id)->value(); }
 
+  // A url task of two files that calls back at each new file, signed with its own key.
+  RelayTask InsertSignedPlaylist(const std::string& dst, bool notify_item_switch) {
+    RelayTask t;
+    t.account_id = account_a_;
+    t.task_id = "task-" + std::to_string(++made_);
+    t.region = "cn-shanghai";
+    t.start_time_ms = clock_.NowMs() + kMinute;
+    t.end_time_ms = clock_.NowMs() + 60 * kMinute;
+    t.source_type = "url";
+    t.source_urls = {"http://files.test/a.mp4", "http://files.test/b.flv"};
+    t.dst_url = dst;
+    t.callback_url = "https://hooks.test:8443/relay";
+    t.req_auth = true;
+    t.auth_key = "RelayKey0123456789";
+    t.notify_item_switch = notify_item_switch;
+    t.repeat_number = 1;
+    t.remaining_repeats = 1;
+    EXPECT_TRUE(tasks_->Insert(t, 100, clock_.NowMs()).ok());
+    return t;
+  }
+
+  // The relay callbacks enqueued so far, oldest first, as stored in the outbox.
+  std::vector<metadata::CallbackEventRow> OutboxRows() {
+    auto rows = outbox_rows_->ListDue(clock_.NowMs() + 1, 100);
+    EXPECT_TRUE(rows.has_value());
+    return rows ? *rows : std::vector<metadata::CallbackEventRow>{};
+  }
+
   // The bodies of the relay callbacks enqueued so far, oldest first.
   std::vector<nlohmann::json> Callbacks() {
     std::vector<nlohmann::json> out;
@@ -150,6 +201,117 @@ TEST_P(RelayDriverTest, AStoredTaskStartsAtItsStartTimeAndItsStatusIsSavedAndCal
   EXPECT_FALSE(callbacks[0].contains("TaskInvalidReason"));
   EXPECT_EQ(callbacks[0]["kind"], "relay_status");
   EXPECT_EQ(callbacks[0]["url"], "http://hooks.test/r");
+}
+
+TEST_P(RelayDriverTest, EachNewFileOfAPlaylistIsCalledBackSignedWithTheTasksAuthKey) {
+  RelayTask task = InsertSignedPlaylist("rtmp://dst.test/live/a", true);
+  clock_.SetMs(task.start_time_ms);
+  driver_->Start();
+  Drain();
+  ASSERT_EQ(runner_.started.size(), 1u);
+  const RelayJob job = runner_.started[0];
+  runner_.Send(job, RelayReport::Kind::kRunning);
+  Drain();
+  clock_.AdvanceMs(4'000);
+  runner_.SendItemSwitch(job, 1, 1);  // a.mp4 played: b.flv
+  Drain();
+  RelayTask stored = Stored(task);
+  EXPECT_EQ(stored.current_file_index, 1) << "the new position is saved at once";
+  EXPECT_EQ(stored.current_offset_s, 0);
+  clock_.AdvanceMs(3'000);
+  runner_.SendItemSwitch(job, 0, 0);  // the repeat starts: a.mp4 again, no more passes after
+  Drain();
+  EXPECT_EQ(Stored(task).current_file_index, 0);
+  EXPECT_EQ(Stored(task).remaining_repeats, 0);
+
+  auto rows = OutboxRows();
+  ASSERT_EQ(rows.size(), 3u);  // running, two switches
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.sign_key, "RelayKey0123456789") << row.kind << ": signed with the AuthKey";
+    EXPECT_EQ(row.sign_host, "") << "over the CallbackUrl's host, as recording callbacks";
+    EXPECT_EQ(row.url, "https://hooks.test:8443/relay");
+    auto body = nlohmann::json::parse(row.body);
+    EXPECT_FALSE(body["TaskInfo"].contains("AuthKey")) << "the key never travels in a callback";
+    EXPECT_EQ(body["TaskInfo"]["ReqAuth"], "yes");
+    EXPECT_EQ(body["TaskInfo"]["NotifyItemSwitch"], "yes");
+  }
+  EXPECT_EQ(rows[0].kind, "relay_status");
+  EXPECT_EQ(rows[1].kind, "relay_item_switch");
+  EXPECT_EQ(rows[2].kind, "relay_item_switch");
+  auto first = nlohmann::json::parse(rows[1].body);
+  EXPECT_EQ(first["Event"], "LivePullToPushItemSwitch");
+  EXPECT_EQ(first["EventTime"], std::to_string((task.start_time_ms + 4'000) / 1000));
+  EXPECT_EQ(first["TaskId"], task.task_id);
+  EXPECT_EQ(first["TaskStatus"], 1);
+  EXPECT_EQ(first["CurrentFileIndex"], 1);
+  EXPECT_EQ(first["CurrentFileUrl"], "http://files.test/b.flv");
+  EXPECT_EQ(first["RemainingRepeats"], 1);
+  EXPECT_FALSE(first.contains("TaskInvalidReason"));
+  auto second = nlohmann::json::parse(rows[2].body);
+  EXPECT_EQ(second["CurrentFileIndex"], 0);
+  EXPECT_EQ(second["CurrentFileUrl"], "http://files.test/a.mp4");
+  EXPECT_EQ(second["RemainingRepeats"], 0);
+  EXPECT_EQ(second["EventTime"], std::to_string((task.start_time_ms + 7'000) / 1000));
+
+  // Delivered as recording callbacks are: md5("<host>|<timestamp>|<key>"), the host without
+  // its port. 2026-01-01T00:01:07Z = 1767225667.
+  ASSERT_EQ(clock_.NowMs(), 1'767'225'667'000);
+  RecordingSender sender;
+  callbacks::Deliverer deliverer(*outbox_rows_, sender, clock_, callbacks::DeliveryOptions{});
+  ASSERT_EQ(deliverer.RunOnce().value_or(-1), 3);
+  ASSERT_EQ(sender.requests.size(), 3u);
+  for (const auto& request : sender.requests) {
+    EXPECT_EQ(request.headers.at("ALI-LIVE-TIMESTAMP"), "1767225667");
+    EXPECT_EQ(request.headers.at("ALI-LIVE-SIGNATURE"), "46d266f21b4e3fbf60095cfe4c5c4031");
+  }
+  EXPECT_EQ(sender.requests[1].headers.at("X-Liverec-Event-Kind"), "relay_item_switch");
+}
+
+TEST_P(RelayDriverTest, WithoutNotifyItemSwitchANewFileIsSavedButNotCalledBack) {
+  RelayTask task = InsertSignedPlaylist("rtmp://dst.test/live/a", false);
+  clock_.SetMs(task.start_time_ms);
+  driver_->Start();
+  Drain();
+  const RelayJob job = runner_.started.at(0);
+  runner_.Send(job, RelayReport::Kind::kRunning);
+  Drain();
+  runner_.SendItemSwitch(job, 1, 1);
+  Drain();
+  EXPECT_EQ(Stored(task).current_file_index, 1);
+  auto rows = OutboxRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "relay_status");
+  EXPECT_EQ(rows[0].sign_key, "RelayKey0123456789");
+
+  // NotifyItemSwitch turned on while the task runs applies from the next file on.
+  RelayTask changed = Stored(task);
+  changed.notify_item_switch = true;
+  ASSERT_TRUE(tasks_->Update(changed).ok());
+  changed.revision += 1;
+  driver_->TaskChanged(changed);
+  Drain();
+  runner_.SendItemSwitch(job, 0, 0);
+  Drain();
+  rows = OutboxRows();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].kind, "relay_item_switch");
+  EXPECT_TRUE(runner_.stopped.empty()) << "the change does not interrupt the relay";
+}
+
+TEST_P(RelayDriverTest, CallbacksOfATaskWithoutReqAuthAreUnsigned) {
+  RelayTask task = Insert("rtmp://dst.test/live/a");
+  RelayTask keyed = Stored(task);
+  keyed.auth_key = "RelayKey0123456789";  // a key alone signs nothing
+  ASSERT_TRUE(tasks_->Update(keyed).ok());
+  clock_.SetMs(task.start_time_ms);
+  driver_->Start();
+  Drain();
+  runner_.Send(runner_.started.at(0), RelayReport::Kind::kRunning);
+  Drain();
+  auto rows = OutboxRows();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].sign_key, "");
+  EXPECT_EQ(nlohmann::json::parse(rows[0].body)["TaskInfo"]["ReqAuth"], "no");
 }
 
 TEST_P(RelayDriverTest, FailuresRecoverThenGoOfflineWithTheReasonInTheRowAndTheCallbacks) {

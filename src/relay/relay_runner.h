@@ -50,21 +50,24 @@ struct RelayJob {
 
 struct RelayReport {
   enum class Kind {
-    kRunning,   // source and destination are open and media flows (send once per attempt)
-    kProgress,  // url sources: position changed (send at most about once a second)
-    kFailed,    // the attempt is over because of `failure`; no more reports for it
-    kFinished,  // url sources: the playlist and its repeats are done; no more reports
+    kRunning,       // source and destination are open and media flows (send once per attempt)
+    kProgress,      // url sources: position changed (send at most about once a second)
+    kFailed,        // the attempt is over because of `failure`; no more reports for it
+    kFinished,      // url sources: the playlist and its repeats are done; no more reports
+    kItemSwitched,  // url sources: the next file (or the first of the next pass) has been
+                    // opened and is about to be pushed; not sent for the attempt's first file
   };
   std::string task_id;
   uint64_t attempt = 0;
   Kind kind = Kind::kRunning;
   RelayFailure failure = RelayFailure::kUnknownError;  // kFailed only
   std::string detail;                                  // kFailed: for logs, never shown to users
-  // url sources (kRunning, kProgress): where playback is now, and how many more full passes
-  // over the list remain after the current one (same meaning as RelayJob::repeat_number).
+  // url sources (kRunning, kProgress, kItemSwitched): where playback is now, and how many more
+  // full passes over the list remain after the current one (as RelayJob::repeat_number).
   int current_file_index = 0;
   int64_t current_offset_s = 0;
   int remaining_repeats = 0;
+  std::string current_file_url;  // kItemSwitched: source_urls[current_file_index] of the job
 };
 
 using ReportFn = std::function<void(const RelayReport&)>;
@@ -74,7 +77,8 @@ class RelayRunner {
   virtual ~RelayRunner() = default;
 
   // Begins one attempt of `job` and returns at once. The runner reports through `report`
-  // (kRunning, kProgress..., then exactly one of kFailed / kFinished unless stopped first).
+  // (kRunning, kProgress and kItemSwitched..., then exactly one of kFailed / kFinished unless
+  // stopped first).
   // Starting a task that already has an attempt running is a caller bug.
   virtual void Start(const RelayJob& job, ReportFn report) = 0;
 

@@ -261,7 +261,8 @@ void RelayScheduler::ChangeStatus(Batch& batch, Entry& entry, TaskStatus status,
 
 void RelayScheduler::ApplyReport(Batch& batch, Entry& entry, const RelayReport& report) {
   RelayTask& t = entry.task;
-  if (report.kind == RelayReport::Kind::kRunning || report.kind == RelayReport::Kind::kProgress) {
+  if (report.kind == RelayReport::Kind::kRunning || report.kind == RelayReport::Kind::kProgress ||
+      report.kind == RelayReport::Kind::kItemSwitched) {
     if (t.source_type == "url") {
       t.current_file_index = report.current_file_index;
       t.current_offset_s = report.current_offset_s;
@@ -276,6 +277,12 @@ void RelayScheduler::ApplyReport(Batch& batch, Entry& entry, const RelayReport& 
       ChangeStatus(batch, entry, TaskStatus::kRunning, "");
       break;
     case RelayReport::Kind::kProgress:
+      break;
+    case RelayReport::Kind::kItemSwitched:
+      if (t.source_type == "url" && t.notify_item_switch) {
+        batch.effects.events.push_back(
+            {TaskEvent::Kind::kItemSwitched, t, clock_.NowMs(), report.current_file_url});
+      }
       break;
     case RelayReport::Kind::kFailed:
       entry.active = false;

@@ -11,6 +11,8 @@
 //              (PullStreamFailed / PushStreamFailed / UnknownError); a running report resets
 //              the retries, so each outage gets RetryCount retries
 //   url done   a playlist that finished goes offline with an empty TaskInvalidReason
+//   url switch the runner moved on to the next file (or pass): the progress is saved, and a
+//              task with NotifyItemSwitch gets an item-switch event
 //   EndTime    stop the relay, exited (-1, OverEndTime, TaskExitTime = EndTime); the row is
 //              deleted once the exited-task retention has passed
 //   restart    (server) Load turns running and recovering tasks into recovering, due at once;
@@ -52,10 +54,12 @@ struct TaskEvent {
   enum class Kind {
     kStatusChanged,  // now running (1), recovering (2) or offline (3)
     kExited,         // EndTime reached (OverEndTime) or deleted (TriggerByUser)
+    kItemSwitched,   // url sources with NotifyItemSwitch: playback moved on to the next file
   };
   Kind kind = Kind::kStatusChanged;
   RelayTask task;  // after the change
   int64_t at_ms = 0;
+  std::string file_url;  // kItemSwitched: the file now played, as the attempt's list names it
 };
 
 struct SchedulerEffects {

@@ -20,6 +20,14 @@ bool IsGoneAt(const RelayTask& task, int64_t now_ms, int64_t exited_retention_ms
   return now_ms >= task.end_time_ms + exited_retention_ms;
 }
 
+Status CheckCallbackAuth(const RelayTask& task) {
+  if (task.req_auth && task.auth_key.empty()) {
+    return Status(ErrorCode::kMissingArgument, "AuthKey",
+                  "AuthKey is required when ReqAuth is yes.");
+  }
+  return Status::Ok();
+}
+
 void ResetProgress(RelayTask& task) {
   task.current_file_index = task.file_index;
   task.current_offset_s = task.offset_s;

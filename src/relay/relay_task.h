@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/status.h"
 #include "metadata/relay_task_repository.h"
 
 namespace liverec::relay {
@@ -53,6 +54,9 @@ RelayTask ViewAt(const RelayTask& task, int64_t now_ms);
 
 // True once the task is past its retention: it is answered as not found and may be deleted.
 bool IsGoneAt(const RelayTask& task, int64_t now_ms, int64_t exited_retention_ms);
+
+// ReqAuth yes needs an AuthKey to sign with: MissingAuthKey when the task has none.
+Status CheckCallbackAuth(const RelayTask& task);
 
 // The progress fields of a task about to play from its configured start: current file and
 // offset from FileIndex/Offset, the repeats from RepeatNumber.

@@ -9,7 +9,9 @@
 
 namespace liverec::relay {
 
-// TaskInfo: what the user configured.
+// TaskInfo: what the user configured, ReqAuth and NotifyItemSwitch as "yes"/"no", AuthKey as
+// stored (the caller's own secret, echoed as DescribeLiveRecordNotifyConfig echoes
+// NotifyAuthKey; relay callbacks leave it out).
 nlohmann::json TaskInfoJson(const RelayTask& task);
 
 // TaskId, TaskStatus, TaskInvalidReason (offline only), TaskExitTime and TaskExitReason

@@ -53,6 +53,9 @@ Status ApplyUpdate(RelayTask& task, const TaskUpdate& update, int64_t now_ms) {
   if (status == TaskStatus::kExited) return Status(ErrorCode::kRelayTaskExited);
   RelayTask next = task;
   if (update.callback_url) next.callback_url = *update.callback_url;
+  if (update.req_auth) next.req_auth = *update.req_auth;
+  if (update.auth_key) next.auth_key = *update.auth_key;
+  if (update.notify_item_switch) next.notify_item_switch = *update.notify_item_switch;
   if (update.end_time_ms) next.end_time_ms = *update.end_time_ms;
   if (update.repeat_number) {
     next.remaining_repeats =
@@ -75,6 +78,7 @@ Status ApplyUpdate(RelayTask& task, const TaskUpdate& update, int64_t now_ms) {
                   fmt::format("FileIndex must be below the number of source URLs ({}).",
                               next.source_urls.size()));
   }
+  LIVEREC_RETURN_IF_ERROR(CheckCallbackAuth(next));
   task = std::move(next);
   return Status::Ok();
 }

@@ -7,8 +7,10 @@
 //   idle, < Start    no effect            no effect                 every field
 //   idle, >= Start   offline (TriggerBy.) restart now               every field (*)
 //   running          offline (TriggerBy.) stop, start again         CallbackUrl, RepeatNumber,
-//   recovering       offline (TriggerBy.) stop, start again         EndTime now; SourceUrls,
-//                                                                   Offset, FileIndex at restart
+//   recovering       offline (TriggerBy.) stop, start again         EndTime, ReqAuth, AuthKey,
+//                                                                   NotifyItemSwitch now;
+//                                                                   SourceUrls, Offset,
+//                                                                   FileIndex at restart
 //   offline          no effect            start again (>= Start)    all but Region; SourceUrls,
 //                                                                   Offset, FileIndex at restart
 //   exited           no effect            InvalidTask.Exited        InvalidTask.Exited
@@ -45,12 +47,16 @@ struct TaskUpdate {
   std::optional<int64_t> offset_s;
   std::optional<int64_t> file_index;
   std::optional<std::string> callback_url;
+  std::optional<bool> req_auth;
+  std::optional<std::string> auth_key;  // never "" (an empty AuthKey is "not sent")
+  std::optional<bool> notify_item_switch;
 };
 
 // UpdateLivePullToPush: applies what the task's status allows (table above) and ignores the
-// rest. Errors: InvalidTask.Exited; InvalidParam.CodeIllegalDuration when the resulting
+// rest; ReqAuth, AuthKey and NotifyItemSwitch apply in every status but exited, from the next
+// callback on. Errors: InvalidTask.Exited; InvalidParam.CodeIllegalDuration when the resulting
 // EndTime is not after both StartTime and now; InvalidFileIndex.Malformed when FileIndex is
-// not below the number of source URLs.
+// not below the number of source URLs; MissingAuthKey when ReqAuth would be yes without a key.
 Status ApplyUpdate(RelayTask& task, const TaskUpdate& update, int64_t now_ms);
 
 }  // namespace liverec::relay

@@ -38,6 +38,42 @@ TEST(TaskCommandsTest, ViewAtShowsATaskPastItsEndTimeAsExitedAtItsEndTime) {
   EXPECT_TRUE(IsGoneAt(t, t.end_time_ms + 1000, 1000));
 }
 
+TEST(TaskCommandsTest, UpdateAppliesCallbackSigningAndItemSwitchesAtOnceInEveryLiveStatus) {
+  for (TaskStatus s :
+       {TaskStatus::kIdle, TaskStatus::kRunning, TaskStatus::kRecovering, TaskStatus::kOffline}) {
+    RelayTask t = UrlTask(s);
+    TaskUpdate update;
+    update.req_auth = true;
+    update.auth_key = "abcdefghijklmnop";
+    update.notify_item_switch = true;
+    ASSERT_TRUE(ApplyUpdate(t, update, kNow).ok());
+    EXPECT_TRUE(t.req_auth);
+    EXPECT_EQ(t.auth_key, "abcdefghijklmnop");
+    EXPECT_TRUE(t.notify_item_switch);
+    if (s == TaskStatus::kRunning) {
+      EXPECT_EQ(t.current_offset_s, 42) << "playback goes on";
+    }
+  }
+  RelayTask exited = UrlTask(TaskStatus::kExited);
+  TaskUpdate update;
+  update.notify_item_switch = true;
+  EXPECT_EQ(ApplyUpdate(exited, update, kNow).PublicCode(), "InvalidTask.Exited");
+  EXPECT_FALSE(exited.notify_item_switch);
+}
+
+TEST(TaskCommandsTest, UpdateRefusesReqAuthWithoutAKeyAndChangesNothing) {
+  RelayTask t = UrlTask(TaskStatus::kRunning);
+  TaskUpdate update;
+  update.req_auth = true;
+  update.notify_item_switch = true;
+  EXPECT_EQ(ApplyUpdate(t, update, kNow).PublicCode(), "MissingAuthKey");
+  EXPECT_FALSE(t.req_auth);
+  EXPECT_FALSE(t.notify_item_switch);
+  t.auth_key = "abcdefghijklmnop";  // a stored key is enough
+  EXPECT_TRUE(ApplyUpdate(t, update, kNow).ok());
+  EXPECT_TRUE(t.req_auth);
+}
+
 TEST(TaskCommandsTest, StopTakesARunningRecoveringOrStartedTaskOffline) {
   for (TaskStatus s : {TaskStatus::kRunning, TaskStatus::kRecovering, TaskStatus::kIdle}) {
     RelayTask t = UrlTask(s);

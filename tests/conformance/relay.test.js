@@ -58,12 +58,16 @@ function liveTask(extra = {}) {
   }, extra);
 }
 
+// ReqAuth and NotifyItemSwitch as TaskInfo shows them: "yes" or "no" (default no).
+const yesNo = (v) => (['yes', 'true'].includes(String(v || '').toLowerCase()) ? 'yes' : 'no');
+
 // The expected TaskInfo of `params` with the documented defaults.
 function taskInfo(id, p, urls) {
   return {
     TaskId: id, TaskName: p.TaskName || '', StartTime: p.StartTime, EndTime: p.EndTime,
     SourceType: p.SourceType, SourceProtocol: p.SourceType === 'live' ? p.SourceProtocol : '',
     SourceUrls: urls || JSON.parse(p.SourceUrls), DstUrl: p.DstUrl, CallbackURL: p.CallbackUrl || '',
+    ReqAuth: yesNo(p.ReqAuth), AuthKey: p.AuthKey || '', NotifyItemSwitch: yesNo(p.NotifyItemSwitch),
     RepeatNumber: Number(p.RepeatNumber || 0), Offset: Number(p.Offset || 0), FileIndex: Number(p.FileIndex || 0),
     RetryCount: p.RetryCount === undefined ? 3 : Number(p.RetryCount),
     RetryInterval: p.RetryInterval === undefined ? 60 : Number(p.RetryInterval),
@@ -188,6 +192,85 @@ describe('the seven actions through each SDK client', () => {
       assert.deepStrictEqual((await describeTask(c, id)).TaskInfo, taskInfo(id, p), protocol);
       await c.call(DELETE, { Region: REGION, TaskId: id });
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+describe('ReqAuth, AuthKey and NotifyItemSwitch', () => {
+  it('each client: Create takes them, Describe and List echo them, Update keeps what is not sent', async () => {
+    for (const c of h.allClients(server)) {
+      const p = liveTask({ SourceType: 'url', SourceUrls: JSON.stringify(['http://f.example.com/a.mp4', 'http://f.example.com/b.flv']),
+        CallbackUrl: 'http://127.0.0.1:9/hook', ReqAuth: 'Yes', AuthKey: 'Conformance0123456789', NotifyItemSwitch: 'TRUE' });
+      delete p.SourceProtocol;
+      const id = await create(c, p);
+      const info = taskInfo(id, p);
+      assert.equal(info.ReqAuth, 'yes');
+      assert.equal(info.NotifyItemSwitch, 'yes');
+      const described = await describeTask(c, id);
+      assert.deepStrictEqual(described, taskState(id, info), c.name);
+      assert.strictEqual(typeof described.TaskInfo.ReqAuth, 'string', 'strings, as the SDK model types them');
+      assert.strictEqual(typeof described.TaskInfo.NotifyItemSwitch, 'string');
+      const list = await c.call(LIST, { Region: REGION, TaskId: id });
+      assert.deepStrictEqual(list.body.TaskList, [taskState(id, info)], c.name);
+
+      // Other parameters leave them alone; each can change on its own.
+      assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, RepeatNumber: 2 }));
+      let expected = Object.assign({}, info, { RepeatNumber: 2 });
+      assert.deepStrictEqual((await describeTask(c, id)).TaskInfo, expected, c.name);
+      assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, NotifyItemSwitch: 'no' }));
+      expected = Object.assign({}, expected, { NotifyItemSwitch: 'no' });
+      assert.deepStrictEqual((await describeTask(c, id)).TaskInfo, expected, c.name);
+      assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, AuthKey: 'AnotherKey0123456789abcdefABCDEF' }));
+      expected = Object.assign({}, expected, { AuthKey: 'AnotherKey0123456789abcdefABCDEF' });
+      assert.deepStrictEqual((await describeTask(c, id)).TaskInfo, expected, c.name);
+      assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, ReqAuth: 'false' }));
+      expected = Object.assign({}, expected, { ReqAuth: 'no' });
+      assert.deepStrictEqual((await describeTask(c, id)).TaskInfo, expected, c.name);
+      await c.call(DELETE, { Region: REGION, TaskId: id });
+    }
+  });
+
+  it('defaults: no, "" and no', async () => {
+    const c = h.openApiClient(server, h.DEFAULT_KEY, undefined);
+    const id = await create(c, liveTask());
+    const { TaskInfo } = await describeTask(c, id);
+    assert.strictEqual(TaskInfo.ReqAuth, 'no');
+    assert.strictEqual(TaskInfo.AuthKey, '');
+    assert.strictEqual(TaskInfo.NotifyItemSwitch, 'no');
+    await c.call(DELETE, { Region: REGION, TaskId: id });
+  });
+
+  it('errors: ReqAuth yes needs a key of 16-64 letters and digits; yes/no only', async () => {
+    const cases = [
+      [{ ReqAuth: 'yes' }, 'MissingAuthKey'],
+      [{ ReqAuth: 'true', AuthKey: '' }, 'MissingAuthKey'],
+      [{ ReqAuth: 'on', AuthKey: 'abcdefghijklmnop' }, 'InvalidReqAuth.Malformed'],
+      [{ ReqAuth: 'yes', AuthKey: 'fifteen15chars1' }, 'InvalidAuthKey.Malformed'],
+      [{ ReqAuth: 'yes', AuthKey: 'k'.repeat(65) }, 'InvalidAuthKey.Malformed'],
+      [{ AuthKey: 'with-a-dash-1234567' }, 'InvalidAuthKey.Malformed'],
+      [{ NotifyItemSwitch: '1' }, 'InvalidNotifyItemSwitch.Malformed'],
+    ];
+    const total = async () => (await h.popClient(server, h.DEFAULT_KEY).call(LIST, { Region: REGION })).body.Total;
+    const before = await total();
+    for (const c of h.allClients(server)) {
+      for (const [extra, code] of cases) await expectError(c, CREATE, liveTask(extra), 400, code);
+    }
+    assert.equal(await total(), before, 'no failed call stored a task');
+    // Update: the same rules against the stored task; a failure changes nothing.
+    const c = h.popClient(server, h.DEFAULT_KEY, 'POST');
+    const id = await create(c, liveTask());
+    const stored = await describeTask(c, id);
+    for (const [extra, code] of cases) {
+      await expectError(c, UPDATE, Object.assign({ Region: REGION, TaskId: id }, extra), 400, code);
+    }
+    await expectError(c, UPDATE, { Region: REGION, TaskId: id, ReqAuth: 'yes', NotifyItemSwitch: 'yes' }, 400,
+      'MissingAuthKey', { messageIncludes: 'ReqAuth' });
+    assert.deepStrictEqual(await describeTask(c, id), stored);
+    // With a stored key, ReqAuth alone is enough.
+    assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, AuthKey: 'abcdefghijklmnop' }));
+    assertRetOk(await c.call(UPDATE, { Region: REGION, TaskId: id, ReqAuth: 'YES' }));
+    assert.equal((await describeTask(c, id)).TaskInfo.ReqAuth, 'yes');
+    await c.call(DELETE, { Region: REGION, TaskId: id });
   });
 });
 
@@ -453,13 +536,15 @@ describe('persistence', () => {
     let s2;
     try {
       const c1 = h.popClient(s1, h.DEFAULT_KEY, 'POST');
-      const p = liveTask({ TaskName: 'survivor', CallbackUrl: 'https://hooks.example.net/r' });
+      const p = liveTask({ TaskName: 'survivor', CallbackUrl: 'https://hooks.example.net/r', ReqAuth: 'yes',
+        AuthKey: 'SurvivorKey0123456789', NotifyItemSwitch: 'yes' });
       const id = await create(c1, p);
       const before = await describeTask(c1, id);
       await s1.stop({ keep: true });
       s2 = await h.startServer({ reuse: s1.tmp });
       const c2 = h.popClient(s2, h.DEFAULT_KEY, 'POST');
       assert.deepStrictEqual(await describeTask(c2, id), before);
+      assert.equal(before.TaskInfo.AuthKey, 'SurvivorKey0123456789');
       await expectError(c2, CREATE, liveTask({ DstUrl: p.DstUrl }), 400, 'CodeConfigAlreadyExists');
     } finally {
       if (s2) await s2.stop();

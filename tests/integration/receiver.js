@@ -2,7 +2,7 @@
 // A callback receiver for the integration tests: an HTTP server on 127.0.0.1 (a free port) that
 // answers 200 to every request and keeps each body parsed as JSON (`events`, in arrival order;
 // a body that is not JSON is kept as {unparseable}) with the event id and kind headers liverec
-// sends (`requests`).
+// sends and the signature headers of signed callbacks (`requests`: timestamp, signature).
 const http = require('node:http');
 
 function startReceiver(urlPath = '/hooks') {
@@ -16,7 +16,8 @@ function startReceiver(urlPath = '/hooks') {
       let event;
       try { event = JSON.parse(body); } catch { event = { unparseable: body }; }
       events.push(event);
-      requests.push({ id: req.headers['x-liverec-event-id'], kind: req.headers['x-liverec-event-kind'], event });
+      requests.push({ id: req.headers['x-liverec-event-id'], kind: req.headers['x-liverec-event-kind'], event,
+        timestamp: req.headers['ali-live-timestamp'], signature: req.headers['ali-live-signature'] });
       res.writeHead(200);
       res.end('ok');
     });

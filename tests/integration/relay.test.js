@@ -5,6 +5,7 @@
 // live). Relays move media at wall-clock speed, so these tests push real time, kept short.
 // Callbacks go to a receiver on 127.0.0.1.
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -220,6 +221,35 @@ ${m.FAST_CALLBACKS}` });
     assertContinuous(times.video, 'video');
     assertContinuous(times.audio, 'audio');
     assert.equal(m.decodeAll(recording).stderr, '', 'the destination recording decodes cleanly');
+  });
+
+  it('calls back at each new file of a playlist with NotifyItemSwitch, signed with the AuthKey', async () => {
+    // b.flv from 2 s (2 s), then a.mp4: one switch, about 2 s in.
+    const AuthKey = 'RelayItemSwitchKey0123';
+    const urls = [fileUrl(media.b), fileUrl(media.a)];
+    const TaskId = await create({ SourceType: 'url', SourceUrls: JSON.stringify(urls), Offset: 2,
+      DstUrl: nginx.url('live', 'out9'), ReqAuth: 'yes', AuthKey, NotifyItemSwitch: 'yes' });
+    const signed = () => receiver.requests.filter((r) => r.event.TaskId === TaskId);
+    const switched = await m.waitFor('the item-switch callback', () =>
+      signed().find((r) => r.event.Event === 'LivePullToPushItemSwitch'), 15000, 50);
+    assert.equal(switched.kind, 'relay_item_switch');
+    assert.equal(switched.event.CurrentFileIndex, 1);
+    assert.equal(switched.event.CurrentFileUrl, urls[1]);
+    assert.equal(switched.event.RemainingRepeats, 0);
+    assert.equal(switched.event.TaskStatus, 1);
+    assert.equal(switched.event.TaskInfo.NotifyItemSwitch, 'yes');
+    assert.equal(switched.event.TaskInfo.AuthKey, undefined, 'the key never travels in a callback');
+    const running = signed().find((r) => r.event.Event === 'LivePullToPushRunning');
+    assert.ok(running, 'the running callback came first');
+    // Every callback of the task is signed as recording callbacks are: md5("<host>|<ts>|<key>").
+    for (const r of signed()) {
+      assert.match(r.timestamp, /^\d+$/, r.kind);
+      assert.ok(Math.abs(Number(r.timestamp) - Date.now() / 1000) < 60, `${r.kind}: a fresh timestamp`);
+      const expected = crypto.createHash('md5').update(`127.0.0.1|${r.timestamp}|${AuthKey}`).digest('hex');
+      assert.equal(r.signature, expected, r.kind);
+    }
+    assert.equal((await describeTask(TaskId)).CurrentFileIndex, 1);
+    await api.call('DeleteLivePullToPush', { Region: REGION, TaskId });
   });
 
   it('retries a source that is down, then goes offline with callbacks', async () => {

@@ -90,6 +90,21 @@ Status ParseTimes(const ActionContext& context, const Params& params, relay::Rel
   return Status::Ok();
 }
 
+// ReqAuth, AuthKey, NotifyItemSwitch (default no, "", no); ReqAuth yes needs an AuthKey.
+Status ParseCallbackOptions(const Params& params, relay::RelayTask& task) {
+  auto req_auth = ParseRelaySwitch(params, "ReqAuth", ErrorCode::kInvalidReqAuthMalformed);
+  if (!req_auth) return req_auth.error();
+  task.req_auth = req_auth->value_or(false);
+  auto key = ParseRelayAuthKey(params);
+  if (!key) return key.error();
+  task.auth_key = key->value_or("");
+  auto item_switch =
+      ParseRelaySwitch(params, "NotifyItemSwitch", ErrorCode::kInvalidNotifyItemSwitchMalformed);
+  if (!item_switch) return item_switch.error();
+  task.notify_item_switch = item_switch->value_or(false);
+  return relay::CheckCallbackAuth(task);
+}
+
 Result<relay::RelayTask> ParseTask(ActionContext& context, const Params& params) {
   relay::RelayTask task;
   auto region = ParseRelayRegion(params);
@@ -113,6 +128,7 @@ Result<relay::RelayTask> ParseTask(ActionContext& context, const Params& params)
   if (!callback) return Error(callback.error());
   task.callback_url = callback->value_or("");
   LIVEREC_RETURN_IF_ERROR(ParseNumbers(context, params, task));
+  LIVEREC_RETURN_IF_ERROR(ParseCallbackOptions(params, task));
   return task;
 }
 

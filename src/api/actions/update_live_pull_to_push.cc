@@ -41,6 +41,16 @@ Result<relay::TaskUpdate> ParseUpdate(ActionContext& context, const Params& para
   auto callback = ParseRelayCallbackUrl(context, params);
   if (!callback) return Error(callback.error());
   update.callback_url = *callback;
+  auto req_auth = ParseRelaySwitch(params, "ReqAuth", ErrorCode::kInvalidReqAuthMalformed);
+  if (!req_auth) return Error(req_auth.error());
+  update.req_auth = *req_auth;
+  auto key = ParseRelayAuthKey(params);
+  if (!key) return Error(key.error());
+  update.auth_key = *key;
+  auto item_switch =
+      ParseRelaySwitch(params, "NotifyItemSwitch", ErrorCode::kInvalidNotifyItemSwitchMalformed);
+  if (!item_switch) return Error(item_switch.error());
+  update.notify_item_switch = *item_switch;
   return update;
 }
 

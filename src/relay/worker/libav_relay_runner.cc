@@ -20,6 +20,8 @@ RelayReport::Kind ReportKind(RelayPipeline::Event::Kind kind) {
       return RelayReport::Kind::kProgress;
     case RelayPipeline::Event::Kind::kFailed:
       return RelayReport::Kind::kFailed;
+    case RelayPipeline::Event::Kind::kItemSwitched:
+      return RelayReport::Kind::kItemSwitched;
     case RelayPipeline::Event::Kind::kFinished:
       break;
   }
@@ -29,7 +31,7 @@ RelayReport::Kind ReportKind(RelayPipeline::Event::Kind kind) {
 // Turns pipeline events of one attempt into the scheduler's reports.
 RelayPipeline::Listener Reporter(const RelayJob& job, ReportFn report) {
   const bool url_source = job.source_type == "url";
-  return [task_id = job.task_id, attempt = job.attempt, url_source,
+  return [task_id = job.task_id, attempt = job.attempt, url_source, urls = job.source_urls,
           report = std::move(report)](const RelayPipeline::Event& event) {
     if (event.kind == RelayPipeline::Event::Kind::kProgress && !url_source) return;
     RelayReport out;
@@ -42,6 +44,10 @@ RelayPipeline::Listener Reporter(const RelayJob& job, ReportFn report) {
       out.current_file_index = event.position.file_index;
       out.current_offset_s = static_cast<int64_t>(std::floor(event.offset_s));
       out.remaining_repeats = event.position.remaining_repeats;
+      const auto index = static_cast<size_t>(event.position.file_index);
+      if (event.kind == RelayPipeline::Event::Kind::kItemSwitched && index < urls.size()) {
+        out.current_file_url = urls[index];
+      }
     }
     report(out);
   };

@@ -78,6 +78,34 @@ TEST(LibavRelayRunnerTest, ReportsRunningProgressAndFinishedWithTheAttempt) {
   EXPECT_FALSE(reports.WaitFor(RelayReport::Kind::kFailed, 0ms));
 }
 
+TEST(LibavRelayRunnerTest, ReportsTheNextFileOfAPlaylistWithItsUrlFromTheJob) {
+  if (!test_support::HaveFfmpeg() || !test_support::HaveNginxRtmp()) {
+    GTEST_SKIP() << "ffmpeg or nginx + libnginx-mod-rtmp not installed";
+  }
+  test_support::TempDir dir;
+  test_support::NginxRtmp nginx(dir.File("nginx"));
+  ASSERT_TRUE(nginx.Up());
+  test_support::MakeMedia(dir.File("a.mp4"), 2);
+  test_support::MakeMedia(dir.File("b.flv"), 2);
+  RelayJob job;
+  job.task_id = "task-5";
+  job.attempt = 3;
+  job.source_type = "url";
+  job.source_urls = {dir.File("a.mp4"), dir.File("b.flv")};
+  job.dst_url = nginx.Url("b", "switch");
+  LibavRelayRunner runner(RelayTimeouts{3s, 3s});
+  Reports reports;
+  runner.Start(job, reports.Fn());
+  auto switched = reports.WaitFor(RelayReport::Kind::kItemSwitched, 6s);
+  ASSERT_TRUE(switched);
+  EXPECT_EQ(switched->attempt, 3u);
+  EXPECT_EQ(switched->current_file_index, 1);
+  EXPECT_EQ(switched->current_file_url, dir.File("b.flv"));
+  EXPECT_EQ(switched->current_offset_s, 0);
+  EXPECT_EQ(switched->remaining_repeats, 0);
+  ASSERT_TRUE(reports.WaitFor(RelayReport::Kind::kFinished, 6s));
+}
+
 TEST(LibavRelayRunnerTest, ChangingRepeatsWhileRunningEndsAnEndlessPlaylist) {
   if (!test_support::HaveFfmpeg() || !test_support::HaveNginxRtmp()) {
     GTEST_SKIP() << "ffmpeg or nginx + libnginx-mod-rtmp not installed";

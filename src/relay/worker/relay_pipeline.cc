@@ -148,6 +148,7 @@ RelayResult<void> RelayPipeline::RelayPlaylist() {
                         spec_.offset_s, spec_.repeat_number);
   int64_t packets_this_pass = 0;
   bool full_pass = false;  // the current pass plays the whole list from 0 s
+  bool first_file = true;  // of this attempt: its start is kRunning, not a switch
   do {
     position_ = cursor.Current();
     if (cursor.AtPassStart()) {
@@ -159,6 +160,7 @@ RelayResult<void> RelayPipeline::RelayPlaylist() {
     if (!plan) return tl::make_unexpected(plan.error());
     auto source = AvSource::Open(spec_.kind, url, *plan, spec_.gate.get(), spec_.timeouts, stop_);
     if (!source) return tl::make_unexpected(source.error());
+    if (!std::exchange(first_file, false)) NoteItemSwitch();
     auto played = PlayInput(**source, position_.offset_s);
     if (!played) return tl::make_unexpected(played.error());
     packets_this_pass += *played;
@@ -364,6 +366,15 @@ void RelayPipeline::NoteProgress(double offset_s, int64_t packets) {
   if (!due) return;
   last_progress_ = now;
   Emit(Event::Kind::kProgress);
+}
+
+void RelayPipeline::NoteItemSwitch() {
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_.position = position_;
+    snapshot_.offset_s = 0;
+  }
+  Emit(Event::Kind::kItemSwitched);
 }
 
 void RelayPipeline::SetState(State state, const RelayError& error) {

@@ -54,10 +54,12 @@ class RelayPipeline {
 
   struct Event {
     enum class Kind {
-      kRunning,   // source and destination open, header sent (once)
-      kProgress,  // position moved (about once a second)
-      kFailed,    // the attempt is over: `error`
-      kFinished,  // url source: playlist and repeats done
+      kRunning,       // source and destination open, header sent (once)
+      kProgress,      // position moved (about once a second)
+      kFailed,        // the attempt is over: `error`
+      kFinished,      // url source: playlist and repeats done
+      kItemSwitched,  // url source: the next file (or the next pass's first) is open and
+                      // about to be pushed; `position` names it (not sent for the first file)
     };
     Kind kind = Kind::kRunning;
     RelayError error;
@@ -122,6 +124,7 @@ class RelayPipeline {
   RelayResult<void> Send(AVPacket* packet, const AvSource& source, Route& route);
   std::optional<int> TakeNewRemainingRepeats();
   void NoteProgress(double offset_s, int64_t packets = 1);
+  void NoteItemSwitch();
   void SetState(State state, const RelayError& error = {});
   void Emit(Event::Kind kind, const RelayError& error = {});
 

@@ -71,6 +71,14 @@ TEST(RelayPipelineTest, UrlPlaylistWithFileIndexOffsetAndRepeatArrivesAsOneConti
   EXPECT_EQ(finished->position.remaining_repeats, 0);
   EXPECT_EQ(pipeline.Status().dts_fixes, 0);
   pipeline.Join();
+  // Each file after the first is announced once it is open: the repeat's a.mp4, then b.flv.
+  std::vector<std::pair<int, int>> switches;  // file index, remaining repeats
+  for (const auto& event : events.All()) {
+    if (event.kind != Kind::kItemSwitched) continue;
+    switches.emplace_back(event.position.file_index, event.position.remaining_repeats);
+    EXPECT_EQ(event.offset_s, 0.0) << "a new file starts at 0 s";
+  }
+  EXPECT_EQ(switches, (std::vector<std::pair<int, int>>{{0, 0}, {1, 0}}));
 
   const std::string recording = nginx.Recording("playlist");
   test_support::WaitForQuietFile(recording, 3s);
