@@ -597,6 +597,17 @@ function allClients(server, key = DEFAULT_KEY) {
   ];
 }
 
+// The four SDK clients as [name, make(server, key = DEFAULT_KEY), slug] (the slug names each
+// client's resources apart), for one test per client.
+function clientVariants() {
+  return [
+    ['pop-core GET (default)', (s, k = DEFAULT_KEY) => popClient(s, k, undefined), 'popget'],
+    ['pop-core POST', (s, k = DEFAULT_KEY) => popClient(s, k, 'POST'), 'poppost'],
+    ['openapi-client default (V3)', (s, k = DEFAULT_KEY) => openApiClient(s, k, undefined), 'oav3'],
+    ["openapi-client 'v2' (V1)", (s, k = DEFAULT_KEY) => openApiClient(s, k, 'v2'), 'oav1'],
+  ];
+}
+
 // Calls and expects an SdkError; returns it.
 async function expectSdkError(promise) {
   let res;
@@ -769,7 +780,7 @@ module.exports = {
   cleanEnv, startServer, assertNoSanitizerReport, BACKEND: database.BACKEND,
   pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
   buildV1, buildV3, send, v1Call, v3Call,
-  SdkError, popClient, openApiClient, allClients, expectSdkError,
+  SdkError, popClient, openApiClient, allClients, clientVariants, expectSdkError,
   assertRequestId, assertErrorBody, assertHttpError, assertSdkError, assertTime,
   effectiveFormat, flattenFormats, flattenList, assertRecord, assertDescribe, sleep,
 };

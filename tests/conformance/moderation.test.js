@@ -19,14 +19,7 @@ let server;
 before(async () => { server = await h.startServer(); });
 after(async () => { if (server) await server.stop(); });
 
-function variants() {
-  return [
-    ['pop-core GET (default)', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, undefined), 'popget'],
-    ['pop-core POST', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, 'POST'), 'poppost'],
-    ['openapi-client default (V3)', (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, undefined), 'oav3'],
-    ["openapi-client 'v2' (V1)", (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, 'v2'), 'oav1'],
-  ];
-}
+const variants = h.clientVariants;
 
 const { assertOnlyRequestId } = h;
 const expectError = h.expectActionError;

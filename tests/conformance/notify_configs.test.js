@@ -47,13 +47,7 @@ const expectError = h.expectActionError;
 
 // ---------------------------------------------------------------------------------------
 describe('config actions through each SDK client', () => {
-  const variants = [
-    ['pop-core GET (default)', (s) => h.popClient(s, h.DEFAULT_KEY, undefined), 'popget'],
-    ['pop-core POST', (s) => h.popClient(s, h.DEFAULT_KEY, 'POST'), 'poppost'],
-    ['openapi-client default (V3)', (s) => h.openApiClient(s, h.DEFAULT_KEY, undefined), 'oav3'],
-    ["openapi-client 'v2' (V1)", (s) => h.openApiClient(s, h.DEFAULT_KEY, 'v2'), 'oav1'],
-  ];
-  for (const [name, make, slug] of variants) {
+  for (const [name, make, slug] of h.clientVariants()) {
     it(`${name}: add with defaults, describe, update, delete`, async () => {
       const c = make(server);
       const domain = `${slug}.notify.example.com`;

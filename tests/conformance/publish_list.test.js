@@ -47,14 +47,7 @@ aliases = ["${INGEST}"]
 });
 after(async () => { if (server) await server.stop(); });
 
-function variants() {
-  return [
-    ['pop-core GET (default)', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, undefined)],
-    ['pop-core POST', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, 'POST')],
-    ['openapi-client default (V3)', (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, undefined)],
-    ["openapi-client 'v2' (V1)", (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, 'v2')],
-  ];
-}
+const variants = h.clientVariants;
 const expectError = h.expectActionError;
 const names = (body) => body.PublishInfo.LiveStreamPublishInfo.map((i) => i.StreamName);
 

@@ -17,14 +17,7 @@ const m = require('../integration/media.js');
 const DOMAIN = 'snap.example.com';
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
-function variants() {
-  return [
-    ['pop-core GET (default)', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, undefined)],
-    ['pop-core POST', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, 'POST')],
-    ['openapi-client default (V3)', (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, undefined)],
-    ["openapi-client 'v2' (V1)", (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, 'v2')],
-  ];
-}
+const variants = h.clientVariants;
 const expectError = h.expectActionError;
 
 function startReceiver() {

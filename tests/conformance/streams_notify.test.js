@@ -41,14 +41,7 @@ const DELETE = 'DeleteLiveStreamsNotifyUrlConfig';
 const ONLINE = 'DescribeLiveStreamsOnlineList';
 const KEY64 = 'KbT8mN2pQ9rS4vX7wZ1aB3cE5fG6hJ8kKbT8mN2pQ9rS4vX7wZ1aB3cE5fG6hJ8k';
 
-function variants() {
-  return [
-    ['pop-core GET (default)', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, undefined), 'popget'],
-    ['pop-core POST', (s, k = h.DEFAULT_KEY) => h.popClient(s, k, 'POST'), 'poppost'],
-    ['openapi-client default (V3)', (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, undefined), 'oav3'],
-    ["openapi-client 'v2' (V1)", (s, k = h.DEFAULT_KEY) => h.openApiClient(s, k, 'v2'), 'oav1'],
-  ];
-}
+const variants = h.clientVariants;
 
 const { assertOnlyRequestId } = h;
 
