@@ -50,8 +50,9 @@ Result<TimeRange> ParseTimeRange(const ActionContext& context, const Params& par
   if (!start) return Error(start.error());
   auto end = RequiredTime(params, "EndTime", ErrorCode::kInvalidEndTimeMalformed);
   if (!end) return Error(end.error());
-  if (*end <= *start)
+  if (*end < *start || (*end == *start && !rules.end_second_inclusive)) {
     return Error(ErrorCode::kInvalidEndTimeMismatch, "", "EndTime must be after StartTime.");
+  }
   if (*end - *start > rules.max_span_days * kDayMs) {
     return Error(ErrorCode::kInvalidEndTimeMismatch, "",
                  "The range may be at most " + std::to_string(rules.max_span_days) + " days.");

@@ -27,6 +27,9 @@ struct TimeRangeRules {
   int64_t max_span_days = 4;
   int64_t retention_ms = 0;
   std::string_view kept;
+  // EndTime names a whole second that counts (DescribeLiveStreamSnapshotInfo): End may equal
+  // Start, a one-second range. Else End must be after Start.
+  bool end_second_inclusive = false;
 };
 
 // StartTime/EndTime (required): well-formed (InvalidStartTime/EndTime.Malformed), End after

@@ -177,8 +177,21 @@ ${m.FAST_CALLBACKS}` });
         start = body.NextStartTime;
       }
       assert.deepEqual(paged, infos.map((i) => i.OssObject));
-      const newest = (await c.call('DescribeLiveStreamSnapshotInfo', { ...query, Order: 'desc', Limit: 1 })).body;
-      assert.ok(newest.NextStartTime, 'more are left');
+      // Newest first, one second at a time: NextStartTime is the next call's EndTime, down to
+      // StartTime itself (a one-second range).
+      const backwards = [];
+      let end = query.EndTime;
+      for (let page = 0; page < 10; ++page) {
+        const body = (await c.call('DescribeLiveStreamSnapshotInfo', { ...query, EndTime: end, Order: 'desc', Limit: 1 })).body;
+        backwards.push(...body.LiveStreamSnapshotInfoList.LiveStreamSnapshotInfo.map((i) => i.OssObject));
+        if (!body.NextStartTime) break;
+        end = body.NextStartTime;
+      }
+      assert.deepEqual([...backwards].sort(), infos.map((i) => i.OssObject).sort());
+      assert.equal(backwards.length, infos.length, 'each once');
+      const oneSecond = (await c.call('DescribeLiveStreamSnapshotInfo', { ...query,
+        StartTime: infos[0].CreateTime, EndTime: infos[0].CreateTime })).body;
+      assert.ok(oneSecond.LiveStreamSnapshotInfoList.LiveStreamSnapshotInfo.some((i) => i.OssObject === infos[0].OssObject));
     });
   }
 

@@ -24,7 +24,8 @@ Result<nlohmann::json> DescribeLiveStreamSnapshotInfo(ActionContext& context,
   if (!IsValidAppName(*stream)) return Error(ErrorCode::kInvalidStreamNameMalformed);
   LIVEREC_RETURN_IF_ERROR(CheckDomainAccess(context, *domain));
   auto range = ParseTimeRange(context, params,
-                              TimeRangeRules{1, context.deps.snapshots.history_ms, "snapshots"});
+                              TimeRangeRules{1, context.deps.snapshots.history_ms, "snapshots",
+                                             /*end_second_inclusive=*/true});
   if (!range) return Error(range.error());
   auto limit = params.OptionalInt("Limit", 1, 100, ErrorCode::kInvalidLimitMalformed);
   if (!limit) return Error(limit.error());
