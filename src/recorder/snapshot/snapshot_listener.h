@@ -1,7 +1,9 @@
-// SnapshotListener: a PublishListener that wraps another (the recorder, itself wrapped for the
-// stream callbacks) and takes each publish's snapshots (docs/api/snapshots.md). At the publish it
-// reads the snapshot config of the stream's app (else the domain's "*" config) once — a config
-// added or changed later applies from the next publish, as in the cloud. Then, on the I/O thread,
+// SnapshotListener: a PublishListener that wraps another (the recorder; the stream-callback
+// listener in turn wraps this one) and takes each publish's snapshots (docs/api/snapshots.md). At
+// the publish it reads the snapshot config of the stream's app (else the domain's "*" config)
+// once, and with a SequenceOssObject the count of the stream's sequence snapshots ({Sequence}
+// goes on from there): at most two database reads, as the recorder makes one. A config added or
+// changed later applies from the next publish, as in the cloud. Then, on the I/O thread,
 // each video keyframe at or after the next due time (the first keyframe, then TimeInterval
 // seconds after the last one taken or skipped) is copied into a SnapshotJob for the
 // SnapshotWorkers; when they are full the snapshot is skipped and counted. Nothing else is done
