@@ -42,9 +42,6 @@ using ts::test_support::RunCommand;
 using ts::test_support::TempDir;
 using ts::test_support::WriteFileBytes;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 constexpr size_t kTsPacketSize = 188;
 
 double DurationOf(const std::string& path) {

@@ -24,9 +24,6 @@ using ts::test_support::Probe;
 using ts::test_support::ReadFileBytes;
 using ts::test_support::TempDir;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 nlohmann::json StreamOf(const nlohmann::json& probe, const std::string& codec_type) {
   for (const auto& stream : probe["streams"]) {
     if (stream["codec_type"] == codec_type) return stream;

@@ -24,9 +24,6 @@ using ts::test_support::ReadFileBytes;
 using ts::test_support::RunCommand;
 using ts::test_support::TempDir;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 // Every packet of `selector` ("v:0", "a:0") as ffprobe reads it: PTS, DTS, size, flags.
 // (How the tracks interleave in the mdat may differ.)
 std::string Packets(const std::string& path, const std::string& selector) {

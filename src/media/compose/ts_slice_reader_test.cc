@@ -21,9 +21,6 @@ namespace {
 using test_support::MakeSlices;
 using ts::test_support::TempDir;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 struct Packet {
   TrackKind kind;
   int64_t dts, pts, duration;

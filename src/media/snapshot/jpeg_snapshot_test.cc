@@ -19,9 +19,6 @@ using ts::test_support::RunCommand;
 using ts::test_support::TempDir;
 using ts::test_support::WriteFileBytes;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not installed"
-
 const MediaPacket& FirstKeyframe(const Media& media) {
   for (const auto& p : media.packets) {
     if (p.kind == TrackKind::kVideo && p.keyframe) return p;

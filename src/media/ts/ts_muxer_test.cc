@@ -27,9 +27,6 @@ using test_support::Media;
 using test_support::RunCommand;
 using test_support::TempDir;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 // One frame as a demuxer gives it back, timestamps in 90 kHz, payload without framing: NAL
 // units (4-byte lengths) without delimiters and without parameter sets the input did not
 // carry; audio without its ADTS header.

@@ -27,9 +27,6 @@ using test_support::TempDir;
 
 constexpr size_t kTsPacketSize = 188;
 
-#define SKIP_WITHOUT_FFMPEG() \
-  if (!test_support::HaveFfmpeg()) GTEST_SKIP() << "ffmpeg/ffprobe not found"
-
 // Writes packets [begin, end) of `media` as one slice into `path`.
 void WriteSlice(const Media& media, size_t begin, size_t end, const std::string& path,
                 TsMuxerKind kind) {

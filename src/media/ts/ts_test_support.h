@@ -29,6 +29,10 @@ extern "C" {
 
 namespace liverec::media::ts::test_support {
 
+// Skips the test when ffmpeg or ffprobe is missing (tests that make or check media with them).
+#define SKIP_WITHOUT_FFMPEG() \
+  if (!::liverec::media::ts::test_support::HaveFfmpeg()) GTEST_SKIP() << "no ffmpeg/ffprobe"
+
 inline bool HaveFfmpeg() {
   return std::system("ffmpeg -version >/dev/null 2>&1") == 0 &&
          std::system("ffprobe -version >/dev/null 2>&1") == 0;
