@@ -6,12 +6,12 @@
 
 namespace liverec::server {
 
-void PurgePastRetention(metadata::SqlDatabase& db, metadata::IndexFileRepository& index_files,
-                        metadata::PublishHistoryRepository& publish_sessions,
-                        metadata::RecordUsageRepository& usage,
-                        const config::RecordingConfig& recording, int64_t now_ms) {
+void PurgePastRetention(metadata::SqlDatabase& db, const RetentionTargets& targets,
+                        int64_t now_ms) {
   constexpr int64_t kDayMs = 24 * 3600'000LL;
-  int64_t slices = 0, files = 0, sessions = 0;
+  auto& [index_files, publish_sessions, usage, snapshots, config] = targets;
+  const config::RecordingConfig& recording = config.recording;
+  int64_t slices = 0, files = 0, sessions = 0, snapshot_rows = 0;
   metadata::UsagePurge usage_rows;
   auto ran = cluster::RunOnOneNode(db, cluster::kRetentionJob, [&]() -> Status {
     auto purged = index_files.PurgeSlicesBefore(now_ms - recording.slice_retention_days * kDayMs);
@@ -29,16 +29,19 @@ void PurgePastRetention(metadata::SqlDatabase& db, metadata::IndexFileRepository
     auto usage_purged = usage.Purge(now_ms);
     if (!usage_purged) return usage_purged.error();
     usage_rows = *usage_purged;
+    purged = snapshots.PurgeBefore(now_ms - config.snapshots.history_days * kDayMs);
+    if (!purged) return purged.error();
+    snapshot_rows = *purged;
     return Status::Ok();
   });
   if (!ran) {
     spdlog::warn("retention: {}", ran.error().ToString());
   } else if (slices > 0 || files > 0 || sessions > 0 || usage_rows.minutes > 0 ||
-             usage_rows.rollups > 0) {
+             usage_rows.rollups > 0 || snapshot_rows > 0) {
     spdlog::info(
-        "retention: purged {} slice rows, {} index-file records, {} publish sessions and {} "
-        "minute and {} hour/day rows of recording usage",
-        slices, files, sessions, usage_rows.minutes, usage_rows.rollups);
+        "retention: purged {} slice rows, {} index-file records, {} publish sessions, {} "
+        "minute and {} hour/day rows of recording usage and {} snapshot rows",
+        slices, files, sessions, usage_rows.minutes, usage_rows.rollups, snapshot_rows);
   }
 }
 

@@ -437,9 +437,9 @@ void Server::Impl::ScheduleRetention(std::chrono::seconds after) {
 }
 
 void Server::Impl::PurgePastRetention() {
-  server::PurgePastRetention(*db, *index_files, *publish_sessions, usage->repository(),
-                             config.recording, clock.NowMs());
-  snapshots->PurgePastHistory(clock.NowMs());
+  server::PurgePastRetention(
+      *db, {*index_files, *publish_sessions, usage->repository(), snapshots->repository(), config},
+      clock.NowMs());
 }
 
 // Replay protection on PostgreSQL: the shared nonce table's upkeep (ReplayProtection::Prune).

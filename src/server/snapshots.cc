@@ -1,7 +1,5 @@
 #include "server/snapshots.h"
 
-#include <spdlog/spdlog.h>
-
 namespace liverec::server {
 
 namespace {
@@ -44,15 +42,6 @@ api::SnapshotServices Snapshots::ApiServices() {
   }
   services.history_ms = config_.snapshots.history_days * kDayMs;
   return services;
-}
-
-void Snapshots::PurgePastHistory(int64_t now_ms) {
-  auto purged = snapshots_.PurgeBefore(now_ms - config_.snapshots.history_days * kDayMs);
-  if (!purged) {
-    spdlog::warn("retention: snapshot list: {}", purged.error().ToString());
-  } else if (*purged > 0) {
-    spdlog::info("retention: purged {} snapshot rows", *purged);
-  }
 }
 
 }  // namespace liverec::server

@@ -26,8 +26,8 @@ class Snapshots {
   ingest::PublishListener& Listener(ingest::PublishListener& inner);
   // What the snapshot actions use.
   api::SnapshotServices ApiServices();
-  // Drops the list's rows past [snapshots] history_days (an idempotent delete: any node may).
-  void PurgePastHistory(int64_t now_ms);
+  // The list of snapshots taken (purged by the hourly retention job, server/retention.h).
+  metadata::SnapshotRepository& repository() { return snapshots_; }
 
  private:
   const config::Config& config_;
