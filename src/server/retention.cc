@@ -9,8 +9,14 @@ namespace liverec::server {
 void PurgePastRetention(metadata::SqlDatabase& db, const RetentionTargets& targets,
                         int64_t now_ms) {
   constexpr int64_t kDayMs = 24 * 3600'000LL;
-  auto& [index_files, publish_sessions, usage, snapshots, config] = targets;
-  const config::RecordingConfig& recording = config.recording;
+  // Plain references, not a structured binding: clang (the sanitizer build) cannot capture a
+  // structured binding in a lambda before C++20's P1091 is implemented.
+  metadata::IndexFileRepository& index_files = targets.index_files;
+  metadata::PublishHistoryRepository& publish_sessions = targets.publish_sessions;
+  metadata::RecordUsageRepository& usage = targets.usage;
+  metadata::SnapshotRepository& snapshots = targets.snapshots;
+  const config::RecordingConfig& recording = targets.config.recording;
+  const int64_t snapshot_days = targets.config.snapshots.history_days;
   int64_t slices = 0, files = 0, sessions = 0, snapshot_rows = 0;
   metadata::UsagePurge usage_rows;
   auto ran = cluster::RunOnOneNode(db, cluster::kRetentionJob, [&]() -> Status {
@@ -29,7 +35,7 @@ void PurgePastRetention(metadata::SqlDatabase& db, const RetentionTargets& targe
     auto usage_purged = usage.Purge(now_ms);
     if (!usage_purged) return usage_purged.error();
     usage_rows = *usage_purged;
-    purged = snapshots.PurgeBefore(now_ms - config.snapshots.history_days * kDayMs);
+    purged = snapshots.PurgeBefore(now_ms - snapshot_days * kDayMs);
     if (!purged) return purged.error();
     snapshot_rows = *purged;
     return Status::Ok();
