@@ -1,5 +1,7 @@
 #include "config/bucket_keys.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace liverec::config {
@@ -99,6 +101,31 @@ void ReadS3BucketKeys(const TomlView& b, const std::string& where, BucketConfig&
   in.Read(b["timeout_ms"], s3.timeout_ms, where + ".timeout_ms");
 }
 
+void ReadBucketAccessKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
+                          TomlReader& in) {
+  in.Read(b["access"], bucket.access, where + ".access");
+  in.Read(b["url_expiry_s"], bucket.url_expiry_s, where + ".url_expiry_s");
+  in.Read(b["url_key"], bucket.url_key, where + ".url_key");
+  in.Read(b["url_key_env"], bucket.url_key_env, where + ".url_key_env");
+}
+
+void ValidateBucketAccess(const BucketConfig& bucket, const std::string& where,
+                          Problems& problems) {
+  if (bucket.access != "private" && bucket.access != "public-read") {
+    problems.push_back(where + ": access must be \"private\" or \"public-read\"");
+  }
+  if (bucket.url_expiry_s < 1 || bucket.url_expiry_s > kMaxUrlExpiryS) {
+    problems.push_back(fmt::format("{}: url_expiry_s must be 1-{}", where, kMaxUrlExpiryS));
+  }
+  const std::string& key = bucket.url_key;
+  bool alnum = std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  });
+  if (!key.empty() && (key.size() < 16 || key.size() > 128 || !alnum)) {
+    problems.push_back(where + ": url_key must be 16-128 letters and digits");
+  }
+}
+
 void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,
                           const std::map<std::string, std::string>& env, Problems& problems) {
   for (auto& bucket : buckets) {
@@ -119,6 +146,7 @@ void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,
     };
     resolve(bucket.s3.access_key_id_env, bucket.s3.access_key_id, "access_key_id");
     resolve(bucket.s3.secret_access_key_env, bucket.s3.secret_access_key, "secret_access_key");
+    resolve(bucket.url_key_env, bucket.url_key, "url_key");
   }
 }
 

@@ -17,9 +17,17 @@ namespace liverec::config {
 void ReadS3BucketKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
                       TomlReader& in);
 
-// Replaces the *_env names of S3 buckets by the values of those variables in `env`.
+// Reads access, url_expiry_s, url_key and url_key_env of the table `b` (any backend).
+void ReadBucketAccessKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
+                          TomlReader& in);
+
+// Replaces the *_env names of buckets (S3 credentials, url_key) by the values of those variables in `env`.
 void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,
                           const std::map<std::string, std::string>& env,
+                          std::vector<std::string>& problems);
+
+// Checks access, url_expiry_s and url_key (after ResolveBucketSecrets).
+void ValidateBucketAccess(const BucketConfig& bucket, const std::string& where,
                           std::vector<std::string>& problems);
 
 // Checks the backend and its keys; fills defaults (a local bucket's path, an S3 bucket's remote

@@ -159,3 +159,72 @@ secret_access_key = "s"
 
 }  // namespace
 }  // namespace liverec::config
+
+namespace liverec::config {
+namespace {
+
+TEST(BucketAccessConfigTest, EveryBucketIsPrivateByDefaultTheEmbeddedOneIncluded) {
+  auto config = Load(R"(
+[[buckets]]
+name = "more"
+)");
+  ASSERT_TRUE(config) << config.error().ToString();
+  for (const char* name : {"records", "more"}) {
+    ASSERT_TRUE(Find(*config, name)) << name;
+    EXPECT_EQ(Find(*config, name)->access, "private") << name;
+    EXPECT_TRUE(Find(*config, name)->IsPrivate()) << name;
+    EXPECT_EQ(Find(*config, name)->url_expiry_s, 3600) << name;
+    EXPECT_EQ(Find(*config, name)->url_key, "") << name;
+  }
+}
+
+TEST(BucketAccessConfigTest, ReadsAccessExpiryAndAKeyFromTheFileOrTheEnvironment) {
+  auto config = Load(R"(
+[[buckets]]
+name = "records"
+access = "public-read"
+
+[[buckets]]
+name = "signed"
+url_expiry_s = 600
+url_key_env = "SIGNED_URL_KEY"
+)",
+                     {{"SIGNED_URL_KEY", "abcdefghijklmnop0123"}});
+  ASSERT_TRUE(config) << config.error().ToString();
+  EXPECT_FALSE(Find(*config, "records")->IsPrivate());
+  const BucketConfig* signed_bucket = Find(*config, "signed");
+  EXPECT_TRUE(signed_bucket->IsPrivate());
+  EXPECT_EQ(signed_bucket->url_expiry_s, 600);
+  EXPECT_EQ(signed_bucket->url_key, "abcdefghijklmnop0123");
+}
+
+TEST(BucketAccessConfigTest, ReportsBadAccessExpiryAndKeys) {
+  auto config = Load(R"(
+[[buckets]]
+name = "one"
+access = "public"
+url_expiry_s = 0
+
+[[buckets]]
+name = "two"
+url_expiry_s = 604801
+url_key = "short"
+
+[[buckets]]
+name = "three"
+url_key = "has-a-dash-and-is-long-enough"
+url_key_env = "UNSET_URL_KEY"
+)");
+  ASSERT_FALSE(config);
+  std::string text = config.error().ToString();
+  for (const char* problem :
+       {"buckets 'one': access must be \"private\" or \"public-read\"",
+        "buckets 'one': url_expiry_s must be 1-604800", "buckets 'two': url_expiry_s must be 1-604800",
+        "buckets 'two': url_key must be 16-128 letters and digits",
+        "buckets 'three': give url_key or url_key_env, not both"}) {
+    EXPECT_NE(text.find(problem), std::string::npos) << problem << "\nin: " << text;
+  }
+}
+
+}  // namespace
+}  // namespace liverec::config

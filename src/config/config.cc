@@ -156,6 +156,7 @@ void Validate(Config& config, Problems& problems) {
       problems.push_back(where + ": declared twice at endpoint " + bucket.endpoint);
     }
     ValidateBucketBackend(bucket, where, config.data_dir, problems);
+    ValidateBucketAccess(bucket, where, problems);
   }
 
   std::set<std::string> domain_names;

@@ -19,6 +19,8 @@
 namespace liverec::config {
 
 inline constexpr std::string_view kDefaultAccount = "default";
+// The longest lifetime of a signed URL: 7 days, also the limit of S3's presigned URLs.
+inline constexpr int64_t kMaxUrlExpiryS = 7 * 24 * 3600;
 
 struct AccessKeyConfig {
   std::string id;
@@ -38,6 +40,18 @@ struct BucketConfig {
   std::string backend = "local";   // "local" or "s3"
   std::string path;                // local: directory; default <data_dir>/buckets/<name>
   S3BucketConfig s3;               // s3: the service, credentials, URL style, public URL
+  // Who may read the bucket's objects through the URLs liverec hands out (docs/configuration.md
+  // "Bucket access"): "private" (signed URLs only) or "public-read" (plain URLs).
+  std::string access = "private";
+  // Lifetime of the signed URLs liverec hands out for a private bucket (RecordUrl): 1-604800.
+  int64_t url_expiry_s = 3600;
+  // The key signing this bucket's URL tokens (16-128 letters and digits); "" = a random key that
+  // liverec keeps in the database (shared by the nodes of a cluster). url_key_env names a
+  // variable holding it instead.
+  std::string url_key;
+  std::string url_key_env;
+
+  bool IsPrivate() const { return access != "public-read"; }
 };
 
 // Ingest URL signing, type A (docs/recording.md): auth_key = "{timestamp}-{rand}-{uid}-{md5hex}".

@@ -155,6 +155,7 @@ void ReadBuckets(const TomlView& root, Config& config, TomlReader& in) {
     in.Read(b["backend"], bucket.backend, where + ".backend");
     in.Read(b["path"], bucket.path, where + ".path");
     ReadS3BucketKeys(b, where, bucket, in);
+    ReadBucketAccessKeys(b, where, bucket, in);
     config.buckets.push_back(std::move(bucket));
   }
 }

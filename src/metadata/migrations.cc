@@ -655,6 +655,19 @@ ALTER TABLE relay_tasks ADD COLUMN auth_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE relay_tasks ADD COLUMN notify_item_switch INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// The keys signing the URL tokens of private buckets (docs/configuration.md "Bucket access"),
+// for buckets whose config gives none: made once, shared by every node.
+constexpr std::string_view kBucketUrlKeysSchema = R"sql(
+CREATE TABLE bucket_url_keys (
+  account_id    TEXT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  bucket_name   TEXT NOT NULL,
+  url_key       TEXT NOT NULL,
+  created_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (account_id, endpoint, bucket_name)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -682,6 +695,7 @@ const std::vector<Migration>& AllMigrations() {
       {19, "recording usage (DescribeLiveDomainRecordUsageData)", kRecordUsageSchema},
       {20, "snapshot configs and snapshots", kSnapshotsSchema},
       {21, "relay task callback signing and item switches", kRelayAuthSchema},
+      {22, "URL keys of private buckets", kBucketUrlKeysSchema},
   };
   return kMigrations;
 }
