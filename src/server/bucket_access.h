@@ -1,0 +1,107 @@
+// BucketAccess: who may read each bucket's objects, and the URLs liverec hands out for them
+// (docs/configuration.md "Bucket access"; docs/object-keys.md "Private buckets and signed URLs").
+//
+// - A public-read bucket's objects are read with plain URLs: <public_url>/<bucket>/<key> for the
+//   local buckets liverec serves, <the bucket's public URL>/<key> for S3.
+// - A private local bucket answers only requests carrying a valid token (storage/url_token.h)
+//   signed with its key; everything else gets the same 403, whatever exists. The URLs handed out
+//   (RecordUrl) carry a token good for the bucket's url_expiry_s.
+// - A playlist (.m3u8) served through a token comes with a token on each segment URI that names
+//   an object of a private bucket of the same account (its own path, the same expiry): so players
+//   fetch the segments without knowing about signing, and the token reaches no further.
+// - A private S3 bucket's URLs are presigned (SigV4 query authentication) at the service.
+//
+// Thread-safety: immutable after construction; every method may be called from any thread
+// (the RandomSource must be thread-safe, as OsRandom is).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/random.h"
+#include "base/status.h"
+#include "storage/url_token.h"
+
+namespace liverec::server {
+
+struct BucketAccessEntry {
+  std::string account;   // the account's name: tokens never reach another account's buckets
+  std::string endpoint;  // OssEndpoint
+  std::string name;      // OssBucket
+  bool served = false;   // a local bucket liverec serves at /<name>/ (endpoint "local")
+  bool is_private = true;
+  std::string url_key;       // signs tokens (served private buckets)
+  int64_t url_expiry_s = 3600;
+  // Unsigned base of the bucket's object URLs without the trailing '/': <public_url>/<name> for
+  // served buckets, the public URL of an S3 bucket, "" for a local bucket not served.
+  std::string base_url;
+  // S3: a presigned GET URL of a key for (now_s, lifetime_s); empty for other buckets.
+  std::function<std::string(std::string_view key, int64_t now_s, int64_t lifetime_s)> presign;
+};
+
+// What a request of a served bucket may have.
+struct BucketAdmission {
+  bool allowed = false;
+  // Allowed by a token (not by public-read): segment URIs of a playlist get tokens until expires_s.
+  bool by_token = false;
+  int64_t expires_s = 0;
+  storage::UrlTokenCheck check = storage::UrlTokenCheck::kMissing;  // why not, when refused
+};
+
+class BucketAccess {
+ public:
+  // `public_url`: where liverec's HTTP server is reached (http.public_url), the base of served
+  // buckets' URLs (their base_url is filled from it when empty).
+  BucketAccess(std::vector<BucketAccessEntry> buckets, std::string public_url, const Clock& clock,
+               RandomSource& random);
+
+  // The URL to hand out for an object (RecordUrl): plain for public-read buckets, signed for
+  // url_expiry_s from now for private ones. A bucket not configured: "".
+  std::string ObjectUrl(const std::string& endpoint, const std::string& bucket,
+                        const std::string& key) const;
+
+  // A URL for `key` (prefix = false) or for every key starting with `key` (prefix = true, served
+  // buckets only: a presigned S3 URL names one object), good for `lifetime_s` seconds
+  // (1..config::kMaxUrlExpiryS). Plain for a public-read bucket. InvalidParameter when the bucket
+  // is unknown, not readable through liverec's URLs, or the lifetime or prefix is refused.
+  Result<std::string> SignedUrl(const std::string& endpoint, const std::string& bucket,
+                                const std::string& key, bool prefix, int64_t lifetime_s) const;
+
+  // Whether a request of the served bucket `bucket` for the decoded `path` ("/<bucket>/<key>")
+  // with the URL query `query` may be answered. Unknown buckets are refused.
+  BucketAdmission Admit(const std::string& bucket, std::string_view path,
+                        std::string_view query) const;
+
+  // `text`, the playlist served at the decoded `path` of bucket `bucket`, with a token (or a
+  // presigned URL) until `expires_s` for each segment URI naming an object of a private bucket
+  // of the same account.
+  std::string SignPlaylist(const std::string& bucket, std::string_view path, std::string_view text,
+                           int64_t expires_s) const;
+
+  // The configured buckets, for listing.
+  const std::vector<BucketAccessEntry>& buckets() const { return buckets_; }
+
+ private:
+  const BucketAccessEntry* Find(const std::string& endpoint, const std::string& bucket) const;
+  const BucketAccessEntry* Served(std::string_view bucket) const;
+  std::string Rand() const;
+  std::optional<std::string> SignSegment(const BucketAccessEntry& playlist_bucket,
+                                         std::string_view playlist_path, std::string_view uri,
+                                         int64_t expires_s, int64_t now_s) const;
+
+  std::vector<BucketAccessEntry> buckets_;
+  std::map<std::pair<std::string, std::string>, size_t> by_id_;  // (endpoint, name) -> index
+  std::map<std::string, size_t, std::less<>> served_;            // name -> index
+  std::string public_url_;
+  const Clock& clock_;
+  RandomSource& random_;
+};
+
+}  // namespace liverec::server
