@@ -14,6 +14,7 @@
 #include "storage/s3/s3_errors.h"
 #include "storage/s3/s3_multipart_upload.h"
 #include "storage/s3/s3_xml.h"
+#include "storage/s3/sigv4_presign.h"
 
 namespace liverec::storage {
 namespace {
@@ -80,6 +81,13 @@ S3ObjectStore::S3ObjectStore(S3Options options, S3UrlBuilder urls, ClientHooks h
       client_(SigV4Signing{"aws:amz", options_.region, "s3", options_.access_key_id,
                            options_.secret_access_key},
               options_, std::move(hooks)) {}
+
+std::string S3ObjectStore::PresignGetUrl(std::string_view key, int64_t now_s,
+                                         int64_t expires_s) const {
+  return storage::PresignGetUrl(
+      urls_, key, {options_.access_key_id, options_.secret_access_key, options_.region}, now_s,
+      expires_s);
+}
 
 std::string S3ObjectStore::What(std::string_view method, const std::string& key) const {
   return std::string(method) + " " + key + " (" + urls_.Describe() + ")";

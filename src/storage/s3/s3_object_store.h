@@ -38,8 +38,10 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/object_store.h"
@@ -70,6 +72,10 @@ class S3ObjectStore final : public ObjectStore {
   // Where the bucket's objects are read by default (the bucket's URL, path-style or
   // virtual-hosted as configured), without a trailing '/'.
   std::string PublicBaseUrl() const { return urls_.PublicBaseUrl(); }
+  // A URL anyone may GET `key` with until `now_s` + `expires_s` (UTC seconds), signed with the
+  // store's credentials and region (sigv4_presign.h; the expiry is clamped to 1 s..7 days).
+  // Computed locally: nothing is sent, and whether the key exists is not checked.
+  std::string PresignGetUrl(std::string_view key, int64_t now_s, int64_t expires_s) const;
 
   static constexpr size_t kMaxGetBytes = size_t{256} * 1024 * 1024;
 

@@ -93,13 +93,20 @@ std::string CanonicalQuery(QueryParams params) {
 S3UrlBuilder::S3UrlBuilder(S3Endpoint endpoint, std::string bucket, bool path_style)
     : endpoint_(std::move(endpoint)), bucket_(std::move(bucket)), path_style_(path_style) {}
 
+std::string S3UrlBuilder::Host() const {
+  return path_style_ ? endpoint_.Authority() : bucket_ + "." + endpoint_.Authority();
+}
+
+std::string S3UrlBuilder::ObjectPath(std::string_view key) const {
+  return (path_style_ ? "/" + bucket_ + "/" : std::string("/")) + EncodeKeyPath(key);
+}
+
 std::string S3UrlBuilder::Base() const {
-  if (path_style_) return endpoint_.scheme + "://" + endpoint_.Authority() + "/" + bucket_;
-  return endpoint_.scheme + "://" + bucket_ + "." + endpoint_.Authority();
+  return endpoint_.scheme + "://" + Host() + (path_style_ ? "/" + bucket_ : "");
 }
 
 std::string S3UrlBuilder::ObjectUrl(std::string_view key, const QueryParams& query) const {
-  std::string url = Base() + "/" + EncodeKeyPath(key);
+  std::string url = endpoint_.scheme + "://" + Host() + ObjectPath(key);
   if (!query.empty()) url += "?" + CanonicalQuery(query);
   return url;
 }

@@ -46,6 +46,10 @@ class S3UrlBuilder {
   std::string BucketUrl(const QueryParams& query = {}) const;
   // Where objects are read from by default: ObjectUrl of "" without the trailing '/'.
   std::string PublicBaseUrl() const;
+  // The parts of ObjectUrl a signature covers: the Host header ("host[:port]" path style,
+  // "bucket.host[:port]" virtual-hosted) and the path ("/bucket/key" or "/key", key encoded).
+  std::string Host() const;
+  std::string ObjectPath(std::string_view key) const;
   // "bucket at http://host:port" for messages.
   std::string Describe() const;
 

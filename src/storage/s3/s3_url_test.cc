@@ -38,6 +38,16 @@ TEST(S3UrlTest, PathStyleAndVirtualHostedUrls) {
   EXPECT_EQ(vhost.PublicBaseUrl(), "https://media.s3.amazonaws.com");
 }
 
+TEST(S3UrlTest, HostAndObjectPathAreThePartsOfTheObjectUrl) {
+  S3UrlBuilder path(*ParseS3Endpoint("http://127.0.0.1:9000"), "media", true);
+  EXPECT_EQ(path.Host(), "127.0.0.1:9000");
+  EXPECT_EQ(path.ObjectPath("a/b c.ts"), "/media/a/b%20c.ts");
+  S3UrlBuilder vhost(*ParseS3Endpoint("https://s3.amazonaws.com:8443"), "media", false);
+  EXPECT_EQ(vhost.Host(), "media.s3.amazonaws.com:8443");
+  EXPECT_EQ(vhost.ObjectPath("a/b c.ts"), "/a/b%20c.ts");
+  EXPECT_EQ(vhost.ObjectUrl("a/b c.ts"), "https://media.s3.amazonaws.com:8443/a/b%20c.ts");
+}
+
 TEST(S3UrlTest, KeysAreEncodedPerSigV4WithSlashesKept) {
   EXPECT_EQ(EncodeKeyPath("record/live/s1/2026-01-02-15:04:05.ts"),
             "record/live/s1/2026-01-02-15%3A04%3A05.ts");
