@@ -52,6 +52,21 @@ struct ClusterNodesOptions {
 // read, 2 for a bad config or one on SQLite (no cluster). docs/cluster.md.
 int RunClusterNodes(const ClusterNodesOptions& options);
 
+struct UrlOptions {
+  std::optional<std::string> config_file;
+  std::string data_dir;    // empty: from config/env/default
+  std::string public_url;  // empty: http.public_url, else http://<http.listen>
+  std::string oss_endpoint = "local";
+  std::string bucket = "records";
+  std::string key;     // one object, or
+  std::string prefix;  // every key starting with it (served buckets only)
+  int64_t expires_s = 3600;
+};
+// Prints a URL reading `key` (or every key under `prefix`) of the bucket for expires_s seconds:
+// signed (private local bucket), presigned (private S3 bucket) or plain (public-read). 0 and the
+// URL; 1 when the database cannot be read; 2 for bad arguments or config. docs/configuration.md.
+int RunUrl(const UrlOptions& options);
+
 // The process environment as a map (LIVEREC_* are read from it).
 std::map<std::string, std::string> Environment();
 

@@ -1,6 +1,7 @@
 // liverec: the one binary. `serve` runs the server, `check-config` validates its configuration,
 // `call` signs and sends one API request, `db copy` moves the metadata from SQLite to PostgreSQL,
-// `cluster nodes` lists the nodes of a cluster (docs/cluster.md),
+// `cluster nodes` lists the nodes of a cluster (docs/cluster.md), `url` prints a signed URL of
+// a bucket's object (docs/configuration.md),
 // `version` (or `--version`, `-V`) prints the version and commit. See docs/configuration.md,
 // docs/operations.md and docs/api/.
 #include <iostream>
@@ -82,9 +83,27 @@ int main(int argc, char** argv) {
                         "TOML config file (or LIVEREC_CONFIG), for [database]");
   nodes_cmd->add_flag("--json", cluster_nodes.json, "print JSON instead of a table");
 
+  UrlOptions url;
+  auto* url_cmd = app.add_subcommand(
+      "url",
+      "print a URL that reads an object (--key) or every object under a prefix (--prefix) of a "
+      "bucket for --expires seconds: signed for a private bucket, plain for a public-read one");
+  url_cmd->add_option("--config", url.config_file, "TOML config file (or LIVEREC_CONFIG)");
+  url_cmd->add_option("--data-dir", url.data_dir, "data directory (default ./data)");
+  url_cmd->add_option("--public-url", url.public_url,
+                      "where the server is reached (default http.public_url, else "
+                      "http://<http.listen>)");
+  url_cmd->add_option("--oss-endpoint", url.oss_endpoint, "the bucket's OssEndpoint (local)");
+  url_cmd->add_option("--bucket", url.bucket, "the OssBucket (records)");
+  url_cmd->add_option("--key", url.key, "the object's key");
+  url_cmd->add_option("--prefix", url.prefix, "a key prefix, e.g. record/live/s1/");
+  url_cmd->add_option("--expires", url.expires_s, "seconds the URL is good for (3600)")
+      ->check(CLI::Range(int64_t{1}, int64_t{604800}));
+
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
+  if (*url_cmd) return RunUrl(url);
   if (*version_cmd) {
     std::cout << VersionLine() << "\n";
     return 0;

@@ -98,7 +98,8 @@ int RunServe(const ServeOptions& options) {
     spdlog::critical("cannot start: {}", started.error().ToString());
     return 1;
   }
-  std::cout << server::StartBanner(*config, *started, options.program) << std::flush;
+  std::cout << server::StartBanner(*config, *started, options.program, options.config_file)
+            << std::flush;
   server.Wait();
   spdlog::info("stopped");
   return 0;

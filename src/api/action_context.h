@@ -2,6 +2,7 @@
 // caller's account, the time, and the repositories — never the HTTP request.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -43,10 +44,15 @@ struct RecordLimits {
 
 // What the recorded-content and index-file actions need besides the repositories.
 struct IndexOptions {
-  std::string public_url;  // base of RecordUrl: <public_url>/<bucket>/<key>
+  std::string public_url;  // base of stored absolute URLs: <public_url>/<bucket>/<key>
   // Buckets liverec does not serve itself (S3), (endpoint, bucket) -> base of their RecordUrls:
   // <base>/<key>.
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;
+  // The URL handed out for an object (RecordUrl): signed for a private bucket (the server's
+  // BucketAccess::ObjectUrl). Null: the plain URL (ObjectUrl in record_index_params.h).
+  std::function<std::string(const std::string& endpoint, const std::string& bucket,
+                            const std::string& key)>
+      record_url;
   int64_t max_index_slices = 100'000;
   int64_t slice_retention_ms = 90LL * 24 * 3600'000;
   // How long index files' metadata is kept (recording.index_retention_days): the oldest

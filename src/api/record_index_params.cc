@@ -86,11 +86,17 @@ std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
   return url;
 }
 
+std::string RecordUrl(const ActionContext& context, const std::string& endpoint,
+                      const std::string& bucket, const std::string& key) {
+  const auto& sign = context.deps.index.record_url;
+  return sign ? sign(endpoint, bucket, key) : ObjectUrl(context, endpoint, bucket, key);
+}
+
 nlohmann::json IndexFileToJson(const ActionContext& context, const metadata::StreamRow& stream,
                                const metadata::IndexFileRow& file, bool with_format) {
   nlohmann::json json = {
       {"RecordId", file.id},
-      {"RecordUrl", ObjectUrl(context, file.endpoint, file.bucket, file.object_key)},
+      {"RecordUrl", RecordUrl(context, file.endpoint, file.bucket, file.object_key)},
       {"DomainName", stream.domain_name},
       {"AppName", stream.app_name},
       {"StreamName", stream.stream_name},

@@ -45,6 +45,11 @@ TimeRangeRules SliceRangeRules(const ActionContext& context);
 std::string ObjectUrl(const ActionContext& context, const std::string& endpoint,
                       const std::string& bucket, const std::string& key);
 
+// The URL handed out for an object (RecordUrl): IndexOptions::record_url (signed for private
+// buckets), or ObjectUrl when there is none.
+std::string RecordUrl(const ActionContext& context, const std::string& endpoint,
+                      const std::string& bucket, const std::string& key);
+
 // The RecordInfo / RecordIndexInfo object.
 nlohmann::json IndexFileToJson(const ActionContext& context, const metadata::StreamRow& stream,
                                const metadata::IndexFileRow& file, bool with_format);

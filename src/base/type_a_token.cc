@@ -19,8 +19,8 @@ std::optional<TypeAToken> ParseTypeAToken(std::string_view auth_key) {
   }
   if (parts.size() != 4 || parts[0].empty() || parts[3].size() != 32) return std::nullopt;
   TypeAToken token;
-  auto [ptr, ec] = std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(),
-                                   token.timestamp);
+  auto [ptr, ec] =
+      std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), token.timestamp);
   if (ec != std::errc() || ptr != parts[0].data() + parts[0].size()) return std::nullopt;
   token.rand = parts[1];
   token.uid = parts[2];

@@ -21,7 +21,8 @@ void ReadS3BucketKeys(const TomlView& b, const std::string& where, BucketConfig&
 void ReadBucketAccessKeys(const TomlView& b, const std::string& where, BucketConfig& bucket,
                           TomlReader& in);
 
-// Replaces the *_env names of buckets (S3 credentials, url_key) by the values of those variables in `env`.
+// Replaces the *_env names of buckets (S3 credentials, url_key) by the values of those variables in
+// `env`.
 void ResolveBucketSecrets(std::vector<BucketConfig>& buckets,
                           const std::map<std::string, std::string>& env,
                           std::vector<std::string>& problems);

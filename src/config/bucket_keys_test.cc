@@ -217,11 +217,11 @@ url_key_env = "UNSET_URL_KEY"
 )");
   ASSERT_FALSE(config);
   std::string text = config.error().ToString();
-  for (const char* problem :
-       {"buckets 'one': access must be \"private\" or \"public-read\"",
-        "buckets 'one': url_expiry_s must be 1-604800", "buckets 'two': url_expiry_s must be 1-604800",
-        "buckets 'two': url_key must be 16-128 letters and digits",
-        "buckets 'three': give url_key or url_key_env, not both"}) {
+  for (const char* problem : {"buckets 'one': access must be \"private\" or \"public-read\"",
+                              "buckets 'one': url_expiry_s must be 1-604800",
+                              "buckets 'two': url_expiry_s must be 1-604800",
+                              "buckets 'two': url_key must be 16-128 letters and digits",
+                              "buckets 'three': give url_key or url_key_env, not both"}) {
     EXPECT_NE(text.find(problem), std::string::npos) << problem << "\nin: " << text;
   }
 }

@@ -16,8 +16,9 @@ TEST_P(BucketUrlKeyRepositoryTest, TheFirstKeyStoredIsTheOneEveryCallerGets) {
   EXPECT_EQ(*first, "key-one");
   // Another node (or a restart) offering its own random key gets the stored one.
   EXPECT_EQ(repo.GetOrCreate(account_a_, "local", "records", "key-two", 2).value(), "key-one");
-  EXPECT_EQ(BucketUrlKeyRepository(*db_).GetOrCreate(account_a_, "local", "records", "x", 3).value(),
-            "key-one");
+  EXPECT_EQ(
+      BucketUrlKeyRepository(*db_).GetOrCreate(account_a_, "local", "records", "x", 3).value(),
+      "key-one");
 }
 
 TEST_P(BucketUrlKeyRepositoryTest, EachBucketEndpointAndAccountHasItsOwnKey) {

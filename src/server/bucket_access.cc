@@ -33,7 +33,9 @@ Status BadRequest(std::string detail) {
 
 BucketAccess::BucketAccess(std::vector<BucketAccessEntry> buckets, std::string public_url,
                            const Clock& clock, RandomSource& random)
-    : buckets_(std::move(buckets)), public_url_(std::move(public_url)), clock_(clock),
+    : buckets_(std::move(buckets)),
+      public_url_(std::move(public_url)),
+      clock_(clock),
       random_(random) {
   for (size_t i = 0; i < buckets_.size(); ++i) {
     BucketAccessEntry& b = buckets_[i];
@@ -68,9 +70,9 @@ std::string BucketAccess::ObjectUrl(const std::string& endpoint, const std::stri
   return url ? *url : "";
 }
 
-Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint,
-                                            const std::string& bucket, const std::string& key,
-                                            bool prefix, int64_t lifetime_s) const {
+Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const std::string& bucket,
+                                            const std::string& key, bool prefix,
+                                            int64_t lifetime_s) const {
   const BucketAccessEntry* b = Find(endpoint, bucket);
   if (!b) return Error(BadRequest("no bucket " + bucket + " at endpoint " + endpoint));
   if (b->base_url.empty()) {
@@ -140,9 +142,8 @@ std::string BucketAccess::SignPlaylist(const std::string& bucket, std::string_vi
   const BucketAccessEntry* b = Served(bucket);
   if (!b) return std::string(text);
   int64_t now_s = clock_.NowMs() / 1000;
-  return RewritePlaylistUris(text, [&](std::string_view uri) {
-    return SignSegment(*b, path, uri, expires_s, now_s);
-  });
+  return RewritePlaylistUris(
+      text, [&](std::string_view uri) { return SignSegment(*b, path, uri, expires_s, now_s); });
 }
 
 }  // namespace liverec::server

@@ -37,7 +37,7 @@ struct BucketAccessEntry {
   std::string name;      // OssBucket
   bool served = false;   // a local bucket liverec serves at /<name>/ (endpoint "local")
   bool is_private = true;
-  std::string url_key;       // signs tokens (served private buckets)
+  std::string url_key;  // signs tokens (served private buckets)
   int64_t url_expiry_s = 3600;
   // Unsigned base of the bucket's object URLs without the trailing '/': <public_url>/<name> for
   // served buckets, the public URL of an S3 bucket, "" for a local bucket not served.

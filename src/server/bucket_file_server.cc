@@ -205,8 +205,8 @@ std::optional<BucketFileServer::Location> BucketFileServer::Locate(const std::st
   return Location{bucket->second, std::move(key)};
 }
 
-net::HttpResponse BucketFileServer::Serve(const net::HttpRequest& request,
-                                          const std::string& path) const {
+net::HttpResponse BucketFileServer::Serve(const net::HttpRequest& request, const std::string& path,
+                                          const PlaylistRewrite* rewrite) const {
   if (request.method != "GET" && request.method != "HEAD") {
     net::HttpResponse response = Text(405, "method not allowed\n");
     response.headers.emplace_back("Allow", "GET, HEAD");
@@ -224,6 +224,15 @@ net::HttpResponse BucketFileServer::Serve(const net::HttpRequest& request,
   }
   const auto size = static_cast<uint64_t>(st.st_size);
   const std::string file = location->dir + "/" + location->key;
+  if (rewrite && EndsWithIgnoringCase(file, ".m3u8")) {
+    if (size > kMaxRewrittenPlaylistBytes) return Text(500, "playlist too large to sign\n");
+    auto text = size == 0 ? std::optional<std::string>("") : ReadRange(fd.Get(), {0, size - 1});
+    if (!text) return Text(500, "read failed\n");
+    net::HttpResponse response{200, ContentTypeForKey(file), (*rewrite)(*text), "", {}};
+    response.headers.emplace_back("Cache-Control", "private, no-cache");
+    response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    return response;
+  }
   net::HttpResponse response = Answer(fd.Get(), file, RequestedRange(request, size), size);
   if (!response.file_path.empty()) {
     response.file_descriptor = std::shared_ptr<const int>(new int(fd.Release()), [](const int* p) {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ namespace liverec::server {
 // Largest range read into the response body. TODO(lead): once the net layer can stream a slice
 // of a file, serve every range that way and drop this limit.
 inline constexpr uint64_t kMaxRangeBodyBytes = uint64_t{8} * 1024 * 1024;
+
+// Largest playlist rewritten as it is served (a day of 1 s slices is ~6 MB); a larger one is
+// refused with 500 rather than served without its tokens.
+inline constexpr uint64_t kMaxRewrittenPlaylistBytes = uint64_t{64} * 1024 * 1024;
 
 // An inclusive byte range [first, last] of a representation.
 struct ByteRange {
@@ -67,8 +72,18 @@ class BucketFileServer {
   // `buckets` maps a bucket name to its directory.
   explicit BucketFileServer(std::map<std::string, std::string> buckets);
 
+  // Whether `bucket` is one of the buckets served.
+  bool Serves(const std::string& bucket) const { return buckets_.contains(bucket); }
+
+  // Rewrites a playlist's text as it is served (BucketAccess::SignPlaylist).
+  using PlaylistRewrite = std::function<std::string(std::string_view text)>;
+
   // Answers `request` for `path`, the decoded URL path `/<bucket>/<key>` without the query.
-  net::HttpResponse Serve(const net::HttpRequest& request, const std::string& path) const;
+  // With `rewrite`, a playlist (.m3u8, at most kMaxRewrittenPlaylistBytes) is read whole and
+  // answered as `rewrite` returns it: 200 with the whole text, Range ignored; Cache-Control
+  // `private, no-cache`, as its tokens are for this client.
+  net::HttpResponse Serve(const net::HttpRequest& request, const std::string& path,
+                          const PlaylistRewrite* rewrite = nullptr) const;
 
  private:
   struct Location {

@@ -4,8 +4,11 @@
 // Thread-safety: plain functions; the stores they make are safe from any thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "config/config.h"
@@ -18,6 +21,8 @@ struct BucketStore {
   // Base of RecordUrls for buckets liverec does not serve itself (S3): the configured
   // public_url, or the bucket's URL at the service. "" for local buckets.
   std::string public_base;
+  // S3: a presigned GET URL of a key at the service for (now_s, lifetime_s); null otherwise.
+  std::function<std::string(std::string_view key, int64_t now_s, int64_t lifetime_s)> presign;
 };
 
 // InvalidConfiguration when the bucket cannot be reached as configured (a malformed endpoint).

@@ -26,8 +26,8 @@ std::string RewritePlaylistUris(
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     size_t next = end == std::string_view::npos ? text.size() : end + 1;
-    std::string_view line = text.substr(start, (end == std::string_view::npos ? text.size() : end) -
-                                                   start);
+    std::string_view line =
+        text.substr(start, (end == std::string_view::npos ? text.size() : end) - start);
     std::string_view eol = text.substr(start + line.size(), next - start - line.size());
     if (line.ends_with('\r')) {
       line.remove_suffix(1);

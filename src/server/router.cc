@@ -29,18 +29,41 @@ std::map<std::string, std::string> LocalBuckets(const config::Config& config) {
 
 }  // namespace
 
-Router::Router(api::ApiService& api, const config::Config& config, RouterProbes probes)
-    : api_(api), files_(LocalBuckets(config)), probes_(std::move(probes)) {}
+Router::Router(api::ApiService& api, const config::Config& config, const BucketAccess& access,
+               RouterProbes probes)
+    : api_(api), files_(LocalBuckets(config)), access_(access), probes_(std::move(probes)) {}
 
 net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   std::string_view target = request.target;
-  std::string path = PercentDecodePath(target.substr(0, target.find('?')));
+  auto question = target.find('?');
+  std::string path = PercentDecodePath(target.substr(0, question));
+  std::string_view query = question == std::string_view::npos ? "" : target.substr(question + 1);
   if (path == "/") return api_.Handle(request);
   if (path == "/healthz") return Health();
   if (path == "/metrics" && probes_.metrics) return Metrics(request);
   if (path == "/version") return Version(request);
   if (path == "/docs/errors") return ErrorCatalogue(request);
-  return files_.Serve(request, path);
+  return Bucket(request, path, query);
+}
+
+net::HttpResponse Router::Bucket(const net::HttpRequest& request, const std::string& path,
+                                 std::string_view query) const {
+  auto slash = path.find('/', 1);
+  std::string bucket = path.substr(1, slash == std::string::npos ? 0 : slash - 1);
+  if (!files_.Serves(bucket)) return files_.Serve(request, path);  // 404
+  BucketAdmission admission = access_.Admit(bucket, path, query);
+  if (!admission.allowed) {
+    if (probes_.bucket_refusals) {
+      probes_.bucket_refusals->With({storage::UrlTokenCheckName(admission.check)}).Add(1);
+    }
+    // The same answer for every refusal: nothing about what exists or why.
+    return net::HttpResponse{403, std::string(kTextPlain), "forbidden\n", "", {}};
+  }
+  if (!admission.by_token) return files_.Serve(request, path);
+  BucketFileServer::PlaylistRewrite rewrite = [&](std::string_view text) {
+    return access_.SignPlaylist(bucket, path, text, admission.expires_s);
+  };
+  return files_.Serve(request, path, &rewrite);
 }
 
 net::HttpResponse Router::Health() const {

@@ -5,6 +5,10 @@
 // error catalogue that every error's Recommend links to (GET only); `/<bucket>/<key>` reads an
 // object of a local bucket (GET/HEAD, byte ranges; see BucketFileServer), so recording URLs
 // play. Local buckets may not take the names these paths use (config::IsReservedBucketName).
+// A private bucket's objects are answered only with a valid token (BucketAccess::Admit); any
+// refusal is the same 403 "forbidden", whether the object exists or not, counted by reason in
+// `liverec_bucket_requests_refused_total{reason}`. A playlist read through a token comes with
+// tokens on its segment URIs (BucketAccess::SignPlaylist).
 // The URL path is percent-decoded ('+' stays '+') before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
@@ -15,6 +19,7 @@
 #include "base/metrics.h"
 #include "config/config.h"
 #include "net/http_message.h"
+#include "server/bucket_access.h"
 #include "server/bucket_file_server.h"
 
 namespace liverec::server {
@@ -23,11 +28,15 @@ namespace liverec::server {
 struct RouterProbes {
   std::function<Status()> health;                    // null: always healthy
   const metrics::MetricRegistry* metrics = nullptr;  // null: /metrics is not served
+  // Where refusals of bucket requests are counted; null: not counted.
+  metrics::Family<metrics::Counter>* bucket_refusals = nullptr;
 };
 
 class Router {
  public:
-  Router(api::ApiService& api, const config::Config& config, RouterProbes probes = {});
+  // `access` decides who reads the local buckets; it outlives the router.
+  Router(api::ApiService& api, const config::Config& config, const BucketAccess& access,
+         RouterProbes probes = {});
 
   net::HttpResponse Handle(const net::HttpRequest& request);
 
@@ -36,9 +45,12 @@ class Router {
   net::HttpResponse Metrics(const net::HttpRequest& request) const;
   net::HttpResponse Version(const net::HttpRequest& request) const;
   net::HttpResponse ErrorCatalogue(const net::HttpRequest& request) const;
+  net::HttpResponse Bucket(const net::HttpRequest& request, const std::string& path,
+                           std::string_view query) const;
 
   api::ApiService& api_;
   BucketFileServer files_;  // the local buckets (backend and endpoint "local")
+  const BucketAccess& access_;
   RouterProbes probes_;
 };
 

@@ -31,6 +31,10 @@ class RouterTest : public ::testing::Test {
     dir_ = tmp_.path();
     fs::create_directories(dir_ / "records" / "live");
     std::ofstream(dir_ / "records" / "live" / "a+b 直播.ts") << "plus";
+    fs::create_directories(dir_ / "secret" / "live" / "s1");
+    std::ofstream(dir_ / "secret" / "live" / "s1" / "0.ts") << "slice";
+    std::ofstream(dir_ / "secret" / "live" / "s1" / "p.m3u8")
+        << "#EXTM3U\n#EXTINF:10.000,\n0.ts\n#EXTINF:10.000,\n1.ts\n#EXT-X-ENDLIST\n";
 
     auto db = liverec::testing::OpenMigratedSqlite(clock_);
     ASSERT_TRUE(db) << db.error().ToString();
@@ -44,7 +48,14 @@ class RouterTest : public ::testing::Test {
     config.buckets.push_back({"default", "local", "records", "local", (dir_ / "records").string()});
     config.buckets.push_back(
         {"default", "elsewhere", "remote", "local", (dir_ / "records").string()});
-    router_ = std::make_unique<Router>(*api_, config);
+    config.buckets.push_back({"default", "local", "secret", "local", (dir_ / "secret").string()});
+    config_ = config;
+    BucketAccessEntry records{"default", "local", "records", true, false};
+    BucketAccessEntry secret{"default", "local", "secret", true, true, "0123456789abcdef0123"};
+    access_ = std::make_unique<BucketAccess>(std::vector<BucketAccessEntry>{records, secret},
+                                             "http://127.0.0.1:8080", clock_, random_);
+    router_ = std::make_unique<Router>(*api_, config, *access_,
+                                       RouterProbes{nullptr, nullptr, &refusals_});
   }
 
   net::HttpResponse Get(const std::string& target) {
@@ -59,6 +70,11 @@ class RouterTest : public ::testing::Test {
   std::unique_ptr<metadata::TenantRepository> tenants_;
   std::unique_ptr<metadata::RecordConfigRepository> configs_;
   std::unique_ptr<api::ApiService> api_;
+  config::Config config_;
+  metrics::MetricRegistry registry_;
+  metrics::Family<metrics::Counter>& refusals_ =
+      registry_.AddCounterFamily("refused_total", "Refusals.", {"reason"});
+  std::unique_ptr<BucketAccess> access_;
   std::unique_ptr<Router> router_;
 };
 
@@ -105,12 +121,57 @@ TEST_F(RouterTest, OtherMethodsOnObjectsAre405) {
   EXPECT_EQ(response.status, 405);
 }
 
+TEST_F(RouterTest, APrivateBucketAnswersTheSame403ToAnythingButAValidToken) {
+  for (const char* target :
+       {"/secret/live/s1/0.ts", "/secret/live/s1/missing.ts", "/secret/live/s1/0.ts?auth_key=1-2",
+        "/secret/live/s1/0.ts?auth_key=99999999999-0-0-00000000000000000000000000000000"}) {
+    net::HttpResponse response = Get(target);
+    EXPECT_EQ(response.status, 403) << target;
+    EXPECT_EQ(response.body, "forbidden\n") << target;
+  }
+  EXPECT_EQ(router_->Handle(net::HttpRequest{"HEAD", "/secret/live/s1/0.ts", {}, ""}).status, 403);
+  std::string rendered = registry_.Render();
+  EXPECT_NE(rendered.find("refused_total{reason=\"missing\"} 3"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("refused_total{reason=\"malformed\"} 1"), std::string::npos);
+  EXPECT_NE(rendered.find("refused_total{reason=\"wrong_signature\"} 1"), std::string::npos);
+}
+
+TEST_F(RouterTest, ASignedUrlReadsItsObjectAndAMissingOneIs404) {
+  std::string url = access_->ObjectUrl("local", "secret", "live/s1/0.ts");
+  std::string target = url.substr(std::string("http://127.0.0.1:8080").size());
+  net::HttpResponse response = Get(target);
+  EXPECT_EQ(response.status, 200) << target;
+  EXPECT_EQ(response.file_path, (dir_ / "secret" / "live" / "s1" / "0.ts").string());
+  auto missing = access_->SignedUrl("local", "secret", "live/s1/missing.ts", false, 60);
+  EXPECT_EQ(Get(missing->substr(std::string("http://127.0.0.1:8080").size())).status, 404)
+      << "the holder of a valid token may learn that its object is gone";
+}
+
+TEST_F(RouterTest, APlaylistReadThroughATokenCarriesTokensForItsSegments) {
+  std::string url = access_->ObjectUrl("local", "secret", "live/s1/p.m3u8");
+  net::HttpResponse response = Get(url.substr(std::string("http://127.0.0.1:8080").size()));
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.file_path, "") << "rewritten, in the body";
+  EXPECT_EQ(response.content_type, "application/vnd.apple.mpegurl");
+  auto segment = response.body.find("\n0.ts?auth_key=");
+  ASSERT_NE(segment, std::string::npos) << response.body;
+  std::string line =
+      response.body.substr(segment + 1, response.body.find('\n', segment + 1) - segment - 1);
+  EXPECT_EQ(Get("/secret/live/s1/" + line).status, 200) << line;
+  EXPECT_NE(response.body.find("\n1.ts?auth_key="), std::string::npos);
+  EXPECT_NE(response.body.find("#EXT-X-ENDLIST\n"), std::string::npos);
+  // The stored playlist is unchanged.
+  std::ifstream stored(dir_ / "secret" / "live" / "s1" / "p.m3u8");
+  std::string text((std::istreambuf_iterator<char>(stored)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find("auth_key"), std::string::npos);
+}
+
 TEST_F(RouterTest, MetricsAreServedInTheTextFormatOnGetOnly) {
   EXPECT_EQ(Get("/metrics").status, 404) << "no registry: not served";
   metrics::MetricRegistry registry;
   registry.AddCounter("test_total", "A test counter.").Add(7);
   config::Config config;
-  router_ = std::make_unique<Router>(*api_, config, RouterProbes{nullptr, &registry});
+  router_ = std::make_unique<Router>(*api_, config, *access_, RouterProbes{nullptr, &registry});
   net::HttpResponse response = Get("/metrics");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -126,7 +187,7 @@ TEST_F(RouterTest, HealthzIs503WithTheReasonWhenTheCheckFails) {
   config::Config config;
   std::atomic<bool> stopping{false};
   HealthCheck check(*db_, stopping, nullptr, clock_);
-  router_ = std::make_unique<Router>(*api_, config,
+  router_ = std::make_unique<Router>(*api_, config, *access_,
                                      RouterProbes{[&check] { return check.Check(); }, nullptr});
   EXPECT_EQ(Get("/healthz").status, 200);
   EXPECT_EQ(Get("/healthz").body, "ok\n");

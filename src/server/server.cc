@@ -53,6 +53,7 @@
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
 #include "server/api_setup.h"
+#include "server/bucket_access_setup.h"
 #include "server/callback_pump.h"
 #include "server/cluster_node.h"
 #include "server/cluster_streams.h"
@@ -91,6 +92,7 @@ struct Server::Impl {
   std::unique_ptr<ReplayProtection> replay;  // the API's nonce store; outlives the workers
   std::unique_ptr<boost::asio::steady_timer> replay_timer;
   std::unique_ptr<api::ApiService> api;
+  std::unique_ptr<BucketAccess> bucket_access;  // who reads the buckets; the URLs handed out
   std::unique_ptr<Router> router;
   // Destroyed explicitly in ~Server, after the servers and before the workers finish.
   std::optional<boost::asio::io_context> io{std::in_place};
@@ -608,11 +610,14 @@ Result<StartInfo> Server::Start() {
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;  // S3 buckets
+  // Each bucket's public base and presigner (the store itself moves to s.stores).
+  std::map<std::pair<std::string, std::string>, BucketStore> bucket_url_sources;
   for (const auto& bucket : s.config.buckets) {
     auto made = MakeBucketStore(bucket);
     if (!made) return Error(made.error());
     if (!made->public_base.empty()) bucket_urls[{bucket.endpoint, bucket.name}] = made->public_base;
     s.stores[{bucket.endpoint, bucket.name}] = std::move(made->store);
+    bucket_url_sources[{bucket.endpoint, bucket.name}] = std::move(*made);
   }
   s.snapshots = std::make_unique<Snapshots>(s.config, *s.db, *s.notify_configs, *s.outbox,
                                             s.StoreLookupFn(), s.metrics.registry(), s.clock);
@@ -675,19 +680,35 @@ Result<StartInfo> Server::Start() {
   deps.index.public_url = s.config.public_url.empty()
                               ? "http://" + http_host + ":" + std::to_string(*port)
                               : s.config.public_url;
+  BucketStores url_sources;
+  for (const auto& [id, source] : bucket_url_sources) url_sources[id] = &source;
+  auto access_entries = MakeBucketAccessEntries(s.config, *s.db, url_sources, s.clock, s.random);
+  if (!access_entries) return Error(access_entries.error());
+  s.bucket_access = std::make_unique<BucketAccess>(std::move(*access_entries),
+                                                   deps.index.public_url, s.clock, s.random);
+  deps.index.record_url = [access = s.bucket_access.get()](const std::string& endpoint,
+                                                           const std::string& bucket,
+                                                           const std::string& key) {
+    return access->ObjectUrl(endpoint, bucket, key);
+  };
   // Recommend: the catalogue at /docs/errors (ErrorCataloguePage) unless [api] says elsewhere.
   options.error_docs_url = s.config.api.error_docs_url.empty()
                                ? deps.index.public_url + "/docs/errors"
                                : s.config.api.error_docs_url;
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
-      *s.api, s.config,
+      *s.api, s.config, *s.bucket_access,
       RouterProbes{[&s] {
                      return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock,
                                         s.cluster_node ? &s.cluster_node->membership() : nullptr)
                          .Check();
                    },
-                   s.config.metrics.enabled ? &s.metrics.registry() : nullptr});
+                   s.config.metrics.enabled ? &s.metrics.registry() : nullptr,
+                   &s.metrics.registry().AddCounterFamily(
+                       "liverec_bucket_requests_refused_total",
+                       "Requests of a private bucket's objects refused (403), by reason: "
+                       "missing, malformed, expired, wrong_signature, outside_prefix.",
+                       {"reason"})});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
   s.ScheduleNoncePrune();

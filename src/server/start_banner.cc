@@ -15,18 +15,28 @@ std::string BucketBannerLine(const config::BucketConfig& bucket, const StartInfo
     const auto& s3 = bucket.s3;
     auto url = info.bucket_urls.find({bucket.endpoint, bucket.name});
     std::string record_base = url == info.bucket_urls.end() ? s3.public_url : url->second;
-    return line + fmt::format("S3 bucket {} at {} ({}), RecordUrl {}/<key> (not served by liverec)",
-                              s3.remote_bucket, s3.url,
-                              s3.path_style ? "path-style" : "virtual-hosted", record_base);
+    if (bucket.IsPrivate()) {
+      return line + fmt::format(
+                        "S3 bucket {} at {} ({}), private: RecordUrls presigned at the service "
+                        "(not served by liverec)",
+                        s3.remote_bucket, s3.url, s3.path_style ? "path-style" : "virtual-hosted");
+    }
+    return line + fmt::format(
+                      "S3 bucket {} at {} ({}), public-read: RecordUrl {}/<key> (not served by "
+                      "liverec)",
+                      s3.remote_bucket, s3.url, s3.path_style ? "path-style" : "virtual-hosted",
+                      record_base);
   }
   if (bucket.endpoint != "local") {
     return line + bucket.path + " (not served over HTTP: only OssEndpoint=local buckets are)";
   }
-  return line + fmt::format("{}, served at {}{}/<key>", bucket.path, http_base, bucket.name);
+  return line +
+         fmt::format("{}, served at {}{}/<key>, {}", bucket.path, http_base, bucket.name,
+                     bucket.IsPrivate() ? "private: signed URLs only" : "public-read: plain URLs");
 }
 
 std::string StartBanner(const config::Config& config, const StartInfo& info,
-                        const std::string& program) {
+                        const std::string& program, const std::optional<std::string>& config_file) {
   std::string url = "http://" + info.http_address + "/";
   std::string out = fmt::format(
       "liverec {} is running\nHTTP API listening on {}\nData dir: {} ({})\n", BuildVersion(), url,
@@ -39,6 +49,15 @@ std::string StartBanner(const config::Config& config, const StartInfo& info,
     out += fmt::format("AccessKeySecret: {}\n", info.credentials.access_key_secret);
   } else {
     out += fmt::format("AccessKeySecret: (see {})\n", CredentialsPath(config.data_dir));
+  }
+  bool any_private = false;
+  for (const auto& bucket : config.buckets) any_private |= bucket.IsPrivate();
+  if (any_private) {
+    out += fmt::format(
+        "Play a recording: the API's RecordUrl, or {} url{} --data-dir {} --public-url {} "
+        "--key <key> [--bucket <name>]\n",
+        program, config_file ? " --config " + *config_file : "", config.data_dir,
+        url.substr(0, url.size() - 1));
   }
   out += fmt::format(
       "Try: {} call --data-dir {} --endpoint {} DescribeLiveRecordConfig "

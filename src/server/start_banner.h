@@ -8,6 +8,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -19,8 +20,10 @@ namespace liverec::server {
 std::string BucketBannerLine(const config::BucketConfig& bucket, const StartInfo& info,
                              const std::string& http_base);
 
-// The whole banner, lines ending in "\n". `program` is argv[0], for the `call` line.
+// The whole banner, lines ending in "\n". `program` is argv[0] and `config_file` the --config
+// given, for the `url` and `call` lines.
 std::string StartBanner(const config::Config& config, const StartInfo& info,
-                        const std::string& program);
+                        const std::string& program,
+                        const std::optional<std::string>& config_file = std::nullopt);
 
 }  // namespace liverec::server

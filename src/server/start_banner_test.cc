@@ -27,14 +27,25 @@ StartInfo Info() {
 TEST(StartBannerTest, ALocalBucketShowsItsDirectoryAndTheUrlItIsServedAt) {
   EXPECT_EQ(BucketBannerLine(LocalBucket(), Info(), "http://127.0.0.1:28080/"),
             "Bucket: OssEndpoint=local OssBucket=recs -> /srv/recs, served at "
-            "http://127.0.0.1:28080/recs/<key>");
+            "http://127.0.0.1:28080/recs/<key>, private: signed URLs only");
+  config::BucketConfig open = LocalBucket();
+  open.access = "public-read";
+  EXPECT_EQ(BucketBannerLine(open, Info(), "http://127.0.0.1:28080/"),
+            "Bucket: OssEndpoint=local OssBucket=recs -> /srv/recs, served at "
+            "http://127.0.0.1:28080/recs/<key>, public-read: plain URLs");
 }
 
 TEST(StartBannerTest, AnS3BucketShowsItsServiceAndRecordUrlsAndNoLocalPathOrUrl) {
-  std::string line = BucketBannerLine(S3Bucket(), Info(), "http://127.0.0.1:28080/");
+  config::BucketConfig open = S3Bucket();
+  open.access = "public-read";
+  std::string line = BucketBannerLine(open, Info(), "http://127.0.0.1:28080/");
   EXPECT_EQ(line,
             "Bucket: OssEndpoint=s3.example.com OssBucket=cloud -> S3 bucket acme-cloud at "
-            "http://127.0.0.1:9000 (path-style), RecordUrl http://127.0.0.1:9000/acme-cloud/<key> "
+            "http://127.0.0.1:9000 (path-style), public-read: RecordUrl "
+            "http://127.0.0.1:9000/acme-cloud/<key> (not served by liverec)");
+  EXPECT_EQ(BucketBannerLine(S3Bucket(), Info(), "http://127.0.0.1:28080/"),
+            "Bucket: OssEndpoint=s3.example.com OssBucket=cloud -> S3 bucket acme-cloud at "
+            "http://127.0.0.1:9000 (path-style), private: RecordUrls presigned at the service "
             "(not served by liverec)");
   EXPECT_EQ(line.find("28080"), std::string::npos) << "no URL of liverec: it would be a 404";
   EXPECT_EQ(line.find("-> ,"), std::string::npos) << "no empty path";
@@ -61,6 +72,13 @@ TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
   EXPECT_NE(banner.find("OssBucket=recs -> /srv/recs,"), std::string::npos) << banner;
   EXPECT_NE(banner.find("OssBucket=cloud -> S3 bucket acme-cloud"), std::string::npos) << banner;
   EXPECT_NE(banner.find("AccessKeySecret: secret\n"), std::string::npos) << "shown when made now";
+  EXPECT_NE(banner.find("\nPlay a recording: the API's RecordUrl, or liverec url --data-dir "
+                        "/srv/data --public-url http://127.0.0.1:28080 --key <key>"),
+            std::string::npos)
+      << banner;
+  EXPECT_NE(StartBanner(config, Info(), "liverec", "/etc/liverec.toml")
+                .find("liverec url --config /etc/liverec.toml --data-dir"),
+            std::string::npos);
   EXPECT_TRUE(
       banner.ends_with("--endpoint http://127.0.0.1:28080/ DescribeLiveRecordConfig "
                        "DomainName=example.com\n"))

@@ -55,8 +55,7 @@ TEST(UrlTokenTest, APrefixTokenCoversPathsUnderItsPrefixOnly) {
   std::string query = PrefixTokenQuery("/records/record/live/s1/", 2000, "r", kKey);
   EXPECT_EQ(Check(kPath, query), UrlTokenCheck::kValid);
   EXPECT_EQ(Check("/records/record/live/s1/a/b.m3u8", query), UrlTokenCheck::kValid);
-  EXPECT_EQ(Check("/records/record/live/s2/1763712000_0.ts", query),
-            UrlTokenCheck::kOutsidePrefix);
+  EXPECT_EQ(Check("/records/record/live/s2/1763712000_0.ts", query), UrlTokenCheck::kOutsidePrefix);
   EXPECT_EQ(Check(kPath, query, 2001), UrlTokenCheck::kExpired);
 }
 
