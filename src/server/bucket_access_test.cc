@@ -126,10 +126,13 @@ TEST_F(BucketAccessTest, APlaylistsSegmentsGetTokensForTheirOwnPathsUntilThePlay
   }
   ASSERT_EQ(lines.size(), 6u) << signed_text;
   ASSERT_TRUE(lines[0].starts_with("../../record/live/s1/1_0.ts?auth_key=1000100-")) << lines[0];
-  EXPECT_TRUE(access_.Admit("records", "/records/record/live/s1/1_0.ts", QueryOf(lines[0])).allowed);
-  EXPECT_FALSE(access_.Admit("records", "/records/record/live/s1/1_1.ts", QueryOf(lines[0])).allowed)
+  EXPECT_TRUE(
+      access_.Admit("records", "/records/record/live/s1/1_0.ts", QueryOf(lines[0])).allowed);
+  EXPECT_FALSE(
+      access_.Admit("records", "/records/record/live/s1/1_1.ts", QueryOf(lines[0])).allowed)
       << "each token is for its own segment";
-  ASSERT_TRUE(lines[1].starts_with("http://127.0.0.1:8080/records-2/x/2_1.ts?auth_key=")) << lines[1];
+  ASSERT_TRUE(lines[1].starts_with("http://127.0.0.1:8080/records-2/x/2_1.ts?auth_key="))
+      << lines[1];
   EXPECT_TRUE(access_.Admit("records-2", "/records-2/x/2_1.ts", QueryOf(lines[1])).allowed)
       << "another private bucket of the same account";
   EXPECT_EQ(lines[2], "http://127.0.0.1:8080/open/x/3_2.ts") << "public-read needs nothing";
@@ -137,7 +140,8 @@ TEST_F(BucketAccessTest, APlaylistsSegmentsGetTokensForTheirOwnPathsUntilThePlay
   EXPECT_EQ(lines[4], "presigned:cloud/x/5 4.ts@1000000+100") << "only what is left of the expiry";
   EXPECT_EQ(lines[5], "http://elsewhere.example.com/6_5.ts");
   clock_.SetMs(1'000'101'000);
-  EXPECT_FALSE(access_.Admit("records", "/records/record/live/s1/1_0.ts", QueryOf(lines[0])).allowed)
+  EXPECT_FALSE(
+      access_.Admit("records", "/records/record/live/s1/1_0.ts", QueryOf(lines[0])).allowed)
       << "the segments expire with the playlist";
 }
 
