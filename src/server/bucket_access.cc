@@ -1,6 +1,7 @@
 #include "server/bucket_access.h"
 
 #include <array>
+#include <cctype>
 
 #include "base/crypto.h"
 #include "base/percent_encoding.h"
@@ -23,6 +24,13 @@ std::string EncodeKey(std::string_view key) {
     start = slash + 1;
   }
   return out;
+}
+
+bool IsPlaylist(std::string_view key) {
+  if (key.size() < 5) return false;
+  std::string tail(key.substr(key.size() - 5));
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == ".m3u8";
 }
 
 Status BadRequest(std::string detail) {
@@ -91,7 +99,11 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
       return Error(BadRequest("bucket " + bucket +
                               " is a private S3 bucket: its presigned URLs name one object"));
     }
-    return b->presign(key, now_s, lifetime_s);
+    if (!IsPlaylist(key)) return b->presign(key, now_s, lifetime_s);
+    std::string remote = std::string(kRemotePlaylistPath) + b->endpoint + "/" + b->name + "/" + key;
+    return public_url_ + std::string(kRemotePlaylistPath) + PopEncode(b->endpoint) + "/" +
+           PopEncode(b->name) + "/" + EncodeKey(key) + "?" +
+           storage::ObjectTokenQuery(remote, now_s + lifetime_s, Rand(), b->url_key);
   }
   std::string path = "/" + b->name + "/" + key;
   return url + "?" +
@@ -109,27 +121,22 @@ BucketAdmission BucketAccess::Admit(const std::string& bucket, std::string_view 
   return {valid, valid, verdict.expires_s, verdict.check};
 }
 
-std::optional<std::string> BucketAccess::SignSegment(const BucketAccessEntry& playlist_bucket,
-                                                     std::string_view playlist_path,
-                                                     std::string_view uri, int64_t expires_s,
-                                                     int64_t now_s) const {
-  std::optional<std::string> path = ResolveRelativePath(playlist_path, uri);
-  if (!path && uri.starts_with(public_url_ + "/")) {
-    std::string_view rest = uri.substr(public_url_.size());
-    path = PercentDecodePath(rest.substr(0, rest.find_first_of("?#")));
-  }
-  if (path) {
-    auto slash = path->find('/', 1);
+std::optional<std::string> BucketAccess::SignAbsoluteUrl(const std::string& account,
+                                                         std::string_view uri, int64_t expires_s,
+                                                         int64_t now_s) const {
+  std::string_view bare = uri.substr(0, uri.find_first_of("?#"));
+  if (bare.starts_with(public_url_ + "/")) {
+    std::string path = PercentDecodePath(bare.substr(public_url_.size()));
+    auto slash = path.find('/', 1);
     const BucketAccessEntry* b =
-        Served(std::string_view(*path).substr(1, slash == std::string::npos ? 0 : slash - 1));
-    if (!b || !b->is_private || b->account != playlist_bucket.account) return std::nullopt;
+        Served(std::string_view(path).substr(1, slash == std::string::npos ? 0 : slash - 1));
+    if (!b || !b->is_private || b->account != account) return std::nullopt;
     return std::string(uri) + std::string(QuerySeparator(uri)) +
-           storage::ObjectTokenQuery(*path, expires_s, Rand(), b->url_key);
+           storage::ObjectTokenQuery(path, expires_s, Rand(), b->url_key);
   }
   // An absolute URL of a private S3 bucket of the same account: presigned for what is left.
-  std::string_view bare = uri.substr(0, uri.find_first_of("?#"));
   for (const BucketAccessEntry& b : buckets_) {
-    if (!b.presign || !b.is_private || b.account != playlist_bucket.account) continue;
+    if (!b.presign || !b.is_private || b.account != account) continue;
     if (!bare.starts_with(b.base_url + "/")) continue;
     return b.presign(PercentDecodePath(bare.substr(b.base_url.size() + 1)), now_s,
                      std::max<int64_t>(1, expires_s - now_s));
@@ -137,13 +144,64 @@ std::optional<std::string> BucketAccess::SignSegment(const BucketAccessEntry& pl
   return std::nullopt;
 }
 
+std::optional<std::string> BucketAccess::SignSegment(const BucketAccessEntry& playlist_bucket,
+                                                     std::string_view playlist_path,
+                                                     const std::string* remote_key,
+                                                     std::string_view uri, int64_t expires_s,
+                                                     int64_t now_s) const {
+  if (remote_key) {  // relative to the playlist's key in its S3 bucket
+    std::optional<std::string> path = ResolveRelativePath("/" + *remote_key, uri);
+    if (!path) return SignAbsoluteUrl(playlist_bucket.account, uri, expires_s, now_s);
+    if (path->size() < 2) return std::nullopt;
+    return playlist_bucket.presign(path->substr(1), now_s, std::max<int64_t>(1, expires_s - now_s));
+  }
+  std::optional<std::string> path = ResolveRelativePath(playlist_path, uri);
+  if (!path) return SignAbsoluteUrl(playlist_bucket.account, uri, expires_s, now_s);
+  auto slash = path->find('/', 1);
+  const BucketAccessEntry* b =
+      Served(std::string_view(*path).substr(1, slash == std::string::npos ? 0 : slash - 1));
+  if (!b || !b->is_private || b->account != playlist_bucket.account) return std::nullopt;
+  return std::string(uri) + std::string(QuerySeparator(uri)) +
+         storage::ObjectTokenQuery(*path, expires_s, Rand(), b->url_key);
+}
+
+RemotePlaylist BucketAccess::ReadRemotePlaylist(std::string_view path,
+                                                std::string_view query) const {
+  RemotePlaylist answer;
+  if (!path.starts_with(kRemotePlaylistPath)) return answer;
+  std::string_view rest = path.substr(kRemotePlaylistPath.size());
+  auto first = rest.find('/');
+  auto second = first == std::string_view::npos ? first : rest.find('/', first + 1);
+  if (second == std::string_view::npos) return answer;
+  const BucketAccessEntry* b = Find(std::string(rest.substr(0, first)),
+                                    std::string(rest.substr(first + 1, second - first - 1)));
+  std::string key(rest.substr(second + 1));
+  if (!b || !b->presign || !b->read || !b->is_private || !IsPlaylist(key)) return answer;
+  int64_t now_s = clock_.NowMs() / 1000;
+  auto verdict = storage::VerifyUrlToken(path, query, b->url_key, now_s);
+  answer.check = verdict.check;
+  if (verdict.check != storage::UrlTokenCheck::kValid) return answer;
+  auto bytes = b->read(key);
+  if (!bytes) {
+    answer.status = bytes.error().code() == ErrorCode::kObjectNotFound ? 404 : 502;
+    return answer;
+  }
+  std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  answer.status = 200;
+  answer.text = RewritePlaylistUris(text, [&](std::string_view uri) {
+    return SignSegment(*b, "", &key, uri, verdict.expires_s, now_s);
+  });
+  return answer;
+}
+
 std::string BucketAccess::SignPlaylist(const std::string& bucket, std::string_view path,
                                        std::string_view text, int64_t expires_s) const {
   const BucketAccessEntry* b = Served(bucket);
   if (!b) return std::string(text);
   int64_t now_s = clock_.NowMs() / 1000;
-  return RewritePlaylistUris(
-      text, [&](std::string_view uri) { return SignSegment(*b, path, uri, expires_s, now_s); });
+  return RewritePlaylistUris(text, [&](std::string_view uri) {
+    return SignSegment(*b, path, nullptr, uri, expires_s, now_s);
+  });
 }
 
 }  // namespace liverec::server

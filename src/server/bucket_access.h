@@ -9,7 +9,11 @@
 // - A playlist (.m3u8) served through a token comes with a token on each segment URI that names
 //   an object of a private bucket of the same account (its own path, the same expiry): so players
 //   fetch the segments without knowing about signing, and the token reaches no further.
-// - A private S3 bucket's URLs are presigned (SigV4 query authentication) at the service.
+// - A private S3 bucket's URLs are presigned (SigV4 query authentication) at the service, except
+//   playlists: their segments are relative, unsigned at the service, so a playlist's URL is
+//   liverec's /_playlists/<endpoint>/<bucket>/<key> with a token (the bucket's key), where liverec
+//   reads it from the service and serves it with each segment presigned (ReadRemotePlaylist).
+//   "_playlists" is never a bucket name (bucket names are a-z 0-9 -).
 //
 // Thread-safety: immutable after construction; every method may be called from any thread
 // (the RandomSource must be thread-safe, as OsRandom is).
@@ -44,6 +48,18 @@ struct BucketAccessEntry {
   std::string base_url;
   // S3: a presigned GET URL of a key for (now_s, lifetime_s); empty for other buckets.
   std::function<std::string(std::string_view key, int64_t now_s, int64_t lifetime_s)> presign;
+  // S3: reads a (small) object, for playlists served through liverec; empty for other buckets.
+  std::function<Result<std::vector<uint8_t>>(const std::string& key)> read;
+};
+
+// The path prefix of private S3 buckets' playlists served by liverec.
+inline constexpr std::string_view kRemotePlaylistPath = "/_playlists/";
+
+// A playlist of a private S3 bucket as liverec serves it (BucketAccess::ReadRemotePlaylist).
+struct RemotePlaylist {
+  int status = 403;  // 200, 403 (token), 404 (no such object), 502 (the service failed)
+  std::string text;  // with 200: the playlist, each segment presigned
+  storage::UrlTokenCheck check = storage::UrlTokenCheck::kMissing;  // with 403: why
 };
 
 // What a request of a served bucket may have.
@@ -85,6 +101,12 @@ class BucketAccess {
   std::string SignPlaylist(const std::string& bucket, std::string_view path, std::string_view text,
                            int64_t expires_s) const;
 
+  // The answer for the decoded `path` (kRemotePlaylistPath<endpoint>/<bucket>/<key>) with
+  // `query`: a valid token of a private S3 bucket's playlist gets the playlist, read from the
+  // service, with each segment URI presigned (or signed, for a served bucket) until the token's
+  // expiry. Blocks on the network.
+  RemotePlaylist ReadRemotePlaylist(std::string_view path, std::string_view query) const;
+
   // The configured buckets, for listing.
   const std::vector<BucketAccessEntry>& buckets() const { return buckets_; }
 
@@ -92,9 +114,14 @@ class BucketAccess {
   const BucketAccessEntry* Find(const std::string& endpoint, const std::string& bucket) const;
   const BucketAccessEntry* Served(std::string_view bucket) const;
   std::string Rand() const;
+  // A segment URI of a playlist of `playlist_bucket` (an S3 playlist: at `remote_key`; a served
+  // one: at `playlist_path`), signed or presigned until expires_s, or nullopt to leave it.
   std::optional<std::string> SignSegment(const BucketAccessEntry& playlist_bucket,
-                                         std::string_view playlist_path, std::string_view uri,
+                                         std::string_view playlist_path,
+                                         const std::string* remote_key, std::string_view uri,
                                          int64_t expires_s, int64_t now_s) const;
+  std::optional<std::string> SignAbsoluteUrl(const std::string& account, std::string_view uri,
+                                             int64_t expires_s, int64_t now_s) const;
 
   std::vector<BucketAccessEntry> buckets_;
   std::map<std::pair<std::string, std::string>, size_t> by_id_;  // (endpoint, name) -> index

@@ -37,9 +37,11 @@ Result<std::vector<BucketAccessEntry>> MakeBucketAccessEntries(const config::Con
     if (store != stores.end() && store->second) {
       entry.base_url = store->second->public_base;  // S3; served buckets: filled by BucketAccess
       entry.presign = store->second->presign;
+      entry.read = store->second->read;
     }
     entry.url_key = bucket.url_key;
-    if (entry.served && entry.url_key.empty()) {
+    // Served buckets sign their objects' tokens; private S3 buckets their playlists' tokens.
+    if ((entry.served || entry.presign) && entry.url_key.empty()) {
       auto account = tenants.FindAccountByName(bucket.account);
       if (!account) return Error(account.error());
       if (!*account) {

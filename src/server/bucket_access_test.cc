@@ -30,6 +30,12 @@ BucketAccessEntry S3(std::string name, bool is_private) {
     return "presigned:" + name + "/" + std::string(key) + "@" + std::to_string(now_s) + "+" +
            std::to_string(lifetime_s);
   };
+  b.url_key = "key-of-" + name + "-0123456789";
+  b.read = [](const std::string& key) -> Result<std::vector<uint8_t>> {
+    if (key != "index/live/s1/whole.m3u8") return Error(ErrorCode::kObjectNotFound);
+    std::string text = "#EXTM3U\n#EXTINF:10.000,\n../../../record/live/s1/1_0.ts\n#EXT-X-ENDLIST\n";
+    return std::vector<uint8_t>(text.begin(), text.end());
+  };
   return b;
 }
 
@@ -105,6 +111,33 @@ TEST_F(BucketAccessTest, S3UrlsArePresignedWhenPrivateAndPlainWhenPublic) {
             "presigned:cloud/a/b.mp4@1000000+3600");
   EXPECT_EQ(access_.ObjectUrl("s3.test", "cdn", "a/b c.mp4"),
             "http://127.0.0.1:9000/remote-cdn/a/b%20c.mp4");
+}
+
+TEST_F(BucketAccessTest, APrivateS3PlaylistIsServedByLiverecWithItsSegmentsPresigned) {
+  std::string url = access_.ObjectUrl("s3.test", "cloud", "index/live/s1/whole.m3u8");
+  const std::string path = "/_playlists/s3.test/cloud/index/live/s1/whole.m3u8";
+  ASSERT_TRUE(url.starts_with("http://127.0.0.1:8080" + path + "?auth_key=1003600-")) << url;
+  RemotePlaylist playlist = access_.ReadRemotePlaylist(path, QueryOf(url));
+  ASSERT_EQ(playlist.status, 200);
+  EXPECT_EQ(playlist.text,
+            "#EXTM3U\n#EXTINF:10.000,\npresigned:cloud/record/live/s1/1_0.ts@1000000+3600\n"
+            "#EXT-X-ENDLIST\n");
+  EXPECT_EQ(access_.ReadRemotePlaylist(path, "").status, 403);
+  EXPECT_EQ(
+      access_.ReadRemotePlaylist("/_playlists/s3.test/cdn/index/live/s1/whole.m3u8", QueryOf(url))
+          .status,
+      403)
+      << "a public-read bucket's playlists are read at the service";
+  auto missing = access_.SignedUrl("s3.test", "cloud", "index/live/s1/gone.m3u8", false, 60);
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(access_
+                .ReadRemotePlaylist("/_playlists/s3.test/cloud/index/live/s1/gone.m3u8",
+                                    QueryOf(*missing))
+                .status,
+            404);
+  EXPECT_EQ(access_.ObjectUrl("s3.test", "cloud", "a/b.mp4"),
+            "presigned:cloud/a/b.mp4@1000000+3600")
+      << "other objects are presigned at the service";
 }
 
 TEST_F(BucketAccessTest, APlaylistsSegmentsGetTokensForTheirOwnPathsUntilThePlaylistsExpiry) {

@@ -23,11 +23,12 @@ Result<BucketStore> MakeBucketStore(const config::BucketConfig& bucket) {
   if (!store) return Error(store.error().WithContext("bucket " + bucket.name));
   std::string base = s3.public_url.empty() ? (*store)->PublicBaseUrl() : s3.public_url;
   // The store lives as long as its BucketStore's owner, which keeps the presigner too.
-  const storage::S3ObjectStore* s3_store = store->get();
+  storage::S3ObjectStore* s3_store = store->get();
   auto presign = [s3_store](std::string_view key, int64_t now_s, int64_t lifetime_s) {
     return s3_store->PresignGetUrl(key, now_s, lifetime_s);
   };
-  return BucketStore{std::move(*store), std::move(base), std::move(presign)};
+  auto read = [s3_store](const std::string& key) { return s3_store->Get(key); };
+  return BucketStore{std::move(*store), std::move(base), std::move(presign), std::move(read)};
 }
 
 }  // namespace liverec::server

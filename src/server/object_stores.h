@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "config/config.h"
@@ -23,6 +24,8 @@ struct BucketStore {
   std::string public_base;
   // S3: a presigned GET URL of a key at the service for (now_s, lifetime_s); null otherwise.
   std::function<std::string(std::string_view key, int64_t now_s, int64_t lifetime_s)> presign;
+  // S3: reads a small object (playlists liverec serves for private S3 buckets); null otherwise.
+  std::function<Result<std::vector<uint8_t>>(const std::string& key)> read;
 };
 
 // InvalidConfiguration when the bucket cannot be reached as configured (a malformed endpoint).

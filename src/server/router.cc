@@ -46,19 +46,44 @@ net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   return Bucket(request, path, query);
 }
 
+net::HttpResponse Router::Forbidden(storage::UrlTokenCheck why) const {
+  if (probes_.bucket_refusals)
+    probes_.bucket_refusals->With({storage::UrlTokenCheckName(why)}).Add(1);
+  // The same answer for every refusal: nothing about what exists or why.
+  return net::HttpResponse{403, std::string(kTextPlain), "forbidden\n", "", {}};
+}
+
+net::HttpResponse Router::RemotePlaylist(const net::HttpRequest& request, const std::string& path,
+                                         std::string_view query) const {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return net::HttpResponse{
+        405, std::string(kTextPlain), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}};
+  }
+  server::RemotePlaylist playlist = access_.ReadRemotePlaylist(path, query);
+  if (playlist.status == 403) return Forbidden(playlist.check);
+  if (playlist.status != 200) {
+    return net::HttpResponse{playlist.status,
+                             std::string(kTextPlain),
+                             playlist.status == 404 ? "not found\n" : "the bucket failed\n",
+                             "",
+                             {}};
+  }
+  return net::HttpResponse{
+      200,
+      ContentTypeForKey(path),
+      std::move(playlist.text),
+      "",
+      {{"Cache-Control", "private, no-cache"}, {"Access-Control-Allow-Origin", "*"}}};
+}
+
 net::HttpResponse Router::Bucket(const net::HttpRequest& request, const std::string& path,
                                  std::string_view query) const {
+  if (path.starts_with(kRemotePlaylistPath)) return RemotePlaylist(request, path, query);
   auto slash = path.find('/', 1);
   std::string bucket = path.substr(1, slash == std::string::npos ? 0 : slash - 1);
   if (!files_.Serves(bucket)) return files_.Serve(request, path);  // 404
   BucketAdmission admission = access_.Admit(bucket, path, query);
-  if (!admission.allowed) {
-    if (probes_.bucket_refusals) {
-      probes_.bucket_refusals->With({storage::UrlTokenCheckName(admission.check)}).Add(1);
-    }
-    // The same answer for every refusal: nothing about what exists or why.
-    return net::HttpResponse{403, std::string(kTextPlain), "forbidden\n", "", {}};
-  }
+  if (!admission.allowed) return Forbidden(admission.check);
   if (!admission.by_token) return files_.Serve(request, path);
   BucketFileServer::PlaylistRewrite rewrite = [&](std::string_view text) {
     return access_.SignPlaylist(bucket, path, text, admission.expires_s);

@@ -8,7 +8,8 @@
 // A private bucket's objects are answered only with a valid token (BucketAccess::Admit); any
 // refusal is the same 403 "forbidden", whether the object exists or not, counted by reason in
 // `liverec_bucket_requests_refused_total{reason}`. A playlist read through a token comes with
-// tokens on its segment URIs (BucketAccess::SignPlaylist).
+// tokens on its segment URIs (BucketAccess::SignPlaylist). `/_playlists/<endpoint>/<bucket>/<key>`
+// serves a private S3 bucket's playlist with its segments presigned (ReadRemotePlaylist).
 // The URL path is percent-decoded ('+' stays '+') before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
@@ -47,6 +48,9 @@ class Router {
   net::HttpResponse ErrorCatalogue(const net::HttpRequest& request) const;
   net::HttpResponse Bucket(const net::HttpRequest& request, const std::string& path,
                            std::string_view query) const;
+  net::HttpResponse RemotePlaylist(const net::HttpRequest& request, const std::string& path,
+                                   std::string_view query) const;
+  net::HttpResponse Forbidden(storage::UrlTokenCheck why) const;
 
   api::ApiService& api_;
   BucketFileServer files_;  // the local buckets (backend and endpoint "local")
