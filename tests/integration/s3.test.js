@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { describe, it, before, after } = require('node:test');
-const { startServer, popClient, DEFAULT_KEY } = require('../conformance/harness.js');
+const { startServer, popClient, DEFAULT_KEY, sleep } = require('../conformance/harness.js');
 const m = require('./media.js');
 const crypto = require('node:crypto');
 const { startS3Peer, bucketToml, FRESH } = require('./s3_peer.js');
@@ -136,7 +136,7 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
     assert.ok(Math.abs(Number(m.ffprobe(file).format.duration) - PUSHED_S) <= 0.5);
   });
 
-  it('gives RecordUrls at the bucket public URL, for cycle recordings and index files', async () => {
+  it('gives presigned RecordUrls of the private bucket that play and expire; playlists through liverec', async () => {
     const client = popClient(server, DEFAULT_KEY, 'POST');
     const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const rows = m.sliceIndex(server);
@@ -145,17 +145,56 @@ describe('recording into an S3 bucket behind a SigV4-verifying proxy', () => {
     const list = (await client.call('DescribeLiveStreamRecordIndexFiles', Object.assign({}, base, range)))
       .body.RecordIndexInfoList.RecordIndexInfo;
     assert.ok(list.length >= 1, JSON.stringify(list));
+    const before = await peer.stats();
     for (const info of list) {
-      assert.equal(info.RecordUrl, keyUrl(peer.publicUrl, info.OssObject));
-      assert.equal((await fetch(info.RecordUrl, { method: 'HEAD', ...FRESH })).status, 200, info.RecordUrl);
+      if (info.OssObject.endsWith('.m3u8')) {
+        // Served by liverec, which reads it at the service and presigns each segment.
+        assert.ok(info.RecordUrl.startsWith(keyUrl(`${server.endpoint}/_playlists/s3.test/s3rec`, info.OssObject) +
+          '?auth_key='), info.RecordUrl);
+      } else {
+        // Presigned at the service (SigV4 query authentication), not at the anonymous public_url.
+        assert.ok(info.RecordUrl.startsWith(keyUrl(`${peer.endpoint}/${peer.bucket}`, info.OssObject) +
+          '?X-Amz-Algorithm=AWS4-HMAC-SHA256&'), info.RecordUrl);
+        assert.match(info.RecordUrl, /[?&]X-Amz-Expires=3600(&|$)/);
+        const unsigned = await fetch(keyUrl(`${peer.endpoint}/${peer.bucket}`, info.OssObject), FRESH);
+        assert.equal(unsigned.status, 403, 'the service refuses a read without the signature');
+      }
+      const decoded = m.decodeAll(info.RecordUrl);
+      assert.equal(decoded.status, 0, `decoding ${info.RecordUrl}: ${decoded.stderr}`);
     }
+    const after = await peer.stats();
+    assert.ok(after.presigned > before.presigned, 'the reads went through presigned URLs the proxy verified');
+
     const created = (await client.call('CreateLiveStreamRecordIndexFiles', Object.assign({}, base, range, {
       OssEndpoint: 's3.test', OssBucket: 's3rec', OssObject: 'index/{AppName}/{StreamName}/whole.m3u8',
     }))).body.RecordInfo;
-    assert.equal(created.RecordUrl, `${peer.publicUrl}/index/live/s1/whole.m3u8`);
+    assert.ok(created.RecordUrl.startsWith(`${server.endpoint}/_playlists/s3.test/s3rec/index/live/s1/whole.m3u8?auth_key=`),
+      created.RecordUrl);
     assert.ok(peer.ls('index/').some((o) => o.key === 'index/live/s1/whole.m3u8'));
     const played = m.ffprobe(created.RecordUrl);
     assert.ok(Math.abs(Number(played.format.duration) - PUSHED_S) <= 0.5, `index file lasts ${played.format.duration} s`);
+    const served = await (await fetch(created.RecordUrl, FRESH)).text();
+    for (const line of served.split('\n').filter((l) => l && !l.startsWith('#'))) {
+      assert.ok(line.startsWith(`${peer.endpoint}/${peer.bucket}/record/live/s1/`) && line.includes('X-Amz-Signature='),
+        `segment presigned at the service: ${line}`);
+    }
+    const tampered = created.RecordUrl.replace(/auth_key=(\d+)/, (_, t) => `auth_key=${Number(t) + 1}`);
+    assert.equal((await fetch(tampered, FRESH)).status, 403);
+    assert.equal((await fetch(created.RecordUrl.split('?')[0], FRESH)).status, 403);
+  });
+
+  it('mints presigned URLs with `liverec url` that the service refuses once expired', async () => {
+    const mp4 = peer.ls('record/').find((o) => o.key.endsWith('.mp4'));
+    const url = server.signedUrl(mp4.key, { endpoint: 's3.test', bucket: 's3rec', expires: 1 });
+    assert.match(url, /X-Amz-Expires=1(&|$)/);
+    const res = await fetch(url, FRESH);
+    assert.equal(res.status, 200, url);
+    assert.equal(Number(res.headers.get('content-length')), mp4.size);
+    await res.arrayBuffer();
+    await sleep(2200);
+    const expired = await fetch(url, FRESH);
+    assert.equal(expired.status, 403);
+    assert.match(await expired.text(), /Request has expired/);
   });
 });
 
