@@ -100,7 +100,19 @@ int RunServe(const ServeOptions& options) {
   }
   std::cout << server::StartBanner(*config, *started, options.program, options.config_file)
             << std::flush;
-  server.Wait();
+  // SIGHUP: the config is read again from the same sources; its bucket access applies at once
+  // (docs/configuration.md "Bucket access"), an invalid one changes nothing.
+  server.Wait([&] {
+    auto reloaded = config::LoadConfig({options.config_file, Environment(), options.flags});
+    if (!reloaded) {
+      spdlog::error("reload: the configuration is invalid, nothing changed: {}",
+                    reloaded.error().ToString());
+      return;
+    }
+    if (Status applied = server.ReloadBucketAccess(*reloaded); !applied.ok()) {
+      spdlog::error("reload: {}", applied.ToString());
+    }
+  });
   spdlog::info("stopped");
   return 0;
 }

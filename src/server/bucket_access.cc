@@ -41,27 +41,43 @@ Status BadRequest(std::string detail) {
 
 BucketAccess::BucketAccess(std::vector<BucketAccessEntry> buckets, std::string public_url,
                            const Clock& clock, RandomSource& random)
-    : buckets_(std::move(buckets)),
-      public_url_(std::move(public_url)),
-      clock_(clock),
-      random_(random) {
-  for (size_t i = 0; i < buckets_.size(); ++i) {
-    BucketAccessEntry& b = buckets_[i];
+    : public_url_(std::move(public_url)), clock_(clock), random_(random) {
+  table_ = MakeTable(std::move(buckets));
+}
+
+std::shared_ptr<const BucketAccess::Table> BucketAccess::MakeTable(
+    std::vector<BucketAccessEntry> buckets) const {
+  auto table = std::make_shared<Table>();
+  table->entries = std::move(buckets);
+  for (size_t i = 0; i < table->entries.size(); ++i) {
+    BucketAccessEntry& b = table->entries[i];
     if (b.served && b.base_url.empty()) b.base_url = public_url_ + "/" + PopEncode(b.name);
-    by_id_[{b.endpoint, b.name}] = i;
-    if (b.served) served_[b.name] = i;
+    table->by_id[{b.endpoint, b.name}] = i;
+    if (b.served) table->served[b.name] = i;
   }
+  return table;
 }
 
-const BucketAccessEntry* BucketAccess::Find(const std::string& endpoint,
-                                            const std::string& bucket) const {
-  auto it = by_id_.find({endpoint, bucket});
-  return it == by_id_.end() ? nullptr : &buckets_[it->second];
+void BucketAccess::Replace(std::vector<BucketAccessEntry> buckets) {
+  auto table = MakeTable(std::move(buckets));
+  std::lock_guard lock(mutex_);
+  table_ = std::move(table);
 }
 
-const BucketAccessEntry* BucketAccess::Served(std::string_view bucket) const {
-  auto it = served_.find(bucket);
-  return it == served_.end() ? nullptr : &buckets_[it->second];
+std::shared_ptr<const BucketAccess::Table> BucketAccess::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  return table_;
+}
+
+const BucketAccessEntry* BucketAccess::Find(const Table& t, const std::string& endpoint,
+                                            const std::string& bucket) {
+  auto it = t.by_id.find({endpoint, bucket});
+  return it == t.by_id.end() ? nullptr : &t.entries[it->second];
+}
+
+const BucketAccessEntry* BucketAccess::Served(const Table& t, std::string_view bucket) {
+  auto it = t.served.find(bucket);
+  return it == t.served.end() ? nullptr : &t.entries[it->second];
 }
 
 std::string BucketAccess::Rand() const {
@@ -72,7 +88,9 @@ std::string BucketAccess::Rand() const {
 
 std::string BucketAccess::ObjectUrl(const std::string& endpoint, const std::string& bucket,
                                     const std::string& key) const {
-  const BucketAccessEntry* b = Find(endpoint, bucket);
+  auto table = Snapshot();
+  const Table& t = *table;
+  const BucketAccessEntry* b = Find(t, endpoint, bucket);
   if (!b || b->base_url.empty()) return "";
   auto url = SignedUrl(endpoint, bucket, key, false, b->url_expiry_s);
   return url ? *url : "";
@@ -81,7 +99,9 @@ std::string BucketAccess::ObjectUrl(const std::string& endpoint, const std::stri
 Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const std::string& bucket,
                                             const std::string& key, bool prefix,
                                             int64_t lifetime_s) const {
-  const BucketAccessEntry* b = Find(endpoint, bucket);
+  auto table = Snapshot();
+  const Table& t = *table;
+  const BucketAccessEntry* b = Find(t, endpoint, bucket);
   if (!b) return Error(BadRequest("no bucket " + bucket + " at endpoint " + endpoint));
   if (b->base_url.empty()) {
     return Error(BadRequest("bucket " + bucket + " at endpoint " + endpoint +
@@ -113,7 +133,9 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
 
 BucketAdmission BucketAccess::Admit(const std::string& bucket, std::string_view path,
                                     std::string_view query) const {
-  const BucketAccessEntry* b = Served(bucket);
+  auto table = Snapshot();
+  const Table& t = *table;
+  const BucketAccessEntry* b = Served(t, bucket);
   if (!b) return {};
   if (!b->is_private) return {true, false, 0, storage::UrlTokenCheck::kValid};
   auto verdict = storage::VerifyUrlToken(path, query, b->url_key, clock_.NowMs() / 1000);
@@ -121,7 +143,7 @@ BucketAdmission BucketAccess::Admit(const std::string& bucket, std::string_view 
   return {valid, valid, verdict.expires_s, verdict.check};
 }
 
-std::optional<std::string> BucketAccess::SignAbsoluteUrl(const std::string& account,
+std::optional<std::string> BucketAccess::SignAbsoluteUrl(const Table& t, const std::string& account,
                                                          std::string_view uri, int64_t expires_s,
                                                          int64_t now_s) const {
   std::string_view bare = uri.substr(0, uri.find_first_of("?#"));
@@ -129,13 +151,13 @@ std::optional<std::string> BucketAccess::SignAbsoluteUrl(const std::string& acco
     std::string path = PercentDecodePath(bare.substr(public_url_.size()));
     auto slash = path.find('/', 1);
     const BucketAccessEntry* b =
-        Served(std::string_view(path).substr(1, slash == std::string::npos ? 0 : slash - 1));
+        Served(t, std::string_view(path).substr(1, slash == std::string::npos ? 0 : slash - 1));
     if (!b || !b->is_private || b->account != account) return std::nullopt;
     return std::string(uri) + std::string(QuerySeparator(uri)) +
            storage::ObjectTokenQuery(path, expires_s, Rand(), b->url_key);
   }
   // An absolute URL of a private S3 bucket of the same account: presigned for what is left.
-  for (const BucketAccessEntry& b : buckets_) {
+  for (const BucketAccessEntry& b : t.entries) {
     if (!b.presign || !b.is_private || b.account != account) continue;
     if (!bare.starts_with(b.base_url + "/")) continue;
     return b.presign(PercentDecodePath(bare.substr(b.base_url.size() + 1)), now_s,
@@ -144,22 +166,20 @@ std::optional<std::string> BucketAccess::SignAbsoluteUrl(const std::string& acco
   return std::nullopt;
 }
 
-std::optional<std::string> BucketAccess::SignSegment(const BucketAccessEntry& playlist_bucket,
-                                                     std::string_view playlist_path,
-                                                     const std::string* remote_key,
-                                                     std::string_view uri, int64_t expires_s,
-                                                     int64_t now_s) const {
+std::optional<std::string> BucketAccess::SignSegment(
+    const Table& t, const BucketAccessEntry& playlist_bucket, std::string_view playlist_path,
+    const std::string* remote_key, std::string_view uri, int64_t expires_s, int64_t now_s) const {
   if (remote_key) {  // relative to the playlist's key in its S3 bucket
     std::optional<std::string> path = ResolveRelativePath("/" + *remote_key, uri);
-    if (!path) return SignAbsoluteUrl(playlist_bucket.account, uri, expires_s, now_s);
+    if (!path) return SignAbsoluteUrl(t, playlist_bucket.account, uri, expires_s, now_s);
     if (path->size() < 2) return std::nullopt;
     return playlist_bucket.presign(path->substr(1), now_s, std::max<int64_t>(1, expires_s - now_s));
   }
   std::optional<std::string> path = ResolveRelativePath(playlist_path, uri);
-  if (!path) return SignAbsoluteUrl(playlist_bucket.account, uri, expires_s, now_s);
+  if (!path) return SignAbsoluteUrl(t, playlist_bucket.account, uri, expires_s, now_s);
   auto slash = path->find('/', 1);
   const BucketAccessEntry* b =
-      Served(std::string_view(*path).substr(1, slash == std::string::npos ? 0 : slash - 1));
+      Served(t, std::string_view(*path).substr(1, slash == std::string::npos ? 0 : slash - 1));
   if (!b || !b->is_private || b->account != playlist_bucket.account) return std::nullopt;
   return std::string(uri) + std::string(QuerySeparator(uri)) +
          storage::ObjectTokenQuery(*path, expires_s, Rand(), b->url_key);
@@ -167,13 +187,15 @@ std::optional<std::string> BucketAccess::SignSegment(const BucketAccessEntry& pl
 
 RemotePlaylist BucketAccess::ReadRemotePlaylist(std::string_view path,
                                                 std::string_view query) const {
+  auto table = Snapshot();
+  const Table& t = *table;
   RemotePlaylist answer;
   if (!path.starts_with(kRemotePlaylistPath)) return answer;
   std::string_view rest = path.substr(kRemotePlaylistPath.size());
   auto first = rest.find('/');
   auto second = first == std::string_view::npos ? first : rest.find('/', first + 1);
   if (second == std::string_view::npos) return answer;
-  const BucketAccessEntry* b = Find(std::string(rest.substr(0, first)),
+  const BucketAccessEntry* b = Find(t, std::string(rest.substr(0, first)),
                                     std::string(rest.substr(first + 1, second - first - 1)));
   std::string key(rest.substr(second + 1));
   if (!b || !b->presign || !b->read || !b->is_private || !IsPlaylist(key)) return answer;
@@ -189,18 +211,20 @@ RemotePlaylist BucketAccess::ReadRemotePlaylist(std::string_view path,
   std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
   answer.status = 200;
   answer.text = RewritePlaylistUris(text, [&](std::string_view uri) {
-    return SignSegment(*b, "", &key, uri, verdict.expires_s, now_s);
+    return SignSegment(t, *b, "", &key, uri, verdict.expires_s, now_s);
   });
   return answer;
 }
 
 std::string BucketAccess::SignPlaylist(const std::string& bucket, std::string_view path,
                                        std::string_view text, int64_t expires_s) const {
-  const BucketAccessEntry* b = Served(bucket);
+  auto table = Snapshot();
+  const Table& t = *table;
+  const BucketAccessEntry* b = Served(t, bucket);
   if (!b) return std::string(text);
   int64_t now_s = clock_.NowMs() / 1000;
   return RewritePlaylistUris(text, [&](std::string_view uri) {
-    return SignSegment(*b, path, nullptr, uri, expires_s, now_s);
+    return SignSegment(t, *b, path, nullptr, uri, expires_s, now_s);
   });
 }
 

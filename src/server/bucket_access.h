@@ -15,13 +15,16 @@
 //   reads it from the service and serves it with each segment presigned (ReadRemotePlaylist).
 //   "_playlists" is never a bucket name (bucket names are a-z 0-9 -).
 //
-// Thread-safety: immutable after construction; every method may be called from any thread
-// (the RandomSource must be thread-safe, as OsRandom is).
+// Thread-safety: every method may be called from any thread (the RandomSource must be
+// thread-safe, as OsRandom is); Replace swaps the whole table at once, so a request sees either
+// the old or the new access of every bucket.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,25 +110,36 @@ class BucketAccess {
   // expiry. Blocks on the network.
   RemotePlaylist ReadRemotePlaylist(std::string_view path, std::string_view query) const;
 
+  // Replaces every bucket's entry (a reload of the config: access, url_expiry_s, url_key).
+  void Replace(std::vector<BucketAccessEntry> buckets);
+
   // The configured buckets, for listing.
-  const std::vector<BucketAccessEntry>& buckets() const { return buckets_; }
+  std::vector<BucketAccessEntry> buckets() const { return Snapshot()->entries; }
 
  private:
-  const BucketAccessEntry* Find(const std::string& endpoint, const std::string& bucket) const;
-  const BucketAccessEntry* Served(std::string_view bucket) const;
+  struct Table {
+    std::vector<BucketAccessEntry> entries;
+    std::map<std::pair<std::string, std::string>, size_t> by_id;  // (endpoint, name) -> index
+    std::map<std::string, size_t, std::less<>> served;            // name -> index
+  };
+  std::shared_ptr<const Table> MakeTable(std::vector<BucketAccessEntry> buckets) const;
+  std::shared_ptr<const Table> Snapshot() const;
+  static const BucketAccessEntry* Find(const Table& t, const std::string& endpoint,
+                                       const std::string& bucket);
+  static const BucketAccessEntry* Served(const Table& t, std::string_view bucket);
   std::string Rand() const;
   // A segment URI of a playlist of `playlist_bucket` (an S3 playlist: at `remote_key`; a served
   // one: at `playlist_path`), signed or presigned until expires_s, or nullopt to leave it.
-  std::optional<std::string> SignSegment(const BucketAccessEntry& playlist_bucket,
+  std::optional<std::string> SignSegment(const Table& t, const BucketAccessEntry& playlist_bucket,
                                          std::string_view playlist_path,
                                          const std::string* remote_key, std::string_view uri,
                                          int64_t expires_s, int64_t now_s) const;
-  std::optional<std::string> SignAbsoluteUrl(const std::string& account, std::string_view uri,
-                                             int64_t expires_s, int64_t now_s) const;
+  std::optional<std::string> SignAbsoluteUrl(const Table& t, const std::string& account,
+                                             std::string_view uri, int64_t expires_s,
+                                             int64_t now_s) const;
 
-  std::vector<BucketAccessEntry> buckets_;
-  std::map<std::pair<std::string, std::string>, size_t> by_id_;  // (endpoint, name) -> index
-  std::map<std::string, size_t, std::less<>> served_;            // name -> index
+  mutable std::mutex mutex_;            // guards table_ (the pointer, not the table)
+  std::shared_ptr<const Table> table_;  // never null
   std::string public_url_;
   const Clock& clock_;
   RandomSource& random_;

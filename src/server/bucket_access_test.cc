@@ -180,3 +180,28 @@ TEST_F(BucketAccessTest, APlaylistsSegmentsGetTokensForTheirOwnPathsUntilThePlay
 
 }  // namespace
 }  // namespace liverec::server
+
+namespace liverec::server {
+namespace {
+
+TEST(BucketAccessReplaceTest, AReplacedTableAppliesToTheNextRequest) {
+  FakeClock clock{1'000'000'000};
+  SeededRandom random{3};
+  BucketAccessEntry records;
+  records.account = "default";
+  records.endpoint = "local";
+  records.name = "records";
+  records.served = true;
+  records.is_private = true;
+  records.url_key = "0123456789abcdef";
+  BucketAccess access({records}, "http://127.0.0.1:8080", clock, random);
+  EXPECT_FALSE(access.Admit("records", "/records/a.ts", "").allowed);
+  records.is_private = false;
+  access.Replace({records});
+  EXPECT_TRUE(access.Admit("records", "/records/a.ts", "").allowed) << "now public-read";
+  EXPECT_EQ(access.ObjectUrl("local", "records", "a.ts"), "http://127.0.0.1:8080/records/a.ts");
+  EXPECT_FALSE(access.buckets().front().is_private);
+}
+
+}  // namespace
+}  // namespace liverec::server

@@ -53,6 +53,7 @@
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
 #include "server/api_setup.h"
+#include "server/bucket_access_reload.h"
 #include "server/bucket_access_setup.h"
 #include "server/callback_pump.h"
 #include "server/cluster_node.h"
@@ -112,6 +113,13 @@ struct Server::Impl {
   // so that a stop asked for at any time after it is a graceful one; Wait waits on them.
   boost::asio::io_context signals_io;
   std::optional<boost::asio::signal_set> signals;
+  // SIGHUP, caught from the end of Start too (its default action would end the process): a
+  // reload of the bucket access (Server::ReloadBucketAccess), asked for by Wait's caller.
+  std::optional<boost::asio::signal_set> hangups;
+  // The buckets as bucket access was last built from them (Start, then each reload), and each
+  // bucket's public base and presigner (its store is in `stores`). Used by the signal thread.
+  std::vector<config::BucketConfig> access_buckets;
+  std::map<std::pair<std::string, std::string>, BucketStore> bucket_url_sources;
   // Recording and ingest.
   std::unique_ptr<metadata::RecordingRepository> recordings;
   std::unique_ptr<metadata::IndexFileRepository> index_files;
@@ -189,6 +197,15 @@ struct Server::Impl {
   Status StartRelay();
   relay::RelayLeases* MakeRelayLeases();
   void WakeRelayAt(std::optional<int64_t> at_ms);
+  // The bucket access of access_buckets, with their keys and presigners.
+  Result<std::vector<BucketAccessEntry>> BucketAccessEntries() {
+    BucketStores sources;
+    for (const auto& [id, source] : bucket_url_sources) sources[id] = &source;
+    config::Config with = config;
+    with.buckets = access_buckets;
+    return MakeBucketAccessEntries(with, *db, sources, clock, random);
+  }
+
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
       auto it = stores.find({endpoint, bucket});
@@ -610,14 +627,12 @@ Result<StartInfo> Server::Start() {
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;  // S3 buckets
-  // Each bucket's public base and presigner (the store itself moves to s.stores).
-  std::map<std::pair<std::string, std::string>, BucketStore> bucket_url_sources;
   for (const auto& bucket : s.config.buckets) {
     auto made = MakeBucketStore(bucket);
     if (!made) return Error(made.error());
     if (!made->public_base.empty()) bucket_urls[{bucket.endpoint, bucket.name}] = made->public_base;
     s.stores[{bucket.endpoint, bucket.name}] = std::move(made->store);
-    bucket_url_sources[{bucket.endpoint, bucket.name}] = std::move(*made);
+    s.bucket_url_sources[{bucket.endpoint, bucket.name}] = std::move(*made);
   }
   s.snapshots = std::make_unique<Snapshots>(s.config, *s.db, *s.notify_configs, *s.outbox,
                                             s.StoreLookupFn(), s.metrics.registry(), s.clock);
@@ -680,9 +695,8 @@ Result<StartInfo> Server::Start() {
   deps.index.public_url = s.config.public_url.empty()
                               ? "http://" + http_host + ":" + std::to_string(*port)
                               : s.config.public_url;
-  BucketStores url_sources;
-  for (const auto& [id, source] : bucket_url_sources) url_sources[id] = &source;
-  auto access_entries = MakeBucketAccessEntries(s.config, *s.db, url_sources, s.clock, s.random);
+  s.access_buckets = s.config.buckets;
+  auto access_entries = s.BucketAccessEntries();
   if (!access_entries) return Error(access_entries.error());
   s.bucket_access = std::make_unique<BucketAccess>(std::move(*access_entries),
                                                    deps.index.public_url, s.clock, s.random);
@@ -732,15 +746,46 @@ Result<StartInfo> Server::Start() {
     s.io_threads.emplace_back([&io = *s.io] { io.run(); });
   }
   s.signals.emplace(s.signals_io, SIGINT, SIGTERM);
+  s.hangups.emplace(s.signals_io, SIGHUP);
   return info;
 }
 
-void Server::Wait() {
+Status Server::ReloadBucketAccess(const config::Config& reloaded) {
+  Impl& s = *impl_;
+  BucketAccessReload plan = PlanBucketAccessReload(s.access_buckets, reloaded.buckets);
+  for (const auto& left : plan.needs_restart) spdlog::warn("reload: {}", left);
+  std::vector<config::BucketConfig> previous = std::move(s.access_buckets);
+  s.access_buckets = std::move(plan.buckets);
+  auto entries = s.BucketAccessEntries();
+  if (!entries) {
+    s.access_buckets = std::move(previous);
+    return entries.error().WithContext("reload of the bucket access");
+  }
+  s.bucket_access->Replace(std::move(*entries));
+  for (const auto& change : plan.applied) spdlog::info("reload: {}", change);
+  spdlog::info("reload: bucket access applied ({} change(s))", plan.applied.size());
+  return Status::Ok();
+}
+
+// Waits for the next SIGHUP and calls on_hangup, again and again until the set is cancelled.
+static void AwaitHangup(boost::asio::signal_set& hangups, std::function<void()> on_hangup) {
+  hangups.async_wait([&hangups, on_hangup](const boost::system::error_code& error, int) {
+    if (error) return;  // cancelled: shutting down
+    spdlog::info("received SIGHUP: reloading the configuration");
+    if (on_hangup) on_hangup();
+    AwaitHangup(hangups, on_hangup);
+  });
+}
+
+void Server::Wait(std::function<void()> on_hangup) {
   Impl& s = *impl_;
   if (!s.signals) s.signals.emplace(s.signals_io, SIGINT, SIGTERM);
-  s.signals->async_wait([](const boost::system::error_code&, int signal) {
+  if (!s.hangups) s.hangups.emplace(s.signals_io, SIGHUP);
+  s.signals->async_wait([&s](const boost::system::error_code&, int signal) {
     spdlog::info("received signal {}, shutting down", signal);
+    s.hangups->cancel();
   });
+  AwaitHangup(*s.hangups, std::move(on_hangup));
   s.signals_io.run();
   // A bounded stop: the work in hand (a slice stuck in a slow upload, a callback) may not hold
   // the exit longer than shutdown_timeout_s. Nothing is lost by leaving: the spool and the

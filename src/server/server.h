@@ -4,12 +4,14 @@
 // Thread-safety: Start and Wait from the main thread; Stop from any thread or a signal handler.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "config/config.h"
+#include "base/status.h"
 #include "server/bootstrap.h"
 
 namespace liverec::server {
@@ -30,8 +32,14 @@ class Server {
   // Opens the database, migrates, bootstraps, binds the listeners and starts serving. From its
   // successful return on, SIGINT and SIGTERM are caught (and held for Wait).
   Result<StartInfo> Start();
-  // Blocks until SIGINT or SIGTERM (or Stop), then shuts down.
-  void Wait();
+  // Blocks until SIGINT or SIGTERM (or Stop), then shuts down. Each SIGHUP meanwhile calls
+  // `on_hangup` (on the waiting thread): the caller reloads its config and hands it to
+  // ReloadBucketAccess. Without one, a SIGHUP is logged and ignored.
+  void Wait(std::function<void()> on_hangup = {});
+  // Applies the bucket access of a reloaded config (access, url_expiry_s, url_key of the running
+  // buckets; other bucket changes are logged as waiting for a restart) to the next request.
+  // Call from Wait's on_hangup. Errors (the database) leave the access as it was.
+  Status ReloadBucketAccess(const config::Config& reloaded);
   void Stop();
 
  private:
