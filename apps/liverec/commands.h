@@ -60,7 +60,7 @@ struct UrlOptions {
   std::string bucket = "records";
   std::string key;     // one object, or
   std::string prefix;  // every key starting with it (served buckets only)
-  int64_t expires_s = 3600;
+  int64_t expires_s = 0;  // 0: the bucket's url_expiry_s
 };
 // Prints a URL reading `key` (or every key under `prefix`) of the bucket for expires_s seconds:
 // signed (private local bucket), presigned (private S3 bucket) or plain (public-read). 0 and the

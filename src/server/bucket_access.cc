@@ -107,6 +107,7 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
     return Error(BadRequest("bucket " + bucket + " at endpoint " + endpoint +
                             " is stored but not served: it has no URLs"));
   }
+  if (lifetime_s == 0) lifetime_s = b->url_expiry_s;
   if (lifetime_s < 1 || lifetime_s > config::kMaxUrlExpiryS) {
     return Error(BadRequest("the lifetime must be 1-" + std::to_string(config::kMaxUrlExpiryS) +
                             " seconds"));

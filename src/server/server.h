@@ -10,8 +10,8 @@
 #include <string>
 #include <utility>
 
-#include "config/config.h"
 #include "base/status.h"
+#include "config/config.h"
 #include "server/bootstrap.h"
 
 namespace liverec::server {

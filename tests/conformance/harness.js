@@ -17,7 +17,7 @@
 // Contract: docs/api/README.md, docs/api/record-configs.md.
 
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -211,6 +211,14 @@ async function startServer(opts = {}) {
     dbRows: (sql) => database.rows(db, sql),
     dbExec: (sql) => database.exec(db, sql),
     pid: child.pid,
+    // A URL that reads `key` of a bucket (or, with prefix, every key starting with it), minted
+    // by `liverec url` as users do (docs/configuration.md "Bucket access"): signed for a private
+    // bucket (all of them by default), plain for a public-read one. opts: bucket ('records'),
+    // endpoint ('local'), expires (seconds), prefix (bool), publicUrl (this server's endpoint).
+    signedUrl(key, { bucket = 'records', endpoint = 'local', expires, prefix = false, publicUrl } = {}) {
+      return mintUrl({ configPath, dataDir, databaseUrl: db.url, publicUrl: publicUrl || `http://127.0.0.1:${port}` },
+        key, { bucket, endpoint, expires, prefix });
+    },
     output: () => output,
     // Everything the server wrote to each stream so far (unlike output, never trimmed).
     stdout: () => stdoutText,
@@ -248,6 +256,21 @@ async function startServer(opts = {}) {
     },
   };
   return server;
+}
+
+// Runs `liverec url` for a server's config, data dir and database (see server.signedUrl).
+function mintUrl({ configPath, dataDir, databaseUrl, publicUrl }, key,
+  { bucket = 'records', endpoint = 'local', expires, prefix = false } = {}) {
+  const args = ['url', '--data-dir', dataDir, '--public-url', publicUrl, '--oss-endpoint', endpoint,
+    '--bucket', bucket, prefix ? '--prefix' : '--key', key];
+  if (configPath) args.push('--config', configPath);
+  if (expires !== undefined) args.push('--expires', String(expires));
+  const r = spawnSync(LIVEREC_BIN, args, {
+    encoding: 'utf8', timeout: REQUEST_TIMEOUT_MS,
+    env: cleanEnv(databaseUrl ? { LIVEREC_DATABASE_URL: databaseUrl } : {}),
+  });
+  if (r.status !== 0) throw new Error(`liverec ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout.trim();
 }
 
 // The database of the server in `tmp`: {backend, dataDir, url, name}. PostgreSQL: made at the
@@ -769,6 +792,59 @@ function assertDescribe(body, { PageNum = 1, PageSize = 10, Order = 'asc', Total
   return list;
 }
 
+// Signed bucket URLs (docs/object-keys.md "Private buckets and signed URLs"): a private local
+// bucket's URL ends with ?auth_key=<expiry>-<rand>-0-<md5> (type-A token, expiry in Unix s).
+const AUTH_KEY_RE = /^auth_key=(\d+)-([0-9a-f]+)-0-([0-9a-f]{32})$/;
+
+// Asserts that `url` is exactly `base` plus one token (its only query) that expires within
+// [now, now + lifetimeS + 60 s]; returns the expiry (Unix s).
+function assertSignedUrl(url, base, { lifetimeS = 3600, what = 'URL' } = {}) {
+  assert.equal(typeof url, 'string', `${what} is a string: ${JSON.stringify(url)}`);
+  const q = url.indexOf('?');
+  assert.ok(q > 0, `${what} ${url} carries a token`);
+  assert.equal(url.slice(0, q), base, `${what} without its token`);
+  const token = AUTH_KEY_RE.exec(url.slice(q + 1));
+  assert.ok(token, `${what} ${url}: the query is auth_key=<expiry>-<rand>-0-<md5>`);
+  const expiry = Number(token[1]);
+  const now = Date.now() / 1000;
+  assert.ok(expiry >= Math.floor(now) && expiry <= now + lifetimeS + 60,
+    `${what} ${url}: expiry ${expiry} within [now, now + ${lifetimeS} s] (now ${Math.floor(now)})`);
+  return expiry;
+}
+
+// `url` without its query (a token): URLs of one object handed out by different calls differ
+// only there (each token has its own rand and expiry).
+function unsignedUrl(url) {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+// A copy of a RecordInfo / RecordIndexInfo with RecordUrl unsigned, to compare two answers.
+function unsignedInfo(info) {
+  return Object.assign({}, info, { RecordUrl: unsignedUrl(info.RecordUrl) });
+}
+
+// A playlist served through a token is the stored one with a token on each segment URI
+// (`uri?auth_key=...`, or `&auth_key=` after a query): asserts exactly that, line by line, and
+// returns the served segment URIs in order.
+function assertSignedPlaylist(served, stored, what = 'served playlist') {
+  const got = served.split('\n');
+  const want = stored.split('\n');
+  assert.equal(got.length, want.length, `${what}: as many lines as stored:\n${served}\n--- stored:\n${stored}`);
+  const uris = [];
+  for (const [i, line] of want.entries()) {
+    if (line === '' || line.startsWith('#')) {
+      assert.equal(got[i], line, `${what}, line ${i + 1}`);
+      continue;
+    }
+    const sep = line.includes('?') ? '&' : '?';
+    assert.ok(got[i].startsWith(line + sep), `${what}, line ${i + 1}: ${got[i]} is ${line}${sep}<token>`);
+    assert.match(got[i].slice(line.length + 1), AUTH_KEY_RE, `${what}, line ${i + 1}: the token`);
+    uris.push(got[i]);
+  }
+  return uris;
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -777,10 +853,11 @@ module.exports = {
   assertOnlyRequestId, expectActionError,
   REPO, LIVEREC_BIN, VERSION, DEFAULT_KEY, TENANT_B_KEY, TENANT_B_DISABLED_KEY, CONFIG_TOML,
   DEFAULT_OBJECT_PREFIX, DEFAULT_SLICE_PREFIX, REQUEST_ID_RE, TIME_RE,
-  cleanEnv, startServer, assertNoSanitizerReport, BACKEND: database.BACKEND,
+  cleanEnv, startServer, mintUrl, assertNoSanitizerReport, BACKEND: database.BACKEND,
   pe, v1CanonicalQuery, v1StringToSign, v1Signature, isoSeconds, nonce, encodeParams,
   buildV1, buildV3, send, v1Call, v3Call,
   SdkError, popClient, openApiClient, allClients, clientVariants, expectSdkError,
   assertRequestId, assertErrorBody, assertHttpError, assertSdkError, assertTime,
   effectiveFormat, flattenFormats, flattenList, assertRecord, assertDescribe, sleep,
+  AUTH_KEY_RE, assertSignedUrl, unsignedUrl, unsignedInfo, assertSignedPlaylist,
 };

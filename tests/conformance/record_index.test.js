@@ -124,9 +124,11 @@ function parsePlaylist(text) {
 }
 
 // Checks the playlist an index file points at: it is stored under (OssBucket, OssObject),
-// served at RecordUrl, lists exactly `rows` (URIs resolving to their objects, relative when
-// the playlist is in the slices' bucket, absolute http:// otherwise), with #EXT-X-DISCONTINUITY
-// exactly before the slices at the indexes in `disc`.
+// served at RecordUrl (signed: the stored text with a token on each segment URI, added at serve
+// time), lists exactly `rows` (URIs resolving to their objects, relative when the playlist is in
+// the slices' bucket, absolute http:// otherwise), with #EXT-X-DISCONTINUITY exactly before the
+// slices at the indexes in `disc`. With fetchSegments, each served (signed) segment URI is read
+// (200) and the first stored (unsigned) one is refused (403).
 async function checkPlaylist(server, info, rows, { disc = [], fetchSegments = true } = {}) {
   const file = bucketFile(server, info.OssBucket, info.OssObject);
   assert.ok(fs.existsSync(file), `index file ${info.OssBucket}/${info.OssObject} is not in the bucket`);
@@ -134,7 +136,7 @@ async function checkPlaylist(server, info, rows, { disc = [], fetchSegments = tr
   const res = await httpGet(info.RecordUrl);
   assert.equal(res.status, 200, `GET ${info.RecordUrl}`);
   assert.match(res.headers.get('content-type') || '', /mpegurl/i, 'playlist content type');
-  assert.equal(res.body, stored, 'RecordUrl serves the stored playlist');
+  const servedUris = h.assertSignedPlaylist(res.body, stored, 'RecordUrl serves the stored playlist, segments signed');
   const pl = parsePlaylist(stored);
   assert.ok(pl.ended, 'VOD playlist ends with #EXT-X-ENDLIST');
   assert.ok(/#EXT-X-ENDLIST\n?$/.test(stored), '#EXT-X-ENDLIST is the last line');
@@ -160,8 +162,11 @@ async function checkPlaylist(server, info, rows, { disc = [], fetchSegments = tr
     const decoded = resolved.pathname.split('/').map(decodeURIComponent).join('/');
     assert.equal(decoded, `/${row.bucket}/${row.object_key}`, `segment ${i} resolves to its slice`);
     if (fetchSegments) {
-      const r = await httpGet(resolved.href, 'HEAD');
-      assert.equal(r.status, 200, `HEAD ${resolved.href}`);
+      const signed = new URL(servedUris[i], info.RecordUrl).href;
+      assert.equal(h.unsignedUrl(signed), resolved.href, `served segment ${i} is the stored one, signed`);
+      const r = await httpGet(signed, 'HEAD');
+      assert.equal(r.status, 200, `HEAD ${signed}`);
+      if (i === 0) assert.equal((await httpGet(resolved.href, 'HEAD')).status, 403, `HEAD ${resolved.href} (no token)`);
     }
   }
   return pl;
@@ -187,7 +192,7 @@ function assertInfo(server, info, exp) {
   assert.equal(info.OssBucket, exp.bucket || 'records', 'OssBucket');
   if (exp.key !== undefined) assert.equal(info.OssObject, exp.key, 'OssObject');
   if (exp.keyRe !== undefined) assert.match(info.OssObject, exp.keyRe, 'OssObject');
-  assert.equal(info.RecordUrl, `${server.endpoint}/${info.OssBucket}/${encKey(info.OssObject)}`, 'RecordUrl');
+  h.assertSignedUrl(info.RecordUrl, `${server.endpoint}/${info.OssBucket}/${encKey(info.OssObject)}`, { what: 'RecordUrl' });
   const rows = exp.rows;
   assert.ok(rows.length > 0, 'test bug: no rows');
   assertAbout(info.StartTime, rows[0].start_ms, 'StartTime (first slice start)');
@@ -377,10 +382,13 @@ describe('the five actions through each SDK client', () => {
       const list = indexList(body, { PageSize: 30 });
       const listed = list.find((x) => x.RecordId === info.RecordId);
       assert.ok(listed, `${info.RecordId} is listed: ${JSON.stringify(list)}`);
-      assert.deepEqual(listed, Object.assign({}, info, { Format: 'm3u8' }), 'listed entry = created entry + Format');
+      // The same but for RecordUrl's token (each answer signs anew).
+      assert.deepEqual(h.unsignedInfo(listed), h.unsignedInfo(Object.assign({}, info, { Format: 'm3u8' })),
+        'listed entry = created entry + Format');
       body = await ok(client, GET, base('s1', { RecordId: info.RecordId }));
       assert.deepEqual(Object.keys(body).sort(), ['RecordIndexInfo', 'RequestId']);
-      assert.deepEqual(body.RecordIndexInfo, Object.assign({}, info, { Format: 'm3u8' }), 'described entry');
+      assert.deepEqual(h.unsignedInfo(body.RecordIndexInfo), h.unsignedInfo(Object.assign({}, info, { Format: 'm3u8' })),
+        'described entry');
 
       // Delete with the file.
       body = await ok(client, DELETE, base('s1', { 'RecordId.1': info.RecordId, RemoveFile: 'true' }));
@@ -677,7 +685,7 @@ describe('CreateLiveStreamRecordIndexFiles', () => {
     const before = fs.readFileSync(bucketFile(server, 'records', 'taken/s1.m3u8'), 'utf8');
     const b = await create('s1', 'taken/{StreamName}.m3u8');
     assert.equal(b.info.OssObject, 'taken/s1_1.m3u8');
-    assert.equal(b.info.RecordUrl, `${server.endpoint}/records/taken/s1_1.m3u8`);
+    h.assertSignedUrl(b.info.RecordUrl, `${server.endpoint}/records/taken/s1_1.m3u8`, { what: 'RecordUrl' });
     const c2 = await create('s1', 'taken/{StreamName}.m3u8');
     assert.equal(c2.info.OssObject, 'taken/s1_2.m3u8');
     assert.equal(fs.readFileSync(bucketFile(server, 'records', 'taken/s1.m3u8'), 'utf8'), before, 'first one untouched');
@@ -812,14 +820,14 @@ describe('DescribeLiveStreamRecordIndexFiles', () => {
       keyRe: /^record\/live\/pg\/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d_\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.m3u8$/ });
     await checkPlaylist(server, cycle, S.pg);
     const body = await ok(c, GET, base('pg', { RecordId: cycle.RecordId }));
-    assert.deepEqual(body.RecordIndexInfo, cycle);
+    assert.deepEqual(h.unsignedInfo(body.RecordIndexInfo), h.unsignedInfo(cycle));
   });
 
   it('entries carry the RecordInfo fields plus Format', async () => {
     const list = indexList(await ok(c, LIST, whole('pg', { PageSize: '30' })), { PageSize: 30, TotalNum: 7, count: 7 });
     for (const [i, info] of made.entries()) {
       assertInfo(server, info, { stream: 'pg', key: `pg/pg_${i}.m3u8`, rows: i % 2 === 0 ? S.pg : [p1] });
-      assert.deepEqual(list[i + 1], Object.assign({}, info, { Format: 'm3u8' }));
+      assert.deepEqual(h.unsignedInfo(list[i + 1]), h.unsignedInfo(Object.assign({}, info, { Format: 'm3u8' })));
     }
   });
 
@@ -892,7 +900,7 @@ describe('DescribeLiveStreamRecordIndexFile', () => {
     const body = await ok(c, GET, base('s1', { RecordId: info.RecordId }));
     assert.deepEqual(Object.keys(body).sort(), ['RecordIndexInfo', 'RequestId']);
     assertInfo(server, body.RecordIndexInfo, { stream: 's1', key: 'one/s1.m3u8', rows: S.s1, index: true });
-    assert.deepEqual(body.RecordIndexInfo, Object.assign({}, info, { Format: 'm3u8' }));
+    assert.deepEqual(h.unsignedInfo(body.RecordIndexInfo), h.unsignedInfo(Object.assign({}, info, { Format: 'm3u8' })));
   });
 
   it('MissingRecordId; unknown id or another stream\'s: InvalidRecordId.NotFound (404)', async () => {

@@ -199,7 +199,7 @@ ${m.FAST_CALLBACKS}` });
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'liverec-snap-'));
     try {
       for (const key of ['snapshot/live/cam/1.jpg', 'latest/live/cam.jpg']) {
-        const res = await fetch(`${server.endpoint}/records/${key}`);
+        const res = await fetch(server.signedUrl(key));
         assert.equal(res.status, 200, key);
         const file = path.join(tmp, path.basename(key));
         fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));

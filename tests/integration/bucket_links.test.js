@@ -1,6 +1,8 @@
 'use strict';
 // The bucket file server follows no symbolic link (docs/object-keys.md): links planted in a
-// bucket's directory answer 404, while real files are served whole and by range.
+// bucket's directory answer 404, while real files are served whole and by range. The bucket is
+// private (the default): every request here carries a valid token (server.signedUrl), so that a
+// 404 is the link refused, not the request unsigned (that is 403: private_buckets.test.js).
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -28,25 +30,28 @@ describe('bucket files and symbolic links', () => {
   after(async () => { if (server) await server.stop(); });
 
   it('serves a real file whole and by range', async () => {
-    let res = await fetch(`${server.endpoint}/records/live/s1/0.ts`);
+    const url = server.signedUrl('live/s1/0.ts');
+    let res = await fetch(url);
     assert.equal(res.status, 200);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), body);
-    res = await fetch(`${server.endpoint}/records/live/s1/0.ts`, { method: 'HEAD' });
+    res = await fetch(url, { method: 'HEAD' });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-length'), String(body.length));
-    res = await fetch(`${server.endpoint}/records/live/s1/0.ts`, { headers: { Range: 'bytes=10-19' } });
+    res = await fetch(url, { headers: { Range: 'bytes=10-19' } });
     assert.equal(res.status, 206);
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), body.subarray(10, 20));
   });
 
-  it('answers 404 for every planted link, with no hint', async () => {
+  it('answers 404 for every planted link, with no hint, even with a valid token', async () => {
     for (const key of ['creds.ts', 'dir/liverec.db', 'live/passwd.ts', 'live/in.ts']) {
+      const url = server.signedUrl(key);
       for (const method of ['GET', 'HEAD']) {
-        const res = await fetch(`${server.endpoint}/records/${key}`, { method });
+        const res = await fetch(url, { method });
         const text = await res.text();
-        assert.equal(res.status, 404, `${method} ${key}`);
-        assert.ok(!text.includes('secret') && !text.includes('root:'), `${method} ${key}: ${text}`);
+        assert.equal(res.status, 404, `${method} ${url}`);
+        assert.ok(!text.includes('secret') && !text.includes('root:'), `${method} ${url}: ${text}`);
       }
     }
   });
 });
+

@@ -85,16 +85,20 @@ describe('db copy: a SQLite installation moved to PostgreSQL answers as before',
   let flaky;
   let calls; // [action, params]
   const before_ = {}; // action#i -> body without RequestId
+  const beforeRaw = {}; // action#i -> the same, as answered (host and tokens as they were)
   let copyRun;
   let secondRun;
 
   // The bodies of every call, with the server's address (in RecordUrl: its port changes at the
-  // restart) written as HOST.
-  const answers = async (client) => {
+  // restart) written as HOST, and the token of each signed RecordUrl (new at every call: its own
+  // rand and expiry) as TOKEN. `raw` gets the bodies as answered.
+  const answers = async (client, raw = {}) => {
     const out = {};
     for (const [i, [action, params]] of calls.entries()) {
       const body = withoutRequestId((await client.call(action, params)).body);
-      out[`${action}#${i}`] = JSON.parse(JSON.stringify(body).replaceAll(server.host, 'HOST'));
+      raw[`${action}#${i}`] = body;
+      out[`${action}#${i}`] = JSON.parse(JSON.stringify(body).replaceAll(server.host, 'HOST')
+        .replace(/\?auth_key=\d+-[0-9a-f]+-0-[0-9a-f]{32}"/g, '?auth_key=TOKEN"'));
     }
     return out;
   };
@@ -162,7 +166,7 @@ ${m.FAST_CALLBACKS}` });
     calls.push(['DescribeLivePullToPushList', { Region: REGION, PageSize: 100 }]);
     for (const TaskId of tasks) calls.push(['DescribeLivePullToPush', { Region: REGION, TaskId }]);
     calls.push(['DescribeLiveStreamsOnlineList', { DomainName: DOMAIN_A }]);
-    Object.assign(before_, await answers(api));
+    Object.assign(before_, await answers(api, beforeRaw));
 
     // While the server runs, the copy refuses: the source would change under it.
     const refused = dbCopy(['--from', server.dataDir, '--to', copyUrl]);
@@ -190,7 +194,7 @@ ${m.FAST_CALLBACKS}` });
     const counts = Object.fromEntries(copyRun.stdout.trim().split('\n').slice(1)
       .map((line) => line.trim().split(/\s+/)).map(([t, s, d]) => [t, [Number(s), Number(d)]]));
     for (const table of ['accounts', 'streams', 'slices', 'record_cycles', 'index_files', 'callback_outbox',
-      'notify_configs', 'record_configs', 'relay_tasks']) {
+      'notify_configs', 'record_configs', 'relay_tasks', 'bucket_url_keys']) {
       assert.ok(counts[table], `${table} in the counts:\n${copyRun.stdout}`);
       assert.ok(counts[table][0] > 0, `${table} has rows`);
       assert.equal(counts[table][0], counts[table][1], `${table} copied`);
@@ -209,6 +213,10 @@ ${m.FAST_CALLBACKS}` });
     const api = h.popClient(server, h.DEFAULT_KEY, 'POST');
     const after_ = await answers(api);
     assert.deepEqual(after_, before_);
+    // The RecordUrls compared were signed (each call signs anew), before and after.
+    const signedUrls = JSON.stringify(before_).split('?auth_key=TOKEN"').length - 1;
+    assert.ok(signedUrls >= 3, `signed RecordUrls compared: ${signedUrls}`);
+    assert.equal(JSON.stringify(after_).split('?auth_key=TOKEN"').length - 1, signedUrls);
     // Nothing empty was compared: each stream has content, index files and configs.
     for (const [key, body] of Object.entries(before_)) {
       if (key.startsWith('DescribeLiveStreamRecordContent')) {
@@ -220,13 +228,21 @@ ${m.FAST_CALLBACKS}` });
     }
   });
 
-  it('serves the index file made before the copy', async () => {
+  it('serves the index file made before the copy, to the URL handed out before it too', async () => {
     const key = Object.keys(before_).find((k) => k.startsWith('DescribeLiveStreamRecordIndexFile#'));
-    const url = before_[key].RecordIndexInfo.RecordUrl
-      .replace('HOST', server.host);
-    const res = await fetch(url, { signal: AbortSignal.timeout(10000) });
-    assert.equal(res.status, 200);
-    assert.match(await res.text(), /^#EXTM3U\n[\s\S]*#EXT-X-ENDLIST/);
+    // The URL handed out before the copy, at the server's new address: its token still holds (the
+    // bucket's URL key was copied with the rest); and a URL handed out now.
+    const old = new URL(beforeRaw[key].RecordIndexInfo.RecordUrl);
+    old.host = server.host;
+    const api = h.popClient(server, h.DEFAULT_KEY, 'POST');
+    const [action, params] = calls[Number(key.split('#')[1])];
+    const fresh = (await api.call(action, params)).body.RecordIndexInfo.RecordUrl;
+    for (const url of [old.href, fresh]) {
+      h.assertSignedUrl(url, `${server.endpoint}/records/index/s1.m3u8`, { what: 'RecordUrl' });
+      const res = await fetch(url, { signal: AbortSignal.timeout(10000) });
+      assert.equal(res.status, 200, url);
+      assert.match(await res.text(), /^#EXTM3U\n[\s\S]*#EXT-X-ENDLIST/);
+    }
   });
 
   it('delivers the callbacks that were pending at the copy once their receiver accepts', async () => {

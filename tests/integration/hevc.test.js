@@ -50,7 +50,7 @@ describe('recording HEVC + AAC from liverec-publish', () => {
       }
       assert.ok(Math.abs(total - PUSHED_S) <= 0.5, `slices sum to ${total} s, pushed ${PUSHED_S} s`);
       const key = path.relative(path.join(server.dataDir, 'buckets', 'records'), playlists[0]);
-      const played = m.decodeAll(`${server.endpoint}/records/${key}`);
+      const played = m.decodeAll(server.signedUrl(key));
       assert.equal(played.status, 0, played.stderr);
       const rows = m.sliceIndex(server).filter((row) => row.object_key.includes(`/${stream}/`));
       assert.equal(rows.length, slices.length);

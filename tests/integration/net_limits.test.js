@@ -4,7 +4,8 @@
 //   loops nor flood the log, /healthz keeps answering while they are open, and everything
 //   answers again once they are gone;
 // - a download slower than the idle timeout allows for the whole file arrives whole, plain and
-//   with a Range header: the timeout is on no progress, not on the total time.
+//   with a Range header: the timeout is on no progress, not on the total time. (The bucket is
+//   private: the downloads use signed URLs, server.signedUrl.)
 // Contract: docs/operations.md, docs/configuration.md ([http] max_connections, [testing]).
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
@@ -189,7 +190,7 @@ describe('slow bucket downloads', () => {
   const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
 
   it('a plain download slower than the idle timeout allows for the file arrives whole', async () => {
-    const r = await slowRead(`${server.endpoint}/records/${key}`, RATE);
+    const r = await slowRead(server.signedUrl(key), RATE);
     assert.equal(r.status, 200);
     assert.ok(r.ms > IDLE_TIMEOUT_S * 2000, `the download took ${r.ms} ms`);
     assert.equal(r.bytes, SIZE, `${r.bytes} of ${SIZE} bytes arrived in ${r.ms} ms`);
@@ -199,7 +200,7 @@ describe('slow bucket downloads', () => {
   it('a Range download slower than the idle timeout allows for it arrives whole', async () => {
     const first = 1000;
     const last = 21 * 1024 * 1024 - 1;
-    const r = await slowRead(`${server.endpoint}/records/${key}`, RATE, { Range: `bytes=${first}-${last}` });
+    const r = await slowRead(server.signedUrl(key), RATE, { Range: `bytes=${first}-${last}` });
     assert.equal(r.status, 206);
     assert.ok(r.ms > IDLE_TIMEOUT_S * 2000, `the download took ${r.ms} ms`);
     assert.equal(r.bytes, last - first + 1, `${r.bytes} of ${last - first + 1} bytes arrived in ${r.ms} ms`);
@@ -210,10 +211,10 @@ describe('slow bucket downloads', () => {
     // Stop reading for more than the idle timeout, then read on: the server has closed the
     // connection, so the body stops short.
     const r = await new Promise((resolve) => {
-      const req = http.get(`${server.endpoint}/records/${key}`, { agent: false }, (res) => {
+      const req = http.get(server.signedUrl(key), { agent: false }, (res) => {
         let bytes = 0;
         let stalled = false;
-        const finish = () => resolve({ bytes, complete: res.complete });
+        const finish = () => resolve({ status: res.statusCode, bytes, complete: res.complete });
         res.on('data', (chunk) => {
           bytes += chunk.length;
           if (!stalled) {
@@ -229,6 +230,7 @@ describe('slow bucket downloads', () => {
       req.on('error', () => {});
       req.setTimeout(30000, () => req.destroy(new Error('timeout')));
     });
+    assert.equal(r.status, 200, 'the download started (signed URL)');
     assert.ok(r.bytes < SIZE, `${r.bytes} of ${SIZE} bytes arrived after a stall longer than the idle timeout`);
     assert.equal(r.complete, false);
   });

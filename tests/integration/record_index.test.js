@@ -159,7 +159,8 @@ name = "records-2"
   it('whole range: one #EXT-X-DISCONTINUITY, plays end to end over HTTP, duration = recorded content', async () => {
     const info = await create({ OssObject: 'index/{AppName}/{StreamName}/whole.m3u8' });
     assert.equal(info.OssObject, `index/live/${STREAM}/whole.m3u8`);
-    assert.equal(info.RecordUrl, `${server.endpoint}/records/index/live/${STREAM}/whole.m3u8`);
+    h.assertSignedUrl(info.RecordUrl, `${server.endpoint}/records/index/live/${STREAM}/whole.m3u8`,
+      { what: 'RecordUrl' });
     const segs = parsePlaylist(playlistOf(info));
     assert.equal(segs.length, rows.length);
     assert.deepEqual(segs.map((s, i) => (s.discontinuity ? i : -1)).filter((i) => i >= 0), [first.length],
@@ -218,17 +219,24 @@ name = "records-2"
   it('a playlist in another bucket: absolute http:// URLs that resolve, and it plays', async () => {
     const info = await create({ OssObject: 'cross/{StreamName}.m3u8', OssBucket: 'records-2' });
     assert.equal(info.OssBucket, 'records-2');
-    assert.equal(info.RecordUrl, `${server.endpoint}/records-2/cross/${STREAM}.m3u8`);
-    const segs = parsePlaylist(playlistOf(info));
+    h.assertSignedUrl(info.RecordUrl, `${server.endpoint}/records-2/cross/${STREAM}.m3u8`, { what: 'RecordUrl' });
+    const stored = playlistOf(info);
+    const segs = parsePlaylist(stored);
     assert.equal(segs.length, rows.length);
+    // Served through its token, the playlist gives each absolute URL a token of its own (the
+    // slices' bucket is private too, of the same account).
+    const served = await get(info.RecordUrl);
+    assert.equal(served.status, 200, `GET ${info.RecordUrl}`);
+    const signed = h.assertSignedPlaylist(served.buf.toString('utf8'), stored);
     for (const [i, s] of segs.entries()) {
       assert.equal(s.uri, `${server.endpoint}/records/${rows[i].object_key.split('/').map(h.pe).join('/')}`,
         'absolute URL of the slice in its bucket');
-      const r = await get(s.uri);
-      assert.equal(r.status, 200, `GET ${s.uri}`);
+      const r = await get(signed[i]);
+      assert.equal(r.status, 200, `GET ${signed[i]}`);
       const file = path.join(server.dataDir, 'buckets', 'records', rows[i].object_key);
-      assert.ok(r.buf.equals(fs.readFileSync(file)), `${s.uri} serves the slice`);
+      assert.ok(r.buf.equals(fs.readFileSync(file)), `${signed[i]} serves the slice`);
     }
+    assert.equal((await get(segs[0].uri)).status, 403, `${segs[0].uri} (as stored, no token) is refused`);
     near(play(info), sumMs(rows) / 1000, 0.5, 'ffprobe duration');
     // The same playlist made in the slices' bucket uses relative URIs.
     const local = await create({ OssObject: 'cross/{StreamName}.m3u8' });
@@ -253,7 +261,7 @@ name = "records-2"
       const x = cycles[i];
       assert.equal(x.Format, 'm3u8');
       assert.equal(x.OssBucket, 'records');
-      assert.equal(x.RecordUrl, `${server.endpoint}/records/${x.OssObject}`);
+      h.assertSignedUrl(x.RecordUrl, `${server.endpoint}/records/${x.OssObject}`, { what: 'RecordUrl' });
       near(Date.parse(x.StartTime), part[0].start_ms, 999, 'cycle StartTime');
       near(Date.parse(x.EndTime), part[part.length - 1].end_ms, 999, 'cycle EndTime');
       near(x.Duration, sumMs(part) / 1000, 0.0015, 'cycle Duration');
@@ -269,7 +277,9 @@ name = "records-2"
   it('DescribeLiveStreamRecordIndexFile returns the created file', async () => {
     const info = await create({ OssObject: 'index/single.m3u8' });
     const res = await client.call('DescribeLiveStreamRecordIndexFile', base({ RecordId: info.RecordId }));
-    assert.deepEqual(res.body.RecordIndexInfo, Object.assign({}, info, { Format: 'm3u8' }));
+    // The same answer but for RecordUrl's token (signed anew by each call).
+    assert.deepEqual(h.unsignedInfo(res.body.RecordIndexInfo), h.unsignedInfo(Object.assign({}, info, { Format: 'm3u8' })));
+    h.assertSignedUrl(res.body.RecordIndexInfo.RecordUrl, h.unsignedUrl(info.RecordUrl), { what: 'RecordUrl' });
   });
 
   it('DeleteLiveStreamRecordIndexFiles: RemoveFile=true removes the object, RemoveFile=false keeps it', async () => {

@@ -66,8 +66,9 @@ describe('recording H.264 + AAC pushed by ffmpeg', () => {
     }
     assert.ok(Math.abs(total - PUSHED_S) <= 0.5, `slices sum to ${total} s, pushed ${PUSHED_S} s`);
 
-    // The m3u8 plays end to end over HTTP from liverec.
-    const playlistUrl = `${server.endpoint}/records/${playlistKey}`;
+    // The m3u8 plays end to end over HTTP from liverec, through a signed URL (the bucket is
+    // private; the segments get their tokens in the playlist served).
+    const playlistUrl = server.signedUrl(playlistKey);
     const overHttp = m.ffprobe(playlistUrl);
     assert.ok(Math.abs(Number(overHttp.format.duration) - PUSHED_S) <= 0.5,
       `playlist over HTTP lasts ${overHttp.format.duration} s`);

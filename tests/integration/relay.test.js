@@ -167,7 +167,8 @@ ${m.FAST_CALLBACKS}` });
     assert.equal(hls.status, 0, String(hls.stderr));
     fs.copyFileSync(m.makeTestFlv(6), path.join(served, 'live.flv'));
     fs.copyFileSync(media.a, path.join(served, 'a.mp4'));
-    const http = (name) => `http://127.0.0.1:${server.port}/records/served/${name}`;
+    // Signed URLs: the bucket is private (the HLS playlist served brings its segments' tokens).
+    const http = (name) => server.signedUrl(`served/${name}`);
     const srtPort = await freePort();
     const srt = m.push(m.makeTestFlv(6), `srt://127.0.0.1:${srtPort}?mode=listener`, { realtime: true, format: 'mpegts' });
 

@@ -125,20 +125,39 @@ remote_bucket = "acme-cloud"
   });
   after(async () => { if (server) await server.stop(); });
 
-  it('shows a local bucket with its directory and URL, an S3 bucket with its service and no local URL', async () => {
+  it('shows a local bucket with its directory, URL and access, an S3 bucket with its service and no local URL', async () => {
     const lines = server.stdout().split('\n');
     const local = lines.find((l) => l.includes('OssBucket=records '));
     const records = path.join(server.dataDir, 'buckets', 'records');
-    assert.equal(local, `Bucket: OssEndpoint=local OssBucket=records -> ${records}, served at ${server.endpoint}/records/<key>`);
+    assert.equal(local, `Bucket: OssEndpoint=local OssBucket=records -> ${records}, served at ` +
+      `${server.endpoint}/records/<key>, private: signed URLs only`);
     const s3 = lines.find((l) => l.includes('OssBucket=cloud '));
     assert.equal(s3, 'Bucket: OssEndpoint=s3.example.com OssBucket=cloud -> S3 bucket acme-cloud at ' +
-      'http://127.0.0.1:9 (path-style), RecordUrl http://127.0.0.1:9/acme-cloud/<key> (not served by liverec)');
-    // What the banner says of the local bucket is true: its URL serves its files.
+      'http://127.0.0.1:9 (path-style), private: RecordUrls presigned at the service (not served by liverec)');
+    // What the banner says of the local bucket is true: its URL serves its files, to signed URLs
+    // (`liverec url`) only.
     fs.mkdirSync(path.join(records, 'live'), { recursive: true });
     fs.writeFileSync(path.join(records, 'live', 'probe.txt'), 'probe');
-    const res = await fetch(`${server.endpoint}/records/live/probe.txt`, { signal: AbortSignal.timeout(10000) });
+    const signed = server.signedUrl('live/probe.txt');
+    h.assertSignedUrl(signed, `${server.endpoint}/records/live/probe.txt`);
+    const res = await fetch(signed, { signal: AbortSignal.timeout(10000) });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), 'probe');
+    const unsigned = await fetch(`${server.endpoint}/records/live/probe.txt`, { signal: AbortSignal.timeout(10000) });
+    assert.equal(unsigned.status, 403);
+    assert.equal(await unsigned.text(), 'forbidden\n');
+    // The banner says how to get such a URL; the command it gives works as given.
+    const play = lines.find((l) => l.startsWith('Play a recording: '));
+    const prefix = `Play a recording: the API's RecordUrl, or ${h.LIVEREC_BIN} url --config ${server.configPath} ` +
+      `--data-dir ${server.dataDir} --public-url ${server.endpoint} `;
+    assert.equal(play, `${prefix}--key <key> [--bucket <name>]`);
+    const args = `${prefix.slice(prefix.indexOf(' url ') + 1)}--key live/probe.txt`.trim().split(' ');
+    const minted = await run(args, { env: server.databaseUrl ? { LIVEREC_DATABASE_URL: server.databaseUrl } : {} });
+    assert.equal(minted.code, 0, minted.stderr);
+    h.assertSignedUrl(minted.stdout.trim(), `${server.endpoint}/records/live/probe.txt`);
+    const viaBanner = await fetch(minted.stdout.trim(), { signal: AbortSignal.timeout(10000) });
+    assert.equal(viaBanner.status, 200);
+    assert.equal(await viaBanner.text(), 'probe');
   });
 });
 

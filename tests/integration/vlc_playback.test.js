@@ -1,8 +1,8 @@
 'use strict';
 // A recorded m3u8 plays in VLC (Debian's vlc-bin + vlc-plugin-base, 3.0): VLC opens the cycle
-// playlist from liverec's HTTP endpoint with its HLS module, demuxes every slice with its own
-// MPEG-TS demuxer, decodes every frame and transcodes it into a file (MPEG-4 video, PCM audio in
-// AVI) whose frames ffprobe counts. For H.264 + AAC and HEVC + AAC, with slices of liverec's own
+// playlist from liverec's HTTP endpoint (a signed URL) with its HLS module, demuxes every slice
+// with its own MPEG-TS demuxer, decodes every frame and transcodes it into a file (MPEG-4 video,
+// PCM audio in AVI) whose frames ffprobe counts. For H.264 + AAC and HEVC + AAC, with slices of liverec's own
 // TS muxer and of libavformat's: both give VLC the same frames (within one: VLC's count of one
 // input varies by a frame between runs), all of them but the last few.
 // VLC's transcoding leaves out the last 3 frames of any input (197 of 200 from the source FLV or
@@ -82,7 +82,9 @@ async function recordAndPlay(muxer, h264, hevc, dir) {
       const playlist = (await m.waitFor(`the ${stream} cycle playlist`,
         () => { const p = m.listFiles(dirOf, '.m3u8'); return p.length ? p : null; }, 30000))[0];
       const key = path.relative(bucket, playlist);
-      result[stream] = playInVlc(`${server.endpoint}/records/${key}`, dir);
+      // A signed URL, as users play it (the bucket is private; the playlist served brings the
+      // slices' tokens).
+      result[stream] = playInVlc(server.signedUrl(key), dir);
       // What the slices hold, as ffprobe counts it: every frame pushed.
       result[stream].sliceFrames = m.listFiles(dirOf, '.ts').reduce((sum, slice) => sum + videoFrames(slice), 0);
     }
