@@ -97,8 +97,9 @@ int main(int argc, char** argv) {
   url_cmd->add_option("--bucket", url.bucket, "the OssBucket (records)");
   url_cmd->add_option("--key", url.key, "the object's key");
   url_cmd->add_option("--prefix", url.prefix, "a key prefix, e.g. record/live/s1/");
-  url_cmd->add_option("--expires", url.expires_s,
-                      "seconds the URL is good for (default: the bucket's url_expiry_s)")
+  url_cmd
+      ->add_option("--expires", url.expires_s,
+                   "seconds the URL is good for (default: the bucket's url_expiry_s)")
       ->check(CLI::Range(int64_t{1}, int64_t{604800}));
 
   auto* version_cmd = app.add_subcommand("version", "print the version");

@@ -88,8 +88,9 @@ class BucketAccess {
 
   // A URL for `key` (prefix = false) or for every key starting with `key` (prefix = true, served
   // buckets only: a presigned S3 URL names one object), good for `lifetime_s` seconds
-  // (1..config::kMaxUrlExpiryS; 0: the bucket's url_expiry_s). Plain for a public-read bucket. InvalidParameter when the bucket
-  // is unknown, not readable through liverec's URLs, or the lifetime or prefix is refused.
+  // (1..config::kMaxUrlExpiryS; 0: the bucket's url_expiry_s). Plain for a public-read bucket.
+  // InvalidParameter when the bucket is unknown, not readable through liverec's URLs, or the
+  // lifetime or prefix is refused.
   Result<std::string> SignedUrl(const std::string& endpoint, const std::string& bucket,
                                 const std::string& key, bool prefix, int64_t lifetime_s) const;
 

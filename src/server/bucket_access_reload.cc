@@ -41,8 +41,8 @@ BucketAccessReload PlanBucketAccessReload(const std::vector<config::BucketConfig
         plan.applied.push_back(fmt::format("{}: {} -> {}", name, bucket.access, fresh->access));
       }
       if (fresh->url_expiry_s != bucket.url_expiry_s) {
-        plan.applied.push_back(fmt::format("{}: url_expiry_s {} -> {}", name,
-                                           bucket.url_expiry_s, fresh->url_expiry_s));
+        plan.applied.push_back(fmt::format("{}: url_expiry_s {} -> {}", name, bucket.url_expiry_s,
+                                           fresh->url_expiry_s));
       }
       if (fresh->url_key != bucket.url_key) {
         plan.applied.push_back(name + ": a new url_key (URLs signed before stop working)");
