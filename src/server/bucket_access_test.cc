@@ -99,7 +99,10 @@ TEST_F(BucketAccessTest, APrefixUrlCoversTheFolderOnly) {
 
 TEST_F(BucketAccessTest, SignedUrlsRefuseWhatCannotBeSigned) {
   EXPECT_FALSE(access_.SignedUrl("local", "nope", "a.ts", false, 60));
-  EXPECT_FALSE(access_.SignedUrl("local", "records", "a.ts", false, 0));
+  EXPECT_FALSE(access_.SignedUrl("local", "records", "a.ts", false, -1));
+  EXPECT_NE(access_.SignedUrl("local", "records", "a.ts", false, 0)->find("?auth_key=1000600-"),
+            std::string::npos)
+      << "0: the bucket's url_expiry_s";
   EXPECT_FALSE(access_.SignedUrl("local", "records", "a.ts", false, 604'801));
   EXPECT_TRUE(access_.SignedUrl("local", "records", "a.ts", false, 604'800));
   EXPECT_FALSE(access_.SignedUrl("s3.test", "cloud", "a/", true, 60))

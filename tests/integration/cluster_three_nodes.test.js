@@ -49,7 +49,10 @@ const near = (a, b, tol) => Math.abs(a - b) <= tol;
 const api = (server) => h.popClient(server, h.DEFAULT_KEY, 'POST');
 const rtmp = (server, stream) =>
   `rtmp://127.0.0.1:${server.rtmpPort}/live/${stream}?vhost=${DOMAIN}`;
-const withoutRequestId = (body) => Object.assign({}, body, { RequestId: undefined });
+// Without RequestId, and with each RecordUrl cut to its path: a node hands out its own address
+// (a private S3 bucket's playlists are read through liverec) and a fresh token every time.
+const withoutRequestId = (body) => JSON.parse(JSON.stringify(Object.assign({}, body, { RequestId: undefined })),
+  (k, v) => (k === 'RecordUrl' && typeof v === 'string' ? new URL(v).pathname : v));
 
 describe('three nodes on one PostgreSQL and one S3 bucket', () => {
   const nodes = {}; // node id -> server
@@ -194,6 +197,15 @@ describe('three nodes on one PostgreSQL and one S3 bucket', () => {
       assert.equal(content.length, 1, JSON.stringify(content));
       assert.ok(near(content[0].Duration, 12, 0.5), `recorded ${content[0].Duration} s of 12 s`);
     }
+    // A RecordUrl one node hands out plays through any other: the bucket's URL key is shared.
+    const [first, second] = live();
+    const info = (await api(first).call('DescribeLiveStreamRecordIndexFiles',
+      Object.assign(ofStream('every1'), range))).body.RecordIndexInfoList.RecordIndexInfo[0];
+    const url = new URL(info.RecordUrl);
+    assert.equal(url.origin, first.endpoint, info.RecordUrl);
+    const elsewhere = `${second.endpoint}${url.pathname}${url.search}`;
+    const played = Number(m.ffprobe(elsewhere).format.duration);
+    assert.ok(near(played, 12, 0.5), `${elsewhere} plays ${played} s`);
   });
 
   it('a publisher moved from node 1 to node 2 within DelayTime: one m3u8 and one MP4', async () => {
