@@ -58,8 +58,9 @@ struct UrlOptions {
   std::string public_url;  // empty: http.public_url, else http://<http.listen>
   std::string oss_endpoint = "local";
   std::string bucket = "records";
-  std::string key;        // one object, or
-  std::string prefix;     // every key starting with it (served buckets only)
+  std::string key;     // one object, or
+  std::string prefix;  // with has_prefix: every key starting with it ("": the whole bucket)
+  bool has_prefix = false;
   int64_t expires_s = 0;  // 0: the bucket's url_expiry_s
 };
 // Prints a URL reading `key` (or every key under `prefix`) of the bucket for expires_s seconds:

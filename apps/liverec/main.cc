@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
   url_cmd->add_option("--oss-endpoint", url.oss_endpoint, "the bucket's OssEndpoint (local)");
   url_cmd->add_option("--bucket", url.bucket, "the OssBucket (records)");
   url_cmd->add_option("--key", url.key, "the object's key");
-  url_cmd->add_option("--prefix", url.prefix, "a key prefix, e.g. record/live/s1/");
+  url_cmd->add_option("--prefix", url.prefix,
+                      "a key prefix, e.g. record/live/s1/ (\"\": the whole bucket)");
   url_cmd
       ->add_option("--expires", url.expires_s,
                    "seconds the URL is good for (default: the bucket's url_expiry_s)")
@@ -105,7 +106,10 @@ int main(int argc, char** argv) {
   auto* version_cmd = app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
-  if (*url_cmd) return RunUrl(url);
+  if (*url_cmd) {
+    url.has_prefix = url_cmd->count("--prefix") > 0;
+    return RunUrl(url);
+  }
   if (*version_cmd) {
     std::cout << VersionLine() << "\n";
     return 0;

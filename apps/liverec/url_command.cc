@@ -33,8 +33,10 @@ int RunUrl(const UrlOptions& options) {
   if (!options.data_dir.empty()) flags["data_dir"] = options.data_dir;
   auto config = config::LoadConfig({options.config_file, Environment(), flags});
   if (!config) return Fail(2, config.error().ToString());
-  if (options.key.empty() == options.prefix.empty()) {
-    return Fail(2, "give either --key (one object) or --prefix (every key starting with it)");
+  if (options.key.empty() != options.has_prefix) {
+    return Fail(2,
+                "give either --key (one object) or --prefix (every key starting with it; \"\" "
+                "for the whole bucket)");
   }
   std::string public_url = !options.public_url.empty() ? options.public_url : config->public_url;
   if (public_url.empty()) {
@@ -66,7 +68,7 @@ int RunUrl(const UrlOptions& options) {
   auto entries = server::MakeBucketAccessEntries(*config, **db, sources, clock, random);
   if (!entries) return Fail(1, entries.error().ToString());
   server::BucketAccess access(std::move(*entries), public_url, clock, random);
-  bool prefix = !options.prefix.empty();
+  bool prefix = options.has_prefix;
   auto url = access.SignedUrl(options.oss_endpoint, options.bucket,
                               prefix ? options.prefix : options.key, prefix, options.expires_s);
   if (!url) return Fail(2, url.error().detail());
