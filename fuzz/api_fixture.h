@@ -113,6 +113,7 @@ class ApiFixture {
     ingest::StreamRegistry registry;
     config::Config config;
     std::unique_ptr<api::ApiService> api;
+    std::unique_ptr<server::BucketAccess> access;
     std::unique_ptr<server::Router> router;
   };
 
@@ -164,8 +165,12 @@ class ApiFixture {
     config::BucketConfig bucket;
     bucket.name = "records";
     bucket.path = bucket_;
+    bucket.access = "public-read";  // the files are served to any request (bucket_url: tokens)
     s->config.buckets.push_back(bucket);
-    s->router = std::make_unique<server::Router>(*s->api, s->config);
+    server::BucketAccessEntry entry{"default", "local", "records", true, false};
+    s->access = std::make_unique<server::BucketAccess>(
+        std::vector<server::BucketAccessEntry>{entry}, "http://127.0.0.1:8080", clock_, random_);
+    s->router = std::make_unique<server::Router>(*s->api, s->config, *s->access);
     state_ = std::move(s);
   }
 
