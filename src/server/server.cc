@@ -53,8 +53,7 @@
 #include "relay/relay_driver.h"
 #include "relay/worker/libav_relay_runner.h"
 #include "server/api_setup.h"
-#include "server/bucket_access_reload.h"
-#include "server/bucket_access_setup.h"
+#include "server/bucket_access_service.h"
 #include "server/callback_pump.h"
 #include "server/cluster_node.h"
 #include "server/cluster_streams.h"
@@ -93,7 +92,8 @@ struct Server::Impl {
   std::unique_ptr<ReplayProtection> replay;  // the API's nonce store; outlives the workers
   std::unique_ptr<boost::asio::steady_timer> replay_timer;
   std::unique_ptr<api::ApiService> api;
-  std::unique_ptr<BucketAccess> bucket_access;  // who reads the buckets; the URLs handed out
+  // Who reads the buckets, the URLs handed out; reloaded on SIGHUP.
+  std::unique_ptr<BucketAccessService> bucket_access;
   std::unique_ptr<Router> router;
   // Destroyed explicitly in ~Server, after the servers and before the workers finish.
   std::optional<boost::asio::io_context> io{std::in_place};
@@ -116,10 +116,6 @@ struct Server::Impl {
   // SIGHUP, caught from the end of Start too (its default action would end the process): a
   // reload of the bucket access (Server::ReloadBucketAccess), asked for by Wait's caller.
   std::optional<boost::asio::signal_set> hangups;
-  // The buckets as bucket access was last built from them (Start, then each reload), and each
-  // bucket's public base and presigner (its store is in `stores`). Used by the signal thread.
-  std::vector<config::BucketConfig> access_buckets;
-  std::map<std::pair<std::string, std::string>, BucketStore> bucket_url_sources;
   // Recording and ingest.
   std::unique_ptr<metadata::RecordingRepository> recordings;
   std::unique_ptr<metadata::IndexFileRepository> index_files;
@@ -197,15 +193,6 @@ struct Server::Impl {
   Status StartRelay();
   relay::RelayLeases* MakeRelayLeases();
   void WakeRelayAt(std::optional<int64_t> at_ms);
-  // The bucket access of access_buckets, with their keys and presigners.
-  Result<std::vector<BucketAccessEntry>> BucketAccessEntries() {
-    BucketStores sources;
-    for (const auto& [id, source] : bucket_url_sources) sources[id] = &source;
-    config::Config with = config;
-    with.buckets = access_buckets;
-    return MakeBucketAccessEntries(with, *db, sources, clock, random);
-  }
-
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
       auto it = stores.find({endpoint, bucket});
@@ -627,12 +614,14 @@ Result<StartInfo> Server::Start() {
   s.stream_event_notifier = std::make_unique<callbacks::OutboxStreamEventNotifier>(
       *s.streams_notify_configs, *s.outbox, NodeName());
   std::map<std::pair<std::string, std::string>, std::string> bucket_urls;  // S3 buckets
+  // Each bucket's public base, presigner and reader (the store itself moves to s.stores).
+  std::map<std::pair<std::string, std::string>, BucketStore> bucket_url_sources;
   for (const auto& bucket : s.config.buckets) {
     auto made = MakeBucketStore(bucket);
     if (!made) return Error(made.error());
     if (!made->public_base.empty()) bucket_urls[{bucket.endpoint, bucket.name}] = made->public_base;
     s.stores[{bucket.endpoint, bucket.name}] = std::move(made->store);
-    s.bucket_url_sources[{bucket.endpoint, bucket.name}] = std::move(*made);
+    bucket_url_sources[{bucket.endpoint, bucket.name}] = std::move(*made);
   }
   s.snapshots = std::make_unique<Snapshots>(s.config, *s.db, *s.notify_configs, *s.outbox,
                                             s.StoreLookupFn(), s.metrics.registry(), s.clock);
@@ -695,14 +684,13 @@ Result<StartInfo> Server::Start() {
   deps.index.public_url = s.config.public_url.empty()
                               ? "http://" + http_host + ":" + std::to_string(*port)
                               : s.config.public_url;
-  s.access_buckets = s.config.buckets;
-  auto access_entries = s.BucketAccessEntries();
-  if (!access_entries) return Error(access_entries.error());
-  s.bucket_access = std::make_unique<BucketAccess>(std::move(*access_entries),
-                                                   deps.index.public_url, s.clock, s.random);
-  deps.index.record_url = [access = s.bucket_access.get()](const std::string& endpoint,
-                                                           const std::string& bucket,
-                                                           const std::string& key) {
+  auto bucket_access = BucketAccessService::Make(s.config, std::move(bucket_url_sources), *s.db,
+                                                 deps.index.public_url, s.clock, s.random);
+  if (!bucket_access) return Error(bucket_access.error());
+  s.bucket_access = std::move(*bucket_access);
+  deps.index.record_url = [access = &s.bucket_access->access()](const std::string& endpoint,
+                                                                const std::string& bucket,
+                                                                const std::string& key) {
     return access->ObjectUrl(endpoint, bucket, key);
   };
   // Recommend: the catalogue at /docs/errors (ErrorCataloguePage) unless [api] says elsewhere.
@@ -711,7 +699,7 @@ Result<StartInfo> Server::Start() {
                                : s.config.api.error_docs_url;
   s.api = std::make_unique<api::ApiService>(deps, options, &s.metrics.api());
   s.router = std::make_unique<Router>(
-      *s.api, s.config, *s.bucket_access,
+      *s.api, s.config, s.bucket_access->access(),
       RouterProbes{[&s] {
                      return HealthCheck(*s.db, s.stopping, s.spool.get(), s.clock,
                                         s.cluster_node ? &s.cluster_node->membership() : nullptr)
@@ -751,20 +739,7 @@ Result<StartInfo> Server::Start() {
 }
 
 Status Server::ReloadBucketAccess(const config::Config& reloaded) {
-  Impl& s = *impl_;
-  BucketAccessReload plan = PlanBucketAccessReload(s.access_buckets, reloaded.buckets);
-  for (const auto& left : plan.needs_restart) spdlog::warn("reload: {}", left);
-  std::vector<config::BucketConfig> previous = std::move(s.access_buckets);
-  s.access_buckets = std::move(plan.buckets);
-  auto entries = s.BucketAccessEntries();
-  if (!entries) {
-    s.access_buckets = std::move(previous);
-    return entries.error().WithContext("reload of the bucket access");
-  }
-  s.bucket_access->Replace(std::move(*entries));
-  for (const auto& change : plan.applied) spdlog::info("reload: {}", change);
-  spdlog::info("reload: bucket access applied ({} change(s))", plan.applied.size());
-  return Status::Ok();
+  return impl_->bucket_access->Reload(reloaded);
 }
 
 // Waits for the next SIGHUP and calls on_hangup, again and again until the set is cancelled.
