@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what liverec needs to build and test, only what is missing. Idempotent.
-# Debian 12 packages (apt) and npm packages for test peers (from the committed package-lock.json).
-#   --no-npm  no npm packages (make run)
+# Debian 12 packages (apt); the npm packages of the web console, which the build puts into the
+# binary (console/, always); and the npm packages of the test peers (tests/conformance).
+# Both from their committed package-lock.json.
+#   --no-npm  no npm packages for the tests (make run)
 #   --fuzz    also clang with its libFuzzer and sanitizer runtimes, and llvm-symbolizer for
 #             readable reports (make fuzz; docs/fuzzing.md). -fsanitize=fuzzer links clang's
 #             own libclang_rt.fuzzer from libclang-rt-14-dev: libfuzzer-14-dev is not needed.
@@ -70,6 +72,17 @@ else
   echo "install-deps: apt packages present"
 fi
 
+# npm ci in $1 unless its node_modules is already what its package-lock.json says.
+npm_ci() {
+  if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci ($1)"
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "install-deps: npm packages present ($1)"
+  fi
+}
+
+npm_ci console
 if ((NPM)) && [ -f tests/conformance/package-lock.json ]; then
   if [ ! -d tests/conformance/node_modules ] || \
      [ tests/conformance/package-lock.json -nt tests/conformance/node_modules/.package-lock.json ]; then

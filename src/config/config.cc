@@ -318,8 +318,8 @@ std::optional<int> ParseTimeZoneOffsetMinutes(std::string_view zone) {
 }
 
 bool IsReservedBucketName(std::string_view name) {
-  static const std::set<std::string_view> kReserved{"api",     "debug",  "docs",   "healthz",
-                                                    "metrics", "readyz", "static", "version"};
+  static const std::set<std::string_view> kReserved{
+      "api", "console", "debug", "docs", "healthz", "metrics", "readyz", "static", "version"};
   return kReserved.contains(name);
 }
 

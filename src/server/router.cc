@@ -43,6 +43,7 @@ net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   if (path == "/metrics" && probes_.metrics) return Metrics(request);
   if (path == "/version") return Version(request);
   if (path == "/docs/errors") return ErrorCatalogue(request);
+  if (path == "/console" || path.starts_with("/console/")) return console_.Serve(request, path);
   return Bucket(request, path, query);
 }
 

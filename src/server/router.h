@@ -2,7 +2,8 @@
 // the server can serve (HealthCheck: 200 "ok", or 503 and a short reason); `/metrics` serves
 // the metric registry in the Prometheus text format (GET only; only when a registry is given,
 // i.e. [metrics] enabled); `/version` the version and commit as JSON and `/docs/errors` the
-// error catalogue that every error's Recommend links to (GET only); `/<bucket>/<key>` reads an
+// error catalogue that every error's Recommend links to (GET only); `/console/` the web console
+// (ConsoleHandler); `/<bucket>/<key>` reads an
 // object of a local bucket (GET/HEAD, byte ranges; see BucketFileServer), so recording URLs
 // play. Local buckets may not take the names these paths use (config::IsReservedBucketName).
 // A private bucket's objects are answered only with a valid token (BucketAccess::Admit); any
@@ -22,6 +23,7 @@
 #include "net/http_message.h"
 #include "server/bucket_access.h"
 #include "server/bucket_file_server.h"
+#include "server/console/console_handler.h"
 
 namespace liverec::server {
 
@@ -54,6 +56,7 @@ class Router {
 
   api::ApiService& api_;
   BucketFileServer files_;  // the local buckets (backend and endpoint "local")
+  ConsoleHandler console_;  // /console/: the web console
   const BucketAccess& access_;
   RouterProbes probes_;
 };

@@ -166,6 +166,28 @@ TEST_F(RouterTest, APlaylistReadThroughATokenCarriesTokensForItsSegments) {
   EXPECT_EQ(text.find("auth_key"), std::string::npos);
 }
 
+TEST_F(RouterTest, TheConsoleIsServedFromTheBinaryWithItsSecurityHeaders) {
+  net::HttpResponse index = Get("/console/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("app/main.js"), std::string::npos);
+  auto header = [](const net::HttpResponse& r, const std::string& name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  EXPECT_EQ(header(index, "Content-Security-Policy"), kConsoleContentSecurityPolicy);
+  EXPECT_EQ(header(index, "X-Content-Type-Options"), "nosniff");
+  net::HttpResponse script = Get("/console/app/main.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(Get("/console/vendor/preact-htm.js").status, 200);
+  EXPECT_EQ(Get("/console/app/none.js").status, 404);
+  EXPECT_EQ(Get("/console").status, 301);
+  EXPECT_EQ(router_->Handle(net::HttpRequest{"POST", "/console/", {}, ""}).status, 405);
+}
+
 TEST_F(RouterTest, MetricsAreServedInTheTextFormatOnGetOnly) {
   EXPECT_EQ(Get("/metrics").status, 404) << "no registry: not served";
   metrics::MetricRegistry registry;

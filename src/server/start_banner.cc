@@ -44,6 +44,7 @@ std::string StartBanner(const config::Config& config, const StartInfo& info,
   for (const auto& bucket : config.buckets) out += BucketBannerLine(bucket, info, url) + "\n";
   out += fmt::format("RTMP ingest listening on rtmp://{}/<app>/<stream>?vhost=<domain>\n",
                      info.rtmp_address);
+  out += fmt::format("Console: {}console/ (sign in with the AccessKey below)\n", url);
   out += fmt::format("AccessKeyId: {}\n", info.credentials.access_key_id);
   if (info.credentials.created) {
     out += fmt::format("AccessKeySecret: {}\n", info.credentials.access_key_secret);

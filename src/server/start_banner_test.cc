@@ -72,6 +72,10 @@ TEST(StartBannerTest, TheBannerHasTheLinesScriptsReadAndEveryBucket) {
   EXPECT_NE(banner.find("OssBucket=recs -> /srv/recs,"), std::string::npos) << banner;
   EXPECT_NE(banner.find("OssBucket=cloud -> S3 bucket acme-cloud"), std::string::npos) << banner;
   EXPECT_NE(banner.find("AccessKeySecret: secret\n"), std::string::npos) << "shown when made now";
+  EXPECT_NE(banner.find("\nConsole: http://127.0.0.1:28080/console/ (sign in with the AccessKey "
+                        "below)\n"),
+            std::string::npos)
+      << banner;
   EXPECT_NE(banner.find("\nPlay a recording: the API's RecordUrl, or liverec url --data-dir "
                         "/srv/data --public-url http://127.0.0.1:28080 --key <key>"),
             std::string::npos)

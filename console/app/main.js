@@ -1,0 +1,62 @@
+// The liverec console (docs/console.md): sign in with an AccessKey pair, then the screens. Every
+// action goes through the signed API (api.js) as the signed-in key's account.
+import { html, render, useState, useEffect } from '../vendor/preact-htm.js';
+import { signIn, expired } from './session.js';
+import { Live } from './live.js';
+
+function SignIn({ onSignedIn }) {
+  const [keyId, setKeyId] = useState('');
+  const [secret, setSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const session = await signIn(keyId, secret);
+      setSecret('');
+      onSignedIn(session);
+    } catch (err) {
+      setError(err.status === 403 || err.status === 404 || err.status === 400
+        ? `The AccessKey pair was refused (${err.code}).`
+        : `The server cannot be reached: ${err.message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section class="sign-in" aria-labelledby="sign-in-title">
+    <h1 id="sign-in-title">liverec</h1>
+    <form onSubmit=${submit}>
+      <label for="key-id">AccessKey ID</label>
+      <input id="key-id" name="key-id" autocomplete="username" required value=${keyId}
+        onInput=${(e) => setKeyId(e.target.value)} />
+      <label for="key-secret">AccessKey secret</label>
+      <input id="key-secret" name="key-secret" type="password" autocomplete="current-password"
+        required value=${secret} onInput=${(e) => setSecret(e.target.value)} />
+      <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+    </form>
+  </section>`;
+}
+
+function App() {
+  const [session, setSession] = useState(null);
+  useEffect(() => {
+    if (!session) return undefined;
+    const timer = setTimeout(() => setSession(null), Math.max(0, session.expiresAt - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session]);
+  if (expired(session)) return html`<${SignIn} onSignedIn=${setSession} />`;
+  const onError = (err) => { if (err.status === 403 && /Signature|AccessKey/.test(err.code)) setSession(null); };
+  return html`<header class="bar">
+      <span class="brand">liverec</span>
+      <span class="who">${session.keyId}</span>
+      <button type="button" onClick=${() => setSession(null)}>Sign out</button>
+    </header>
+    <main class="screen"><${Live} session=${session} onError=${onError} /></main>`;
+}
+
+const root = document.getElementById('app');
+root.textContent = '';
+render(html`<${App} />`, root);

@@ -1,0 +1,34 @@
+// ConsoleHandler: serves the web console at /console/ (docs/console.md) from the files built into
+// the binary (ConsoleAssets). GET and HEAD only; `/console` redirects to `/console/`, which is
+// index.html; an unknown path is 404. Every answer carries a strict Content-Security-Policy
+// (scripts, styles and connections to this origin only, no inline script or style, no plugins,
+// no framing, no form posts), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`
+// and `Cache-Control: no-cache` (the files change with the binary).
+// Thread-safety: immutable after construction; Serve from any thread.
+#pragma once
+
+#include <map>
+#include <string_view>
+
+#include "net/http_message.h"
+
+namespace liverec::server {
+
+// The Content-Security-Policy of the console's answers.
+inline constexpr std::string_view kConsoleContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data: blob:; media-src 'self' blob:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
+class ConsoleHandler {
+ public:
+  ConsoleHandler();
+
+  // `path` is the decoded URL path, "/console" or starting with "/console/".
+  net::HttpResponse Serve(const net::HttpRequest& request, std::string_view path) const;
+
+ private:
+  std::map<std::string_view, std::string_view> files_;  // path under /console/ -> body
+};
+
+}  // namespace liverec::server

@@ -1,0 +1,138 @@
+'use strict';
+// The web console (docs/console.md) in Debian's Chromium (playwright-core, headless): served by
+// liverec at /console/ with its strict Content-Security-Policy; a wrong secret cannot sign in;
+// the right pair signs in and the Live screen lists a live ffmpeg publisher with its codecs and
+// picture size; signing out forgets the key (reload shows the sign-in again); the API refuses a
+// request without a signature as before. Screenshots of each screen at 1280×800 and at phone
+// width go to LIVEREC_CONSOLE_SCREENSHOTS (a directory) when it is set, e.g. docs/console/.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { describe, it, before, after } = require('node:test');
+const MODULES = path.join(__dirname, '..', 'conformance', 'node_modules');
+const { chromium } = require(path.join(MODULES, 'playwright-core'));
+const { startServer, DEFAULT_KEY } = require('../conformance/harness.js');
+const m = require('./media.js');
+
+const CHROMIUM = '/usr/lib/chromium/chromium';
+const DOMAIN = 'console.example.com';
+const SHOTS = process.env.LIVEREC_CONSOLE_SCREENSHOTS;
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
+
+describe('the web console in Chromium', () => {
+  let server;
+  let browser;
+  before(async () => {
+    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} missing (scripts/install-deps.sh installs chromium)`);
+    server = await startServer({ extraToml: m.TESTING });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+    });
+    if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    if (browser) await browser.close();
+    if (server) await server.stop();
+  });
+
+  // A page at `size`, with the console's errors collected; its answers to /console/ checked.
+  async function openConsole(size = SIZES.desktop) {
+    const page = await browser.newPage({ viewport: size });
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(String(err)));
+    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
+    const response = await page.goto(`${server.endpoint}/console/`);
+    assert.equal(response.status(), 200);
+    return { page, response, problems };
+  }
+
+  async function shot(page, name) {
+    if (!SHOTS) return;
+    for (const [label, size] of Object.entries(SIZES)) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SIZES.desktop);
+  }
+
+  async function signIn(page, id, secret) {
+    await page.getByLabel('AccessKey ID').fill(id);
+    await page.getByLabel('AccessKey secret').fill(secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  it('is served with a strict Content-Security-Policy and nothing inline', async () => {
+    assert.ok(server.stdout().includes(`\nConsole: ${server.endpoint}/console/ (sign in with the AccessKey below)\n`),
+      'the start banner (and so `make run`) prints the console URL');
+    const { page, response, problems } = await openConsole();
+    const headers = response.headers();
+    assert.match(headers['content-security-policy'], /default-src 'none'/);
+    assert.match(headers['content-security-policy'], /script-src 'self'(;|$)/);
+    assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
+    assert.equal(headers['x-content-type-options'], 'nosniff');
+    assert.equal(headers['referrer-policy'], 'no-referrer');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10000 });
+    assert.deepEqual(problems, [], 'no script error and no CSP violation');
+    const html = await (await fetch(`${server.endpoint}/console/`)).text();
+    assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)/, 'no inline script');
+    assert.doesNotMatch(html, /\sstyle=/, 'no inline style');
+    assert.equal((await fetch(`${server.endpoint}/console/nope.js`)).status, 404);
+    assert.equal((await fetch(`${server.endpoint}/console`, { redirect: 'manual' })).status, 301);
+    await shot(page, 'sign-in');
+    await page.close();
+  });
+
+  it('refuses a wrong secret and an unknown key, and says so', async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, DEFAULT_KEY.id, 'not-the-secret-0000000000000');
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10000 });
+    assert.match(await alert.textContent(), /refused \(SignatureDoesNotMatch\)/);
+    await signIn(page, 'NoSuchKeyId000000000001', DEFAULT_KEY.secret);
+    await page.getByText(/refused \(InvalidAccessKeyId/).waitFor({ timeout: 10000 });
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0, 'not signed in');
+    await shot(page, 'sign-in-refused');
+    // A request without a signature is refused by the API the console uses.
+    const unsigned = await page.evaluate(async () => (await fetch('/', {
+      method: 'POST', body: 'Action=DescribeLiveStreamsOnlineList&DomainName=console.example.com',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })).status);
+    assert.equal(unsigned, 400);
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), []);
+    await page.close();
+  });
+
+  it('signs in and lists a live publisher on the Live screen; signing out forgets the key', async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, DEFAULT_KEY.id, DEFAULT_KEY.secret);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 10000 });
+    await page.getByLabel('Domain').fill(DOMAIN);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByText(`No stream is on air on ${DOMAIN}.`).waitFor({ timeout: 10000 });
+    const pushing = m.push(m.makeTestFlv(30), `rtmp://127.0.0.1:${server.rtmpPort}/live/cam1?vhost=${DOMAIN}`,
+      { realtime: true });
+    try {
+      const row = page.locator('table.streams tbody tr', { hasText: 'cam1' });
+      await row.waitFor({ timeout: 15000 });
+      await page.getByText('H.264 / AAC').waitFor({ timeout: 15000 });
+      const text = await row.textContent();
+      assert.match(text, /live/);
+      assert.match(text, /1280×720/);
+      await shot(page, 'live');
+      // The session is in this page's memory only: a reload shows the sign-in again.
+      await page.reload();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10000 });
+      await signIn(page, DEFAULT_KEY.id, DEFAULT_KEY.secret);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10000 });
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+      assert.doesNotMatch(stored, new RegExp(DEFAULT_KEY.secret), 'the secret is never stored');
+      assert.deepEqual(problems, []);
+    } finally {
+      pushing.child.kill('SIGKILL');
+      await pushing.done;
+      await page.close();
+    }
+  });
+});
