@@ -1,7 +1,7 @@
 // The liverec console (docs/console.md): sign in with an AccessKey pair, then the screens. Every
 // action goes through the signed API (api.js) as the signed-in key's account.
 import { html, render, useState, useEffect } from '../vendor/preact-htm.js';
-import { signIn, expired } from './session.js';
+import { signIn, expired, refusedKey } from './session.js';
 import { Live } from './live.js';
 
 function SignIn({ onSignedIn }) {
@@ -18,9 +18,14 @@ function SignIn({ onSignedIn }) {
       setSecret('');
       onSignedIn(session);
     } catch (err) {
-      setError(err.status === 403 || err.status === 404 || err.status === 400
-        ? `The AccessKey pair was refused (${err.code}).`
-        : `The server cannot be reached: ${err.message}`);
+      if (refusedKey(err)) {
+        setError(`The AccessKey pair was refused (${err.code}).`);
+      } else if (!window.isSecureContext) {
+        setError('The console signs requests with WebCrypto, which browsers give to HTTPS and '
+          + 'localhost pages only: open it through HTTPS or at 127.0.0.1.');
+      } else {
+        setError(`The server cannot be reached: ${err.message}`);
+      }
     } finally {
       setBusy(false);
     }
@@ -48,7 +53,8 @@ function App() {
     return () => clearTimeout(timer);
   }, [session]);
   if (expired(session)) return html`<${SignIn} onSignedIn=${setSession} />`;
-  const onError = (err) => { if (err.status === 403 && /Signature|AccessKey/.test(err.code)) setSession(null); };
+  // A key disabled or removed meanwhile ends the session.
+  const onError = (err) => { if (refusedKey(err)) setSession(null); };
   return html`<header class="bar">
       <span class="brand">liverec</span>
       <span class="who">${session.keyId}</span>
