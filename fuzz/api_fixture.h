@@ -27,10 +27,15 @@
 #include "metadata/index_file_repository.h"
 #include "metadata/migrations.h"
 #include "metadata/notify_config_repository.h"
+#include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
+#include "metadata/record_usage_repository.h"
 #include "metadata/recording_repository.h"
 #include "metadata/relay_task_repository.h"
+#include "metadata/snapshot_config_repository.h"
+#include "metadata/snapshot_repository.h"
 #include "metadata/sqlite/sqlite_database.h"
+#include "metadata/stream_block_repository.h"
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/tenant_repository.h"
 #include "recorder/live_controls.h"
@@ -108,6 +113,11 @@ class ApiFixture {
     std::unique_ptr<metadata::CallbackOutboxRepository> callback_outbox;
     std::unique_ptr<metadata::StreamsNotifyConfigRepository> streams_notify_configs;
     std::unique_ptr<metadata::RelayTaskRepository> relay_tasks;
+    std::unique_ptr<metadata::StreamBlockRepository> stream_blocks;
+    std::unique_ptr<metadata::PublishHistoryRepository> publish_history;
+    std::unique_ptr<metadata::RecordUsageRepository> record_usage;
+    std::unique_ptr<metadata::SnapshotConfigRepository> snapshot_configs;
+    std::unique_ptr<metadata::SnapshotRepository> snapshots;
     std::unique_ptr<recorder::LiveControls> live_controls;
     std::unique_ptr<storage::LocalObjectStore> store;
     ingest::StreamRegistry registry;
@@ -131,6 +141,11 @@ class ApiFixture {
     s->callback_outbox = std::make_unique<metadata::CallbackOutboxRepository>(*s->db);
     s->streams_notify_configs = std::make_unique<metadata::StreamsNotifyConfigRepository>(*s->db);
     s->relay_tasks = std::make_unique<metadata::RelayTaskRepository>(*s->db);
+    s->stream_blocks = std::make_unique<metadata::StreamBlockRepository>(*s->db);
+    s->publish_history = std::make_unique<metadata::PublishHistoryRepository>(*s->db);
+    s->record_usage = std::make_unique<metadata::RecordUsageRepository>(*s->db);
+    s->snapshot_configs = std::make_unique<metadata::SnapshotConfigRepository>(*s->db);
+    s->snapshots = std::make_unique<metadata::SnapshotRepository>(*s->db);
     s->live_controls = std::make_unique<recorder::LiveControls>(*s->record_configs, clock_);
     s->store = std::make_unique<storage::LocalObjectStore>(root_ + "/store");
 
@@ -155,7 +170,11 @@ class ApiFixture {
     deps.callback_outbox = s->callback_outbox.get();
     deps.notify.resolve = FakeResolve;
     deps.live_controls = s->live_controls.get();
-    deps.streams = {&s->registry, s->streams_notify_configs.get()};
+    deps.streams = {&s->registry, s->streams_notify_configs.get(), s->stream_blocks.get(),
+                    s->publish_history.get()};
+    deps.record_usage = s->record_usage.get();
+    deps.snapshots.configs = s->snapshot_configs.get();
+    deps.snapshots.snapshots = s->snapshots.get();
     deps.relay.tasks = s->relay_tasks.get();
     deps.relay.urls.resolve = FakeResolve;
     api::ApiOptions options;

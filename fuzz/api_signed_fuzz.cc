@@ -60,6 +60,16 @@ constexpr const char* kActions[] = {
     "StopLivePullToPush",
     "RestartLivePullToPush",
     "DeleteLivePullToPush",
+    "ForbidLiveStream",
+    "ResumeLiveStream",
+    "DescribeLiveStreamsBlockList",
+    "DescribeLiveStreamsPublishList",
+    "DescribeLiveDomainRecordUsageData",
+    "AddLiveAppSnapshotConfig",
+    "UpdateLiveAppSnapshotConfig",
+    "DeleteLiveAppSnapshotConfig",
+    "DescribeLiveSnapshotConfig",
+    "DescribeLiveStreamSnapshotInfo",
 };
 
 constexpr const char* kParams[] = {
@@ -121,6 +131,23 @@ constexpr const char* kParams[] = {
     "Strict",
     "OnlyStream",
     "EndTimeIncluded",
+    "LiveStreamType",
+    "ResumeTime",
+    "Oneshot",
+    "ControlStreamAction",
+    "OrderBy",
+    "Interval",
+    "RecordType",
+    "SplitBy",
+    "TimeInterval",
+    "OverwriteOssObject",
+    "SequenceOssObject",
+    "Callback",
+    "Limit",
+    "StartTimeStamp",
+    "AuthKey",
+    "ReqAuth",
+    "NotifyItemSwitch",
 };
 
 // Parameters the signing itself sets; fuzzed ones of these names are left out.
