@@ -1,6 +1,7 @@
 // The Live screen: the streams on air on a domain (DescribeLiveStreamsOnlineList, every node of a
 // cluster), refreshed every few seconds, with codec, resolution, frame rate, bitrate and since
-// when. The domain is typed once and remembered in this browser (not a secret).
+// when. The domain is picked from the account's (DescribeLiveUserDomains) or typed, and
+// remembered in this browser (not a secret).
 import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 
@@ -39,6 +40,20 @@ export function Live({ session, onError }) {
   const [typed, setTyped] = useState(domain);
   const [streams, setStreams] = useState(null);
   const [error, setError] = useState('');
+  const [known, setKnown] = useState([]);
+
+  useEffect(() => {
+    callApi(session, 'DescribeLiveUserDomains', { LiveDomainType: 'liveVideo', PageSize: '50' })
+      .then((body) => {
+        const names = (body.Domains?.PageData || []).map((d) => d.DomainName);
+        setKnown(names);
+        if (!domain && names.length > 0) {
+          setTyped(names[0]);
+          setDomain(names[0]);
+        }
+      })
+      .catch(onError);
+  }, [session]);
 
   useEffect(() => {
     if (!domain) return undefined;
@@ -75,7 +90,8 @@ export function Live({ session, onError }) {
     <form class="inline" onSubmit=${submit}>
       <label for="live-domain">Domain</label>
       <input id="live-domain" name="domain" required placeholder="live.example.com"
-        value=${typed} onInput=${(e) => setTyped(e.target.value)} />
+        list="live-domains" value=${typed} onInput=${(e) => setTyped(e.target.value)} />
+      <datalist id="live-domains">${known.map((name) => html`<option key=${name} value=${name} />`)}</datalist>
       <button type="submit">Show</button>
     </form>
     ${error && html`<p class="error" role="alert">${error}</p>`}

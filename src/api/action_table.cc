@@ -30,6 +30,7 @@ constexpr std::array kActions = {
     ActionEntry{"ForbidLiveStream", &actions::ForbidLiveStream},
     ActionEntry{"ResumeLiveStream", &actions::ResumeLiveStream},
     ActionEntry{"DescribeLiveStreamsBlockList", &actions::DescribeLiveStreamsBlockList},
+    ActionEntry{"DescribeLiveUserDomains", &actions::DescribeLiveUserDomains},
     ActionEntry{"DescribeLiveStreamsPublishList", &actions::DescribeLiveStreamsPublishList},
     ActionEntry{"AddLiveAppSnapshotConfig", &actions::AddLiveAppSnapshotConfig},
     ActionEntry{"UpdateLiveAppSnapshotConfig", &actions::UpdateLiveAppSnapshotConfig},

@@ -1,5 +1,8 @@
 #include "metadata/tenant_repository.h"
 
+#include <algorithm>
+#include <map>
+
 #include "base/ids.h"
 
 namespace liverec::metadata {
@@ -113,6 +116,40 @@ Result<std::vector<std::string>> TenantRepository::ListDomainNames(const std::st
   std::vector<std::string> names;
   for (const auto& r : *rows) names.push_back(AsText(r[0]));
   return names;
+}
+
+Result<std::vector<AccountDomain>> TenantRepository::ListAccountDomains(
+    const std::string& account_id) {
+  std::map<std::string, AccountDomain> found;
+  auto add = [&](const std::string& name, const std::string& type, int64_t created_ms) {
+    auto [it, inserted] = found.try_emplace(name, AccountDomain{name, type, created_ms});
+    if (!inserted && it->second.type == type) {
+      it->second.created_ms = std::min(it->second.created_ms, created_ms);
+    }
+  };
+  const std::pair<const char*, const char*> kQueries[] = {
+      {"SELECT domain_name, created_at_ms FROM domains WHERE account_id = ?", "liveVideo"},
+      {"SELECT a.alias, d.created_at_ms FROM domain_aliases a JOIN domains d ON "
+       "d.account_id = a.account_id AND d.domain_name = a.domain_name WHERE a.account_id = ?",
+       "liveEdge"},
+      {"SELECT domain_name, MIN(created_at_ms) FROM record_configs WHERE account_id = ? GROUP BY "
+       "domain_name",
+       "liveVideo"},
+      {"SELECT domain_name, MIN(first_seen_ms) FROM streams WHERE account_id = ? GROUP BY "
+       "domain_name",
+       "liveVideo"},
+      {"SELECT domain_name, MIN(publish_ms) FROM publish_sessions WHERE account_id = ? GROUP BY "
+       "domain_name",
+       "liveVideo"},
+  };
+  for (const auto& [sql, type] : kQueries) {
+    auto rows = db_.Query(sql, {account_id});
+    if (!rows) return Error(rows.error());
+    for (const auto& r : *rows) add(AsText(r[0]), type, AsInt(r[1]));
+  }
+  std::vector<AccountDomain> domains;
+  for (auto& [name, domain] : found) domains.push_back(std::move(domain));
+  return domains;
 }
 
 Status TenantRepository::ReplaceBuckets(const std::vector<BucketRow>& buckets) {

@@ -16,6 +16,12 @@
 
 namespace liverec::metadata {
 
+struct AccountDomain {
+  std::string name;
+  std::string type;        // "liveVideo" (a streaming domain) or "liveEdge" (an ingest alias)
+  int64_t created_ms = 0;  // declared, or first named by a config or a publish
+};
+
 class TenantRepository {
  public:
   TenantRepository(SqlDatabase& db, const Clock& clock, RandomSource& random)
@@ -39,6 +45,11 @@ class TenantRepository {
   Result<int64_t> CountDomains(const std::string& account_id);
   // The domains `account_id` declared, by name.
   Result<std::vector<std::string>> ListDomainNames(const std::string& account_id);
+
+  // Every domain `account_id` has (DescribeLiveUserDomains; docs/api/domains.md), by name:
+  // its declared domains and those its record configs or publishes named ("liveVideo"), and
+  // the ingest aliases of its declared domains ("liveEdge"), each with when it first appeared.
+  Result<std::vector<AccountDomain>> ListAccountDomains(const std::string& account_id);
 
   // Replaces every bucket of every account with `buckets`, in one transaction.
   Status ReplaceBuckets(const std::vector<BucketRow>& buckets);

@@ -124,6 +124,8 @@ describe('the web console in Chromium', () => {
       await page.reload();
       await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10000 });
       await signIn(page, DEFAULT_KEY.id, DEFAULT_KEY.secret);
+      // The account's domains (DescribeLiveUserDomains) are offered: this one since its publish.
+      await page.locator(`datalist#live-domains option[value="${DOMAIN}"]`).waitFor({ state: 'attached', timeout: 10000 });
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 10000 });
       const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));

@@ -54,6 +54,7 @@ Result<nlohmann::json> DescribeLiveDomainRecordUsageData(ActionContext& context,
 Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsBlockList(ActionContext& context, const Params& params);
+Result<nlohmann::json> DescribeLiveUserDomains(ActionContext& context, const Params& params);
 
 // Snapshots (docs/api/snapshots.md).
 Result<nlohmann::json> AddLiveAppSnapshotConfig(ActionContext& context, const Params& params);
