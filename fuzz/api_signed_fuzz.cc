@@ -70,6 +70,7 @@ constexpr const char* kActions[] = {
     "DeleteLiveAppSnapshotConfig",
     "DescribeLiveSnapshotConfig",
     "DescribeLiveStreamSnapshotInfo",
+    "DescribeLiveUserDomains",
 };
 
 constexpr const char* kParams[] = {
@@ -148,6 +149,9 @@ constexpr const char* kParams[] = {
     "AuthKey",
     "ReqAuth",
     "NotifyItemSwitch",
+    "LiveDomainType",
+    "DomainSearchType",
+    "DomainStatus",
 };
 
 // Parameters the signing itself sets; fuzzed ones of these names are left out.
