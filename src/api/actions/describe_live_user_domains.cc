@@ -37,15 +37,16 @@ Result<nlohmann::json> DescribeLiveUserDomains(ActionContext& context, const Par
   std::string search = params.Get("DomainSearchType").value_or("fuzzy_match");
   if (search != "fuzzy_match" && search != "pre_match" && search != "suf_match" &&
       search != "full_match") {
-    return Error(Invalid("DomainSearchType must be fuzzy_match, pre_match, suf_match or "
-                         "full_match."));
+    return Error(
+        Invalid("DomainSearchType must be fuzzy_match, pre_match, suf_match or "
+                "full_match."));
   }
   std::string status = params.Get("DomainStatus").value_or("");
   if (!status.empty() && status != "online" && status != "offline" && status != "configuring") {
     return Error(Invalid("DomainStatus must be online, offline or configuring."));
   }
-  auto page_number = params.OptionalInt("PageNumber", 1, kMaxPageNumber,
-                                        ErrorCode::kInvalidPageNumberMalformed);
+  auto page_number =
+      params.OptionalInt("PageNumber", 1, kMaxPageNumber, ErrorCode::kInvalidPageNumberMalformed);
   if (!page_number) return Error(page_number.error());
   auto page_size =
       params.OptionalInt("PageSize", 1, kMaxPageSize, ErrorCode::kInvalidPageSizeMalformed);
