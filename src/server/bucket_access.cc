@@ -8,23 +8,10 @@
 #include "config/config.h"
 #include "server/bucket_file_server.h"
 #include "server/playlist_tokens.h"
+#include "storage/s3/s3_url.h"
 
 namespace liverec::server {
 namespace {
-
-// The key as URL path segments, each percent-encoded, '/' kept.
-std::string EncodeKey(std::string_view key) {
-  std::string out;
-  size_t start = 0;
-  while (true) {
-    auto slash = key.find('/', start);
-    out += PopEncode(key.substr(start, slash == std::string_view::npos ? slash : slash - start));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    start = slash + 1;
-  }
-  return out;
-}
 
 bool IsPlaylist(std::string_view key) {
   if (key.size() < 5) return false;
@@ -88,11 +75,7 @@ std::string BucketAccess::Rand() const {
 
 std::string BucketAccess::ObjectUrl(const std::string& endpoint, const std::string& bucket,
                                     const std::string& key) const {
-  auto table = Snapshot();
-  const Table& t = *table;
-  const BucketAccessEntry* b = Find(t, endpoint, bucket);
-  if (!b || b->base_url.empty()) return "";
-  auto url = SignedUrl(endpoint, bucket, key, false, b->url_expiry_s);
+  auto url = SignedUrl(endpoint, bucket, key, false, 0);  // 0: the bucket's url_expiry_s
   return url ? *url : "";
 }
 
@@ -112,7 +95,7 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
     return Error(BadRequest("the lifetime must be 1-" + std::to_string(config::kMaxUrlExpiryS) +
                             " seconds"));
   }
-  std::string url = b->base_url + "/" + EncodeKey(key);
+  std::string url = b->base_url + "/" + storage::EncodeKeyPath(key);
   if (!b->is_private) return url;
   int64_t now_s = clock_.NowMs() / 1000;
   if (b->presign) {
@@ -123,7 +106,7 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
     if (!IsPlaylist(key)) return b->presign(key, now_s, lifetime_s);
     std::string remote = std::string(kRemotePlaylistPath) + b->endpoint + "/" + b->name + "/" + key;
     return public_url_ + std::string(kRemotePlaylistPath) + PopEncode(b->endpoint) + "/" +
-           PopEncode(b->name) + "/" + EncodeKey(key) + "?" +
+           PopEncode(b->name) + "/" + storage::EncodeKeyPath(key) + "?" +
            storage::ObjectTokenQuery(remote, now_s + lifetime_s, Rand(), b->url_key);
   }
   std::string path = "/" + b->name + "/" + key;
@@ -144,18 +127,25 @@ BucketAdmission BucketAccess::Admit(const std::string& bucket, std::string_view 
   return {valid, valid, verdict.expires_s, verdict.check};
 }
 
+std::optional<std::string> BucketAccess::WithServedToken(const Table& t, const std::string& account,
+                                                         std::string_view uri,
+                                                         const std::string& path,
+                                                         int64_t expires_s) const {
+  auto slash = path.find('/', 1);
+  const BucketAccessEntry* b =
+      Served(t, std::string_view(path).substr(1, slash == std::string::npos ? 0 : slash - 1));
+  if (!b || !b->is_private || b->account != account) return std::nullopt;
+  return std::string(uri) + std::string(QuerySeparator(uri)) +
+         storage::ObjectTokenQuery(path, expires_s, Rand(), b->url_key);
+}
+
 std::optional<std::string> BucketAccess::SignAbsoluteUrl(const Table& t, const std::string& account,
                                                          std::string_view uri, int64_t expires_s,
                                                          int64_t now_s) const {
   std::string_view bare = uri.substr(0, uri.find_first_of("?#"));
   if (bare.starts_with(public_url_ + "/")) {
-    std::string path = PercentDecodePath(bare.substr(public_url_.size()));
-    auto slash = path.find('/', 1);
-    const BucketAccessEntry* b =
-        Served(t, std::string_view(path).substr(1, slash == std::string::npos ? 0 : slash - 1));
-    if (!b || !b->is_private || b->account != account) return std::nullopt;
-    return std::string(uri) + std::string(QuerySeparator(uri)) +
-           storage::ObjectTokenQuery(path, expires_s, Rand(), b->url_key);
+    return WithServedToken(t, account, uri, PercentDecodePath(bare.substr(public_url_.size())),
+                           expires_s);
   }
   // An absolute URL of a private S3 bucket of the same account: presigned for what is left.
   for (const BucketAccessEntry& b : t.entries) {
@@ -178,12 +168,7 @@ std::optional<std::string> BucketAccess::SignSegment(
   }
   std::optional<std::string> path = ResolveRelativePath(playlist_path, uri);
   if (!path) return SignAbsoluteUrl(t, playlist_bucket.account, uri, expires_s, now_s);
-  auto slash = path->find('/', 1);
-  const BucketAccessEntry* b =
-      Served(t, std::string_view(*path).substr(1, slash == std::string::npos ? 0 : slash - 1));
-  if (!b || !b->is_private || b->account != playlist_bucket.account) return std::nullopt;
-  return std::string(uri) + std::string(QuerySeparator(uri)) +
-         storage::ObjectTokenQuery(*path, expires_s, Rand(), b->url_key);
+  return WithServedToken(t, playlist_bucket.account, uri, *path, expires_s);
 }
 
 RemotePlaylist BucketAccess::ReadRemotePlaylist(std::string_view path,

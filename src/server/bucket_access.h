@@ -135,6 +135,11 @@ class BucketAccess {
                                          std::string_view playlist_path,
                                          const std::string* remote_key, std::string_view uri,
                                          int64_t expires_s, int64_t now_s) const;
+  // `uri` with a token for the decoded `path` when it names an object of a private served bucket
+  // of `account`; nullopt otherwise.
+  std::optional<std::string> WithServedToken(const Table& t, const std::string& account,
+                                             std::string_view uri, const std::string& path,
+                                             int64_t expires_s) const;
   std::optional<std::string> SignAbsoluteUrl(const Table& t, const std::string& account,
                                              std::string_view uri, int64_t expires_s,
                                              int64_t now_s) const;

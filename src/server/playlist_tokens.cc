@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "base/percent_encoding.h"
 #include "server/bucket_file_server.h"
+#include "storage/s3/s3_url.h"
 
 namespace liverec::server {
 namespace {
@@ -50,14 +50,7 @@ std::optional<std::string> ResolveRelativePath(std::string_view base_path, std::
     merged = uri;
   } else {
     // The base is decoded: encoded again, so that the merged path is decoded exactly once.
-    std::string_view folder = base_path.substr(0, base_path.rfind('/') + 1);
-    size_t start = 0;
-    while (start < folder.size()) {
-      auto slash = folder.find('/', start);
-      merged += PopEncode(folder.substr(start, slash - start));
-      merged += '/';
-      start = slash + 1;
-    }
+    merged = storage::EncodeKeyPath(base_path.substr(0, base_path.rfind('/') + 1));
     merged += uri;
   }
   // RFC 3986 §5.2.4, on segments.
