@@ -80,6 +80,8 @@ net::HttpResponse Router::RemotePlaylist(const net::HttpRequest& request, const 
 net::HttpResponse Router::Bucket(const net::HttpRequest& request, const std::string& path,
                                  std::string_view query) const {
   if (path.starts_with(kRemotePlaylistPath)) return RemotePlaylist(request, path, query);
+  // A target that is not a path ("?x", "*", "x/y") names no bucket: 404 as a missing one.
+  if (!path.starts_with('/')) return files_.Serve(request, path);
   auto slash = path.find('/', 1);
   std::string bucket = path.substr(1, slash == std::string::npos ? 0 : slash - 1);
   if (!files_.Serves(bucket)) return files_.Serve(request, path);  // 404

@@ -115,6 +115,13 @@ TEST_F(RouterTest, OnlyBucketsOfTheLocalEndpointAreServed) {
   EXPECT_EQ(Get("/nobucket/live/x.ts").status, 404);
 }
 
+TEST_F(RouterTest, ATargetThatIsNotAPathIs404) {
+  // Found by the http_request fuzzer: "?x" decoded to an empty path and threw out_of_range.
+  for (const char* target : {"?DomainName=x", "", "*", "records/live/a.ts", "%2Frecords"}) {
+    EXPECT_EQ(Get(target).status, 404) << target;
+  }
+}
+
 TEST_F(RouterTest, OtherMethodsOnObjectsAre405) {
   net::HttpResponse response =
       router_->Handle(net::HttpRequest{"POST", "/records/live/x.ts", {}, ""});
