@@ -2,7 +2,7 @@
 // action goes through the signed API (api.js) as the signed-in key's account.
 import { html, render, useState, useEffect } from '../vendor/preact-htm.js';
 import { signIn, expired, refusedKey } from './session.js';
-import { Live } from './live.js';
+import { SCREENS } from './screens.js';
 
 function SignIn({ onSignedIn }) {
   const [keyId, setKeyId] = useState('');
@@ -45,8 +45,27 @@ function SignIn({ onSignedIn }) {
   </section>`;
 }
 
+// The screen named by the URL's #fragment (the first one by default).
+function screenOfHash() {
+  const id = location.hash.replace(/^#/, '').split('/')[0];
+  return SCREENS.find((s) => s.id === id) || SCREENS[0];
+}
+
+function Nav({ current }) {
+  return html`<nav class="tabs" aria-label="Screens">
+    ${SCREENS.map((s) => html`<a key=${s.id} href=${`#${s.id}`}
+      aria-current=${s === current ? 'page' : undefined}>${s.title}</a>`)}
+  </nav>`;
+}
+
 function App() {
   const [session, setSession] = useState(null);
+  const [screen, setScreen] = useState(screenOfHash());
+  useEffect(() => {
+    const follow = () => setScreen(screenOfHash());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
   useEffect(() => {
     if (!session) return undefined;
     const timer = setTimeout(() => setSession(null), Math.max(0, session.expiresAt - Date.now()));
@@ -60,7 +79,8 @@ function App() {
       <span class="who">${session.keyId}</span>
       <button type="button" onClick=${() => setSession(null)}>Sign out</button>
     </header>
-    <main class="screen"><${Live} session=${session} onError=${onError} /></main>`;
+    <${Nav} current=${screen} />
+    <main class="screen"><${screen.component} key=${screen.id} session=${session} onError=${onError} /></main>`;
 }
 
 const root = document.getElementById('app');

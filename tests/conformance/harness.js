@@ -123,6 +123,8 @@ async function startServer(opts = {}) {
       LIVEREC_ACCESS_KEY_ID: DEFAULT_KEY.id,
       LIVEREC_ACCESS_KEY_SECRET: DEFAULT_KEY.secret,
       ...(db.url ? { LIVEREC_DATABASE_URL: db.url } : {}),
+      // Working on the console: its files read from that folder (docs/console.md).
+      ...(process.env.LIVEREC_CONSOLE_DIR ? { LIVEREC_CONSOLE_DIR: process.env.LIVEREC_CONSOLE_DIR } : {}),
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,61 +6,25 @@
 // request without a signature as before. Screenshots of each screen at 1280×800 and at phone
 // width go to LIVEREC_CONSOLE_SCREENSHOTS (a directory) when it is set, e.g. docs/console/.
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 const { describe, it, before, after } = require('node:test');
-const MODULES = path.join(__dirname, '..', 'conformance', 'node_modules');
-const { chromium } = require(path.join(MODULES, 'playwright-core'));
-const { startServer, DEFAULT_KEY } = require('../conformance/harness.js');
+const { startConsole, DEFAULT_KEY } = require('./console_page.js');
 const m = require('./media.js');
 
-const CHROMIUM = '/usr/lib/chromium/chromium';
 const DOMAIN = 'console.example.com';
-const SHOTS = process.env.LIVEREC_CONSOLE_SCREENSHOTS;
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 
 describe('the web console in Chromium', () => {
   let server;
-  let browser;
+  let ui;
   before(async () => {
-    assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} missing (scripts/install-deps.sh installs chromium)`);
-    server = await startServer({ extraToml: m.TESTING });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
-    });
-    if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
+    ui = await startConsole({ extraToml: m.TESTING });
+    server = ui.server;
   });
   after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.stop();
+    if (ui) await ui.close();
   });
-
-  // A page at `size`, with the console's errors collected; its answers to /console/ checked.
-  async function openConsole(size = SIZES.desktop) {
-    const page = await browser.newPage({ viewport: size });
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(String(err)));
-    page.on('console', (msg) => { if (msg.type() === 'error') problems.push(msg.text()); });
-    const response = await page.goto(`${server.endpoint}/console/`);
-    assert.equal(response.status(), 200);
-    return { page, response, problems };
-  }
-
-  async function shot(page, name) {
-    if (!SHOTS) return;
-    for (const [label, size] of Object.entries(SIZES)) {
-      await page.setViewportSize(size);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
-    }
-    await page.setViewportSize(SIZES.desktop);
-  }
-
-  async function signIn(page, id, secret) {
-    await page.getByLabel('AccessKey ID').fill(id);
-    await page.getByLabel('AccessKey secret').fill(secret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+  const openConsole = (...args) => ui.openConsole(...args);
+  const shot = (...args) => ui.shot(...args);
+  const signIn = (...args) => ui.signIn(...args);
 
   it('is served with a strict Content-Security-Policy and nothing inline', async () => {
     assert.ok(server.stdout().includes(`\nConsole: ${server.endpoint}/console/ (sign in with the AccessKey below)\n`),

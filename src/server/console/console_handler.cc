@@ -1,5 +1,8 @@
 #include "server/console/console_handler.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "server/console/console_assets.h"
@@ -25,10 +28,41 @@ net::HttpResponse WithSecurityHeaders(net::HttpResponse response) {
   return response;
 }
 
+// Whether `file` names one of the console's own files: index.html, console.css or app/<name>.js
+// with a name of letters, digits, '-' and '_' (nothing else is read from a development folder).
+bool IsOwnFile(std::string_view file) {
+  if (file == "index.html" || file == "console.css") return true;
+  if (!file.starts_with("app/") || !file.ends_with(".js")) return false;
+  std::string_view name = file.substr(4, file.size() - 7);
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string DevDirFromEnvironment() {
+  const char* dir = std::getenv("LIVEREC_CONSOLE_DIR");
+  return dir ? std::string(dir) : std::string();
+}
+
 }  // namespace
 
-ConsoleHandler::ConsoleHandler() {
+ConsoleHandler::ConsoleHandler() : ConsoleHandler(DevDirFromEnvironment()) {}
+
+ConsoleHandler::ConsoleHandler(std::string dev_dir) : dev_dir_(std::move(dev_dir)) {
   for (const ConsoleAsset& asset : ConsoleAssets()) files_[asset.path] = asset.body;
+}
+
+std::optional<std::string> ConsoleHandler::ReadDevFile(std::string_view file) const {
+  if (dev_dir_.empty() || !IsOwnFile(file)) return std::nullopt;
+  std::ifstream in(dev_dir_ + "/" + std::string(file), std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream body;
+  body << in.rdbuf();
+  return body.str();
 }
 
 net::HttpResponse ConsoleHandler::Serve(const net::HttpRequest& request,
@@ -44,6 +78,10 @@ net::HttpResponse ConsoleHandler::Serve(const net::HttpRequest& request,
   }
   std::string_view file = path.substr(std::string_view("/console/").size());
   if (file.empty()) file = "index.html";
+  if (std::optional<std::string> body = ReadDevFile(file)) {
+    return WithSecurityHeaders(
+        net::HttpResponse{200, ContentTypeOf(file), std::move(*body), "", {}});
+  }
   auto found = files_.find(file);
   if (found == files_.end()) {
     return WithSecurityHeaders(net::HttpResponse{404, std::string(kText), "not found\n", "", {}});

@@ -4,10 +4,15 @@
 // (scripts, styles and connections to this origin only, no inline script or style, no plugins,
 // no framing, no form posts), `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`
 // and `Cache-Control: no-cache` (the files change with the binary).
+// For working on the console, the environment variable LIVEREC_CONSOLE_DIR names a console/ folder
+// whose index.html, console.css and app/*.js are read from disk at each request instead
+// (docs/console.md "Working on the console"); vendor/ modules always come from the binary.
 // Thread-safety: immutable after construction; Serve from any thread.
 #pragma once
 
 #include <map>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "net/http_message.h"
@@ -22,13 +27,20 @@ inline constexpr std::string_view kConsoleContentSecurityPolicy =
 
 class ConsoleHandler {
  public:
+  // `dev_dir`: the folder to read the console's own files from, or empty for the built-in ones;
+  // by default LIVEREC_CONSOLE_DIR's value.
   ConsoleHandler();
+  explicit ConsoleHandler(std::string dev_dir);
 
   // `path` is the decoded URL path, "/console" or starting with "/console/".
   net::HttpResponse Serve(const net::HttpRequest& request, std::string_view path) const;
 
  private:
+  // The file at `file` (path under /console/) in dev_dir_, if it is one of the console's own.
+  std::optional<std::string> ReadDevFile(std::string_view file) const;
+
   std::map<std::string_view, std::string_view> files_;  // path under /console/ -> body
+  std::string dev_dir_;
 };
 
 }  // namespace liverec::server
