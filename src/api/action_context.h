@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/authenticator.h"
+#include "api/watch_path.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "callbacks/url_safety.h"
@@ -53,6 +54,10 @@ struct IndexOptions {
   std::function<std::string(const std::string& endpoint, const std::string& bucket,
                             const std::string& key)>
       record_url;
+  // A stream's watch playlist URL (api/watch_path.h), signed with its bucket's key for
+  // `lifetime_s` (0: the bucket's url_expiry_s): the server's BucketAccess::SignedPathUrl. Null:
+  // the server serves no watch playlists.
+  std::function<Result<std::string>(const WatchTarget& target, int64_t lifetime_s)> watch_url;
   int64_t max_index_slices = 100'000;
   int64_t slice_retention_ms = 90LL * 24 * 3600'000;
   // How long index files' metadata is kept (recording.index_retention_days): the oldest

@@ -31,6 +31,7 @@ constexpr std::array kActions = {
     ActionEntry{"ResumeLiveStream", &actions::ResumeLiveStream},
     ActionEntry{"DescribeLiveStreamsBlockList", &actions::DescribeLiveStreamsBlockList},
     ActionEntry{"DescribeLiveUserDomains", &actions::DescribeLiveUserDomains},
+    ActionEntry{"DescribeLiveStreamWatchUrl", &actions::DescribeLiveStreamWatchUrl},
     ActionEntry{"DescribeLiveStreamsPublishList", &actions::DescribeLiveStreamsPublishList},
     ActionEntry{"AddLiveAppSnapshotConfig", &actions::AddLiveAppSnapshotConfig},
     ActionEntry{"UpdateLiveAppSnapshotConfig", &actions::UpdateLiveAppSnapshotConfig},

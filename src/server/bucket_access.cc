@@ -79,11 +79,9 @@ std::string BucketAccess::ObjectUrl(const std::string& endpoint, const std::stri
   return url ? *url : "";
 }
 
-Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const std::string& bucket,
-                                            const std::string& key, bool prefix,
-                                            int64_t lifetime_s) const {
-  auto table = Snapshot();
-  const Table& t = *table;
+Result<std::pair<const BucketAccessEntry*, int64_t>> BucketAccess::ForUrls(
+    const Table& t, const std::string& endpoint, const std::string& bucket,
+    int64_t lifetime_s) const {
   const BucketAccessEntry* b = Find(t, endpoint, bucket);
   if (!b) return Error(BadRequest("no bucket " + bucket + " at endpoint " + endpoint));
   if (b->base_url.empty()) {
@@ -95,6 +93,17 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
     return Error(BadRequest("the lifetime must be 1-" + std::to_string(config::kMaxUrlExpiryS) +
                             " seconds"));
   }
+  return std::make_pair(b, lifetime_s);
+}
+
+Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const std::string& bucket,
+                                            const std::string& key, bool prefix,
+                                            int64_t lifetime_s) const {
+  auto table = Snapshot();
+  auto found = ForUrls(*table, endpoint, bucket, lifetime_s);
+  if (!found) return Error(found.error());
+  const BucketAccessEntry* b = found->first;
+  lifetime_s = found->second;
   std::string url = b->base_url + "/" + storage::EncodeKeyPath(key);
   if (!b->is_private) return url;
   int64_t now_s = clock_.NowMs() / 1000;
@@ -115,16 +124,42 @@ Result<std::string> BucketAccess::SignedUrl(const std::string& endpoint, const s
                  : storage::ObjectTokenQuery(path, now_s + lifetime_s, Rand(), b->url_key));
 }
 
+Result<std::string> BucketAccess::SignedPathUrl(const std::string& endpoint,
+                                                const std::string& bucket, const std::string& path,
+                                                std::string_view encoded_path,
+                                                int64_t lifetime_s) const {
+  auto table = Snapshot();
+  auto found = ForUrls(*table, endpoint, bucket, lifetime_s);
+  if (!found) return Error(found.error());
+  const BucketAccessEntry* b = found->first;
+  std::string url = public_url_ + std::string(encoded_path);
+  if (!b->is_private) return url;
+  int64_t expires_s = clock_.NowMs() / 1000 + found->second;
+  return url + "?" + storage::ObjectTokenQuery(path, expires_s, Rand(), b->url_key);
+}
+
+BucketAdmission BucketAccess::Verify(const BucketAccessEntry& b, std::string_view path,
+                                     std::string_view query) const {
+  if (!b.is_private) return {true, false, 0, storage::UrlTokenCheck::kValid, b.account};
+  auto verdict = storage::VerifyUrlToken(path, query, b.url_key, clock_.NowMs() / 1000);
+  bool valid = verdict.check == storage::UrlTokenCheck::kValid;
+  return {valid, valid, verdict.expires_s, verdict.check, valid ? b.account : std::string()};
+}
+
+BucketAdmission BucketAccess::AdmitPath(const std::string& endpoint, const std::string& bucket,
+                                        std::string_view path, std::string_view query) const {
+  auto table = Snapshot();
+  const BucketAccessEntry* b = Find(*table, endpoint, bucket);
+  if (!b || b->base_url.empty()) return {};
+  return Verify(*b, path, query);
+}
+
 BucketAdmission BucketAccess::Admit(const std::string& bucket, std::string_view path,
                                     std::string_view query) const {
   auto table = Snapshot();
-  const Table& t = *table;
-  const BucketAccessEntry* b = Served(t, bucket);
+  const BucketAccessEntry* b = Served(*table, bucket);
   if (!b) return {};
-  if (!b->is_private) return {true, false, 0, storage::UrlTokenCheck::kValid};
-  auto verdict = storage::VerifyUrlToken(path, query, b->url_key, clock_.NowMs() / 1000);
-  bool valid = verdict.check == storage::UrlTokenCheck::kValid;
-  return {valid, valid, verdict.expires_s, verdict.check};
+  return Verify(*b, path, query);
 }
 
 std::optional<std::string> BucketAccess::WithServedToken(const Table& t, const std::string& account,

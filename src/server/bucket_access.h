@@ -72,6 +72,7 @@ struct BucketAdmission {
   bool by_token = false;
   int64_t expires_s = 0;
   storage::UrlTokenCheck check = storage::UrlTokenCheck::kMissing;  // why not, when refused
+  std::string account;  // the bucket's account (allowed requests)
 };
 
 class BucketAccess {
@@ -93,6 +94,19 @@ class BucketAccess {
   // lifetime or prefix is refused.
   Result<std::string> SignedUrl(const std::string& endpoint, const std::string& bucket,
                                 const std::string& key, bool prefix, int64_t lifetime_s) const;
+
+  // A URL of liverec's own at the decoded `path` (`encoded_path` in the URL) that reads objects of
+  // the bucket (a watch playlist, api/watch_path.h): plain for a public-read bucket, else with a
+  // token signed with the bucket's key for `lifetime_s` (0: the bucket's url_expiry_s).
+  // InvalidParameter as SignedUrl.
+  Result<std::string> SignedPathUrl(const std::string& endpoint, const std::string& bucket,
+                                    const std::string& path, std::string_view encoded_path,
+                                    int64_t lifetime_s) const;
+
+  // Whether a request for such a path (SignedPathUrl) with the URL query `query` may be
+  // answered: a public-read bucket's always, a private one's with a valid token of its key.
+  BucketAdmission AdmitPath(const std::string& endpoint, const std::string& bucket,
+                            std::string_view path, std::string_view query) const;
 
   // Whether a request of the served bucket `bucket` for the decoded `path` ("/<bucket>/<key>")
   // with the URL query `query` may be answered. Unknown buckets are refused.
@@ -128,6 +142,13 @@ class BucketAccess {
   static const BucketAccessEntry* Find(const Table& t, const std::string& endpoint,
                                        const std::string& bucket);
   static const BucketAccessEntry* Served(const Table& t, std::string_view bucket);
+  // The bucket (with URLs) and the lifetime to sign for; InvalidParameter when not.
+  Result<std::pair<const BucketAccessEntry*, int64_t>> ForUrls(const Table& t,
+                                                               const std::string& endpoint,
+                                                               const std::string& bucket,
+                                                               int64_t lifetime_s) const;
+  BucketAdmission Verify(const BucketAccessEntry& b, std::string_view path,
+                         std::string_view query) const;
   std::string Rand() const;
   // A segment URI of a playlist of `playlist_bucket` (an S3 playlist: at `remote_key`; a served
   // one: at `playlist_path`), signed or presigned until expires_s, or nullopt to leave it.

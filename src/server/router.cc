@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/watch_path.h"
 #include "base/build_info.h"
 #include "base/metrics_exposition.h"
 #include "server/error_catalogue_page.h"
@@ -77,9 +78,34 @@ net::HttpResponse Router::RemotePlaylist(const net::HttpRequest& request, const 
       {{"Cache-Control", "private, no-cache"}, {"Access-Control-Allow-Origin", "*"}}};
 }
 
+net::HttpResponse Router::Watch(const net::HttpRequest& request, const std::string& path,
+                                std::string_view query) const {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return net::HttpResponse{
+        405, std::string(kTextPlain), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}};
+  }
+  if (!probes_.watch) return files_.Serve(request, path);  // 404
+  WatchAnswer answer = probes_.watch->Build(path, query);
+  if (answer.status == 403) return Forbidden(answer.check);
+  if (answer.status != 200) {
+    return net::HttpResponse{answer.status,
+                             std::string(kTextPlain),
+                             answer.status == 404 ? "not found\n" : "the index failed\n",
+                             "",
+                             {}};
+  }
+  return net::HttpResponse{
+      200,
+      ContentTypeForKey(".m3u8"),
+      std::move(answer.text),
+      "",
+      {{"Cache-Control", "private, no-cache"}, {"Access-Control-Allow-Origin", "*"}}};
+}
+
 net::HttpResponse Router::Bucket(const net::HttpRequest& request, const std::string& path,
                                  std::string_view query) const {
   if (path.starts_with(kRemotePlaylistPath)) return RemotePlaylist(request, path, query);
+  if (path.starts_with(api::kWatchPathPrefix)) return Watch(request, path, query);
   // A target that is not a path ("?x", "*", "x/y") names no bucket: 404 as a missing one.
   if (!path.starts_with('/')) return files_.Serve(request, path);
   auto slash = path.find('/', 1);

@@ -10,7 +10,8 @@
 // refusal is the same 403 "forbidden", whether the object exists or not, counted by reason in
 // `liverec_bucket_requests_refused_total{reason}`. A playlist read through a token comes with
 // tokens on its segment URIs (BucketAccess::SignPlaylist). `/_playlists/<endpoint>/<bucket>/<key>`
-// serves a private S3 bucket's playlist with its segments presigned (ReadRemotePlaylist).
+// serves a private S3 bucket's playlist with its segments presigned (ReadRemotePlaylist);
+// `/_watch/...` a stream's watch playlist (WatchPlaylist), refused as the buckets are.
 // The URL path is percent-decoded ('+' stays '+') before it is matched.
 // Thread-safety: Handle may be called from many worker threads.
 #pragma once
@@ -24,15 +25,17 @@
 #include "server/bucket_access.h"
 #include "server/bucket_file_server.h"
 #include "server/console/console_handler.h"
+#include "server/watch_playlist.h"
 
 namespace liverec::server {
 
-// What /healthz and /metrics answer from.
+// What /healthz, /metrics and /_watch/ answer from.
 struct RouterProbes {
   std::function<Status()> health;                    // null: always healthy
   const metrics::MetricRegistry* metrics = nullptr;  // null: /metrics is not served
   // Where refusals of bucket requests are counted; null: not counted.
   metrics::Family<metrics::Counter>* bucket_refusals = nullptr;
+  const WatchPlaylist* watch = nullptr;  // null: /_watch/ is 404
 };
 
 class Router {
@@ -52,6 +55,8 @@ class Router {
                            std::string_view query) const;
   net::HttpResponse RemotePlaylist(const net::HttpRequest& request, const std::string& path,
                                    std::string_view query) const;
+  net::HttpResponse Watch(const net::HttpRequest& request, const std::string& path,
+                          std::string_view query) const;
   net::HttpResponse Forbidden(storage::UrlTokenCheck why) const;
 
   api::ApiService& api_;

@@ -70,6 +70,7 @@
 #include "server/snapshots.h"
 #include "server/stream_event_callbacks.h"
 #include "server/usage_metering.h"
+#include "server/watch_playlist.h"
 
 namespace liverec::server {
 
@@ -94,6 +95,7 @@ struct Server::Impl {
   std::unique_ptr<api::ApiService> api;
   // Who reads the buckets, the URLs handed out; reloaded on SIGHUP.
   std::unique_ptr<BucketAccessService> bucket_access;
+  std::unique_ptr<WatchPlaylist> watch;  // /_watch/ playlists
   std::unique_ptr<Router> router;
   // Destroyed explicitly in ~Server, after the servers and before the workers finish.
   std::optional<boost::asio::io_context> io{std::in_place};
@@ -693,6 +695,13 @@ Result<StartInfo> Server::Start() {
                                                                 const std::string& key) {
     return access->ObjectUrl(endpoint, bucket, key);
   };
+  deps.index.watch_url = [access = &s.bucket_access->access()](const api::WatchTarget& target,
+                                                               int64_t lifetime_s) {
+    return access->SignedPathUrl(target.endpoint, target.bucket, api::WatchPath(target),
+                                 api::EncodedWatchPath(target), lifetime_s);
+  };
+  s.watch = std::make_unique<WatchPlaylist>(s.bucket_access->access(), *s.tenants, *s.recordings,
+                                            s.clock);
   // Recommend: the catalogue at /docs/errors (ErrorCataloguePage) unless [api] says elsewhere.
   options.error_docs_url = s.config.api.error_docs_url.empty()
                                ? deps.index.public_url + "/docs/errors"
@@ -710,7 +719,8 @@ Result<StartInfo> Server::Start() {
                        "liverec_bucket_requests_refused_total",
                        "Requests of a private bucket's objects refused (403), by reason: "
                        "missing, malformed, expired, wrong_signature, outside_prefix.",
-                       {"reason"})});
+                       {"reason"}),
+                   s.watch.get()});
   // Callbacks before recording: recovery may already enqueue events.
   s.StartCallbacks();
   s.ScheduleNoncePrune();

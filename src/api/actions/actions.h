@@ -55,6 +55,8 @@ Result<nlohmann::json> ForbidLiveStream(ActionContext& context, const Params& pa
 Result<nlohmann::json> ResumeLiveStream(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveStreamsBlockList(ActionContext& context, const Params& params);
 Result<nlohmann::json> DescribeLiveUserDomains(ActionContext& context, const Params& params);
+// liverec's own: a stream's watch playlist URL (docs/api/watch.md).
+Result<nlohmann::json> DescribeLiveStreamWatchUrl(ActionContext& context, const Params& params);
 
 // Snapshots (docs/api/snapshots.md).
 Result<nlohmann::json> AddLiveAppSnapshotConfig(ActionContext& context, const Params& params);
