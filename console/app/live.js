@@ -4,9 +4,10 @@
 // remembered in this browser (not a secret).
 import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
+import { useDomain, DomainPicker } from './domains.js';
+import { watchHash } from './watch.js';
 
 const REFRESH_MS = 3000;
-const DOMAIN_KEY = 'liverec.console.domain';
 
 // FLV codec ids, as the API answers them.
 const VIDEO_CODECS = { 7: 'H.264', 12: 'HEVC' };
@@ -23,7 +24,7 @@ function since(iso) {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-function StreamRow({ stream }) {
+function StreamRow({ domain, stream }) {
   return html`<tr>
     <td>${stream.AppName}</td>
     <td class="stream-name">${stream.StreamName}</td>
@@ -32,28 +33,15 @@ function StreamRow({ stream }) {
     <td>${stream.FrameRate ? Math.round(stream.FrameRate) : '—'}</td>
     <td>${Math.round((stream.VideoDataRate || 0) + (stream.AudioDataRate || 0))} kbit/s</td>
     <td title=${stream.PublishTime}>${since(stream.PublishTime)}</td>
+    <td><a class="button" href=${watchHash(domain, stream.AppName, stream.StreamName)}
+      aria-label=${`Watch ${stream.AppName}/${stream.StreamName}`}>Watch</a></td>
   </tr>`;
 }
 
 export function Live({ session, onError }) {
-  const [domain, setDomain] = useState(localStorage.getItem(DOMAIN_KEY) || '');
-  const [typed, setTyped] = useState(domain);
+  const [domain, pickDomain, known] = useDomain(session, onError);
   const [streams, setStreams] = useState(null);
   const [error, setError] = useState('');
-  const [known, setKnown] = useState([]);
-
-  useEffect(() => {
-    callApi(session, 'DescribeLiveUserDomains', { LiveDomainType: 'liveVideo', PageSize: '50' })
-      .then((body) => {
-        const names = (body.Domains?.PageData || []).map((d) => d.DomainName);
-        setKnown(names);
-        if (!domain && names.length > 0) {
-          setTyped(names[0]);
-          setDomain(names[0]);
-        }
-      })
-      .catch(onError);
-  }, [session]);
 
   useEffect(() => {
     if (!domain) return undefined;
@@ -77,31 +65,23 @@ export function Live({ session, onError }) {
     return () => { stopped = true; clearTimeout(timer); };
   }, [domain, session]);
 
-  const submit = (event) => {
-    event.preventDefault();
-    const name = typed.trim();
-    localStorage.setItem(DOMAIN_KEY, name);
+  const pick = (name) => {
+    if (name === domain) return;
     setStreams(null);
-    setDomain(name);
+    pickDomain(name);
   };
 
   return html`<section aria-labelledby="live-title">
     <h2 id="live-title">Live</h2>
-    <form class="inline" onSubmit=${submit}>
-      <label for="live-domain">Domain</label>
-      <input id="live-domain" name="domain" required placeholder="live.example.com"
-        list="live-domains" value=${typed} onInput=${(e) => setTyped(e.target.value)} />
-      <datalist id="live-domains">${known.map((name) => html`<option key=${name} value=${name} />`)}</datalist>
-      <button type="submit">Show</button>
-    </form>
+    <${DomainPicker} id="live" domain=${domain} known=${known} onPick=${pick} />
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${domain && streams === null && !error && html`<p class="status" role="status">Loading streams…</p>`}
     ${streams && streams.length === 0 && html`<p class="status">No stream is on air on ${domain}.</p>`}
     ${streams && streams.length > 0 && html`<table class="streams">
       <caption>${streams.length} on air on ${domain}</caption>
       <thead><tr><th>App</th><th>Stream</th><th>Codecs</th><th>Resolution</th><th>fps</th>
-        <th>Bitrate</th><th>Since</th></tr></thead>
-      <tbody>${streams.map((s) => html`<${StreamRow} key=${`${s.AppName}/${s.StreamName}`} stream=${s} />`)}</tbody>
+        <th>Bitrate</th><th>Since</th><th><span class="visually-hidden">Watch</span></th></tr></thead>
+      <tbody>${streams.map((s) => html`<${StreamRow} key=${`${s.AppName}/${s.StreamName}`} domain=${domain} stream=${s} />`)}</tbody>
     </table>`}
   </section>`;
 }

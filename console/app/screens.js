@@ -1,7 +1,15 @@
 // The console's screens, in the order of its navigation: each {id (the URL's #fragment), title,
 // component ({session, onError}) => markup}.
 import { Live } from './live.js';
+import { Watch } from './watch.js';
+import { Callbacks } from './callbacks.js';
+import { Rules } from './rules.js';
+import { Relays } from './relays.js';
 
 export const SCREENS = [
   { id: 'live', title: 'Live', component: Live },
+  { id: 'watch', title: 'Watch now', component: Watch },
+  { id: 'callbacks', title: 'Callbacks', component: Callbacks },
+  { id: 'rules', title: 'Rules', component: Rules },
+  { id: 'relays', title: 'Relays', component: Relays },
 ];

@@ -1,0 +1,59 @@
+// The domain a screen works on: picked from the account's domains (DescribeLiveUserDomains) or
+// typed, and remembered in this browser for every screen (a name, not a secret).
+import { html, useState, useEffect } from '../vendor/preact-htm.js';
+import { callApi } from './api.js';
+
+const DOMAIN_KEY = 'liverec.console.domain';
+
+export function rememberedDomain() {
+  return localStorage.getItem(DOMAIN_KEY) || '';
+}
+
+export function rememberDomain(name) {
+  localStorage.setItem(DOMAIN_KEY, name);
+}
+
+// The account's domain names (empty until they arrive; errors go to onError).
+export function useKnownDomains(session, onError) {
+  const [known, setKnown] = useState([]);
+  useEffect(() => {
+    callApi(session, 'DescribeLiveUserDomains', { LiveDomainType: 'liveVideo', PageSize: '50' })
+      .then((body) => setKnown((body.Domains?.PageData || []).map((d) => d.DomainName)))
+      .catch(onError);
+  }, [session]);
+  return known;
+}
+
+// The picked domain ('' until one is): the remembered one, else the account's first.
+// Returns [domain, pick(name), known].
+export function useDomain(session, onError) {
+  const [domain, setDomain] = useState(rememberedDomain());
+  const known = useKnownDomains(session, onError);
+  useEffect(() => {
+    if (!domain && known.length > 0) setDomain(known[0]);
+  }, [known]);
+  const pick = (name) => {
+    if (!name) return;
+    rememberDomain(name);
+    setDomain(name);
+  };
+  return [domain, pick, known];
+}
+
+// A form with the domain input (`<id>-domain`, offering `known`) and a Show button; `onPick`
+// gets the trimmed name.
+export function DomainPicker({ id, domain, known, onPick }) {
+  const [typed, setTyped] = useState(domain);
+  useEffect(() => setTyped(domain), [domain]);
+  const submit = (event) => {
+    event.preventDefault();
+    onPick(typed.trim());
+  };
+  return html`<form class="inline" onSubmit=${submit}>
+    <label for=${`${id}-domain`}>Domain</label>
+    <input id=${`${id}-domain`} name="domain" required placeholder="live.example.com"
+      list=${`${id}-domains`} value=${typed} onInput=${(e) => setTyped(e.target.value)} />
+    <datalist id=${`${id}-domains`}>${known.map((name) => html`<option key=${name} value=${name} />`)}</datalist>
+    <button type="submit">Show</button>
+  </form>`;
+}

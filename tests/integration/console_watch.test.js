@@ -1,0 +1,69 @@
+'use strict';
+// The console's Watch now screen (docs/console.md) in Debian's Chromium: a live ffmpeg publisher
+// recorded as m3u8 is on the Live screen; its Watch button opens the stream's watch playlist
+// (DescribeLiveStreamWatchUrl, docs/api/watch.md) in hls.js, which plays (currentTime advances,
+// no fatal hls.js error, no CSP violation) while the stream is still being recorded, and offers
+// the signed URL to copy, which plays in ffprobe too.
+const assert = require('node:assert/strict');
+const { describe, it, before, after } = require('node:test');
+const { startConsole } = require('./console_page.js');
+const h = require('../conformance/harness.js');
+const m = require('./media.js');
+
+const DOMAIN = 'watch-console.example.com';
+
+describe('the console plays a stream being recorded', () => {
+  let ui;
+  let pushing;
+  before(async () => {
+    ui = await startConsole({ extraToml: m.TESTING });
+    await h.popClient(ui.server, h.DEFAULT_KEY, 'POST').call('AddLiveAppRecordConfig', {
+      DomainName: DOMAIN, AppName: 'live', StreamName: '*', OssEndpoint: 'local', OssBucket: 'records',
+      'RecordFormat.1.Format': 'm3u8', 'RecordFormat.1.SliceDuration': 1, DelayTime: 1,
+    });
+  });
+  after(async () => {
+    if (pushing) {
+      pushing.child.kill('SIGKILL');
+      await pushing.done;
+    }
+    if (ui) await ui.close();
+  });
+
+  it('opens Watch now from the Live screen and plays a slice behind live', async () => {
+    const { page, problems } = await ui.openSignedIn();
+    await page.getByLabel('Domain').fill(DOMAIN);
+    await page.getByRole('button', { name: 'Show' }).click();
+    pushing = m.push(m.makeTestFlv(60), `rtmp://127.0.0.1:${ui.server.rtmpPort}/live/cam1?vhost=${DOMAIN}`,
+      { realtime: true });
+    const watch = page.getByRole('link', { name: 'Watch live/cam1' });
+    await watch.waitFor({ timeout: 15000 });
+    await watch.click();
+    await page.getByRole('heading', { name: 'Watch now' }).waitFor({ timeout: 5000 });
+    assert.match(page.url(), new RegExp(`#watch/${DOMAIN}/live/cam1$`));
+    const video = page.locator('video');
+    await video.waitFor({ timeout: 20000 });
+    // Plays: currentTime passes 2 s and keeps advancing.
+    await page.waitForFunction(() => document.querySelector('video').currentTime > 2, null, { timeout: 30000 });
+    const t1 = await video.evaluate((v) => v.currentTime);
+    await page.waitForTimeout(2000);
+    const t2 = await video.evaluate((v) => v.currentTime);
+    assert.ok(t2 > t1 + 0.5, `currentTime advances: ${t1} -> ${t2}`);
+    // A slice behind live: the playlist is still growing (EVENT, no end), and the player is near
+    // its newest slice.
+    const url = await page.getByLabel(/Playlist URL/).inputValue();
+    assert.match(url, new RegExp(`/_watch/local/records/${DOMAIN}/live/cam1/\\d+\\.m3u8\\?auth_key=`));
+    const text = await (await fetch(url)).text();
+    assert.match(text, /#EXT-X-PLAYLIST-TYPE:EVENT/);
+    assert.doesNotMatch(text, /#EXT-X-ENDLIST/);
+    const listed = text.split('\n').filter((l) => l.startsWith('#EXTINF')).length;
+    const behind = await video.evaluate((v) => (v.seekable.length ? v.seekable.end(0) - v.currentTime : -1));
+    assert.ok(behind >= 0 && behind < 8, `near live: ${behind} s behind the newest of ${listed} slices`);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no player error shown');
+    const stream = m.ffprobe(url).streams.map((s) => s.codec_name).sort();
+    assert.deepEqual(stream, ['aac', 'h264'], 'the copied URL plays elsewhere too');
+    await ui.shot(page, 'watch');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+});
