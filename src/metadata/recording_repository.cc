@@ -420,4 +420,31 @@ Result<std::vector<RecordFileRow>> RecordingRepository::ListStreamRecordFiles(
                     {account_id, stream_id});
 }
 
+Result<RecordFilePage> RecordingRepository::ListStreamRecordFilesPage(
+    const std::string& account_id, const std::string& stream_id, int64_t from_ms, int64_t to_ms,
+    const std::string& format, int64_t page_num, int64_t page_size, bool ascending) {
+  std::vector<SqlValue> args{account_id, stream_id, from_ms, to_ms};
+  std::string where =
+      " FROM record_files WHERE account_id = ? AND stream_id = ? AND start_ms >= ? AND "
+      "start_ms < ?";
+  if (!format.empty()) {
+    where += " AND format = ?";
+    args.emplace_back(format);
+  }
+  auto count = db_.Query("SELECT COUNT(*)" + where, args);
+  if (!count) return Error(count.error());
+  RecordFilePage page;
+  page.total = AsInt(count->front()[0]);
+  args.emplace_back(page_size);
+  args.emplace_back((page_num - 1) * page_size);
+  const char* direction = ascending ? "ASC" : "DESC";
+  auto files = QueryFiles(db_,
+                          "SELECT " + Cols(kFileColumns) + where + " ORDER BY start_ms " +
+                              direction + ", part " + direction + " LIMIT ? OFFSET ?",
+                          args);
+  if (!files) return Error(files.error());
+  page.files = std::move(*files);
+  return page;
+}
+
 }  // namespace liverec::metadata

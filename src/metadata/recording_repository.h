@@ -63,6 +63,12 @@ struct RecordFileRow {
   bool announced = true;
 };
 
+// A page of a stream's MP4/FLV files and how many match in all.
+struct RecordFilePage {
+  int64_t total = 0;
+  std::vector<RecordFileRow> files;
+};
+
 class RecordingRepository {
  public:
   RecordingRepository(SqlDatabase& db, const Clock& clock, RandomSource& random)
@@ -141,6 +147,13 @@ class RecordingRepository {
                                                           const std::string& cycle_id);
   Result<std::vector<RecordFileRow>> ListStreamRecordFiles(const std::string& account_id,
                                                            const std::string& stream_id);
+  // Page `page_num` (from 1) of `page_size` of the stream's files starting in [from_ms, to_ms),
+  // of `format` ("mp4", "flv"; "" for both), by start (then part), ascending or not.
+  Result<RecordFilePage> ListStreamRecordFilesPage(const std::string& account_id,
+                                                   const std::string& stream_id, int64_t from_ms,
+                                                   int64_t to_ms, const std::string& format,
+                                                   int64_t page_num, int64_t page_size,
+                                                   bool ascending);
   // Files whose file_created event is not yet known to be enqueued (announced = 0), of every
   // account, by account and id (creation). Served by the partial index record_files_unannounced.
   Result<std::vector<RecordFileRow>> ListUnannouncedRecordFiles();

@@ -6,7 +6,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { describe, it, before, after } = require('node:test');
-const { startServer, popClient, DEFAULT_KEY } = require('../conformance/harness.js');
+const { startServer, popClient, DEFAULT_KEY, expectActionError } = require('../conformance/harness.js');
 const m = require('./media.js');
 
 const PUSHED_S = 10;
@@ -109,6 +109,41 @@ describe('MP4 + FLV without m3u8', () => {
     await m.waitFor('an empty spool', () => (m.listFiles(spool, '.ts').length === 0
       && m.listFiles(spool, '.part').length === 0 && m.listFiles(spool, '.json').length === 0) || null, 10000);
     assert.deepEqual(m.sliceIndex(server), [], 'spool-only slices are not indexed');
+  });
+
+  it('lists the files with DescribeLiveStreamRecordFiles, each RecordUrl reading the file', async () => {
+    const client = popClient(server, DEFAULT_KEY, 'POST');
+    const bucket = path.join(server.dataDir, 'buckets', 'records');
+    const now = Date.now();
+    const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const base = { DomainName: 'mf.example.com', AppName: 'live', StreamName: 's1',
+      StartTime: iso(now - 3600 * 1000), EndTime: iso(now + 60 * 1000) };
+    const { body } = await client.call('DescribeLiveStreamRecordFiles', base);
+    assert.equal(body.TotalNum, 2);
+    assert.equal(body.TotalPage, 1);
+    const files = body.RecordFileInfoList.RecordFileInfo;
+    assert.deepEqual(files.map((f) => f.Format).sort(), ['flv', 'mp4']);
+    for (const f of files) {
+      assert.equal(f.OssEndpoint, 'local');
+      assert.equal(f.OssBucket, 'records');
+      assert.equal(f.Size, fs.statSync(path.join(bucket, f.OssObject)).size);
+      assert.ok(Math.abs(f.Duration - PUSHED_S) <= 0.5, `duration ${f.Duration}`);
+      assert.equal(f.Width, 1280);
+      assert.match(f.RecordUrl, /\?auth_key=/, 'signed: the bucket is private');
+      const res = await fetch(f.RecordUrl, { signal: AbortSignal.timeout(10000) });
+      assert.equal(res.status, 200);
+      assert.ok(Buffer.from(await res.arrayBuffer()).equals(fs.readFileSync(path.join(bucket, f.OssObject))));
+    }
+    const mp4Only = await client.call('DescribeLiveStreamRecordFiles', { ...base, FileFormat: 'MP4', PageSize: 1 });
+    assert.deepEqual(mp4Only.body.RecordFileInfoList.RecordFileInfo.map((f) => f.Format), ['mp4']);
+    const page2 = await client.call('DescribeLiveStreamRecordFiles', { ...base, PageSize: 1, PageNum: 2 });
+    assert.equal(page2.body.TotalPage, 2);
+    assert.equal(page2.body.RecordFileInfoList.RecordFileInfo.length, 1);
+    const later = await client.call('DescribeLiveStreamRecordFiles', { ...base, StartTime: iso(now + 1000) });
+    assert.equal(later.body.TotalNum, 0, 'files starting in the range only');
+    await expectActionError(client, 'DescribeLiveStreamRecordFiles', { ...base, FileFormat: 'm3u8' }, 400, 'InvalidFormat.Malformed');
+    await expectActionError(client, 'DescribeLiveStreamRecordFiles', { ...base, PageSize: 101 }, 400, 'InvalidPageSize.Malformed');
+    await expectActionError(client, 'DescribeLiveStreamRecordFiles', { ...base, StreamName: 'none' }, 400, 'InvalidStream.NotFound');
   });
 });
 
