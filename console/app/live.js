@@ -1,11 +1,13 @@
 // The Live screen: the streams on air on a domain (DescribeLiveStreamsOnlineList, every node of a
 // cluster), refreshed every few seconds, with codec, resolution, frame rate, bitrate and since
-// when. The domain is picked from the account's (DescribeLiveUserDomains) or typed, and
-// remembered in this browser (not a secret).
+// when; each with Watch (watch.js) and the actions of live_actions.js (manual recording, forbid),
+// and the domain's forbidden streams with Resume. The domain is picked from the account's
+// (DescribeLiveUserDomains) or typed, and remembered in this browser (not a secret).
 import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 import { useDomain, DomainPicker } from './domains.js';
 import { watchHash } from './watch.js';
+import { StreamActions, BlockList } from './live_actions.js';
 
 const REFRESH_MS = 3000;
 
@@ -24,7 +26,7 @@ function since(iso) {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-function StreamRow({ domain, stream }) {
+function StreamRow({ session, domain, stream, onChanged }) {
   return html`<tr>
     <td>${stream.AppName}</td>
     <td class="stream-name">${stream.StreamName}</td>
@@ -33,8 +35,9 @@ function StreamRow({ domain, stream }) {
     <td>${stream.FrameRate ? Math.round(stream.FrameRate) : '—'}</td>
     <td>${Math.round((stream.VideoDataRate || 0) + (stream.AudioDataRate || 0))} kbit/s</td>
     <td title=${stream.PublishTime}>${since(stream.PublishTime)}</td>
-    <td><a class="button" href=${watchHash(domain, stream.AppName, stream.StreamName)}
-      aria-label=${`Watch ${stream.AppName}/${stream.StreamName}`}>Watch</a></td>
+    <td class="live-buttons"><a class="button" href=${watchHash(domain, stream.AppName, stream.StreamName)}
+      aria-label=${`Watch ${stream.AppName}/${stream.StreamName}`}>Watch</a>
+      <${StreamActions} session=${session} domain=${domain} stream=${stream} onChanged=${onChanged} /></td>
   </tr>`;
 }
 
@@ -42,6 +45,7 @@ export function Live({ session, onError }) {
   const [domain, pickDomain, known] = useDomain(session, onError);
   const [streams, setStreams] = useState(null);
   const [error, setError] = useState('');
+  const [blocked, setBlocked] = useState(0);  // bumped when a stream is forbidden
 
   useEffect(() => {
     if (!domain) return undefined;
@@ -80,8 +84,10 @@ export function Live({ session, onError }) {
     ${streams && streams.length > 0 && html`<table class="streams">
       <caption>${streams.length} on air on ${domain}</caption>
       <thead><tr><th>App</th><th>Stream</th><th>Codecs</th><th>Resolution</th><th>fps</th>
-        <th>Bitrate</th><th>Since</th><th><span class="visually-hidden">Watch</span></th></tr></thead>
-      <tbody>${streams.map((s) => html`<${StreamRow} key=${`${s.AppName}/${s.StreamName}`} domain=${domain} stream=${s} />`)}</tbody>
+        <th>Bitrate</th><th>Since</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
+      <tbody>${streams.map((s) => html`<${StreamRow} key=${`${s.AppName}/${s.StreamName}`} session=${session} domain=${domain} stream=${s}
+        onChanged=${() => setBlocked(blocked + 1)} />`)}</tbody>
     </table>`}
+    ${domain && html`<${BlockList} session=${session} domain=${domain} tick=${blocked} onError=${onError} />`}
   </section>`;
 }

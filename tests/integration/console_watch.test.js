@@ -66,4 +66,34 @@ describe('the console plays a stream being recorded', () => {
     assert.deepEqual(problems, []);
     await page.close();
   });
+
+  it('stops and starts the recording, forbids the publisher and resumes it from the Live screen', async () => {
+    const api = h.popClient(ui.server, h.DEFAULT_KEY, 'POST');
+    const { page, problems } = await ui.openSignedIn(undefined, 'live');
+    await page.getByLabel('Domain').fill(DOMAIN);
+    await page.getByRole('button', { name: 'Show' }).click();
+    const row = page.locator('table.streams tbody tr', { hasText: 'cam1' });
+    await row.waitFor({ timeout: 15000 });
+    const slices = () => m.sliceIndex(ui.server).length;
+    await page.getByRole('button', { name: 'Stop recording live/cam1' }).click();
+    await row.getByText('Recording stopped.').waitFor({ timeout: 10000 });
+    const stopped = slices();
+    await page.waitForTimeout(2500);
+    assert.ok(slices() <= stopped + 1, `no new slices after stop: ${stopped} -> ${slices()}`);
+    await page.getByRole('button', { name: 'Record live/cam1' }).click();
+    await row.getByText('Recording started.').waitFor({ timeout: 10000 });
+    await m.waitFor('slices again', () => slices() >= stopped + 2, 15000);
+    await page.getByRole('button', { name: 'Forbid live/cam1' }).click();
+    await page.getByRole('heading', { name: `Forbidden on ${DOMAIN}` }).waitFor({ timeout: 10000 });
+    const blocked = await api.call('DescribeLiveStreamsBlockList', { DomainName: DOMAIN });
+    assert.deepEqual(blocked.body.StreamUrls.StreamUrl, [`${DOMAIN}/live/cam1`]);
+    await row.waitFor({ state: 'detached', timeout: 15000 });
+    await ui.shot(page, 'live-forbidden');
+    await page.getByRole('button', { name: `Resume ${DOMAIN}/live/cam1` }).click();
+    await page.getByRole('heading', { name: `Forbidden on ${DOMAIN}` }).waitFor({ state: 'detached', timeout: 10000 });
+    const resumed = await api.call('DescribeLiveStreamsBlockList', { DomainName: DOMAIN });
+    assert.deepEqual(resumed.body.StreamUrls.StreamUrl, []);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 });
