@@ -28,11 +28,27 @@ std::map<std::string, std::string> LocalBuckets(const config::Config& config) {
   return buckets;
 }
 
+// Where the console's players read recordings when that is not the console's own origin: the
+// configured public URL (another name for this server) and the S3 buckets' URLs.
+std::vector<std::string> RecordingOrigins(const config::Config& config,
+                                          const BucketAccess& access) {
+  std::vector<std::string> origins;
+  if (!config.public_url.empty()) origins.push_back(OriginOf(config.public_url));
+  for (const BucketAccessEntry& bucket : access.buckets()) {
+    if (!bucket.served && !bucket.base_url.empty()) origins.push_back(OriginOf(bucket.base_url));
+  }
+  return origins;
+}
+
 }  // namespace
 
 Router::Router(api::ApiService& api, const config::Config& config, const BucketAccess& access,
                RouterProbes probes)
-    : api_(api), files_(LocalBuckets(config)), access_(access), probes_(std::move(probes)) {}
+    : api_(api),
+      files_(LocalBuckets(config)),
+      console_(RecordingOrigins(config, access)),
+      access_(access),
+      probes_(std::move(probes)) {}
 
 net::HttpResponse Router::Handle(const net::HttpRequest& request) {
   std::string_view target = request.target;

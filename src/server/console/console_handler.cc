@@ -18,9 +18,8 @@ std::string ContentTypeOf(std::string_view path) {
   return "application/octet-stream";
 }
 
-net::HttpResponse WithSecurityHeaders(net::HttpResponse response) {
-  response.headers.emplace_back("Content-Security-Policy",
-                                std::string(kConsoleContentSecurityPolicy));
+net::HttpResponse WithSecurityHeaders(const std::string& policy, net::HttpResponse response) {
+  response.headers.emplace_back("Content-Security-Policy", policy);
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Referrer-Policy", "no-referrer");
   response.headers.emplace_back("X-Frame-Options", "DENY");
@@ -48,11 +47,53 @@ std::string DevDirFromEnvironment() {
   return dir ? std::string(dir) : std::string();
 }
 
+bool IsOriginText(std::string_view origin) {
+  for (char c : origin) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == ':' || c == '/' || c == '-' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return !origin.empty();
+}
+
 }  // namespace
+
+std::string OriginOf(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::string_view name = url.substr(0, scheme);
+  if (name != "http" && name != "https") return "";
+  size_t end = url.find_first_of("/?#", scheme + 3);
+  std::string_view origin = url.substr(0, end);
+  if (origin.size() == scheme + 3) return "";
+  return std::string(origin);
+}
+
+std::string ConsoleContentSecurityPolicy(const std::vector<std::string>& media_origins) {
+  std::string extra;
+  for (const std::string& origin : media_origins) {
+    if (!IsOriginText(origin) || extra.find(" " + origin + " ") != std::string::npos) continue;
+    extra += " " + origin + " ";
+  }
+  if (extra.empty()) return std::string(kConsoleContentSecurityPolicy);
+  std::string sources;  // " a b" from " a  b "
+  for (size_t i = 0; i < extra.size(); ++i) {
+    if (extra[i] == ' ' && (sources.empty() || sources.back() == ' ')) continue;
+    sources += extra[i];
+  }
+  if (!sources.empty() && sources.back() == ' ') sources.pop_back();
+  return "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' " + sources +
+         "; img-src 'self' data: blob: " + sources + "; media-src 'self' blob: " + sources +
+         "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+}
 
 ConsoleHandler::ConsoleHandler() : ConsoleHandler(DevDirFromEnvironment()) {}
 
-ConsoleHandler::ConsoleHandler(std::string dev_dir) : dev_dir_(std::move(dev_dir)) {
+ConsoleHandler::ConsoleHandler(std::vector<std::string> media_origins)
+    : ConsoleHandler(DevDirFromEnvironment(), std::move(media_origins)) {}
+
+ConsoleHandler::ConsoleHandler(std::string dev_dir, std::vector<std::string> media_origins)
+    : dev_dir_(std::move(dev_dir)), policy_(ConsoleContentSecurityPolicy(media_origins)) {
   for (const ConsoleAsset& asset : ConsoleAssets()) files_[asset.path] = asset.body;
 }
 
@@ -69,25 +110,28 @@ net::HttpResponse ConsoleHandler::Serve(const net::HttpRequest& request,
                                         std::string_view path) const {
   constexpr std::string_view kText = "text/plain; charset=utf-8";
   if (request.method != "GET" && request.method != "HEAD") {
-    return WithSecurityHeaders(net::HttpResponse{
-        405, std::string(kText), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}});
+    return WithSecurityHeaders(
+        policy_,
+        net::HttpResponse{
+            405, std::string(kText), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}});
   }
   if (path == "/console") {
     return WithSecurityHeaders(
-        net::HttpResponse{301, std::string(kText), "", "", {{"Location", "/console/"}}});
+        policy_, net::HttpResponse{301, std::string(kText), "", "", {{"Location", "/console/"}}});
   }
   std::string_view file = path.substr(std::string_view("/console/").size());
   if (file.empty()) file = "index.html";
   if (std::optional<std::string> body = ReadDevFile(file)) {
     return WithSecurityHeaders(
-        net::HttpResponse{200, ContentTypeOf(file), std::move(*body), "", {}});
+        policy_, net::HttpResponse{200, ContentTypeOf(file), std::move(*body), "", {}});
   }
   auto found = files_.find(file);
   if (found == files_.end()) {
-    return WithSecurityHeaders(net::HttpResponse{404, std::string(kText), "not found\n", "", {}});
+    return WithSecurityHeaders(policy_,
+                               net::HttpResponse{404, std::string(kText), "not found\n", "", {}});
   }
   return WithSecurityHeaders(
-      net::HttpResponse{200, ContentTypeOf(file), std::string(found->second), "", {}});
+      policy_, net::HttpResponse{200, ContentTypeOf(file), std::string(found->second), "", {}});
 }
 
 }  // namespace liverec::server

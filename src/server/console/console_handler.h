@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/http_message.h"
 
@@ -25,12 +26,23 @@ inline constexpr std::string_view kConsoleContentSecurityPolicy =
     "img-src 'self' data: blob:; media-src 'self' blob:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
 
+// The policy with `media_origins` (scheme://host[:port]) also allowed for connections, media and
+// images: where the recordings the console plays are read when that is not the console's own
+// origin (http.public_url under another name, S3 buckets). Origins with characters other than
+// letters, digits and . : / - [ ] are left out.
+std::string ConsoleContentSecurityPolicy(const std::vector<std::string>& media_origins);
+
+// The origin (scheme://host[:port]) of an absolute http(s) URL, or "" when it is not one.
+std::string OriginOf(std::string_view url);
+
 class ConsoleHandler {
  public:
   // `dev_dir`: the folder to read the console's own files from, or empty for the built-in ones;
   // by default LIVEREC_CONSOLE_DIR's value.
   ConsoleHandler();
-  explicit ConsoleHandler(std::string dev_dir);
+  explicit ConsoleHandler(std::string dev_dir, std::vector<std::string> media_origins = {});
+  // The built-in files, or LIVEREC_CONSOLE_DIR's, with `media_origins` in the policy.
+  explicit ConsoleHandler(std::vector<std::string> media_origins);
 
   // `path` is the decoded URL path, "/console" or starting with "/console/".
   net::HttpResponse Serve(const net::HttpRequest& request, std::string_view path) const;
@@ -41,6 +53,7 @@ class ConsoleHandler {
 
   std::map<std::string_view, std::string_view> files_;  // path under /console/ -> body
   std::string dev_dir_;
+  std::string policy_;  // the Content-Security-Policy header
 };
 
 }  // namespace liverec::server

@@ -57,5 +57,36 @@ TEST_F(ConsoleHandlerTest, ADevelopmentFolderOverridesTheConsolesOwnFilesOnly) {
   EXPECT_EQ(Get(handler, "/console/app/.js").status, 404);
 }
 
+TEST(ConsolePolicyTest, RecordingOriginsAreAllowedForConnectionsMediaAndImagesOnly) {
+  EXPECT_EQ(ConsoleContentSecurityPolicy({}), kConsoleContentSecurityPolicy);
+  std::string policy =
+      ConsoleContentSecurityPolicy({"https://rec.example.com", "http://127.0.0.1:9000",
+                                    "https://rec.example.com", "http://x.com; script-src *", ""});
+  EXPECT_NE(policy.find("connect-src 'self' https://rec.example.com http://127.0.0.1:9000;"),
+            std::string::npos)
+      << policy;
+  EXPECT_NE(policy.find("media-src 'self' blob: https://rec.example.com http://127.0.0.1:9000;"),
+            std::string::npos);
+  EXPECT_NE(policy.find("script-src 'self';"), std::string::npos);
+  EXPECT_EQ(policy.find("x.com"), std::string::npos);  // not an origin: left out
+  ConsoleHandler handler{std::string(), {"https://rec.example.com"}};
+  net::HttpResponse index = Get(handler, "/console/");
+  bool found = false;
+  for (const auto& [name, value] : index.headers) {
+    if (name == "Content-Security-Policy")
+      found = value.find("rec.example.com") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ConsolePolicyTest, TheOriginOfAUrl) {
+  EXPECT_EQ(OriginOf("https://s3.example.com:9000/bucket/key"), "https://s3.example.com:9000");
+  EXPECT_EQ(OriginOf("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(OriginOf("http://[::1]:8080/x?y"), "http://[::1]:8080");
+  EXPECT_EQ(OriginOf("ftp://x/y"), "");
+  EXPECT_EQ(OriginOf("http:///x"), "");
+  EXPECT_EQ(OriginOf("records/x"), "");
+}
+
 }  // namespace
 }  // namespace liverec::server
