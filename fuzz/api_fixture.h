@@ -124,6 +124,7 @@ class ApiFixture {
     config::Config config;
     std::unique_ptr<api::ApiService> api;
     std::unique_ptr<server::BucketAccess> access;
+    std::unique_ptr<server::WatchPlaylist> watch;
     std::unique_ptr<server::Router> router;
   };
 
@@ -177,10 +178,6 @@ class ApiFixture {
     deps.snapshots.snapshots = s->snapshots.get();
     deps.relay.tasks = s->relay_tasks.get();
     deps.relay.urls.resolve = FakeResolve;
-    api::ApiOptions options;
-    options.nonce_capacity = 10'000;
-    s->api = std::make_unique<api::ApiService>(deps, options);
-
     config::BucketConfig bucket;
     bucket.name = "records";
     bucket.path = bucket_;
@@ -189,7 +186,19 @@ class ApiFixture {
     server::BucketAccessEntry entry{"default", "local", "records", true, false};
     s->access = std::make_unique<server::BucketAccess>(
         std::vector<server::BucketAccessEntry>{entry}, "http://127.0.0.1:8080", clock_, random_);
-    s->router = std::make_unique<server::Router>(*s->api, s->config, *s->access);
+    deps.index.watch_url = [access = s->access.get()](const api::WatchTarget& target,
+                                                      int64_t lifetime_s) {
+      return access->SignedPathUrl(target.endpoint, target.bucket, api::WatchPath(target),
+                                   api::EncodedWatchPath(target), lifetime_s);
+    };
+    s->watch =
+        std::make_unique<server::WatchPlaylist>(*s->access, *s->tenants, *s->recordings, clock_);
+    api::ApiOptions options;
+    options.nonce_capacity = 10'000;
+    s->api = std::make_unique<api::ApiService>(deps, options);
+
+    s->router = std::make_unique<server::Router>(
+        *s->api, s->config, *s->access, server::RouterProbes{{}, nullptr, nullptr, s->watch.get()});
     state_ = std::move(s);
   }
 

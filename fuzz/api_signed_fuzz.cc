@@ -71,6 +71,8 @@ constexpr const char* kActions[] = {
     "DescribeLiveSnapshotConfig",
     "DescribeLiveStreamSnapshotInfo",
     "DescribeLiveUserDomains",
+    "DescribeLiveStreamWatchUrl",
+    "DescribeLiveStreamRecordFiles",
 };
 
 constexpr const char* kParams[] = {
@@ -102,6 +104,8 @@ constexpr const char* kParams[] = {
     "ExceptionNotifyUrl",
     "StartTime",
     "EndTime",
+    "ExpireSeconds",
+    "FileFormat",
     "RecordId",
     "PageNum",
     "PageNumber",

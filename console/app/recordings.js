@@ -98,6 +98,8 @@ export function Recordings({ session, onError }) {
   const [filesGeneration, setFilesGeneration] = useState(0);
   const [formError, setFormError] = useState('');
   const content = useRecordContent(session, target, win, onError);
+  // Nothing more to show of a stream that never published (the timeline says so).
+  const unknownStream = content.error?.code === 'InvalidStream.NotFound';
 
   const open = (next) => {
     history.replaceState(null, '', recordingsHash(next.domain, next.app, next.stream));
@@ -162,14 +164,14 @@ export function Recordings({ session, onError }) {
       <h3 class="recordings-heading">${target.domain}/${target.app}/${target.stream}: timeline</h3>
       <${Timeline} win=${win} content=${content} selection=${selection} onSelect=${setSelection}
         onWindow=${setWin} />
-      <h3>Selection and clip</h3>
+      ${!unknownStream && html`<h3>Selection and clip</h3>
       <${ClipPanel} session=${session} target=${target} selection=${selection} ranges=${content.ranges}
         onSelect=${select} onClip=${onClip} onError=${onError} />
       ${clip && html`<${ClipResult} clip=${clip} />`}
       <${Playing} session=${session} target=${target} playing=${playing} setPlaying=${setPlaying} />
       <h3>Files of the stream</h3>
       <${RecordingFiles} session=${session} target=${target} win=${win} generation=${filesGeneration}
-        onPlay=${setPlaying} onError=${onError} />
+        onPlay=${setPlaying} onError=${onError} />`}
     </div>`}
   </section>`;
 }

@@ -4,7 +4,7 @@
 // recorded comes from DescribeLiveStreamRecordContent, asked only for the shown window, in calls
 // of at most 4 days, each answer kept for the stream so that nothing is asked twice.
 import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
-import { callApi } from './api.js';
+import { callApi, ApiError } from './api.js';
 import { Time, Busy, ErrorText, apiTime } from './ui.js';
 import {
   SEC, DAY, MAX_CALL_MS, RETENTION_MS, PRESETS, SPANS, floorSec, ceilSec, ceilMin, oldestAllowed,
@@ -248,11 +248,23 @@ function Bar({ win, ranges, selection, onSelect }) {
   </div>`;
 }
 
+const CONTENT_WORDS = {
+  'InvalidStream.NotFound': 'This stream has never published on this domain: check the names.',
+  'InvalidStartTime.Mismatch': 'The window goes back further than the server keeps its slice index '
+    + '(its slice retention): move it later.',
+};
+
+// An error of DescribeLiveStreamRecordContent in words, with the API's code and message.
+function contentErrorText(err) {
+  const words = err instanceof ApiError && CONTENT_WORDS[err.code];
+  return words ? `${words} (${err.message})` : err.message;
+}
+
 function Summary({ win, content }) {
   const inWindow = content.ranges.filter((r) => r.end > win.from && r.start < win.to);
   const total = inWindow.reduce((sum, r) => sum + Math.min(r.end, win.to) - Math.max(r.start, win.from), 0);
   if (content.loading) return html`<${Busy} text="Asking what was recorded in this window…" />`;
-  if (content.error) return html`<${ErrorText} error=${content.error} />`;
+  if (content.error) return html`<${ErrorText} error=${contentErrorText(content.error)} />`;
   if (inWindow.length === 0) {
     return html`<p class="status recordings-summary" role="status">Nothing recorded in this window.
       ${' '}“Latest recording” looks back for the last one.</p>`;

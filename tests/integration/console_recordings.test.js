@@ -129,6 +129,7 @@ describe('the console shows recordings on a timeline and clips them', () => {
       assert.equal(r.made.length, 1, `earlier: ${JSON.stringify(r.made)}`);
       assert.equal(await page.locator('.recordings-block').count(), 0, 'nothing recorded back then');
       await page.getByText('Nothing recorded in this window').waitFor({ timeout: 5000 });
+      await page.screenshot({ path: '/tmp/rec-shots/none.png' }); // TMPSHOT
       // Later again: known already, except its last minutes (the server may have stored more since).
       r = await step('later', () => page.getByRole('button', { name: /^Later/ }).click());
       for (const c of r.made) assert.ok(c.end - c.start <= 10 * 60000, `later: only the last minutes: ${c.end - c.start}`);
@@ -150,6 +151,23 @@ describe('the console shows recordings on a timeline and clips them', () => {
       await blocks.nth(1).focus();
       await page.keyboard.press('Enter');
       await page.getByText(/^Selected \d+ s/).waitFor({ timeout: 5000 });
+      const blockStart = await page.getByLabel('Start (your time zone)').inputValue();
+      assert.ok(Math.abs(await page.evaluate((v) => new Date(v).getTime(), blockStart)
+        - Date.parse(content[1].StartTime)) <= 1000, `the second range selected: ${blockStart}`);
+      // Shorter than a slice (typed): the API's refusal is said in words beside the button.
+      const endInput = page.getByLabel('End (your time zone)');
+      await endInput.fill(await page.evaluate((v) => {
+        const d = new Date(new Date(v).getTime() + 1000);
+        const p2 = (n) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:`
+          + `${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+      }, blockStart));
+      await page.locator('.recordings-duration', { hasText: 'Selected 1 s' }).waitFor({ timeout: 5000 });
+      await page.getByRole('button', { name: 'Create clip' }).click();
+      const refusal = page.locator('.recordings-create [role="alert"]');
+      await refusal.waitFor({ timeout: 10000 });
+      await page.screenshot({ path: '/tmp/rec-shots/refused.png' }); // TMPSHOT
+      assert.match(await refusal.textContent(), /at least as long as the stream’s slice duration.*InvalidEndTime\.Mismatch/);
 
       // Drag 20 s over the first range, from 2 s after its start.
       const barBox = await bar.boundingBox();
@@ -205,7 +223,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
         null, { timeout: 20000 });
 
       // MP4 files with Download links that answer an MP4, and Play for the browser's own player.
-      let pageErrors = problems;
+      // The refused clip (HTTP 400) is logged by the browser as a failed load; nothing else is.
+      let pageErrors = problems.filter((p) => !/Failed to load resource: .* 400/.test(p));
       if (haveFiles) {
         const fileRows = page.locator('.recordings-cycle-files tbody tr');
         await page.waitForFunction(() => document.querySelectorAll('.recordings-cycle-files tbody tr').length === 2,
@@ -223,7 +242,7 @@ describe('the console shows recordings on a timeline and clips them', () => {
       } else {
         t.diagnostic('this liverec has no DescribeLiveStreamRecordFiles: the MP4 list is not tested');
         await page.getByText('This server cannot list MP4 and FLV files').waitFor({ timeout: 10000 });
-        pageErrors = problems.filter((p) => !/Failed to load resource: .* 404/.test(p));
+        pageErrors = pageErrors.filter((p) => !/Failed to load resource: .* 404/.test(p));
       }
       assert.deepEqual(await page.getByRole('alert').allTextContents(), [], 'no error shown');
 
@@ -235,6 +254,23 @@ describe('the console shows recordings on a timeline and clips them', () => {
       const phoneTicks = await page.locator('.recordings-tick').count();
       assert.ok(phoneTicks >= 1 && phoneTicks <= 4, `${phoneTicks} tick labels at phone width`);
       assert.deepEqual(pageErrors, []);
+      const saved = await page.evaluate(() => localStorage.getItem('liverec.console.recordings'));
+      assert.deepEqual(JSON.parse(saved), { app: 'live', stream: STREAM }, 'app and stream remembered');
       await page.close();
     });
+
+  it('opens a stream from a #recordings link, and says so of a stream that never published', async () => {
+    const { page, problems } = await ui.openSignedIn(SIZES.desktop, `recordings/${DOMAIN}/live/${STREAM}`);
+    await page.getByText('2 recorded ranges in this window').waitFor({ timeout: 10000 });
+    assert.equal(await page.getByLabel('Domain').inputValue(), DOMAIN);
+    assert.equal(await page.getByLabel('Stream').inputValue(), STREAM);
+    await page.getByLabel('Stream').fill('nobody');
+    await page.getByRole('button', { name: 'Show recordings' }).click();
+    await page.getByText('This stream has never published on this domain').waitFor({ timeout: 10000 });
+    assert.match(page.url(), new RegExp(`#recordings/${DOMAIN}/live/nobody$`));
+    assert.equal(await page.getByRole('button', { name: 'Create clip' }).count(), 0);
+    // The API's refusals (HTTP 400/404) are logged by the browser as failed loads; nothing else.
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource: .* 40[04]/.test(p)), []);
+    await page.close();
+  });
 });
