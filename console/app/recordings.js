@@ -28,6 +28,12 @@ function namesOfHash() {
   return [names[0] || '', names.slice(1, -1).join('/'), names.length > 2 ? names[names.length - 1] : ''];
 }
 
+// The stream a #recordings/<domain>/<app>/<stream> link names, or null.
+function linkOfHash() {
+  const [domain, app, stream] = namesOfHash();
+  return domain && stream ? { domain, app, stream } : null;
+}
+
 function remembered() {
   try {
     const saved = JSON.parse(localStorage.getItem(STORE_KEY) || '{}');
@@ -62,7 +68,7 @@ function StreamForm({ form, setForm, onOpen }) {
 function Playing({ session, target, playing, setPlaying }) {
   const box = useRef(null);
   useEffect(() => {
-    if (playing && box.current && box.current.scrollIntoView) box.current.scrollIntoView({ block: 'nearest' });
+    if (playing && box.current?.scrollIntoView) box.current.scrollIntoView({ block: 'nearest' });
   }, [playing]);
   if (!playing) return null;
   // A signed URL that expired (403): ask for the index file again, once.
@@ -80,17 +86,18 @@ function Playing({ session, target, playing, setPlaying }) {
   return html`<div class="recordings-playing" ref=${box}>
     <h3 id="recordings-playing-title">Playing: ${playing.label}</h3>
     ${playing.kind === 'mp4'
-      ? html`<div class="player"><video key=${playing.url} src=${playing.url} controls muted playsinline autoplay
-          aria-label=${playing.label}></video></div>`
+      ? html`<div class="player"><video key=${playing.url} src=${playing.url} controls muted playsinline
+          autoplay aria-label=${playing.label}></video></div>`
       : html`<${Player} src=${playing.url} label=${playing.label} onFatal=${onFatal} />`}
   </div>`;
 }
 
 export function Recordings({ session, onError }) {
   const [domain, pickDomain, known] = useDomain(session, onError);
-  const [initial] = useState(namesOfHash);
-  const [form, setForm] = useState(() => (initial[2] ? { app: initial[1], stream: initial[2] } : remembered()));
-  const [target, setTarget] = useState(initial[2] ? { domain: initial[0], app: initial[1], stream: initial[2] } : null);
+  const [linked] = useState(linkOfHash);
+  const [form, setForm] = useState(() => (linked ? { app: linked.app, stream: linked.stream }
+    : remembered()));
+  const [target, setTarget] = useState(linked);
   const [win, setWin] = useState(defaultWindow);
   const [selection, setSelection] = useState(null);
   const [clip, setClip] = useState(null);
@@ -112,17 +119,17 @@ export function Recordings({ session, onError }) {
     setFormError('');
   };
   useEffect(() => {
-    if (initial[0] && initial[2]) {
-      pickDomain(initial[0]);
-      remember(initial[1], initial[2]);
+    if (linked) {
+      pickDomain(linked.domain);
+      remember(linked.app, linked.stream);
     }
     // A link to another stream while this screen is shown.
     const follow = () => {
-      const [d, a, s] = namesOfHash();
-      if (!d || !s) return;
-      pickDomain(d);
-      setForm({ app: a, stream: s });
-      open({ domain: d, app: a, stream: s });
+      const link = linkOfHash();
+      if (!link) return;
+      pickDomain(link.domain);
+      setForm({ app: link.app, stream: link.stream });
+      open(link);
     };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
@@ -131,7 +138,8 @@ export function Recordings({ session, onError }) {
   const onPickDomain = (name) => {
     if (!name) return;
     pickDomain(name);
-    if (form.app.trim() && form.stream.trim()) open({ domain: name, app: form.app.trim(), stream: form.stream.trim() });
+    const [app, stream] = [form.app.trim(), form.stream.trim()];
+    if (app && stream) open({ domain: name, app, stream });
   };
   const onOpen = (app, stream) => {
     if (!domain) {

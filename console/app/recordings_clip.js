@@ -126,7 +126,8 @@ export function ClipPanel({ session, target, selection, ranges, onSelect, onClip
         onValue=${setEnd} />
       <p class="recordings-duration" aria-live="polite">${selection && !problem
         ? html`Selected <strong>${formatDuration(selection.end - selection.start)}</strong>
-          ${' '}<span class="recordings-utc">(UTC ${apiTime(selection.start)} – ${apiTime(selection.end)})</span>`
+          ${' '}<span class="recordings-utc">(UTC ${apiTime(selection.start)} – ${
+  apiTime(selection.end)})</span>`
         : html`<span class=${selection ? 'error' : 'status'}>${problem}</span>`}</p>
     </div>
     <div class="recordings-create">

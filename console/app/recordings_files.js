@@ -96,7 +96,8 @@ function IndexFiles({ session, names, range, generation, onPlay, onError }) {
       <caption>${total} index ${total === 1 ? 'file' : 'files'}, newest first</caption>
       <thead><tr><th>Name</th><th>Start</th><th>End</th><th>Duration</th><th>Picture</th>
         <th><span class="visually-hidden">Actions</span></th></tr></thead>
-      <tbody>${list.map((info) => html`<${IndexRow} key=${info.RecordId} info=${info} onPlay=${onPlay} />`)}</tbody>
+      <tbody>${list.map((info) => html`<${IndexRow} key=${info.RecordId} info=${info}
+        onPlay=${onPlay} />`)}</tbody>
     </table>`}
     <${Pager} label="Index files" pageNum=${pageNum} total=${total} pageSize=${INDEX_PAGE}
       setPageNum=${setPageNum} />
@@ -143,7 +144,8 @@ function CycleFiles({ session, names, range, generation, onPlay, onError }) {
       <caption>${total} MP4/FLV ${total === 1 ? 'file' : 'files'}, newest first</caption>
       <thead><tr><th>Name</th><th>Start</th><th>End</th><th>Duration</th><th>Picture</th><th>Size</th>
         <th><span class="visually-hidden">Actions</span></th></tr></thead>
-      <tbody>${list.map((info) => html`<${FileRow} key=${info.FileId} info=${info} onPlay=${onPlay} />`)}</tbody>
+      <tbody>${list.map((info) => html`<${FileRow} key=${info.FileId} info=${info}
+        onPlay=${onPlay} />`)}</tbody>
     </table>`}
     <${Pager} label="MP4 and FLV files" pageNum=${pageNum} total=${total} pageSize=${FILE_PAGE}
       setPageNum=${setPageNum} />

@@ -225,7 +225,8 @@ function Bar({ win, ranges, selection, onSelect }) {
   return html`<div class="recordings-timeline">
     <div class="recordings-bar" ref=${bar} data-from=${apiTime(win.from)} data-to=${apiTime(win.to)}
       role="group" aria-label="Timeline: drag across it to select a range"
-      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up} onPointerCancel=${() => { drag.current = null; }}>
+      onPointerDown=${down} onPointerMove=${move} onPointerUp=${up}
+      onPointerCancel=${() => { drag.current = null; }}>
       ${marks.map((m) => html`<span key=${`g${m.at}`} class="recordings-gridline"
         style=${{ left: percent(x(m.at)) }}></span>`)}
       ${beyond > 0 && html`<span class="recordings-beyond" style=${place(win.from, win.from + beyond)}
@@ -296,7 +297,8 @@ export function Timeline({ win, content, selection, onSelect, onWindow, notice }
     <${Controls} win=${win} selection=${selection} edge=${edge} onWindow=${onWindow}
       onLatest=${latest} onRefresh=${content.refresh} finding=${finding} />
     <p class="recordings-window" aria-live="polite">
-      <span class="visually-hidden">Shown: </span><${Time} value=${win.from} /> – <${Time} value=${win.to} />
+      <span class="visually-hidden">Shown: </span><${Time} value=${win.from} />
+      ${' – '}<${Time} value=${win.to} />
       ${' '}<span class="recordings-span">(${formatDuration(win.to - win.from)})</span>
     </p>
     <${Bar} win=${win} ranges=${content.ranges} selection=${selection} onSelect=${onSelect} />

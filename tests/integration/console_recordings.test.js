@@ -88,7 +88,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
 
       const bar = page.locator('.recordings-bar');
       const windowOf = async () => ({
-        from: Date.parse(await bar.getAttribute('data-from')), to: Date.parse(await bar.getAttribute('data-to')),
+        from: Date.parse(await bar.getAttribute('data-from')),
+        to: Date.parse(await bar.getAttribute('data-to')),
       });
       const label = page.locator('.recordings-window');
       // Runs `action`, waits until the window has changed and its content is asked; returns the
@@ -129,10 +130,11 @@ describe('the console shows recordings on a timeline and clips them', () => {
       assert.equal(r.made.length, 1, `earlier: ${JSON.stringify(r.made)}`);
       assert.equal(await page.locator('.recordings-block').count(), 0, 'nothing recorded back then');
       await page.getByText('Nothing recorded in this window').waitFor({ timeout: 5000 });
-      await page.screenshot({ path: '/tmp/rec-shots/none.png' }); // TMPSHOT
       // Later again: known already, except its last minutes (the server may have stored more since).
       r = await step('later', () => page.getByRole('button', { name: /^Later/ }).click());
-      for (const c of r.made) assert.ok(c.end - c.start <= 10 * 60000, `later: only the last minutes: ${c.end - c.start}`);
+      for (const c of r.made) {
+        assert.ok(c.end - c.start <= 10 * 60000, `later: only the last minutes: ${c.end - c.start}`);
+      }
       // Zoom in: 1 h and then the latest recording, fitted; zoom out once to see both ranges.
       r = await step('1 h', () => page.getByRole('button', { name: 'Show 1 h' }).click());
       assert.ok(Math.abs(r.win.to - r.win.from - 3600000) < 1000);
@@ -166,8 +168,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
       await page.getByRole('button', { name: 'Create clip' }).click();
       const refusal = page.locator('.recordings-create [role="alert"]');
       await refusal.waitFor({ timeout: 10000 });
-      await page.screenshot({ path: '/tmp/rec-shots/refused.png' }); // TMPSHOT
-      assert.match(await refusal.textContent(), /at least as long as the stream’s slice duration.*InvalidEndTime\.Mismatch/);
+      assert.match(await refusal.textContent(),
+        /at least as long as the stream’s slice duration.*InvalidEndTime\.Mismatch/);
 
       // Drag 20 s over the first range, from 2 s after its start.
       const barBox = await bar.boundingBox();
@@ -182,7 +184,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
       await page.locator('.recordings-duration', { hasText: 'Selected 20 s' }).waitFor({ timeout: 5000 });
       const start = await page.getByLabel('Start (your time zone)').inputValue();
       const end = await page.getByLabel('End (your time zone)').inputValue();
-      const sel = await page.evaluate(([s, e]) => [new Date(s).getTime(), new Date(e).getTime()], [start, end]);
+      const sel = await page.evaluate(([s, e]) => [new Date(s).getTime(), new Date(e).getTime()],
+        [start, end]);
       assert.equal(sel[1] - sel[0], 20000);
       const range1 = content[0];
       assert.ok(sel[0] >= Date.parse(range1.StartTime) && sel[1] <= Date.parse(range1.EndTime) + 1000,
@@ -200,7 +203,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
       const clip = (await client.call('DescribeLiveStreamRecordIndexFile', { ...names, RecordId: recordId }))
         .body.RecordIndexInfo;
       assert.match(clip.OssObject, new RegExp(`^index/live/${STREAM}/.+\\.m3u8$`));
-      assert.ok(Math.abs(Date.parse(clip.StartTime) - sel[0]) <= 2000, `clip starts near ${start}: ${clip.StartTime}`);
+      assert.ok(Math.abs(Date.parse(clip.StartTime) - sel[0]) <= 2000,
+        `clip starts near ${start}: ${clip.StartTime}`);
       assert.ok(clip.Duration >= 18 && clip.Duration <= 24, `about 20 s: ${clip.Duration}`);
       const clipUrl = await page.getByLabel(/^Clip URL/).inputValue();
       assert.equal(clipUrl.split('?')[0], clip.RecordUrl.split('?')[0], 'the URL to copy is the clip\'s');
@@ -211,11 +215,11 @@ describe('the console shows recordings on a timeline and clips them', () => {
 
       // The files: the clip and both cycles' playlists, each with Play; Play switches the player.
       const indexRows = page.locator('.recordings-index-files tbody tr');
-      await page.waitForFunction(() => document.querySelectorAll('.recordings-index-files tbody tr').length === 3,
-        null, { timeout: 10000 });
+      await page.waitForFunction(() => document.querySelectorAll('.recordings-index-files tbody tr')
+        .length === 3, null, { timeout: 10000 });
       assert.equal(await indexRows.getByRole('button', { name: /^Play / }).count(), 3);
-      assert.equal(await indexRows.filter({ has: page.locator(`td[title^="records/record/live/${STREAM}/"]`) })
-        .count(), 2, 'the two closed cycles');
+      const cycleCell = page.locator(`td[title^="records/record/live/${STREAM}/"]`);
+      assert.equal(await indexRows.filter({ has: cycleCell }).count(), 2, 'the two closed cycles');
       const cycleRow = indexRows.filter({ has: page.locator('td[title^="records/record/"]') }).first();
       await cycleRow.getByRole('button', { name: /^Play / }).click();
       await page.getByRole('heading', { name: /^Playing: Index file/ }).waitFor({ timeout: 5000 });
@@ -227,8 +231,8 @@ describe('the console shows recordings on a timeline and clips them', () => {
       let pageErrors = problems.filter((p) => !/Failed to load resource: .* 400/.test(p));
       if (haveFiles) {
         const fileRows = page.locator('.recordings-cycle-files tbody tr');
-        await page.waitForFunction(() => document.querySelectorAll('.recordings-cycle-files tbody tr').length === 2,
-          null, { timeout: 10000 });
+        await page.waitForFunction(() => document.querySelectorAll('.recordings-cycle-files tbody tr')
+          .length === 2, null, { timeout: 10000 });
         const link = fileRows.first().getByRole('link', { name: /^Download / });
         const href = await link.getAttribute('href');
         assert.notEqual(await link.getAttribute('download'), null);
