@@ -7,6 +7,7 @@ import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 import { useDomain, DomainPicker } from './domains.js';
 import { watchHash } from './watch.js';
+import { recordingsHash } from './recordings.js';
 import { StreamActions, BlockList } from './live_actions.js';
 
 const REFRESH_MS = 3000;
@@ -37,6 +38,8 @@ function StreamRow({ session, domain, stream, onChanged }) {
     <td title=${stream.PublishTime}>${since(stream.PublishTime)}</td>
     <td class="live-buttons"><a class="button" href=${watchHash(domain, stream.AppName, stream.StreamName)}
       aria-label=${`Watch ${stream.AppName}/${stream.StreamName}`}>Watch</a>
+      <a class="button" href=${recordingsHash(domain, stream.AppName, stream.StreamName)}
+        aria-label=${`Recordings of ${stream.AppName}/${stream.StreamName}`}>Recordings</a>
       <${StreamActions} session=${session} domain=${domain} stream=${stream} onChanged=${onChanged} /></td>
   </tr>`;
 }

@@ -141,12 +141,15 @@ export function Recordings({ session, onError }) {
     const [app, stream] = [form.app.trim(), form.stream.trim()];
     if (app && stream) open({ domain: name, app, stream });
   };
+  // The domain typed in the picker counts even if its Show button was not pressed.
   const onOpen = (app, stream) => {
-    if (!domain) {
-      setFormError('Pick a domain first (Domain, then Show).');
+    const typed = (document.getElementById('recordings-domain')?.value || '').trim();
+    if (!typed && !domain) {
+      setFormError('Type or pick a domain first.');
       return;
     }
-    open({ domain, app, stream });
+    if (typed && typed !== domain) pickDomain(typed);
+    open({ domain: typed || domain, app, stream });
   };
   // A typed selection off the window moves the window onto it.
   const select = (sel) => {

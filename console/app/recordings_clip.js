@@ -102,17 +102,17 @@ function TimeInput({ id, label, value, onValue }) {
 // created index file's RecordInfo.
 export function ClipPanel({ session, target, selection, ranges, onSelect, onClip, onError }) {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
+  const [error, setError] = useState(null);  // {text, selection}: shown while that selection is
   const problem = selectionProblem(selection);
   const setStart = (t) => onSelect({ start: t, end: selection ? selection.end : t + MIN });
   const setEnd = (t) => onSelect({ start: selection ? selection.start : t - MIN, end: t });
   const create = async () => {
     setBusy(true);
-    setError('');
+    setError(null);
     try {
       onClip(await createClip(session, target, selection, ranges));
     } catch (err) {
-      setError(clipErrorText(err));
+      setError({ text: clipErrorText(err), selection });
       onError(err);
     } finally {
       setBusy(false);
@@ -134,7 +134,7 @@ export function ClipPanel({ session, target, selection, ranges, onSelect, onClip
       <button type="button" onClick=${create} disabled=${busy || !!problem}>Create clip</button>
       <span class="status">An M3U8 playlist of the selection, kept in the recording’s bucket.</span>
       ${busy && html`<${Busy} text="Creating the clip…" />`}
-      ${error && html`<p class="error" role="alert">${error}</p>`}
+      ${error && error.selection === selection && html`<p class="error" role="alert">${error.text}</p>`}
     </div>
   </div>`;
 }

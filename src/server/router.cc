@@ -16,6 +16,11 @@ namespace {
 
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 
+net::HttpResponse OnlyGetOrHead() {
+  return net::HttpResponse{
+      405, std::string(kTextPlain), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}};
+}
+
 net::HttpResponse OnlyGet() {
   return net::HttpResponse{405, std::string(kTextPlain), "only GET\n", "", {{"Allow", "GET"}}};
 }
@@ -71,51 +76,38 @@ net::HttpResponse Router::Forbidden(storage::UrlTokenCheck why) const {
   return net::HttpResponse{403, std::string(kTextPlain), "forbidden\n", "", {}};
 }
 
-net::HttpResponse Router::RemotePlaylist(const net::HttpRequest& request, const std::string& path,
-                                         std::string_view query) const {
-  if (request.method != "GET" && request.method != "HEAD") {
-    return net::HttpResponse{
-        405, std::string(kTextPlain), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}};
-  }
-  server::RemotePlaylist playlist = access_.ReadRemotePlaylist(path, query);
-  if (playlist.status == 403) return Forbidden(playlist.check);
-  if (playlist.status != 200) {
-    return net::HttpResponse{playlist.status,
+net::HttpResponse Router::MadePlaylist(int status, std::string text, storage::UrlTokenCheck check,
+                                       std::string_view failure) const {
+  if (status == 403) return Forbidden(check);
+  if (status != 200) {
+    return net::HttpResponse{status,
                              std::string(kTextPlain),
-                             playlist.status == 404 ? "not found\n" : "the bucket failed\n",
-                             "",
-                             {}};
-  }
-  return net::HttpResponse{
-      200,
-      ContentTypeForKey(path),
-      std::move(playlist.text),
-      "",
-      {{"Cache-Control", "private, no-cache"}, {"Access-Control-Allow-Origin", "*"}}};
-}
-
-net::HttpResponse Router::Watch(const net::HttpRequest& request, const std::string& path,
-                                std::string_view query) const {
-  if (request.method != "GET" && request.method != "HEAD") {
-    return net::HttpResponse{
-        405, std::string(kTextPlain), "method not allowed\n", "", {{"Allow", "GET, HEAD"}}};
-  }
-  if (!probes_.watch) return files_.Serve(request, path);  // 404
-  WatchAnswer answer = probes_.watch->Build(path, query);
-  if (answer.status == 403) return Forbidden(answer.check);
-  if (answer.status != 200) {
-    return net::HttpResponse{answer.status,
-                             std::string(kTextPlain),
-                             answer.status == 404 ? "not found\n" : "the index failed\n",
+                             status == 404 ? "not found\n" : std::string(failure),
                              "",
                              {}};
   }
   return net::HttpResponse{
       200,
       ContentTypeForKey(".m3u8"),
-      std::move(answer.text),
+      std::move(text),
       "",
       {{"Cache-Control", "private, no-cache"}, {"Access-Control-Allow-Origin", "*"}}};
+}
+
+net::HttpResponse Router::RemotePlaylist(const net::HttpRequest& request, const std::string& path,
+                                         std::string_view query) const {
+  if (request.method != "GET" && request.method != "HEAD") return OnlyGetOrHead();
+  server::RemotePlaylist playlist = access_.ReadRemotePlaylist(path, query);
+  return MadePlaylist(playlist.status, std::move(playlist.text), playlist.check,
+                      "the bucket failed\n");
+}
+
+net::HttpResponse Router::Watch(const net::HttpRequest& request, const std::string& path,
+                                std::string_view query) const {
+  if (request.method != "GET" && request.method != "HEAD") return OnlyGetOrHead();
+  if (!probes_.watch) return files_.Serve(request, path);  // 404
+  WatchAnswer answer = probes_.watch->Build(path, query);
+  return MadePlaylist(answer.status, std::move(answer.text), answer.check, "the index failed\n");
 }
 
 net::HttpResponse Router::Bucket(const net::HttpRequest& request, const std::string& path,

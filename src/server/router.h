@@ -57,6 +57,10 @@ class Router {
                                    std::string_view query) const;
   net::HttpResponse Watch(const net::HttpRequest& request, const std::string& path,
                           std::string_view query) const;
+  // A playlist made when asked for (ReadRemotePlaylist, WatchPlaylist): 403 as the buckets',
+  // 404, another failure in `failure`'s words, or the playlist.
+  net::HttpResponse MadePlaylist(int status, std::string text, storage::UrlTokenCheck check,
+                                 std::string_view failure) const;
   net::HttpResponse Forbidden(storage::UrlTokenCheck why) const;
 
   api::ApiService& api_;
