@@ -2,7 +2,8 @@
 // the server's request reader (net/http_request_reader.h: Boost.Beast's parser with the
 // server's header and body limits), each request then answered by the server's Router: the
 // RPC API (parameters from the query and a form body, signature V1/V3 checks, actions), the
-// health, version and error-catalogue pages, and files of a local bucket with byte ranges.
+// health, version and error-catalogue pages, the console, files of a local bucket with byte
+// ranges, and watch playlists.
 // Input: 2 bytes choosing the split into reads, then the connection's bytes.
 // Properties: no crash, leak or undefined behaviour; a request that fails to parse is answered
 // 400 or 413 and ends the connection; an answer from the bucket is a regular file inside the
