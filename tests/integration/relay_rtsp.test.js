@@ -141,7 +141,11 @@ ${m.FAST_CALLBACKS}` });
   it('relays H.264 + AAC from the RTSP server into liverec, live and recorded, until stopped', async () => {
     const TaskId = await create(rtsp.url('/live'), 'cam1');
     await waitStatus(TaskId, 1);
-    const info = await m.waitFor('cam1 live', () => onlineInfo('cam1'), 15000, 50);
+    // Listed once published; its codecs once the first audio and video have arrived.
+    const info = await m.waitFor('cam1 live with both codecs', async () => {
+      const found = await onlineInfo('cam1');
+      return found && found.VideoCodecId && found.AudioCodecId ? found : null;
+    }, 15000, 50);
     assert.equal(info.VideoCodecId, 7, 'H.264');
     assert.equal(info.AudioCodecId, 10, 'AAC');
     const recorded = path.join(server.dataDir, 'buckets', 'records', 'relay', 'cam1', 'ts');
@@ -176,10 +180,10 @@ ${m.FAST_CALLBACKS}` });
   });
 
   it('refuses private addresses and rtsps:// when the task is created', async () => {
-    const privateRes = await createCall(`rtsp://${PRIVATE}:${privateRtsp.port}/live`, 'private');
-    assert.equal(privateRes.body.Code, 'InvalidSourceUrls.Unsafe');
-    const tlsRes = await createCall(`rtsps://${PUBLIC}:${redirector.port}/live`, 'tls');
-    assert.equal(tlsRes.body.Code, 'InvalidSourceUrls.Malformed');
+    await assert.rejects(createCall(`rtsp://${PRIVATE}:${privateRtsp.port}/live`, 'private'),
+      (err) => err.code === 'InvalidSourceUrls.Unsafe');
+    await assert.rejects(createCall(`rtsps://${PUBLIC}:${redirector.port}/live`, 'tls'),
+      (err) => err.code === 'InvalidSourceUrls.Malformed' && /rtsps:\/\/ is not supported/.test(err.message));
     assert.equal(privateRtsp.seen.connections, 0);
   });
 });
