@@ -49,6 +49,13 @@ if ((FUZZ)); then APT_PACKAGES+=(clang libclang-rt-14-dev llvm-14); fi
 # downloads a browser of its own) and VLC (tests/integration/vlc_playback.test.js: its command
 # line and base plugins, HLS and MPEG-TS among them).
 if ((NPM)); then APT_PACKAGES+=(chromium vlc-bin vlc-plugin-base); fi
+# The RTSP server of the relay tests (tests/integration/rtsp_server.py, started by
+# relay_rtsp.test.js): GStreamer's RTSP server through Debian's python3, serving an MP4 with
+# qtdemux, rtph264pay and rtpmp4gpay (plugins-good).
+if ((NPM)); then
+  APT_PACKAGES+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+    gstreamer1.0-plugins-good)
+fi
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -10,7 +10,7 @@ import {
 } from './relays_fields.js';
 
 const PREFIX = 'relays-new';
-const PROTOCOLS = ['rtmp', 'srt', 'http-flv', 'hls'];
+const PROTOCOLS = ['rtmp', 'srt', 'rtsp', 'http-flv', 'hls'];
 const FIELDS = ['Region', 'TaskName', 'StartTime', 'EndTime', 'SourceType', 'SourceProtocol', 'SourceUrls',
   'DstUrl', 'CallbackUrl', 'RepeatNumber', 'Offset', 'FileIndex', 'RetryCount', 'RetryInterval',
   'ReqAuth', 'AuthKey', 'NotifyItemSwitch'];
@@ -82,7 +82,7 @@ function SourceFields({ form }) {
     ${live && html`<${Select} name="SourceProtocol" label="Source protocol" form=${form}
       options=${PROTOCOLS.map((p) => [p, p])} />`}
     <${Field} ...${f} name="SourceUrls" label="Source URLs" multiline rows="3" spellcheck="false"
-      hint=${live ? 'One URL: rtmp://host/app/stream, srt://host:port, or http(s):// for http-flv and hls.'
+      hint=${live ? 'One URL: rtmp://host/app/stream, srt://host:port, rtsp://host[:port]/path, or http(s):// for http-flv and hls.'
         : 'One URL a line (1 to 30), played in order: http(s):// or file: inside the media root.'} />
     ${!live && html`<div class="relays-row3">
       <${Field} ...${f} name="RepeatNumber" label="Repeats" type="number" min="-1"

@@ -151,6 +151,14 @@ TEST_F(RelayActionsTest, CreateStoresEveryFieldAndDescribeAnswersInTheSpecsShape
               {"RetryInterval", 300}}}}));
 }
 
+TEST_F(RelayActionsTest, LiveRtspSourcesAreStoredAndEchoed) {
+  std::string id = Create(LiveTask(
+      {{"SourceProtocol", "rtsp"}, {"SourceUrls", R"(["rtsp://cam.example.com:8554/live"])"}}));
+  json info = Describe(id)["TaskInfo"];
+  EXPECT_EQ(info["SourceProtocol"], "rtsp");
+  EXPECT_EQ(info["SourceUrls"], json::array({"rtsp://cam.example.com:8554/live"}));
+}
+
 TEST_F(RelayActionsTest, DefaultsAreTheSpecs) {
   json info = Describe(Create(LiveTask()))["TaskInfo"];
   EXPECT_EQ(info["TaskName"], "");
@@ -266,7 +274,12 @@ TEST_F(RelayActionsTest, EveryParameterErrorAndNothingStored) {
       {{{"SourceType", "file"}}, "InvalidSourceType.Malformed"},
       {{{"SourceType", "vod"}}, "InvalidSourceType.Unsupported"},
       {{{"SourceProtocol", ""}}, "MissingSourceProtocol"},
-      {{{"SourceProtocol", "rtsp"}}, "InvalidSourceProtocol.Malformed"},
+      {{{"SourceProtocol", "rtp"}}, "InvalidSourceProtocol.Malformed"},
+      {{{"SourceProtocol", "rtsp"}}, "InvalidSourceUrls.Malformed"},  // an rtmp:// URL
+      {{{"SourceProtocol", "rtsp"}, {"SourceUrls", R"(["rtsps://cam.example.com/s"])"}},
+       "InvalidSourceUrls.Malformed"},
+      {{{"SourceProtocol", "rtsp"}, {"SourceUrls", R"(["rtsp://10.0.0.64/s"])"}},
+       "InvalidSourceUrls.Unsafe"},
       {{{"SourceUrls", ""}}, "MissingSourceUrls"},
       {{{"SourceUrls", "rtmp://src.example.com/live/in"}}, "InvalidSourceUrls.Malformed"},
       {{{"SourceUrls", R"(["rtmp://a.example.com/l/a","rtmp://b.example.com/l/b"])"}},

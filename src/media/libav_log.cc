@@ -14,9 +14,15 @@ namespace {
 // The bridge libav's callback forwards to (libav's callback takes no user data).
 std::atomic<LibavLogBridge*> installed{nullptr};
 
+// The innermost ScopedLibavLogWatch of this thread.
+thread_local ScopedLibavLogWatch* current_watch = nullptr;
+
 void Callback(void* context, int level, const char* format, va_list args) {
+  NotifyLibavLogWatch(context, format);
   if (LibavLogBridge* bridge = installed.load(std::memory_order_acquire)) {
     bridge->Log(context, level, format, args);
+  } else {
+    av_log_default_callback(context, level, format, args);
   }
 }
 
@@ -39,6 +45,18 @@ std::string SourceOf(void* context) {
 }
 
 }  // namespace
+
+void NotifyLibavLogWatch(void* context, const char* format) {
+  if (current_watch != nullptr && format != nullptr) current_watch->watcher_(context, format);
+}
+
+ScopedLibavLogWatch::ScopedLibavLogWatch(Watcher watcher)
+    : watcher_(std::move(watcher)), outer_(current_watch) {
+  current_watch = this;
+  av_log_set_callback(Callback);
+}
+
+ScopedLibavLogWatch::~ScopedLibavLogWatch() { current_watch = outer_; }
 
 spdlog::level::level_enum SpdlogLevelOfLibav(int av_level) {
   int level = av_level & 0xff;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdarg>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -51,6 +52,33 @@ class LibavLogBridge {
   const LogRateLimits limits_;
   std::mutex mutex_;  // guards limiter_
   LogRateLimiter limiter_;
+};
+
+// ScopedLibavLogWatch: while one lives, its watcher is called on the thread that made it with
+// the context and the format string of every av_log call libav makes on that thread, before any
+// filtering, and before the line goes on to the bridge (or, with no bridge, to libav's default
+// callback). It is for code that must act on a step libav only logs (relay/worker/av_source.cc
+// refuses an RTSP redirect so). Constructing one installs this file's callback as libav's (a
+// bridge's destructor puts libav's default back; watches made later install it again).
+// Watches nest: the innermost one is called. Thread-safety: a watch belongs to its thread.
+class ScopedLibavLogWatch;
+
+// What this file's libav callback does first with each av_log call: calls the thread's
+// innermost watch, if any.
+void NotifyLibavLogWatch(void* context, const char* format);
+
+class ScopedLibavLogWatch {
+ public:
+  using Watcher = std::function<void(void* context, const char* format)>;
+  explicit ScopedLibavLogWatch(Watcher watcher);
+  ~ScopedLibavLogWatch();
+  ScopedLibavLogWatch(const ScopedLibavLogWatch&) = delete;
+  ScopedLibavLogWatch& operator=(const ScopedLibavLogWatch&) = delete;
+
+ private:
+  friend void NotifyLibavLogWatch(void* context, const char* format);
+  Watcher watcher_;
+  ScopedLibavLogWatch* outer_;
 };
 
 }  // namespace liverec::media

@@ -139,5 +139,27 @@ TEST_F(LibavLogBridgeTest, TheDestructorGivesLibavItsOwnCallbackBack) {
   EXPECT_TRUE(Lines().empty()) << out_.str();
 }
 
+TEST_F(LibavLogBridgeTest, AWatchSeesEveryCallOfItsThreadBeforeFilteringAndTheBridgeStillLogs) {
+  LibavLogBridge bridge(logger_, clock_);
+  logger_->set_level(spdlog::level::err);
+  std::vector<std::string> seen;
+  {
+    ScopedLibavLogWatch watch([&](void* context, const char* format) {
+      EXPECT_EQ(context, &muxer_);
+      seen.emplace_back(format);
+    });
+    av_log(&muxer_, AV_LOG_DEBUG, "Status %d: Redirecting to %s\n", 302, "rtsp://x/");
+    std::thread([&] { av_log(&muxer_, AV_LOG_ERROR, "another thread\n"); }).join();
+    av_log(&muxer_, AV_LOG_ERROR, "a problem\n");
+  }
+  av_log(&muxer_, AV_LOG_ERROR, "after the watch\n");
+  EXPECT_EQ(seen, (std::vector<std::string>{"Status %d: Redirecting to %s\n", "a problem\n"}));
+  auto lines = Lines();
+  ASSERT_EQ(lines.size(), 3u) << out_.str();
+  EXPECT_TRUE(lines[0].ends_with("] another thread")) << lines[0];
+  EXPECT_TRUE(lines[1].ends_with("] a problem")) << lines[1];
+  EXPECT_TRUE(lines[2].ends_with("] after the watch")) << lines[2];
+}
+
 }  // namespace
 }  // namespace liverec::media

@@ -31,6 +31,7 @@ std::vector<std::string_view> AllowedSchemes(std::string_view type, std::string_
   if (type != "live") return {};
   if (protocol == "rtmp") return {"rtmp", "rtmps"};
   if (protocol == "srt") return {"srt"};
+  if (protocol == "rtsp") return {"rtsp"};  // not rtsps: see CheckSourceUrl
   if (protocol == "http-flv" || protocol == "flv" || protocol == "hls") return {"http", "https"};
   return {};
 }
@@ -166,6 +167,11 @@ UrlCheck CheckSourceUrl(std::string_view source_type, std::string_view source_pr
   if (text.verdict != UrlVerdict::kOk) return text;
   std::vector<std::string_view> allowed = AllowedSchemes(source_type, source_protocol);
   std::string scheme = SchemeOf(url);
+  if (source_type == "live" && source_protocol == "rtsp" && scheme == "rtsps") {
+    // libavformat would verify the certificate against the address the relay pins the
+    // connection to, not the name (egress/connect_plan.h), so RTSP over TLS cannot be pinned.
+    return Malformed("rtsps:// is not supported; use rtsp://");
+  }
   if (std::find(allowed.begin(), allowed.end(), scheme) == allowed.end()) {
     std::string list;
     for (auto s : allowed) list += (list.empty() ? "" : ", ") + std::string(s);

@@ -1,7 +1,8 @@
 // Which source and destination URLs a pull-to-push task may use (docs/api/relay.md).
 // Sources and destinations are a security boundary: a task makes liverec open connections and
 // files on the user's behalf. So only the schemes of the spec per source type are accepted:
-//   live rtmp: rtmp://, rtmps://   live srt: srt://   live http-flv (flv), hls: http://, https://
+//   live rtmp: rtmp://, rtmps://   live srt: srt://   live rtsp: rtsp:// (not rtsps://)
+//   live http-flv (flv), hls: http://, https://
 //   url: http://, https://, file:      destination: rtmp://
 // a file: source must lie inside the configured media root (none configured = refused), and a
 // network host must not be (or resolve to) a loopback, private or otherwise non-public address

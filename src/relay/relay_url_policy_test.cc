@@ -46,9 +46,20 @@ TEST_F(RelayUrlPolicyTest, EachLiveProtocolAcceptsOnlyItsSchemes) {
   EXPECT_EQ(Source("live", "flv", "rtmp://src.example.com/live/s"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("live", "hls", "http://src.example.com/live/s.m3u8"), UrlVerdict::kOk);
   EXPECT_EQ(Source("live", "hls", "file:///media/a.m3u8"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://cam.example.com:8554/live/s?x=1"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://cam.example.com/s"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "rtsp", "http://cam.example.com/s"), UrlVerdict::kMalformed);
+  EXPECT_EQ(Source("live", "rtmp", "rtsp://cam.example.com/live/s"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("url", "", "https://files.example.com/a.mp4"), UrlVerdict::kOk);
   EXPECT_EQ(Source("url", "", "rtmp://files.example.com/a/b"), UrlVerdict::kMalformed);
   EXPECT_EQ(Source("url", "", "ftp://files.example.com/a.mp4"), UrlVerdict::kMalformed);
+}
+
+TEST_F(RelayUrlPolicyTest, RtspOverTlsIsRefusedWithAReason) {
+  auto check = CheckSourceUrl("live", "rtsp", "rtsps://cam.example.com/live/s", policy_);
+  EXPECT_EQ(check.verdict, UrlVerdict::kMalformed);
+  EXPECT_EQ(check.detail, "rtsps:// is not supported; use rtsp://");
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://user:pw@cam.example.com/s"), UrlVerdict::kMalformed);
 }
 
 TEST_F(RelayUrlPolicyTest, MalformedUrlsAreRefusedWithAReason) {
@@ -76,9 +87,12 @@ TEST_F(RelayUrlPolicyTest, PrivateAndLoopbackHostsAreRefusedUnlessAllowed) {
     EXPECT_EQ(CheckDstUrl(url, policy_).verdict, UrlVerdict::kUnsafe) << url;
   }
   EXPECT_EQ(Source("live", "srt", "srt://192.168.1.2:9000"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://192.168.1.64:554/stream1"), UrlVerdict::kUnsafe);
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://internal.example.com/s"), UrlVerdict::kUnsafe);
   EXPECT_EQ(Source("live", "hls", "http://127.0.0.1:8080/a.m3u8"), UrlVerdict::kUnsafe);
   policy_.allow_private_addresses = true;
   EXPECT_EQ(Source("live", "rtmp", "rtmp://127.0.0.1:1935/live/s"), UrlVerdict::kOk);
+  EXPECT_EQ(Source("live", "rtsp", "rtsp://192.168.1.64:554/stream1"), UrlVerdict::kOk);
   EXPECT_EQ(CheckDstUrl("rtmp://127.0.0.1:1935/live/s", policy_).verdict, UrlVerdict::kOk);
 }
 

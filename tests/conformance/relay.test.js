@@ -289,7 +289,9 @@ describe('errors', () => {
       [{ SourceType: 'file' }, 'InvalidSourceType.Malformed'],
       [{ SourceType: 'vod' }, 'InvalidSourceType.Unsupported'],
       [{ SourceProtocol: undefined }, 'MissingSourceProtocol'],
-      [{ SourceProtocol: 'rtsp' }, 'InvalidSourceProtocol.Malformed'],
+      [{ SourceProtocol: 'rtp' }, 'InvalidSourceProtocol.Malformed'],
+      [{ SourceProtocol: 'rtsp' }, 'InvalidSourceUrls.Malformed'], // the rtmp:// URL of the base
+      [{ SourceProtocol: 'rtsp', SourceUrls: JSON.stringify(['rtsps://src.example.com/live']) }, 'InvalidSourceUrls.Malformed'],
       [{ SourceUrls: undefined }, 'MissingSourceUrls'],
       [{ SourceUrls: 'rtmp://src.example.com/live/in' }, 'InvalidSourceUrls.Malformed'],
       [{ SourceUrls: '[1]' }, 'InvalidSourceUrls.Malformed'],

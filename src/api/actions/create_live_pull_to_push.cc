@@ -35,7 +35,7 @@ Status ParseSource(const Params& params, relay::RelayTask& task) {
   if (!protocol) return protocol.error();
   // "flv" is the newest SDK's name of "http-flv" (kept as sent, so that Describe echoes it).
   if (*protocol != "rtmp" && *protocol != "srt" && *protocol != "http-flv" && *protocol != "flv" &&
-      *protocol != "hls") {
+      *protocol != "hls" && *protocol != "rtsp") {
     return Status(ErrorCode::kInvalidSourceProtocolMalformed);
   }
   task.source_protocol = *protocol;

@@ -88,6 +88,7 @@ tl::expected<ConnectPlan, std::string> Pinned(const std::string& url, const UrlP
   ConnectPlan plan;
   plan.url = PinHost(url, addresses->front());
   if (parts.scheme == "rtmp") plan.options.emplace_back("rtmp_tcurl", RtmpTcUrl(url));
+  plan.refuse_redirects = parts.scheme == "rtsp";
   return plan;
 }
 
@@ -101,7 +102,7 @@ tl::expected<ConnectPlan, std::string> PlanConnection(const std::string& url,
   auto parts = Split(url);
   if (!parts) return tl::make_unexpected("not a URL this worker opens");
   const std::string& scheme = parts->scheme;
-  if (scheme == "rtmp" || scheme == "srt") return Pinned(url, *parts, policy);
+  if (scheme == "rtmp" || scheme == "srt" || scheme == "rtsp") return Pinned(url, *parts, policy);
   if (scheme != "http" && scheme != "https" && scheme != "rtmps") {
     return tl::make_unexpected("the " + scheme + " scheme is not relayed");
   }

@@ -7,9 +7,11 @@
 //                                  playlists, segments, keys), which must stay http(s)
 //   rtmps                          through the egress proxy (TLS over CONNECT; the name stays
 //                                  the TLS server name)
-//   rtmp, srt                      the host resolved once here, every address checked, and the
+//   rtmp, srt, rtsp                the host resolved once here, every address checked, and the
 //                                  URL pinned to the first address; rtmp keeps the name in its
-//                                  tcUrl (`rtmp_tcurl`), as FFmpeg would have sent it
+//                                  tcUrl (`rtmp_tcurl`), as FFmpeg would have sent it; rtsp
+//                                  sends the address in its request lines (RTSP has no Host
+//                                  header) and may not follow redirects (`refuse_redirects`)
 //   file                           as given (the media root was checked just before)
 //
 // libavformat ignores `http_proxy` for a host that the `no_proxy` environment variable names,
@@ -35,6 +37,9 @@ struct ConnectPlan {
   // Non-empty: every URL the demuxer opens by itself must be http(s) (or crypto+http(s)) and
   // goes through this proxy URL too.
   std::string nested_proxy;
+  // libavformat's RTSP demuxer follows a 3xx answer by connecting to its Location by itself,
+  // unchecked: true = such a redirect must fail the open instead (relay/worker/av_source.h).
+  bool refuse_redirects = false;
 };
 
 // The plan for `url` with the egress proxy at `proxy_url`; the refusal says why not.

@@ -74,6 +74,19 @@ TEST_F(ConnectPlanTest, SrtIsPinnedToTheCheckedAddress) {
   EXPECT_TRUE(plan->options.empty());
 }
 
+TEST_F(ConnectPlanTest, RtspIsPinnedToTheCheckedAddressAndRefusesRedirects) {
+  auto plan = Plan("rtsp://live.example.com:8554/cam/1?token=x");
+  ASSERT_TRUE(plan.has_value()) << plan.error();
+  EXPECT_EQ(plan->url, "rtsp://203.0.113.5:8554/cam/1?token=x");
+  EXPECT_TRUE(plan->options.empty());
+  EXPECT_EQ(plan->nested_proxy, "");
+  EXPECT_TRUE(plan->refuse_redirects);
+  EXPECT_EQ(Plan("rtsp://v6.example.com/cam").value().url, "rtsp://[2001:db8::7]/cam");
+  EXPECT_FALSE(Plan("rtmp://live.example.com/live/s").value().refuse_redirects);
+  EXPECT_FALSE(Plan("rtsp://internal.example.com/cam").has_value());
+  EXPECT_FALSE(Plan("rtsps://live.example.com/cam").has_value());
+}
+
 TEST_F(ConnectPlanTest, TheNameIsResolvedOnceAndTheConnectionUsesThatAnswer) {
   // What libavformat opens holds the checked address: it has no name left to resolve again.
   auto plan = Plan("rtmp://rebind.example.com/live/s");

@@ -1,10 +1,15 @@
 #include "relay/worker/av_source.h"
 
+#include <cstring>
+#include <optional>
 #include <string>
 
 extern "C" {
 #include <libavutil/dict.h>
+#include <libavutil/mem.h>
 }
+
+#include "media/libav_log.h"
 
 namespace liverec::relay::worker {
 namespace {
@@ -24,6 +29,37 @@ int BestStream(AVFormatContext* context, AVMediaType type) {
                                          AVDictionary** options) {
   return avformat_open_input(context, url.c_str(), nullptr, options);
 }
+
+// Options of libavformat 5.1's RTSP demuxer for a relay source: RTP interleaved on the one TCP
+// connection (no UDP ports to open), its socket I/O timeout (microseconds), audio and video only.
+void SetRtspOptions(AVDictionary** options, const RelayTimeouts& timeouts) {
+  av_dict_set(options, "rtsp_transport", "tcp", 0);
+  av_dict_set_int(options, "timeout", timeouts.io.count() * 1000, 0);
+  av_dict_set(options, "allowed_media_types", "video+audio", 0);
+}
+
+// libavformat 5.1's RTSP demuxer answers a 3xx to OPTIONS or DESCRIBE (rtsp.c, ff_rtsp_connect)
+// by setting the context's URL to the Location, logging this line, and connecting to the new
+// host by itself, with no check of ours in between. The watch sees the line and takes tcp off
+// the context's protocol whitelist, so that this connection is refused before it is made.
+constexpr const char* kRtspRedirectFormat = "Status %d: Redirecting to %s\n";
+
+class RtspRedirectRefusal {
+ public:
+  explicit RtspRedirectRefusal(AVFormatContext* context)
+      : watch_([this, context](void* logged, const char* format) {
+          if (logged != context || std::strcmp(format, kRtspRedirectFormat) != 0) return;
+          refused_ = UrlForLogs(context->url ? context->url : "");
+          av_free(context->protocol_whitelist);
+          context->protocol_whitelist = av_strdup("none");
+        }) {}
+  // The Location refused, or "".
+  const std::string& refused() const { return refused_; }
+
+ private:
+  std::string refused_;
+  media::ScopedLibavLogWatch watch_;
+};
 
 }  // namespace
 
@@ -49,12 +85,26 @@ RelayResult<std::unique_ptr<AvSource>> AvSource::Open(SourceKind kind, const std
   av_dict_set(&options, "protocol_whitelist", protocols->c_str(), 0);
   av_dict_set(&options, "format_whitelist", SourceFormatWhitelist(kind).c_str(), 0);
   av_dict_set_int(&options, "rw_timeout", timeouts.io.count() * 1000, 0);  // microseconds
+  if (kind == SourceKind::kRtsp) SetRtspOptions(&options, timeouts);
   for (const auto& [key, value] : plan.options) {
     av_dict_set(&options, key.c_str(), value.c_str(), 0);
   }
   source->deadline_.Arm(timeouts.open);
+  std::optional<RtspRedirectRefusal> redirects;
+  if (plan.refuse_redirects) redirects.emplace(context);
   const int opened = CallLibavOpenInput(&context, plan.url, &options);
   av_dict_free(&options);
+  const std::string redirected = redirects ? redirects->refused() : "";
+  redirects.reset();
+  if (!redirected.empty()) {
+    if (gate != nullptr) {
+      gate->NoteRefusal("RTSP redirect to " + redirected,
+                        "redirects are not followed (the relay cannot check where they lead)");
+    }
+    if (opened >= 0) avformat_close_input(&context);
+    return PullFailed("open " + source->url_for_logs_ + ": the server redirects to " + redirected +
+                      ", which is not followed");
+  }
   if (opened < 0) return source->Failed("open", opened);  // libav freed `context`
   source->context_ = context;
 

@@ -43,6 +43,7 @@ class ScriptedProxy {
   std::string url() const {
     return "http://relay:token@127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
   }
+  int port() const { return acceptor_.local_endpoint().port(); }
   std::vector<std::string> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -133,6 +134,62 @@ TEST(AvSourceEgressTest, EveryUrlAPlaylistLeadsToGoesThroughTheProxyAndFilesAreR
   ASSERT_EQ(gate.refusals.size(), 1u);
   EXPECT_EQ(gate.refusals[0],
             "open file:/etc/passwd.ts: a relay source may lead only to http(s) URLs");
+}
+
+// An RTSP server on 127.0.0.1 that redirects every request to `target`.
+std::function<std::string(const std::string&)> RedirectTo(const ScriptedProxy& target) {
+  const std::string location = "rtsp://127.0.0.1:" + std::to_string(target.port()) + "/elsewhere";
+  return [location](const std::string&) {
+    return "RTSP/1.0 302 Moved Temporarily\r\nCSeq: 1\r\nLocation: " + location + "\r\n\r\n";
+  };
+}
+
+RelayResult<std::unique_ptr<AvSource>> OpenRtsp(const std::string& url, bool refuse_redirects,
+                                                egress::ConnectionGate* gate = nullptr) {
+  egress::ConnectPlan plan{url, {}, {}};
+  plan.refuse_redirects = refuse_redirects;
+  StopSignal stop;
+  return AvSource::Open(SourceKind::kRtsp, url, plan, gate, RelayTimeouts{3s, 3s}, stop);
+}
+
+TEST(AvSourceRtspTest, LibavformatFollowsAnRtspRedirectByItselfUnlessThePlanRefusesIt) {
+  // What the refusal guards against: libavformat 5.1 connects to the Location on its own.
+  ScriptedProxy followed_target([](const std::string&) { return std::string(); });
+  ScriptedProxy followed(RedirectTo(followed_target));
+  const std::string url = "rtsp://127.0.0.1:" + std::to_string(followed.port()) + "/live";
+  EXPECT_FALSE(OpenRtsp(url, false));
+  EXPECT_EQ(followed.requests(), (std::vector<std::string>{"OPTIONS " + url + " RTSP/1.0"}));
+  ASSERT_EQ(followed_target.requests().size(), 1u);
+  EXPECT_TRUE(followed_target.requests()[0].starts_with("OPTIONS rtsp://127.0.0.1:"));
+
+  ScriptedProxy target([](const std::string&) { return std::string(); });
+  ScriptedProxy server(RedirectTo(target));
+  const std::string pinned = "rtsp://127.0.0.1:" + std::to_string(server.port()) + "/live";
+  RecordingGate gate;
+  auto refused = OpenRtsp(pinned, true, &gate);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().failure, RelayFailure::kPullStreamFailed);
+  const std::string location = "rtsp://127.0.0.1:" + std::to_string(target.port()) + "/elsewhere";
+  EXPECT_EQ(refused.error().detail,
+            "open " + pinned + ": the server redirects to " + location + ", which is not followed");
+  EXPECT_EQ(server.requests(), (std::vector<std::string>{"OPTIONS " + pinned + " RTSP/1.0"}));
+  EXPECT_TRUE(target.requests().empty()) << target.requests()[0];
+  EXPECT_EQ(
+      gate.refusals,
+      (std::vector<std::string>{"RTSP redirect to " + location +
+                                ": redirects are not followed (the relay cannot check where they "
+                                "lead)"}));
+}
+
+TEST(AvSourceRtspTest, AnRtspServerThatIsNotThereFailsAtOnce) {
+  ScriptedProxy closed([](const std::string&) { return std::string(); });
+  const std::string url = "rtsp://127.0.0.1:" + std::to_string(closed.port()) + "/live";
+  const auto started = std::chrono::steady_clock::now();
+  auto silent = OpenRtsp(url, true);  // answers nothing and closes: no RTSP server
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().failure, RelayFailure::kPullStreamFailed);
+  EXPECT_TRUE(silent.error().detail.starts_with("open " + url + ": ")) << silent.error().detail;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 }  // namespace

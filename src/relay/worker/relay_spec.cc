@@ -17,6 +17,7 @@ std::optional<SourceKind> LiveKind(const std::string& protocol) {
   if (protocol == "http-flv" || protocol == "flv") return SourceKind::kHttpFlv;
   if (protocol == "hls") return SourceKind::kHls;
   if (protocol == "srt") return SourceKind::kSrt;
+  if (protocol == "rtsp") return SourceKind::kRtsp;
   return std::nullopt;
 }
 
@@ -92,6 +93,11 @@ std::optional<std::string> SourceProtocolWhitelist(SourceKind kind, const std::s
     case SourceKind::kSrt:
       if (*scheme == "srt") return "srt";  // libsrt owns its UDP socket
       return std::nullopt;
+    case SourceKind::kRtsp:
+      // The RTSP demuxer's one TCP connection, which carries RTP interleaved (rtsp_transport
+      // tcp): no udp or rtp, so it can open no port the address policy did not check.
+      if (*scheme == "rtsp") return "tcp";
+      return std::nullopt;
     case SourceKind::kFiles:
       if (IsHttp(*scheme)) return kHttpFamily;
       if (*scheme == "file") return "file";
@@ -109,6 +115,8 @@ std::string SourceFormatWhitelist(SourceKind kind) {
       return "hls,mpegts,mov,aac,mp3";  // playlists, TS / fMP4 / packed-audio segments
     case SourceKind::kSrt:
       return "mpegts";
+    case SourceKind::kRtsp:
+      return "rtsp";
     case SourceKind::kFiles:
       return "mov,flv";  // "mov" is the MP4 demuxer
   }

@@ -29,6 +29,7 @@ enum class SourceKind {
   kHttpFlv,  // live, http(s):// FLV
   kHls,      // live, http(s):// m3u8
   kSrt,      // live, srt:// carrying MPEG-TS
+  kRtsp,     // live, rtsp:// with RTP interleaved on its TCP connection
   kFiles,    // url: a playlist of MP4/FLV files over http(s) or local paths
 };
 

@@ -21,6 +21,7 @@ TEST(RelaySpecTest, LiveProtocolsBecomeSourceKinds) {
   EXPECT_EQ(SpecFromJob(LiveJob("flv", "http://h/a/s.flv"), {})->kind, SourceKind::kHttpFlv);
   EXPECT_EQ(SpecFromJob(LiveJob("hls", "https://h/a/s.m3u8"), {})->kind, SourceKind::kHls);
   EXPECT_EQ(SpecFromJob(LiveJob("srt", "srt://h:9000"), {})->kind, SourceKind::kSrt);
+  EXPECT_EQ(SpecFromJob(LiveJob("rtsp", "rtsp://h:8554/s"), {})->kind, SourceKind::kRtsp);
 }
 
 TEST(RelaySpecTest, JobsTheWorkerCannotRunAreRefusedAsUnknownError) {
@@ -65,6 +66,16 @@ TEST(RelaySpecTest, WhitelistsKeepEachSourceToItsOwnProtocols) {
   EXPECT_EQ(DestinationProtocolWhitelist("rtmp://h/live/s"), "rtmp,tcp");
   EXPECT_EQ(DestinationProtocolWhitelist("http://h/live/s"), std::nullopt);
   EXPECT_EQ(SourceFormatWhitelist(SourceKind::kFiles), "mov,flv");
+}
+
+TEST(RelaySpecTest, AnRtspSourceMayOpenItsOneTcpConnectionAndNoUdpOrRtp) {
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtsp, "rtsp://h:8554/s"), "tcp");
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtsp, "rtsps://h/s"), std::nullopt);
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtsp, "rtp://h:5004"), std::nullopt);
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtsp, "http://h/s"), std::nullopt);
+  EXPECT_EQ(SourceProtocolWhitelist(SourceKind::kRtmp, "rtsp://h/s"), std::nullopt);
+  EXPECT_EQ(SourceFormatWhitelist(SourceKind::kRtsp), "rtsp");
+  EXPECT_FALSE(SpecFromJob(LiveJob("rtsp", "rtsps://h/s"), {}));
 }
 
 }  // namespace
