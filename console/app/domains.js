@@ -44,7 +44,9 @@ export function useDomain(session, onError) {
 // gets the trimmed name.
 export function DomainPicker({ id, domain, known, onPick }) {
   const [typed, setTyped] = useState(domain);
-  useEffect(() => setTyped(domain), [domain]);
+  // A domain picked for the user (the account's first, once known) fills the input only when
+  // nothing is typed in it: what the user is typing is never replaced.
+  useEffect(() => setTyped((current) => current || domain), [domain]);
   const submit = (event) => {
     event.preventDefault();
     onPick(typed.trim());
