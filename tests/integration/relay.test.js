@@ -14,6 +14,7 @@ const { describe, it, before, after } = require('node:test');
 const { startReceiver } = require('./receiver.js');
 const h = require('../conformance/harness.js');
 const m = require('./media.js');
+const { addRelayRecordConfig } = require('./relay_tasks.js');
 const { startNginxRtmp, freePort } = require('./nginx_rtmp.js');
 
 const DOMAIN = 'relay.example.com';
@@ -71,11 +72,7 @@ exited_retention_s = ${RETENTION_S}
 
 ${m.FAST_CALLBACKS}` });
     api = h.popClient(server, h.DEFAULT_KEY, 'POST');
-    await api.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'relay', StreamName: '*',
-      OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1, 'RecordFormat.1.Format': 'm3u8',
-      'RecordFormat.1.SliceDuration': 2,
-      'RecordFormat.1.OssObjectPrefix': 'relay/{StreamName}/{Sequence}_{EscapedStartTime}_{EscapedEndTime}',
-      'RecordFormat.1.SliceOssObjectPrefix': 'relay/{StreamName}/ts/{UnixTimestamp}_{Sequence}' });
+    await addRelayRecordConfig(api, DOMAIN);
   });
   after(async () => {
     if (server) await server.stop();

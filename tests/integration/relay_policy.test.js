@@ -19,6 +19,7 @@ const { describe, it, before, after } = require('node:test');
 const { startReceiver } = require('./receiver.js');
 const h = require('../conformance/harness.js');
 const m = require('./media.js');
+const { addRelayRecordConfig, policyToml, taskTools } = require('./relay_tasks.js');
 
 const PUBLIC = '127.0.0.2';
 const PRIVATE = '127.0.0.1';
@@ -106,19 +107,9 @@ describe('relay connections follow the address policy', () => {
     publicTls = await startMediaServer(PUBLIC, publicRoutes, tls);
 
     receiver = await startReceiver('/relay-hooks');
-    server = await h.startServer({ rtmpHost: PUBLIC, extraToml: `${m.TESTING}min_retry_interval_s = 1
-public_addresses = ["${PUBLIC}"]
-
-[relay]
-allow_private_addresses = false
-
-${m.FAST_CALLBACKS}` });
+    server = await h.startServer({ rtmpHost: PUBLIC, extraToml: policyToml(PUBLIC) });
     api = h.popClient(server, h.DEFAULT_KEY, 'POST');
-    await api.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'relay', StreamName: '*',
-      OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1, 'RecordFormat.1.Format': 'm3u8',
-      'RecordFormat.1.SliceDuration': 2,
-      'RecordFormat.1.OssObjectPrefix': 'relay/{StreamName}/{Sequence}_{EscapedStartTime}_{EscapedEndTime}',
-      'RecordFormat.1.SliceOssObjectPrefix': 'relay/{StreamName}/ts/{UnixTimestamp}_{Sequence}' });
+    await addRelayRecordConfig(api, DOMAIN);
   });
   after(async () => {
     if (server) await server.stop();
@@ -137,17 +128,12 @@ ${m.FAST_CALLBACKS}` });
     assert.equal(res.body.RetCode, 0, JSON.stringify(res.body));
     return res.body.TaskId;
   }
-  const describeTask = async (TaskId) => (await api.call('DescribeLivePullToPush', { Region: REGION, TaskId })).body;
+  const { describeTask, statuses } =
+    taskTools({ api: () => api, server: () => server, receiver: () => receiver, region: REGION });
   const offline = (TaskId) => m.waitFor(`task ${TaskId} offline`, async () => {
     const t = await describeTask(TaskId);
     return t.TaskStatus === 3 ? t : null;
   }, 30000, 50);
-  const statuses = async (TaskId, count) => {
-    await m.waitFor(`${count} callbacks of ${TaskId}`,
-      () => receiver.events.filter((e) => e.TaskId === TaskId).length >= count, 5000, 50);
-    await m.waitFor('every callback delivered', () => m.inHand(server).callbacks === 0, 5000, 50);
-    return receiver.events.filter((e) => e.TaskId === TaskId).map((e) => e.TaskStatus);
-  };
   async function recordedSeconds(stream) {
     const dir = path.join(server.dataDir, 'buckets', 'records', 'relay', stream);
     const [playlist] = await m.waitFor(`the recording of ${stream}`, () => {

@@ -16,6 +16,7 @@ const { describe, it, before, after } = require('node:test');
 const { startReceiver } = require('./receiver.js');
 const h = require('../conformance/harness.js');
 const m = require('./media.js');
+const { addRelayRecordConfig, policyToml, taskTools } = require('./relay_tasks.js');
 const { freePort } = require('./nginx_rtmp.js');
 
 const PUBLIC = '127.0.0.2';
@@ -89,19 +90,9 @@ describe('pull-to-push relay from a live RTSP server', () => {
     redirector = await startScriptedServer(PUBLIC, () =>
       `RTSP/1.0 302 Moved Temporarily\r\nCSeq: 1\r\nLocation: rtsp://${PRIVATE}:${privateRtsp.port}/live\r\n\r\n`);
     receiver = await startReceiver('/relay-hooks');
-    server = await h.startServer({ rtmpHost: PUBLIC, extraToml: `${m.TESTING}min_retry_interval_s = 1
-public_addresses = ["${PUBLIC}"]
-
-[relay]
-allow_private_addresses = false
-
-${m.FAST_CALLBACKS}` });
+    server = await h.startServer({ rtmpHost: PUBLIC, extraToml: policyToml(PUBLIC) });
     api = h.popClient(server, h.DEFAULT_KEY, 'POST');
-    await api.call('AddLiveAppRecordConfig', { DomainName: DOMAIN, AppName: 'relay', StreamName: '*',
-      OssEndpoint: 'local', OssBucket: 'records', DelayTime: 1, 'RecordFormat.1.Format': 'm3u8',
-      'RecordFormat.1.SliceDuration': 2,
-      'RecordFormat.1.OssObjectPrefix': 'relay/{StreamName}/{Sequence}_{EscapedStartTime}_{EscapedEndTime}',
-      'RecordFormat.1.SliceOssObjectPrefix': 'relay/{StreamName}/ts/{UnixTimestamp}_{Sequence}' });
+    await addRelayRecordConfig(api, DOMAIN);
   });
   after(async () => {
     if (server) await server.stop();
@@ -122,20 +113,11 @@ ${m.FAST_CALLBACKS}` });
     assert.equal(res.body.RetCode, 0, JSON.stringify(res.body));
     return res.body.TaskId;
   }
-  const describeTask = async (TaskId) => (await api.call('DescribeLivePullToPush', { Region: REGION, TaskId })).body;
-  const waitStatus = (TaskId, status, timeoutMs = 20000) => m.waitFor(`task ${TaskId} status ${status}`, async () => {
-    const t = await describeTask(TaskId);
-    return t.TaskStatus === status ? t : null;
-  }, timeoutMs, 50);
+  const { describeTask, waitStatus, statuses } =
+    taskTools({ api: () => api, server: () => server, receiver: () => receiver, region: REGION });
   const onlineInfo = async (stream) => {
     const res = await api.call('DescribeLiveStreamsOnlineList', { DomainName: DOMAIN, PageSize: 100 });
     return res.body.OnlineInfo.LiveStreamOnlineInfo.find((s) => s.StreamName === stream) || null;
-  };
-  const statuses = async (TaskId, count) => {
-    await m.waitFor(`${count} callbacks of ${TaskId}`,
-      () => receiver.events.filter((e) => e.TaskId === TaskId).length >= count, 5000, 50);
-    await m.waitFor('every callback delivered', () => m.inHand(server).callbacks === 0, 5000, 50);
-    return receiver.events.filter((e) => e.TaskId === TaskId).map((e) => e.TaskStatus);
   };
 
   it('relays H.264 + AAC from the RTSP server into liverec, live and recorded, until stopped', async () => {
