@@ -1,10 +1,10 @@
 // The Relays screen's details of one task (DescribeLivePullToPush, docs/api/relay.md): every
 // setting it was created with, and a small form changing its end time, callback URL and repeats
 // (UpdateLivePullToPush), the API's errors beside the field they concern.
-import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
+import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 import { Time, Busy, ErrorText } from './ui.js';
-import { REGION, Field, fromLocalInput, localInput, placeError, useFocusInvalid } from './relays_fields.js';
+import { REGION, Field, fromLocalInput, localInput, useApiForm } from './relays_fields.js';
 
 const EDIT_FIELDS = ['EndTime', 'CallbackUrl', 'RepeatNumber'];
 
@@ -42,39 +42,20 @@ function Settings({ info }) {
 function EditRelay({ session, info, onSaved, onError }) {
   const prefix = `relays-edit-${info.TaskId}`;
   const url = info.SourceType === 'url';
-  const [values, setValues] = useState({ EndTime: localInput(info.EndTime),
-    CallbackUrl: info.CallbackURL || '', RepeatNumber: String(info.RepeatNumber ?? '') });
-  const [errors, setErrors] = useState({});
-  const [formError, setFormError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusals, setRefusals] = useState(0);
-  const formRef = useRef(null);
-  useFocusInvalid(formRef, refusals);
-  const onValue = (name, value) => {
-    setValues((v) => ({ ...v, [name]: value }));
-    setErrors((e) => (e[name] ? { ...e, [name]: undefined } : e));
-  };
+  const { values, errors, formError, busy, formRef, onValue, run } = useApiForm({
+    EndTime: localInput(info.EndTime), CallbackUrl: info.CallbackURL || '',
+    RepeatNumber: String(info.RepeatNumber ?? ''),
+  }, onError);
 
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setFormError('');
     const params = { Region: REGION, TaskId: info.TaskId, EndTime: fromLocalInput(values.EndTime),
       CallbackUrl: values.CallbackUrl.trim() };
     if (url) params.RepeatNumber = values.RepeatNumber.trim();
-    try {
+    run(async () => {
       await callApi(session, 'UpdateLivePullToPush', params);
       onSaved();
-    } catch (err) {
-      onError(err);
-      const placed = placeError(err, url ? EDIT_FIELDS : EDIT_FIELDS.slice(0, 2));
-      setErrors(placed.fieldErrors);
-      setFormError(placed.formError);
-      setRefusals((n) => n + 1);
-    } finally {
-      setBusy(false);
-    }
+    }, url ? EDIT_FIELDS : EDIT_FIELDS.slice(0, 2));
   };
   const f = { prefix, values, errors, onValue };
   return html`<form class="relays-form relays-edit" ref=${formRef} noValidate onSubmit=${submit}

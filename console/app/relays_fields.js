@@ -2,7 +2,7 @@
 // the date inputs (the browser's zone) turned into the API's UTC times, and the API's errors
 // shown beside the field they concern (`aria-invalid` and a message linked by aria-describedby).
 // No API call of its own.
-import { html, useLayoutEffect } from '../vendor/preact-htm.js';
+import { html, useLayoutEffect, useRef, useState } from '../vendor/preact-htm.js';
 import { apiTime } from './ui.js';
 
 // liverec validates Region but does not partition tasks by it: any valid one finds every task.
@@ -95,4 +95,39 @@ export function placeError(err, fields) {
   const field = fieldOfError(err, fields);
   return field ? { fieldErrors: { [field]: errorWords(err) }, formError: '' }
     : { fieldErrors: {}, formError: errorWords(err) };
+}
+
+// A form whose values go to one API call: its values, the API's refusal placed beside the field
+// it concerns (or above the fields), busy while the call runs, and the focus moved to the first
+// invalid field. `run(call, fields)` awaits `call()`; a refusal goes to `onError` and is placed
+// among `fields`. A field's error stays until the next submission, or until the field changes.
+export function useApiForm(initial, onError) {
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState({});
+  const [formError, setFormError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef(null);
+  useFocusInvalid(formRef, refusals);
+  const onValue = (name, value) => {
+    setValues((v) => ({ ...v, [name]: value }));
+    setErrors((e) => (e[name] ? { ...e, [name]: undefined } : e));
+  };
+  const run = async (call, fields) => {
+    setBusy(true);
+    setErrors({});
+    setFormError('');
+    try {
+      await call();
+    } catch (err) {
+      onError(err);
+      const placed = placeError(err, fields);
+      setErrors(placed.fieldErrors);
+      setFormError(placed.formError);
+      setRefusals((n) => n + 1);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { values, errors, formError, busy, formRef, onValue, run };
 }

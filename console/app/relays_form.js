@@ -1,12 +1,11 @@
 // The Relays screen's form for a new pull-to-push task (CreateLivePullToPush, docs/api/relay.md):
 // the required parameters and the common optional ones; each API error is shown beside the
 // field it concerns (or above the buttons when it concerns none).
-import { html, useState, useRef } from '../vendor/preact-htm.js';
+import { html } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 import { Busy } from './ui.js';
 import {
-  REGION, REGIONS, Field, FieldNotes, fieldAttrs, fromLocalInput, localInput, placeError,
-  useFocusInvalid,
+  REGION, REGIONS, Field, FieldNotes, fieldAttrs, fromLocalInput, localInput, useApiForm,
 } from './relays_fields.js';
 
 const PREFIX = 'relays-new';
@@ -118,37 +117,14 @@ function OptionFields({ form }) {
 
 // The form; `onCreated(taskId)` after the API created the task, `onCancel` to close it.
 export function CreateRelay({ session, onCreated, onCancel, onError }) {
-  const [values, setValues] = useState(initialValues);
-  const [errors, setErrors] = useState({});
-  const [formError, setFormError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [refusals, setRefusals] = useState(0);
-  const formRef = useRef(null);
-  useFocusInvalid(formRef, refusals);
-  // A field's error stays until the next submission, or until the field is changed.
-  const onValue = (name, value) => {
-    setValues((v) => ({ ...v, [name]: value }));
-    setErrors((e) => (e[name] ? { ...e, [name]: undefined } : e));
-  };
+  const { values, errors, formError, busy, formRef, onValue, run } = useApiForm(initialValues, onError);
   const form = { values, errors, onValue };
-
-  const submit = async (event) => {
+  const submit = (event) => {
     event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setFormError('');
-    try {
+    run(async () => {
       const body = await callApi(session, 'CreateLivePullToPush', createParams(values));
       onCreated(body.TaskId);
-    } catch (err) {
-      onError(err);
-      const placed = placeError(err, shownFields(values));
-      setErrors(placed.fieldErrors);
-      setFormError(placed.formError);
-      setRefusals((n) => n + 1);
-    } finally {
-      setBusy(false);
-    }
+    }, shownFields(values));
   };
 
   const f = { prefix: PREFIX, ...form };
