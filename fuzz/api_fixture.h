@@ -39,6 +39,7 @@
 #include "metadata/streams_notify_config_repository.h"
 #include "metadata/tenant_repository.h"
 #include "recorder/live_controls.h"
+#include "server/bucket_access_setup.h"
 #include "server/router.h"
 #include "storage/local/local_object_store.h"
 
@@ -186,11 +187,7 @@ class ApiFixture {
     server::BucketAccessEntry entry{"default", "local", "records", true, false};
     s->access = std::make_unique<server::BucketAccess>(
         std::vector<server::BucketAccessEntry>{entry}, "http://127.0.0.1:8080", clock_, random_);
-    deps.index.watch_url = [access = s->access.get()](const api::WatchTarget& target,
-                                                      int64_t lifetime_s) {
-      return access->SignedPathUrl(target.endpoint, target.bucket, api::WatchPath(target),
-                                   api::EncodedWatchPath(target), lifetime_s);
-    };
+    server::SetIndexUrls(deps.index, *s->access);
     s->watch =
         std::make_unique<server::WatchPlaylist>(*s->access, *s->tenants, *s->recordings, clock_);
     api::ApiOptions options;

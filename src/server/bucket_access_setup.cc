@@ -57,4 +57,15 @@ Result<std::vector<BucketAccessEntry>> MakeBucketAccessEntries(const config::Con
   return entries;
 }
 
+void SetIndexUrls(api::IndexOptions& index, const BucketAccess& access) {
+  index.record_url = [&access](const std::string& endpoint, const std::string& bucket,
+                               const std::string& key) {
+    return access.ObjectUrl(endpoint, bucket, key);
+  };
+  index.watch_url = [&access](const api::WatchTarget& target, int64_t lifetime_s) {
+    return access.SignedPathUrl(target.endpoint, target.bucket, api::WatchPath(target),
+                                api::EncodedWatchPath(target), lifetime_s);
+  };
+}
+
 }  // namespace liverec::server

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/action_context.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "base/status.h"
@@ -30,5 +31,9 @@ Result<std::vector<BucketAccessEntry>> MakeBucketAccessEntries(const config::Con
                                                                const BucketStores& stores,
                                                                const Clock& clock,
                                                                RandomSource& random);
+
+// Points the API's URL makers at `access` (which must outlive the API): RecordUrls
+// (BucketAccess::ObjectUrl) and watch playlist URLs (BucketAccess::SignedPathUrl).
+void SetIndexUrls(api::IndexOptions& index, const BucketAccess& access);
 
 }  // namespace liverec::server

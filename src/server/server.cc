@@ -54,6 +54,7 @@
 #include "relay/worker/libav_relay_runner.h"
 #include "server/api_setup.h"
 #include "server/bucket_access_service.h"
+#include "server/bucket_access_setup.h"
 #include "server/callback_pump.h"
 #include "server/cluster_node.h"
 #include "server/cluster_streams.h"
@@ -690,16 +691,7 @@ Result<StartInfo> Server::Start() {
                                                  deps.index.public_url, s.clock, s.random);
   if (!bucket_access) return Error(bucket_access.error());
   s.bucket_access = std::move(*bucket_access);
-  deps.index.record_url = [access = &s.bucket_access->access()](const std::string& endpoint,
-                                                                const std::string& bucket,
-                                                                const std::string& key) {
-    return access->ObjectUrl(endpoint, bucket, key);
-  };
-  deps.index.watch_url = [access = &s.bucket_access->access()](const api::WatchTarget& target,
-                                                               int64_t lifetime_s) {
-    return access->SignedPathUrl(target.endpoint, target.bucket, api::WatchPath(target),
-                                 api::EncodedWatchPath(target), lifetime_s);
-  };
+  SetIndexUrls(deps.index, s.bucket_access->access());
   s.watch = std::make_unique<WatchPlaylist>(s.bucket_access->access(), *s.tenants, *s.recordings,
                                             s.clock);
   // Recommend: the catalogue at /docs/errors (ErrorCataloguePage) unless [api] says elsewhere.
