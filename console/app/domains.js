@@ -1,6 +1,6 @@
 // The domain a screen works on: picked from the account's domains (DescribeLiveUserDomains) or
 // typed, and remembered in this browser for every screen (a name, not a secret).
-import { html, useState, useEffect } from '../vendor/preact-htm.js';
+import { html, useState, useEffect, useRef } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 
 const DOMAIN_KEY = 'liverec.console.domain';
@@ -44,17 +44,24 @@ export function useDomain(session, onError) {
 // gets the trimmed name.
 export function DomainPicker({ id, domain, known, onPick }) {
   const [typed, setTyped] = useState(domain);
+  const input = useRef(null);
   // A domain picked for the user (the account's first, once known) fills the input only when
-  // nothing is typed in it: what the user is typing is never replaced.
-  useEffect(() => setTyped((current) => current || domain), [domain]);
+  // nothing is typed in it and the user is not in it: what the user is typing, or is about to
+  // type, is never replaced (a fill arriving between focus and the first key would otherwise be
+  // joined with what is typed).
+  useEffect(() => {
+    if (input.current && document.activeElement === input.current) return;
+    setTyped((current) => current || domain);
+  }, [domain]);
   const submit = (event) => {
     event.preventDefault();
     onPick(typed.trim());
   };
   return html`<form class="inline" onSubmit=${submit}>
     <label for=${`${id}-domain`}>Domain</label>
-    <input id=${`${id}-domain`} name="domain" required placeholder="live.example.com"
-      list=${`${id}-domains`} value=${typed} onInput=${(e) => setTyped(e.target.value)} />
+    <input id=${`${id}-domain`} ref=${input} name="domain" required placeholder="live.example.com"
+      list=${`${id}-domains`} value=${typed} onInput=${(e) => setTyped(e.target.value)}
+      onBlur=${() => setTyped((current) => current || domain)} />
     <datalist id=${`${id}-domains`}>${known.map((name) => html`<option key=${name} value=${name} />`)}</datalist>
     <button type="submit">Show</button>
   </form>`;

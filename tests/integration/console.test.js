@@ -8,6 +8,7 @@
 const assert = require('node:assert/strict');
 const { describe, it, before, after } = require('node:test');
 const { startConsole, DEFAULT_KEY } = require('./console_page.js');
+const h = require('../conformance/harness.js');
 const m = require('./media.js');
 
 const DOMAIN = 'console.example.com';
@@ -65,6 +66,48 @@ describe('the web console in Chromium', () => {
     assert.equal(unsigned, 400);
     assert.deepEqual(problems.filter((p) => !/Failed to load resource/.test(p)), []);
     await page.close();
+  });
+
+  it('keeps what is typed whole when the account\'s domains arrive while the domain field has focus', async () => {
+    // The account has a domain (a record config names it), offered once DescribeLiveUserDomains
+    // answers; that answer is held until the user is in the empty field, as a slow server would.
+    const added = await h.v1Call(server, { action: 'AddLiveAppRecordConfig', method: 'POST', params: {
+      DomainName: 'picked.example.com', AppName: 'live', StreamName: '*', OssEndpoint: 'local',
+      OssBucket: 'records', 'RecordFormat.1.Format': 'm3u8' } });
+    assert.equal(added.status, 200, JSON.stringify(added.json));
+    const { page, problems } = await openConsole();
+    let asked;
+    const domainsAsked = new Promise((resolve) => { asked = resolve; });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route((url) => url.pathname === '/', async (route) => {
+      const params = new URLSearchParams(route.request().postData() || '');
+      if (params.get('Action') === 'DescribeLiveUserDomains') {
+        asked();
+        await held;
+      }
+      await route.continue();
+    });
+    try {
+      await signIn(page, DEFAULT_KEY.id, DEFAULT_KEY.secret);
+      await domainsAsked;
+      const input = page.getByLabel('Domain');
+      await input.focus();
+      release();
+      await page.locator('datalist#live-domains option[value="picked.example.com"]')
+        .waitFor({ state: 'attached', timeout: 10000 });
+      assert.equal(await input.inputValue(), '', 'the field the user is in is not filled for them');
+      await input.pressSequentially(DOMAIN);
+      assert.equal(await input.inputValue(), DOMAIN);
+      // An empty field the user leaves shows the domain picked for them.
+      await input.fill('');
+      await page.getByLabel('Domain').blur();
+      assert.equal(await input.inputValue(), 'picked.example.com');
+      assert.deepEqual(problems, []);
+    } finally {
+      release();
+      await page.close();
+    }
   });
 
   it('signs in and lists a live publisher on the Live screen; signing out forgets the key', async () => {
