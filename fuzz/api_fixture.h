@@ -40,6 +40,7 @@
 #include "metadata/tenant_repository.h"
 #include "recorder/live_controls.h"
 #include "server/bucket_access_setup.h"
+#include "server/node_listing.h"
 #include "server/router.h"
 #include "storage/local/local_object_store.h"
 
@@ -127,6 +128,7 @@ class ApiFixture {
     std::unique_ptr<server::BucketAccess> access;
     std::unique_ptr<server::WatchPlaylist> watch;
     std::unique_ptr<server::Router> router;
+    std::unique_ptr<server::NodeListingSource> node_listing;
   };
 
   void Build() {
@@ -179,6 +181,12 @@ class ApiFixture {
     deps.snapshots.snapshots = s->snapshots.get();
     deps.relay.tasks = s->relay_tasks.get();
     deps.relay.urls.resolve = FakeResolve;
+    s->node_listing = std::make_unique<server::NodeListingSource>(
+        *s->db, /*cluster_mode=*/false, 10'000, "fuzz-node", "0.0.0", kApiNowMs, nullptr);
+    deps.operators.account_ids = {account->id};
+    deps.operators.nodes = [listing = s->node_listing.get()](int64_t now_ms) {
+      return listing->List(now_ms);
+    };
     config::BucketConfig bucket;
     bucket.name = "records";
     bucket.path = bucket_;

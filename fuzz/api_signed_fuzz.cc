@@ -73,6 +73,7 @@ constexpr const char* kActions[] = {
     "DescribeLiveUserDomains",
     "DescribeLiveStreamWatchUrl",
     "DescribeLiveStreamRecordFiles",
+    "DescribeLiveClusterNodes",
 };
 
 constexpr const char* kParams[] = {

@@ -1,6 +1,7 @@
 // `liverec cluster nodes`: the nodes of a cluster on PostgreSQL, as the database holds them
 // (metadata::NodeRepository): live or dead by their membership lease, addresses, version, start,
-// last heartbeat and load. Reads only. docs/cluster.md "Listing the nodes".
+// last heartbeat, load and upload lag (--json: and the leases each holds). Reads only.
+// docs/cluster.md "Listing the nodes".
 #include <iostream>
 
 #include <fmt/format.h>
@@ -44,6 +45,8 @@ nlohmann::json ToJson(const metadata::NodeStatus& n) {
           {"heartbeat_at", FormatIsoUtc(n.node.heartbeat_at_ms)},
           {"live_streams", n.node.live_streams},
           {"relays_running", n.node.relays_running},
+          {"upload_lag_seconds", static_cast<double>(n.node.upload_lag_ms) / 1000.0},
+          {"leases_held", n.leases_held},
           {"lease_holder", n.holder},
           {"lease_epoch", n.epoch},
           {"lease_expires_at", FormatIsoUtc(n.lease_expires_at_ms)}};
@@ -51,15 +54,15 @@ nlohmann::json ToJson(const metadata::NodeStatus& n) {
 
 void PrintTable(const std::vector<metadata::NodeStatus>& nodes, int64_t now_ms) {
   constexpr std::string_view kRow =
-      "{:<20} {:<5} {:<22} {:<22} {:<10} {:<21} {:<12} {:>7} {:>6}  {}\n";
+      "{:<20} {:<5} {:<22} {:<22} {:<10} {:<21} {:<12} {:>7} {:>6} {:>7}  {}\n";
   std::cout << fmt::format(kRow, "node_id", "state", "http", "rtmp", "version", "started",
-                           "heartbeat", "streams", "relays", "lease");
+                           "heartbeat", "streams", "relays", "lag", "lease");
   for (const auto& n : nodes) {
-    std::cout << fmt::format(kRow, n.node.node_id, n.live ? "live" : "dead", n.node.advertise_http,
-                             n.node.advertise_rtmp, n.node.version,
-                             FormatIsoUtc(n.node.started_at_ms),
-                             Ago(now_ms, n.node.heartbeat_at_ms), n.node.live_streams,
-                             n.node.relays_running, LeaseText(n, now_ms));
+    std::cout << fmt::format(
+        kRow, n.node.node_id, n.live ? "live" : "dead", n.node.advertise_http,
+        n.node.advertise_rtmp, n.node.version, FormatIsoUtc(n.node.started_at_ms),
+        Ago(now_ms, n.node.heartbeat_at_ms), n.node.live_streams, n.node.relays_running,
+        fmt::format("{:.1f} s", n.node.upload_lag_ms / 1000.0), LeaseText(n, now_ms));
   }
 }
 

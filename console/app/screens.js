@@ -6,6 +6,7 @@ import { Recordings } from './recordings.js';
 import { Callbacks } from './callbacks.js';
 import { Rules } from './rules.js';
 import { Relays } from './relays.js';
+import { Cluster } from './cluster.js';
 
 export const SCREENS = [
   { id: 'live', title: 'Live', component: Live },
@@ -14,4 +15,5 @@ export const SCREENS = [
   { id: 'callbacks', title: 'Callbacks', component: Callbacks },
   { id: 'rules', title: 'Rules', component: Rules },
   { id: 'relays', title: 'Relays', component: Relays },
+  { id: 'cluster', title: 'Cluster', component: Cluster },
 ];

@@ -4,8 +4,10 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "api/authenticator.h"
 #include "api/watch_path.h"
@@ -17,6 +19,7 @@
 #include "ingest/stream_registry.h"
 #include "metadata/callback_outbox_repository.h"
 #include "metadata/index_file_repository.h"
+#include "metadata/node_repository.h"
 #include "metadata/notify_config_repository.h"
 #include "metadata/publish_history_repository.h"
 #include "metadata/record_config_repository.h"
@@ -113,6 +116,21 @@ struct ClusterServices {
   cluster::CommandChannel* commands = nullptr;
 };
 
+// The nodes as an operator sees them (DescribeLiveClusterNodes; docs/api/cluster.md).
+struct NodeListing {
+  bool cluster_mode = false;  // PostgreSQL (docs/cluster.md); false: this node alone, on SQLite
+  std::string this_node;      // the node answering
+  int64_t lease_ms = 0;       // the membership lease (cluster mode)
+  std::vector<metadata::NodeStatus> nodes;  // by node id
+};
+
+// What only operator accounts may see (api.operator_accounts, docs/configuration.md).
+struct OperatorServices {
+  std::set<std::string> account_ids;  // the operator accounts, by account id
+  // The nodes as seen at `now_ms`; null: not served (the action answers InternalError).
+  std::function<Result<NodeListing>(int64_t now_ms)> nodes;
+};
+
 // Long-lived services the actions use (owned by the server's composition root).
 struct ApiDependencies {
   const Clock& clock;
@@ -136,6 +154,7 @@ struct ApiDependencies {
   // Recording usage (DescribeLiveDomainRecordUsageData); null in tests that do not use it.
   metadata::RecordUsageRepository* record_usage = nullptr;
   ClusterServices cluster;
+  OperatorServices operators;
   RelayServices relay;
   SnapshotServices snapshots;
   // Replay protection (the composition root chooses; must outlive the service). Null: the service

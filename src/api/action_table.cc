@@ -32,6 +32,7 @@ constexpr std::array kActions = {
     ActionEntry{"DescribeLiveStreamsBlockList", &actions::DescribeLiveStreamsBlockList},
     ActionEntry{"DescribeLiveUserDomains", &actions::DescribeLiveUserDomains},
     ActionEntry{"DescribeLiveStreamWatchUrl", &actions::DescribeLiveStreamWatchUrl},
+    ActionEntry{"DescribeLiveClusterNodes", &actions::DescribeLiveClusterNodes},
     ActionEntry{"DescribeLiveStreamRecordFiles", &actions::DescribeLiveStreamRecordFiles},
     ActionEntry{"DescribeLiveStreamsPublishList", &actions::DescribeLiveStreamsPublishList},
     ActionEntry{"AddLiveAppSnapshotConfig", &actions::AddLiveAppSnapshotConfig},

@@ -89,8 +89,9 @@ Status Membership::Join(const std::function<void(int64_t)>& sleep_ms,
 Status Membership::WriteRow(int64_t epoch) {
   NodeLoad load = load_ ? load_() : NodeLoad{};
   NodeIdentity id = identity();
-  metadata::NodeRow row{id.node_id,     id.advertise_http, id.advertise_rtmp, id.version,
-                        started_at_ms_, clock_.NowMs(),    load.live_streams, load.relays_running};
+  metadata::NodeRow row{id.node_id,        id.advertise_http,   id.advertise_rtmp,
+                        id.version,        started_at_ms_,      clock_.NowMs(),
+                        load.live_streams, load.relays_running, load.upload_lag_ms};
   return db_.InTransaction([&](metadata::SqlSession& tx) -> Status {
     LIVEREC_RETURN_IF_ERROR(leases_.CheckFence(tx, Key(), instance_id_, epoch));
     return metadata::NodeRepository::Save(tx, row);

@@ -39,6 +39,7 @@ struct NodeIdentity {
 struct NodeLoad {
   int64_t live_streams = 0;
   int64_t relays_running = 0;
+  int64_t upload_lag_ms = 0;  // the oldest slice waiting in the spool to be stored; 0: none
 };
 using LoadFn = std::function<NodeLoad()>;
 

@@ -68,6 +68,7 @@ TEST_P(MembershipTest, BeatsRenewTheLeaseAndRefreshTheLoad) {
   for (int i = 0; i < 10; ++i) {
     clock_.AdvanceMs(m->beat_interval_ms());
     load_.live_streams = i;
+    load_.upload_lag_ms = 1000 * i;
     m->Beat();
     EXPECT_TRUE(m->Health().ok()) << m->Health().ToString();
   }
@@ -75,6 +76,7 @@ TEST_P(MembershipTest, BeatsRenewTheLeaseAndRefreshTheLoad) {
   EXPECT_TRUE(row.live);
   EXPECT_EQ(row.epoch, 1);
   EXPECT_EQ(row.node.live_streams, 9);
+  EXPECT_EQ(row.node.upload_lag_ms, 9000);
   EXPECT_EQ(row.node.heartbeat_at_ms, clock_.NowMs());
   EXPECT_EQ(row.lease_expires_at_ms, clock_.NowMs() + kLeaseMs);
 }

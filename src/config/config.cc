@@ -181,6 +181,11 @@ void Validate(Config& config, Problems& problems) {
       }
     }
   }
+  for (const auto& name : config.api.operator_accounts) {
+    if (!accounts.contains(name)) {
+      problems.push_back(fmt::format("api.operator_accounts: account '{}' is not declared", name));
+    }
+  }
   for (const auto& domain : config.domains) {
     if (!domain.auth) continue;
     if (domain.auth->primary_key.size() < 6 || domain.auth->primary_key.size() > 128) {

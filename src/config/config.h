@@ -174,6 +174,9 @@ struct ApiConfig {
   // Base of every error's Recommend: <error_docs_url>#<Code>. "" = <public URL>/docs/errors,
   // the error catalogue liverec serves itself.
   std::string error_docs_url;
+  // Accounts that may call the operator actions (DescribeLiveClusterNodes) and see the console's
+  // Cluster screen: names of declared accounts.
+  std::vector<std::string> operator_accounts{std::string(kDefaultAccount)};
 };
 
 // /metrics on the HTTP listener (docs/operations.md). Not for the public internet: bind

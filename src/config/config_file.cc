@@ -30,6 +30,8 @@ void ReadApi(const TomlView& node, ApiConfig& a, TomlReader& in) {
   in.Read(node["timestamp_window_s"], a.timestamp_window_s, "api.timestamp_window_s");
   in.Read(node["nonce_capacity"], a.nonce_capacity, "api.nonce_capacity");
   in.Read(node["error_docs_url"], a.error_docs_url, "api.error_docs_url");
+  if (node["operator_accounts"]) a.operator_accounts.clear();  // replaces the default
+  in.ReadStrings(node["operator_accounts"], a.operator_accounts, "api.operator_accounts");
 }
 
 void ReadRtmp(const TomlView& node, Config& config, TomlReader& in) {

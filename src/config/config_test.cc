@@ -486,5 +486,23 @@ TEST(ConfigTest, ErrorDocsUrlMustBeAnHttpUrl) {
   EXPECT_NE(config.error().Message().find("api.error_docs_url"), std::string::npos);
 }
 
+TEST(ConfigTest, OperatorAccountsAreTheDefaultAccountUnlessDeclaredAccountsAreNamed) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->api.operator_accounts, std::vector<std::string>{"default"});
+  auto named = LoadConfig({.file_text = "[api]\noperator_accounts = [\"ops\"]\n"
+                                        "[[accounts]]\nname = \"ops\"\n"});
+  ASSERT_TRUE(named.has_value()) << named.error().Message();
+  EXPECT_EQ(named->api.operator_accounts, std::vector<std::string>{"ops"});
+  auto none = LoadConfig({.file_text = "[api]\noperator_accounts = []\n"});
+  ASSERT_TRUE(none.has_value()) << none.error().Message();
+  EXPECT_TRUE(none->api.operator_accounts.empty());
+  auto unknown = LoadConfig({.file_text = "[api]\noperator_accounts = [\"nobody\"]\n"});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().Message().find("api.operator_accounts: account 'nobody'"),
+            std::string::npos)
+      << unknown.error().Message();
+}
+
 }  // namespace
 }  // namespace liverec::config

@@ -211,8 +211,8 @@ TEST_P(LeaseRepositoryTest, LeasesOfAKindAreListedByNameAndKindsStayApart) {
 TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLapses) {
   NodeRepository nodes(*db_);
   ASSERT_TRUE(leases_->Acquire({"node", "a"}, "pa", kLeaseMs).has_value());
-  ASSERT_TRUE(NodeRepository::Save(
-                  *db_, {"a", "10.0.0.1:8080", "10.0.0.1:1935", "1.2.3", kStartMs, kStartMs, 4, 1})
+  ASSERT_TRUE(NodeRepository::Save(*db_, {"a", "10.0.0.1:8080", "10.0.0.1:1935", "1.2.3", kStartMs,
+                                          kStartMs, 4, 1, 2500})
                   .ok());
   clock_.AdvanceMs(5000);
   ASSERT_TRUE(leases_->Acquire({"node", "b"}, "pb", kLeaseMs).has_value());
@@ -227,6 +227,7 @@ TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLap
   EXPECT_EQ(a.node.advertise_http, "10.0.0.1:8080");
   EXPECT_EQ(a.node.live_streams, 4);
   EXPECT_EQ(a.node.relays_running, 1);
+  EXPECT_EQ(a.node.upload_lag_ms, 2500);
   EXPECT_EQ(a.holder, "pa");
   EXPECT_FALSE(a.live);
   EXPECT_TRUE((*listed)[1].live);
@@ -234,6 +235,27 @@ TEST_P(LeaseRepositoryTest, NodesAreListedWithTheirLeaseAndCountedLiveUntilItLap
   EXPECT_FALSE((*listed)[2].live);  // no lease at all
   EXPECT_EQ((*listed)[2].holder, "");
   EXPECT_EQ(nodes.CountLive(clock_.NowMs()).value(), 1);
+}
+
+TEST_P(LeaseRepositoryTest, NodesAreListedWithTheUnexpiredLeasesTheirProcessHolds) {
+  NodeRepository nodes(*db_);
+  ASSERT_TRUE(leases_->Acquire({"node", "a"}, "pa", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"node", "b"}, "pb", kLeaseMs).has_value());
+  for (auto id : {"a", "b"}) {
+    ASSERT_TRUE(NodeRepository::Save(*db_, NodeRow{.node_id = id}).ok());
+  }
+  ASSERT_TRUE(leases_->Acquire({"publish", "d/live/s1"}, "pa", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"publish", "d/live/s2"}, "pa", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"record", "d/live/s1"}, "pa", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "t1"}, "pb", kLeaseMs).has_value());
+  ASSERT_TRUE(leases_->Acquire({"relay", "t2"}, "pb", kLeaseMs / 2).has_value());
+  clock_.AdvanceMs(kLeaseMs / 2);  // t2 lapses
+  auto listed = nodes.List(clock_.NowMs());
+  ASSERT_TRUE(listed.has_value()) << listed.error().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  std::map<std::string, int64_t> a{{"publish", 2}, {"record", 1}}, b{{"relay", 1}};
+  EXPECT_EQ((*listed)[0].leases_held, a);
+  EXPECT_EQ((*listed)[1].leases_held, b);
 }
 
 LIVEREC_ON_BOTH_BACKENDS(LeaseRepositoryTest);

@@ -668,6 +668,11 @@ CREATE TABLE bucket_url_keys (
 );
 )sql";
 
+// Each node's upload lag in its row (docs/cluster.md "Listing the nodes").
+constexpr std::string_view kNodeUploadLagSchema = R"sql(
+ALTER TABLE nodes ADD COLUMN upload_lag_ms BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -696,6 +701,7 @@ const std::vector<Migration>& AllMigrations() {
       {20, "snapshot configs and snapshots", kSnapshotsSchema},
       {21, "relay task callback signing and item switches", kRelayAuthSchema},
       {22, "URL keys of private buckets", kBucketUrlKeysSchema},
+      {23, "upload lag of cluster nodes", kNodeUploadLagSchema},
   };
   return kMigrations;
 }

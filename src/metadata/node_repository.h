@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct NodeRow {
   int64_t heartbeat_at_ms = 0;  // the last write of this row
   int64_t live_streams = 0;     // streams being published to it
   int64_t relays_running = 0;   // relays it runs
+  // How long the oldest slice waiting in its spool to be stored has waited (0: none waits), as
+  // liverec_upload_lag_seconds: what only that node's spool holds.
+  int64_t upload_lag_ms = 0;
 };
 
 // A node with its membership lease as the database holds it.
@@ -35,6 +39,9 @@ struct NodeStatus {
   int64_t epoch = 0;
   int64_t lease_expires_at_ms = 0;
   bool live = false;  // holder != "" and the lease had not expired at the `now_ms` asked about
+  // The other leases its holder (the node's process) holds, unexpired at `now_ms`, by kind
+  // ("publish", "record", "relay"): the streams and relay tasks it owns.
+  std::map<std::string, int64_t> leases_held;
 };
 
 class NodeRepository {
@@ -44,7 +51,7 @@ class NodeRepository {
   // Inserts the row or replaces every column of it, through `session` (the database, or a
   // transaction that fenced the write with LeaseRepository::CheckFence).
   static Status Save(SqlSession& session, const NodeRow& row);
-  // Every node, by id, with its lease; live as seen at `now_ms`.
+  // Every node, by id, with its lease and the leases it holds; live as seen at `now_ms`.
   Result<std::vector<NodeStatus>> List(int64_t now_ms);
   // Nodes whose membership lease is live at `now_ms`.
   Result<int64_t> CountLive(int64_t now_ms);

@@ -51,4 +51,21 @@ api::RelayServices RelayServicesOf(const config::Config& config) {
   return relay;
 }
 
+Result<api::OperatorServices> OperatorServicesOf(const config::Config& config,
+                                                 metadata::TenantRepository& tenants,
+                                                 const NodeListingSource& nodes) {
+  api::OperatorServices operators;
+  for (const auto& name : config.api.operator_accounts) {
+    auto account = tenants.FindAccountByName(name);
+    if (!account) return Error(account.error());
+    if (!*account) {
+      return Error(ErrorCode::kInvalidConfiguration, "",
+                   fmt::format("api.operator_accounts: no account '{}'", name));
+    }
+    operators.account_ids.insert((*account)->id);
+  }
+  operators.nodes = [&nodes](int64_t now_ms) { return nodes.List(now_ms); };
+  return operators;
+}
+
 }  // namespace liverec::server

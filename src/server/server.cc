@@ -21,6 +21,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "api/api_service.h"
+#include "base/build_info.h"
 #include "base/clock.h"
 #include "base/random.h"
 #include "callbacks/outbox.h"
@@ -61,6 +62,7 @@
 #include "server/directory_lock.h"
 #include "server/health_check.h"
 #include "server/ingest_setup.h"
+#include "server/node_listing.h"
 #include "server/object_stores.h"
 #include "server/publish_history.h"
 #include "server/recording_callbacks.h"
@@ -174,12 +176,14 @@ struct Server::Impl {
   std::unique_ptr<metadata::LeaseRepository> relay_lease_store;
   std::unique_ptr<relay::RelayLeases> relay_leases;
   std::unique_ptr<boost::asio::steady_timer> relay_timer;
-  // The relay runner as the heartbeat thread sees it (its load): set once made, cleared first
-  // at shutdown.
+  // The relay runner and the spool as the heartbeat thread sees them (its load): set once made,
+  // the runner cleared first at shutdown (the spool outlives the heartbeat).
   std::mutex relays_for_load_mutex;
   relay::worker::LibavRelayRunner* relays_for_load = nullptr;
+  const recorder::Spool* spool_for_load = nullptr;
   // On PostgreSQL: this node's membership of the cluster (docs/cluster.md); null on SQLite.
   std::unique_ptr<ClusterNode> cluster_node;
+  std::unique_ptr<NodeListingSource> node_listing;  // DescribeLiveClusterNodes
   // On PostgreSQL: live streams and commands across the nodes; null on SQLite.
   std::unique_ptr<ClusterStreams> cluster_streams;
 
@@ -196,6 +200,13 @@ struct Server::Impl {
   Status StartRelay();
   relay::RelayLeases* MakeRelayLeases();
   void WakeRelayAt(std::optional<int64_t> at_ms);
+  // This node's load (the heartbeat's, any thread): live streams, running relays, upload lag.
+  cluster::NodeLoad Load() {
+    std::lock_guard lock(relays_for_load_mutex);
+    return {static_cast<int64_t>(registry.LiveCount()),
+            relays_for_load ? static_cast<int64_t>(relays_for_load->RunningCount()) : 0,
+            spool_for_load ? metrics.UploadLagMs(*spool_for_load) : 0};
+  }
   recorder::StoreLookup StoreLookupFn() {
     return [this](const std::string& endpoint, const std::string& bucket) -> storage::ObjectStore* {
       auto it = stores.find({endpoint, bucket});
@@ -251,6 +262,10 @@ Status Server::Impl::StartRecording() {
         "cannot create the spool directory " + config.recording.spool_dir + ": " + ec.message());
   }
   spool = std::make_unique<recorder::Spool>(config.recording.spool_dir);
+  {
+    std::lock_guard lock(relays_for_load_mutex);
+    spool_for_load = spool.get();
+  }
   auto lookup = StoreLookupFn();
   recording_callbacks = std::make_unique<RecordingCallbacks>(*record_notifier);
   cycles = std::make_unique<recorder::CycleManager>(*recordings, lookup, *spool, clock, random,
@@ -332,19 +347,15 @@ Status Server::Impl::StartRecording() {
 }
 
 // On PostgreSQL, before the node does any work: a second process with this node_id is refused
-// here (NodeIdInUse). The heartbeat reports the node's live streams and running relays.
+// here (NodeIdInUse). The heartbeat reports its load (streams, relays, upload lag).
 Status Server::Impl::JoinCluster() {
   if (db->Dialect() != "postgres") return Status::Ok();
   if (config.cluster.lease_seconds < config::kMinLeaseSeconds) {
     spdlog::warn("testing section enabled: cluster lease of {} s, below the minimum of {} s",
                  config.cluster.lease_seconds, config::kMinLeaseSeconds);
   }
-  auto node = ClusterNode::Start(*db, clock, random, config.cluster, config.data_dir, [this] {
-    std::lock_guard lock(relays_for_load_mutex);
-    return cluster::NodeLoad{
-        static_cast<int64_t>(registry.LiveCount()),
-        relays_for_load ? static_cast<int64_t>(relays_for_load->RunningCount()) : 0};
-  });
+  auto node = ClusterNode::Start(*db, clock, random, config.cluster, config.data_dir,
+                                 [this] { return Load(); });
   if (!node) return node.error();
   cluster_node = std::move(*node);
   registry.SetClaims(&cluster_node->publish_leases());
@@ -652,6 +663,13 @@ Result<StartInfo> Server::Start() {
   deps.relay = RelayServicesOf(s.config);
   deps.relay.tasks = s.relay_tasks.get();
   deps.snapshots = s.snapshots->ApiServices();
+  s.node_listing = std::make_unique<NodeListingSource>(
+      *s.db, s.cluster_node != nullptr, s.config.cluster.lease_seconds * 1000,
+      s.config.cluster.node_id, std::string(BuildVersion()), s.clock.NowMs(),
+      [&s] { return s.Load(); });
+  auto operators = OperatorServicesOf(s.config, *s.tenants, *s.node_listing);
+  if (!operators) return Error(operators.error());
+  deps.operators = std::move(*operators);
   deps.notify.allow_private_addresses = s.config.callbacks.allow_private_addresses;
   if (s.config.callbacks.allow_private_addresses) {
     spdlog::warn(
@@ -726,6 +744,8 @@ Result<StartInfo> Server::Start() {
     LIVEREC_RETURN_IF_ERROR(s.cluster_node->SetListeners(s.config.http_listen, *port,
                                                          s.config.rtmp_listen, *rtmp_port));
   }
+  s.node_listing->SetListeners(s.config.cluster, s.config.http_listen, *port, s.config.rtmp_listen,
+                               *rtmp_port);
   s.http->Start();
 
   std::string host = s.config.http_listen.substr(0, s.config.http_listen.rfind(':'));

@@ -83,6 +83,11 @@ recorder::SpoolUsage ServerMetrics::SpoolUsageCached(const recorder::Spool& spoo
   return spool_usage_;
 }
 
+int64_t ServerMetrics::UploadLagMs(const recorder::Spool& spool) {
+  auto oldest = SpoolUsageCached(spool).oldest_backlog_ms;
+  return oldest ? std::max<int64_t>(0, clock_.NowMs() - *oldest) : 0;
+}
+
 void ServerMetrics::AddSources(const MetricSources& s) {
   registry_.AddCollected("liverec_streams_live", "Streams being published to this node now.",
                          MetricType::kGauge,
@@ -109,11 +114,7 @@ void ServerMetrics::AddSources(const MetricSources& s) {
       "liverec_upload_lag_seconds",
       "How long the oldest closed slice in this node's spool has waited to be stored and indexed "
       "(0 when none waits): the upload lag, which bounds what only this node's spool holds.",
-      MetricType::kGauge, [this, spool] {
-        auto oldest = SpoolUsageCached(*spool).oldest_backlog_ms;
-        int64_t lag_ms = oldest ? std::max<int64_t>(0, clock_.NowMs() - *oldest) : 0;
-        return One(double(lag_ms) / 1000.0);
-      });
+      MetricType::kGauge, [this, spool] { return One(double(UploadLagMs(*spool)) / 1000.0); });
   registry_.AddCollected(
       "liverec_spool_bytes",
       "Bytes of every file in the spool (backlog, slices being written, held slices of MP4/FLV "

@@ -54,6 +54,9 @@ class ServerMetrics {
   void CallbackAttempted(metadata::CallbackState new_state);
 
   void AddSources(const MetricSources& sources);
+  // How long the oldest closed slice in `spool` has waited to be stored (0: none waits), from
+  // the cached spool walk: liverec_upload_lag_seconds, and the lag a cluster node reports.
+  int64_t UploadLagMs(const recorder::Spool& spool);
   // liverec_node_info{node_id} 1, and on a cluster node (`cluster` not null, PostgreSQL) the
   // live nodes and whether this one holds its lease, read at scrape time. Once.
   void AddNode(const std::string& node_id, ClusterNode* cluster);

@@ -1,6 +1,7 @@
 'use strict';
 // Cluster membership on one PostgreSQL database (docs/cluster.md): two nodes see each other in
-// `liverec cluster nodes` and in /metrics; a node paused past its lease (SIGSTOP) is listed dead
+// `liverec cluster nodes`, in /metrics and in DescribeLiveClusterNodes (operator accounts only,
+// with the leases each holds); a node paused past its lease (SIGSTOP) is listed dead
 // and comes back live after SIGCONT; a second process with a running node's node_id is refused
 // (Cluster.NodeIdInUse); a process that takes over a paused node's id makes the paused one
 // report 503 "cluster: node lease lost" on /healthz after SIGCONT, until the other releases it; a
@@ -82,6 +83,52 @@ describe('cluster membership on one PostgreSQL', () => {
     assert.match((await get(b, '/metrics')).body, /\nliverec_node_info\{node_id="node-b"\} 1\n/);
   });
 
+
+  it('DescribeLiveClusterNodes lists both nodes, their leases and load, to an operator account only', async () => {
+    const call = (server, key) => h.v1Call(server, {
+      action: 'DescribeLiveClusterNodes', params: {}, method: 'POST', ...(key ? { key } : {}),
+    });
+    const pushing = m.push(m.makeTestFlv(30), `rtmp://127.0.0.1:${b.rtmpPort}/live/ops1?vhost=ops.example.com`,
+      { realtime: true });
+    try {
+      // Node b reports the publish at its next heartbeat; node a answers from the database.
+      const listed = await m.waitFor('node-b listed with the publish', async () => {
+        const res = await call(a);
+        assert.equal(res.status, 200, res.text);
+        const byId = Object.fromEntries(res.json.Nodes.Node.map((n) => [n.NodeId, n]));
+        const nb = byId['node-b'];
+        return nb && nb.LiveStreams === 1 && nb.PublishLeases === 1 ? { body: res.json, byId } : null;
+      }, 15000);
+      const { body, byId } = listed;
+      assert.equal(body.ClusterMode, true);
+      assert.equal(body.NodeId, 'node-a');
+      assert.equal(body.LeaseSeconds, LEASE_S);
+      assert.equal(body.LiveCount, 2);
+      assert.deepEqual(body.Nodes.Node.map((n) => n.NodeId).slice(0, 2), ['node-a', 'node-b']);
+      const na = byId['node-a'];
+      assert.equal(na.Status, 'live');
+      assert.equal(na.HttpAddress, a.host);
+      assert.equal(byId['node-b'].RtmpAddress, `127.0.0.1:${b.rtmpPort}`);
+      assert.equal(na.LiveStreams, 0);
+      assert.equal(na.PublishLeases, 0);
+      assert.equal(na.LeaseEpoch, 1);
+      assert.ok(na.LeaseSecondsLeft > 0 && na.LeaseSecondsLeft <= LEASE_S, JSON.stringify(na));
+      assert.ok(Date.parse(na.LeaseExpireTime) > Date.parse(na.HeartbeatTime), JSON.stringify(na));
+      assert.equal(typeof na.UploadLagSeconds, 'number');
+      // Node b answers the same list.
+      const fromB = await call(b);
+      assert.equal(fromB.status, 200, fromB.text);
+      assert.equal(fromB.json.NodeId, 'node-b');
+      assert.deepEqual(fromB.json.Nodes.Node.map((n) => n.NodeId), body.Nodes.Node.map((n) => n.NodeId));
+      // Another tenant's account is no operator.
+      const refused = await call(a, h.TENANT_B_KEY);
+      assert.equal(refused.status, 403, refused.text);
+      assert.equal(refused.json.Code, 'Forbidden.NotOperator');
+    } finally {
+      pushing.child.kill('SIGKILL');
+      await pushing.done;
+    }
+  });
   it('a second process with a running node\'s node_id is refused and the first keeps its lease', async () => {
     const before = listNodes(a.databaseUrl)['node-a'];
     const started = Date.now();

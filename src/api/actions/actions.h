@@ -57,6 +57,9 @@ Result<nlohmann::json> DescribeLiveStreamsBlockList(ActionContext& context, cons
 Result<nlohmann::json> DescribeLiveUserDomains(ActionContext& context, const Params& params);
 // liverec's own: a stream's watch playlist URL (docs/api/watch.md).
 Result<nlohmann::json> DescribeLiveStreamWatchUrl(ActionContext& context, const Params& params);
+
+// The nodes and their load, for operator accounts (docs/api/cluster.md).
+Result<nlohmann::json> DescribeLiveClusterNodes(ActionContext& context, const Params& params);
 // liverec's own: a stream's MP4/FLV files (docs/api/record-index.md).
 Result<nlohmann::json> DescribeLiveStreamRecordFiles(ActionContext& context, const Params& params);
 
