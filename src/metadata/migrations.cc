@@ -668,6 +668,13 @@ CREATE TABLE bucket_url_keys (
 );
 )sql";
 
+// Whether each stream live on another node is being recorded (DescribeLiveStreamsOnlineList's
+// RecordStatus, docs/api/streams.md): written by the node the stream is live on with the rest of
+// its row; '' in the rows of nodes from before.
+constexpr std::string_view kOnlineRecordStatusSchema = R"sql(
+ALTER TABLE online_streams ADD COLUMN record_status TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& AllMigrations() {
@@ -696,6 +703,7 @@ const std::vector<Migration>& AllMigrations() {
       {20, "snapshot configs and snapshots", kSnapshotsSchema},
       {21, "relay task callback signing and item switches", kRelayAuthSchema},
       {22, "URL keys of private buckets", kBucketUrlKeysSchema},
+      {24, "recording state of online streams", kOnlineRecordStatusSchema},
   };
   return kMigrations;
 }
