@@ -109,8 +109,8 @@ TEST_P(StreamDirectoryTest, ARecordingStateChangeIsWrittenAtOnceNotAtTheRefresh)
   EXPECT_EQ(status(), "idle");
   OnlineStreamRow measured = Stream("s1", 700);
   measured.record_status = "recording";
-  a_->Measured(measured);
   clock_.AdvanceMs(10);
+  a_->Measured(measured);
   Round(*a_);  // long before the refresh is due
   EXPECT_EQ(status(), "recording");
   EXPECT_EQ(b_->ListOthers("acc", "example.com")->at(0).updated_at_ms, kStartMs + 10);
