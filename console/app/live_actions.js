@@ -6,8 +6,9 @@ import { html, useState, useEffect } from '../vendor/preact-htm.js';
 import { callApi } from './api.js';
 import { Busy } from './ui.js';
 
-// Buttons for one live stream; `onChanged` after a forbid (the row leaves the list).
-export function StreamActions({ session, domain, stream, onChanged }) {
+// Buttons for one live stream; `onChanged` after a forbid (the row leaves the list), `onRecorded`
+// with the recording state a Record / Stop recording that succeeded leaves ('recording', 'stopped').
+export function StreamActions({ session, domain, stream, onChanged, onRecorded }) {
   const [busy, setBusy] = useState('');
   const [said, setSaid] = useState(null);  // {ok, text}
   const names = { DomainName: domain, AppName: stream.AppName, StreamName: stream.StreamName };
@@ -18,6 +19,9 @@ export function StreamActions({ session, domain, stream, onChanged }) {
       await callApi(session, action, { ...names, ...params });
       setSaid({ ok: true, text: done });
       if (action === 'ForbidLiveStream' && onChanged) onChanged();
+      if (action === 'RealTimeRecordCommand' && onRecorded) {
+        onRecorded(params.Command === 'stop' ? 'stopped' : 'recording');
+      }
     } catch (err) {
       setSaid({ ok: false, text: err.message });
     } finally {

@@ -283,6 +283,38 @@ TEST_F(ClusterActionsTest, TheOnlineListHoldsEveryNodesStreamsSortedFilteredAndP
                       {"AudioDataRate", 129}}));
 }
 
+TEST_F(ClusterActionsTest, TheOnlineListSaysWhatEachNodeRecords) {
+  auto there = Publish(*a_, "live", "s1");
+  auto here = Publish(*b_, "live", "s2");
+  here->AutoStart(metadata::RecordConfig{}, false, "publish");
+  auto status = [&] {
+    std::vector<std::string> out;
+    auto r = Online();
+    EXPECT_TRUE(r.has_value());
+    if (!r) return out;
+    for (const auto& s : (*r)["OnlineInfo"]["LiveStreamOnlineInfo"]) {
+      out.push_back(s["StreamName"].get<std::string>() + ":" + s.value("RecordStatus", "-"));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(status(), (V{"s1:-", "s2:recording"})) << "node a has not said yet";
+  // Node a reports its state with its measurements (ClusterStreams does, from its controls).
+  metadata::OnlineStreamRow measured = OnlineRowOf(Live(account_, "live", "s1"));
+  measured.record_status = RecordStatusOf(&a_->controls, Live(account_, "live", "s1"));
+  a_->directory.Measured(measured);
+  ASSERT_TRUE(a_->directory.WriteRound().ok());
+  EXPECT_EQ(status(), (V{"s1:idle", "s2:recording"}));
+  // Started on node a through node b: a's next report says so.
+  ASSERT_EQ(Code(Command("s1", "start")), "InvalidConfig.NotFound") << "no record config";
+  there->AutoStart(metadata::RecordConfig{}, false, "window opened");
+  measured.record_status = RecordStatusOf(&a_->controls, Live(account_, "live", "s1"));
+  a_->directory.Measured(measured);
+  ASSERT_TRUE(a_->directory.WriteRound().ok());
+  EXPECT_EQ(status(), (V{"s1:recording", "s2:recording"}));
+  EXPECT_EQ(RecordStatusOf(nullptr, Live(account_, "live", "s1")), "") << "no controls: unknown";
+}
+
 TEST(OnlineRowsTest, AStreamSurvivesTheTripThroughItsDirectoryRow) {
   ingest::LiveStream s;
   s.account_id = "acc";

@@ -57,6 +57,12 @@ ingest::LiveStream LiveStreamOf(const metadata::OnlineStreamRow& row) {
   return s;
 }
 
+std::string RecordStatusOf(const recorder::LiveControls* controls, const ingest::LiveStream& s) {
+  if (!controls) return "";
+  auto state = controls->StateOf(s.account_id, s.domain, s.app, s.stream);
+  return std::string(recorder::TaskStateName(state.value_or(recorder::TaskState::kIdle)));
+}
+
 void HandleRemoteRecordCommands(cluster::CommandChannel& channel,
                                 recorder::LiveControls& controls) {
   channel.Handle(std::string(kRecordCommandKind),

@@ -18,6 +18,12 @@ metadata::OnlineStreamRow OnlineRowOf(const ingest::LiveStream& stream);
 // The stream a directory row describes.
 ingest::LiveStream LiveStreamOf(const metadata::OnlineStreamRow& row);
 
+// DescribeLiveStreamsOnlineList's RecordStatus of a stream live on this node: its recording
+// task's state ("recording", "stopped", "idle"; recorder::TaskStateName), "idle" when it has no
+// task (the recorder does not know it), "" when `controls` is null (not known).
+std::string RecordStatusOf(const recorder::LiveControls* controls,
+                           const ingest::LiveStream& stream);
+
 // The command kind of RealTimeRecordCommand; its payload is the Command parameter.
 inline constexpr std::string_view kRecordCommandKind = "RealTimeRecordCommand";
 

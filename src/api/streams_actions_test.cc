@@ -195,6 +195,43 @@ TEST_F(StreamsActionsTest, OnlineListShowsTheCallersStreamsWithTheCloudsFields) 
   EXPECT_EQ(Code(b_list), "InvalidDomain.NotFound") << "b declares domains; example.com is not one";
 }
 
+TEST_F(StreamsActionsTest, OnlineListSaysWhetherEachStreamIsBeingRecorded) {
+  recorder::LiveControls controls(*record_configs_, clock_);
+  deps_->live_controls = &controls;
+  metadata::RecordConfig config;
+  config.formats.push_back({});
+  auto control = [&](const std::string& stream) {
+    ingest::LiveStream live = Live(a_, "live", stream, kNow);
+    EXPECT_TRUE(registry_.TryAcquire(live));
+    auto made = std::make_shared<recorder::LiveControl>(live.Key());
+    controls.Register(recorder::LiveControls::Key(a_, "example.com", "live", stream), made);
+    return made;
+  };
+  auto idle = control("idle");
+  idle->AutoStart(config, false, "publish");
+  idle->WindowClosed();  // its time window closed: idle again
+  control("recording")->AutoStart(config, false, "publish");
+  auto stopped = control("stopped");
+  stopped->AutoStart(config, false, "publish");
+  ASSERT_TRUE(stopped->Command(recorder::RecordCommand::kStop, std::nullopt).ok());
+  ASSERT_TRUE(registry_.TryAcquire(Live(a_, "live", "untracked", kNow)));  // no recording task
+  auto status = [&](ParamMap params = {}) {
+    params["DomainName"] = "example.com";
+    auto r = Call(kOnline, params);
+    std::vector<std::string> out;
+    if (!r) return std::vector<std::string>{r.error().PublicCode()};
+    for (const auto& s : (*r)["OnlineInfo"]["LiveStreamOnlineInfo"]) {
+      out.push_back(s["StreamName"].get<std::string>() + ":" + s.value("RecordStatus", "-"));
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(status(), (V{"idle:idle", "recording:recording", "stopped:stopped", "untracked:idle"}));
+  ASSERT_TRUE(stopped->Command(recorder::RecordCommand::kStart, config).ok());
+  EXPECT_EQ(status({{"StreamName", "stopped"}}), V{"stopped:recording"}) << "at once";
+  EXPECT_EQ(status({{"StreamName", "stopped"}, {"OnlyStream", "yes"}}), V{"stopped:-"});
+}
+
 TEST_F(StreamsActionsTest, OnlineListFiltersAndPages) {
   for (const char* name : {"cam1", "cam10", "cam2", "lobby"}) {
     ASSERT_TRUE(registry_.TryAcquire(Live(a_, "live", name, kNow)));

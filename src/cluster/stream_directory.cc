@@ -69,17 +69,29 @@ void StreamDirectory::Published(OnlineStreamRow row) {
 }
 
 void StreamDirectory::Measured(const OnlineStreamRow& row) {
-  std::lock_guard lock(mutex_);
-  auto it = live_.find(Key(row));
-  if (it == live_.end()) return;
-  OnlineStreamRow& stored = it->second;
-  stored.video_codec = row.video_codec;
-  stored.audio_codec = row.audio_codec;
-  stored.width = row.width;
-  stored.height = row.height;
-  stored.frame_rate = row.frame_rate;
-  stored.video_kbps = row.video_kbps;
-  stored.audio_kbps = row.audio_kbps;
+  bool urgent = false;
+  {
+    std::lock_guard lock(mutex_);
+    std::string key = Key(row);
+    auto it = live_.find(key);
+    if (it == live_.end()) return;
+    OnlineStreamRow& stored = it->second;
+    stored.video_codec = row.video_codec;
+    stored.audio_codec = row.audio_codec;
+    stored.width = row.width;
+    stored.height = row.height;
+    stored.frame_rate = row.frame_rate;
+    stored.video_kbps = row.video_kbps;
+    stored.audio_kbps = row.audio_kbps;
+    // A recording started or stopped is written at once, not at the next refresh.
+    if (stored.record_status != row.record_status) {
+      stored.record_status = row.record_status;
+      stored.updated_at_ms = clock_.NowMs();
+      added_[key] = stored;
+      urgent = true;
+    }
+  }
+  if (urgent) wake_.notify_all();
 }
 
 void StreamDirectory::Ended(const OnlineStreamRow& row) {

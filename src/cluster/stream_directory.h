@@ -4,7 +4,8 @@
 // the change in memory and never touch the database. A writer thread of its own writes it:
 // a new stream's row and a left stream's delete at once (within milliseconds: the row is in
 // the table long before the publish callback, which waits 2 s), every live stream's row with
-// its latest measurements every refresh period (a few seconds, in one transaction), and every
+// its latest measurements every refresh period (a few seconds, in one transaction), a changed
+// recording state (record_status) at once, and every
 // purge period deletes the rows of nodes whose lease lapsed (OnlineStreamRepository::PurgeDead).
 // A failed write is tried again at the next round. The rows carry the node's membership holder,
 // so those of an earlier run of this node (deleted at Start) or of a process that lost the
@@ -50,7 +51,8 @@ class StreamDirectory {
 
   // A publish on this node: `row` without node_id/holder (filled in here). Never blocks.
   void Published(metadata::OnlineStreamRow row);
-  // Fresh measurements of a live stream (written at the next refresh). Never blocks.
+  // Fresh measurements of a live stream (written at the next refresh), and its recording state
+  // (written at once, like a publish, when it changed). Never blocks.
   void Measured(const metadata::OnlineStreamRow& row);
   // The publisher left. Never blocks.
   void Ended(const metadata::OnlineStreamRow& row);

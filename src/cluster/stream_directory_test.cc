@@ -100,6 +100,31 @@ TEST_P(StreamDirectoryTest, MeasurementsAreWrittenAtTheRefreshPeriodNotAtEachRep
   EXPECT_EQ(SeenFromB(), (std::vector<std::string>{"a:s1@600"}));
 }
 
+TEST_P(StreamDirectoryTest, ARecordingStateChangeIsWrittenAtOnceNotAtTheRefresh) {
+  OnlineStreamRow published = Stream("s1", 0);
+  published.record_status = "idle";
+  a_->Published(published);
+  Round(*a_);
+  auto status = [&] { return b_->ListOthers("acc", "example.com").value().at(0).record_status; };
+  EXPECT_EQ(status(), "idle");
+  OnlineStreamRow measured = Stream("s1", 700);
+  measured.record_status = "recording";
+  clock_.AdvanceMs(10);
+  a_->Measured(measured);
+  Round(*a_);  // long before the refresh is due
+  EXPECT_EQ(status(), "recording");
+  EXPECT_EQ(b_->ListOthers("acc", "example.com")->at(0).updated_at_ms, kStartMs + 10);
+  measured.record_status = "stopped";
+  a_->Measured(measured);
+  Round(*a_);
+  EXPECT_EQ(status(), "stopped");
+  // The same state again is no write of its own: the measurements wait for the refresh.
+  measured.video_kbps = 800;
+  a_->Measured(measured);
+  Round(*a_);
+  EXPECT_EQ(SeenFromB(), (std::vector<std::string>{"a:s1@700"}));
+}
+
 TEST_P(StreamDirectoryTest, AnEndedStreamIsDeletedAndARepublishReplacesTheRow) {
   a_->Published(Stream("s1"));
   a_->Published(Stream("s2"));

@@ -668,9 +668,16 @@ CREATE TABLE bucket_url_keys (
 );
 )sql";
 
-// Each node's upload lag in its row (docs/cluster.md "Listing the nodes").
+// Each node's upload lag in its row (docs/cluster.md "Running two nodes on one PostgreSQL").
 constexpr std::string_view kNodeUploadLagSchema = R"sql(
 ALTER TABLE nodes ADD COLUMN upload_lag_ms BIGINT NOT NULL DEFAULT 0;
+)sql";
+
+// Whether each stream live on another node is being recorded (DescribeLiveStreamsOnlineList's
+// RecordStatus, docs/api/streams.md): written by the node the stream is live on with the rest of
+// its row; '' in the rows of nodes from before.
+constexpr std::string_view kOnlineRecordStatusSchema = R"sql(
+ALTER TABLE online_streams ADD COLUMN record_status TEXT NOT NULL DEFAULT '';
 )sql";
 
 }  // namespace
@@ -702,6 +709,7 @@ const std::vector<Migration>& AllMigrations() {
       {21, "relay task callback signing and item switches", kRelayAuthSchema},
       {22, "URL keys of private buckets", kBucketUrlKeysSchema},
       {23, "upload lag of cluster nodes", kNodeUploadLagSchema},
+      {24, "recording state of online streams", kOnlineRecordStatusSchema},
   };
   return kMigrations;
 }

@@ -233,6 +233,20 @@ TEST_P(MigrationsTest, FilesStoredBeforeMigration10CountAsAnnounced) {
             record_files.end());
 }
 
+TEST_P(MigrationsTest, OnlineStreamsFromBeforeMigration24HaveNoRecordStatus) {
+  ASSERT_TRUE(ApplyMigrationsUpTo(*db_, clock_, 22).ok());
+  ASSERT_TRUE(db_->Execute("INSERT INTO online_streams VALUES ('acc', 'a.com', 'live', 's1', "
+                           "'n1', 'h1', 'a.com', '192.0.2.1', '', 1, 'h264', 'aac', 1280, 720, "
+                           "25, 900, 64, 2)")
+                  .has_value());
+  ASSERT_TRUE(ApplyMigrations(*db_, clock_).ok());
+  auto rows = db_->Query("SELECT record_status, video_kbps FROM online_streams");
+  ASSERT_TRUE(rows.has_value()) << rows.error().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(AsText(rows->at(0).at(0)), "");
+  EXPECT_EQ(AsInt(rows->at(0).at(1)), 900);
+}
+
 TEST_P(MigrationsTest, ApplyingTwiceIsHarmlessAndRecordsTheVersion) {
   EXPECT_EQ(*StoredSchemaVersion(*db_), 0);  // nothing yet, and nothing made by asking
   EXPECT_EQ(*StoredSchemaVersion(*db_), 0);

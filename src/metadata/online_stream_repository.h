@@ -36,6 +36,9 @@ struct OnlineStreamRow {
   int64_t video_kbps = 0;
   int64_t audio_kbps = 0;
   int64_t updated_at_ms = 0;  // the last write of the row
+  // The stream's recording task: "recording", "stopped" or "idle" (recorder::TaskStateName);
+  // "" when the node did not say (a row written before migration 24).
+  std::string record_status;
 };
 
 class OnlineStreamRepository {

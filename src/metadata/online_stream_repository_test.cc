@@ -67,6 +67,7 @@ TEST_P(OnlineStreamRepositoryTest, LiveNodesStreamsAreListedInOrderWithEveryFiel
   s2.video_kbps = 1996;
   s2.audio_kbps = 130;
   s2.updated_at_ms = kStartMs + 5;
+  s2.record_status = "recording";
   ASSERT_TRUE(repo_->Upsert(s2).ok());
   ASSERT_TRUE(repo_->Upsert(Row("b", "hb", "s1")).ok());
   ASSERT_TRUE(repo_->Upsert(Row("b", "hb", "s0", "other")).ok());
@@ -91,6 +92,7 @@ TEST_P(OnlineStreamRepositoryTest, LiveNodesStreamsAreListedInOrderWithEveryFiel
   EXPECT_EQ(got.video_kbps, 1996);
   EXPECT_EQ(got.audio_kbps, 130);
   EXPECT_EQ(got.updated_at_ms, kStartMs + 5);
+  EXPECT_EQ(got.record_status, "recording");
   EXPECT_TRUE(repo_->ListLive("other-account", "example.com", clock_.NowMs(), "")->empty());
 }
 
@@ -99,11 +101,13 @@ TEST_P(OnlineStreamRepositoryTest, AnUpsertRefreshesTheMeasurementsOfTheSameRow)
   ASSERT_TRUE(repo_->Upsert(Row("a", "ha", "s1")).ok());
   OnlineStreamRow later = Row("a", "ha", "s1");
   later.video_kbps = 900;
+  later.record_status = "stopped";
   ASSERT_TRUE(repo_->Upsert(later).ok());
   auto rows = repo_->FindLive("acc", "example.com", "live", "s1", clock_.NowMs(), "");
   ASSERT_TRUE(rows.has_value());
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->at(0).video_kbps, 900);
+  EXPECT_EQ(rows->at(0).record_status, "stopped");
 }
 
 TEST_P(OnlineStreamRepositoryTest, StreamsOfANodeWhoseLeaseLapsedOrOfAnEarlierRunAreNotListed) {

@@ -238,5 +238,20 @@ TEST_F(LiveControlsTest, CountsTheTasksThatAreRecording) {
   EXPECT_EQ(controls_->CountRecording(), 1u);
 }
 
+TEST_F(LiveControlsTest, TellsTheStateOfEachLiveStreamAndNothingOfOthers) {
+  auto control = std::make_shared<LiveControl>("a.com/live/s1");
+  controls_->Register(LiveControls::Key(account_, "a.com", "live", "s1"), control);
+  EXPECT_EQ(controls_->StateOf(account_, "a.com", "live", "s1"), TaskState::kIdle);
+  control->AutoStart(Config(0), false, "test");
+  EXPECT_EQ(controls_->StateOf(account_, "a.com", "live", "s1"), TaskState::kRecording);
+  ASSERT_TRUE(control->Command(RecordCommand::kStop, std::nullopt).ok());
+  EXPECT_EQ(controls_->StateOf(account_, "a.com", "live", "s1"), TaskState::kStopped);
+  // Another account's stream of the same name, another stream, a left publisher: not live here.
+  EXPECT_EQ(controls_->StateOf("other-account", "a.com", "live", "s1"), std::nullopt);
+  EXPECT_EQ(controls_->StateOf(account_, "a.com", "live", "s2"), std::nullopt);
+  control->Ended();
+  EXPECT_EQ(controls_->StateOf(account_, "a.com", "live", "s1"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace liverec::recorder

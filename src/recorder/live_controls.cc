@@ -35,6 +35,20 @@ size_t LiveControls::CountRecording() const {
   });
 }
 
+std::optional<TaskState> LiveControls::StateOf(const std::string& account_id,
+                                               const std::string& domain, const std::string& app,
+                                               const std::string& stream) const {
+  std::shared_ptr<LiveControl> control;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = controls_.find(Key(account_id, domain, app, stream));
+    if (it != controls_.end()) control = it->second;
+  }
+  // The control's own lock, outside ours.
+  if (!control || control->ended()) return std::nullopt;
+  return control->state();
+}
+
 std::shared_ptr<LiveControl> LiveControls::FindForTest(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = controls_.find(key);

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ class LiveControls {
 
   // How many live publishes' tasks are recording (liverec_streams_recording).
   size_t CountRecording() const;
+  // The task state of a stream live on this node (DescribeLiveStreamsOnlineList's RecordStatus),
+  // or nullopt when it is not publishing here (or its publisher has left).
+  std::optional<TaskState> StateOf(const std::string& account_id, const std::string& domain,
+                                   const std::string& app, const std::string& stream) const;
 
   std::shared_ptr<LiveControl> FindForTest(const std::string& key) const;
 

@@ -187,6 +187,8 @@ std::string ContentTypeForKey(std::string_view key) {
   if (EndsWithIgnoringCase(key, ".mp4")) return "video/mp4";
   if (EndsWithIgnoringCase(key, ".flv")) return "video/x-flv";
   if (EndsWithIgnoringCase(key, ".json")) return "application/json";
+  // Snapshots (docs/api/snapshots.md): a browser's <img> reads them through ImageUrl.
+  if (EndsWithIgnoringCase(key, ".jpg") || EndsWithIgnoringCase(key, ".jpeg")) return "image/jpeg";
   return "application/octet-stream";
 }
 

@@ -86,6 +86,8 @@ TEST(ContentTypeForKeyTest, NamesTheMediaTypesOfRecordings) {
   EXPECT_EQ(ContentTypeForKey("a/X.MP4"), "video/mp4");
   EXPECT_EQ(ContentTypeForKey("a/x.flv"), "video/x-flv");
   EXPECT_EQ(ContentTypeForKey("a/x.json"), "application/json");
+  EXPECT_EQ(ContentTypeForKey("snapshot/live/cam/1.jpg"), "image/jpeg");
+  EXPECT_EQ(ContentTypeForKey("a/X.JPEG"), "image/jpeg");
   EXPECT_EQ(ContentTypeForKey("a/x.tsx"), "application/octet-stream");
   EXPECT_EQ(ContentTypeForKey("a/ts"), "application/octet-stream");
 }

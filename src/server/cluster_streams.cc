@@ -22,6 +22,7 @@ void ClusterStreams::Start(ingest::StreamRegistry& registry, recorder::LiveContr
   api::HandleRemoteRecordCommands(channel_, controls);
   api::HandleRemoteForbidCommands(channel_, registry);
   directory_.Start();
+  controls_ = &controls;
   registry.SetObserver(this);
   registry_ = &registry;
   listener_.Start();
@@ -35,12 +36,17 @@ void ClusterStreams::Stop() {
   directory_.Stop();
 }
 
-void ClusterStreams::Live(const ingest::LiveStream& stream) {
-  directory_.Published(api::OnlineRowOf(stream));
+metadata::OnlineStreamRow ClusterStreams::RowOf(const ingest::LiveStream& stream) const {
+  metadata::OnlineStreamRow row = api::OnlineRowOf(stream);
+  row.record_status = api::RecordStatusOf(controls_, stream);
+  return row;
 }
 
+void ClusterStreams::Live(const ingest::LiveStream& stream) { directory_.Published(RowOf(stream)); }
+
+// About once a second per stream: the recording state is read again with the measurements.
 void ClusterStreams::Measured(const ingest::LiveStream& stream) {
-  directory_.Measured(api::OnlineRowOf(stream));
+  directory_.Measured(RowOf(stream));
 }
 
 void ClusterStreams::Gone(const ingest::LiveStream& stream) {

@@ -1,7 +1,8 @@
 // ClusterStreams: live streams and commands across the nodes of a cluster (docs/cluster.md "Live
 // streams and commands across nodes"), made on PostgreSQL only, next to the ClusterNode. It
 // reports this node's registry to the cluster-wide directory (cluster::StreamDirectory, a writer
-// thread: the RTMP I/O threads never wait for the database), serves the commands other nodes send
+// thread: the RTMP I/O threads never wait for the database), with each stream's recording state
+// read from the LiveControls at each measurement, serves the commands other nodes send
 // for this node's streams (cluster::CommandListener running api::HandleRemoteRecordCommands) and
 // gives the API what it needs to list every node's streams and to command them
 // (api::ClusterServices).
@@ -52,10 +53,15 @@ class ClusterStreams final : public ingest::StreamRegistryObserver {
   void Gone(const ingest::LiveStream& stream) override;
 
  private:
+  // The directory row of a stream live here, with its recording state.
+  metadata::OnlineStreamRow RowOf(const ingest::LiveStream& stream) const;
+
   cluster::StreamDirectory directory_;
   cluster::CommandChannel channel_;
   cluster::CommandListener listener_;
   ingest::StreamRegistry* registry_ = nullptr;  // observed while started
+  // Each row's record_status (api::RecordStatusOf); set in Start, before the first report.
+  const recorder::LiveControls* controls_ = nullptr;
 };
 
 }  // namespace liverec::server

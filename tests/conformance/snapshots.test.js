@@ -2,7 +2,8 @@
 // Snapshots through every SDK client: the five actions (AddLiveAppSnapshotConfig,
 // UpdateLiveAppSnapshotConfig, DeleteLiveAppSnapshotConfig, DescribeLiveSnapshotConfig,
 // DescribeLiveStreamSnapshotInfo) with their fields and errors, and snapshots of a real ffmpeg
-// publish: JPEGs ffprobe reads, listed with NextStartTime paging, announced to the Callback.
+// publish: JPEGs ffprobe reads, listed with NextStartTime paging, each with an ImageUrl that
+// reads it (signed; refused without its token), announced to the Callback.
 // Contract: docs/api/snapshots.md and docs/callbacks.md "Snapshot callback".
 
 const { describe, it, before, after } = require('node:test');
@@ -161,8 +162,8 @@ ${m.FAST_CALLBACKS}` });
         'snapshot/live/cam/3.jpg']);
       assert.deepEqual(infos.filter((i) => i.IsOverlay).map((i) => i.OssObject), ['latest/live/cam.jpg']);
       for (const i of infos) {
-        assert.deepEqual(Object.keys(i).sort(), ['CreateTime', 'CreateTimestamp', 'IsOverlay', 'OssBucket',
-          'OssEndpoint', 'OssObject']);
+        assert.deepEqual(Object.keys(i).sort(), ['CreateTime', 'CreateTimestamp', 'ImageUrl', 'IsOverlay',
+          'OssBucket', 'OssEndpoint', 'OssObject']);
         assert.equal(i.OssBucket, 'records');
         assert.equal(i.OssEndpoint, 'local');
         assert.equal(i.CreateTime, iso(i.CreateTimestamp));
@@ -211,6 +212,33 @@ ${m.FAST_CALLBACKS}` });
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+    // ImageUrl (liverec's extension) reads the JPEG the way RecordUrl reads a recording: signed for
+    // the private bucket; without its token, or with the token of another key, it is refused.
+    const c = h.popClient(server, h.DEFAULT_KEY, 'POST');
+    const listed = (await c.call('DescribeLiveStreamSnapshotInfo', { DomainName: DOMAIN, AppName: 'live',
+      StreamName: STREAM, StartTime: iso(t0), EndTime: iso(Date.now() + 1000), Order: 'desc', Limit: 100 }))
+      .body.LiveStreamSnapshotInfoList.LiveStreamSnapshotInfo;
+    const overlay = listed.find((i) => i.IsOverlay);
+    const sequence = listed.find((i) => i.OssObject === 'snapshot/live/cam/2.jpg');
+    for (const info of [overlay, sequence]) {
+      const url = new URL(info.ImageUrl);
+      assert.equal(`${url.origin}${url.pathname}`, `${server.endpoint}/records/${info.OssObject}`);
+      assert.match(url.searchParams.get('auth_key'), /^\d+-[0-9a-f]+-0-[0-9a-f]{32}$/);
+      const res = await fetch(info.ImageUrl);
+      assert.equal(res.status, 200, info.OssObject);
+      assert.equal(res.headers.get('content-type'), 'image/jpeg');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG (SOI marker)');
+      assert.equal((await fetch(`${url.origin}${url.pathname}`)).status, 403, 'unsigned');
+    }
+    const other = new URL(sequence.ImageUrl);
+    other.pathname = '/records/snapshot/live/cam/1.jpg';  // 2.jpg's token on 1.jpg
+    assert.equal((await fetch(other)).status, 403, 'another key\'s token');
+    const tampered = new URL(sequence.ImageUrl);
+    tampered.searchParams.set('auth_key', tampered.searchParams.get('auth_key').replace(/.$/,
+      (d) => (d === '0' ? '1' : '0')));
+    assert.equal((await fetch(tampered)).status, 403, 'a changed signature');
+
     const first = receiver.requests.find((r) => r.body.ossObject === 'snapshot/live/cam/1.jpg');
     assert.ok(first, 'the first sequence snapshot was announced');
     assert.equal(first.kind, 'live_snapshot');

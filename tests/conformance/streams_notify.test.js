@@ -230,7 +230,8 @@ describe('DescribeLiveStreamsOnlineList', () => {
         assert.ok(s, name);
         assert.deepStrictEqual(Object.keys(s).sort(), ['AppName', 'AudioCodecId', 'AudioDataRate', 'ClientIp',
           'DomainName', 'FrameRate', 'Height', 'PublishDomain', 'PublishTime', 'PublishType', 'PublishUrl',
-          'ServerIp', 'StreamName', 'Transcoded', 'VideoCodecId', 'VideoDataRate', 'Width'], name);
+          'RecordStatus', 'ServerIp', 'StreamName', 'Transcoded', 'VideoCodecId', 'VideoDataRate', 'Width'], name);
+        assert.strictEqual(s.RecordStatus, 'idle', 'liverec\'s extension: no record config applies');
         assert.strictEqual(s.DomainName, domain);
         assert.strictEqual(s.AppName, 'live');
         assert.strictEqual(s.StreamName, 'cam1');

@@ -3,7 +3,9 @@
 // recorded as m3u8 is on the Live screen; its Watch button opens the stream's watch playlist
 // (DescribeLiveStreamWatchUrl, docs/api/watch.md) in hls.js, which plays (currentTime advances,
 // no fatal hls.js error, no CSP violation) while the stream is still being recorded, and offers
-// the signed URL to copy, which plays in ffprobe too.
+// the signed URL to copy, which plays in ffprobe too. On the Live screen, the Recording column
+// follows Stop recording / Record (RecordStatus), and the latest snapshot (a snapshot config with
+// a short TimeInterval) shows as a thumbnail that loads through its signed ImageUrl.
 const assert = require('node:assert/strict');
 const { describe, it, before, after } = require('node:test');
 const { startConsole } = require('./console_page.js');
@@ -16,10 +18,15 @@ describe('the console plays a stream being recorded', () => {
   let ui;
   let pushing;
   before(async () => {
-    ui = await startConsole({ extraToml: m.TESTING });
-    await h.popClient(ui.server, h.DEFAULT_KEY, 'POST').call('AddLiveAppRecordConfig', {
+    ui = await startConsole({ extraToml: `${m.TESTING}min_snapshot_interval_s = 1\n` });
+    const api = h.popClient(ui.server, h.DEFAULT_KEY, 'POST');
+    await api.call('AddLiveAppRecordConfig', {
       DomainName: DOMAIN, AppName: 'live', StreamName: '*', OssEndpoint: 'local', OssBucket: 'records',
       'RecordFormat.1.Format': 'm3u8', 'RecordFormat.1.SliceDuration': 1, DelayTime: 1,
+    });
+    await api.call('AddLiveAppSnapshotConfig', {
+      DomainName: DOMAIN, AppName: 'live', TimeInterval: 2, OssEndpoint: 'local', OssBucket: 'records',
+      OverwriteOssObject: 'snapshots/{AppName}/{StreamName}.jpg',
     });
   });
   after(async () => {
@@ -70,7 +77,7 @@ describe('the console plays a stream being recorded', () => {
     await page.close();
   });
 
-  it('stops and starts the recording, forbids the publisher and resumes it from the Live screen', async () => {
+  it('stops and starts the recording (state shown), shows the latest snapshot, forbids, resumes', async () => {
     const api = h.popClient(ui.server, h.DEFAULT_KEY, 'POST');
     // A publisher of its own (cam2), so that this test does not depend on the first one's.
     const second = m.push(m.makeTestFlv(90), `rtmp://127.0.0.1:${ui.server.rtmpPort}/live/cam2?vhost=${DOMAIN}`,
@@ -89,15 +96,35 @@ describe('the console plays a stream being recorded', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     const row = page.locator('table.streams tbody tr', { hasText: 'cam2' });
     await row.waitFor({ timeout: 40000 });
+    assert.equal(await page.locator('table.streams th', { hasText: 'Recording' }).count(), 1);
+    const state = row.locator('td.live-record');
+    const stateIs = (text, timeout) => row.locator('td.live-record', { hasText: new RegExp(`^${text}$`) })
+      .waitFor({ timeout });
+    await stateIs('● recording', 10000);
     const slices = () => m.sliceIndex(ui.server).filter((s) => s.object_key.includes('/cam2/')).length;
     await page.getByRole('button', { name: 'Stop recording live/cam2' }).click();
     await row.getByText('Recording stopped.').waitFor({ timeout: 10000 });
+    // The new state without a reload, and still after the list's next refreshes (3 s).
+    await stateIs('stopped', 5000);
     const stopped = slices();
-    await page.waitForTimeout(2500);
+    await page.waitForTimeout(3500);
+    assert.equal(await state.textContent(), 'stopped');
     assert.ok(slices() <= stopped + 1, `no new slices after stop: ${stopped} -> ${slices()}`);
     await page.getByRole('button', { name: 'Record live/cam2' }).click();
     await row.getByText('Recording started.').waitFor({ timeout: 10000 });
+    await stateIs('● recording', 5000);
     await m.waitFor('slices again', () => slices() >= stopped + 2, 30000);
+    // The latest snapshot (asked every 10 s): a thumbnail named after the stream and its time,
+    // loaded through its signed URL.
+    const thumbnail = row.getByRole('img', { name: /^Snapshot of live\/cam2 at / });
+    await thumbnail.waitFor({ timeout: 30000 });
+    await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumbnail.elementHandle(),
+      { timeout: 10000 });
+    const src = await thumbnail.getAttribute('src');
+    assert.match(src, new RegExp(`^${ui.server.endpoint}/records/snapshots/live/cam2\\.jpg\\?auth_key=`));
+    const jpeg = await fetch(src);
+    assert.equal(jpeg.headers.get('content-type'), 'image/jpeg');
+    await ui.shot(page, 'live');
     await page.getByRole('button', { name: 'Forbid live/cam2' }).click();
     await page.getByRole('heading', { name: `Forbidden on ${DOMAIN}` }).waitFor({ timeout: 10000 });
     const blocked = await api.call('DescribeLiveStreamsBlockList', { DomainName: DOMAIN });

@@ -1,6 +1,6 @@
 // DescribeLiveStreamSnapshotInfo: the snapshots of a stream taken between StartTime and EndTime
-// (at most a day apart), Limit (1-100) at a time, with NextStartTime when more are left
-// (docs/api/snapshots.md).
+// (at most a day apart), Limit (1-100) at a time, with NextStartTime when more are left, each
+// with ImageUrl, the URL that reads it the way RecordUrl reads a recording (docs/api/snapshots.md).
 #include "api/actions/actions.h"
 #include "api/record_config_params.h"
 #include "api/record_index_params.h"
@@ -44,7 +44,9 @@ Result<nlohmann::json> DescribeLiveStreamSnapshotInfo(ActionContext& context,
                     {"OssObject", s.oss_object},
                     {"CreateTime", FormatIsoUtc(s.created_at_ms)},
                     {"CreateTimestamp", s.created_at_ms},
-                    {"IsOverlay", s.is_overlay}});
+                    {"IsOverlay", s.is_overlay},
+                    // liverec's extension: where a browser loads it (signed for private buckets).
+                    {"ImageUrl", RecordUrl(context, s.oss_endpoint, s.oss_bucket, s.oss_object)}});
   }
   nlohmann::json body{{"LiveStreamSnapshotInfoList", {{"LiveStreamSnapshotInfo", list}}}};
   if (page->next_ms) body["NextStartTime"] = FormatIsoUtc(*page->next_ms);

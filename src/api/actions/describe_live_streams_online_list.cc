@@ -2,7 +2,8 @@
 // ingest StreamRegistry (this node's) and, in cluster mode, the cluster-wide directory (the other
 // nodes') (docs/api/streams.md). AppName matches exactly; StreamName matches as a substring
 // (QueryType=fuzzy, the default) or exactly (strict). Only the caller's streams are listed.
-// liverec does not transcode: StreamType=trans lists nothing.
+// liverec does not transcode: StreamType=trans lists nothing. Each stream carries RecordStatus, a
+// liverec extension: its recording task's state.
 #include <algorithm>
 #include <tuple>
 
@@ -77,6 +78,12 @@ Result<OnlineQuery> ParseQuery(ActionContext& context, const Params& params) {
   return q;
 }
 
+// A listed stream and its recording state (RecordStatus; "" when not known).
+struct Listed {
+  ingest::LiveStream stream;
+  std::string record_status;
+};
+
 bool Matches(const OnlineQuery& q, const ingest::LiveStream& s) {
   if (q.transcoded_only) return false;
   if (q.app && s.app != *q.app) return false;
@@ -84,7 +91,8 @@ bool Matches(const OnlineQuery& q, const ingest::LiveStream& s) {
   return q.strict ? s.stream == *q.stream : s.stream.find(*q.stream) != std::string::npos;
 }
 
-nlohmann::json StreamToJson(const ingest::LiveStream& s, bool only_stream) {
+nlohmann::json StreamToJson(const Listed& listed, bool only_stream) {
+  const ingest::LiveStream& s = listed.stream;
   nlohmann::json info = {{"DomainName", s.domain},
                          {"AppName", s.app},
                          {"StreamName", s.stream},
@@ -104,6 +112,8 @@ nlohmann::json StreamToJson(const ingest::LiveStream& s, bool only_stream) {
   info["FrameRate"] = s.stats.frame_rate;
   info["VideoDataRate"] = s.stats.video_kbps;
   info["AudioDataRate"] = s.stats.audio_kbps;
+  // liverec's extension: this node's recording task, or what the stream's node last wrote.
+  if (!listed.record_status.empty()) info["RecordStatus"] = listed.record_status;
   return info;
 }
 
@@ -116,18 +126,22 @@ Result<nlohmann::json> DescribeLiveStreamsOnlineList(ActionContext& context, con
   auto q = ParseQuery(context, params);
   if (!q) return Error(q.error());
   const std::string& account = context.caller.account_id;
-  std::vector<ingest::LiveStream> live = context.deps.streams.registry->List(account, q->domain);
+  std::vector<Listed> live;
+  for (auto& stream : context.deps.streams.registry->List(account, q->domain)) {
+    std::string status = RecordStatusOf(context.deps.live_controls, stream);
+    live.push_back({std::move(stream), std::move(status)});
+  }
   if (auto* directory = context.deps.cluster.directory) {
     auto others = directory->ListOthers(account, q->domain);
     if (!others) return Error(others.error());
-    for (const auto& row : *others) live.push_back(LiveStreamOf(row));
+    for (const auto& row : *others) live.push_back({LiveStreamOf(row), row.record_status});
     std::stable_sort(live.begin(), live.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.app, a.stream) < std::tie(b.app, b.stream);
+      return std::tie(a.stream.app, a.stream.stream) < std::tie(b.stream.app, b.stream.stream);
     });
   }
-  std::vector<ingest::LiveStream> matching;
-  for (auto& stream : live) {
-    if (Matches(*q, stream)) matching.push_back(std::move(stream));
+  std::vector<Listed> matching;
+  for (auto& listed : live) {
+    if (Matches(*q, listed.stream)) matching.push_back(std::move(listed));
   }
   auto total = static_cast<int64_t>(matching.size());
   nlohmann::json list = nlohmann::json::array();

@@ -61,6 +61,7 @@ std::vector<std::pair<std::string, std::string>> ObjectHeadersForKey(std::string
   if (EndsWith(key, ".ts")) return {{"Content-Type", "video/mp2t"}};
   if (EndsWith(key, ".mp4")) return {{"Content-Type", "video/mp4"}};
   if (EndsWith(key, ".flv")) return {{"Content-Type", "video/x-flv"}};
+  if (EndsWith(key, ".jpg")) return {{"Content-Type", "image/jpeg"}};  // snapshots
   return {{"Content-Type", "application/octet-stream"}};
 }
 

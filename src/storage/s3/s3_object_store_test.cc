@@ -188,5 +188,14 @@ TEST(S3StoreCreateTest, AnEndpointThatDoesNotParseIsInvalidConfiguration) {
   EXPECT_EQ(store.error().code(), ErrorCode::kInvalidConfiguration);
 }
 
+TEST(ObjectHeadersForKeyTest, SnapshotsAreStoredAsJpegImages) {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(ObjectHeadersForKey("snapshot/live/cam/1.jpg"),
+            (Headers{{"Content-Type", "image/jpeg"}}));
+  EXPECT_EQ(ObjectHeadersForKey("record/live/cam/1.ts"), (Headers{{"Content-Type", "video/mp2t"}}));
+  EXPECT_EQ(ObjectHeadersForKey("a/x.bin"),
+            (Headers{{"Content-Type", "application/octet-stream"}}));
+}
+
 }  // namespace
 }  // namespace liverec::storage
