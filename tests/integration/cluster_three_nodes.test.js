@@ -178,10 +178,13 @@ describe('three nodes on one PostgreSQL and one S3 bucket', () => {
     const streams = { n1: 'every1', n2: 'every2', n3: 'every3' };
     const pushes = NODES.map((id) => m.push(media.f12, rtmp(nodes[id], streams[id]), { readrate: 2 }));
     const names = (body) => body.OnlineInfo.LiveStreamOnlineInfo.map((s) => s.StreamName).sort();
-    await m.waitFor('every node to list the three streams', async () => {
+    // Each stream's recording state reaches the other nodes about a second after its task
+    // starts (docs/api/streams.md): wait until every node has it for all three.
+    const recording = (body) => body.OnlineInfo.LiveStreamOnlineInfo.every((s) => s.RecordStatus === 'recording');
+    await m.waitFor('every node to list the three streams, recording', async () => {
       const lists = await Promise.all(live().map((s) => api(s).call('DescribeLiveStreamsOnlineList',
         { DomainName: DOMAIN })));
-      return lists.every((l) => names(l.body).join() === 'every1,every2,every3');
+      return lists.every((l) => names(l.body).join() === 'every1,every2,every3' && recording(l.body));
     }, 15000, 100);
     const listed = await sameOnEveryNode('DescribeLiveStreamsOnlineList', { DomainName: DOMAIN },
       (b) => JSON.parse(JSON.stringify(b, (k, v) => (MEASURED.includes(k) ? undefined : v))));
